@@ -93,6 +93,8 @@ const (
 	ErrorCode_ERROR_CODE_RATE_LIMITED        ErrorCode = 10
 	ErrorCode_ERROR_CODE_FRAME_TOO_LARGE     ErrorCode = 11
 	ErrorCode_ERROR_CODE_SERVER_FULL         ErrorCode = 12
+	ErrorCode_ERROR_CODE_JOIN_REFUSED        ErrorCode = 13
+	ErrorCode_ERROR_CODE_SHUTTING_DOWN       ErrorCode = 14
 )
 
 // Enum value maps for ErrorCode.
@@ -111,6 +113,8 @@ var (
 		10: "ERROR_CODE_RATE_LIMITED",
 		11: "ERROR_CODE_FRAME_TOO_LARGE",
 		12: "ERROR_CODE_SERVER_FULL",
+		13: "ERROR_CODE_JOIN_REFUSED",
+		14: "ERROR_CODE_SHUTTING_DOWN",
 	}
 	ErrorCode_value = map[string]int32{
 		"ERROR_CODE_UNSPECIFIED":         0,
@@ -126,6 +130,8 @@ var (
 		"ERROR_CODE_RATE_LIMITED":        10,
 		"ERROR_CODE_FRAME_TOO_LARGE":     11,
 		"ERROR_CODE_SERVER_FULL":         12,
+		"ERROR_CODE_JOIN_REFUSED":        13,
+		"ERROR_CODE_SHUTTING_DOWN":       14,
 	}
 )
 
@@ -1856,7 +1862,7 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\amessage\x18\x02 \x01(\tR\amessage*Q\n" +
 	"\x0fProtocolVersion\x12 \n" +
 	"\x1cPROTOCOL_VERSION_UNSPECIFIED\x10\x00\x12\x1c\n" +
-	"\x18PROTOCOL_VERSION_CURRENT\x10\x01*\x8c\x03\n" +
+	"\x18PROTOCOL_VERSION_CURRENT\x10\x01*\xc7\x03\n" +
 	"\tErrorCode\x12\x1a\n" +
 	"\x16ERROR_CODE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16ERROR_CODE_BAD_MESSAGE\x10\x01\x12\"\n" +
@@ -1871,7 +1877,9 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x17ERROR_CODE_RATE_LIMITED\x10\n" +
 	"\x12\x1e\n" +
 	"\x1aERROR_CODE_FRAME_TOO_LARGE\x10\v\x12\x1a\n" +
-	"\x16ERROR_CODE_SERVER_FULL\x10\f*\xd9\x02\n" +
+	"\x16ERROR_CODE_SERVER_FULL\x10\f\x12\x1b\n" +
+	"\x17ERROR_CODE_JOIN_REFUSED\x10\r\x12\x1c\n" +
+	"\x18ERROR_CODE_SHUTTING_DOWN\x10\x0e*\xd9\x02\n" +
 	"\vCloseReason\x12\x1c\n" +
 	"\x18CLOSE_REASON_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13CLOSE_REASON_NORMAL\x10\x01\x12\x17\n" +
