@@ -1,0 +1,221 @@
+package netcode
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// closeFlushTimeout bounds how long a closing writer may spend flushing the
+// reliable queue, the Closing message and the close frame.
+const closeFlushTimeout = time.Second
+
+// peerCloseWait is how long a closing connection waits for the peer to answer
+// its close frame before cutting the socket.
+const peerCloseWait = time.Second
+
+// Conn is the server side of one client's WebSocket connection. One read
+// goroutine decodes, rate-limits and hands client messages to a handler; one
+// write goroutine owns every write: queued reliable messages first, in
+// order, then the newest snapshot, plus pings. The room and the lobby talk to
+// it only through OfferSnapshot, Send and Close, none of which ever block.
+//
+// Lock order: Conn holds no mutex of its own across a call; closeOnce only
+// guards the first Close, and the socket's own write lock is taken only by
+// the writer goroutine and the socket library's control-frame replies.
+type Conn struct {
+	ws     *websocket.Conn
+	cfg    ConnConfig
+	log    *slog.Logger
+	remote string
+
+	// slot holds the newest snapshot frame not yet taken by the writer; a
+	// newer offer replaces it, so a stale snapshot never queues.
+	slot atomic.Pointer[[]byte]
+	// stalledSince is monoNanos of the first supersede since the writer last
+	// took the slot, or 0 when none happened.
+	stalledSince atomic.Int64
+	// wake nudges the writer after an offer; capacity 1, sends never block.
+	wake chan struct{}
+	// reliable holds marshaled reliable messages in order.
+	reliable chan []byte
+
+	closeOnce   sync.Once
+	closed      atomic.Bool   // set by the first Close, for cheap checks
+	closing     chan struct{} // closed by the first Close
+	closeReason pb.CloseReason
+	closeMsg    string // closeReason and closeMsg are written before closing is closed
+
+	served atomic.Bool
+	stats  connCounters
+}
+
+// NewConn wraps an upgraded WebSocket; Serve must then run it. Zero fields
+// of cfg take their defaults; a nil log uses slog.Default.
+func NewConn(ws *websocket.Conn, cfg ConnConfig, log *slog.Logger) *Conn {
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	remote := ws.RemoteAddr().String()
+	return &Conn{
+		ws:       ws,
+		cfg:      cfg,
+		log:      log.With("remote", remote),
+		remote:   remote,
+		wake:     make(chan struct{}, 1),
+		reliable: make(chan []byte, cfg.ReliableQueue),
+		closing:  make(chan struct{}),
+	}
+}
+
+// RemoteAddr returns the peer's network address.
+func (c *Conn) RemoteAddr() string { return c.remote }
+
+// Close asks the connection to end with reason: the writer flushes the
+// messages already queued, sends a Closing message and a close frame with
+// code CloseCode(reason) and message as its text, waits briefly for the
+// peer's close and closes the socket. Close never blocks; only the first call
+// counts.
+func (c *Conn) Close(reason pb.CloseReason, message string) {
+	c.tryClose(reason, message)
+}
+
+// tryClose is Close, reporting whether this call was the first.
+func (c *Conn) tryClose(reason pb.CloseReason, message string) bool {
+	first := false
+	c.closeOnce.Do(func() {
+		first = true
+		c.closeReason, c.closeMsg = reason, message
+		c.closed.Store(true)
+		close(c.closing)
+	})
+	return first
+}
+
+// Serve runs the connection's read and write goroutines and returns once
+// both have exited and the socket is closed. handle runs on the read
+// goroutine for every valid client message except Ping, which Conn answers
+// itself; a *CloseError from handle closes the connection with its reason,
+// any other error with PROTOCOL_ERROR. Cancelling ctx closes the connection
+// with SERVER_SHUTDOWN.
+//
+// Serve returns ctx's error after a cancel, a *CloseError when the server
+// closed the connection, nil when the peer closed it normally, and the read
+// or write error otherwise.
+func (c *Conn) Serve(ctx context.Context, handle func(*pb.ClientMessage) error) error {
+	if !c.served.CompareAndSwap(false, true) {
+		return errors.New("netcode: conn served twice")
+	}
+	connectionsOpen.Inc()
+	defer connectionsOpen.Dec()
+
+	readerDone := make(chan struct{})
+	writerDone := make(chan struct{})
+	var readErr, writeErr error
+	go func() {
+		defer close(readerDone)
+		readErr = c.readLoop(handle)
+	}()
+	go func() {
+		defer close(writerDone)
+		writeErr = c.writeLoop(readerDone)
+	}()
+
+	var ctxErr error
+	select {
+	case <-ctx.Done():
+		ctxErr = ctx.Err()
+		c.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, "server shutting down")
+	case <-c.closing:
+	case <-writerDone:
+	}
+	// A closing writer gets a bounded time to say goodbye; past it the
+	// socket is cut, so a write stuck on a peer that does not read cannot
+	// hold Serve (or a server shutdown) up.
+	force := time.NewTimer(closeFlushTimeout + peerCloseWait)
+	select {
+	case <-writerDone:
+	case <-force.C:
+		_ = c.ws.Close()
+		<-writerDone
+	}
+	force.Stop()
+	_ = c.ws.Close() // ends the reader if it is still waiting
+	<-readerDone
+
+	label, err := c.outcome(readErr, writeErr)
+	connectionsClosed.WithLabelValues(label).Inc()
+	c.log.Debug("connection ended", "reason", label, "err", err)
+	if ctxErr != nil {
+		return ctxErr
+	}
+	return err
+}
+
+// outcome names why a served connection ended, for the closed-connections
+// metric, and picks the error Serve returns.
+func (c *Conn) outcome(readErr, writeErr error) (string, error) {
+	if c.closed.Load() {
+		return reasonLabel(c.closeReason), &CloseError{Reason: c.closeReason, Message: c.closeMsg}
+	}
+	if writeErr != nil {
+		var ne net.Error
+		if errors.As(writeErr, &ne) && ne.Timeout() {
+			return closedWriteTimeout, writeErr
+		}
+		return closedWriteError, writeErr
+	}
+	if errors.Is(readErr, websocket.ErrReadLimit) {
+		return reasonLabel(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR), readErr
+	}
+	var ce *websocket.CloseError
+	if errors.As(readErr, &ce) {
+		if ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway {
+			return closedPeer, nil
+		}
+		return closedPeer, readErr
+	}
+	return closedReadError, readErr
+}
+
+// ConnStats are a connection's counters since it was created.
+type ConnStats struct {
+	// BytesIn and BytesOut count WebSocket message payload bytes.
+	BytesIn, BytesOut uint64
+	// FramesIn and FramesOut count WebSocket data messages.
+	FramesIn, FramesOut uint64
+	// SnapshotsSent counts snapshot frames written.
+	SnapshotsSent uint64
+	// SnapshotsSuperseded counts snapshot frames replaced in the slot before
+	// being written.
+	SnapshotsSuperseded uint64
+	// RateLimited counts client messages dropped by flood control.
+	RateLimited uint64
+}
+
+// connCounters are the atomics behind ConnStats.
+type connCounters struct {
+	bytesIn, bytesOut, framesIn, framesOut atomic.Uint64
+	snapshotsSent, superseded, rateLimited atomic.Uint64
+}
+
+// Stats returns a snapshot of the connection's counters.
+func (c *Conn) Stats() ConnStats {
+	return ConnStats{
+		BytesIn:             c.stats.bytesIn.Load(),
+		BytesOut:            c.stats.bytesOut.Load(),
+		FramesIn:            c.stats.framesIn.Load(),
+		FramesOut:           c.stats.framesOut.Load(),
+		SnapshotsSent:       c.stats.snapshotsSent.Load(),
+		SnapshotsSuperseded: c.stats.superseded.Load(),
+		RateLimited:         c.stats.rateLimited.Load(),
+	}
+}

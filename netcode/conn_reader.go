@@ -1,0 +1,103 @@
+package netcode
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gorilla/websocket"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// readLoop is the read goroutine: it reads frames until the socket fails or
+// the peer closes, refusing bad ones and handing valid messages to handle.
+// Once the connection is closing it only reads on, to see the peer's close.
+func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
+	c.ws.SetReadLimit(c.cfg.MaxFrameBytes)
+	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {
+		return fmt.Errorf("set read deadline: %w", err)
+	}
+	// Liveness comes from pongs to the writer's pings (the gorilla chat
+	// pattern): a peer that answers none within PongWait is gone.
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
+	})
+	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst, monoNanos())
+	var buf bytes.Buffer // reused: proto.Unmarshal copies what it keeps
+	for {
+		kind, r, err := c.ws.NextReader()
+		if err == nil {
+			buf.Reset()
+			_, err = buf.ReadFrom(r)
+		}
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				// The socket library has already sent close code 1009.
+				framesRejected.WithLabelValues(rejectTooLarge).Inc()
+			}
+			return fmt.Errorf("read: %w", err)
+		}
+		c.stats.framesIn.Add(1)
+		c.stats.bytesIn.Add(uint64(buf.Len()))
+		wsFramesReceived.Inc()
+		wsBytesReceived.Add(float64(buf.Len()))
+		if c.closed.Load() {
+			continue
+		}
+		if err := c.handleFrame(kind, buf.Bytes(), limiter, handle); err != nil {
+			var ce *CloseError
+			if errors.As(err, &ce) {
+				c.Close(ce.Reason, ce.Message)
+			} else {
+				c.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, err.Error())
+			}
+		}
+	}
+}
+
+// handleFrame checks, rate-limits and decodes one data frame and routes the
+// message: Pings are answered here, everything else goes to handle. A
+// returned error closes the connection.
+func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle func(*pb.ClientMessage) error) error {
+	if kind != websocket.BinaryMessage {
+		return c.refuse(rejectText, pb.ErrorCode_ERROR_CODE_BAD_MESSAGE,
+			"text frames are not accepted: send each ClientMessage as a binary protobuf frame", "text frame")
+	}
+	switch limiter.take(monoNanos()) {
+	case dropped:
+		c.stats.rateLimited.Add(1)
+		framesRejected.WithLabelValues(rejectRateLimited).Inc()
+		return nil
+	case flooded:
+		c.stats.rateLimited.Add(1)
+		text := fmt.Sprintf("more than %g messages per second (burst %d)", c.cfg.InputRate, c.cfg.InputBurst)
+		return c.refuse(rejectRateLimited, pb.ErrorCode_ERROR_CODE_RATE_LIMITED, text, "message rate limit exceeded")
+	}
+	msg := new(pb.ClientMessage)
+	if err := proto.Unmarshal(data, msg); err != nil {
+		return c.refuse(rejectMalformed, pb.ErrorCode_ERROR_CODE_BAD_MESSAGE,
+			fmt.Sprintf("undecodable ClientMessage (%d bytes): %v", len(data), err), "malformed message")
+	}
+	if msg.Body == nil {
+		return c.refuse(rejectEmpty, pb.ErrorCode_ERROR_CODE_BAD_MESSAGE,
+			"ClientMessage has no body this server knows", "empty message")
+	}
+	if ping := msg.GetPing(); ping != nil {
+		c.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Pong{Pong: &pb.Pong{
+			ClientTimeUs: ping.GetClientTimeUs(),
+			ServerTimeUs: ServerTimeUS(),
+		}}})
+		return nil
+	}
+	return handle(msg)
+}
+
+// refuse counts a rejected frame, queues an Error telling the client why and
+// returns the PROTOCOL_ERROR close that follows it.
+func (c *Conn) refuse(label string, code pb.ErrorCode, text, closeMsg string) error {
+	framesRejected.WithLabelValues(label).Inc()
+	c.Send(ErrorMessage(code, text))
+	return &CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: closeMsg}
+}

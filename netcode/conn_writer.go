@@ -1,0 +1,130 @@
+package netcode
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gorilla/websocket"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// writeLoop is the write goroutine, the only one that writes data frames:
+// queued reliable messages first, in order, then the newest snapshot, plus a
+// ping every PingPeriod. It returns after the close handshake, when the
+// reader has ended, or on the first failed write.
+func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
+	ping := time.NewTicker(c.cfg.PingPeriod)
+	defer ping.Stop()
+	for {
+		select {
+		case frame := <-c.reliable:
+			if err := c.writeFrame(frame); err != nil {
+				return err
+			}
+			continue
+		default:
+		}
+		if c.closed.Load() {
+			return c.writeClose(readerDone)
+		}
+		if frame := c.slot.Swap(nil); frame != nil {
+			// Stop the stall clock only after taking the frame, so a
+			// supersede racing with us can at worst delay detection,
+			// never fake a stall.
+			c.stalledSince.Store(0)
+			if err := c.writeFrame(*frame); err != nil {
+				return err
+			}
+			c.stats.snapshotsSent.Add(1)
+			continue
+		}
+		select {
+		case frame := <-c.reliable:
+			if err := c.writeFrame(frame); err != nil {
+				return err
+			}
+		case <-c.wake:
+		case <-c.closing:
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.cfg.WriteTimeout)); err != nil {
+				return fmt.Errorf("write ping: %w", err)
+			}
+		case <-readerDone:
+			return nil
+		}
+	}
+}
+
+// writeFrame writes one binary data frame within WriteTimeout.
+func (c *Conn) writeFrame(frame []byte) error {
+	if err := c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout)); err != nil {
+		return fmt.Errorf("set write deadline: %w", err)
+	}
+	if err := c.ws.WriteMessage(websocket.BinaryMessage, frame); err != nil {
+		return fmt.Errorf("write frame: %w", err)
+	}
+	c.stats.framesOut.Add(1)
+	c.stats.bytesOut.Add(uint64(len(frame)))
+	wsFramesSent.Inc()
+	wsBytesSent.Add(float64(len(frame)))
+	return nil
+}
+
+// writeClose ends the connection politely: it flushes the reliable messages
+// queued before Close (an Error explaining a refusal goes ahead of the
+// Closing), writes the Closing message and the close frame, then waits up to
+// peerCloseWait for the reader to see the peer's close.
+func (c *Conn) writeClose(readerDone <-chan struct{}) error {
+	deadline := time.Now().Add(closeFlushTimeout)
+	for flushed := false; !flushed; {
+		select {
+		case frame := <-c.reliable:
+			if err := c.writeFrameBy(frame, deadline); err != nil {
+				return err
+			}
+		default:
+			flushed = true // Send refuses new messages once closed
+		}
+	}
+	closing, err := proto.Marshal(&pb.ServerMessage{Body: &pb.ServerMessage_Closing{Closing: &pb.Closing{
+		Reason:  c.closeReason,
+		Message: c.closeMsg,
+	}}})
+	if err != nil {
+		return fmt.Errorf("marshal closing: %w", err)
+	}
+	if err := c.writeFrameBy(closing, deadline); err != nil {
+		return err
+	}
+	payload := websocket.FormatCloseMessage(CloseCode(c.closeReason), closeText(c.closeMsg))
+	if err := c.ws.WriteControl(websocket.CloseMessage, payload, deadline); err != nil {
+		return fmt.Errorf("write close frame: %w", err)
+	}
+	wait := time.NewTimer(peerCloseWait)
+	defer wait.Stop()
+	select {
+	case <-readerDone:
+	case <-wait.C:
+	}
+	return nil
+}
+
+// writeFrameBy writes a frame within the sooner of WriteTimeout and
+// deadline.
+func (c *Conn) writeFrameBy(frame []byte, deadline time.Time) error {
+	if d := time.Now().Add(c.cfg.WriteTimeout); d.Before(deadline) {
+		deadline = d
+	}
+	if err := c.ws.SetWriteDeadline(deadline); err != nil {
+		return fmt.Errorf("set write deadline: %w", err)
+	}
+	if err := c.ws.WriteMessage(websocket.BinaryMessage, frame); err != nil {
+		return fmt.Errorf("write frame: %w", err)
+	}
+	c.stats.framesOut.Add(1)
+	c.stats.bytesOut.Add(uint64(len(frame)))
+	wsFramesSent.Inc()
+	wsBytesSent.Add(float64(len(frame)))
+	return nil
+}
