@@ -1,0 +1,304 @@
+package netcode
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// worldGen evolves a random world the way a hostile game might: creates,
+// moves, jumps, extreme values, removals and id reuse.
+type worldGen struct {
+	r       *rand.Rand
+	world   []Entity
+	removed []uint32 // ids free for reuse
+}
+
+// randValue returns a field value from a mix of small, large and extreme.
+func (g *worldGen) randValue() int32 {
+	switch g.r.IntN(6) {
+	case 0:
+		return 0
+	case 1:
+		return []int32{math.MinInt32, math.MaxInt32, -1, 1, math.MinInt32 + 1, math.MaxInt32 - 1}[g.r.IntN(6)]
+	case 2:
+		return int32(g.r.Uint32()) // any value, often negative
+	default:
+		return int32(g.r.IntN(2001) - 1000)
+	}
+}
+
+// randID returns an id not in the world: fresh small, reused, or huge.
+func (g *worldGen) randID() uint32 {
+	for {
+		var id uint32
+		switch g.r.IntN(5) {
+		case 0:
+			if len(g.removed) > 0 {
+				id = g.removed[g.r.IntN(len(g.removed))]
+			}
+		case 1:
+			id = math.MaxUint32 - uint32(g.r.IntN(4))
+		case 2:
+			id = g.r.Uint32()
+		default:
+			id = uint32(1 + g.r.IntN(200))
+		}
+		if id == 0 {
+			continue
+		}
+		if _, found := slices.BinarySearchFunc(g.world, id, cmpID); !found {
+			return id
+		}
+	}
+}
+
+func cmpID(e Entity, id uint32) int {
+	switch {
+	case e.ID < id:
+		return -1
+	case e.ID > id:
+		return 1
+	}
+	return 0
+}
+
+// step returns the next world as a new slice (earlier worlds stay intact).
+func (g *worldGen) step() []Entity {
+	w := slices.Clone(g.world)
+	for k := range w {
+		e := &w[k]
+		switch g.r.IntN(8) {
+		case 0, 1: // move a little
+			e.Fields[FieldX] += int32(g.r.IntN(81) - 40)
+			e.Fields[FieldY] += int32(g.r.IntN(81) - 40)
+		case 2: // any field to anything
+			e.Fields[g.r.IntN(FieldCount)] = g.randValue()
+		case 3: // large jump (teleport) with wrap-around
+			e.Fields[FieldX] += int32(g.r.Uint32())
+		}
+	}
+	// Removals, then creations (possibly reusing just-removed ids).
+	for n := g.r.IntN(3); n > 0 && len(w) > 0; n-- {
+		k := g.r.IntN(len(w))
+		g.removed = append(g.removed, w[k].ID)
+		w = slices.Delete(w, k, k+1)
+	}
+	g.world = w
+	for n := g.r.IntN(4); n > 0; n-- {
+		e := Entity{ID: g.randID()}
+		if g.r.IntN(4) > 0 { // some created entities are all zero
+			for f := range FieldCount {
+				e.Fields[f] = g.randValue()
+			}
+		}
+		i, _ := slices.BinarySearchFunc(g.world, e.ID, cmpID)
+		g.world = slices.Insert(g.world, i, e)
+	}
+	return g.world
+}
+
+func TestDeltaRoundTripProperty(t *testing.T) {
+	for seed := uint64(1); seed <= 12; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			g := &worldGen{r: rand.New(rand.NewPCG(seed, seed*7919))}
+			worlds := [][]Entity{nil}
+			var buf []byte
+			var out []Entity
+			for i := range 400 {
+				target := g.step()
+				// Baseline: the previous world, a random earlier one, or empty.
+				var base []Entity
+				switch g.r.IntN(3) {
+				case 0:
+					base = worlds[len(worlds)-1]
+				case 1:
+					base = worlds[g.r.IntN(len(worlds))]
+				}
+				baseCopy := slices.Clone(base)
+				buf = EncodeDelta(buf[:0], base, target)
+				var err error
+				out, err = ApplyDelta(out[:0], base, buf)
+				if err != nil {
+					t.Fatalf("step %d: ApplyDelta: %v", i, err)
+				}
+				if !slices.Equal(out, target) {
+					t.Fatalf("step %d: round trip mismatch\nbase   %v\ntarget %v\ngot    %v", i, base, target, out)
+				}
+				if Checksum(out) != Checksum(target) {
+					t.Fatalf("step %d: checksum mismatch", i)
+				}
+				if !slices.Equal(base, baseCopy) {
+					t.Fatalf("step %d: ApplyDelta modified base", i)
+				}
+				worlds = append(worlds, target)
+			}
+		})
+	}
+}
+
+func TestEncodeDeltaCosts(t *testing.T) {
+	world := []Entity{
+		{ID: 1, Fields: [FieldCount]int32{1, 100, 200, 7, 100, 0, 1, 1}},
+		{ID: 2, Fields: [FieldCount]int32{1, -100, 50, 9, 100, 3, 1, 2}},
+		{ID: 9, Fields: [FieldCount]int32{2, 0, 0, 0, 0, 0, 0, 0}},
+	}
+	moved := slices.Clone(world)
+	moved[1].Fields[FieldX] += 40
+	moved[1].Fields[FieldY] -= 3
+	tests := []struct {
+		name         string
+		base, target []Entity
+		want         []byte
+	}{
+		{"identical worlds", world, world, []byte{0x00, 0x00}},
+		{"both empty", nil, nil, []byte{0x00, 0x00}},
+		// id 2 listed alone (gap 2), mask x|y, +40 → 80, -3 → 5.
+		{"one moved", world, moved, []byte{0x01, 0x02, 0x06, 0x50, 0x05, 0x00}},
+		// A created all-zero entity is listed with mask 0.
+		{"created all-zero", nil, []Entity{{ID: 5}}, []byte{0x01, 0x05, 0x00, 0x00}},
+		// Removals: ids 1 and 9 as gaps 1, 8.
+		{"removed", world, world[1:2], []byte{0x00, 0x02, 0x01, 0x08}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := EncodeDelta(nil, tt.base, tt.target)
+			if !bytes.Equal(got, tt.want) {
+				t.Fatalf("EncodeDelta = % x, want % x", got, tt.want)
+			}
+			out, err := ApplyDelta(nil, tt.base, got)
+			if err != nil || !slices.Equal(out, tt.target) {
+				t.Fatalf("ApplyDelta = %v, %v; want %v", out, err, tt.target)
+			}
+		})
+	}
+}
+
+func TestEncodeDeltaAppends(t *testing.T) {
+	prefix := []byte{0xAA, 0xBB}
+	got := EncodeDelta(slices.Clone(prefix), nil, []Entity{{ID: 1}})
+	if want := []byte{0xAA, 0xBB, 0x01, 0x01, 0x00, 0x00}; !bytes.Equal(got, want) {
+		t.Fatalf("EncodeDelta = % x, want % x", got, want)
+	}
+}
+
+func TestApplyDeltaAppendsAndKeepsDstOnError(t *testing.T) {
+	prefix := []Entity{{ID: 77}}
+	got, err := ApplyDelta(slices.Clone(prefix), nil, []byte{0x01, 0x03, 0x00, 0x00})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Entity{{ID: 77}, {ID: 3}}; !slices.Equal(got, want) {
+		t.Fatalf("ApplyDelta = %v, want %v", got, want)
+	}
+	// The error surfaces only after id 3 was appended; dst must come back
+	// at its original length.
+	got, err = ApplyDelta(slices.Clone(prefix), nil, []byte{0x01, 0x03, 0x00, 0x01, 0x04})
+	if !errors.Is(err, ErrDeltaRemoveUnknown) {
+		t.Fatalf("err = %v, want ErrDeltaRemoveUnknown", err)
+	}
+	if !slices.Equal(got, prefix) {
+		t.Fatalf("dst after error = %v, want %v", got, prefix)
+	}
+}
+
+func TestApplyDeltaErrors(t *testing.T) {
+	base := []Entity{{ID: 1}, {ID: 2, Fields: [FieldCount]int32{5}}, {ID: 10}}
+	tests := []struct {
+		name  string
+		base  []Entity
+		delta []byte
+		want  error
+	}{
+		{"empty", base, nil, ErrDeltaTruncated},
+		{"truncated changed count", base, []byte{0x80}, ErrDeltaTruncated},
+		{"missing removed count", base, []byte{0x00}, ErrDeltaTruncated},
+		{"varint overflow", base, bytes.Repeat([]byte{0xFF}, 11), ErrDeltaVarint},
+		{"changed count too large", base, []byte{0x02, 0x01, 0x01, 0x00}, ErrDeltaCount},
+		{"hostile changed count", base, []byte{0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00}, ErrDeltaCount},
+		{"removed count too large", base, []byte{0x00, 0x02, 0x01}, ErrDeltaCount},
+		{"hostile removed count", base, []byte{0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F}, ErrDeltaCount},
+		{"truncated id", base, []byte{0x01, 0x80, 0x80, 0x80}, ErrDeltaTruncated},
+		{"changed id zero", base, []byte{0x01, 0x00, 0x00, 0x00}, ErrDeltaIDZero},
+		{"changed ids repeat", base, []byte{0x02, 0x01, 0x00, 0x00, 0x00, 0x00}, ErrDeltaIDOrder},
+		{"changed id overflow", base, []byte{0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x00, 0x00, 0x00}, ErrDeltaIDOverflow},
+		{"first id beyond 32 bits", base, []byte{0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00}, ErrDeltaIDOverflow},
+		{"truncated masks", base, []byte{0x02, 0x81, 0x01, 0x81, 0x01, 0x00}, ErrDeltaTruncated},
+		{"truncated value", base, []byte{0x01, 0x01, 0x01, 0x80}, ErrDeltaTruncated},
+		{"missing value", base, []byte{0x01, 0x01, 0x03, 0x02, 0x00}, ErrDeltaTruncated},
+		{"value beyond 32 bits", base, []byte{0x01, 0x01, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00}, ErrDeltaValue},
+		{"removed id zero", base, []byte{0x00, 0x01, 0x00}, ErrDeltaIDZero},
+		{"removed ids repeat", base, []byte{0x00, 0x02, 0x01, 0x00}, ErrDeltaIDOrder},
+		{"removed id overflow", base, []byte{0x00, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01}, ErrDeltaIDOverflow},
+		{"removed id not in base", base, []byte{0x00, 0x01, 0x03}, ErrDeltaRemoveUnknown},
+		{"removed id beyond base", base, []byte{0x00, 0x01, 0x0B}, ErrDeltaRemoveUnknown},
+		{"removed from empty base", nil, []byte{0x00, 0x01, 0x01}, ErrDeltaRemoveUnknown},
+		{"removed id is created", base, []byte{0x01, 0x05, 0x00, 0x01, 0x05}, ErrDeltaRemoveUnknown},
+		{"removed id also changed", base, []byte{0x01, 0x02, 0x01, 0x02, 0x01, 0x02}, ErrDeltaRemoveChanged},
+		{"trailing bytes", base, []byte{0x00, 0x00, 0x00}, ErrDeltaTrailing},
+		{"trailing after removals", base, []byte{0x00, 0x01, 0x01, 0x07}, ErrDeltaTrailing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := ApplyDelta(nil, tt.base, tt.delta)
+			if !errors.Is(err, tt.want) || !errors.Is(err, ErrMalformedDelta) {
+				t.Fatalf("ApplyDelta(% x) error = %v, want %v wrapped in %v", tt.delta, err, tt.want, ErrMalformedDelta)
+			}
+			if len(out) != 0 {
+				t.Fatalf("ApplyDelta returned %d entities with the error", len(out))
+			}
+		})
+	}
+}
+
+func TestApplyDeltaValid(t *testing.T) {
+	base := []Entity{{ID: 1}, {ID: 2, Fields: [FieldCount]int32{5}}, {ID: 10}}
+	tests := []struct {
+		name  string
+		delta []byte
+		want  []Entity
+	}{
+		// A listed existing entity with mask 0 is allowed and unchanged.
+		{"listed unchanged", []byte{0x01, 0x02, 0x00, 0x00}, base},
+		// Non-minimal varints decode (the encoder never writes them).
+		{"overlong varint", []byte{0x80, 0x00, 0x00}, base},
+		// int32 wrap-around: 5 + (-6) = -1; MaxInt32 + 1 wraps.
+		{"wrap", []byte{0x02, 0x02, 0x08, 0x01, 0x01, 0x0B, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01}, []Entity{
+			{ID: 2, Fields: [FieldCount]int32{-1}},
+			{ID: 10, Fields: [FieldCount]int32{math.MaxInt32}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := ApplyDelta(nil, base, tt.delta)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(out, tt.want) {
+				t.Fatalf("ApplyDelta = %v, want %v", out, tt.want)
+			}
+		})
+	}
+}
+
+func TestZigzag(t *testing.T) {
+	tests := []struct {
+		v int32
+		z uint32
+	}{
+		{0, 0}, {-1, 1}, {1, 2}, {-2, 3}, {63, 126}, {-64, 127},
+		{math.MaxInt32, math.MaxUint32 - 1}, {math.MinInt32, math.MaxUint32},
+	}
+	for _, tt := range tests {
+		if got := zigzag(tt.v); got != tt.z {
+			t.Errorf("zigzag(%d) = %d, want %d", tt.v, got, tt.z)
+		}
+		if got := unzigzag(tt.z); got != tt.v {
+			t.Errorf("unzigzag(%d) = %d, want %d", tt.z, got, tt.v)
+		}
+	}
+}
