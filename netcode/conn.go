@@ -101,7 +101,8 @@ func (c *Conn) tryClose(reason pb.CloseReason, message string) bool {
 }
 
 // Serve runs the connection's read and write goroutines and returns once
-// both have exited and the socket is closed. handle runs on the read
+// both have exited (including a handler call in progress) and the socket is
+// closed. handle runs on the read
 // goroutine for every valid client message except Ping, which Conn answers
 // itself; a *CloseError from handle closes the connection with its reason,
 // any other error with PROTOCOL_ERROR. Cancelling ctx closes the connection

@@ -47,7 +47,7 @@ type testServer struct {
 }
 
 // newTestServer starts a server that the test's cleanup stops.
-func newTestServer(t *testing.T, opts serveOpts) *testServer {
+func newTestServer(t testing.TB, opts serveOpts) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -95,7 +95,7 @@ func newTestServer(t *testing.T, opts serveOpts) *testServer {
 
 // dial connects a raw WebSocket client and returns it with the server's
 // side of the connection.
-func (s *testServer) dial(t *testing.T) (*websocket.Conn, *served) {
+func (s *testServer) dial(t testing.TB) (*websocket.Conn, *served) {
 	t.Helper()
 	ws, _, err := websocket.DefaultDialer.Dial(s.url, nil)
 	if err != nil {

@@ -58,17 +58,7 @@ func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
 
 // writeFrame writes one binary data frame within WriteTimeout.
 func (c *Conn) writeFrame(frame []byte) error {
-	if err := c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout)); err != nil {
-		return fmt.Errorf("set write deadline: %w", err)
-	}
-	if err := c.ws.WriteMessage(websocket.BinaryMessage, frame); err != nil {
-		return fmt.Errorf("write frame: %w", err)
-	}
-	c.stats.framesOut.Add(1)
-	c.stats.bytesOut.Add(uint64(len(frame)))
-	wsFramesSent.Inc()
-	wsBytesSent.Add(float64(len(frame)))
-	return nil
+	return c.writeFrameBy(frame, time.Time{})
 }
 
 // writeClose ends the connection politely: it flushes the reliable messages
@@ -111,9 +101,9 @@ func (c *Conn) writeClose(readerDone <-chan struct{}) error {
 }
 
 // writeFrameBy writes a frame within the sooner of WriteTimeout and
-// deadline.
+// deadline (when deadline is not zero).
 func (c *Conn) writeFrameBy(frame []byte, deadline time.Time) error {
-	if d := time.Now().Add(c.cfg.WriteTimeout); d.Before(deadline) {
+	if d := time.Now().Add(c.cfg.WriteTimeout); deadline.IsZero() || d.Before(deadline) {
 		deadline = d
 	}
 	if err := c.ws.SetWriteDeadline(deadline); err != nil {

@@ -1,0 +1,65 @@
+package netcode
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// BenchmarkConnRead measures the server's cost per client message: read,
+// rate-limit, decode and hand to a handler, over loopback.
+func BenchmarkConnRead(b *testing.B) {
+	done := make(chan struct{})
+	var n int
+	s := newTestServer(b, serveOpts{
+		cfg: ConnConfig{InputRate: 1e9, InputBurst: 1 << 30},
+		handle: func(sv *served, _ *pb.ClientMessage) error {
+			<-sv.got // the harness records every message; keep its buffer empty
+			if n++; n == b.N {
+				close(done)
+			}
+			return nil
+		},
+	})
+	ws, _ := s.dial(b)
+	frame, err := proto.Marshal(&pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: &pb.InputBatch{
+		Inputs:  []*pb.Input{{Seq: 1000, Tick: 5000, MoveX: 90, MoveY: -90, Aim: 1024}, {Seq: 1001, Tick: 5001, MoveX: 90, MoveY: -90, Aim: 1030}},
+		AckTick: 4990,
+	}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(frame)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := ws.WriteMessage(websocket.BinaryMessage, frame); err != nil {
+			b.Fatal(err)
+		}
+	}
+	select {
+	case <-done:
+	case <-time.After(waitLimit):
+		b.Fatalf("server did not handle all %d messages", b.N)
+	}
+}
+
+// BenchmarkConnSnapshotWrite measures the server's cost per snapshot frame
+// from OfferSnapshot to the client, one frame in flight at a time.
+func BenchmarkConnSnapshotWrite(b *testing.B) {
+	s := newTestServer(b, serveOpts{})
+	ws, sv := s.dial(b)
+	frame := snapshotFrame(b, 1, 200) // about an arena-move snapshot
+	b.SetBytes(int64(len(frame)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		sv.conn.OfferSnapshot(frame)
+		if _, _, err := ws.ReadMessage(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
