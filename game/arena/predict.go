@@ -1,0 +1,120 @@
+package arena
+
+import (
+	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// Velocity is a player's velocity in 1/1024 world units per second: the
+// part of the movement state that snapshots do not carry.
+type Velocity struct{ X, Y int32 }
+
+// Predictor replays the arena's movement rule for the local player on a
+// client: the same integer physics and walls as the server, but without
+// other players (no pushing), projectiles, deaths or respawns, which only
+// the server knows. Its zero value is not usable; use NewPredictor.
+type Predictor struct {
+	w     world
+	maxV  int64
+	accel int64
+}
+
+// NewPredictor returns a Predictor for a room running at tickHz with opts
+// (zero fields take defaults, as in NewWithOptions).
+func NewPredictor(tickHz int, opts Options) *Predictor {
+	if tickHz <= 0 {
+		tickHz = DefaultTickHz
+	}
+	tickHz = min(tickHz, maxTickHz)
+	opts = opts.withDefaults()
+	return &Predictor{
+		w:     newWorld(tickHz),
+		maxV:  int64(opts.MaxSpeed) * velScale,
+		accel: max(1, int64(opts.Acceleration)*velScale/int64(tickHz)),
+	}
+}
+
+// Replay advances player entity e, moving at v, by one tick per input and
+// returns the result and the final velocity. It works in the server's
+// sub-units and quantizes once at the end, so from an exact starting state
+// (a freshly spawned player: on the grid, v zero) it lands on the very grid
+// position the server will report, as long as no other player pushes.
+// Entities that are not living players come back unchanged.
+func (p *Predictor) Replay(e netcode.Entity, v Velocity, inputs []game.Input) (netcode.Entity, Velocity) {
+	if e.Get(netcode.FieldKind) != KindPlayer || e.Get(netcode.FieldFlags)&FlagAlive == 0 {
+		return e, v
+	}
+	b := body{x: p.w.fromGrid(e.Get(netcode.FieldX)), y: p.w.fromGrid(e.Get(netcode.FieldY)), vx: int64(v.X), vy: int64(v.Y)}
+	for _, in := range inputs {
+		tx, ty := targetVelocity(in, p.maxV)
+		accelerate(&b, tx, ty, p.accel)
+		p.w.moveBody(&b, p.w.playerR)
+		e.Set(netcode.FieldAngle, in.Aim&(netcode.AngleSteps-1))
+	}
+	e.Set(netcode.FieldX, p.w.toGrid(b.x))
+	e.Set(netcode.FieldY, p.w.toGrid(b.y))
+	return e, Velocity{X: int32(b.vx), Y: int32(b.vy)}
+}
+
+// Step predicts one input without knowing the velocity, for a stateless
+// per-input hook such as netcode.PredictFunc. It assumes the player already
+// moves at the velocity the input asks for (steady state), so right after
+// a change of direction it runs ahead of the server by at most
+// MaxSpeed·(MaxSpeed/Acceleration)/2 world units (6.25 with the defaults)
+// until the server's acceleration catches up. To avoid the drift of
+// re-quantizing every step, the travel of input seq is the difference of
+// the quantized positions at seq and seq-1, so a chain of consecutive
+// inputs telescopes to within one grid unit of the exact path.
+func (p *Predictor) Step(e netcode.Entity, in game.Input) netcode.Entity {
+	if e.Get(netcode.FieldKind) != KindPlayer || e.Get(netcode.FieldFlags)&FlagAlive == 0 {
+		return e
+	}
+	tx, ty := targetVelocity(in, p.maxV)
+	grid := p.w.unit / netcode.PositionScale
+	s := int64(in.Seq)
+	b := body{x: p.w.fromGrid(e.Get(netcode.FieldX)), y: p.w.fromGrid(e.Get(netcode.FieldY))}
+	b.vx = (floorDiv(tx*s, grid) - floorDiv(tx*(s-1), grid)) * grid
+	b.vy = (floorDiv(ty*s, grid) - floorDiv(ty*(s-1), grid)) * grid
+	p.w.moveBody(&b, p.w.playerR)
+	e.Set(netcode.FieldX, p.w.toGrid(b.x))
+	e.Set(netcode.FieldY, p.w.toGrid(b.y))
+	e.Set(netcode.FieldAngle, in.Aim&(netcode.AngleSteps-1))
+	return e
+}
+
+// PredictFunc returns a function with netcode.PredictFunc's signature that
+// predicts with opts; see Predictor.Step for its limits. It caches one
+// Predictor per tick rate seen last, so it must not be shared between
+// goroutines.
+func PredictFunc(opts Options) func(self netcode.Entity, in *pb.Input, tickHz int) netcode.Entity {
+	var (
+		pr     *Predictor
+		prTick int
+	)
+	return func(self netcode.Entity, in *pb.Input, tickHz int) netcode.Entity {
+		if pr == nil || prTick != tickHz {
+			pr, prTick = NewPredictor(tickHz, opts), tickHz
+		}
+		return pr.Step(self, InputFromProto(in))
+	}
+}
+
+// PredictPlayer predicts the local player one input ahead with the default
+// options; its signature matches netcode.PredictFunc, so a Go client of an
+// arena room can plug it in directly. See Predictor.Step for its limits.
+func PredictPlayer(self netcode.Entity, in *pb.Input, tickHz int) netcode.Entity {
+	return NewPredictor(tickHz, Options{}).Step(self, InputFromProto(in))
+}
+
+// InputFromProto converts a wire input to a game.Input (nil gives a zero
+// input).
+func InputFromProto(in *pb.Input) game.Input {
+	return game.Input{
+		Seq:     in.GetSeq(),
+		Buttons: in.GetButtons(),
+		MoveX:   in.GetMoveX(),
+		MoveY:   in.GetMoveY(),
+		Aim:     int32(in.GetAim()),
+	}
+}
