@@ -52,11 +52,12 @@ func fieldMask(old, t *Entity) uint8 {
 
 // changeWalk merge-walks target against base and yields the entities the
 // delta lists: created ones (old is zeroEntity) and existing ones with at
-// least one changed field. EncodeDelta walks several times, once per
-// column, instead of buffering masks, so it allocates nothing.
+// least one changed field. It also counts target entities found in base,
+// which gives the number of removals without another walk.
 type changeWalk struct {
 	base, target []Entity
 	i, j         int
+	matched      int
 }
 
 // next returns the next listed entity, its old state and its field mask.
@@ -70,10 +71,11 @@ func (w *changeWalk) next() (t, old *Entity, mask uint8, ok bool) {
 		if w.i < len(w.base) && w.base[w.i].ID == t.ID {
 			old = &w.base[w.i]
 			w.i++
-			if m := fieldMask(old, t); m != 0 {
-				return t, old, m, true
+			w.matched++
+			if old.Fields == t.Fields {
+				continue // unchanged: costs nothing
 			}
-			continue // unchanged: costs nothing
+			return t, old, fieldMask(old, t), true
 		}
 		return t, &zeroEntity, fieldMask(&zeroEntity, t), true
 	}
@@ -112,22 +114,86 @@ func (w *removeWalk) next() (uint32, bool) {
 // deltas, then the removed ids as gaps. Unchanged entities cost nothing and
 // identical worlds encode to the two bytes 00 00.
 func EncodeDelta(dst []byte, base, target []Entity) []byte {
-	nChanged, nRemoved := 0, 0
+	// The count comes first, so the changes are found before anything is
+	// written. Up to encodeBatch of them are kept on the stack and written
+	// from there; past that, each column walks the slices again, which
+	// stays allocation-free at any size.
+	var batch [encodeBatch]change
+	nChanged := 0
 	cw := changeWalk{base: base, target: target}
-	for _, _, _, ok := cw.next(); ok; _, _, _, ok = cw.next() {
+	for t, old, m, ok := cw.next(); ok; t, old, m, ok = cw.next() {
+		if nChanged < encodeBatch {
+			batch[nChanged] = change{t: t, old: old, mask: m}
+		}
 		nChanged++
 	}
-	rw := removeWalk{base: base, target: target}
-	for _, ok := rw.next(); ok; _, ok = rw.next() {
-		nRemoved++
-	}
+	nRemoved := len(base) - cw.matched
 	// A moving entity takes about 4 bytes; growing once avoids repeated
 	// reallocation when dst starts empty.
 	dst = slices.Grow(dst, 2+4*nChanged+2*nRemoved)
 
 	dst = binary.AppendUvarint(dst, uint64(nChanged))
+	if nChanged <= encodeBatch {
+		dst = appendChanges(dst, batch[:nChanged])
+	} else {
+		dst = appendChangesWalking(dst, base, target)
+	}
+
+	dst = binary.AppendUvarint(dst, uint64(nRemoved))
+	if nRemoved > 0 {
+		var prev uint32
+		rw := removeWalk{base: base, target: target}
+		for id, ok := rw.next(); ok; id, ok = rw.next() {
+			dst = binary.AppendUvarint(dst, uint64(id-prev))
+			prev = id
+		}
+	}
+	return dst
+}
+
+// encodeBatch is how many changes EncodeDelta keeps on its stack: more
+// than a typical room changes per snapshot.
+const encodeBatch = 64
+
+// change is one listed entity: its new and old state and field mask.
+type change struct {
+	t, old *Entity
+	mask   uint8
+}
+
+// appendFieldDeltas appends the zigzag varint deltas of the fields in mask.
+func appendFieldDeltas(dst []byte, t, old *Entity, mask uint8) []byte {
+	for ; mask != 0; mask &= mask - 1 {
+		f := bits.TrailingZeros8(mask)
+		// uint32 arithmetic wraps, so any pair of int32 values has a delta
+		// that round-trips.
+		d := uint32(t.Fields[f]) - uint32(old.Fields[f])
+		dst = binary.AppendUvarint(dst, uint64(zigzag(int32(d))))
+	}
+	return dst
+}
+
+// appendChanges appends the id, mask and value columns of cs.
+func appendChanges(dst []byte, cs []change) []byte {
 	var prev uint32
-	cw = changeWalk{base: base, target: target}
+	for k := range cs {
+		dst = binary.AppendUvarint(dst, uint64(cs[k].t.ID-prev))
+		prev = cs[k].t.ID
+	}
+	for k := range cs {
+		dst = append(dst, cs[k].mask)
+	}
+	for k := range cs {
+		dst = appendFieldDeltas(dst, cs[k].t, cs[k].old, cs[k].mask)
+	}
+	return dst
+}
+
+// appendChangesWalking appends the same columns as appendChanges, finding
+// the changes again for each column.
+func appendChangesWalking(dst []byte, base, target []Entity) []byte {
+	var prev uint32
+	cw := changeWalk{base: base, target: target}
 	for t, _, _, ok := cw.next(); ok; t, _, _, ok = cw.next() {
 		dst = binary.AppendUvarint(dst, uint64(t.ID-prev))
 		prev = t.ID
@@ -138,21 +204,7 @@ func EncodeDelta(dst []byte, base, target []Entity) []byte {
 	}
 	cw = changeWalk{base: base, target: target}
 	for t, old, m, ok := cw.next(); ok; t, old, m, ok = cw.next() {
-		for ; m != 0; m &= m - 1 {
-			f := bits.TrailingZeros8(m)
-			// uint32 arithmetic wraps, so any pair of int32 values has a
-			// delta that round-trips.
-			d := uint32(t.Fields[f]) - uint32(old.Fields[f])
-			dst = binary.AppendUvarint(dst, uint64(zigzag(int32(d))))
-		}
-	}
-
-	dst = binary.AppendUvarint(dst, uint64(nRemoved))
-	prev = 0
-	rw = removeWalk{base: base, target: target}
-	for id, ok := rw.next(); ok; id, ok = rw.next() {
-		dst = binary.AppendUvarint(dst, uint64(id-prev))
-		prev = id
+		dst = appendFieldDeltas(dst, t, old, m)
 	}
 	return dst
 }

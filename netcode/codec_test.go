@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // worldGen evolves a random world the way a hostile game might: creates,
@@ -300,5 +302,114 @@ func TestZigzag(t *testing.T) {
 		if got := unzigzag(tt.z); got != tt.v {
 			t.Errorf("unzigzag(%d) = %d, want %d", tt.z, got, tt.v)
 		}
+	}
+}
+
+func TestChecksumIsCastagnoli(t *testing.T) {
+	// The standard CRC-32C check value, independent of the entity layout.
+	if got := crc32.Update(0, castagnoli, []byte("123456789")); got != 0xE3069283 {
+		t.Fatalf("CRC-32C(123456789) = %#08x, want 0xe3069283", got)
+	}
+}
+
+func TestChecksumKnownVector(t *testing.T) {
+	entities := []Entity{
+		{ID: 1, Fields: [FieldCount]int32{1, 2, -1, 0, 0, 0, 0, 0x01020304}},
+		{ID: 0x0A0B0C0D, Fields: [FieldCount]int32{math.MinInt32, math.MaxInt32}},
+	}
+	// The canonical bytes written out by hand: id then 8 fields, each 4
+	// bytes little-endian two's complement.
+	canonical := []byte{
+		0x01, 0x00, 0x00, 0x00, // id 1
+		0x01, 0x00, 0x00, 0x00, // 1
+		0x02, 0x00, 0x00, 0x00, // 2
+		0xFF, 0xFF, 0xFF, 0xFF, // -1
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x04, 0x03, 0x02, 0x01, // 0x01020304
+		0x0D, 0x0C, 0x0B, 0x0A, // id 0x0A0B0C0D
+		0x00, 0x00, 0x00, 0x80, // MinInt32
+		0xFF, 0xFF, 0xFF, 0x7F, // MaxInt32
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	}
+	want := crc32.Checksum(canonical, crc32.MakeTable(crc32.Castagnoli))
+	tests := []struct {
+		name     string
+		entities []Entity
+		want     uint32
+	}{
+		{"empty", nil, 0},
+		{"two entities", entities, want},
+		// Pinned so a change of table or layout cannot go unnoticed.
+		{"pinned", entities, 0xECCDD62C},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Checksum(tt.entities); got != tt.want {
+				t.Fatalf("Checksum = %#08x, want %#08x", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestChecksumAcrossChunks(t *testing.T) {
+	// More entities than one stack chunk: must equal one CRC over all bytes.
+	for _, n := range []int{checksumChunk - 1, checksumChunk, checksumChunk + 1, 3*checksumChunk + 5} {
+		entities := make([]Entity, n)
+		var canonical []byte
+		for k := range entities {
+			e := &entities[k]
+			e.ID = uint32(k + 1)
+			canonical = append(canonical, byte(e.ID), byte(e.ID>>8), byte(e.ID>>16), byte(e.ID>>24))
+			for f := range FieldCount {
+				e.Fields[f] = int32(k*31 - f*1000003)
+				v := uint32(e.Fields[f])
+				canonical = append(canonical, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+			}
+		}
+		want := crc32.Checksum(canonical, crc32.MakeTable(crc32.Castagnoli))
+		if got := Checksum(entities); got != want {
+			t.Errorf("n=%d: Checksum = %#08x, want %#08x", n, got, want)
+		}
+		if got := checksumPortable(entities); got != want {
+			t.Errorf("n=%d: checksumPortable = %#08x, want %#08x", n, got, want)
+		}
+	}
+}
+
+func TestChecksumSensitivity(t *testing.T) {
+	a := Entity{ID: 1, Fields: [FieldCount]int32{1, 10, 20}}
+	b := Entity{ID: 2, Fields: [FieldCount]int32{1, 30, 40}}
+	ref := Checksum([]Entity{a, b})
+	tests := []struct {
+		name     string
+		entities []Entity
+	}{
+		{"order swapped", []Entity{b, a}},
+		{"one entity dropped", []Entity{a}},
+		{"field changed", []Entity{a, {ID: 2, Fields: [FieldCount]int32{1, 30, 41}}}},
+		{"id changed", []Entity{a, {ID: 3, Fields: b.Fields}}},
+		{"fields moved between entities", []Entity{{ID: 1, Fields: b.Fields}, {ID: 2, Fields: a.Fields}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if Checksum(tt.entities) == ref {
+				t.Fatalf("Checksum did not change")
+			}
+		})
+	}
+}
+
+func TestChecksumFastPathApplies(t *testing.T) {
+	// If Entity ever gains padding or a field, the fast path switches off
+	// and Checksum gets slower; this says so loudly.
+	if got := unsafe.Sizeof(Entity{}); got != checksumEntityBytes {
+		t.Fatalf("Entity is %d bytes in memory, want %d", got, checksumEntityBytes)
+	}
+}
+
+func TestChecksumAllocs(t *testing.T) {
+	entities := make([]Entity, 40)
+	if n := testing.AllocsPerRun(100, func() { Checksum(entities) }); n != 0 {
+		t.Fatalf("Checksum allocates %v times per call", n)
 	}
 }
