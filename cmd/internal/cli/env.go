@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// EnvName is the environment variable that overrides flag name: the prefix,
+// an underscore and the flag's name upper-cased with dashes as underscores
+// (TICKWIRE + tick-hz = TICKWIRE_TICK_HZ).
+func EnvName(prefix, name string) string {
+	return prefix + "_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// Parse parses args into fs, then gives every flag not set on the command
+// line the value of its environment variable, if that is set. Command-line
+// flags win over the environment; the environment wins over defaults.
+func Parse(fs *flag.FlagSet, prefix string, args []string, getenv func(string) string) error {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		env := EnvName(prefix, f.Name)
+		if v := getenv(env); v != "" {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("environment %s=%q: %w", env, v, e)
+			}
+		}
+	})
+	return err
+}
+
+// Usage returns a flag.FlagSet Usage function that prints a synopsis, the
+// flags with their defaults and the environment variable of each.
+func Usage(fs *flag.FlagSet, prefix, synopsis string) func() {
+	return func() {
+		out := fs.Output()
+		fmt.Fprintln(out, synopsis)
+		fmt.Fprintln(out, "\nFlags (each can also be set by the environment variable shown):")
+		fs.VisitAll(func(f *flag.Flag) {
+			name, usage := flag.UnquoteUsage(f)
+			line := "  -" + f.Name
+			if name != "" {
+				line += " " + name
+			}
+			fmt.Fprintf(out, "%s\n    \t%s", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+				fmt.Fprintf(out, " (default %s)", f.DefValue)
+			}
+			fmt.Fprintf(out, " [$%s]\n", EnvName(prefix, f.Name))
+		})
+	}
+}
