@@ -61,7 +61,9 @@ type Client struct {
 	lastInputSeq uint32      // highest input seq the server reported applied
 	ackTick      uint32      // newest applied snapshot tick
 	lastInputAt  time.Time
-	snapServerUS int64 // server time of the newest applied snapshot
+	snapServerUS int64                     // server time of the newest applied snapshot
+	pingsSent    [clientPingsTracked]int64 // send times of recent pings, 0 = answered
+	pingNext     int
 	resyncAt     time.Time
 	resyncing    bool // a ResyncRequest awaits its full snapshot
 	closing      *pb.Closing
@@ -172,7 +174,7 @@ func (c *Client) Stats() ClientStats {
 	s.RTT, s.RTTSmoothed = c.clock.RTT()
 	s.ClockOffset = time.Duration(c.clock.Offset()) * time.Microsecond
 	s.ClockSamples = c.clock.Samples()
-	s.LastAckedInput = c.lastInputSeq
+	s.LastAppliedInputSeq = c.lastInputSeq
 	s.LastTick = c.ackTick
 	return s
 }

@@ -39,6 +39,9 @@ const (
 	// prediction and latency; a server that stopped acking should not grow
 	// it without bound.
 	clientMaxPending = 256
+	// clientPingsTracked is how many unanswered pings the client remembers
+	// to match pongs against; older ones count as lost.
+	clientPingsTracked = 8
 	// clientResyncRetry is how soon a client repeats a ResyncRequest the
 	// server has not yet answered with a full snapshot.
 	clientResyncRetry = time.Second
@@ -46,7 +49,8 @@ const (
 
 // ClientConfig configures Dial. Only URL is required. Callbacks run on the
 // client's reader goroutine, in order, without any Client lock held: they
-// may call Client methods, but a slow callback delays everything behind it.
+// may call Client methods except Join and Close, which wait for the reader
+// and would deadlock; a slow callback delays every message behind it.
 type ClientConfig struct {
 	// URL is the server's WebSocket endpoint, such as ws://host:7777/ws.
 	URL string

@@ -101,7 +101,13 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 		return
 	case *pb.ServerMessage_Pong:
 		c.mu.Lock()
-		c.clock.AddSample(b.Pong.ClientTimeUs, b.Pong.ServerTimeUs, clientClockUS(now))
+		// Only echoes of our own pings are samples; anything else would
+		// poison the offset with a made-up round trip.
+		if c.takePingLocked(b.Pong.ClientTimeUs) {
+			c.clock.AddSample(b.Pong.ClientTimeUs, b.Pong.ServerTimeUs, clientClockUS(now))
+		} else {
+			c.stats.UnmatchedPongs++
+		}
 		c.mu.Unlock()
 		return
 	case *pb.ServerMessage_Joined:
@@ -162,7 +168,12 @@ func (c *Client) pingLoop(done chan<- struct{}) {
 	t := time.NewTicker(c.cfg.PingInterval)
 	defer t.Stop()
 	for {
-		msg := &pb.ClientMessage{Body: &pb.ClientMessage_Ping{Ping: &pb.Ping{ClientTimeUs: clientClockUS(time.Now())}}}
+		sent := clientClockUS(time.Now())
+		c.mu.Lock()
+		c.pingsSent[c.pingNext%len(c.pingsSent)] = sent
+		c.pingNext++
+		c.mu.Unlock()
+		msg := &pb.ClientMessage{Body: &pb.ClientMessage_Ping{Ping: &pb.Ping{ClientTimeUs: sent}}}
 		if err := c.send(msg); err != nil {
 			c.log.Debug("ping failed", "err", err)
 		}
@@ -172,6 +183,18 @@ func (c *Client) pingLoop(done chan<- struct{}) {
 		case <-t.C:
 		}
 	}
+}
+
+// takePingLocked reports whether sentUS is the time of a recent ping still
+// awaiting its pong, and forgets it.
+func (c *Client) takePingLocked(sentUS int64) bool {
+	for i, t := range c.pingsSent {
+		if t == sentUS && t != 0 {
+			c.pingsSent[i] = 0
+			return true
+		}
+	}
+	return false
 }
 
 // handleSnapshot applies a snapshot to the replica and does everything that

@@ -3,6 +3,7 @@ package netcode
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -86,6 +87,9 @@ func (s *scriptServer) dial(t *testing.T, cfg ClientConfig) (*Client, *scriptCon
 	cfg.URL = s.url
 	if cfg.Name == "" {
 		cfg.Name = "tester"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler) // desync warnings are expected here
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), scriptWait)
 	defer cancel()

@@ -32,8 +32,8 @@ type ClientStats struct {
 	// InputsAcked those the server reported applied; InputsUnackedDropped
 	// those forgotten unacknowledged because too many were pending.
 	InputsSent, InputsAcked, InputsUnackedDropped uint64
-	// LastAckedInput is the highest input seq the server reported applied.
-	LastAckedInput uint32
+	// LastAppliedInputSeq is the highest input seq the server reported applied.
+	LastAppliedInputSeq uint32
 	// LastTick is the tick of the newest applied snapshot.
 	LastTick uint32
 
@@ -41,8 +41,9 @@ type ClientStats struct {
 	RTT, RTTSmoothed time.Duration
 	// ClockOffset is the estimated server clock minus the local clock.
 	ClockOffset time.Duration
-	// ClockSamples counts accepted Ping/Pong (and Hello/Welcome) samples.
-	ClockSamples uint64
+	// ClockSamples counts accepted Ping/Pong (and Hello/Welcome) samples;
+	// UnmatchedPongs counts pongs ignored for echoing no recent ping.
+	ClockSamples, UnmatchedPongs uint64
 
 	// PredictionErrorLast and PredictionErrorMax are the distances, in grid
 	// units, between the prediction for an acknowledged input and the

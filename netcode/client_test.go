@@ -104,12 +104,16 @@ func TestClientJoin(t *testing.T) {
 				t.Fatalf("want LeaveRoom, got %v", msg)
 			}
 			sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{RoomId: "r1", Reason: pb.CloseReason_CLOSE_REASON_NORMAL}}})
-			// Reader order: the Left is handled before this snapshot is dropped.
+			sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Pong{Pong: &pb.Pong{ClientTimeUs: 12345}}})
+			// The reader handles frames in order: once this snapshot is
+			// counted as dropped, the Left and Pong before it were handled.
 			sc.snapshot(3, 0, nil, world(1), 0, 0)
-			sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Pong{Pong: &pb.Pong{}}})
 			deadline := time.Now().Add(scriptWait)
 			for c.Stats().UnexpectedSnapshots == 0 && time.Now().Before(deadline) {
 				time.Sleep(time.Millisecond)
+			}
+			if st := c.Stats(); st.UnmatchedPongs != 1 || st.ClockSamples != 1 {
+				t.Errorf("a pong echoing no ping: unmatched %d, samples %d; want 1 and 1", st.UnmatchedPongs, st.ClockSamples)
 			}
 			if c.Joined() != nil || c.Stats().UnexpectedSnapshots != 1 {
 				t.Errorf("after Left: Joined() = %v, unexpected snapshots %d", c.Joined(), c.Stats().UnexpectedSnapshots)
@@ -284,7 +288,7 @@ func TestClientInputs(t *testing.T) {
 		t.Errorf("OnInputAck seqs = %v, want %v", got, want)
 	}
 	st := c.Stats()
-	if st.LastAckedInput != 6 || st.InputsSent != 6 || st.InputsAcked != 6 {
+	if st.LastAppliedInputSeq != 6 || st.InputsSent != 6 || st.InputsAcked != 6 {
 		t.Errorf("Stats inputs = %+v", st)
 	}
 	if st.PredictionErrorMax != 5 || st.PredictionErrorLast != 0 {

@@ -36,6 +36,10 @@ type replicaState struct {
 // a desync never becomes a baseline. In steady state it allocates nothing:
 // the memory of the state a new one evicts becomes the next decode buffer.
 // Not safe for concurrent use.
+//
+// There is deliberately no hook to fake a mismatch here: exercising desync
+// detection end to end (tickbot) needs a corruption hook on the encoding
+// side, so the client's check stays the real one.
 type Replica struct {
 	states  []replicaState // ring, oldest at (next-n) mod len
 	n, next int
