@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -55,8 +56,17 @@ func (c *Client) handshake(ctx context.Context) error {
 	if err := c.conn.SetReadDeadline(deadline); err != nil {
 		return fmt.Errorf("netcode: handshake: %w", err)
 	}
-	// Cancellation unblocks the read by expiring its deadline.
-	stopAfter := context.AfterFunc(ctx, func() { c.conn.SetReadDeadline(time.Now()) })
+	// Cancellation unblocks the read by expiring its deadline; the flag
+	// keeps a late cancellation from expiring the connection after Welcome.
+	var cancelMu sync.Mutex
+	finished := false
+	stopAfter := context.AfterFunc(ctx, func() {
+		cancelMu.Lock()
+		defer cancelMu.Unlock()
+		if !finished {
+			c.conn.SetReadDeadline(time.Now())
+		}
+	})
 	defer stopAfter()
 
 	sentUS := clientClockUS(time.Now())
@@ -92,7 +102,13 @@ func (c *Client) handshake(ctx context.Context) error {
 			// Hello/Welcome is a round trip like Ping/Pong: the first clock sample.
 			c.clock.AddSample(sentUS, b.Welcome.ServerTimeUs, now)
 			c.mu.Unlock()
-			return c.conn.SetReadDeadline(time.Time{})
+			cancelMu.Lock()
+			finished = true
+			cancelMu.Unlock()
+			if err := c.conn.SetReadDeadline(time.Time{}); err != nil {
+				return fmt.Errorf("netcode: handshake: %w", err)
+			}
+			return nil
 		case *pb.ServerMessage_Error:
 			refused = serverError(b.Error)
 		case *pb.ServerMessage_Closing:

@@ -26,6 +26,9 @@ type scriptOpts struct {
 	refuseVersion bool
 	// offsetUS is added to the client clock to make the server clock.
 	offsetUS int64
+	// silent reads Hello, signals helloSeen and never answers.
+	silent    bool
+	helloSeen chan struct{}
 }
 
 // scriptServer is a minimal tickwire server for client tests: its handler
@@ -122,6 +125,13 @@ func (sc *scriptConn) handshake() bool {
 	}
 	if v := msg.GetHello().ProtocolVersion; v != uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT) {
 		sc.t.Errorf("Hello.protocol_version = %d", v)
+	}
+	if sc.opts.silent {
+		close(sc.opts.helloSeen)
+		for err == nil { // until the client gives up
+			_, _, err = sc.conn.ReadMessage()
+		}
+		return false
 	}
 	if sc.opts.refuseVersion {
 		sc.write(ErrorMessage(pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, "server speaks protocol version 2"))

@@ -60,6 +60,25 @@ func TestClientVersionMismatch(t *testing.T) {
 	}
 }
 
+func TestClientDialCanceled(t *testing.T) {
+	seen := make(chan struct{})
+	srv := newScriptServer(t, scriptOpts{silent: true, helloSeen: seen})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-seen
+		cancel() // the server got Hello and will never answer it
+	}()
+	c, err := Dial(ctx, ClientConfig{URL: srv.url, Name: "patient", PingInterval: -1})
+	if err == nil {
+		c.Close()
+		t.Fatal("Dial succeeded without a Welcome")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Dial error = %v, want it to wrap context.Canceled", err)
+	}
+}
+
 func TestClientJoin(t *testing.T) {
 	tests := []struct {
 		name     string

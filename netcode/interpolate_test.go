@@ -125,3 +125,21 @@ func TestInterpolatorKeepsNewest(t *testing.T) {
 		t.Errorf("Len() after Reset = %d", ip.Len())
 	}
 }
+
+// BenchmarkInterpolatorSample measures rendering a 64-entity room between
+// two snapshots into a reused buffer.
+func BenchmarkInterpolatorSample(b *testing.B) {
+	var ip Interpolator
+	from, to := make([]Entity, 64), make([]Entity, 64)
+	for i := range from {
+		from[i] = ent(uint32(i+1), int32(i), 0, 4000)
+		to[i] = ent(uint32(i+1), int32(i)+5, 3, 90)
+	}
+	ip.Push(1000, from)
+	ip.Push(51_000, to)
+	dst := make([]Entity, 0, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		dst = ip.Sample(dst[:0], 26_000)
+	}
+}
