@@ -2,6 +2,7 @@ package netcode
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -411,5 +412,55 @@ func TestChecksumAllocs(t *testing.T) {
 	entities := make([]Entity, 40)
 	if n := testing.AllocsPerRun(100, func() { Checksum(entities) }); n != 0 {
 		t.Fatalf("Checksum allocates %v times per call", n)
+	}
+}
+
+// docExampleWorlds is the worked example of docs/protocol-delta.md.
+func docExampleWorlds() (base, target []Entity) {
+	base = []Entity{
+		{ID: 1, Fields: [FieldCount]int32{1, 800, -400, 1024, 100, 0, 1, 1}},
+		{ID: 2, Fields: [FieldCount]int32{1, 0, 0, 0, 100, 3, 1, 2}},
+		{ID: 5, Fields: [FieldCount]int32{2, 120, 40, 0, 0, 0, 1, 1}},
+	}
+	target = []Entity{
+		{ID: 1, Fields: [FieldCount]int32{1, 840, -403, 1024, 100, 0, 1, 1}}, // moved
+		{ID: 2, Fields: [FieldCount]int32{1, 0, 0, 0, 90, 3, 1, 2}},          // hit
+		{ID: 7, Fields: [FieldCount]int32{2, 848, -400, 1024, 0, 0, 0, 1}},   // fired
+	} // 5 removed
+	return base, target
+}
+
+// TestDocExample pins the bytes docs/protocol-delta.md shows, so the
+// document cannot drift from the code.
+func TestDocExample(t *testing.T) {
+	base, target := docExampleWorlds()
+	h := NewHistory(4)
+	h.Push(Snapshot{Tick: 100, ServerTimeUS: 5_000_000, Entities: base})
+	h.Push(Snapshot{Tick: 103, ServerTimeUS: 5_150_000, Entities: target,
+		Events: []Event{{Tick: 103, Kind: 1, Actor: 7, Target: 2, Value: -10}}})
+	shared, _ := h.EncodeLatest(100)
+	tests := []struct {
+		name string
+		got  []byte
+		want []byte
+	}{
+		{"delta", EncodeDelta(nil, base, target), []byte{
+			0x03, 0x01, 0x01, 0x05, 0x06, 0x10, 0x8F, 0x50, 0x05, 0x13,
+			0x04, 0xA0, 0x0D, 0x9F, 0x06, 0x80, 0x10, 0x02, 0x01, 0x05}},
+		{"checksum", binary.LittleEndian.AppendUint32(nil, Checksum(target)), []byte{0x64, 0x4F, 0xF3, 0xB2}},
+		{"frame", AppendSnapshotFrame(nil, shared, 42), []byte{
+			0x22, 0x32,
+			0x08, 0x67, 0x10, 0x64, 0x18, 0xB0, 0xAA, 0xBA, 0x02, 0x25, 0x64, 0x4F, 0xF3, 0xB2,
+			0x2A, 0x14, 0x03, 0x01, 0x01, 0x05, 0x06, 0x10, 0x8F, 0x50, 0x05, 0x13,
+			0x04, 0xA0, 0x0D, 0x9F, 0x06, 0x80, 0x10, 0x02, 0x01, 0x05,
+			0x32, 0x0A, 0x08, 0x67, 0x10, 0x01, 0x18, 0x07, 0x20, 0x02, 0x28, 0x13,
+			0x78, 0x2A}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !bytes.Equal(tt.got, tt.want) {
+				t.Fatalf("got  % X\nwant % X", tt.got, tt.want)
+			}
+		})
 	}
 }
