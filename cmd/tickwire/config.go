@@ -1,0 +1,79 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tickwire/tickwire/cmd/internal/cli"
+)
+
+// config is everything the command line and environment decide.
+type config struct {
+	addr            string
+	tickHz          int
+	snapshotHz      int
+	roomSize        int
+	mode            string
+	maxConns        int
+	maxFrameBytes   int
+	logLevel        string
+	logFormat       string
+	shutdownTimeout time.Duration
+}
+
+const synopsis = `usage: tickwire [flags]
+
+tickwire is an authoritative multiplayer game state sync server. Clients
+connect over WebSocket at /ws; /healthz answers health checks and /metrics
+serves Prometheus metrics. With no flags it serves the arena game on :7777.`
+
+// parseConfig reads flags from args and overrides from getenv; problems
+// and -h go to stderr.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("tickwire", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", ":7777", "listen `address` for WebSocket, health and metrics")
+	fs.IntVar(&c.tickHz, "tick-hz", 60, "simulation ticks per second (1-128)")
+	fs.IntVar(&c.snapshotHz, "snapshot-hz", 20, "snapshots per second (1 to tick-hz)")
+	fs.IntVar(&c.roomSize, "room-size", 16, "players per room")
+	fs.StringVar(&c.mode, "mode", "arena", "default game `mode` for clients that name none")
+	fs.IntVar(&c.maxConns, "max-conns", 10000, "most concurrent connections (0 = no limit)")
+	fs.IntVar(&c.maxFrameBytes, "max-frame-bytes", 4096, "largest client frame in `bytes`; larger ones close the connection")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long SIGTERM waits for clients to be told and rooms to end")
+	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis)
+	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "tickwire:", err)
+		}
+		return c, err
+	}
+	if err := c.validate(); err != nil {
+		fmt.Fprintln(stderr, "tickwire:", err)
+		return c, err
+	}
+	return c, nil
+}
+
+func (c config) validate() error {
+	switch {
+	case c.tickHz < 1 || c.tickHz > 128:
+		return fmt.Errorf("-tick-hz %d: want 1 to 128", c.tickHz)
+	case c.snapshotHz < 1 || c.snapshotHz > c.tickHz:
+		return fmt.Errorf("-snapshot-hz %d: want 1 to -tick-hz (%d)", c.snapshotHz, c.tickHz)
+	case c.roomSize < 1 || c.roomSize > 256:
+		return fmt.Errorf("-room-size %d: want 1 to 256", c.roomSize)
+	case c.maxConns < 0:
+		return fmt.Errorf("-max-conns %d: want 0 or more", c.maxConns)
+	case c.maxFrameBytes < 256:
+		return fmt.Errorf("-max-frame-bytes %d: want at least 256", c.maxFrameBytes)
+	case c.shutdownTimeout <= 0:
+		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tickwire/tickwire/cmd/internal/cli"
+	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/arena"
+	"github.com/tickwire/tickwire/lobby"
+)
+
+// run serves until ctx ends, then shuts down gracefully. ready, when set,
+// receives the bound listen address once the server accepts connections.
+func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string)) error {
+	log, err := cli.NewLogger(logOut, c.logLevel, c.logFormat)
+	if err != nil {
+		return err
+	}
+	modes := game.NewModes()
+	modes.Register("arena", arena.New)
+
+	lcfg := lobby.DefaultConfig()
+	lcfg.Rooms.TickHz = c.tickHz
+	lcfg.Rooms.SnapshotHz = c.snapshotHz
+	lcfg.Rooms.MaxPlayers = c.roomSize
+	lcfg.Rooms.DefaultMode = c.mode
+	lcfg.MaxConnections = c.maxConns
+	lcfg.Conn.MaxFrameBytes = int64(c.maxFrameBytes)
+	srv, err := lobby.NewServer(lcfg, modes, log)
+	if err != nil {
+		return err
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/", srv.Handler())
+	mux.Handle("/metrics", promhttp.HandlerFor(metricsGatherer(), promhttp.HandlerOpts{}))
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.Info("tickwire listening", "addr", ln.Addr().String(), "tick_hz", c.tickHz,
+		"snapshot_hz", c.snapshotHz, "room_size", c.roomSize, "mode", c.mode)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", c.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	defer cancel()
+	// Stop accepting first; hijacked WebSockets are the lobby's to close.
+	httpErr := httpSrv.Shutdown(sctx)
+	lobbyErr := srv.Shutdown(sctx)
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if err := errors.Join(httpErr, lobbyErr); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("shut down cleanly")
+	return nil
+}
+
+// metricsGatherer is the default registry (every tickwire_ metric and the Go
+// and process collectors) plus the process collector again under the
+// tickwire_ prefix, so dashboards find tickwire_process_cpu_seconds_total.
+func metricsGatherer() prometheus.Gatherer {
+	own := prometheus.NewRegistry()
+	own.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{Namespace: "tickwire"}))
+	return prometheus.Gatherers{prometheus.DefaultGatherer, own}
+}

@@ -1,0 +1,9 @@
+// Package lobby is tickwire's front door: it accepts WebSocket connections at
+// /ws, runs each connection's session (handshake, join, leave, routing of
+// inputs and acks to the player's seat), keeps the registry of rooms of every
+// game mode, and puts quick-play players into rooms with free seats.
+//
+// lobby owns sessions and the room registry and starts and waits for every
+// room goroutine. It must not run game rules (that is the Game behind a
+// game.Room) nor read or write socket bytes itself (that is netcode.Conn).
+package lobby

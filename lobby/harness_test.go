@@ -1,0 +1,66 @@
+package lobby
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/arena"
+	"github.com/tickwire/tickwire/netcode"
+)
+
+// testServer is a lobby server on a real loopback listener.
+type testServer struct {
+	*Server
+	http *httptest.Server
+	url  string // ws://127.0.0.1:port/ws
+}
+
+// startServer starts a server with cfg (zero fields take defaults) playing
+// arena, and stops it when the test ends.
+func startServer(t *testing.T, tweak func(*Config)) *testServer {
+	t.Helper()
+	cfg := DefaultConfig()
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	modes := game.NewModes()
+	modes.Register("arena", arena.New)
+	srv, err := NewServer(cfg, modes, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	ts := &testServer{Server: srv, http: hs, url: "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		hs.Close()
+	})
+	return ts
+}
+
+// dial connects a Go client named name and closes it when the test ends.
+func dial(t *testing.T, url, name string, tweak func(*netcode.ClientConfig)) *netcode.Client {
+	t.Helper()
+	cfg := netcode.ClientConfig{URL: url, Name: name}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := netcode.Dial(ctx, cfg)
+	if err != nil {
+		t.Fatalf("dial %s: %v", name, err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}

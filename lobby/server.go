@@ -1,0 +1,214 @@
+package lobby
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// Config is what a Server needs; DefaultConfig fills every field.
+type Config struct {
+	// Rooms are the parameters of every room.
+	Rooms RoomSettings
+	// Conn tunes every connection (frame limit, queues, rate limit).
+	Conn netcode.ConnConfig
+	// MaxConnections caps concurrent WebSocket connections (0 = no cap).
+	MaxConnections int
+	// HelloTimeout is how long a new connection may take to send Hello.
+	HelloTimeout time.Duration
+	// CheckOrigin decides which browser origins may connect; nil allows all,
+	// which suits a game server whose clients are not cookie-authenticated.
+	CheckOrigin func(r *http.Request) bool
+}
+
+// DefaultConfig returns the embedded defaults: 60 Hz ticks, 20 Hz
+// snapshots, 16 players per room, arena as the default mode.
+func DefaultConfig() Config {
+	return Config{
+		Rooms: RoomSettings{
+			TickHz:      game.DefaultTickHz,
+			SnapshotHz:  game.DefaultSnapshotHz,
+			MaxPlayers:  game.DefaultMaxPlayers,
+			DefaultMode: "arena",
+		},
+		Conn:           netcode.DefaultConnConfig(),
+		MaxConnections: 10000,
+		HelloTimeout:   5 * time.Second,
+	}
+}
+
+// Server accepts WebSocket connections and runs their sessions and the rooms
+// they play in. Create it with NewServer, mount Handler, and end it with
+// Shutdown.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	ctx      context.Context
+	cancel   context.CancelFunc
+	registry *Registry
+	upgrader websocket.Upgrader
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	active   int // admitted connections, counted before the upgrade
+	closing  bool
+	wg       sync.WaitGroup // one per connection goroutine
+}
+
+// NewServer returns a server playing the given modes.
+func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) {
+	if _, ok := modes.Lookup(cfg.Rooms.DefaultMode); !ok {
+		return nil, fmt.Errorf("default mode %q is not registered (have %v)", cfg.Rooms.DefaultMode, modes.Names())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		cfg:      cfg,
+		log:      log,
+		ctx:      ctx,
+		cancel:   cancel,
+		registry: NewRegistry(ctx, modes, cfg.Rooms, log),
+		sessions: make(map[*session]struct{}),
+		upgrader: websocket.Upgrader{
+			ReadBufferSize:  4096,
+			WriteBufferSize: 4096,
+			CheckOrigin:     cfg.CheckOrigin,
+		},
+	}
+	if s.upgrader.CheckOrigin == nil {
+		s.upgrader.CheckOrigin = func(*http.Request) bool { return true }
+	}
+	return s, nil
+}
+
+// Registry returns the server's room registry.
+func (s *Server) Registry() *Registry { return s.registry }
+
+// Handler serves /ws (the game protocol) and /healthz.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws", s.serveWS)
+	mux.HandleFunc("/healthz", s.serveHealth)
+	return mux
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	if reason, text := s.admit(); reason != "" {
+		connectionsRefused.WithLabelValues(reason).Inc()
+		http.Error(w, text, http.StatusServiceUnavailable)
+		return
+	}
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		s.release()
+		connectionsRefused.WithLabelValues("upgrade").Inc()
+		return // the upgrader has answered with the HTTP error
+	}
+	defer s.release()
+	sess := &session{server: s, id: newSessionID()}
+	sess.conn = netcode.NewConn(ws, s.cfg.Conn, s.log)
+	s.mu.Lock()
+	s.sessions[sess] = struct{}{}
+	s.mu.Unlock()
+	helloTimer := time.AfterFunc(s.cfg.HelloTimeout, func() {
+		handshakeFailures.WithLabelValues("timeout").Inc()
+		sess.conn.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within "+s.cfg.HelloTimeout.String())
+	})
+	sess.helloTimer = helloTimer
+	err = sess.conn.Serve(s.ctx, sess.handle)
+	helloTimer.Stop()
+	sess.disconnected()
+	s.mu.Lock()
+	delete(s.sessions, sess)
+	s.mu.Unlock()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Debug("connection ended", "session", sess.id, "remote", sess.conn.RemoteAddr(), "err", err)
+	}
+}
+
+// admit reserves a connection slot, or gives a metric label and a text
+// saying why not.
+func (s *Server) admit() (reason, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return "shutting_down", "server is shutting down"
+	}
+	if s.cfg.MaxConnections > 0 && s.active >= s.cfg.MaxConnections {
+		return "too_many_connections", fmt.Sprintf("server is at its limit of %d connections", s.cfg.MaxConnections)
+	}
+	s.active++
+	s.wg.Add(1)
+	return "", ""
+}
+
+// release gives back the slot admit reserved.
+func (s *Server) release() {
+	s.mu.Lock()
+	s.active--
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+// handshakeDone stops the hello timer once the session is welcomed.
+func (s *Server) handshakeDone(sess *session) {
+	if sess.helloTimer != nil {
+		sess.helloTimer.Stop()
+	}
+}
+
+// Shutdown stops admitting connections, closes every room and connection
+// with the server-shutdown reason, and waits for them (or ctx).
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	sessions := make([]*session, 0, len(s.sessions))
+	for sess := range s.sessions {
+		sessions = append(sessions, sess)
+	}
+	s.mu.Unlock()
+	roomsErr := s.registry.Shutdown(ctx)
+	for _, sess := range sessions {
+		sess.conn.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, "server shutting down")
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = fmt.Errorf("connections still open: %w", ctx.Err())
+	}
+	s.cancel()
+	<-done
+	return errors.Join(roomsErr, err)
+}
+
+func newSessionID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
