@@ -188,7 +188,7 @@ func ValidateName(name string) (string, error) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || strings.ContainsRune("-_.'!", r) {
 			continue
 		}
-		return "", fmt.Errorf("name contains %q; use letters, digits, spaces and - _ . ' !", r)
+		return "", fmt.Errorf("name contains %q (allowed: letters, digits, spaces and - _ . ' !)", r)
 	}
 	return name, nil
 }
