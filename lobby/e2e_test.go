@@ -95,9 +95,11 @@ func TestSixteenPlayersConverge(t *testing.T) {
 
 	nominal := float64(ts.cfg.Rooms.SnapshotHz)
 	var all []time.Duration
+	minRate, maxRate := nominal*10, 0.0
 	for i, p := range ps {
 		st := p.client.Stats()
 		rate := float64(p.snapshots.Load()) / window.Seconds()
+		minRate, maxRate = min(minRate, rate), max(maxRate, rate)
 		if rate < nominal*0.95 || rate > nominal*1.05 {
 			t.Errorf("player %d: %.2f snapshots/s, want %.0f ± 5%%", i, rate, nominal)
 		}
@@ -118,6 +120,7 @@ func TestSixteenPlayersConverge(t *testing.T) {
 		t.Fatal("no input was ever acknowledged")
 	}
 	slices.Sort(all)
+	t.Logf("snapshots per client per second: min %.2f max %.2f (nominal %.0f)", minRate, maxRate, nominal)
 	t.Logf("input→ack latency over %d inputs: p50 %v p95 %v p99 %v max %v",
 		len(all), pct(all, 50), pct(all, 95), pct(all, 99), all[len(all)-1])
 
