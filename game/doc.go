@@ -1,0 +1,15 @@
+// Package game owns the simulation side of tickwire: the Game interface a
+// game developer implements, the modes registry that maps mode names to
+// game factories, and the Room, which runs one Game at a fixed tick rate on
+// a single goroutine that owns all of the room's state.
+//
+// A Room reads its players' inputs from bounded per-seat queues, steps the
+// Game, keeps a history of quantized snapshots and hands each player a
+// delta snapshot frame through its PlayerLink. Encoding cost scales with the
+// number of distinct client baselines, not with the number of clients.
+//
+// game must not touch sockets or HTTP: it talks to connections only through
+// PlayerLink, whose methods never block. It imports netcode for the codec and
+// proto for message types, and nothing above it (lobby, cmd). game/arena is
+// the reference Game.
+package game

@@ -1,0 +1,278 @@
+package game
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// errNoBots is what fakeGame refuses the name "bot" with.
+var errNoBots = errors.New("no bots allowed")
+
+// appliedInput is one ApplyInput call seen by fakeGame.
+type appliedInput struct {
+	player PlayerID
+	in     Input
+}
+
+// fakeGame is a Game whose players' entities (id 100+player) move one grid
+// unit in x per Step; it records every call. Only the room goroutine calls
+// it, but tests read it after Run ends, so a mutex keeps -race quiet.
+type fakeGame struct {
+	mu      sync.Mutex
+	players map[PlayerID]*netcode.Entity
+	applied []appliedInput
+	left    []PlayerID
+	steps   []uint32
+	events  []netcode.Event
+	// endAt ends the match after the Step of this tick (0 = never).
+	endAt atomic.Uint32
+	// panicAt panics in the Step of this tick (0 = never).
+	panicAt uint32
+	ended   bool
+}
+
+func newFakeGame() *fakeGame {
+	return &fakeGame{players: make(map[PlayerID]*netcode.Entity)}
+}
+
+func (g *fakeGame) Join(p PlayerID, name string) (uint32, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if name == "bot" {
+		return 0, errNoBots
+	}
+	e := &netcode.Entity{ID: 100 + uint32(p)}
+	e.Set(netcode.FieldKind, 1)
+	e.Set(netcode.FieldOwner, int32(p))
+	g.players[p] = e
+	return e.ID, nil
+}
+
+func (g *fakeGame) Leave(p PlayerID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.players, p)
+	g.left = append(g.left, p)
+}
+
+func (g *fakeGame) ApplyInput(p PlayerID, in Input) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.applied = append(g.applied, appliedInput{p, in})
+	if e := g.players[p]; e != nil {
+		e.Set(netcode.FieldAngle, in.Aim)
+	}
+}
+
+func (g *fakeGame) Step(tick uint32) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if tick == g.panicAt {
+		panic("fake game exploded")
+	}
+	g.steps = append(g.steps, tick)
+	for _, e := range g.players {
+		e.Set(netcode.FieldX, e.Get(netcode.FieldX)+1)
+	}
+	if end := g.endAt.Load(); end != 0 && tick >= end {
+		g.ended = true
+	}
+}
+
+func (g *fakeGame) View(dst []netcode.Entity) []netcode.Entity {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	// Player ids ascend with entity ids; the map is small.
+	for p := PlayerID(1); p < 1000; p++ {
+		if e := g.players[p]; e != nil {
+			dst = append(dst, *e)
+		}
+	}
+	return dst
+}
+
+func (g *fakeGame) DrainEvents(dst []netcode.Event) []netcode.Event {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	dst = append(dst, g.events...)
+	g.events = g.events[:0]
+	return dst
+}
+
+func (g *fakeGame) Results() ([]PlayerResult, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.ended {
+		return nil, false
+	}
+	var out []PlayerResult
+	for p := PlayerID(1); p < 1000; p++ {
+		if e := g.players[p]; e != nil {
+			out = append(out, PlayerResult{Player: p, EntityID: e.ID, Score: int32(p)})
+		}
+	}
+	return out, true
+}
+
+// emit queues an event for the next DrainEvents.
+func (g *fakeGame) emit(e netcode.Event) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.events = append(g.events, e)
+}
+
+// appliedSeqs returns the seqs applied for player p, in call order.
+func (g *fakeGame) appliedSeqs(p PlayerID) []uint32 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var seqs []uint32
+	for _, a := range g.applied {
+		if a.player == p {
+			seqs = append(seqs, a.in.Seq)
+		}
+	}
+	return seqs
+}
+
+// linkEvent is one call a fakeLink received: a reliable message or a
+// snapshot frame (decoded, with its raw bytes).
+type linkEvent struct {
+	msg   *pb.ServerMessage
+	frame []byte
+}
+
+// fakeLink is a PlayerLink that decodes and records everything it gets.
+type fakeLink struct {
+	t      testing.TB
+	mu     sync.Mutex
+	events []linkEvent
+	// refuse makes Send report an overflow.
+	refuse bool
+}
+
+func newFakeLink(t testing.TB) *fakeLink { return &fakeLink{t: t} }
+
+func (l *fakeLink) OfferSnapshot(frame []byte) {
+	var msg pb.ServerMessage
+	if err := proto.Unmarshal(frame, &msg); err != nil {
+		l.t.Errorf("snapshot frame does not decode: %v", err)
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.events = append(l.events, linkEvent{msg: &msg, frame: frame})
+}
+
+func (l *fakeLink) Send(msg *pb.ServerMessage) bool {
+	// Marshal as netcode.Conn does, so a message the wire cannot carry fails.
+	b, err := proto.Marshal(msg)
+	if err != nil {
+		l.t.Errorf("reliable message does not marshal: %v", err)
+		return false
+	}
+	var copied pb.ServerMessage
+	if err := proto.Unmarshal(b, &copied); err != nil {
+		l.t.Errorf("reliable message does not decode: %v", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.events = append(l.events, linkEvent{msg: &copied})
+	return !l.refuse
+}
+
+// all returns a copy of the recorded events.
+func (l *fakeLink) all() []linkEvent {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]linkEvent(nil), l.events...)
+}
+
+// snapshots returns the recorded snapshots.
+func (l *fakeLink) snapshots() []*pb.Snapshot {
+	var out []*pb.Snapshot
+	for _, e := range l.all() {
+		if s := e.msg.GetSnapshot(); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// lastSnapshot returns the newest recorded snapshot, or fails the test.
+func (l *fakeLink) lastSnapshot(t *testing.T) (*pb.Snapshot, []byte) {
+	t.Helper()
+	ev := l.all()
+	for k := len(ev) - 1; k >= 0; k-- {
+		if s := ev[k].msg.GetSnapshot(); s != nil {
+			return s, ev[k].frame
+		}
+	}
+	t.Fatal("no snapshot received")
+	return nil, nil
+}
+
+// waitFor polls cond until it holds; the deadline only guards against a
+// hang, it is never what a test asserts.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// testConfig returns a valid config for tests driving the room directly.
+func testConfig() RoomConfig {
+	return RoomConfig{ID: "r1", Mode: "fake", TickHz: 60, SnapshotHz: 20, MaxPlayers: 4, Clock: NewManualClock(0)}
+}
+
+// newTestRoom returns a room for direct, single-goroutine tests (no Run).
+func newTestRoom(t *testing.T, cfg RoomConfig) (*Room, *fakeGame) {
+	t.Helper()
+	g := newFakeGame()
+	r, err := NewRoom(cfg, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, g
+}
+
+// mustJoin seats a player directly on the test goroutine.
+func mustJoin(t *testing.T, r *Room, name string) (*Seat, *fakeLink) {
+	t.Helper()
+	link := newFakeLink(t)
+	s, err := r.join(name, link)
+	if err != nil {
+		t.Fatalf("join %s: %v", name, err)
+	}
+	return s, link
+}
+
+// steps runs n ticks directly.
+func steps(t *testing.T, r *Room, n int) {
+	t.Helper()
+	for range n {
+		if r.step() {
+			t.Fatalf("match ended at tick %d", r.tick)
+		}
+	}
+}
+
+// inputs builds pb inputs with the given seqs.
+func inputs(seqs ...uint32) []*pb.Input {
+	out := make([]*pb.Input, 0, len(seqs))
+	for _, s := range seqs {
+		out = append(out, &pb.Input{Seq: s})
+	}
+	return out
+}

@@ -1,0 +1,240 @@
+package game
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// Errors of Room.Join.
+var (
+	// ErrRoomFull means every seat is taken.
+	ErrRoomFull = errors.New("room is full")
+	// ErrRoomClosed means the room has ended or is ending.
+	ErrRoomClosed = errors.New("room is closed")
+	// ErrJoinRefused wraps the error with which the Game refused a seat.
+	ErrJoinRefused = errors.New("join refused")
+)
+
+// commandQueueSize bounds a room's command channel (joins and leaves); a
+// burst larger than this waits briefly for the room goroutine.
+const commandQueueSize = 64
+
+// Room runs one Game: a single goroutine (Run) owns the game and all of the
+// room's state, steps it at a fixed rate, applies the inputs its seats
+// queued and offers every player snapshot frames. Other goroutines change a
+// room only through Join, Leave and Close, and read it through Stats.
+type Room struct {
+	cfg      RoomConfig
+	game     Game
+	interval uint32 // ticks between snapshots
+
+	cmds    chan command
+	closing chan struct{} // closed by Close
+	reason  pb.CloseReason
+	once    sync.Once
+	done    chan struct{} // closed when Run returns
+	started atomic.Bool
+
+	stats roomStats
+
+	// Owned by the Run goroutine.
+	tick       uint32
+	nextPlayer PlayerID
+	seats      []*Seat
+	history    *netcode.History
+	pending    []netcode.Event // events since the last snapshot
+	inputs     []Input         // scratch for draining a seat's queue
+	encoded    []encoding      // this snapshot tick's encodings, by base
+	viewLen    int             // entities in the last view, to presize the next
+}
+
+// encoding is one shared snapshot encoding of the current snapshot tick.
+type encoding struct {
+	asked  uint32 // the baseline a seat asked for
+	used   uint32 // the baseline the history used, 0 = full
+	shared []byte
+}
+
+// NewRoom validates cfg and returns a room for g; Run starts it.
+func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
+	if g == nil {
+		return nil, errors.New("new room: nil game")
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("new room: %w", err)
+	}
+	interval := snapshotInterval(cfg.TickHz, cfg.SnapshotHz)
+	return &Room{
+		cfg:        cfg,
+		game:       g,
+		interval:   interval,
+		cmds:       make(chan command, commandQueueSize),
+		closing:    make(chan struct{}),
+		done:       make(chan struct{}),
+		nextPlayer: 1,
+		history:    netcode.NewHistory(historySize(cfg.TickHz, interval)),
+	}, nil
+}
+
+// ID returns the room's id.
+func (r *Room) ID() string { return r.cfg.ID }
+
+// Mode returns the room's game mode name.
+func (r *Room) Mode() string { return r.cfg.Mode }
+
+// MaxPlayers returns the number of seats.
+func (r *Room) MaxPlayers() int { return r.cfg.MaxPlayers }
+
+// SnapshotInterval returns the number of ticks between snapshots.
+func (r *Room) SnapshotInterval() int { return int(r.interval) }
+
+// Done returns a channel closed when Run has returned.
+func (r *Room) Done() <-chan struct{} { return r.done }
+
+// Join seats a player whose connection is link. It waits for the room
+// goroutine, which sends link a Joined message before any snapshot. It
+// returns ErrRoomFull, ErrRoomClosed, an error wrapping ErrJoinRefused and
+// the game's own error, or ctx's error.
+func (r *Room) Join(ctx context.Context, name string, link PlayerLink) (*Seat, error) {
+	if link == nil {
+		return nil, errors.New("join: nil link")
+	}
+	c := &joinCmd{name: name, link: link, reply: make(chan joinReply, 1)}
+	select {
+	case r.cmds <- command{join: c}:
+	case <-r.closing:
+		return nil, ErrRoomClosed
+	case <-r.done:
+		return nil, ErrRoomClosed
+	case <-ctx.Done():
+		return nil, fmt.Errorf("join: %w", ctx.Err())
+	}
+	select {
+	case rep := <-c.reply:
+		return rep.seat, rep.err
+	case <-r.done:
+		// Run may have answered just before returning.
+		select {
+		case rep := <-c.reply:
+			return rep.seat, rep.err
+		default:
+			return nil, ErrRoomClosed
+		}
+	case <-ctx.Done():
+		if c.state.CompareAndSwap(joinPending, joinAbandoned) {
+			return nil, fmt.Errorf("join: %w", ctx.Err())
+		}
+		// The room already took the command and answers without
+		// blocking; taking the answer keeps a seat from leaking.
+		select {
+		case rep := <-c.reply:
+			return rep.seat, rep.err
+		case <-r.done:
+			return nil, ErrRoomClosed
+		}
+	}
+}
+
+// Leave gives up seat: the room calls Game.Leave and stops sending to its
+// link. It returns once the request is queued (at once when the room has
+// ended) and is a no-op for a seat already left or of another room.
+func (r *Room) Leave(seat *Seat) {
+	if seat == nil || seat.left.Swap(true) {
+		return
+	}
+	select {
+	case r.cmds <- command{leave: seat}:
+	case <-r.done:
+	}
+}
+
+// Close ends the room: its goroutine sends every player Left with reason and
+// Run returns nil. Close never blocks; only the first call's reason counts.
+func (r *Room) Close(reason pb.CloseReason) {
+	r.once.Do(func() {
+		r.reason = reason
+		close(r.closing)
+	})
+}
+
+// command is a change to a room, run on its goroutine; exactly one field
+// is set.
+type command struct {
+	join  *joinCmd
+	leave *Seat
+}
+
+// States of a joinCmd: the room and an impatient caller race to claim it.
+const (
+	joinPending int32 = iota
+	joinTaken
+	joinAbandoned
+)
+
+// joinCmd is a pending Join.
+type joinCmd struct {
+	name  string
+	link  PlayerLink
+	reply chan joinReply // buffered, so the room never blocks on it
+	state atomic.Int32
+}
+
+// joinReply answers a joinCmd.
+type joinReply struct {
+	seat *Seat
+	err  error
+}
+
+// roomStats holds what Stats reports, written by the room goroutine.
+type roomStats struct {
+	tick          atomic.Uint32
+	players       atomic.Int32
+	overruns      atomic.Uint64
+	skipped       atomic.Uint64
+	lastTick      atomic.Int64 // ns
+	maxTick       atomic.Int64 // ns
+	snapshotBytes atomic.Uint64
+	snapshotsSent atomic.Uint64
+}
+
+// RoomStats is a point-in-time view of a room, safe to read from any
+// goroutine.
+type RoomStats struct {
+	// Tick is the last simulated tick.
+	Tick uint32
+	// Players is the number of seated players.
+	Players int
+	// Overruns counts the times the room skipped ticks to catch up.
+	Overruns uint64
+	// SkippedTicks counts the ticks skipped.
+	SkippedTicks uint64
+	// LastTickDuration and MaxTickDuration are the work time of the last
+	// tick and of the longest one.
+	LastTickDuration, MaxTickDuration time.Duration
+	// SnapshotBytes and SnapshotsSent count the snapshot frames offered to
+	// players.
+	SnapshotBytes, SnapshotsSent uint64
+}
+
+// Stats returns the room's current statistics.
+func (r *Room) Stats() RoomStats {
+	s := &r.stats
+	return RoomStats{
+		Tick:             s.tick.Load(),
+		Players:          int(s.players.Load()),
+		Overruns:         s.overruns.Load(),
+		SkippedTicks:     s.skipped.Load(),
+		LastTickDuration: time.Duration(s.lastTick.Load()),
+		MaxTickDuration:  time.Duration(s.maxTick.Load()),
+		SnapshotBytes:    s.snapshotBytes.Load(),
+		SnapshotsSent:    s.snapshotsSent.Load(),
+	}
+}

@@ -1,0 +1,132 @@
+package game
+
+import (
+	"sync/atomic"
+
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// PlayerLink is the room's handle on a player's connection. The room calls it
+// from its own goroutine, so its methods must never block; netcode.Conn
+// implements it.
+type PlayerLink interface {
+	// OfferSnapshot offers a complete ServerMessage snapshot frame; the
+	// latest offer wins over one not yet written. The frame is immutable
+	// after the call and may be shared with other links.
+	OfferSnapshot(frame []byte)
+	// Send queues a reliable message in a bounded queue. It returns false
+	// when the queue overflowed, in which case the link closes itself.
+	Send(msg *pb.ServerMessage) bool
+}
+
+// Seat is a player's place in a room and the handle the player's connection
+// reader uses to feed the room: PushInputs, Ack and RequestResync are safe to
+// call while the room runs and never block. PushInputs must be called from
+// one goroutine at a time (the connection's reader).
+type Seat struct {
+	roomID string
+	player PlayerID
+	entity uint32
+	name   string
+	link   PlayerLink
+	queue  inputQueue
+
+	// highestQueued is the highest seq ever queued; only the producer
+	// (PushInputs) touches it.
+	highestQueued uint32
+
+	ack         atomic.Uint32 // highest snapshot tick the client applied
+	resync      atomic.Bool   // the client asked for a full snapshot
+	lastApplied atomic.Uint32 // highest input seq applied by the room
+	lastSent    atomic.Uint32 // tick of the newest snapshot offered
+	bytesSent   atomic.Uint64 // snapshot frame bytes offered
+	left        atomic.Bool   // Leave was called; inputs are ignored
+
+	// floor is the oldest tick usable as a baseline: acks older than the
+	// first snapshot sent, or than a requested full resync, refer to state
+	// the client does not hold. Room goroutine only.
+	floor uint32
+}
+
+// newSeat returns a seat with an input queue of queueSize.
+func newSeat(roomID string, p PlayerID, entity uint32, name string, link PlayerLink, queueSize int) *Seat {
+	return &Seat{roomID: roomID, player: p, entity: entity, name: name, link: link, queue: newInputQueue(queueSize)}
+}
+
+// Player returns the player's id in the room.
+func (s *Seat) Player() PlayerID { return s.player }
+
+// EntityID returns the entity the player controls, 0 for none.
+func (s *Seat) EntityID() uint32 { return s.entity }
+
+// RoomID returns the id of the seat's room.
+func (s *Seat) RoomID() string { return s.roomID }
+
+// Name returns the player's display name.
+func (s *Seat) Name() string { return s.name }
+
+// LastAppliedSeq returns the highest input seq the room has applied.
+func (s *Seat) LastAppliedSeq() uint32 { return s.lastApplied.Load() }
+
+// AckedTick returns the newest snapshot tick the client acknowledged.
+func (s *Seat) AckedTick() uint32 { return s.ack.Load() }
+
+// LastSentTick returns the tick of the newest snapshot offered to the link.
+func (s *Seat) LastSentTick() uint32 { return s.lastSent.Load() }
+
+// SnapshotBytes returns the bytes of snapshot frames offered to the link.
+func (s *Seat) SnapshotBytes() uint64 { return s.bytesSent.Load() }
+
+// PushInputs validates inputs (oldest first) and queues them for the next
+// tick. Move axes are clamped to ±netcode.MoveAxisMax and aim is taken
+// modulo netcode.AngleSteps; seq 0 is invalid, and a seq not above the
+// highest one already queued is a duplicate (clients resend recent inputs).
+// When the queue is full the oldest queued input is dropped. Every drop is
+// counted in tickwire_inputs_dropped_total.
+func (s *Seat) PushInputs(inputs []*pb.Input) {
+	if s.left.Load() {
+		return
+	}
+	for _, in := range inputs {
+		seq := in.GetSeq()
+		switch {
+		case seq == 0:
+			droppedInvalid.Inc()
+			continue
+		case seq <= s.highestQueued:
+			droppedDuplicate.Inc()
+			continue
+		}
+		s.highestQueued = seq
+		if n := s.queue.push(Input{
+			Seq:     seq,
+			Buttons: in.GetButtons(),
+			MoveX:   clampAxis(in.GetMoveX()),
+			MoveY:   clampAxis(in.GetMoveY()),
+			Aim:     int32(in.GetAim() % netcode.AngleSteps),
+		}); n > 0 {
+			droppedQueueFull.Add(float64(n))
+		}
+	}
+}
+
+// Ack records that the client applied the snapshot of tick; older acks than
+// the newest one are ignored (messages may be reordered by redundancy).
+func (s *Seat) Ack(tick uint32) {
+	for {
+		old := s.ack.Load()
+		if tick <= old || s.ack.CompareAndSwap(old, tick) {
+			return
+		}
+	}
+}
+
+// RequestResync makes the next snapshot of this seat a full one, and stops
+// the room from using any baseline acknowledged before it.
+func (s *Seat) RequestResync() { s.resync.Store(true) }
+
+// clampAxis clamps a move axis to ±netcode.MoveAxisMax.
+func clampAxis(v int32) int32 {
+	return max(-netcode.MoveAxisMax, min(netcode.MoveAxisMax, v))
+}

@@ -1,0 +1,162 @@
+package game
+
+import (
+	"slices"
+
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// step runs one simulation tick: inputs, Step, events, and on snapshot ticks
+// the snapshot. It reports whether the match ended, in which case every
+// player has been sent the results and Left.
+func (r *Room) step() (ended bool) {
+	r.tick++
+	tick := r.tick
+	for _, s := range r.seats {
+		r.applyInputs(s)
+	}
+	r.game.Step(tick)
+	n := len(r.pending)
+	r.pending = r.game.DrainEvents(r.pending)
+	for k := n; k < len(r.pending); k++ {
+		r.pending[k].Tick = tick
+	}
+	if tick%r.interval == 0 {
+		r.snapshot(tick)
+	}
+	r.stats.tick.Store(tick)
+	if results, over := r.game.Results(); over {
+		r.endMatch(tick, results)
+		return true
+	}
+	return false
+}
+
+// applyInputs drains s's queue and applies its inputs in seq order, each
+// seq at most once.
+func (r *Room) applyInputs(s *Seat) {
+	r.inputs = s.queue.drain(r.inputs[:0])
+	if len(r.inputs) == 0 {
+		return
+	}
+	// The single producer queues ascending seqs, so this is normally a
+	// no-op; it keeps ApplyInput ordered whatever the queue holds.
+	if !slices.IsSortedFunc(r.inputs, cmpSeq) {
+		slices.SortFunc(r.inputs, cmpSeq)
+	}
+	last := s.lastApplied.Load()
+	for _, in := range r.inputs {
+		if in.Seq <= last {
+			droppedStale.Inc()
+			continue
+		}
+		if s.left.Load() {
+			break // leaving: the game forgets the player this tick anyway
+		}
+		r.game.ApplyInput(s.player, in)
+		last = in.Seq
+	}
+	s.lastApplied.Store(last)
+}
+
+// cmpSeq orders inputs by seq.
+func cmpSeq(a, b Input) int {
+	switch {
+	case a.Seq < b.Seq:
+		return -1
+	case a.Seq > b.Seq:
+		return 1
+	}
+	return 0
+}
+
+// snapshot records the world at tick in the history and offers every seat a
+// frame: a delta against its acknowledged tick when that is usable, else a
+// full snapshot. Each distinct baseline is encoded once and its bytes shared.
+func (r *Room) snapshot(tick uint32) {
+	entities := r.game.View(make([]netcode.Entity, 0, r.viewLen))
+	r.viewLen = len(entities)
+	r.history.Push(netcode.Snapshot{
+		Tick:         tick,
+		ServerTimeUS: r.cfg.Clock.Now().Microseconds(),
+		Entities:     entities,
+		Events:       r.pending,
+	})
+	r.pending = nil // the history owns it now
+	clear(r.encoded)
+	r.encoded = r.encoded[:0]
+	for _, s := range r.seats {
+		if s.left.Load() {
+			continue
+		}
+		shared := r.encodeFor(s, tick)
+		lastSeq := s.lastApplied.Load()
+		frame := netcode.AppendSnapshotFrame(make([]byte, 0, netcode.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
+		s.link.OfferSnapshot(frame)
+		s.lastSent.Store(tick)
+		s.bytesSent.Add(uint64(len(frame)))
+		r.stats.snapshotBytes.Add(uint64(len(frame)))
+		r.stats.snapshotsSent.Add(1)
+		snapshotsSent.Inc()
+		snapshotBytes.Add(float64(len(frame)))
+	}
+}
+
+// encodeFor returns the shared snapshot bytes for s at tick.
+func (r *Room) encodeFor(s *Seat, tick uint32) []byte {
+	if s.lastSent.Load() == 0 || s.resync.Swap(false) {
+		// Nothing acked before the first frame sent, or before a full
+		// snapshot the client asked for, is state the client holds.
+		s.floor = tick
+	}
+	base := s.ack.Load()
+	if base < s.floor || base > s.lastSent.Load() {
+		base = 0
+	}
+	for _, e := range r.encoded {
+		if e.asked == base {
+			return e.shared
+		}
+	}
+	shared, used := r.history.EncodeLatest(base)
+	fresh := true // History memoizes by the base it used, so count those
+	for _, e := range r.encoded {
+		if e.used == used {
+			fresh = false
+			break
+		}
+	}
+	r.encoded = append(r.encoded, encoding{asked: base, used: used, shared: shared})
+	switch {
+	case !fresh:
+	case used == 0:
+		encodedFull.Inc()
+	default:
+		encodedDelta.Inc()
+	}
+	return shared
+}
+
+// endMatch sends every player the results and Left.
+func (r *Room) endMatch(tick uint32, results []PlayerResult) {
+	msg := &pb.MatchResults{RoomId: r.cfg.ID, Tick: tick, Players: make([]*pb.PlayerResult, 0, len(results))}
+	for _, p := range results {
+		msg.Players = append(msg.Players, &pb.PlayerResult{
+			PlayerId: uint32(p.Player),
+			Name:     p.Name,
+			EntityId: p.EntityID,
+			Score:    p.Score,
+			Kills:    p.Kills,
+			Deaths:   p.Deaths,
+		})
+	}
+	out := &pb.ServerMessage{Body: &pb.ServerMessage_MatchResults{MatchResults: msg}}
+	for _, s := range r.seats {
+		if s.left.Load() {
+			continue
+		}
+		s.link.Send(out)
+	}
+	r.end(pb.CloseReason_CLOSE_REASON_MATCH_ENDED)
+}
