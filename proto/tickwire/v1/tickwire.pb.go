@@ -76,6 +76,64 @@ func (ProtocolVersion) EnumDescriptor() ([]byte, []int) {
 	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{0}
 }
 
+// RoomPhase is a room's place in its lifecycle: WAITING until enough
+// players joined, COUNTDOWN, RUNNING, ENDED (results sent), then the room is
+// disposed.
+type RoomPhase int32
+
+const (
+	RoomPhase_ROOM_PHASE_UNSPECIFIED RoomPhase = 0
+	RoomPhase_ROOM_PHASE_WAITING     RoomPhase = 1
+	RoomPhase_ROOM_PHASE_COUNTDOWN   RoomPhase = 2
+	RoomPhase_ROOM_PHASE_RUNNING     RoomPhase = 3
+	RoomPhase_ROOM_PHASE_ENDED       RoomPhase = 4
+)
+
+// Enum value maps for RoomPhase.
+var (
+	RoomPhase_name = map[int32]string{
+		0: "ROOM_PHASE_UNSPECIFIED",
+		1: "ROOM_PHASE_WAITING",
+		2: "ROOM_PHASE_COUNTDOWN",
+		3: "ROOM_PHASE_RUNNING",
+		4: "ROOM_PHASE_ENDED",
+	}
+	RoomPhase_value = map[string]int32{
+		"ROOM_PHASE_UNSPECIFIED": 0,
+		"ROOM_PHASE_WAITING":     1,
+		"ROOM_PHASE_COUNTDOWN":   2,
+		"ROOM_PHASE_RUNNING":     3,
+		"ROOM_PHASE_ENDED":       4,
+	}
+)
+
+func (x RoomPhase) Enum() *RoomPhase {
+	p := new(RoomPhase)
+	*p = x
+	return p
+}
+
+func (x RoomPhase) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RoomPhase) Descriptor() protoreflect.EnumDescriptor {
+	return file_tickwire_v1_tickwire_proto_enumTypes[1].Descriptor()
+}
+
+func (RoomPhase) Type() protoreflect.EnumType {
+	return &file_tickwire_v1_tickwire_proto_enumTypes[1]
+}
+
+func (x RoomPhase) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RoomPhase.Descriptor instead.
+func (RoomPhase) EnumDescriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{1}
+}
+
 // ErrorCode names why a request was refused.
 type ErrorCode int32
 
@@ -95,6 +153,11 @@ const (
 	ErrorCode_ERROR_CODE_SERVER_FULL         ErrorCode = 12
 	ErrorCode_ERROR_CODE_JOIN_REFUSED        ErrorCode = 13
 	ErrorCode_ERROR_CODE_SHUTTING_DOWN       ErrorCode = 14
+	ErrorCode_ERROR_CODE_INVALID_TOKEN       ErrorCode = 15
+	ErrorCode_ERROR_CODE_EXPIRED_TOKEN       ErrorCode = 16
+	ErrorCode_ERROR_CODE_UNKNOWN_CODE        ErrorCode = 17
+	ErrorCode_ERROR_CODE_TOO_MANY_ROOMS      ErrorCode = 18
+	ErrorCode_ERROR_CODE_BAD_REQUEST         ErrorCode = 19
 )
 
 // Enum value maps for ErrorCode.
@@ -115,6 +178,11 @@ var (
 		12: "ERROR_CODE_SERVER_FULL",
 		13: "ERROR_CODE_JOIN_REFUSED",
 		14: "ERROR_CODE_SHUTTING_DOWN",
+		15: "ERROR_CODE_INVALID_TOKEN",
+		16: "ERROR_CODE_EXPIRED_TOKEN",
+		17: "ERROR_CODE_UNKNOWN_CODE",
+		18: "ERROR_CODE_TOO_MANY_ROOMS",
+		19: "ERROR_CODE_BAD_REQUEST",
 	}
 	ErrorCode_value = map[string]int32{
 		"ERROR_CODE_UNSPECIFIED":         0,
@@ -132,6 +200,11 @@ var (
 		"ERROR_CODE_SERVER_FULL":         12,
 		"ERROR_CODE_JOIN_REFUSED":        13,
 		"ERROR_CODE_SHUTTING_DOWN":       14,
+		"ERROR_CODE_INVALID_TOKEN":       15,
+		"ERROR_CODE_EXPIRED_TOKEN":       16,
+		"ERROR_CODE_UNKNOWN_CODE":        17,
+		"ERROR_CODE_TOO_MANY_ROOMS":      18,
+		"ERROR_CODE_BAD_REQUEST":         19,
 	}
 )
 
@@ -146,11 +219,11 @@ func (x ErrorCode) String() string {
 }
 
 func (ErrorCode) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[1].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[2].Descriptor()
 }
 
 func (ErrorCode) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[1]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[2]
 }
 
 func (x ErrorCode) Number() protoreflect.EnumNumber {
@@ -159,7 +232,7 @@ func (x ErrorCode) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErrorCode.Descriptor instead.
 func (ErrorCode) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{1}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{2}
 }
 
 // CloseReason says why a connection or seat ended. On WebSocket close
@@ -178,6 +251,8 @@ const (
 	CloseReason_CLOSE_REASON_REPLACED         CloseReason = 8
 	CloseReason_CLOSE_REASON_MATCH_ENDED      CloseReason = 9
 	CloseReason_CLOSE_REASON_IDLE_TIMEOUT     CloseReason = 10
+	CloseReason_CLOSE_REASON_AUTH_FAILED      CloseReason = 11
+	CloseReason_CLOSE_REASON_SERVER_FULL      CloseReason = 12
 )
 
 // Enum value maps for CloseReason.
@@ -194,6 +269,8 @@ var (
 		8:  "CLOSE_REASON_REPLACED",
 		9:  "CLOSE_REASON_MATCH_ENDED",
 		10: "CLOSE_REASON_IDLE_TIMEOUT",
+		11: "CLOSE_REASON_AUTH_FAILED",
+		12: "CLOSE_REASON_SERVER_FULL",
 	}
 	CloseReason_value = map[string]int32{
 		"CLOSE_REASON_UNSPECIFIED":      0,
@@ -207,6 +284,8 @@ var (
 		"CLOSE_REASON_REPLACED":         8,
 		"CLOSE_REASON_MATCH_ENDED":      9,
 		"CLOSE_REASON_IDLE_TIMEOUT":     10,
+		"CLOSE_REASON_AUTH_FAILED":      11,
+		"CLOSE_REASON_SERVER_FULL":      12,
 	}
 )
 
@@ -221,11 +300,11 @@ func (x CloseReason) String() string {
 }
 
 func (CloseReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[2].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[3].Descriptor()
 }
 
 func (CloseReason) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[2]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[3]
 }
 
 func (x CloseReason) Number() protoreflect.EnumNumber {
@@ -234,7 +313,59 @@ func (x CloseReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CloseReason.Descriptor instead.
 func (CloseReason) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{2}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{3}
+}
+
+type RoomUpdate_Kind int32
+
+const (
+	RoomUpdate_KIND_UNSPECIFIED RoomUpdate_Kind = 0
+	RoomUpdate_KIND_CREATED     RoomUpdate_Kind = 1
+	RoomUpdate_KIND_CHANGED     RoomUpdate_Kind = 2
+	RoomUpdate_KIND_CLOSED      RoomUpdate_Kind = 3
+)
+
+// Enum value maps for RoomUpdate_Kind.
+var (
+	RoomUpdate_Kind_name = map[int32]string{
+		0: "KIND_UNSPECIFIED",
+		1: "KIND_CREATED",
+		2: "KIND_CHANGED",
+		3: "KIND_CLOSED",
+	}
+	RoomUpdate_Kind_value = map[string]int32{
+		"KIND_UNSPECIFIED": 0,
+		"KIND_CREATED":     1,
+		"KIND_CHANGED":     2,
+		"KIND_CLOSED":      3,
+	}
+)
+
+func (x RoomUpdate_Kind) Enum() *RoomUpdate_Kind {
+	p := new(RoomUpdate_Kind)
+	*p = x
+	return p
+}
+
+func (x RoomUpdate_Kind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RoomUpdate_Kind) Descriptor() protoreflect.EnumDescriptor {
+	return file_tickwire_v1_tickwire_proto_enumTypes[4].Descriptor()
+}
+
+func (RoomUpdate_Kind) Type() protoreflect.EnumType {
+	return &file_tickwire_v1_tickwire_proto_enumTypes[4]
+}
+
+func (x RoomUpdate_Kind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RoomUpdate_Kind.Descriptor instead.
+func (RoomUpdate_Kind) EnumDescriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{25, 0}
 }
 
 // ClientMessage is the envelope of every frame a client sends.
@@ -249,6 +380,9 @@ type ClientMessage struct {
 	//	*ClientMessage_Ack
 	//	*ClientMessage_Ping
 	//	*ClientMessage_Resync
+	//	*ClientMessage_CreateRoom
+	//	*ClientMessage_ListRooms
+	//	*ClientMessage_SubscribeRooms
 	Body          isClientMessage_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -354,6 +488,33 @@ func (x *ClientMessage) GetResync() *ResyncRequest {
 	return nil
 }
 
+func (x *ClientMessage) GetCreateRoom() *CreateRoom {
+	if x != nil {
+		if x, ok := x.Body.(*ClientMessage_CreateRoom); ok {
+			return x.CreateRoom
+		}
+	}
+	return nil
+}
+
+func (x *ClientMessage) GetListRooms() *ListRooms {
+	if x != nil {
+		if x, ok := x.Body.(*ClientMessage_ListRooms); ok {
+			return x.ListRooms
+		}
+	}
+	return nil
+}
+
+func (x *ClientMessage) GetSubscribeRooms() *SubscribeRooms {
+	if x != nil {
+		if x, ok := x.Body.(*ClientMessage_SubscribeRooms); ok {
+			return x.SubscribeRooms
+		}
+	}
+	return nil
+}
+
 type isClientMessage_Body interface {
 	isClientMessage_Body()
 }
@@ -386,6 +547,18 @@ type ClientMessage_Resync struct {
 	Resync *ResyncRequest `protobuf:"bytes,7,opt,name=resync,proto3,oneof"`
 }
 
+type ClientMessage_CreateRoom struct {
+	CreateRoom *CreateRoom `protobuf:"bytes,8,opt,name=create_room,json=createRoom,proto3,oneof"`
+}
+
+type ClientMessage_ListRooms struct {
+	ListRooms *ListRooms `protobuf:"bytes,9,opt,name=list_rooms,json=listRooms,proto3,oneof"`
+}
+
+type ClientMessage_SubscribeRooms struct {
+	SubscribeRooms *SubscribeRooms `protobuf:"bytes,10,opt,name=subscribe_rooms,json=subscribeRooms,proto3,oneof"`
+}
+
 func (*ClientMessage_Hello) isClientMessage_Body() {}
 
 func (*ClientMessage_JoinRoom) isClientMessage_Body() {}
@@ -400,6 +573,12 @@ func (*ClientMessage_Ping) isClientMessage_Body() {}
 
 func (*ClientMessage_Resync) isClientMessage_Body() {}
 
+func (*ClientMessage_CreateRoom) isClientMessage_Body() {}
+
+func (*ClientMessage_ListRooms) isClientMessage_Body() {}
+
+func (*ClientMessage_SubscribeRooms) isClientMessage_Body() {}
+
 // ServerMessage is the envelope of every frame a server sends.
 type ServerMessage struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -413,6 +592,10 @@ type ServerMessage struct {
 	//	*ServerMessage_Error
 	//	*ServerMessage_Closing
 	//	*ServerMessage_MatchResults
+	//	*ServerMessage_RoomCreated
+	//	*ServerMessage_RoomList
+	//	*ServerMessage_RoomUpdate
+	//	*ServerMessage_RoomState
 	Body          isServerMessage_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -527,6 +710,42 @@ func (x *ServerMessage) GetMatchResults() *MatchResults {
 	return nil
 }
 
+func (x *ServerMessage) GetRoomCreated() *RoomCreated {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_RoomCreated); ok {
+			return x.RoomCreated
+		}
+	}
+	return nil
+}
+
+func (x *ServerMessage) GetRoomList() *RoomList {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_RoomList); ok {
+			return x.RoomList
+		}
+	}
+	return nil
+}
+
+func (x *ServerMessage) GetRoomUpdate() *RoomUpdate {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_RoomUpdate); ok {
+			return x.RoomUpdate
+		}
+	}
+	return nil
+}
+
+func (x *ServerMessage) GetRoomState() *RoomState {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_RoomState); ok {
+			return x.RoomState
+		}
+	}
+	return nil
+}
+
 type isServerMessage_Body interface {
 	isServerMessage_Body()
 }
@@ -563,6 +782,22 @@ type ServerMessage_MatchResults struct {
 	MatchResults *MatchResults `protobuf:"bytes,8,opt,name=match_results,json=matchResults,proto3,oneof"`
 }
 
+type ServerMessage_RoomCreated struct {
+	RoomCreated *RoomCreated `protobuf:"bytes,9,opt,name=room_created,json=roomCreated,proto3,oneof"`
+}
+
+type ServerMessage_RoomList struct {
+	RoomList *RoomList `protobuf:"bytes,10,opt,name=room_list,json=roomList,proto3,oneof"`
+}
+
+type ServerMessage_RoomUpdate struct {
+	RoomUpdate *RoomUpdate `protobuf:"bytes,11,opt,name=room_update,json=roomUpdate,proto3,oneof"`
+}
+
+type ServerMessage_RoomState struct {
+	RoomState *RoomState `protobuf:"bytes,12,opt,name=room_state,json=roomState,proto3,oneof"`
+}
+
 func (*ServerMessage_Welcome) isServerMessage_Body() {}
 
 func (*ServerMessage_Joined) isServerMessage_Body() {}
@@ -579,13 +814,26 @@ func (*ServerMessage_Closing) isServerMessage_Body() {}
 
 func (*ServerMessage_MatchResults) isServerMessage_Body() {}
 
+func (*ServerMessage_RoomCreated) isServerMessage_Body() {}
+
+func (*ServerMessage_RoomList) isServerMessage_Body() {}
+
+func (*ServerMessage_RoomUpdate) isServerMessage_Body() {}
+
+func (*ServerMessage_RoomState) isServerMessage_Body() {}
+
 // Hello is the first message of a connection.
 type Hello struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The protocol version the client speaks; must equal the server's.
 	ProtocolVersion uint32 `protobuf:"varint,1,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"`
-	// A display name for the player (1-24 characters).
-	Name          string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// A display name for the player (1-24 characters). Ignored when
+	// session_token is set: the session keeps the name it signed in with.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// A session token from an earlier Welcome or from POST /v1/session;
+	// empty signs in as a new guest. With a token whose seat is held for
+	// reconnection, the player resumes that seat.
+	SessionToken  string `protobuf:"bytes,3,opt,name=session_token,json=sessionToken,proto3" json:"session_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -634,6 +882,13 @@ func (x *Hello) GetName() string {
 	return ""
 }
 
+func (x *Hello) GetSessionToken() string {
+	if x != nil {
+		return x.SessionToken
+	}
+	return ""
+}
+
 // Welcome answers a valid Hello.
 type Welcome struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
@@ -648,6 +903,15 @@ type Welcome struct {
 	ServerTimeUs int64 `protobuf:"varint,5,opt,name=server_time_us,json=serverTimeUs,proto3" json:"server_time_us,omitempty"`
 	// Largest frame the server reads; larger frames close the connection.
 	MaxFrameBytes uint32 `protobuf:"varint,6,opt,name=max_frame_bytes,json=maxFrameBytes,proto3" json:"max_frame_bytes,omitempty"`
+	// The signed session token to send in Hello when reconnecting.
+	SessionToken string `protobuf:"bytes,7,opt,name=session_token,json=sessionToken,proto3" json:"session_token,omitempty"`
+	// When the token expires, in Unix seconds.
+	SessionExpiresUnix int64 `protobuf:"varint,8,opt,name=session_expires_unix,json=sessionExpiresUnix,proto3" json:"session_expires_unix,omitempty"`
+	// The player's display name as the server keeps it.
+	Name string `protobuf:"bytes,9,opt,name=name,proto3" json:"name,omitempty"`
+	// Set when this connection resumed a seat held for reconnection; Joined
+	// for that room follows, then a full snapshot.
+	Resumed       bool `protobuf:"varint,10,opt,name=resumed,proto3" json:"resumed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -724,13 +988,43 @@ func (x *Welcome) GetMaxFrameBytes() uint32 {
 	return 0
 }
 
+func (x *Welcome) GetSessionToken() string {
+	if x != nil {
+		return x.SessionToken
+	}
+	return ""
+}
+
+func (x *Welcome) GetSessionExpiresUnix() int64 {
+	if x != nil {
+		return x.SessionExpiresUnix
+	}
+	return 0
+}
+
+func (x *Welcome) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Welcome) GetResumed() bool {
+	if x != nil {
+		return x.Resumed
+	}
+	return false
+}
+
 // JoinRoom asks to be seated in a room.
 type JoinRoom struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The game mode, such as "arena"; empty means the server's default mode.
 	Mode string `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
 	// A specific room; empty means any room of the mode with a free seat.
-	RoomId        string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	RoomId string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// A private room's join code (case-insensitive); overrides room_id.
+	JoinCode      string `protobuf:"bytes,3,opt,name=join_code,json=joinCode,proto3" json:"join_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -779,6 +1073,13 @@ func (x *JoinRoom) GetRoomId() string {
 	return ""
 }
 
+func (x *JoinRoom) GetJoinCode() string {
+	if x != nil {
+		return x.JoinCode
+	}
+	return ""
+}
+
 // Joined confirms a seat in a room.
 type Joined struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -789,10 +1090,14 @@ type Joined struct {
 	// The id of the entity this player controls, 0 when it has none yet.
 	EntityId uint32 `protobuf:"varint,4,opt,name=entity_id,json=entityId,proto3" json:"entity_id,omitempty"`
 	// The room's current tick.
-	Tick          uint32 `protobuf:"varint,5,opt,name=tick,proto3" json:"tick,omitempty"`
-	TickHz        uint32 `protobuf:"varint,6,opt,name=tick_hz,json=tickHz,proto3" json:"tick_hz,omitempty"`
-	SnapshotHz    uint32 `protobuf:"varint,7,opt,name=snapshot_hz,json=snapshotHz,proto3" json:"snapshot_hz,omitempty"`
-	MaxPlayers    uint32 `protobuf:"varint,8,opt,name=max_players,json=maxPlayers,proto3" json:"max_players,omitempty"`
+	Tick       uint32 `protobuf:"varint,5,opt,name=tick,proto3" json:"tick,omitempty"`
+	TickHz     uint32 `protobuf:"varint,6,opt,name=tick_hz,json=tickHz,proto3" json:"tick_hz,omitempty"`
+	SnapshotHz uint32 `protobuf:"varint,7,opt,name=snapshot_hz,json=snapshotHz,proto3" json:"snapshot_hz,omitempty"`
+	MaxPlayers uint32 `protobuf:"varint,8,opt,name=max_players,json=maxPlayers,proto3" json:"max_players,omitempty"`
+	// True when this seat was resumed after a reconnection.
+	Resumed bool `protobuf:"varint,9,opt,name=resumed,proto3" json:"resumed,omitempty"`
+	// The room's lifecycle state when joined.
+	Phase         RoomPhase `protobuf:"varint,10,opt,name=phase,proto3,enum=tickwire.v1.RoomPhase" json:"phase,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -881,6 +1186,20 @@ func (x *Joined) GetMaxPlayers() uint32 {
 		return x.MaxPlayers
 	}
 	return 0
+}
+
+func (x *Joined) GetResumed() bool {
+	if x != nil {
+		return x.Resumed
+	}
+	return false
+}
+
+func (x *Joined) GetPhase() RoomPhase {
+	if x != nil {
+		return x.Phase
+	}
+	return RoomPhase_ROOM_PHASE_UNSPECIFIED
 }
 
 // LeaveRoom gives up the seat.
@@ -1753,11 +2072,504 @@ func (x *Closing) GetMessage() string {
 	return ""
 }
 
+// CreateRoom opens a new room; the creator is seated in it (Joined follows
+// RoomCreated).
+type CreateRoom struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The game mode; empty means the server default.
+	Mode string `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
+	// Seats, 1 to the server's room size; 0 means the server's room size.
+	MaxPlayers uint32 `protobuf:"varint,2,opt,name=max_players,json=maxPlayers,proto3" json:"max_players,omitempty"`
+	// A private room is not listed and is joined by its code.
+	Private       bool `protobuf:"varint,3,opt,name=private,proto3" json:"private,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateRoom) Reset() {
+	*x = CreateRoom{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRoom) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRoom) ProtoMessage() {}
+
+func (x *CreateRoom) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRoom.ProtoReflect.Descriptor instead.
+func (*CreateRoom) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *CreateRoom) GetMode() string {
+	if x != nil {
+		return x.Mode
+	}
+	return ""
+}
+
+func (x *CreateRoom) GetMaxPlayers() uint32 {
+	if x != nil {
+		return x.MaxPlayers
+	}
+	return 0
+}
+
+func (x *CreateRoom) GetPrivate() bool {
+	if x != nil {
+		return x.Private
+	}
+	return false
+}
+
+// RoomCreated answers CreateRoom.
+type RoomCreated struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Room  *RoomInfo              `protobuf:"bytes,1,opt,name=room,proto3" json:"room,omitempty"`
+	// The code others join with (JoinRoom.join_code): 6 characters from an
+	// alphabet without look-alikes. Set for private and public rooms alike.
+	JoinCode      string `protobuf:"bytes,2,opt,name=join_code,json=joinCode,proto3" json:"join_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoomCreated) Reset() {
+	*x = RoomCreated{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoomCreated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoomCreated) ProtoMessage() {}
+
+func (x *RoomCreated) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoomCreated.ProtoReflect.Descriptor instead.
+func (*RoomCreated) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *RoomCreated) GetRoom() *RoomInfo {
+	if x != nil {
+		return x.Room
+	}
+	return nil
+}
+
+func (x *RoomCreated) GetJoinCode() string {
+	if x != nil {
+		return x.JoinCode
+	}
+	return ""
+}
+
+// ListRooms asks for the public rooms once.
+type ListRooms struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Only rooms of this mode; empty means all.
+	Mode          string `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRooms) Reset() {
+	*x = ListRooms{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRooms) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRooms) ProtoMessage() {}
+
+func (x *ListRooms) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRooms.ProtoReflect.Descriptor instead.
+func (*ListRooms) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ListRooms) GetMode() string {
+	if x != nil {
+		return x.Mode
+	}
+	return ""
+}
+
+// RoomList answers ListRooms, and starts a RoomUpdate stream after
+// SubscribeRooms.
+type RoomList struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Rooms         []*RoomInfo            `protobuf:"bytes,1,rep,name=rooms,proto3" json:"rooms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoomList) Reset() {
+	*x = RoomList{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoomList) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoomList) ProtoMessage() {}
+
+func (x *RoomList) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoomList.ProtoReflect.Descriptor instead.
+func (*RoomList) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *RoomList) GetRooms() []*RoomInfo {
+	if x != nil {
+		return x.Rooms
+	}
+	return nil
+}
+
+// SubscribeRooms asks for the public room list followed by a RoomUpdate for
+// every change, until unsubscribe is set or the connection ends.
+type SubscribeRooms struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Mode          string                 `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
+	Unsubscribe   bool                   `protobuf:"varint,2,opt,name=unsubscribe,proto3" json:"unsubscribe,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubscribeRooms) Reset() {
+	*x = SubscribeRooms{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubscribeRooms) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubscribeRooms) ProtoMessage() {}
+
+func (x *SubscribeRooms) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubscribeRooms.ProtoReflect.Descriptor instead.
+func (*SubscribeRooms) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *SubscribeRooms) GetMode() string {
+	if x != nil {
+		return x.Mode
+	}
+	return ""
+}
+
+func (x *SubscribeRooms) GetUnsubscribe() bool {
+	if x != nil {
+		return x.Unsubscribe
+	}
+	return false
+}
+
+// RoomUpdate is one change to the public room list.
+type RoomUpdate struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Kind          RoomUpdate_Kind        `protobuf:"varint,1,opt,name=kind,proto3,enum=tickwire.v1.RoomUpdate_Kind" json:"kind,omitempty"`
+	Room          *RoomInfo              `protobuf:"bytes,2,opt,name=room,proto3" json:"room,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoomUpdate) Reset() {
+	*x = RoomUpdate{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoomUpdate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoomUpdate) ProtoMessage() {}
+
+func (x *RoomUpdate) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoomUpdate.ProtoReflect.Descriptor instead.
+func (*RoomUpdate) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *RoomUpdate) GetKind() RoomUpdate_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return RoomUpdate_KIND_UNSPECIFIED
+}
+
+func (x *RoomUpdate) GetRoom() *RoomInfo {
+	if x != nil {
+		return x.Room
+	}
+	return nil
+}
+
+// RoomInfo describes a room for listings.
+type RoomInfo struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	RoomId     string                 `protobuf:"bytes,1,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	Mode       string                 `protobuf:"bytes,2,opt,name=mode,proto3" json:"mode,omitempty"`
+	Phase      RoomPhase              `protobuf:"varint,3,opt,name=phase,proto3,enum=tickwire.v1.RoomPhase" json:"phase,omitempty"`
+	Players    uint32                 `protobuf:"varint,4,opt,name=players,proto3" json:"players,omitempty"`
+	MaxPlayers uint32                 `protobuf:"varint,5,opt,name=max_players,json=maxPlayers,proto3" json:"max_players,omitempty"`
+	// Seconds since the room was opened.
+	AgeS          uint32 `protobuf:"varint,6,opt,name=age_s,json=ageS,proto3" json:"age_s,omitempty"`
+	Private       bool   `protobuf:"varint,7,opt,name=private,proto3" json:"private,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoomInfo) Reset() {
+	*x = RoomInfo{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoomInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoomInfo) ProtoMessage() {}
+
+func (x *RoomInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoomInfo.ProtoReflect.Descriptor instead.
+func (*RoomInfo) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *RoomInfo) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *RoomInfo) GetMode() string {
+	if x != nil {
+		return x.Mode
+	}
+	return ""
+}
+
+func (x *RoomInfo) GetPhase() RoomPhase {
+	if x != nil {
+		return x.Phase
+	}
+	return RoomPhase_ROOM_PHASE_UNSPECIFIED
+}
+
+func (x *RoomInfo) GetPlayers() uint32 {
+	if x != nil {
+		return x.Players
+	}
+	return 0
+}
+
+func (x *RoomInfo) GetMaxPlayers() uint32 {
+	if x != nil {
+		return x.MaxPlayers
+	}
+	return 0
+}
+
+func (x *RoomInfo) GetAgeS() uint32 {
+	if x != nil {
+		return x.AgeS
+	}
+	return 0
+}
+
+func (x *RoomInfo) GetPrivate() bool {
+	if x != nil {
+		return x.Private
+	}
+	return false
+}
+
+// RoomState tells the players of a room that its lifecycle phase changed.
+type RoomState struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	RoomId string                 `protobuf:"bytes,1,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	Phase  RoomPhase              `protobuf:"varint,2,opt,name=phase,proto3,enum=tickwire.v1.RoomPhase" json:"phase,omitempty"`
+	// The tick the phase began.
+	Tick uint32 `protobuf:"varint,3,opt,name=tick,proto3" json:"tick,omitempty"`
+	// For COUNTDOWN: ticks until the match starts.
+	CountdownTicks uint32 `protobuf:"varint,4,opt,name=countdown_ticks,json=countdownTicks,proto3" json:"countdown_ticks,omitempty"`
+	// For WAITING: players still needed before the countdown starts.
+	PlayersNeeded uint32 `protobuf:"varint,5,opt,name=players_needed,json=playersNeeded,proto3" json:"players_needed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoomState) Reset() {
+	*x = RoomState{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoomState) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoomState) ProtoMessage() {}
+
+func (x *RoomState) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoomState.ProtoReflect.Descriptor instead.
+func (*RoomState) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *RoomState) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *RoomState) GetPhase() RoomPhase {
+	if x != nil {
+		return x.Phase
+	}
+	return RoomPhase_ROOM_PHASE_UNSPECIFIED
+}
+
+func (x *RoomState) GetTick() uint32 {
+	if x != nil {
+		return x.Tick
+	}
+	return 0
+}
+
+func (x *RoomState) GetCountdownTicks() uint32 {
+	if x != nil {
+		return x.CountdownTicks
+	}
+	return 0
+}
+
+func (x *RoomState) GetPlayersNeeded() uint32 {
+	if x != nil {
+		return x.PlayersNeeded
+	}
+	return 0
+}
+
 var File_tickwire_v1_tickwire_proto protoreflect.FileDescriptor
 
 const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\n" +
-	"\x1atickwire/v1/tickwire.proto\x12\vtickwire.v1\"\xe8\x02\n" +
+	"\x1atickwire/v1/tickwire.proto\x12\vtickwire.v1\"\xa5\x04\n" +
 	"\rClientMessage\x12*\n" +
 	"\x05hello\x18\x01 \x01(\v2\x12.tickwire.v1.HelloH\x00R\x05hello\x124\n" +
 	"\tjoin_room\x18\x02 \x01(\v2\x15.tickwire.v1.JoinRoomH\x00R\bjoinRoom\x127\n" +
@@ -1766,8 +2578,14 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x05input\x18\x04 \x01(\v2\x17.tickwire.v1.InputBatchH\x00R\x05input\x12$\n" +
 	"\x03ack\x18\x05 \x01(\v2\x10.tickwire.v1.AckH\x00R\x03ack\x12'\n" +
 	"\x04ping\x18\x06 \x01(\v2\x11.tickwire.v1.PingH\x00R\x04ping\x124\n" +
-	"\x06resync\x18\a \x01(\v2\x1a.tickwire.v1.ResyncRequestH\x00R\x06resyncB\x06\n" +
-	"\x04body\"\x9f\x03\n" +
+	"\x06resync\x18\a \x01(\v2\x1a.tickwire.v1.ResyncRequestH\x00R\x06resync\x12:\n" +
+	"\vcreate_room\x18\b \x01(\v2\x17.tickwire.v1.CreateRoomH\x00R\n" +
+	"createRoom\x127\n" +
+	"\n" +
+	"list_rooms\x18\t \x01(\v2\x16.tickwire.v1.ListRoomsH\x00R\tlistRooms\x12F\n" +
+	"\x0fsubscribe_rooms\x18\n" +
+	" \x01(\v2\x1b.tickwire.v1.SubscribeRoomsH\x00R\x0esubscribeRoomsB\x06\n" +
+	"\x04body\"\x89\x05\n" +
 	"\rServerMessage\x120\n" +
 	"\awelcome\x18\x01 \x01(\v2\x14.tickwire.v1.WelcomeH\x00R\awelcome\x12-\n" +
 	"\x06joined\x18\x02 \x01(\v2\x13.tickwire.v1.JoinedH\x00R\x06joined\x12'\n" +
@@ -1776,11 +2594,19 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x04pong\x18\x05 \x01(\v2\x11.tickwire.v1.PongH\x00R\x04pong\x12*\n" +
 	"\x05error\x18\x06 \x01(\v2\x12.tickwire.v1.ErrorH\x00R\x05error\x120\n" +
 	"\aclosing\x18\a \x01(\v2\x14.tickwire.v1.ClosingH\x00R\aclosing\x12@\n" +
-	"\rmatch_results\x18\b \x01(\v2\x19.tickwire.v1.MatchResultsH\x00R\fmatchResultsB\x06\n" +
-	"\x04body\"F\n" +
+	"\rmatch_results\x18\b \x01(\v2\x19.tickwire.v1.MatchResultsH\x00R\fmatchResults\x12=\n" +
+	"\froom_created\x18\t \x01(\v2\x18.tickwire.v1.RoomCreatedH\x00R\vroomCreated\x124\n" +
+	"\troom_list\x18\n" +
+	" \x01(\v2\x15.tickwire.v1.RoomListH\x00R\broomList\x12:\n" +
+	"\vroom_update\x18\v \x01(\v2\x17.tickwire.v1.RoomUpdateH\x00R\n" +
+	"roomUpdate\x127\n" +
+	"\n" +
+	"room_state\x18\f \x01(\v2\x16.tickwire.v1.RoomStateH\x00R\troomStateB\x06\n" +
+	"\x04body\"k\n" +
 	"\x05Hello\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\"\xdb\x01\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12#\n" +
+	"\rsession_token\x18\x03 \x01(\tR\fsessionToken\"\xe0\x02\n" +
 	"\aWelcome\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x1d\n" +
 	"\n" +
@@ -1789,10 +2615,16 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\vsnapshot_hz\x18\x04 \x01(\rR\n" +
 	"snapshotHz\x12$\n" +
 	"\x0eserver_time_us\x18\x05 \x01(\x03R\fserverTimeUs\x12&\n" +
-	"\x0fmax_frame_bytes\x18\x06 \x01(\rR\rmaxFrameBytes\"7\n" +
+	"\x0fmax_frame_bytes\x18\x06 \x01(\rR\rmaxFrameBytes\x12#\n" +
+	"\rsession_token\x18\a \x01(\tR\fsessionToken\x120\n" +
+	"\x14session_expires_unix\x18\b \x01(\x03R\x12sessionExpiresUnix\x12\x12\n" +
+	"\x04name\x18\t \x01(\tR\x04name\x12\x18\n" +
+	"\aresumed\x18\n" +
+	" \x01(\bR\aresumed\"T\n" +
 	"\bJoinRoom\x12\x12\n" +
 	"\x04mode\x18\x01 \x01(\tR\x04mode\x12\x17\n" +
-	"\aroom_id\x18\x02 \x01(\tR\x06roomId\"\xde\x01\n" +
+	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12\x1b\n" +
+	"\tjoin_code\x18\x03 \x01(\tR\bjoinCode\"\xa6\x02\n" +
 	"\x06Joined\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
 	"\x04mode\x18\x02 \x01(\tR\x04mode\x12\x1b\n" +
@@ -1803,7 +2635,10 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\vsnapshot_hz\x18\a \x01(\rR\n" +
 	"snapshotHz\x12\x1f\n" +
 	"\vmax_players\x18\b \x01(\rR\n" +
-	"maxPlayers\"\v\n" +
+	"maxPlayers\x12\x18\n" +
+	"\aresumed\x18\t \x01(\bR\aresumed\x12,\n" +
+	"\x05phase\x18\n" +
+	" \x01(\x0e2\x16.tickwire.v1.RoomPhaseR\x05phase\"\v\n" +
 	"\tLeaveRoom\"k\n" +
 	"\x04Left\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x120\n" +
@@ -1859,10 +2694,56 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\amessage\x18\x02 \x01(\tR\amessage\"U\n" +
 	"\aClosing\x120\n" +
 	"\x06reason\x18\x01 \x01(\x0e2\x18.tickwire.v1.CloseReasonR\x06reason\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage*Q\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"[\n" +
+	"\n" +
+	"CreateRoom\x12\x12\n" +
+	"\x04mode\x18\x01 \x01(\tR\x04mode\x12\x1f\n" +
+	"\vmax_players\x18\x02 \x01(\rR\n" +
+	"maxPlayers\x12\x18\n" +
+	"\aprivate\x18\x03 \x01(\bR\aprivate\"U\n" +
+	"\vRoomCreated\x12)\n" +
+	"\x04room\x18\x01 \x01(\v2\x15.tickwire.v1.RoomInfoR\x04room\x12\x1b\n" +
+	"\tjoin_code\x18\x02 \x01(\tR\bjoinCode\"\x1f\n" +
+	"\tListRooms\x12\x12\n" +
+	"\x04mode\x18\x01 \x01(\tR\x04mode\"7\n" +
+	"\bRoomList\x12+\n" +
+	"\x05rooms\x18\x01 \x03(\v2\x15.tickwire.v1.RoomInfoR\x05rooms\"F\n" +
+	"\x0eSubscribeRooms\x12\x12\n" +
+	"\x04mode\x18\x01 \x01(\tR\x04mode\x12 \n" +
+	"\vunsubscribe\x18\x02 \x01(\bR\vunsubscribe\"\xbc\x01\n" +
+	"\n" +
+	"RoomUpdate\x120\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x1c.tickwire.v1.RoomUpdate.KindR\x04kind\x12)\n" +
+	"\x04room\x18\x02 \x01(\v2\x15.tickwire.v1.RoomInfoR\x04room\"Q\n" +
+	"\x04Kind\x12\x14\n" +
+	"\x10KIND_UNSPECIFIED\x10\x00\x12\x10\n" +
+	"\fKIND_CREATED\x10\x01\x12\x10\n" +
+	"\fKIND_CHANGED\x10\x02\x12\x0f\n" +
+	"\vKIND_CLOSED\x10\x03\"\xcf\x01\n" +
+	"\bRoomInfo\x12\x17\n" +
+	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
+	"\x04mode\x18\x02 \x01(\tR\x04mode\x12,\n" +
+	"\x05phase\x18\x03 \x01(\x0e2\x16.tickwire.v1.RoomPhaseR\x05phase\x12\x18\n" +
+	"\aplayers\x18\x04 \x01(\rR\aplayers\x12\x1f\n" +
+	"\vmax_players\x18\x05 \x01(\rR\n" +
+	"maxPlayers\x12\x13\n" +
+	"\x05age_s\x18\x06 \x01(\rR\x04ageS\x12\x18\n" +
+	"\aprivate\x18\a \x01(\bR\aprivate\"\xb6\x01\n" +
+	"\tRoomState\x12\x17\n" +
+	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12,\n" +
+	"\x05phase\x18\x02 \x01(\x0e2\x16.tickwire.v1.RoomPhaseR\x05phase\x12\x12\n" +
+	"\x04tick\x18\x03 \x01(\rR\x04tick\x12'\n" +
+	"\x0fcountdown_ticks\x18\x04 \x01(\rR\x0ecountdownTicks\x12%\n" +
+	"\x0eplayers_needed\x18\x05 \x01(\rR\rplayersNeeded*Q\n" +
 	"\x0fProtocolVersion\x12 \n" +
 	"\x1cPROTOCOL_VERSION_UNSPECIFIED\x10\x00\x12\x1c\n" +
-	"\x18PROTOCOL_VERSION_CURRENT\x10\x01*\xc7\x03\n" +
+	"\x18PROTOCOL_VERSION_CURRENT\x10\x01*\x87\x01\n" +
+	"\tRoomPhase\x12\x1a\n" +
+	"\x16ROOM_PHASE_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12ROOM_PHASE_WAITING\x10\x01\x12\x18\n" +
+	"\x14ROOM_PHASE_COUNTDOWN\x10\x02\x12\x16\n" +
+	"\x12ROOM_PHASE_RUNNING\x10\x03\x12\x14\n" +
+	"\x10ROOM_PHASE_ENDED\x10\x04*\xdb\x04\n" +
 	"\tErrorCode\x12\x1a\n" +
 	"\x16ERROR_CODE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16ERROR_CODE_BAD_MESSAGE\x10\x01\x12\"\n" +
@@ -1879,7 +2760,12 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x1aERROR_CODE_FRAME_TOO_LARGE\x10\v\x12\x1a\n" +
 	"\x16ERROR_CODE_SERVER_FULL\x10\f\x12\x1b\n" +
 	"\x17ERROR_CODE_JOIN_REFUSED\x10\r\x12\x1c\n" +
-	"\x18ERROR_CODE_SHUTTING_DOWN\x10\x0e*\xd9\x02\n" +
+	"\x18ERROR_CODE_SHUTTING_DOWN\x10\x0e\x12\x1c\n" +
+	"\x18ERROR_CODE_INVALID_TOKEN\x10\x0f\x12\x1c\n" +
+	"\x18ERROR_CODE_EXPIRED_TOKEN\x10\x10\x12\x1b\n" +
+	"\x17ERROR_CODE_UNKNOWN_CODE\x10\x11\x12\x1d\n" +
+	"\x19ERROR_CODE_TOO_MANY_ROOMS\x10\x12\x12\x1a\n" +
+	"\x16ERROR_CODE_BAD_REQUEST\x10\x13*\x95\x03\n" +
 	"\vCloseReason\x12\x1c\n" +
 	"\x18CLOSE_REASON_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13CLOSE_REASON_NORMAL\x10\x01\x12\x17\n" +
@@ -1892,7 +2778,9 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x15CLOSE_REASON_REPLACED\x10\b\x12\x1c\n" +
 	"\x18CLOSE_REASON_MATCH_ENDED\x10\t\x12\x1d\n" +
 	"\x19CLOSE_REASON_IDLE_TIMEOUT\x10\n" +
-	"B;Z9github.com/tickwire/tickwire/proto/tickwire/v1;tickwirev1b\x06proto3"
+	"\x12\x1c\n" +
+	"\x18CLOSE_REASON_AUTH_FAILED\x10\v\x12\x1c\n" +
+	"\x18CLOSE_REASON_SERVER_FULL\x10\fB;Z9github.com/tickwire/tickwire/proto/tickwire/v1;tickwirev1b\x06proto3"
 
 var (
 	file_tickwire_v1_tickwire_proto_rawDescOnce sync.Once
@@ -1906,60 +2794,84 @@ func file_tickwire_v1_tickwire_proto_rawDescGZIP() []byte {
 	return file_tickwire_v1_tickwire_proto_rawDescData
 }
 
-var file_tickwire_v1_tickwire_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_tickwire_v1_tickwire_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_tickwire_v1_tickwire_proto_goTypes = []any{
-	(ProtocolVersion)(0),  // 0: tickwire.v1.ProtocolVersion
-	(ErrorCode)(0),        // 1: tickwire.v1.ErrorCode
-	(CloseReason)(0),      // 2: tickwire.v1.CloseReason
-	(*ClientMessage)(nil), // 3: tickwire.v1.ClientMessage
-	(*ServerMessage)(nil), // 4: tickwire.v1.ServerMessage
-	(*Hello)(nil),         // 5: tickwire.v1.Hello
-	(*Welcome)(nil),       // 6: tickwire.v1.Welcome
-	(*JoinRoom)(nil),      // 7: tickwire.v1.JoinRoom
-	(*Joined)(nil),        // 8: tickwire.v1.Joined
-	(*LeaveRoom)(nil),     // 9: tickwire.v1.LeaveRoom
-	(*Left)(nil),          // 10: tickwire.v1.Left
-	(*Input)(nil),         // 11: tickwire.v1.Input
-	(*InputBatch)(nil),    // 12: tickwire.v1.InputBatch
-	(*Ack)(nil),           // 13: tickwire.v1.Ack
-	(*Ping)(nil),          // 14: tickwire.v1.Ping
-	(*Pong)(nil),          // 15: tickwire.v1.Pong
-	(*ResyncRequest)(nil), // 16: tickwire.v1.ResyncRequest
-	(*Snapshot)(nil),      // 17: tickwire.v1.Snapshot
-	(*GameEvent)(nil),     // 18: tickwire.v1.GameEvent
-	(*MatchResults)(nil),  // 19: tickwire.v1.MatchResults
-	(*PlayerResult)(nil),  // 20: tickwire.v1.PlayerResult
-	(*Error)(nil),         // 21: tickwire.v1.Error
-	(*Closing)(nil),       // 22: tickwire.v1.Closing
+	(ProtocolVersion)(0),   // 0: tickwire.v1.ProtocolVersion
+	(RoomPhase)(0),         // 1: tickwire.v1.RoomPhase
+	(ErrorCode)(0),         // 2: tickwire.v1.ErrorCode
+	(CloseReason)(0),       // 3: tickwire.v1.CloseReason
+	(RoomUpdate_Kind)(0),   // 4: tickwire.v1.RoomUpdate.Kind
+	(*ClientMessage)(nil),  // 5: tickwire.v1.ClientMessage
+	(*ServerMessage)(nil),  // 6: tickwire.v1.ServerMessage
+	(*Hello)(nil),          // 7: tickwire.v1.Hello
+	(*Welcome)(nil),        // 8: tickwire.v1.Welcome
+	(*JoinRoom)(nil),       // 9: tickwire.v1.JoinRoom
+	(*Joined)(nil),         // 10: tickwire.v1.Joined
+	(*LeaveRoom)(nil),      // 11: tickwire.v1.LeaveRoom
+	(*Left)(nil),           // 12: tickwire.v1.Left
+	(*Input)(nil),          // 13: tickwire.v1.Input
+	(*InputBatch)(nil),     // 14: tickwire.v1.InputBatch
+	(*Ack)(nil),            // 15: tickwire.v1.Ack
+	(*Ping)(nil),           // 16: tickwire.v1.Ping
+	(*Pong)(nil),           // 17: tickwire.v1.Pong
+	(*ResyncRequest)(nil),  // 18: tickwire.v1.ResyncRequest
+	(*Snapshot)(nil),       // 19: tickwire.v1.Snapshot
+	(*GameEvent)(nil),      // 20: tickwire.v1.GameEvent
+	(*MatchResults)(nil),   // 21: tickwire.v1.MatchResults
+	(*PlayerResult)(nil),   // 22: tickwire.v1.PlayerResult
+	(*Error)(nil),          // 23: tickwire.v1.Error
+	(*Closing)(nil),        // 24: tickwire.v1.Closing
+	(*CreateRoom)(nil),     // 25: tickwire.v1.CreateRoom
+	(*RoomCreated)(nil),    // 26: tickwire.v1.RoomCreated
+	(*ListRooms)(nil),      // 27: tickwire.v1.ListRooms
+	(*RoomList)(nil),       // 28: tickwire.v1.RoomList
+	(*SubscribeRooms)(nil), // 29: tickwire.v1.SubscribeRooms
+	(*RoomUpdate)(nil),     // 30: tickwire.v1.RoomUpdate
+	(*RoomInfo)(nil),       // 31: tickwire.v1.RoomInfo
+	(*RoomState)(nil),      // 32: tickwire.v1.RoomState
 }
 var file_tickwire_v1_tickwire_proto_depIdxs = []int32{
-	5,  // 0: tickwire.v1.ClientMessage.hello:type_name -> tickwire.v1.Hello
-	7,  // 1: tickwire.v1.ClientMessage.join_room:type_name -> tickwire.v1.JoinRoom
-	9,  // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
-	12, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
-	13, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
-	14, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
-	16, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
-	6,  // 7: tickwire.v1.ServerMessage.welcome:type_name -> tickwire.v1.Welcome
-	8,  // 8: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
-	10, // 9: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
-	17, // 10: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
-	15, // 11: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
-	21, // 12: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
-	22, // 13: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
-	19, // 14: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
-	2,  // 15: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
-	11, // 16: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
-	18, // 17: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
-	20, // 18: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
-	1,  // 19: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
-	2,  // 20: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
-	21, // [21:21] is the sub-list for method output_type
-	21, // [21:21] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	7,  // 0: tickwire.v1.ClientMessage.hello:type_name -> tickwire.v1.Hello
+	9,  // 1: tickwire.v1.ClientMessage.join_room:type_name -> tickwire.v1.JoinRoom
+	11, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
+	14, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
+	15, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
+	16, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
+	18, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
+	25, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
+	27, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
+	29, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
+	8,  // 10: tickwire.v1.ServerMessage.welcome:type_name -> tickwire.v1.Welcome
+	10, // 11: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
+	12, // 12: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
+	19, // 13: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
+	17, // 14: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
+	23, // 15: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
+	24, // 16: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
+	21, // 17: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
+	26, // 18: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
+	28, // 19: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
+	30, // 20: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
+	32, // 21: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
+	1,  // 22: tickwire.v1.Joined.phase:type_name -> tickwire.v1.RoomPhase
+	3,  // 23: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
+	13, // 24: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
+	20, // 25: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
+	22, // 26: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
+	2,  // 27: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
+	3,  // 28: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
+	31, // 29: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
+	31, // 30: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
+	4,  // 31: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
+	31, // 32: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
+	1,  // 33: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
+	1,  // 34: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_tickwire_v1_tickwire_proto_init() }
@@ -1975,6 +2887,9 @@ func file_tickwire_v1_tickwire_proto_init() {
 		(*ClientMessage_Ack)(nil),
 		(*ClientMessage_Ping)(nil),
 		(*ClientMessage_Resync)(nil),
+		(*ClientMessage_CreateRoom)(nil),
+		(*ClientMessage_ListRooms)(nil),
+		(*ClientMessage_SubscribeRooms)(nil),
 	}
 	file_tickwire_v1_tickwire_proto_msgTypes[1].OneofWrappers = []any{
 		(*ServerMessage_Welcome)(nil),
@@ -1985,14 +2900,18 @@ func file_tickwire_v1_tickwire_proto_init() {
 		(*ServerMessage_Error)(nil),
 		(*ServerMessage_Closing)(nil),
 		(*ServerMessage_MatchResults)(nil),
+		(*ServerMessage_RoomCreated)(nil),
+		(*ServerMessage_RoomList)(nil),
+		(*ServerMessage_RoomUpdate)(nil),
+		(*ServerMessage_RoomState)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tickwire_v1_tickwire_proto_rawDesc), len(file_tickwire_v1_tickwire_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   20,
+			NumEnums:      5,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
