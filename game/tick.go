@@ -77,6 +77,9 @@ func cmpSeq(a, b Input) int {
 func (r *Room) snapshot(tick uint32) {
 	entities := r.game.View(make([]netcode.Entity, 0, r.viewLen))
 	r.viewLen = len(entities)
+	// ServerTimeUS reads the room clock; RealClock shares the epoch of
+	// netcode.ServerTimeUS (process start), so it agrees with Welcome and
+	// Pong and clients need one clock offset.
 	r.history.Push(netcode.Snapshot{
 		Tick:         tick,
 		ServerTimeUS: r.cfg.Clock.Now().Microseconds(),

@@ -1,0 +1,69 @@
+package game
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNewRoomValidates(t *testing.T) {
+	ok := RoomConfig{ID: "r", TickHz: 60, SnapshotHz: 20, MaxPlayers: 16}
+	tests := []struct {
+		name    string
+		edit    func(c *RoomConfig)
+		wantErr string // "" = valid
+	}{
+		{"valid", func(c *RoomConfig) {}, ""},
+		{"empty id", func(c *RoomConfig) { c.ID = "" }, "empty id"},
+		{"tick rate 0", func(c *RoomConfig) { c.TickHz = 0 }, "tick rate"},
+		{"tick rate too high", func(c *RoomConfig) { c.TickHz = MaxTickHz + 1 }, "tick rate"},
+		{"snapshot rate 0", func(c *RoomConfig) { c.SnapshotHz = 0 }, "snapshot rate"},
+		{"snapshot rate above tick rate", func(c *RoomConfig) { c.SnapshotHz = 61 }, "snapshot rate"},
+		{"no seats", func(c *RoomConfig) { c.MaxPlayers = 0 }, "max players"},
+		{"negative queue", func(c *RoomConfig) { c.InputQueueSize = -1 }, "input queue"},
+		{"negative catch-up", func(c *RoomConfig) { c.MaxCatchUp = -1 }, "catch-up"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := ok
+			tt.edit(&cfg)
+			r, err := NewRoom(cfg, newFakeGame())
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("NewRoom: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("NewRoom: %v, want an error about %q", err, tt.wantErr)
+			case tt.wantErr == "":
+				if r.cfg.InputQueueSize != DefaultInputQueueSize || r.cfg.MaxCatchUp != DefaultMaxCatchUp || r.cfg.Clock == nil || r.cfg.Logger == nil {
+					t.Errorf("defaults not applied: %+v", r.cfg)
+				}
+			}
+		})
+	}
+	if _, err := NewRoom(ok, nil); err == nil {
+		t.Error("NewRoom with a nil game succeeded")
+	}
+}
+
+func TestSnapshotIntervalAndHistory(t *testing.T) {
+	tests := []struct {
+		tickHz, snapshotHz int
+		wantInterval       uint32
+		wantHistory        int
+	}{
+		{60, 20, 3, 30},
+		{60, 60, 1, 90},
+		{60, 25, 2, 45}, // 2.4 rounds to 2: 30 Hz real
+		{60, 16, 4, 22}, // 3.75 rounds to 4: 15 Hz real
+		{10, 1, 10, 8},  // the floor of 8
+		{128, 128, 1, 192},
+	}
+	for _, tt := range tests {
+		got := snapshotInterval(tt.tickHz, tt.snapshotHz)
+		if got != tt.wantInterval {
+			t.Errorf("interval(%d, %d) = %d, want %d", tt.tickHz, tt.snapshotHz, got, tt.wantInterval)
+		}
+		if h := historySize(tt.tickHz, got); h != tt.wantHistory {
+			t.Errorf("history(%d, %d) = %d, want %d", tt.tickHz, got, h, tt.wantHistory)
+		}
+	}
+}
