@@ -20,6 +20,8 @@ func TestCloseCodes(t *testing.T) {
 		{pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, 4005, "server_shutdown"},
 		{pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, 4006, "protocol_error"},
 		{pb.CloseReason_CLOSE_REASON_IDLE_TIMEOUT, 4010, "idle_timeout"},
+		{pb.CloseReason_CLOSE_REASON_AUTH_FAILED, 4011, "auth_failed"},
+		{pb.CloseReason_CLOSE_REASON_SERVER_FULL, 4012, "server_full"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
@@ -37,7 +39,7 @@ func TestCloseCodes(t *testing.T) {
 }
 
 func TestReasonFromCloseCodeRejects(t *testing.T) {
-	for _, code := range []int{1000, 1009, 3999, 4000, 4011, 4999, 5000} {
+	for _, code := range []int{1000, 1009, 3999, 4000, 4099, 4999, 5000} {
 		if r, ok := ReasonFromCloseCode(code); ok {
 			t.Errorf("ReasonFromCloseCode(%d) = %v, true; want false", code, r)
 		}
