@@ -14,7 +14,8 @@ var ErrMalformedDelta = errors.New("malformed delta")
 
 // The rules a packed delta can break, each wrapped in ErrMalformedDelta.
 var (
-	// ErrDeltaTruncated: the delta ends inside a count, an id, a mask or a value.
+	// ErrDeltaTruncated: the delta ends inside a count, an id, a mask run
+	// or a value, or before the mask runs cover every listed entity.
 	ErrDeltaTruncated = errors.New("truncated")
 	// ErrDeltaVarint: a varint is longer than 10 bytes or overflows 64 bits.
 	ErrDeltaVarint = errors.New("varint overflows")
@@ -22,6 +23,8 @@ var (
 	ErrDeltaValue = errors.New("value out of range")
 	// ErrDeltaCount: a count is larger than the remaining bytes could hold.
 	ErrDeltaCount = errors.New("count exceeds remaining bytes")
+	// ErrDeltaMaskRun: a mask run has length 0 or runs past the changed count.
+	ErrDeltaMaskRun = errors.New("bad mask run")
 	// ErrDeltaIDZero: an id is 0, which no entity uses.
 	ErrDeltaIDZero = errors.New("id 0")
 	// ErrDeltaIDOrder: ids are not strictly ascending (an id gap of 0).
@@ -110,9 +113,9 @@ func (w *removeWalk) next() (uint32, bool) {
 // gives a full snapshot.
 //
 // The layout (docs/protocol-delta.md) is columnar: a count, the listed ids
-// as gaps, one field mask byte per listed entity, the zigzag varint field
-// deltas, then the removed ids as gaps. Unchanged entities cost nothing and
-// identical worlds encode to the two bytes 00 00.
+// as gaps, the field masks run-length encoded as (length, mask) pairs, the
+// zigzag varint field deltas, then the removed ids as gaps. Unchanged
+// entities cost nothing and identical worlds encode to the two bytes 00 00.
 func EncodeDelta(dst []byte, base, target []Entity) []byte {
 	// The count comes first, so the changes are found before anything is
 	// written. Up to encodeBatch of them are kept on the stack and written
@@ -128,9 +131,9 @@ func EncodeDelta(dst []byte, base, target []Entity) []byte {
 		nChanged++
 	}
 	nRemoved := len(base) - cw.matched
-	// A moving entity takes about 4 bytes; growing once avoids repeated
-	// reallocation when dst starts empty.
-	dst = slices.Grow(dst, 2+4*nChanged+2*nRemoved)
+	// A moving entity takes about 3 bytes plus its share of the mask runs;
+	// growing once avoids repeated reallocation when dst starts empty.
+	dst = slices.Grow(dst, 4+4*nChanged+2*nRemoved)
 
 	dst = binary.AppendUvarint(dst, uint64(nChanged))
 	if nChanged <= encodeBatch {
@@ -173,16 +176,49 @@ func appendFieldDeltas(dst []byte, t, old *Entity, mask uint8) []byte {
 	return dst
 }
 
-// appendChanges appends the id, mask and value columns of cs.
+// maskRuns run-length encodes the mask column: masks are added one per
+// listed entity, and each maximal run of equal masks is written as the
+// varint run length followed by the mask byte. Players moving in a room
+// mostly share one mask (x|y), so the column costs 2 bytes per run (a few
+// per snapshot) instead of one byte per entity.
+type maskRuns struct {
+	mask uint8
+	n    uint64
+}
+
+// add appends the run that mask m ends, if any, and counts m.
+func (r *maskRuns) add(dst []byte, m uint8) []byte {
+	if r.n > 0 && m != r.mask {
+		dst = r.flush(dst)
+	}
+	r.mask = m
+	r.n++
+	return dst
+}
+
+// flush appends the pending run, if any.
+func (r *maskRuns) flush(dst []byte) []byte {
+	if r.n == 0 {
+		return dst
+	}
+	dst = binary.AppendUvarint(dst, r.n)
+	dst = append(dst, r.mask)
+	r.n = 0
+	return dst
+}
+
+// appendChanges appends the id, mask-run and value columns of cs.
 func appendChanges(dst []byte, cs []change) []byte {
 	var prev uint32
 	for k := range cs {
 		dst = binary.AppendUvarint(dst, uint64(cs[k].t.ID-prev))
 		prev = cs[k].t.ID
 	}
+	var runs maskRuns
 	for k := range cs {
-		dst = append(dst, cs[k].mask)
+		dst = runs.add(dst, cs[k].mask)
 	}
+	dst = runs.flush(dst)
 	for k := range cs {
 		dst = appendFieldDeltas(dst, cs[k].t, cs[k].old, cs[k].mask)
 	}
@@ -198,10 +234,12 @@ func appendChangesWalking(dst []byte, base, target []Entity) []byte {
 		dst = binary.AppendUvarint(dst, uint64(t.ID-prev))
 		prev = t.ID
 	}
+	var runs maskRuns
 	cw = changeWalk{base: base, target: target}
 	for _, _, m, ok := cw.next(); ok; _, _, m, ok = cw.next() {
-		dst = append(dst, m)
+		dst = runs.add(dst, m)
 	}
+	dst = runs.flush(dst)
 	cw = changeWalk{base: base, target: target}
 	for t, old, m, ok := cw.next(); ok; t, old, m, ok = cw.next() {
 		dst = appendFieldDeltas(dst, t, old, m)
@@ -269,9 +307,10 @@ func scanDelta(b []byte) (deltaLayout, error) {
 	var l deltaLayout
 	var err error
 	off := 0
-	// Each listed entity takes at least an id byte and a mask byte, and the
-	// removed count needs one byte after them.
-	if l.nChanged, off, err = readCount(b, off, 2, 1, "changed count"); err != nil {
+	// Each listed entity takes at least an id byte, and the removed count
+	// needs one byte after them. (The mask runs need 2 bytes more when
+	// nChanged > 0, which the run column checks itself.)
+	if l.nChanged, off, err = readCount(b, off, 1, 1, "changed count"); err != nil {
 		return l, err
 	}
 	l.ids = off
@@ -279,16 +318,29 @@ func scanDelta(b []byte) (deltaLayout, error) {
 		return l, err
 	}
 	l.masks = off
-	if len(b)-off < l.nChanged {
-		return l, malformed(ErrDeltaTruncated, "mask column at byte %d needs %d bytes, %d remain", off, l.nChanged, len(b)-off)
+	// The runs must cover exactly nChanged entities; together they say
+	// how many values follow.
+	values := 0
+	for covered := 0; covered < l.nChanged; {
+		at := off
+		var run uint64
+		if run, off, err = readUvarint(b, off, "mask run"); err != nil {
+			return l, err
+		}
+		if run == 0 || run > uint64(l.nChanged-covered) {
+			return l, malformed(ErrDeltaMaskRun, "run %d at byte %d, %d of %d entities left", run, at, l.nChanged-covered, l.nChanged)
+		}
+		if off >= len(b) {
+			return l, malformed(ErrDeltaTruncated, "mask at byte %d", off)
+		}
+		covered += int(run)
+		values += int(run) * bits.OnesCount8(b[off])
+		off++
 	}
-	off += l.nChanged
 	l.values = off
-	for _, m := range b[l.masks:l.values] {
-		for range bits.OnesCount8(m) {
-			if _, off, err = readUint32(b, off, "field delta"); err != nil {
-				return l, err
-			}
+	for range values {
+		if _, off, err = readUint32(b, off, "field delta"); err != nil {
+			return l, err
 		}
 	}
 	if l.nRemoved, off, err = readCount(b, off, 1, 0, "removed count"); err != nil {
@@ -324,6 +376,27 @@ func (c *idColumn) next() (uint32, bool) {
 	return c.id, true
 }
 
+// maskColumn reads back a mask-run column that scanDelta has validated,
+// one mask per listed entity.
+type maskColumn struct {
+	b    []byte
+	off  int
+	left uint64 // entities the current run still covers
+	mask uint8
+}
+
+// next returns the mask of the next listed entity.
+func (c *maskColumn) next() uint8 {
+	if c.left == 0 {
+		run, n := binary.Uvarint(c.b[c.off:])
+		c.left = run
+		c.mask = c.b[c.off+n]
+		c.off += n + 1
+	}
+	c.left--
+	return c.mask
+}
+
 // ApplyDelta applies a packed delta to base and appends the resulting
 // entities, sorted by ID, to dst, which must not share memory with base.
 //
@@ -337,12 +410,13 @@ func ApplyDelta(dst, base []Entity, delta []byte) ([]Entity, error) {
 		return dst, err
 	}
 	start := len(dst)
-	// nChanged is bounded by len(delta)/2, so this growth is too.
+	// nChanged is bounded by len(delta), so this growth is too.
 	dst = slices.Grow(dst, len(base)+l.nChanged)
 
 	chg := idColumn{b: delta, off: l.ids, left: l.nChanged}
 	rem := idColumn{b: delta, off: l.removed, left: l.nRemoved}
-	maskOff, valOff := l.masks, l.values
+	masks := maskColumn{b: delta, off: l.masks}
+	valOff := l.values
 	cid, cok := chg.next()
 	rid, rok := rem.next()
 	i := 0
@@ -376,13 +450,12 @@ func ApplyDelta(dst, base []Entity, delta []byte) ([]Entity, error) {
 		default: // listed and not in base: created from all-zero fields
 			e.ID = cid
 		}
-		for m := delta[maskOff]; m != 0; m &= m - 1 {
+		for m := masks.next(); m != 0; m &= m - 1 {
 			f := bits.TrailingZeros8(m)
 			z, n := binary.Uvarint(delta[valOff:])
 			valOff += n
 			e.Fields[f] = int32(uint32(e.Fields[f]) + uint32(unzigzag(uint32(z))))
 		}
-		maskOff++
 		dst = append(dst, e)
 		cid, cok = chg.next()
 	}

@@ -73,7 +73,13 @@ func FuzzApplyDelta(f *testing.F) {
 		f.Add(worldBytes(base), delta)
 	})
 	f.Add([]byte{}, []byte{0x00, 0x00})
-	f.Add([]byte{0, 0}, []byte{0x01, 0x01, 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 0x00})
+	f.Add([]byte{0, 0}, []byte{0x01, 0x01, 0x01, 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 0x00})
+	// Mask runs (2, x|y), (1, health) over a base of three entities.
+	f.Add([]byte{0, 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 0, 0, 0, 0},
+		[]byte{0x03, 0x01, 0x01, 0x01, 0x02, 0x06, 0x01, 0x10, 0x50, 0x05, 0x0F, 0x4E, 0x13, 0x00})
+	// A run that overshoots, and a zero run.
+	f.Add([]byte{0, 0}, []byte{0x01, 0x01, 0x02, 0x06, 0x50, 0x05, 0x00})
+	f.Add([]byte{0, 0}, []byte{0x01, 0x01, 0x00, 0x06, 0x50, 0x05, 0x00})
 	f.Fuzz(func(t *testing.T, baseBytes, delta []byte) {
 		base := worldFromBytes(baseBytes)
 		baseCopy := slices.Clone(base)

@@ -153,6 +153,13 @@ func TestEncodeDeltaCosts(t *testing.T) {
 	moved := slices.Clone(world)
 	moved[1].Fields[FieldX] += 40
 	moved[1].Fields[FieldY] -= 3
+	allMoved := slices.Clone(moved)
+	allMoved[0].Fields[FieldX] -= 1
+	allMoved[0].Fields[FieldY] += 2
+	allMoved[2].Fields[FieldX] += 64
+	allMoved[2].Fields[FieldY] -= 64
+	mixed := slices.Clone(allMoved)
+	mixed[1].Fields[FieldAngle]++
 	tests := []struct {
 		name         string
 		base, target []Entity
@@ -160,10 +167,16 @@ func TestEncodeDeltaCosts(t *testing.T) {
 	}{
 		{"identical worlds", world, world, []byte{0x00, 0x00}},
 		{"both empty", nil, nil, []byte{0x00, 0x00}},
-		// id 2 listed alone (gap 2), mask x|y, +40 → 80, -3 → 5.
-		{"one moved", world, moved, []byte{0x01, 0x02, 0x06, 0x50, 0x05, 0x00}},
+		// id 2 listed alone (gap 2), one run of mask x|y, +40 → 80, -3 → 5.
+		{"one moved", world, moved, []byte{0x01, 0x02, 0x01, 0x06, 0x50, 0x05, 0x00}},
+		// Three movers share one run (3, x|y); +64 and -64 need two bytes.
+		{"all moved", world, allMoved, []byte{0x03, 0x01, 0x01, 0x07, 0x03, 0x06,
+			0x01, 0x04, 0x50, 0x05, 0x80, 0x01, 0x7F, 0x00}},
+		// A turn splits the run: (1, x|y), (1, x|y|angle), (1, x|y).
+		{"run split", world, mixed, []byte{0x03, 0x01, 0x01, 0x07, 0x01, 0x06, 0x01, 0x0E, 0x01, 0x06,
+			0x01, 0x04, 0x50, 0x05, 0x02, 0x80, 0x01, 0x7F, 0x00}},
 		// A created all-zero entity is listed with mask 0.
-		{"created all-zero", nil, []Entity{{ID: 5}}, []byte{0x01, 0x05, 0x00, 0x00}},
+		{"created all-zero", nil, []Entity{{ID: 5}}, []byte{0x01, 0x05, 0x01, 0x00, 0x00}},
 		// Removals: ids 1 and 9 as gaps 1, 8.
 		{"removed", world, world[1:2], []byte{0x00, 0x02, 0x01, 0x08}},
 	}
@@ -184,14 +197,73 @@ func TestEncodeDeltaCosts(t *testing.T) {
 func TestEncodeDeltaAppends(t *testing.T) {
 	prefix := []byte{0xAA, 0xBB}
 	got := EncodeDelta(slices.Clone(prefix), nil, []Entity{{ID: 1}})
-	if want := []byte{0xAA, 0xBB, 0x01, 0x01, 0x00, 0x00}; !bytes.Equal(got, want) {
+	if want := []byte{0xAA, 0xBB, 0x01, 0x01, 0x01, 0x00, 0x00}; !bytes.Equal(got, want) {
 		t.Fatalf("EncodeDelta = % x, want % x", got, want)
+	}
+}
+
+func TestEncodeDeltaWalkingMatchesBatch(t *testing.T) {
+	// Past encodeBatch changes EncodeDelta walks the slices once per
+	// column; both paths must write the same bytes, runs included.
+	tests := []struct {
+		name     string
+		n        int
+		turnEach int // every turnEach-th entity also turns; 0: none
+	}{
+		{"batch-1 one run", encodeBatch - 1, 0},
+		{"batch one run", encodeBatch, 0},
+		{"batch+1 one run", encodeBatch + 1, 0},
+		{"long run", 3 * encodeBatch, 0},
+		{"split runs", 3 * encodeBatch, 7},
+		{"every other", encodeBatch + 9, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := make([]Entity, tt.n)
+			target := make([]Entity, tt.n)
+			for k := range base {
+				base[k] = Entity{ID: uint32(2*k + 1), Fields: [FieldCount]int32{1, int32(k), -int32(k), 7}}
+				target[k] = base[k]
+				target[k].Fields[FieldX] += 40
+				target[k].Fields[FieldY] -= 3
+				if tt.turnEach > 0 && k%tt.turnEach == 0 {
+					target[k].Fields[FieldAngle] += 100
+				}
+			}
+			var cs []change
+			cw := changeWalk{base: base, target: target}
+			for e, old, m, ok := cw.next(); ok; e, old, m, ok = cw.next() {
+				cs = append(cs, change{t: e, old: old, mask: m})
+			}
+			batch := appendChanges(nil, cs)
+			walking := appendChangesWalking(nil, base, target)
+			if !bytes.Equal(batch, walking) {
+				t.Fatalf("walking = % x\nbatch   = % x", walking, batch)
+			}
+			delta := EncodeDelta(nil, base, target)
+			l, err := scanDelta(delta)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.turnEach == 0 {
+				// One run covering every entity: varint n, mask x|y.
+				want := binary.AppendUvarint(nil, uint64(tt.n))
+				want = append(want, 0x06)
+				if got := delta[l.masks:l.values]; !bytes.Equal(got, want) {
+					t.Fatalf("mask column = % x, want % x", got, want)
+				}
+			}
+			out, err := ApplyDelta(nil, base, delta)
+			if err != nil || !slices.Equal(out, target) {
+				t.Fatalf("ApplyDelta: %v", err)
+			}
+		})
 	}
 }
 
 func TestApplyDeltaAppendsAndKeepsDstOnError(t *testing.T) {
 	prefix := []Entity{{ID: 77}}
-	got, err := ApplyDelta(slices.Clone(prefix), nil, []byte{0x01, 0x03, 0x00, 0x00})
+	got, err := ApplyDelta(slices.Clone(prefix), nil, []byte{0x01, 0x03, 0x01, 0x00, 0x00})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +272,7 @@ func TestApplyDeltaAppendsAndKeepsDstOnError(t *testing.T) {
 	}
 	// The error surfaces only after id 3 was appended; dst must come back
 	// at its original length.
-	got, err = ApplyDelta(slices.Clone(prefix), nil, []byte{0x01, 0x03, 0x00, 0x01, 0x04})
+	got, err = ApplyDelta(slices.Clone(prefix), nil, []byte{0x01, 0x03, 0x01, 0x00, 0x01, 0x04})
 	if !errors.Is(err, ErrDeltaRemoveUnknown) {
 		t.Fatalf("err = %v, want ErrDeltaRemoveUnknown", err)
 	}
@@ -221,7 +293,7 @@ func TestApplyDeltaErrors(t *testing.T) {
 		{"truncated changed count", base, []byte{0x80}, ErrDeltaTruncated},
 		{"missing removed count", base, []byte{0x00}, ErrDeltaTruncated},
 		{"varint overflow", base, bytes.Repeat([]byte{0xFF}, 11), ErrDeltaVarint},
-		{"changed count too large", base, []byte{0x02, 0x01, 0x01, 0x00}, ErrDeltaCount},
+		{"changed count too large", base, []byte{0x03, 0x01, 0x01, 0x00}, ErrDeltaCount},
 		{"hostile changed count", base, []byte{0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00}, ErrDeltaCount},
 		{"removed count too large", base, []byte{0x00, 0x02, 0x01}, ErrDeltaCount},
 		{"hostile removed count", base, []byte{0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F}, ErrDeltaCount},
@@ -230,18 +302,28 @@ func TestApplyDeltaErrors(t *testing.T) {
 		{"changed ids repeat", base, []byte{0x02, 0x01, 0x00, 0x00, 0x00, 0x00}, ErrDeltaIDOrder},
 		{"changed id overflow", base, []byte{0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x00, 0x00, 0x00}, ErrDeltaIDOverflow},
 		{"first id beyond 32 bits", base, []byte{0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00}, ErrDeltaIDOverflow},
-		{"truncated masks", base, []byte{0x02, 0x81, 0x01, 0x81, 0x01, 0x00}, ErrDeltaTruncated},
-		{"truncated value", base, []byte{0x01, 0x01, 0x01, 0x80}, ErrDeltaTruncated},
-		{"missing value", base, []byte{0x01, 0x01, 0x03, 0x02, 0x00}, ErrDeltaTruncated},
-		{"value beyond 32 bits", base, []byte{0x01, 0x01, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00}, ErrDeltaValue},
+		{"missing mask runs", base, []byte{0x02, 0x81, 0x01, 0x81, 0x01}, ErrDeltaTruncated},
+		{"truncated mask run", base, []byte{0x01, 0x01, 0x80}, ErrDeltaTruncated},
+		{"run without mask", base, []byte{0x01, 0x01, 0x01}, ErrDeltaTruncated},
+		{"runs stop short", base, []byte{0x02, 0x01, 0x01, 0x01, 0x00}, ErrDeltaTruncated},
+		{"mask run varint overflow", base, append([]byte{0x01, 0x01}, bytes.Repeat([]byte{0xFF}, 11)...), ErrDeltaVarint},
+		{"zero mask run", base, []byte{0x01, 0x01, 0x00, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"zero run after a run", base, []byte{0x02, 0x01, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"mask run overshoots", base, []byte{0x01, 0x01, 0x02, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"second run overshoots", base, []byte{0x02, 0x01, 0x01, 0x01, 0x00, 0x02, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"hostile mask run", base, []byte{0x01, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"truncated value", base, []byte{0x01, 0x01, 0x01, 0x01, 0x80}, ErrDeltaTruncated},
+		{"missing value", base, []byte{0x01, 0x01, 0x01, 0x03, 0x02, 0x00}, ErrDeltaTruncated},
+		{"run short of values", base, []byte{0x02, 0x01, 0x01, 0x02, 0x01, 0x02, 0x00}, ErrDeltaTruncated},
+		{"value beyond 32 bits", base, []byte{0x01, 0x01, 0x01, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00}, ErrDeltaValue},
 		{"removed id zero", base, []byte{0x00, 0x01, 0x00}, ErrDeltaIDZero},
 		{"removed ids repeat", base, []byte{0x00, 0x02, 0x01, 0x00}, ErrDeltaIDOrder},
 		{"removed id overflow", base, []byte{0x00, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01}, ErrDeltaIDOverflow},
 		{"removed id not in base", base, []byte{0x00, 0x01, 0x03}, ErrDeltaRemoveUnknown},
 		{"removed id beyond base", base, []byte{0x00, 0x01, 0x0B}, ErrDeltaRemoveUnknown},
 		{"removed from empty base", nil, []byte{0x00, 0x01, 0x01}, ErrDeltaRemoveUnknown},
-		{"removed id is created", base, []byte{0x01, 0x05, 0x00, 0x01, 0x05}, ErrDeltaRemoveUnknown},
-		{"removed id also changed", base, []byte{0x01, 0x02, 0x01, 0x02, 0x01, 0x02}, ErrDeltaRemoveChanged},
+		{"removed id is created", base, []byte{0x01, 0x05, 0x01, 0x00, 0x01, 0x05}, ErrDeltaRemoveUnknown},
+		{"removed id also changed", base, []byte{0x01, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02}, ErrDeltaRemoveChanged},
 		{"trailing bytes", base, []byte{0x00, 0x00, 0x00}, ErrDeltaTrailing},
 		{"trailing after removals", base, []byte{0x00, 0x01, 0x01, 0x07}, ErrDeltaTrailing},
 	}
@@ -266,13 +348,25 @@ func TestApplyDeltaValid(t *testing.T) {
 		want  []Entity
 	}{
 		// A listed existing entity with mask 0 is allowed and unchanged.
-		{"listed unchanged", []byte{0x01, 0x02, 0x00, 0x00}, base},
+		{"listed unchanged", []byte{0x01, 0x02, 0x01, 0x00, 0x00}, base},
 		// Non-minimal varints decode (the encoder never writes them).
 		{"overlong varint", []byte{0x80, 0x00, 0x00}, base},
-		// int32 wrap-around: 5 + (-6) = -1; MaxInt32 + 1 wraps.
-		{"wrap", []byte{0x02, 0x02, 0x08, 0x01, 0x01, 0x0B, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01}, []Entity{
+		// int32 wrap-around: 5 + (-6) = -1; 0 + MaxInt32; one run of 2.
+		{"wrap", []byte{0x02, 0x02, 0x08, 0x02, 0x01, 0x0B, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01}, []Entity{
 			{ID: 2, Fields: [FieldCount]int32{-1}},
 			{ID: 10, Fields: [FieldCount]int32{math.MaxInt32}},
+		}},
+		// Adjacent runs with the same mask decode like one run.
+		{"split equal runs", []byte{0x02, 0x02, 0x08, 0x01, 0x01, 0x01, 0x01, 0x0B, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01}, []Entity{
+			{ID: 2, Fields: [FieldCount]int32{-1}},
+			{ID: 10, Fields: [FieldCount]int32{math.MaxInt32}},
+		}},
+		// Runs of 2 then 1 over a changed, a created and a changed entity.
+		{"runs across created", []byte{0x03, 0x01, 0x01, 0x01, 0x02, 0x02, 0x01, 0x10, 0x03, 0x02, 0x04, 0x00}, []Entity{
+			{ID: 1, Fields: [FieldCount]int32{0, -2}},
+			{ID: 2, Fields: [FieldCount]int32{5, 1}},
+			{ID: 3, Fields: [FieldCount]int32{0, 0, 0, 0, 2}},
+			{ID: 10},
 		}},
 	}
 	for _, tt := range tests {
@@ -419,12 +513,14 @@ func TestChecksumAllocs(t *testing.T) {
 func docExampleWorlds() (base, target []Entity) {
 	base = []Entity{
 		{ID: 1, Fields: [FieldCount]int32{1, 800, -400, 1024, 100, 0, 1, 1}},
-		{ID: 2, Fields: [FieldCount]int32{1, 0, 0, 0, 100, 3, 1, 2}},
+		{ID: 2, Fields: [FieldCount]int32{1, -200, 600, 2048, 100, 0, 1, 2}},
+		{ID: 3, Fields: [FieldCount]int32{1, 0, 0, 0, 100, 3, 1, 3}},
 		{ID: 5, Fields: [FieldCount]int32{2, 120, 40, 0, 0, 0, 1, 1}},
 	}
 	target = []Entity{
 		{ID: 1, Fields: [FieldCount]int32{1, 840, -403, 1024, 100, 0, 1, 1}}, // moved
-		{ID: 2, Fields: [FieldCount]int32{1, 0, 0, 0, 90, 3, 1, 2}},          // hit
+		{ID: 2, Fields: [FieldCount]int32{1, -208, 639, 2048, 100, 0, 1, 2}}, // moved
+		{ID: 3, Fields: [FieldCount]int32{1, 0, 0, 0, 90, 3, 1, 3}},          // hit
 		{ID: 7, Fields: [FieldCount]int32{2, 848, -400, 1024, 0, 0, 0, 1}},   // fired
 	} // 5 removed
 	return base, target
@@ -437,23 +533,24 @@ func TestDocExample(t *testing.T) {
 	h := NewHistory(4)
 	h.Push(Snapshot{Tick: 100, ServerTimeUS: 5_000_000, Entities: base})
 	h.Push(Snapshot{Tick: 103, ServerTimeUS: 5_150_000, Entities: target,
-		Events: []Event{{Tick: 103, Kind: 1, Actor: 7, Target: 2, Value: -10}}})
+		Events: []Event{{Tick: 103, Kind: 1, Actor: 7, Target: 3, Value: -10}}})
 	shared, _ := h.EncodeLatest(100)
 	tests := []struct {
 		name string
 		got  []byte
 		want []byte
 	}{
+		// Runs: (2, x|y) for ids 1 and 2, (1, health), (1, kind|x|y|angle|owner).
 		{"delta", EncodeDelta(nil, base, target), []byte{
-			0x03, 0x01, 0x01, 0x05, 0x06, 0x10, 0x8F, 0x50, 0x05, 0x13,
-			0x04, 0xA0, 0x0D, 0x9F, 0x06, 0x80, 0x10, 0x02, 0x01, 0x05}},
-		{"checksum", binary.LittleEndian.AppendUint32(nil, Checksum(target)), []byte{0x64, 0x4F, 0xF3, 0xB2}},
+			0x04, 0x01, 0x01, 0x01, 0x04, 0x02, 0x06, 0x01, 0x10, 0x01, 0x8F,
+			0x50, 0x05, 0x0F, 0x4E, 0x13, 0x04, 0xA0, 0x0D, 0x9F, 0x06, 0x80, 0x10, 0x02, 0x01, 0x05}},
+		{"checksum", binary.LittleEndian.AppendUint32(nil, Checksum(target)), []byte{0x8F, 0xA6, 0x22, 0x0E}},
 		{"frame", AppendSnapshotFrame(nil, shared, 42), []byte{
-			0x22, 0x32,
-			0x08, 0x67, 0x10, 0x64, 0x18, 0xB0, 0xAA, 0xBA, 0x02, 0x25, 0x64, 0x4F, 0xF3, 0xB2,
-			0x2A, 0x14, 0x03, 0x01, 0x01, 0x05, 0x06, 0x10, 0x8F, 0x50, 0x05, 0x13,
-			0x04, 0xA0, 0x0D, 0x9F, 0x06, 0x80, 0x10, 0x02, 0x01, 0x05,
-			0x32, 0x0A, 0x08, 0x67, 0x10, 0x01, 0x18, 0x07, 0x20, 0x02, 0x28, 0x13,
+			0x22, 0x38,
+			0x08, 0x67, 0x10, 0x64, 0x18, 0xB0, 0xAA, 0xBA, 0x02, 0x25, 0x8F, 0xA6, 0x22, 0x0E,
+			0x2A, 0x1A, 0x04, 0x01, 0x01, 0x01, 0x04, 0x02, 0x06, 0x01, 0x10, 0x01, 0x8F,
+			0x50, 0x05, 0x0F, 0x4E, 0x13, 0x04, 0xA0, 0x0D, 0x9F, 0x06, 0x80, 0x10, 0x02, 0x01, 0x05,
+			0x32, 0x0A, 0x08, 0x67, 0x10, 0x01, 0x18, 0x07, 0x20, 0x03, 0x28, 0x13,
 			0x78, 0x2A}},
 	}
 	for _, tt := range tests {
