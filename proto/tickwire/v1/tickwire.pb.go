@@ -2072,8 +2072,8 @@ func (x *Closing) GetMessage() string {
 	return ""
 }
 
-// CreateRoom opens a new room; the creator is seated in it (Joined follows
-// RoomCreated).
+// CreateRoom opens a new room and seats its creator: the answer is Joined,
+// then RoomCreated (or an Error).
 type CreateRoom struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The game mode; empty means the server default.
