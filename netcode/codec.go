@@ -112,7 +112,7 @@ func (w *removeWalk) next() (uint32, bool) {
 // Both slices are sorted by ID ascending with unique IDs; an empty base
 // gives a full snapshot.
 //
-// The layout (docs/protocol-delta.md) is columnar: a count, the listed ids
+// The layout (docs/protocol.md) is columnar: a count, the listed ids
 // as gaps, the field masks run-length encoded as (length, mask) pairs, the
 // zigzag varint field deltas, then the removed ids as gaps. Unchanged
 // entities cost nothing and identical worlds encode to the two bytes 00 00.

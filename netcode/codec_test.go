@@ -509,7 +509,7 @@ func TestChecksumAllocs(t *testing.T) {
 	}
 }
 
-// docExampleWorlds is the worked example of docs/protocol-delta.md.
+// docExampleWorlds is the worked example of docs/protocol.md.
 func docExampleWorlds() (base, target []Entity) {
 	base = []Entity{
 		{ID: 1, Fields: [FieldCount]int32{1, 800, -400, 1024, 100, 0, 1, 1}},
@@ -526,7 +526,7 @@ func docExampleWorlds() (base, target []Entity) {
 	return base, target
 }
 
-// TestDocExample pins the bytes docs/protocol-delta.md shows, so the
+// TestDocExample pins the bytes docs/protocol.md shows, so the
 // document cannot drift from the code.
 func TestDocExample(t *testing.T) {
 	base, target := docExampleWorlds()
