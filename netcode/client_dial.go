@@ -11,50 +11,65 @@ import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
-// Dial connects to a tickwire server, sends Hello and waits for Welcome,
-// then starts the client's goroutines. A refused Hello (such as an
-// unsupported protocol version) returns an error wrapping the server's
-// *ServerError and, when the server closed with a reason, its *CloseError.
-// ctx bounds the dial and handshake only, not the connection's life.
+// Dial connects to a tickwire server, sends Hello (with cfg.SessionToken,
+// if any) and waits for Welcome, then starts the client's goroutines. A
+// refused Hello (such as an unsupported protocol version or an invalid
+// token) returns an error wrapping the server's *ServerError and, when the
+// server closed with a reason, its *CloseError. The first connection is not
+// retried: reconnection starts once a connection has been established.
+// ctx bounds the dial and handshake only, not the client's life.
 func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 	if cfg.URL == "" {
 		return nil, errors.New("netcode: dial: empty url")
 	}
 	cfg = cfg.withDefaults()
-	conn, resp, err := cfg.Dialer.DialContext(ctx, cfg.URL, nil)
-	if err != nil {
-		if resp != nil {
-			return nil, fmt.Errorf("netcode: dial %s: http %d: %w", cfg.URL, resp.StatusCode, err)
-		}
-		return nil, fmt.Errorf("netcode: dial %s: %w", cfg.URL, err)
-	}
-	conn.SetReadLimit(clientReadLimit)
 	c := &Client{
 		cfg:     cfg,
-		conn:    conn,
 		log:     cfg.Logger.With("component", "netcode.client"),
-		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 		replica: NewReplica(DefaultReplicaStates),
 	}
-	if err := c.handshake(ctx); err != nil {
-		conn.Close()
+	c.life, c.cancelLife = context.WithCancel(context.Background())
+	conn, welcome, err := c.connect(ctx, cfg.SessionToken)
+	if err != nil {
+		c.cancelLife()
 		return nil, err
 	}
-	go c.readLoop()
+	c.conn, c.welcome = conn, welcome
+	go c.run(conn)
 	return c, nil
 }
 
-// handshake sends Hello and reads until Welcome. After an Error it keeps
-// reading until the server's Closing and close frame, so the caller learns
-// both what was refused and how the server closed.
-func (c *Client) handshake(ctx context.Context) error {
+// connect dials the server and runs the handshake with token, returning
+// the connection and its Welcome.
+func (c *Client) connect(ctx context.Context, token string) (*websocket.Conn, *pb.Welcome, error) {
+	conn, resp, err := c.cfg.Dialer.DialContext(ctx, c.cfg.URL, nil)
+	if err != nil {
+		if resp != nil {
+			return nil, nil, fmt.Errorf("netcode: dial %s: http %d: %w", c.cfg.URL, resp.StatusCode, err)
+		}
+		return nil, nil, fmt.Errorf("netcode: dial %s: %w", c.cfg.URL, err)
+	}
+	conn.SetReadLimit(clientReadLimit)
+	welcome, err := c.handshake(ctx, conn, token)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return conn, welcome, nil
+}
+
+// handshake sends Hello on conn and reads until Welcome. After an Error it
+// keeps reading until the server's Closing and close frame, so the caller
+// learns both what was refused and how the server closed. It runs before
+// the supervisor starts or on it, so it may use readBuf.
+func (c *Client) handshake(ctx context.Context, conn *websocket.Conn, token string) (*pb.Welcome, error) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(clientHandshakeTimeout)
 	}
-	if err := c.conn.SetReadDeadline(deadline); err != nil {
-		return fmt.Errorf("netcode: handshake: %w", err)
+	if err := conn.SetReadDeadline(deadline); err != nil {
+		return nil, fmt.Errorf("netcode: handshake: %w", err)
 	}
 	// Cancellation unblocks the read by expiring its deadline; the flag
 	// keeps a late cancellation from expiring the connection after Welcome.
@@ -64,7 +79,7 @@ func (c *Client) handshake(ctx context.Context) error {
 		cancelMu.Lock()
 		defer cancelMu.Unlock()
 		if !finished {
-			c.conn.SetReadDeadline(time.Now())
+			conn.SetReadDeadline(time.Now())
 		}
 	})
 	defer stopAfter()
@@ -73,23 +88,27 @@ func (c *Client) handshake(ctx context.Context) error {
 	hello := &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{
 		ProtocolVersion: uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT),
 		Name:            c.cfg.Name,
+		SessionToken:    token,
 	}}}
-	if err := c.send(hello); err != nil {
-		return fmt.Errorf("netcode: handshake: %w", err)
+	c.writeMu.Lock()
+	err := c.writeTo(conn, hello)
+	c.writeMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("netcode: handshake: %w", err)
 	}
 	var refused *ServerError
 	var closing *pb.Closing
 	for {
-		msg, _, err := c.readMessage()
+		msg, _, err := c.readMessage(conn)
 		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("%w (%w)", ctx.Err(), err)
 			}
 			cerr := closeErrorFrom(err, closing)
 			if refused != nil {
-				return fmt.Errorf("netcode: hello refused: %w (%w)", refused, cerr)
+				return nil, fmt.Errorf("netcode: hello refused: %w (%w)", refused, cerr)
 			}
-			return fmt.Errorf("netcode: handshake: %w", cerr)
+			return nil, fmt.Errorf("netcode: handshake: %w", cerr)
 		}
 		if msg == nil {
 			continue // undecodable frame, counted
@@ -98,23 +117,22 @@ func (c *Client) handshake(ctx context.Context) error {
 		case *pb.ServerMessage_Welcome:
 			now := clientClockUS(time.Now())
 			c.mu.Lock()
-			c.welcome = b.Welcome
-			// Hello/Welcome is a round trip like Ping/Pong: the first clock sample.
+			// Hello/Welcome is a round trip like Ping/Pong: a clock sample.
 			c.clock.AddSample(sentUS, b.Welcome.ServerTimeUs, now)
 			c.mu.Unlock()
 			cancelMu.Lock()
 			finished = true
 			cancelMu.Unlock()
-			if err := c.conn.SetReadDeadline(time.Time{}); err != nil {
-				return fmt.Errorf("netcode: handshake: %w", err)
+			if err := conn.SetReadDeadline(time.Time{}); err != nil {
+				return nil, fmt.Errorf("netcode: handshake: %w", err)
 			}
-			return nil
+			return b.Welcome, nil
 		case *pb.ServerMessage_Error:
 			refused = serverError(b.Error)
 		case *pb.ServerMessage_Closing:
 			closing = b.Closing
 		default:
-			return fmt.Errorf("netcode: handshake: unexpected %T before welcome", msg.Body)
+			return nil, fmt.Errorf("netcode: handshake: unexpected %T before welcome", msg.Body)
 		}
 	}
 }
@@ -134,51 +152,6 @@ func closeErrorFrom(err error, closing *pb.Closing) error {
 		return fmt.Errorf("connection closed by server: %w", err)
 	}
 	return fmt.Errorf("connection lost: %w", err)
-}
-
-// Join asks for a seat in roomID (empty: any room) of mode (empty: the
-// server's default) and waits for Joined or the server's Error, returned as
-// *ServerError. Joining resets the replica and pending inputs; input seqs
-// continue across rooms as the protocol asks.
-func (c *Client) Join(ctx context.Context, mode, roomID string) (*pb.Joined, error) {
-	c.joinMu.Lock()
-	defer c.joinMu.Unlock()
-	ch := make(chan joinResult, 1)
-	c.mu.Lock()
-	c.joinWait = ch
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		if c.joinWait == ch {
-			c.joinWait = nil
-		}
-		c.mu.Unlock()
-	}()
-	msg := &pb.ClientMessage{Body: &pb.ClientMessage_JoinRoom{JoinRoom: &pb.JoinRoom{Mode: mode, RoomId: roomID}}}
-	if err := c.send(msg); err != nil {
-		return nil, fmt.Errorf("netcode: join: %w", err)
-	}
-	select {
-	case r := <-ch:
-		if r.err != nil {
-			return nil, fmt.Errorf("netcode: join: %w", r.err)
-		}
-		return r.joined, nil
-	case <-ctx.Done():
-		return nil, fmt.Errorf("netcode: join: %w", ctx.Err())
-	case <-c.done:
-		return nil, fmt.Errorf("netcode: join: %w", c.Err())
-	}
-}
-
-// Leave gives up the seat; the server answers Left, which clears the room
-// state and reaches OnMessage.
-func (c *Client) Leave() error {
-	msg := &pb.ClientMessage{Body: &pb.ClientMessage_LeaveRoom{LeaveRoom: &pb.LeaveRoom{}}}
-	if err := c.send(msg); err != nil {
-		return fmt.Errorf("netcode: leave: %w", err)
-	}
-	return nil
 }
 
 // RequestResync asks the server for a full snapshot.

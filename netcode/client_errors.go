@@ -15,6 +15,14 @@ var (
 	ErrClientClosed = errors.New("netcode: client closed")
 	// ErrNotJoined is returned by calls that need a seat in a room.
 	ErrNotJoined = errors.New("netcode: not in a room")
+	// ErrReconnecting is returned by requests (Join, CreateRoom, ListRooms,
+	// ...) made while the client is redialing, and wraps the loss for
+	// requests that were waiting when the connection was lost. Retry after
+	// OnReconnect.
+	ErrReconnecting = errors.New("netcode: reconnecting")
+	// ErrReconnectGaveUp is wrapped by Client.Err when no redial succeeded
+	// within ReconnectPolicy.GiveUpAfter; the error also wraps the loss.
+	ErrReconnectGaveUp = errors.New("netcode: reconnect gave up")
 )
 
 // ServerError is an Error message the server answered a request with, such

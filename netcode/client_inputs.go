@@ -18,6 +18,15 @@ type ackedInput struct {
 // (taken modulo AngleSteps). The frame also repeats up to InputRedundancy
 // earlier inputs the server has not reported applied, and acknowledges the
 // newest applied snapshot. It returns the input's seq.
+//
+// While the client is redialing the input is queued, not sent, and
+// SendInput returns its seq and no error without blocking: the first
+// InputBatch of the resumed connection carries it. Only the newest
+// InputRedundancy+1 inputs are kept meanwhile (older ones are counted in
+// InputsDroppedReconnecting): a game wants its latest controls applied,
+// not a backlog replayed late. Likewise, with reconnection enabled a write
+// that fails because the connection just died leaves the input queued and
+// is no error; Err and Done report a final end.
 func (c *Client) SendInput(buttons uint32, moveX, moveY, aim int32) (seq uint32, err error) {
 	now := time.Now()
 	c.writeMu.Lock() // held across seq assignment and write: frames leave in seq order
@@ -53,6 +62,16 @@ func (c *Client) SendInput(buttons uint32, moveX, moveY, aim int32) (seq uint32,
 	c.pendingIn = append(c.pendingIn, in)
 	c.pendingAt = append(c.pendingAt, now)
 	k := min(len(c.pendingIn), c.cfg.InputRedundancy+1)
+	if c.conn == nil {
+		// Redialing: keep what the first batch will carry.
+		drop := len(c.pendingIn) - k
+		c.pendingIn = c.pendingIn[:copy(c.pendingIn, c.pendingIn[drop:])]
+		c.pendingAt = c.pendingAt[:copy(c.pendingAt, c.pendingAt[drop:])]
+		c.stats.InputsDroppedReconnecting += uint64(drop)
+		c.stats.InputsSent++
+		c.mu.Unlock()
+		return in.Seq, nil
+	}
 	batch := &pb.InputBatch{
 		// A copy: the reader trims pendingIn while this frame is written.
 		Inputs:  append([]*pb.Input(nil), c.pendingIn[len(c.pendingIn)-k:]...),
@@ -63,6 +82,9 @@ func (c *Client) SendInput(buttons uint32, moveX, moveY, aim int32) (seq uint32,
 	c.mu.Unlock()
 
 	if err := c.sendLocked(&pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: batch}}); err != nil {
+		if c.cfg.Reconnect.Enabled && c.Err() == nil {
+			return in.Seq, nil // queued for the redial, as above
+		}
 		return in.Seq, fmt.Errorf("netcode: send input %d: %w", in.Seq, err)
 	}
 	return in.Seq, nil

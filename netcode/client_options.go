@@ -45,17 +45,68 @@ const (
 	// clientResyncRetry is how soon a client repeats a ResyncRequest the
 	// server has not yet answered with a full snapshot.
 	clientResyncRetry = time.Second
+	// clientRequestTimeout bounds SubscribeRooms, which takes no context.
+	clientRequestTimeout = 10 * time.Second
+
+	// DefaultReconnectMinBackoff is the first delay before a redial.
+	DefaultReconnectMinBackoff = 100 * time.Millisecond
+	// DefaultReconnectMaxBackoff caps the doubling delay between redials.
+	DefaultReconnectMaxBackoff = 2 * time.Second
+	// DefaultReconnectGiveUpAfter matches the server's default seat grace:
+	// after it a redial could no longer resume the seat.
+	DefaultReconnectGiveUpAfter = 20 * time.Second
 )
+
+// ReconnectPolicy says whether and how a Client redials after losing its
+// connection for a reason that is not final (see Client for which are).
+// Zero durations mean the defaults.
+type ReconnectPolicy struct {
+	// Enabled turns automatic reconnection on; off, any end is final.
+	Enabled bool
+	// MinBackoff is the delay before the first redial; each failed attempt
+	// doubles it up to MaxBackoff. Every delay is jittered down by up to
+	// half, so clients dropped together do not redial together.
+	MinBackoff time.Duration
+	// MaxBackoff caps the delay between redials.
+	MaxBackoff time.Duration
+	// GiveUpAfter is how long after the loss the client stops redialing and
+	// ends with an error wrapping ErrReconnectGaveUp.
+	GiveUpAfter time.Duration
+}
+
+// withDefaults returns p with zero durations replaced by defaults.
+func (p ReconnectPolicy) withDefaults() ReconnectPolicy {
+	if p.MinBackoff <= 0 {
+		p.MinBackoff = DefaultReconnectMinBackoff
+	}
+	if p.MaxBackoff <= 0 {
+		p.MaxBackoff = DefaultReconnectMaxBackoff
+	}
+	p.MaxBackoff = max(p.MaxBackoff, p.MinBackoff)
+	if p.GiveUpAfter <= 0 {
+		p.GiveUpAfter = DefaultReconnectGiveUpAfter
+	}
+	return p
+}
 
 // ClientConfig configures Dial. Only URL is required. Callbacks run on the
 // client's reader goroutine, in order, without any Client lock held: they
-// may call Client methods except Join and Close, which wait for the reader
-// and would deadlock; a slow callback delays every message behind it.
+// may call Client methods except Close and the calls that wait for a reply
+// (Join, JoinCode, CreateRoom, ListRooms, SubscribeRooms), which wait for
+// the reader and would deadlock; a slow callback delays every message
+// behind it.
 type ClientConfig struct {
 	// URL is the server's WebSocket endpoint, such as ws://host:7777/ws.
 	URL string
-	// Name is the player's display name sent in Hello.
+	// Name is the player's display name sent in Hello (the server ignores
+	// it when SessionToken names an existing session).
 	Name string
+	// SessionToken, if set, is sent in the first Hello to reuse a session
+	// or resume its held seat (from an earlier Client.SessionToken). Empty
+	// signs in as a new guest. Redials always send the newest token.
+	SessionToken string
+	// Reconnect configures automatic reconnection; off by default.
+	Reconnect ReconnectPolicy
 	// Dialer dials the connection; nil means websocket.DefaultDialer.
 	Dialer *websocket.Dialer
 
@@ -83,8 +134,18 @@ type ClientConfig struct {
 	// even when several snapshots repeat it.
 	OnEvent func(Event)
 	// OnMessage is called for every server message other than Snapshot and
-	// Pong: Joined, Left, Error, Closing, MatchResults and any unexpected one.
+	// Pong: Joined, Left, Error, Closing, MatchResults, RoomState,
+	// RoomCreated, RoomList, RoomUpdate and any unexpected one, after the
+	// client has taken it into account (Phase already shows a RoomState).
 	OnMessage func(*pb.ServerMessage)
+	// OnDisconnect is called when the connection is lost for a reason that
+	// is not final and reconnection is enabled, with that reason, before
+	// the first redial. A final end calls nothing: Done closes instead.
+	OnDisconnect func(err error)
+	// OnReconnect is called after a redial got its Welcome: resumed says
+	// the server kept the seat (Joined{resumed} and a full snapshot follow);
+	// false means any seat is gone and Joined is nil.
+	OnReconnect func(resumed bool)
 
 	// Logger receives the client's few logs; nil means slog.Default().
 	Logger *slog.Logger
@@ -106,5 +167,6 @@ func (cfg ClientConfig) withDefaults() ClientConfig {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Reconnect = cfg.Reconnect.withDefaults()
 	return cfg
 }

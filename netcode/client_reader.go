@@ -10,21 +10,23 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// readLoop is the reader goroutine: it handles every server message until
-// the connection ends, then records why, stops the pinger and closes done.
-func (c *Client) readLoop() {
+// serve reads and handles the server messages of conn, with a pinger
+// beside it, until the connection ends; it returns why, as the client's
+// terminal error would show it.
+func (c *Client) serve(conn *websocket.Conn) error {
+	stop := make(chan struct{})
 	pingerDone := make(chan struct{})
-	go c.pingLoop(pingerDone)
+	go c.pingLoop(stop, pingerDone)
 	readTimeout := max(clientMinReadTimeout, 5*c.cfg.PingInterval)
 	var err error
 	for {
 		if c.cfg.PingInterval > 0 {
 			// A live server answers our pings, so silence this long means it is gone.
-			c.conn.SetReadDeadline(time.Now().Add(readTimeout))
+			conn.SetReadDeadline(time.Now().Add(readTimeout))
 		}
 		var msg *pb.ServerMessage
 		var n int
-		msg, n, err = c.readMessage()
+		msg, n, err = c.readMessage(conn)
 		if err != nil {
 			break
 		}
@@ -32,26 +34,20 @@ func (c *Client) readLoop() {
 			c.handle(msg, n)
 		}
 	}
-	c.conn.Close()
-
-	c.mu.Lock()
-	if c.userClosed {
-		c.err = ErrClientClosed
-	} else {
-		c.err = closeErrorFrom(err, c.closing)
-		c.log.Debug("connection ended", "err", c.err)
-	}
-	c.mu.Unlock()
-	close(c.stop)
+	conn.Close()
+	close(stop)
 	<-pingerDone
-	close(c.done)
+	c.mu.Lock()
+	closing := c.closing
+	c.mu.Unlock()
+	return closeErrorFrom(err, closing)
 }
 
 // readMessage reads the next data frame and decodes it. A frame that is not
 // a valid binary ServerMessage is counted and returned as a nil message; only
 // connection errors are returned as errors.
-func (c *Client) readMessage() (*pb.ServerMessage, int, error) {
-	typ, r, err := c.conn.NextReader()
+func (c *Client) readMessage(conn *websocket.Conn) (*pb.ServerMessage, int, error) {
+	typ, r, err := conn.NextReader()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -112,27 +108,51 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 		return
 	case *pb.ServerMessage_Joined:
 		c.mu.Lock()
-		c.joined = b.Joined
+		c.joined, c.phase = b.Joined, b.Joined.Phase
 		c.joinedAtUS = clientClockUS(now)
-		c.resetRoomLocked()
-		if c.joinWait != nil {
-			c.joinWait <- joinResult{joined: b.Joined}
-			c.joinWait = nil
+		if b.Joined.Resumed {
+			// The same seat after a redial: inputs the server has not
+			// applied go out again, seqs continue, the view starts afresh.
+			c.resetViewLocked()
+		} else {
+			c.resetRoomLocked()
+			if r := c.headLocked(reqJoin, reqCreate); r != nil {
+				c.popLocked(reqResult{joined: b.Joined, created: r.created})
+			}
 		}
 		c.mu.Unlock()
 	case *pb.ServerMessage_Left:
 		c.mu.Lock()
-		c.joined = nil
+		c.joined, c.phase = nil, pb.RoomPhase_ROOM_PHASE_UNSPECIFIED
 		c.resetRoomLocked()
 		c.mu.Unlock()
+	case *pb.ServerMessage_RoomState:
+		c.mu.Lock()
+		if c.joined != nil && b.RoomState.RoomId == c.joined.RoomId {
+			c.phase = b.RoomState.Phase
+		}
+		c.mu.Unlock()
+	case *pb.ServerMessage_RoomCreated:
+		c.mu.Lock()
+		if r := c.headLocked(reqCreate); r != nil {
+			r.created = b.RoomCreated // Joined completes the request
+		}
+		c.mu.Unlock()
+	case *pb.ServerMessage_RoomList:
+		c.mu.Lock()
+		lr := c.handleRoomListLocked(b.RoomList)
+		c.mu.Unlock()
+		lr.run(c)
+	case *pb.ServerMessage_RoomUpdate:
+		c.mu.Lock()
+		lr := c.handleRoomUpdateLocked(b.RoomUpdate)
+		c.mu.Unlock()
+		lr.run(c)
 	case *pb.ServerMessage_Error:
 		c.mu.Lock()
-		// Requests are answered in order and Join is the only one that
-		// waits, so an Error while a Join waits is that Join's answer.
-		if c.joinWait != nil {
-			c.joinWait <- joinResult{err: serverError(b.Error)}
-			c.joinWait = nil
-		}
+		// Requests are answered in order, so an Error while requests wait
+		// is the oldest one's answer.
+		c.handleErrorLocked(b.Error)
 		c.mu.Unlock()
 		c.log.Debug("server error", "code", b.Error.Code, "message", b.Error.Message)
 	case *pb.ServerMessage_Closing:
@@ -147,22 +167,28 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 
 // resetRoomLocked forgets the room's replica, view and pending inputs.
 func (c *Client) resetRoomLocked() {
-	c.replica.Reset()
-	c.interp.Reset()
+	c.resetViewLocked()
 	c.pendingIn = c.pendingIn[:0]
 	c.pendingAt = c.pendingAt[:0]
 	c.lastInputSeq = 0
+}
+
+// resetViewLocked forgets the replica, the interpolation timeline and the
+// ack: the next snapshot must be a full one.
+func (c *Client) resetViewLocked() {
+	c.replica.Reset()
+	c.interp.Reset()
 	c.ackTick = 0
 	c.snapServerUS = 0
 	c.resyncing = false
 }
 
-// pingLoop is the pinger goroutine: it sends Ping every PingInterval, the
-// first at once so the clock estimate sharpens quickly.
-func (c *Client) pingLoop(done chan<- struct{}) {
+// pingLoop is a connection's pinger goroutine: it sends Ping every
+// PingInterval, the first at once so the clock estimate sharpens quickly,
+// until stop closes.
+func (c *Client) pingLoop(stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	if c.cfg.PingInterval <= 0 {
-		<-c.stop
 		return
 	}
 	t := time.NewTicker(c.cfg.PingInterval)
@@ -178,7 +204,7 @@ func (c *Client) pingLoop(done chan<- struct{}) {
 			c.log.Debug("ping failed", "err", err)
 		}
 		select {
-		case <-c.stop:
+		case <-stop:
 			return
 		case <-t.C:
 		}
@@ -247,6 +273,9 @@ func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
 	}
 
 	c.stats.Snapshots++
+	// A client resuming a session it did not start (a token from another
+	// process) learns here where the seqs are.
+	c.nextSeq = max(c.nextSeq, s.LastInputSeq)
 	if s.BaseTick == 0 {
 		c.stats.FullSnapshots++
 		c.resyncing = false

@@ -2,7 +2,8 @@ package netcode
 
 import "time"
 
-// ClientStats are a Client's counters and measurements since Dial. Every
+// ClientStats are a Client's counters and measurements since Dial, across
+// reconnections. Every
 // snapshot the client did not apply is counted under its reason.
 type ClientStats struct {
 	// Snapshots counts applied, verified snapshots; FullSnapshots those of
@@ -32,6 +33,10 @@ type ClientStats struct {
 	// InputsAcked those the server reported applied; InputsUnackedDropped
 	// those forgotten unacknowledged because too many were pending.
 	InputsSent, InputsAcked, InputsUnackedDropped uint64
+	// InputsDroppedReconnecting counts inputs forgotten while redialing:
+	// only the newest few (what one InputBatch carries) are kept for the
+	// new connection, since a stale move is worth less than a fresh one.
+	InputsDroppedReconnecting uint64
 	// LastAppliedInputSeq is the highest input seq the server reported applied.
 	LastAppliedInputSeq uint32
 	// LastTick is the tick of the newest applied snapshot.
@@ -44,6 +49,11 @@ type ClientStats struct {
 	// ClockSamples counts accepted Ping/Pong (and Hello/Welcome) samples;
 	// UnmatchedPongs counts pongs ignored for echoing no recent ping.
 	ClockSamples, UnmatchedPongs uint64
+
+	// Disconnects counts connections lost for a reason that started a
+	// reconnection; Reconnects redials that got a Welcome;
+	// ReconnectFailures redial attempts that did not.
+	Disconnects, Reconnects, ReconnectFailures uint64
 
 	// PredictionErrorLast and PredictionErrorMax are the distances, in grid
 	// units, between the prediction for an acknowledged input and the
