@@ -16,6 +16,11 @@ type Snapshot struct {
 //
 // A History belongs to one goroutine (the room's); it has no lock.
 type History struct {
+	// TestCorruptChecksum, when set, makes EncodeLatest send a wrong
+	// checksum for every tick it returns true for, so tests can prove that
+	// clients count and recover from a desync. Never set it in production.
+	TestCorruptChecksum func(tick uint32) bool
+
 	ring []Snapshot
 	head int // index of the newest snapshot
 	n    int // snapshots held
@@ -154,6 +159,9 @@ func (h *History) EncodeLatest(baseTick uint32) (shared []byte, usedBase uint32)
 		baseTick:     usedBase,
 		serverTimeUS: latest.ServerTimeUS,
 		checksum:     latest.Checksum,
+	}
+	if h.TestCorruptChecksum != nil && h.TestCorruptChecksum(latest.Tick) {
+		f.checksum = ^f.checksum
 	}
 	clear(h.events)
 	h.events = h.events[:0]
