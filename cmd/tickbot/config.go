@@ -1,0 +1,147 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"time"
+
+	"github.com/tickwire/tickwire/cmd/internal/cli"
+)
+
+// envPrefix prefixes every flag's environment override (TICKBOT_BOTS...).
+const envPrefix = "TICKBOT"
+
+// Behaviour names accepted by -behavior.
+const (
+	behaviorWander = "wander"
+	behaviorChase  = "chase"
+	behaviorIdle   = "idle"
+	behaviorMixed  = "mixed"
+)
+
+// config is everything the command line and environment decide.
+type config struct {
+	server   string
+	bots     int
+	duration time.Duration
+	ramp     float64 // bot launches per second
+	mode     string
+	room     string
+	inputHz  int
+	behavior string
+	jsonPath string
+	seed     uint64
+	progress time.Duration
+
+	chaosDisconnect float64 // per bot per second
+	chaosSlow       float64 // share of bots
+	chaosGarbage    float64 // share of bots
+
+	logLevel  string
+	logFormat string
+}
+
+const synopsis = `usage: tickbot [flags]
+
+tickbot runs headless bot players against a tickwire server to load-test it
+and catch sync bugs: every bot plays over the real protocol with the Go
+client library and verifies every snapshot's checksum. It prints a live
+progress line, a summary table at the end and, with -json, a machine-readable
+report. Exit status: 0 when every bot connected and none saw a desync or an
+unexpected error, 1 otherwise, 2 for a usage error.`
+
+// parseConfig reads flags from args and overrides from getenv; problems and
+// -h go to stderr.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("tickbot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.server, "server", "ws://localhost:7777/ws", "server WebSocket `url`")
+	fs.IntVar(&c.bots, "bots", 16, "number of bots")
+	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long the bots play once the ramp is done")
+	fs.Float64Var(&c.ramp, "ramp", 50, "bot connections started per `second`")
+	fs.StringVar(&c.mode, "mode", "", "game `mode` to quick-play (empty: the server's default)")
+	fs.StringVar(&c.room, "room", "", "join this room `code` instead of quick play")
+	fs.IntVar(&c.inputHz, "input-hz", 30, "input messages per second per bot (1-120)")
+	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed")
+	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
+	fs.Uint64Var(&c.seed, "seed", 1, "random `seed`: the same seed plays the same behaviour")
+	fs.DurationVar(&c.progress, "progress", time.Second, "progress line `interval` (0: none)")
+	fs.Float64Var(&c.chaosDisconnect, "chaos-disconnect", 0, "chance `P` per bot per second of dropping its connection and resuming the session")
+	fs.Float64Var(&c.chaosSlow, "chaos-slow", 0, "share `P` of bots that now and then stop reading the socket for a while")
+	fs.Float64Var(&c.chaosGarbage, "chaos-garbage", 0, "share `P` of bots that send malformed frames and expect a protocol-error close")
+	fs.StringVar(&c.logLevel, "log-level", "warn", "log `level`: debug, info, warn, error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
+	fs.Usage = cli.Usage(fs, envPrefix, synopsis)
+	if err := cli.Parse(fs, envPrefix, args, getenv); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "tickbot:", err)
+		}
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		err := fmt.Errorf("unexpected arguments %q", fs.Args())
+		fmt.Fprintln(stderr, "tickbot:", err)
+		return c, err
+	}
+	if err := c.validate(); err != nil {
+		fmt.Fprintln(stderr, "tickbot:", err)
+		return c, err
+	}
+	if err := c.checkSupport(); err != nil {
+		fmt.Fprintln(stderr, "tickbot:", err)
+		return c, err
+	}
+	return c, nil
+}
+
+// validate checks what flag parsing cannot.
+func (c config) validate() error {
+	switch {
+	case c.bots < 1:
+		return fmt.Errorf("-bots %d: want at least 1", c.bots)
+	case c.duration <= 0:
+		return fmt.Errorf("-duration %v: want more than 0", c.duration)
+	case !(c.ramp > 0):
+		return fmt.Errorf("-ramp %v: want more than 0 connections per second", c.ramp)
+	case c.inputHz < 1 || c.inputHz > 120:
+		return fmt.Errorf("-input-hz %d: want 1 to 120", c.inputHz)
+	case c.progress < 0:
+		return fmt.Errorf("-progress %v: want 0 or more", c.progress)
+	}
+	switch c.behavior {
+	case behaviorWander, behaviorChase, behaviorIdle, behaviorMixed:
+	default:
+		return fmt.Errorf("-behavior %q: want wander, chase, idle or mixed", c.behavior)
+	}
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"chaos-disconnect", c.chaosDisconnect}, {"chaos-slow", c.chaosSlow}, {"chaos-garbage", c.chaosGarbage}} {
+		if !(p.v >= 0 && p.v <= 1) {
+			return fmt.Errorf("-%s %v: want a probability from 0 to 1", p.name, p.v)
+		}
+	}
+	u, err := url.Parse(c.server)
+	if err != nil {
+		return fmt.Errorf("-server %q: %w", c.server, err)
+	}
+	if (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return fmt.Errorf("-server %q: want a ws:// or wss:// url with a host", c.server)
+	}
+	return nil
+}
+
+// checkSupport refuses flags the linked client library cannot honour.
+func (c config) checkSupport() error {
+	if c.room != "" && !supportsJoinCode {
+		return fmt.Errorf("-room: joining by code is %w (the client library lacks JoinCode)", errNotSupported)
+	}
+	if c.chaosDisconnect > 0 && !supportsResume {
+		return fmt.Errorf("-chaos-disconnect: dropping and resuming sessions is %w (the client library lacks reconnection)", errNotSupported)
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// fleet launches the bots at the ramp rate, lets them play for the
+// duration and stops them, owning and waiting for every bot goroutine.
+type fleet struct {
+	cfg   config
+	log   *slog.Logger
+	tally *tally
+	bots  []*bot
+	start time.Time
+}
+
+func newFleet(c config, log *slog.Logger) *fleet {
+	f := &fleet{cfg: c, log: log, tally: newTally(), bots: make([]*bot, c.bots)}
+	for i := range f.bots {
+		f.bots[i] = newBot(c, i)
+	}
+	return f
+}
+
+// run launches bot i at start + i/ramp, lets them play -duration after the
+// last launch, then ends them and waits. ctx ending (a signal) ends the run
+// early: bots not yet launched never are. beforeStop, if set, runs when
+// play ends, before the bots are told to stop.
+func (f *fleet) run(ctx context.Context, beforeStop func()) (elapsed time.Duration) {
+	playCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	f.start = time.Now()
+	interval := time.Duration(float64(time.Second) / f.cfg.ramp)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+launch:
+	for i, b := range f.bots {
+		// Launch times are computed from the start, so slow launches do
+		// not push every later bot back.
+		timer.Reset(time.Until(f.start.Add(time.Duration(i) * interval)))
+		select {
+		case <-ctx.Done():
+			break launch
+		case <-timer.C:
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.run(playCtx, f)
+		}()
+	}
+	if ctx.Err() == nil {
+		timer.Reset(f.cfg.duration)
+		select {
+		case <-ctx.Done():
+		case <-timer.C:
+		}
+	}
+	elapsed = time.Since(f.start)
+	if beforeStop != nil {
+		beforeStop()
+	}
+	stop()
+	wg.Wait()
+	return elapsed
+}
+
+// totals sums every bot's published counters and seated time.
+type totals struct {
+	snapshots, fullSnapshots uint64
+	desyncs, decodeErrors    uint64
+	bytesIn, bytesOut        uint64
+	disconnects, reconnects  uint64
+	seated                   time.Duration // summed over playing bots
+}
+
+// sum adds up the bots as of now.
+func (f *fleet) sum(now time.Time) totals {
+	var t totals
+	for _, b := range f.bots {
+		st, seated := b.sample(now)
+		t.snapshots += st.Snapshots
+		t.fullSnapshots += st.FullSnapshots
+		t.desyncs += st.Desyncs
+		t.decodeErrors += st.DecodeErrors
+		t.bytesIn += st.BytesIn
+		t.bytesOut += st.BytesOut
+		d, r := reconnectCounts(st)
+		t.disconnects += d
+		t.reconnects += r
+		t.seated += seated
+	}
+	return t
+}

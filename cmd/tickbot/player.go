@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// connectTimeout bounds one bot's dial, handshake and join.
+const connectTimeout = 10 * time.Second
+
+// botPlan is what the seed decides about one bot before it starts.
+type botPlan struct {
+	behavior string // wander, chase or idle
+	garbage  bool   // sends a malformed frame instead of playing
+	slow     bool   // pauses reading now and then
+	rng      *rand.Rand
+}
+
+// planBot draws bot i's role from the seed alone, so a seed replays the
+// same fleet whatever order the bots happen to connect in.
+func planBot(c config, i int) botPlan {
+	rng := rand.New(rand.NewPCG(c.seed, uint64(i)))
+	p := botPlan{rng: rng}
+	p.garbage = rng.Float64() < c.chaosGarbage
+	p.slow = !p.garbage && rng.Float64() < c.chaosSlow
+	p.behavior = pickBehavior(c.behavior, rng)
+	return p
+}
+
+// bot is one simulated player. Its goroutine owns the client; the progress
+// line and the report read its published counters under mu.
+type bot struct {
+	id   int
+	name string
+	plan botPlan
+
+	mu       sync.Mutex
+	stats    netcode.ClientStats // newest copy of the client's counters
+	inRoom   time.Duration       // time seated, closed intervals
+	joinedAt time.Time           // start of the open interval; zero when not seated
+
+	conn atomic.Pointer[pausableConn] // the newest socket, for chaos-slow
+}
+
+func newBot(c config, i int) *bot {
+	return &bot{id: i, name: fmt.Sprintf("bot-%04d", i), plan: planBot(c, i)}
+}
+
+// publish stores the client's newest counters.
+func (b *bot) publish(st netcode.ClientStats) {
+	b.mu.Lock()
+	b.stats = st
+	b.mu.Unlock()
+}
+
+// seated opens a seated interval at now.
+func (b *bot) seated(now time.Time) {
+	b.mu.Lock()
+	if b.joinedAt.IsZero() {
+		b.joinedAt = now
+	}
+	b.mu.Unlock()
+}
+
+// unseated closes the seated interval at now.
+func (b *bot) unseated(now time.Time) {
+	b.mu.Lock()
+	if !b.joinedAt.IsZero() {
+		b.inRoom += now.Sub(b.joinedAt)
+		b.joinedAt = time.Time{}
+	}
+	b.mu.Unlock()
+}
+
+// sample returns the bot's counters and seated time as of now.
+func (b *bot) sample(now time.Time) (netcode.ClientStats, time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	d := b.inRoom
+	if !b.joinedAt.IsZero() {
+		d += now.Sub(b.joinedAt)
+	}
+	return b.stats, d
+}
+
+// dialer returns the bot's WebSocket dialer: every socket it opens is a
+// pausableConn the bot can stop reading from.
+func (b *bot) dialer() *websocket.Dialer {
+	nd := &net.Dialer{Timeout: connectTimeout}
+	return &websocket.Dialer{
+		HandshakeTimeout: connectTimeout,
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := nd.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			pc := newPausableConn(c)
+			b.conn.Store(pc)
+			return pc, nil
+		},
+	}
+}
+
+// run plays the bot until ctx ends or its connection does.
+func (b *bot) run(ctx context.Context, f *fleet) {
+	if b.plan.garbage {
+		b.runGarbage(ctx, f)
+		return
+	}
+	left := make(chan struct{}, 1)
+	cfg := netcode.ClientConfig{
+		URL:    f.cfg.server,
+		Name:   b.name,
+		Dialer: b.dialer(),
+		Logger: f.log.With("bot", b.name),
+		OnInputAck: func(_ uint32, latency time.Duration) {
+			f.tally.ack(latency)
+		},
+		OnMessage: func(m *pb.ServerMessage) {
+			if m.GetLeft() != nil {
+				select {
+				case left <- struct{}{}:
+				default:
+				}
+			}
+		},
+	}
+	resumeOptions(&cfg, f, b)
+	dctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	client, err := netcode.Dial(dctx, cfg)
+	if err == nil {
+		err = b.join(dctx, f, client)
+		if err != nil {
+			_ = client.Close()
+		}
+	}
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil { // an interrupted run is not the server's failure
+			f.tally.fail(failReason(err))
+			f.log.Warn("bot failed to connect", "bot", b.name, "err", err)
+		}
+		return
+	}
+	f.tally.connect()
+	defer f.tally.disconnect()
+	b.play(ctx, f, client, left)
+	b.unseated(time.Now())
+	if pc := b.conn.Load(); pc != nil {
+		pc.resume() // a paused reader would hold up the close handshake
+	}
+	_ = client.Close()
+	b.publish(client.Stats())
+	b.judgeEnd(ctx, f, client.Err())
+}
+
+// join takes a seat: in the -room code, else by quick play.
+func (b *bot) join(ctx context.Context, f *fleet, c *netcode.Client) error {
+	joined, err := joinRoom(ctx, c, f.cfg)
+	if err != nil {
+		return err
+	}
+	f.tally.room(joined.GetRoomId())
+	b.seated(time.Now())
+	return nil
+}
+
+// play sends inputs at -input-hz until ctx ends, the connection ends, or
+// the bot can no longer find a seat.
+func (b *bot) play(ctx context.Context, f *fleet, c *netcode.Client, left <-chan struct{}) {
+	br := newBrain(b.plan.behavior, f.cfg.inputHz, b.plan.rng)
+	chaos := newBotChaos(f.cfg, b.plan)
+	tick := time.NewTicker(time.Second / time.Duration(f.cfg.inputHz))
+	defer tick.Stop()
+	var (
+		v           view
+		world       []netcode.Entity
+		lastSamples uint64
+	)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.Done():
+			return
+		case <-left:
+			b.unseated(time.Now())
+			if !b.rejoin(ctx, f, c) {
+				return
+			}
+			continue
+		case now := <-tick.C:
+			if j := c.Joined(); j != nil && br.wantsView() {
+				world = c.Interpolated(now, world[:0])
+				buildView(&v, world, j.GetPlayerId(), j.GetEntityId())
+			}
+			m := br.next(now, &v)
+			if _, err := c.SendInput(m.buttons, m.moveX, m.moveY, m.aim); err != nil && !ignorableSendError(err) {
+				f.log.Debug("send input", "bot", b.name, "err", err)
+			}
+			st := c.Stats()
+			if st.ClockSamples != lastSamples {
+				lastSamples = st.ClockSamples
+				f.tally.roundTrip(st.RTT)
+			}
+			b.publish(st)
+			chaos.step(now, b, c, f)
+		}
+	}
+}
+
+// rejoin finds a new seat after the room ended (a match is over): quick
+// play joins another room; a -room code bot has nowhere to go and stops.
+func (b *bot) rejoin(ctx context.Context, f *fleet, c *netcode.Client) bool {
+	if f.cfg.room != "" {
+		f.tally.expect("room ended")
+		return false
+	}
+	jctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	if err := b.join(jctx, f, c); err != nil {
+		if ctx.Err() == nil {
+			f.tally.unexpected("rejoin: " + failReason(err))
+			f.log.Warn("bot could not rejoin", "bot", b.name, "err", err)
+		}
+		return false
+	}
+	return true
+}
+
+// judgeEnd classifies how the bot's connection ended.
+func (b *bot) judgeEnd(ctx context.Context, f *fleet, err error) {
+	var ce *netcode.CloseError
+	switch {
+	case err == nil || errors.Is(err, netcode.ErrClientClosed):
+		if ctx.Err() == nil {
+			f.tally.unexpected("bot stopped before the run ended")
+		}
+	case errors.As(err, &ce) && ce.Reason == pb.CloseReason_CLOSE_REASON_SLOW_CONSUMER && b.plan.slow:
+		f.tally.dropped()
+		f.tally.expect("slow bot closed as slow consumer")
+	default:
+		f.tally.dropped()
+		f.tally.unexpected("connection ended: " + failReason(err))
+		f.log.Warn("bot connection ended", "bot", b.name, "err", err)
+	}
+}
+
+// runGarbage plays a garbage bot and records its outcome.
+func (b *bot) runGarbage(ctx context.Context, f *fleet) {
+	wait := min(f.cfg.duration/2, 500*time.Millisecond+time.Duration(b.plan.rng.Int64N(int64(1500*time.Millisecond))))
+	frame := garbageFrames[b.plan.rng.IntN(len(garbageFrames))]
+	out := runGarbage(ctx, b.dialer(), f.cfg.server, b.name, wait, frame)
+	switch {
+	case !out.connected && ctx.Err() != nil:
+	case !out.connected:
+		f.tally.fail("garbage bot: " + failReason(out.err))
+	case out.err != nil:
+		f.tally.connect()
+		f.tally.disconnect()
+		f.tally.unexpected("garbage bot: " + failReason(out.err))
+		f.log.Warn("garbage bot", "bot", b.name, "err", out.err)
+	default:
+		f.tally.connect()
+		f.tally.disconnect()
+		if ctx.Err() == nil {
+			f.tally.expect("garbage bot closed with protocol error")
+		}
+	}
+}
+
+// ignorableSendError reports send errors that are part of normal play:
+// between a room's end and the rejoin, or as the connection goes away (its
+// end is judged once, from Client.Err).
+func ignorableSendError(err error) bool {
+	return errors.Is(err, netcode.ErrNotJoined) || errors.Is(err, netcode.ErrClientClosed)
+}
+
+// failReason turns an error into a short, low-cardinality reason for the
+// error table: the server's error or close reason when there is one.
+func failReason(err error) string {
+	var se *netcode.ServerError
+	var ce *netcode.CloseError
+	switch {
+	case err == nil:
+		return "none"
+	case errors.As(err, &se):
+		return se.Error()
+	case errors.As(err, &ce):
+		return "closed: " + ce.Reason.String()
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	case errors.Is(err, errGarbageNotClosed):
+		return errGarbageNotClosed.Error()
+	default:
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return "timed out"
+		}
+		var oe *net.OpError
+		if errors.As(err, &oe) {
+			return oe.Op + ": " + oe.Err.Error()
+		}
+		return err.Error()
+	}
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/tickwire/tickwire/cmd/internal/cli"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1 // a desync, an unexpected error, or not every bot connected
+	exitUsage = 2
+)
+
+// output is where a run writes: the report's stdout, and stderr for logs,
+// progress and (when the JSON takes stdout) the summary.
+type output struct {
+	stdout, stderr io.Writer
+	tty            bool // stderr is a terminal
+}
+
+// run plays the fleet, prints the summary and writes the JSON report; it
+// returns the exit status.
+func run(ctx context.Context, c config, out output) int {
+	log, err := cli.NewLogger(out.stderr, c.logLevel, c.logFormat)
+	if err != nil {
+		fmt.Fprintln(out.stderr, "tickbot:", err)
+		return exitUsage
+	}
+	f := newFleet(c, log)
+
+	// The progress line ends with play, before the bots disconnect, so its
+	// last line shows the fleet playing rather than leaving.
+	var wg sync.WaitGroup
+	progCtx, stopProgress := context.WithCancel(ctx)
+	defer stopProgress()
+	if c.progress > 0 {
+		pw := &progressWriter{w: out.stderr, tty: out.tty}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runProgress(progCtx, f, pw, c.progress)
+		}()
+	}
+	elapsed := f.run(ctx, func() {
+		stopProgress()
+		wg.Wait()
+	})
+
+	r := buildReport(f, elapsed, time.Now())
+	summaryTo := out.stdout
+	if c.jsonPath == "-" {
+		summaryTo = out.stderr
+	}
+	if err := r.writeSummary(summaryTo); err != nil {
+		fmt.Fprintln(out.stderr, "tickbot:", err)
+	}
+	if c.jsonPath != "" {
+		if err := writeJSONTo(c.jsonPath, out.stdout, r); err != nil {
+			fmt.Fprintln(out.stderr, "tickbot:", err)
+			return exitFail
+		}
+	}
+	return r.exitCode()
+}
+
+// writeJSONTo writes r to path, or to stdout for "-".
+func writeJSONTo(path string, stdout io.Writer, r *report) error {
+	if path == "-" {
+		return r.writeJSON(stdout)
+	}
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("json report: %w", err)
+	}
+	if err := r.writeJSON(fh); err != nil {
+		fh.Close()
+		return err
+	}
+	if err := fh.Close(); err != nil {
+		return fmt.Errorf("json report: %w", err)
+	}
+	return nil
+}
