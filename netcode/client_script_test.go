@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,20 @@ type scriptOpts struct {
 	// silent reads Hello, signals helloSeen and never answers.
 	silent    bool
 	helloSeen chan struct{}
+	// hello, if set, answers the n-th Hello (from 1) in place of the
+	// default Welcome. It runs on the connection's handler and may block,
+	// holding that handshake.
+	hello func(n int, h *pb.Hello) helloAnswer
+}
+
+// helloAnswer is a scripted answer to Hello: a Welcome (protocol fields
+// filled in), after which the connection goes to the test; or a refusal
+// (Error, Closing and close frame with reason); or, with neither, a hang-up
+// without a word, as a dying server would.
+type helloAnswer struct {
+	welcome *pb.Welcome
+	refuse  pb.ErrorCode
+	reason  pb.CloseReason
 }
 
 // scriptServer is a minimal tickwire server for client tests: its handler
@@ -38,8 +53,9 @@ type scriptServer struct {
 	opts  scriptOpts
 	srv   *httptest.Server
 	url   string
-	conns chan *scriptConn
-	wg    sync.WaitGroup
+	conns  chan *scriptConn
+	wg     sync.WaitGroup
+	hellos atomic.Int32 // Hellos read
 }
 
 // scriptConn is the server's end of one client connection.
@@ -50,6 +66,7 @@ type scriptConn struct {
 	done     chan struct{} // closed once drained: releases the handler
 	drainOne sync.Once
 	seen     []*pb.ClientMessage // everything recv read, pings included
+	hello    *pb.Hello           // the connection's Hello
 }
 
 func newScriptServer(t *testing.T, opts scriptOpts) *scriptServer {
@@ -66,7 +83,7 @@ func newScriptServer(t *testing.T, opts scriptOpts) *scriptServer {
 		}
 		defer conn.Close()
 		sc := &scriptConn{t: t, opts: opts, conn: conn, done: make(chan struct{})}
-		if !sc.handshake() {
+		if !sc.handshake(&s.hellos) {
 			return
 		}
 		s.conns <- sc
@@ -115,14 +132,23 @@ func (sc *scriptConn) serverNow() int64 {
 	return clientClockUS(time.Now()) + sc.opts.offsetUS
 }
 
-// handshake reads Hello and answers it; false when it refused.
-func (sc *scriptConn) handshake() bool {
+// handshake reads Hello, counting it, and answers it; false when it
+// refused or hung up.
+func (sc *scriptConn) handshake(hellos *atomic.Int32) bool {
 	sc.conn.SetReadDeadline(time.Now().Add(scriptWait))
 	msg, err := sc.read()
-	if err != nil || msg.GetHello() == nil {
-		sc.t.Errorf("want Hello first, got %v, %v", msg, err)
+	if err != nil {
+		// A client giving up a redial may hang up first; a client that
+		// never sends Hello fails its own test by never getting Welcome.
+		sc.t.Logf("no Hello: %v", err)
 		return false
 	}
+	if msg.GetHello() == nil {
+		sc.t.Errorf("want Hello first, got %v", msg)
+		return false
+	}
+	sc.hello = msg.GetHello()
+	n := int(hellos.Add(1))
 	if v := msg.GetHello().ProtocolVersion; v != uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT) {
 		sc.t.Errorf("Hello.protocol_version = %d", v)
 	}
@@ -143,11 +169,46 @@ func (sc *scriptConn) handshake() bool {
 		}
 		return false
 	}
-	sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Welcome{Welcome: &pb.Welcome{
-		ProtocolVersion: 1, SessionId: "s1", TickHz: 60, SnapshotHz: 20,
-		ServerTimeUs: sc.serverNow(), MaxFrameBytes: 4096,
-	}}})
+	w := &pb.Welcome{SessionId: "s1", SessionToken: "tok-1"}
+	if sc.opts.hello != nil {
+		a := sc.opts.hello(n, sc.hello)
+		switch {
+		case a.welcome != nil:
+			w = a.welcome
+		case a.reason != 0:
+			sc.write(ErrorMessage(a.refuse, "refused by script"))
+			sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Closing{Closing: &pb.Closing{Reason: a.reason, Message: "refused by script"}}})
+			sc.closeWith(a.reason, "refused by script")
+			for err == nil { // until the client hangs up
+				_, _, err = sc.conn.ReadMessage()
+			}
+			return false
+		default:
+			return false // the handler's deferred Close hangs up
+		}
+	}
+	w.ProtocolVersion, w.TickHz, w.SnapshotHz = 1, 60, 20
+	w.ServerTimeUs, w.MaxFrameBytes = sc.serverNow(), 4096
+	sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Welcome{Welcome: w}})
 	return true
+}
+
+// accept returns the server's end of the client's next connection (after a
+// redial) and closes both at cleanup.
+func (s *scriptServer) accept(t *testing.T, c *Client) *scriptConn {
+	t.Helper()
+	sc := waitFor(t, s.conns, "the client's next connection")
+	t.Cleanup(func() { sc.finish(c) })
+	return sc
+}
+
+// hangUp drops the server's end of a connection the client lost (or is to
+// lose) and releases its handler.
+func (sc *scriptConn) hangUp() {
+	sc.drainOne.Do(func() {
+		sc.conn.Close()
+		close(sc.done)
+	})
 }
 
 // read reads and decodes one client frame.
