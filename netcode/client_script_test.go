@@ -50,9 +50,9 @@ type helloAnswer struct {
 // does the Hello/Welcome handshake and hands the connection to the test
 // goroutine, which plays the server's side step by step with real frames.
 type scriptServer struct {
-	opts  scriptOpts
-	srv   *httptest.Server
-	url   string
+	opts   scriptOpts
+	srv    *httptest.Server
+	url    string
 	conns  chan *scriptConn
 	wg     sync.WaitGroup
 	hellos atomic.Int32 // Hellos read
