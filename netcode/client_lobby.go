@@ -13,7 +13,7 @@ type reqKind uint8
 
 const (
 	reqJoin        reqKind = iota // JoinRoom: Joined or Error
-	reqCreate                     // CreateRoom: RoomCreated, then Joined; or Error
+	reqCreate                     // CreateRoom: RoomCreated and Joined (either order), or Error
 	reqList                       // ListRooms: RoomList or Error
 	reqSubscribe                  // SubscribeRooms: RoomList (the stream begins) or Error
 	reqResubscribe                // the client's own SubscribeRooms after a redial
@@ -25,7 +25,8 @@ const (
 type request struct {
 	kind      reqKind
 	ch        chan reqResult  // buffered 1: the reader never blocks on it
-	created   *pb.RoomCreated // reqCreate: RoomCreated, before Joined
+	created   *pb.RoomCreated // reqCreate: RoomCreated, if it came first
+	joined    *pb.Joined      // reqCreate: Joined, if it came first
 	sub       *roomSub        // reqSubscribe, reqResubscribe: the subscription
 	abandoned bool            // the caller stopped waiting; guarded by Client.mu
 }
@@ -213,6 +214,32 @@ func (c *Client) headLocked(kinds ...reqKind) *request {
 		return nil
 	}
 	return c.reqs[0]
+}
+
+// handleJoinedLocked gives a Joined (not a resumed one) to the Join or
+// CreateRoom it answers. The proto has RoomCreated first, the lobby
+// queues Joined first: a CreateRoom takes both in either order.
+func (c *Client) handleJoinedLocked(j *pb.Joined) {
+	r := c.headLocked(reqJoin, reqCreate)
+	switch {
+	case r == nil:
+	case r.kind == reqCreate && r.created == nil:
+		r.joined = j
+	default:
+		c.popLocked(reqResult{joined: j, created: r.created})
+	}
+}
+
+// handleRoomCreatedLocked gives RoomCreated to the CreateRoom it answers.
+func (c *Client) handleRoomCreatedLocked(rc *pb.RoomCreated) {
+	r := c.headLocked(reqCreate)
+	switch {
+	case r == nil:
+	case r.joined == nil:
+		r.created = rc
+	default:
+		c.popLocked(reqResult{joined: r.joined, created: rc})
+	}
 }
 
 // popLocked answers the oldest request with res and forgets it.

@@ -56,6 +56,7 @@ func TestClientCreateRoom(t *testing.T) {
 		wantCode pb.ErrorCode // 0: success
 	}{
 		{"created", []*pb.ServerMessage{{Body: &pb.ServerMessage_RoomCreated{RoomCreated: created}}, joined}, 0},
+		{"joined first", []*pb.ServerMessage{joined, {Body: &pb.ServerMessage_RoomCreated{RoomCreated: created}}}, 0},
 		{"too many rooms", []*pb.ServerMessage{ErrorMessage(pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS, "")}, pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS},
 	}
 	for _, tt := range tests {

@@ -116,9 +116,7 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 			c.resetViewLocked()
 		} else {
 			c.resetRoomLocked()
-			if r := c.headLocked(reqJoin, reqCreate); r != nil {
-				c.popLocked(reqResult{joined: b.Joined, created: r.created})
-			}
+			c.handleJoinedLocked(b.Joined)
 		}
 		c.mu.Unlock()
 	case *pb.ServerMessage_Left:
@@ -134,9 +132,7 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 		c.mu.Unlock()
 	case *pb.ServerMessage_RoomCreated:
 		c.mu.Lock()
-		if r := c.headLocked(reqCreate); r != nil {
-			r.created = b.RoomCreated // Joined completes the request
-		}
+		c.handleRoomCreatedLocked(b.RoomCreated)
 		c.mu.Unlock()
 	case *pb.ServerMessage_RoomList:
 		c.mu.Lock()
