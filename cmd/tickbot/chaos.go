@@ -249,9 +249,7 @@ func (bc *botChaos) step(now time.Time, b *bot, c *netcode.Client, f *fleet) {
 		}
 	}
 	if bc.dropChance > 0 && bc.rng.Float64() < bc.dropChance {
-		if err := dropConnection(c); err != nil {
-			f.tally.unexpected("chaos drop: " + err.Error())
-		} else {
+		if dropConnection(b, c) {
 			f.tally.expect("chaos drop")
 		}
 	}

@@ -74,7 +74,9 @@ func (h *histogram) percentile(q float64) time.Duration {
 		return 0
 	}
 	q = max(0, min(100, q))
-	rank := uint64(math.Ceil(q / 100 * float64(h.n)))
+	// The epsilon keeps float noise (99.9/100·20000 = 19980.000000000004)
+	// from pushing an exact rank to the next sample.
+	rank := uint64(math.Ceil(q/100*float64(h.n) - 1e-9))
 	rank = max(rank, 1)
 	var seen uint64
 	for i, c := range h.counts {

@@ -50,11 +50,17 @@ type bot struct {
 	inRoom   time.Duration       // time seated, closed intervals
 	joinedAt time.Time           // start of the open interval; zero when not seated
 
-	conn atomic.Pointer[pausableConn] // the newest socket, for chaos-slow
+	conn     atomic.Pointer[pausableConn] // the newest socket, for chaos-slow
+	dropping atomic.Bool                  // the bot is cutting its own connection
+	left     chan struct{}                // the room ended (Left)
+	lostSeat chan struct{}                // a reconnection did not resume the seat
 }
 
 func newBot(c config, i int) *bot {
-	return &bot{id: i, name: fmt.Sprintf("bot-%04d", i), plan: planBot(c, i)}
+	return &bot{
+		id: i, name: fmt.Sprintf("bot-%04d", i), plan: planBot(c, i),
+		left: make(chan struct{}, 1), lostSeat: make(chan struct{}, 1),
+	}
 }
 
 // publish stores the client's newest counters.
@@ -118,7 +124,6 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 		b.runGarbage(ctx, f)
 		return
 	}
-	left := make(chan struct{}, 1)
 	cfg := netcode.ClientConfig{
 		URL:    f.cfg.server,
 		Name:   b.name,
@@ -130,7 +135,7 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 		OnMessage: func(m *pb.ServerMessage) {
 			if m.GetLeft() != nil {
 				select {
-				case left <- struct{}{}:
+				case b.left <- struct{}{}:
 				default:
 				}
 			}
@@ -155,7 +160,7 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 	}
 	f.tally.connect()
 	defer f.tally.disconnect()
-	b.play(ctx, f, client, left)
+	b.play(ctx, f, client)
 	b.unseated(time.Now())
 	if pc := b.conn.Load(); pc != nil {
 		pc.resume() // a paused reader would hold up the close handshake
@@ -178,7 +183,7 @@ func (b *bot) join(ctx context.Context, f *fleet, c *netcode.Client) error {
 
 // play sends inputs at -input-hz until ctx ends, the connection ends, or
 // the bot can no longer find a seat.
-func (b *bot) play(ctx context.Context, f *fleet, c *netcode.Client, left <-chan struct{}) {
+func (b *bot) play(ctx context.Context, f *fleet, c *netcode.Client) {
 	br := newBrain(b.plan.behavior, f.cfg.inputHz, b.plan.rng)
 	chaos := newBotChaos(f.cfg, b.plan)
 	tick := time.NewTicker(time.Second / time.Duration(f.cfg.inputHz))
@@ -194,12 +199,20 @@ func (b *bot) play(ctx context.Context, f *fleet, c *netcode.Client, left <-chan
 			return
 		case <-c.Done():
 			return
-		case <-left:
+		case <-b.left:
+			b.unseated(time.Now())
+			if f.cfg.room != "" { // a code names one room; when it ends, so does the bot
+				f.tally.expect("room ended")
+				return
+			}
+			if !b.rejoin(ctx, f, c) {
+				return
+			}
+		case <-b.lostSeat:
 			b.unseated(time.Now())
 			if !b.rejoin(ctx, f, c) {
 				return
 			}
-			continue
 		case now := <-tick.C:
 			if j := c.Joined(); j != nil && br.wantsView() {
 				world = c.Interpolated(now, world[:0])
@@ -220,13 +233,9 @@ func (b *bot) play(ctx context.Context, f *fleet, c *netcode.Client, left <-chan
 	}
 }
 
-// rejoin finds a new seat after the room ended (a match is over): quick
-// play joins another room; a -room code bot has nowhere to go and stops.
+// rejoin finds a new seat after losing one (the match ended, or a
+// reconnection did not resume it); false when none was found.
 func (b *bot) rejoin(ctx context.Context, f *fleet, c *netcode.Client) bool {
-	if f.cfg.room != "" {
-		f.tally.expect("room ended")
-		return false
-	}
 	jctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if err := b.join(jctx, f, c); err != nil {
