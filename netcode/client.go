@@ -89,7 +89,7 @@ type Client struct {
 	stats        ClientStats
 }
 
-// Welcome returns the server's Welcome.
+// Welcome returns the server's newest Welcome (a redial replaces it).
 func (c *Client) Welcome() *pb.Welcome {
 	c.mu.Lock()
 	defer c.mu.Unlock()

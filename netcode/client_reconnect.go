@@ -81,6 +81,7 @@ func backoff(p ReconnectPolicy, n int, jitter float64) time.Duration {
 // ends, then either ends the client or redials, until the end is final.
 func (c *Client) run(conn *websocket.Conn) {
 	defer close(c.done)
+	defer c.cancelLife() // ends SubscribeRooms waits and releases the context
 	for {
 		lost := c.serve(conn)
 		c.mu.Lock()
