@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
+
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 // Defaults of a RoomConfig (the "arena-move" benchmark scenario).
@@ -20,10 +23,19 @@ const (
 	DefaultMaxCatchUp = 4
 	// MaxTickHz is the highest allowed simulation rate.
 	MaxTickHz = 128
+	// DefaultMinPlayers is the default number of seats that starts the
+	// countdown: a player alone may play.
+	DefaultMinPlayers = 1
+	// DefaultCountdown is the countdown servers are expected to use; a zero
+	// RoomConfig.Countdown means no countdown at all.
+	DefaultCountdown = 3 * time.Second
+	// DefaultEmptyTimeout is how long a room with no seats lives on.
+	DefaultEmptyTimeout = 30 * time.Second
 )
 
-// RoomConfig describes a room. Zero InputQueueSize, MaxCatchUp, Clock and
-// Logger take defaults; the rest must be set.
+// RoomConfig describes a room. Zero InputQueueSize, MaxCatchUp, Clock,
+// Logger, MinPlayers and EmptyTimeout take defaults; ID and the rates must
+// be set.
 type RoomConfig struct {
 	// ID names the room; it must not be empty.
 	ID string
@@ -48,6 +60,37 @@ type RoomConfig struct {
 	MaxCatchUp int
 	// Logger receives the room's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// MinPlayers is how many seats (connected or held) start the countdown,
+	// 1..MaxPlayers (default 1).
+	MinPlayers int
+	// Countdown is the time from enough players to the match start,
+	// rounded up to whole ticks; 0 starts the match at once.
+	Countdown time.Duration
+	// EmptyTimeout disposes of a room that has had no seats, connected or
+	// held, for this long; 0 means DefaultEmptyTimeout, negative never.
+	EmptyTimeout time.Duration
+	// OnChange, if set, is called on the room goroutine whenever the phase
+	// or the seat counts change, and once more when the room ends. It must
+	// not block, for it holds up the tick.
+	OnChange func(RoomChange)
+	// TestCorruptChecksum, if set, makes the room send a wrong checksum in
+	// the snapshots of the ticks it returns true for, so that tests can
+	// check that clients detect a desync. Tests only.
+	TestCorruptChecksum func(tick uint32) bool
+}
+
+// RoomChange is what a room reports to RoomConfig.OnChange.
+type RoomChange struct {
+	// Phase is the room's phase after the change.
+	Phase pb.RoomPhase
+	// Players counts the seats, connected or held.
+	Players int
+	// Connected counts the seats with a live link.
+	Connected int
+	// Tick is the room's tick at the change.
+	Tick uint32
+	// Ended is set on the last call, when the room is done.
+	Ended bool
 }
 
 // withDefaults returns cfg with zero optional fields filled in, or an error
@@ -66,6 +109,10 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 		return cfg, fmt.Errorf("room config: input queue size %d < 0", cfg.InputQueueSize)
 	case cfg.MaxCatchUp < 0:
 		return cfg, fmt.Errorf("room config: max catch-up %d < 0", cfg.MaxCatchUp)
+	case cfg.MinPlayers < 0 || cfg.MinPlayers > cfg.MaxPlayers:
+		return cfg, fmt.Errorf("room config: min players %d outside 0..%d (the max players)", cfg.MinPlayers, cfg.MaxPlayers)
+	case cfg.Countdown < 0:
+		return cfg, fmt.Errorf("room config: countdown %v < 0", cfg.Countdown)
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = RealClock{}
@@ -78,6 +125,12 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.MinPlayers == 0 {
+		cfg.MinPlayers = DefaultMinPlayers
+	}
+	if cfg.EmptyTimeout == 0 {
+		cfg.EmptyTimeout = DefaultEmptyTimeout
 	}
 	return cfg, nil
 }
@@ -94,4 +147,10 @@ func snapshotInterval(tickHz, snapshotHz int) uint32 {
 func historySize(tickHz int, interval uint32) int {
 	perSecond := (tickHz + int(interval) - 1) / int(interval)
 	return max(8, perSecond+perSecond/2)
+}
+
+// durationTicks returns d in whole ticks at tickHz, rounded up so a
+// countdown is never shorter than asked.
+func durationTicks(d time.Duration, tickHz int) uint32 {
+	return uint32((int64(d)*int64(tickHz) + int64(time.Second) - 1) / int64(time.Second))
 }

@@ -3,6 +3,9 @@ package game
 import (
 	"strings"
 	"testing"
+	"time"
+
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 func TestNewRoomValidates(t *testing.T) {
@@ -21,6 +24,11 @@ func TestNewRoomValidates(t *testing.T) {
 		{"no seats", func(c *RoomConfig) { c.MaxPlayers = 0 }, "max players"},
 		{"negative queue", func(c *RoomConfig) { c.InputQueueSize = -1 }, "input queue"},
 		{"negative catch-up", func(c *RoomConfig) { c.MaxCatchUp = -1 }, "catch-up"},
+		{"negative min players", func(c *RoomConfig) { c.MinPlayers = -1 }, "min players"},
+		{"min players above max", func(c *RoomConfig) { c.MinPlayers = 17 }, "min players"},
+		{"min players at max", func(c *RoomConfig) { c.MinPlayers = 16 }, ""},
+		{"negative countdown", func(c *RoomConfig) { c.Countdown = -1 }, "countdown"},
+		{"negative empty timeout", func(c *RoomConfig) { c.EmptyTimeout = -1 }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,6 +43,15 @@ func TestNewRoomValidates(t *testing.T) {
 			case tt.wantErr == "":
 				if r.cfg.InputQueueSize != DefaultInputQueueSize || r.cfg.MaxCatchUp != DefaultMaxCatchUp || r.cfg.Clock == nil || r.cfg.Logger == nil {
 					t.Errorf("defaults not applied: %+v", r.cfg)
+				}
+				if cfg.MinPlayers == 0 && r.cfg.MinPlayers != DefaultMinPlayers {
+					t.Errorf("min players %d, want the default %d", r.cfg.MinPlayers, DefaultMinPlayers)
+				}
+				if cfg.EmptyTimeout == 0 && r.cfg.EmptyTimeout != DefaultEmptyTimeout {
+					t.Errorf("empty timeout %v, want the default %v", r.cfg.EmptyTimeout, DefaultEmptyTimeout)
+				}
+				if r.Phase() != pb.RoomPhase_ROOM_PHASE_WAITING {
+					t.Errorf("new room in phase %v, want WAITING", r.Phase())
 				}
 			}
 		})
@@ -64,6 +81,25 @@ func TestSnapshotIntervalAndHistory(t *testing.T) {
 		}
 		if h := historySize(tt.tickHz, got); h != tt.wantHistory {
 			t.Errorf("history(%d, %d) = %d, want %d", tt.tickHz, got, h, tt.wantHistory)
+		}
+	}
+}
+
+func TestDurationTicks(t *testing.T) {
+	tests := []struct {
+		d      time.Duration
+		tickHz int
+		want   uint32
+	}{
+		{0, 60, 0},
+		{time.Second, 60, 60},
+		{3 * time.Second, 60, 180},
+		{10 * time.Millisecond, 60, 1}, // rounded up, never shorter
+		{time.Second / 3, 100, 34},
+	}
+	for _, tt := range tests {
+		if got := durationTicks(tt.d, tt.tickHz); got != tt.want {
+			t.Errorf("durationTicks(%v, %d) = %d, want %d", tt.d, tt.tickHz, got, tt.want)
 		}
 	}
 }

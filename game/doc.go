@@ -1,12 +1,21 @@
 // Package game owns the simulation side of tickwire: the Game interface a
-// game developer implements, the modes registry that maps mode names to
-// game factories, and the Room, which runs one Game at a fixed tick rate on
-// a single goroutine that owns all of the room's state.
+// game developer implements (and its optional hooks MatchStarter and
+// PlayerConnection), the modes registry that maps mode names to game
+// factories, and the Room, which runs one Game at a fixed tick rate on a
+// single goroutine that owns all of the room's state.
 //
 // A Room reads its players' inputs from bounded per-seat queues, steps the
 // Game, keeps a history of quantized snapshots and hands each player a
 // delta snapshot frame through its PlayerLink. Encoding cost scales with the
 // number of distinct client baselines, not with the number of clients.
+//
+// A Room also owns its lifecycle: the phases WAITING, COUNTDOWN, RUNNING and
+// ENDED (sent to players as RoomState and reported through
+// RoomConfig.OnChange), the disposal of a room left empty, and the seats of
+// disconnected players, held with their entity and score until Resume
+// reattaches a new link (then a full snapshot, with input sequence numbers
+// continuing) or Leave releases them. How long a seat is held is the
+// caller's choice: the lobby keeps held seats in an expiring cache.
 //
 // game must not touch sockets or HTTP: it talks to connections only through
 // PlayerLink, whose methods never block. It imports netcode for the codec and

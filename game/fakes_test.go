@@ -2,6 +2,7 @@ package game
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,6 +37,10 @@ type fakeGame struct {
 	// panicAt panics in the Step of this tick (0 = never).
 	panicAt uint32
 	ended   bool
+	// starts, disconnected and reconnected record the lifecycle hooks.
+	starts       []uint32
+	disconnected []PlayerID
+	reconnected  []PlayerID
 }
 
 func newFakeGame() *fakeGame {
@@ -119,6 +124,31 @@ func (g *fakeGame) Results() ([]PlayerResult, bool) {
 		}
 	}
 	return out, true
+}
+
+func (g *fakeGame) StartMatch(tick uint32) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.starts = append(g.starts, tick)
+}
+
+func (g *fakeGame) Disconnected(p PlayerID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.disconnected = append(g.disconnected, p)
+}
+
+func (g *fakeGame) Reconnected(p PlayerID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.reconnected = append(g.reconnected, p)
+}
+
+// hooks returns copies of what the lifecycle hooks recorded.
+func (g *fakeGame) hooks() (starts []uint32, disconnected, reconnected []PlayerID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Clone(g.starts), slices.Clone(g.disconnected), slices.Clone(g.reconnected)
 }
 
 // emit queues an event for the next DrainEvents.
@@ -275,4 +305,52 @@ func inputs(seqs ...uint32) []*pb.Input {
 		out = append(out, &pb.Input{Seq: s})
 	}
 	return out
+}
+
+// changeLog records what a room reports to RoomConfig.OnChange.
+type changeLog struct {
+	mu      sync.Mutex
+	changes []RoomChange
+}
+
+func (c *changeLog) record(ch RoomChange) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.changes = append(c.changes, ch)
+}
+
+// all returns a copy of the recorded changes.
+func (c *changeLog) all() []RoomChange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.changes)
+}
+
+// last returns the newest change, or the zero value.
+func (c *changeLog) last() RoomChange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.changes) == 0 {
+		return RoomChange{}
+	}
+	return c.changes[len(c.changes)-1]
+}
+
+// roomStates returns the RoomState messages a link received, in order.
+func (l *fakeLink) roomStates() []*pb.RoomState {
+	var out []*pb.RoomState
+	for _, e := range l.all() {
+		if s := e.msg.GetRoomState(); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// idle waits until the room, after a tick, is back waiting for its timer:
+// the checks that follow a tick (the empty timeout) are done. It says
+// nothing about asynchronous commands (Leave, Disconnect).
+func (rr *running) idle() {
+	rr.t.Helper()
+	waitFor(rr.t, "room idle", func() bool { return rr.clk.Timers() == 1 })
 }

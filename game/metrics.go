@@ -16,6 +16,23 @@ const (
 	dropStale = "stale"
 	// dropInvalid: the input could not be used (seq 0, nil).
 	dropInvalid = "invalid"
+	// dropDisconnected: the seat was disconnected (held for a resume); the
+	// client resends what the room has not applied once it resumes.
+	dropDisconnected = "disconnected"
+)
+
+// Reasons a room's Run ended (tickwire_rooms_disposed_total).
+const (
+	// disposeMatchEnded: the game reported the match over.
+	disposeMatchEnded = "match_ended"
+	// disposeEmpty: the room had no seats for its EmptyTimeout.
+	disposeEmpty = "empty"
+	// disposeClosed: Close with any reason but SERVER_SHUTDOWN.
+	disposeClosed = "closed"
+	// disposeShutdown: Close with SERVER_SHUTDOWN, or Run's context ended.
+	disposeShutdown = "shutdown"
+	// disposePanic: the game panicked.
+	disposePanic = "panic"
 )
 
 var (
@@ -34,7 +51,7 @@ var (
 	})
 	inputsDropped = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_inputs_dropped_total",
-		Help: "Player inputs dropped, by reason (queue_full, duplicate, stale, invalid).",
+		Help: "Player inputs dropped, by reason (queue_full, duplicate, stale, invalid, disconnected).",
 	}, []string{"reason"})
 	snapshotsEncoded = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_snapshots_encoded_total",
@@ -54,14 +71,31 @@ var (
 	})
 	roomPlayers = promauto.NewGauge(prometheus.GaugeOpts{
 		Name: "tickwire_room_players",
-		Help: "Players seated in running rooms.",
+		Help: "Players seated in running rooms, connected or held.",
 	})
+	seatsHeld = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "tickwire_seats_held",
+		Help: "Seats of running rooms held for a disconnected player.",
+	})
+	seatResumes = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_seat_resumes_total",
+		Help: "Seats reattached to a new connection by Resume.",
+	})
+	phaseChanges = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_room_phase_changes_total",
+		Help: "Room phase changes, by the phase entered (waiting, countdown, running, ended).",
+	}, []string{"phase"})
+	roomsDisposed = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_rooms_disposed_total",
+		Help: "Rooms whose Run ended, by reason (match_ended, empty, closed, shutdown, panic).",
+	}, []string{"reason"})
 
 	// Children resolved once so the tick path does no label lookups.
-	droppedQueueFull = inputsDropped.WithLabelValues(dropQueueFull)
-	droppedDuplicate = inputsDropped.WithLabelValues(dropDuplicate)
-	droppedStale     = inputsDropped.WithLabelValues(dropStale)
-	droppedInvalid   = inputsDropped.WithLabelValues(dropInvalid)
-	encodedFull      = snapshotsEncoded.WithLabelValues("full")
-	encodedDelta     = snapshotsEncoded.WithLabelValues("delta")
+	droppedQueueFull    = inputsDropped.WithLabelValues(dropQueueFull)
+	droppedDuplicate    = inputsDropped.WithLabelValues(dropDuplicate)
+	droppedStale        = inputsDropped.WithLabelValues(dropStale)
+	droppedInvalid      = inputsDropped.WithLabelValues(dropInvalid)
+	droppedDisconnected = inputsDropped.WithLabelValues(dropDisconnected)
+	encodedFull         = snapshotsEncoded.WithLabelValues("full")
+	encodedDelta        = snapshotsEncoded.WithLabelValues("delta")
 )

@@ -20,20 +20,25 @@ var (
 	ErrRoomClosed = errors.New("room is closed")
 	// ErrJoinRefused wraps the error with which the Game refused a seat.
 	ErrJoinRefused = errors.New("join refused")
+	// ErrSeatGone means Resume found the seat released (or its room ended).
+	ErrSeatGone = errors.New("seat is gone")
 )
 
-// commandQueueSize bounds a room's command channel (joins and leaves); a
-// burst larger than this waits briefly for the room goroutine.
+// commandQueueSize bounds a room's command channel (joins, leaves,
+// disconnects and resumes); a burst larger than this waits briefly for the
+// room goroutine.
 const commandQueueSize = 64
 
 // Room runs one Game: a single goroutine (Run) owns the game and all of the
 // room's state, steps it at a fixed rate, applies the inputs its seats
 // queued and offers every player snapshot frames. Other goroutines change a
-// room only through Join, Leave and Close, and read it through Stats.
+// room only through Join, Leave, Disconnect, Resume and Close, and read it
+// through Stats and Phase.
 type Room struct {
-	cfg      RoomConfig
-	game     Game
-	interval uint32 // ticks between snapshots
+	cfg       RoomConfig
+	game      Game
+	interval  uint32 // ticks between snapshots
+	countdown uint32 // cfg.Countdown in ticks
 
 	cmds    chan command
 	closing chan struct{} // closed by Close
@@ -53,6 +58,12 @@ type Room struct {
 	inputs     []Input         // scratch for draining a seat's queue
 	encoded    []encoding      // this snapshot tick's encodings, by base
 	viewLen    int             // entities in the last view, to presize the next
+	phase      pb.RoomPhase
+	phaseTick  uint32        // the tick the phase began
+	startTick  uint32        // in COUNTDOWN: the first tick of the match
+	connected  int           // seats with a link
+	emptySince time.Duration // clock reading when the last seat went
+	disposal   string        // why Run ended, for tickwire_rooms_disposed_total
 }
 
 // encoding is one shared snapshot encoding of the current snapshot tick.
@@ -72,16 +83,20 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 		return nil, fmt.Errorf("new room: %w", err)
 	}
 	interval := snapshotInterval(cfg.TickHz, cfg.SnapshotHz)
-	return &Room{
+	r := &Room{
 		cfg:        cfg,
 		game:       g,
 		interval:   interval,
+		countdown:  durationTicks(cfg.Countdown, cfg.TickHz),
 		cmds:       make(chan command, commandQueueSize),
 		closing:    make(chan struct{}),
 		done:       make(chan struct{}),
 		nextPlayer: 1,
 		history:    netcode.NewHistory(historySize(cfg.TickHz, interval)),
-	}, nil
+		phase:      pb.RoomPhase_ROOM_PHASE_WAITING,
+	}
+	r.stats.phase.Store(int32(r.phase))
+	return r, nil
 }
 
 // ID returns the room's id.
@@ -168,8 +183,10 @@ func (r *Room) Close(reason pb.CloseReason) {
 // command is a change to a room, run on its goroutine; exactly one field
 // is set.
 type command struct {
-	join  *joinCmd
-	leave *Seat
+	join       *joinCmd
+	leave      *Seat
+	disconnect *Seat
+	resume     *resumeCmd
 }
 
 // States of a joinCmd: the room and an impatient caller race to claim it.
@@ -203,6 +220,8 @@ type roomStats struct {
 	maxTick       atomic.Int64 // ns
 	snapshotBytes atomic.Uint64
 	snapshotsSent atomic.Uint64
+	phase         atomic.Int32 // pb.RoomPhase
+	connected     atomic.Int32
 }
 
 // RoomStats is a point-in-time view of a room, safe to read from any
@@ -210,8 +229,13 @@ type roomStats struct {
 type RoomStats struct {
 	// Tick is the last simulated tick.
 	Tick uint32
-	// Players is the number of seated players.
+	// Players is the number of seated players, connected or held.
 	Players int
+	// Connected is the number of players with a live link; the rest are
+	// held for a reconnection.
+	Connected int
+	// Phase is the room's lifecycle phase.
+	Phase pb.RoomPhase
 	// Overruns counts the times the room skipped ticks to catch up.
 	Overruns uint64
 	// SkippedTicks counts the ticks skipped.
@@ -230,6 +254,8 @@ func (r *Room) Stats() RoomStats {
 	return RoomStats{
 		Tick:             s.tick.Load(),
 		Players:          int(s.players.Load()),
+		Connected:        int(s.connected.Load()),
+		Phase:            pb.RoomPhase(s.phase.Load()),
 		Overruns:         s.overruns.Load(),
 		SkippedTicks:     s.skipped.Load(),
 		LastTickDuration: time.Duration(s.lastTick.Load()),
@@ -238,3 +264,7 @@ func (r *Room) Stats() RoomStats {
 		SnapshotsSent:    s.snapshotsSent.Load(),
 	}
 }
+
+// Phase returns the room's lifecycle phase; it is safe to call from any
+// goroutine.
+func (r *Room) Phase() pb.RoomPhase { return pb.RoomPhase(r.stats.phase.Load()) }

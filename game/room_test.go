@@ -132,19 +132,24 @@ func TestJoinedBeforeFirstSnapshot(t *testing.T) {
 	}
 	rr.tick(3) // snapshot at tick 4 and 6
 	ev := link.all()
-	if len(ev) != 3 {
-		t.Fatalf("link got %d messages, want Joined and 2 snapshots", len(ev))
+	if len(ev) != 4 {
+		t.Fatalf("link got %d messages, want Joined, RoomState and 2 snapshots", len(ev))
 	}
 	j := ev[0].msg.GetJoined()
 	if j == nil {
 		t.Fatalf("first message is %T, want Joined", ev[0].msg.GetBody())
 	}
 	want := &pb.Joined{RoomId: "room-a", Mode: "fake", PlayerId: uint32(s.Player()), EntityId: s.EntityID(),
-		Tick: 3, TickHz: 100, SnapshotHz: 50, MaxPlayers: 2}
+		Tick: 3, TickHz: 100, SnapshotHz: 50, MaxPlayers: 2, Phase: pb.RoomPhase_ROOM_PHASE_WAITING}
 	if j.String() != want.String() {
 		t.Errorf("Joined %v, want %v", j, want)
 	}
-	if snap := ev[1].msg.GetSnapshot(); snap.GetTick() != 4 || snap.GetBaseTick() != 0 {
+	// No countdown configured: the join starts the match with the next tick.
+	wantState := &pb.RoomState{RoomId: "room-a", Phase: pb.RoomPhase_ROOM_PHASE_RUNNING, Tick: 4}
+	if st := ev[1].msg.GetRoomState(); st.String() != wantState.String() {
+		t.Errorf("second message %v, want RoomState %v", ev[1].msg, wantState)
+	}
+	if snap := ev[2].msg.GetSnapshot(); snap.GetTick() != 4 || snap.GetBaseTick() != 0 {
 		t.Errorf("first snapshot tick %d base %d, want tick 4 full", snap.GetTick(), snap.GetBaseTick())
 	}
 }

@@ -5,14 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 // Run is the room's goroutine: it runs ticks on schedule and the commands
-// of Join, Leave and Close until the match ends or the room is closed (it
-// returns nil) or ctx ends (it tells every player the room closed and
-// returns ctx's error). Run may be called once.
+// of Join, Leave, Disconnect, Resume and Close until the match ends, the
+// room is closed or has had no seats for EmptyTimeout (it returns nil), or
+// ctx ends (it tells every player the room closed and returns ctx's error).
+// Run may be called once.
 //
 // A panic of the Game ends only this room: Run tells every player the room
 // closed and returns the panic as an error.
@@ -25,26 +27,33 @@ func (r *Room) Run(ctx context.Context) (err error) {
 	defer func() {
 		roomsRunning.Dec()
 		roomPlayers.Sub(float64(len(r.seats)))
+		seatsHeld.Sub(float64(len(r.seats) - r.connected))
+		roomsDisposed.WithLabelValues(r.disposal).Inc()
 	}()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("room %s: panic at tick %d: %v", r.cfg.ID, r.tick, p)
 			r.cfg.Logger.Error("room panicked", "room", r.cfg.ID, "err", err, "stack", string(debug.Stack()))
-			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)
+			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, disposePanic)
 		}
 	}()
 
 	clock := r.cfg.Clock
+	r.emptySince = clock.Now()
 	sched := newScheduler(clock.Now(), r.cfg.TickHz, r.cfg.MaxCatchUp)
 	timer := clock.NewTimer(sched.nextDue() - clock.Now())
 	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)
+			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, disposeShutdown)
 			return fmt.Errorf("room %s: %w", r.cfg.ID, ctx.Err())
 		case <-r.closing:
-			r.end(r.reason)
+			disposal := disposeClosed
+			if r.reason == pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN {
+				disposal = disposeShutdown
+			}
+			r.end(r.reason, disposal)
 			return nil
 		case c := <-r.cmds:
 			r.handle(c)
@@ -60,6 +69,11 @@ func (r *Room) Run(ctx context.Context) (err error) {
 				if r.timedTick() {
 					return nil
 				}
+			}
+			if r.emptyTooLong(clock.Now()) {
+				r.cfg.Logger.Info("room empty too long", "room", r.cfg.ID, "timeout", r.cfg.EmptyTimeout)
+				r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, disposeEmpty)
+				return nil
 			}
 			timer.Reset(sched.nextDue() - clock.Now())
 		}
@@ -91,10 +105,17 @@ func (r *Room) handle(c command) {
 		c.join.reply <- joinReply{seat: seat, err: err}
 	case c.leave != nil:
 		r.leave(c.leave)
+	case c.disconnect != nil:
+		r.disconnect(c.disconnect)
+	case c.resume != nil:
+		if !c.resume.state.CompareAndSwap(joinPending, joinTaken) {
+			return // the caller gave up; the seat stays held
+		}
+		c.resume.reply <- r.resume(c.resume.seat, c.resume.link)
 	}
 }
 
-// join seats a player and sends its link Joined.
+// join seats a player, sends its link Joined and moves the phase on.
 func (r *Room) join(name string, link PlayerLink) (*Seat, error) {
 	if len(r.seats) >= r.cfg.MaxPlayers {
 		return nil, ErrRoomFull
@@ -108,44 +129,89 @@ func (r *Room) join(name string, link PlayerLink) (*Seat, error) {
 		return nil, fmt.Errorf("%w: %w", ErrJoinRefused, err)
 	}
 	seat := newSeat(r.cfg.ID, p, entity, name, link, r.cfg.InputQueueSize)
-	link.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Joined{Joined: &pb.Joined{
+	link.Send(r.joinedMessage(seat, false))
+	r.seats = append(r.seats, seat)
+	r.connected++
+	r.stats.players.Store(int32(len(r.seats)))
+	roomPlayers.Inc()
+	r.cfg.Logger.Debug("player joined", "room", r.cfg.ID, "player", p, "entity", entity)
+	if !r.updatePhase() {
+		r.sendCountdown(seat)
+	}
+	r.changed(false)
+	return seat, nil
+}
+
+// joinedMessage is the Joined message of seat.
+func (r *Room) joinedMessage(seat *Seat, resumed bool) *pb.ServerMessage {
+	return &pb.ServerMessage{Body: &pb.ServerMessage_Joined{Joined: &pb.Joined{
 		RoomId:     r.cfg.ID,
 		Mode:       r.cfg.Mode,
-		PlayerId:   uint32(p),
-		EntityId:   entity,
+		PlayerId:   uint32(seat.player),
+		EntityId:   seat.entity,
 		Tick:       r.tick,
 		TickHz:     uint32(r.cfg.TickHz),
 		SnapshotHz: uint32(r.cfg.SnapshotHz),
 		MaxPlayers: uint32(r.cfg.MaxPlayers),
-	}}})
-	r.seats = append(r.seats, seat)
-	r.stats.players.Store(int32(len(r.seats)))
-	roomPlayers.Inc()
-	r.cfg.Logger.Debug("player joined", "room", r.cfg.ID, "player", p, "entity", entity)
-	return seat, nil
+		Resumed:    resumed,
+		Phase:      r.phase,
+	}}}
 }
 
-// leave forgets seat and tells the game.
+// leave forgets seat, held or not, and tells the game.
 func (r *Room) leave(seat *Seat) {
+	i := r.seatIndex(seat)
+	if i < 0 {
+		return
+	}
+	r.seats = append(r.seats[:i], r.seats[i+1:]...)
+	if seat.held {
+		seatsHeld.Dec()
+	} else {
+		r.connected--
+	}
+	seat.link = nil
+	r.stats.players.Store(int32(len(r.seats)))
+	roomPlayers.Dec()
+	r.game.Leave(seat.player)
+	r.cfg.Logger.Debug("player left", "room", r.cfg.ID, "player", seat.player, "held", seat.held)
+	if len(r.seats) == 0 {
+		r.emptySince = r.cfg.Clock.Now()
+	}
+	r.updatePhase()
+	r.changed(false)
+}
+
+// seatIndex returns the index of seat in r.seats, or -1.
+func (r *Room) seatIndex(seat *Seat) int {
 	for i, s := range r.seats {
 		if s == seat {
-			r.seats = append(r.seats[:i], r.seats[i+1:]...)
-			r.stats.players.Store(int32(len(r.seats)))
-			roomPlayers.Dec()
-			r.game.Leave(seat.player)
-			r.cfg.Logger.Debug("player left", "room", r.cfg.ID, "player", seat.player)
-			return
+			return i
 		}
 	}
+	return -1
 }
 
-// end tells every player it lost its seat for reason.
-func (r *Room) end(reason pb.CloseReason) {
-	for _, s := range r.seats {
-		if s.left.Load() {
-			continue // its session already knows
-		}
-		s.link.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{RoomId: r.cfg.ID, Reason: reason}}})
+// emptyTooLong reports whether the room has had no seats for its
+// EmptyTimeout at now.
+func (r *Room) emptyTooLong(now time.Duration) bool {
+	return len(r.seats) == 0 && r.cfg.EmptyTimeout > 0 && now-r.emptySince >= r.cfg.EmptyTimeout
+}
+
+// end moves the room to ENDED, tells every connected player it lost its
+// seat for reason and reports the end to OnChange; disposal names why, for
+// tickwire_rooms_disposed_total.
+func (r *Room) end(reason pb.CloseReason, disposal string) {
+	if r.phase != pb.RoomPhase_ROOM_PHASE_ENDED {
+		r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, r.tick)
 	}
-	r.cfg.Logger.Debug("room ended", "room", r.cfg.ID, "reason", reason, "tick", r.tick)
+	left := &pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{RoomId: r.cfg.ID, Reason: reason}}}
+	for _, s := range r.seats {
+		if s.sendable() { // a seat that left: its session already knows
+			s.link.Send(left)
+		}
+	}
+	r.disposal = disposal
+	r.changed(true)
+	r.cfg.Logger.Debug("room ended", "room", r.cfg.ID, "reason", reason, "disposal", disposal, "tick", r.tick)
 }

@@ -32,9 +32,12 @@ type Seat struct {
 	link   PlayerLink
 	queue  inputQueue
 
-	// highestQueued is the highest seq ever queued; only the producer
-	// (PushInputs) touches it.
-	highestQueued uint32
+	// highestQueued is the highest seq queued since the seat was joined or
+	// resumed. The producer (PushInputs) owns it while the seat is
+	// connected; Resume resets it to lastApplied, so that a new
+	// connection's resent, unapplied inputs are accepted. Atomic because
+	// a lingering old reader may still race with that reset.
+	highestQueued atomic.Uint32
 
 	ack         atomic.Uint32 // highest snapshot tick the client applied
 	resync      atomic.Bool   // the client asked for a full snapshot
@@ -42,11 +45,15 @@ type Seat struct {
 	lastSent    atomic.Uint32 // tick of the newest snapshot offered
 	bytesSent   atomic.Uint64 // snapshot frame bytes offered
 	left        atomic.Bool   // Leave was called; inputs are ignored
+	detached    atomic.Bool   // Disconnect was called and no Resume since
 
 	// floor is the oldest tick usable as a baseline: acks older than the
 	// first snapshot sent, or than a requested full resync, refer to state
 	// the client does not hold. Room goroutine only.
 	floor uint32
+	// held is set while the seat has no link (between the room's handling
+	// of Disconnect and of Resume). Room goroutine only, like link.
+	held bool
 }
 
 // newSeat returns a seat with an input queue of queueSize.
@@ -78,27 +85,42 @@ func (s *Seat) LastSentTick() uint32 { return s.lastSent.Load() }
 // SnapshotBytes returns the bytes of snapshot frames offered to the link.
 func (s *Seat) SnapshotBytes() uint64 { return s.bytesSent.Load() }
 
+// Connected reports whether the seat has a live link: it has neither left
+// nor been disconnected without a resume since.
+func (s *Seat) Connected() bool { return !s.left.Load() && !s.detached.Load() }
+
+// sendable reports whether the room may send to the seat's link. Room
+// goroutine only.
+func (s *Seat) sendable() bool { return s.link != nil && s.Connected() }
+
 // PushInputs validates inputs (oldest first) and queues them for the next
 // tick. Move axes are clamped to ±netcode.MoveAxisMax and aim is taken
 // modulo netcode.AngleSteps; seq 0 is invalid, and a seq not above the
 // highest one already queued is a duplicate (clients resend recent inputs).
-// When the queue is full the oldest queued input is dropped. Every drop is
-// counted in tickwire_inputs_dropped_total.
+// When the queue is full the oldest queued input is dropped. Inputs of a
+// seat that left are ignored, and of a disconnected one dropped. Every drop
+// is counted in tickwire_inputs_dropped_total.
 func (s *Seat) PushInputs(inputs []*pb.Input) {
 	if s.left.Load() {
 		return
 	}
+	if s.detached.Load() {
+		droppedDisconnected.Add(float64(len(inputs)))
+		return
+	}
+	start := s.highestQueued.Load()
+	highest := start
 	for _, in := range inputs {
 		seq := in.GetSeq()
 		switch {
 		case seq == 0:
 			droppedInvalid.Inc()
 			continue
-		case seq <= s.highestQueued:
+		case seq <= highest:
 			droppedDuplicate.Inc()
 			continue
 		}
-		s.highestQueued = seq
+		highest = seq
 		if n := s.queue.push(Input{
 			Seq:     seq,
 			Buttons: in.GetButtons(),
@@ -108,6 +130,9 @@ func (s *Seat) PushInputs(inputs []*pb.Input) {
 		}); n > 0 {
 			droppedQueueFull.Add(float64(n))
 		}
+	}
+	if highest != start {
+		s.highestQueued.Store(highest)
 	}
 }
 

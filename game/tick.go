@@ -13,6 +13,9 @@ import (
 func (r *Room) step() (ended bool) {
 	r.tick++
 	tick := r.tick
+	if r.countdownOver(tick) {
+		r.changed(false)
+	}
 	for _, s := range r.seats {
 		r.applyInputs(s)
 	}
@@ -26,6 +29,9 @@ func (r *Room) step() (ended bool) {
 		r.snapshot(tick)
 	}
 	r.stats.tick.Store(tick)
+	if r.phase != pb.RoomPhase_ROOM_PHASE_RUNNING {
+		return false // warm-up: nothing counts yet
+	}
 	if results, over := r.game.Results(); over {
 		r.endMatch(tick, results)
 		return true
@@ -36,6 +42,12 @@ func (r *Room) step() (ended bool) {
 // applyInputs drains s's queue and applies its inputs in seq order, each
 // seq at most once.
 func (r *Room) applyInputs(s *Seat) {
+	if s.detached.Load() {
+		// Disconnected: what slipped in before the room held the seat
+		// is dropped, and resent after a resume.
+		r.dropQueued(s)
+		return
+	}
 	r.inputs = s.queue.drain(r.inputs[:0])
 	if len(r.inputs) == 0 {
 		return
@@ -89,11 +101,15 @@ func (r *Room) snapshot(tick uint32) {
 	r.pending = nil // the history owns it now
 	clear(r.encoded)
 	r.encoded = r.encoded[:0]
+	corrupt := r.cfg.TestCorruptChecksum != nil && r.cfg.TestCorruptChecksum(tick)
 	for _, s := range r.seats {
-		if s.left.Load() {
+		if !s.sendable() {
 			continue
 		}
 		shared := r.encodeFor(s, tick)
+		if corrupt {
+			shared = corruptChecksum(shared)
+		}
 		lastSeq := s.lastApplied.Load()
 		frame := netcode.AppendSnapshotFrame(make([]byte, 0, netcode.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
 		s.link.OfferSnapshot(frame)
@@ -141,7 +157,8 @@ func (r *Room) encodeFor(s *Seat, tick uint32) []byte {
 	return shared
 }
 
-// endMatch sends every player the results and Left.
+// endMatch moves the room to ENDED and sends every connected player the
+// results and Left.
 func (r *Room) endMatch(tick uint32, results []PlayerResult) {
 	msg := &pb.MatchResults{RoomId: r.cfg.ID, Tick: tick, Players: make([]*pb.PlayerResult, 0, len(results))}
 	for _, p := range results {
@@ -154,12 +171,12 @@ func (r *Room) endMatch(tick uint32, results []PlayerResult) {
 			Deaths:   p.Deaths,
 		})
 	}
+	r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, tick)
 	out := &pb.ServerMessage{Body: &pb.ServerMessage_MatchResults{MatchResults: msg}}
 	for _, s := range r.seats {
-		if s.left.Load() {
-			continue
+		if s.sendable() {
+			s.link.Send(out)
 		}
-		s.link.Send(out)
 	}
-	r.end(pb.CloseReason_CLOSE_REASON_MATCH_ENDED)
+	r.end(pb.CloseReason_CLOSE_REASON_MATCH_ENDED, disposeMatchEnded)
 }

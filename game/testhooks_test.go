@@ -1,0 +1,58 @@
+package game
+
+import (
+	"testing"
+
+	"github.com/tickwire/tickwire/netcode"
+)
+
+func TestCorruptChecksumHook(t *testing.T) {
+	cfg := testConfig() // a snapshot every 3 ticks
+	cfg.TestCorruptChecksum = func(tick uint32) bool { return tick == 6 }
+	r, _ := newTestRoom(t, cfg)
+	_, la := mustJoin(t, r, "ann")
+	_, lb := mustJoin(t, r, "bob")
+	steps(t, r, 9)
+	for name, link := range map[string]*fakeLink{"ann": la, "bob": lb} {
+		snaps := link.snapshots()
+		if len(snaps) != 3 {
+			t.Fatalf("%s got %d snapshots, want 3", name, len(snaps))
+		}
+		for _, s := range snaps {
+			if s.GetBaseTick() != 0 {
+				t.Fatalf("%s: snapshot %d is a delta; the test expects full ones (no acks)", name, s.GetTick())
+			}
+			view, err := netcode.ApplyDelta(nil, nil, s.GetDelta())
+			if err != nil {
+				t.Fatalf("%s: snapshot %d: %v", name, s.GetTick(), err)
+			}
+			if bad := netcode.Checksum(view) != s.GetChecksum(); bad != (s.GetTick() == 6) {
+				t.Errorf("%s: snapshot %d checksum wrong = %v, want wrong only at tick 6", name, s.GetTick(), bad)
+			}
+		}
+	}
+}
+
+func TestCorruptChecksumLeavesInputAlone(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+	}{
+		{"empty", nil},
+		{"no checksum", []byte{0x08, 0x05}}, // tick = 5
+		{"truncated", []byte{0x25, 0x01}},   // fixed32 tag, 1 of 4 bytes
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := append([]byte(nil), tt.in...)
+			if got := corruptChecksum(in); string(got) != string(tt.in) {
+				t.Errorf("corruptChecksum(%x) = %x, want it unchanged", tt.in, got)
+			}
+		})
+	}
+	in := []byte{0x08, 0x05, 0x25, 1, 2, 3, 4}
+	got := corruptChecksum(in)
+	if string(got) != string([]byte{0x08, 0x05, 0x25, 0xfe, 0xfd, 0xfc, 0xfb}) || in[3] != 1 {
+		t.Errorf("corruptChecksum = %x (input now %x), want the checksum bytes flipped in a copy", got, in)
+	}
+}
