@@ -132,10 +132,10 @@ type garbageOutcome struct {
 	err       error // nil when the server closed with a protocol error
 }
 
-// runGarbage plays one garbage bot: handshake, wait wait (or until ctx
-// ends, then leave quietly), send a malformed frame and expect the server
-// to close with the protocol-error code.
-func runGarbage(ctx context.Context, dialer *websocket.Dialer, url, name string, wait time.Duration, frame []byte) garbageOutcome {
+// runGarbage plays one garbage bot: handshake (then call connected), wait
+// wait (or until ctx ends, then leave quietly), send a malformed frame and
+// expect the server to close with the protocol-error code.
+func runGarbage(ctx context.Context, dialer *websocket.Dialer, url, name string, wait time.Duration, frame []byte, connected func()) garbageOutcome {
 	dctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	ws, _, err := dialer.DialContext(dctx, url, nil)
 	cancel()
@@ -146,6 +146,7 @@ func runGarbage(ctx context.Context, dialer *websocket.Dialer, url, name string,
 	if err := garbageHandshake(ws, name); err != nil {
 		return garbageOutcome{err: err}
 	}
+	connected()
 	// The reader drains the server's messages so that its writes never stall
 	// on us, and reports how the connection ended.
 	ended := make(chan error, 1)

@@ -270,22 +270,19 @@ func (b *bot) judgeEnd(ctx context.Context, f *fleet, err error) {
 func (b *bot) runGarbage(ctx context.Context, f *fleet) {
 	wait := min(f.cfg.duration/2, 500*time.Millisecond+time.Duration(b.plan.rng.Int64N(int64(1500*time.Millisecond))))
 	frame := garbageFrames[b.plan.rng.IntN(len(garbageFrames))]
-	out := runGarbage(ctx, b.dialer(), f.cfg.server, b.name, wait, frame)
+	out := runGarbage(ctx, b.dialer(), f.cfg.server, b.name, wait, frame, f.tally.connect)
+	if out.connected {
+		f.tally.disconnect()
+	}
 	switch {
 	case !out.connected && ctx.Err() != nil:
 	case !out.connected:
 		f.tally.fail("garbage bot: " + failReason(out.err))
 	case out.err != nil:
-		f.tally.connect()
-		f.tally.disconnect()
 		f.tally.unexpected("garbage bot: " + failReason(out.err))
 		f.log.Warn("garbage bot", "bot", b.name, "err", out.err)
-	default:
-		f.tally.connect()
-		f.tally.disconnect()
-		if ctx.Err() == nil {
-			f.tally.expect("garbage bot closed with protocol error")
-		}
+	case ctx.Err() == nil:
+		f.tally.expect("garbage bot closed with protocol error")
 	}
 }
 
