@@ -28,6 +28,9 @@ func (r *Room) Run(ctx context.Context) (err error) {
 		roomsRunning.Dec()
 		roomPlayers.Sub(float64(len(r.seats)))
 		seatsHeld.Sub(float64(len(r.seats) - r.connected))
+		if r.disposal == "" { // end itself failed
+			r.disposal = disposePanic
+		}
 		roomsDisposed.WithLabelValues(r.disposal).Inc()
 	}()
 	defer func() {
