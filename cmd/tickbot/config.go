@@ -62,7 +62,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.server, "server", "ws://localhost:7777/ws", "server WebSocket `url`")
 	fs.IntVar(&c.bots, "bots", 16, "number of bots")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long the bots play once the ramp is done")
-	fs.Float64Var(&c.ramp, "ramp", 50, "bot connections started per `second`")
+	fs.Float64Var(&c.ramp, "ramp", 50, "`rate` of bot connections started, per second")
 	fs.StringVar(&c.mode, "mode", "", "game `mode` to quick-play (empty: the server's default)")
 	fs.StringVar(&c.room, "room", "", "join this room `code` instead of quick play")
 	fs.IntVar(&c.inputHz, "input-hz", 30, "input messages per second per bot (1-120)")
@@ -124,6 +124,9 @@ func (c config) validate() error {
 		if !(p.v >= 0 && p.v <= 1) {
 			return fmt.Errorf("-%s %v: want a probability from 0 to 1", p.name, p.v)
 		}
+	}
+	if _, err := cli.NewLogger(io.Discard, c.logLevel, c.logFormat); err != nil {
+		return err
 	}
 	u, err := url.Parse(c.server)
 	if err != nil {

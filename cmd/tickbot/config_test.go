@@ -57,6 +57,7 @@ func TestParseConfig(t *testing.T) {
 		{name: "http url", args: []string{"-server", "http://localhost:7777/ws"}, wantErr: "-server"},
 		{name: "url without host", args: []string{"-server", "ws:///ws"}, wantErr: "-server"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected arguments"},
+		{name: "bad log level", args: []string{"-log-level", "loud"}, wantErr: "log level"},
 		{name: "unknown flag", args: []string{"-bot", "3"}, wantErr: "-bot"},
 	}
 	for _, tt := range tests {
