@@ -23,3 +23,34 @@ var (
 		Help: "Client messages that arrived when they had no effect, by reason.",
 	}, []string{"reason"})
 )
+
+var (
+	sessionsReplaced = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_sessions_replaced_total",
+		Help: "Connections closed because a newer connection took over their session.",
+	})
+	seatsHeldTotal = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_seats_held_total",
+		Help: "Seats held for reconnection after a player's socket dropped.",
+	})
+	seatsExpired = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_seats_expired_total",
+		Help: "Held seats released because the reconnection grace ran out.",
+	})
+	resumesTotal = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_resumes_total",
+		Help: "Reconnections that found a held seat, by result (ok, gone).",
+	}, []string{"result"})
+	roomsOpened = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_rooms_opened_total",
+		Help: "Rooms opened, by game mode.",
+	}, []string{"mode"})
+	roomUpdatesSent = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_room_updates_sent_total",
+		Help: "RoomUpdate messages sent to room-list subscribers.",
+	})
+	httpRequests = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_lobby_http_requests_total",
+		Help: "Lobby HTTP API requests by endpoint and status code.",
+	}, []string{"endpoint", "code"})
+)

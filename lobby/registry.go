@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"sync"
 	"time"
 
@@ -15,52 +14,79 @@ import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
-// ErrUnknownMode is returned when a join names a game mode the server lacks.
-var ErrUnknownMode = errors.New("unknown game mode")
+// Errors of the registry; sessions turn them into protocol error codes.
+var (
+	// ErrUnknownMode is returned when a join names a game mode the server lacks.
+	ErrUnknownMode = errors.New("unknown game mode")
+	// ErrUnknownRoom is returned when a join names a room that does not exist.
+	ErrUnknownRoom = errors.New("unknown room")
+	// ErrUnknownCode is returned for a join code that matches no live room.
+	ErrUnknownCode = errors.New("unknown or expired join code")
+	// ErrTooManyRooms is returned when opening a room would pass MaxRooms.
+	ErrTooManyRooms = errors.New("server room limit reached")
+	// ErrBadRequest is returned for options out of range.
+	ErrBadRequest = errors.New("bad request")
+	// ErrShuttingDown is returned when a join arrives while the server stops.
+	ErrShuttingDown = errors.New("server is shutting down")
+)
 
-// ErrUnknownRoom is returned when a join names a room that does not exist.
-var ErrUnknownRoom = errors.New("unknown room")
-
-// ErrShuttingDown is returned when a join arrives while the server stops.
-var ErrShuttingDown = errors.New("server is shutting down")
-
-// RoomSettings are the parameters of every room the registry opens.
+// RoomSettings are the parameters of the rooms the registry opens.
 type RoomSettings struct {
 	// TickHz is the simulation rate.
 	TickHz int
 	// SnapshotHz is the snapshot rate.
 	SnapshotHz int
-	// MaxPlayers is the number of seats per room.
+	// MaxPlayers is the number of seats of a quick-play room, and the most a
+	// created room may ask for.
 	MaxPlayers int
-	// DefaultMode is the mode of a JoinRoom that names none.
+	// MinPlayers is how many seats a room needs before its countdown.
+	MinPlayers int
+	// Countdown is the time from enough players to the match start.
+	Countdown time.Duration
+	// EmptyTimeout is how long a room with no seats lives on.
+	EmptyTimeout time.Duration
+	// MaxRooms caps the live rooms of the server (0 = no cap).
+	MaxRooms int
+	// DefaultMode is the mode of a join or create that names none.
 	DefaultMode string
+	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
+	// the snapshots of the ticks it returns true for. Tests only.
+	TestCorruptChecksum func(tick uint32) bool
 }
 
-// Registry holds the live rooms and seats players in them. Joins are rare
-// next to ticks, so a mutex guards the registry; no room's tick path takes it.
+// Registry holds the live rooms, seats players in them and tells
+// subscribers about changes. Joins are rare next to ticks, so a mutex
+// guards it; no room's tick path takes it, and it is never held while
+// waiting on a room.
 type Registry struct {
 	ctx      context.Context
 	modes    game.Modes
 	settings RoomSettings
 	log      *slog.Logger
 
-	mu       sync.Mutex
-	rooms    map[string]*roomEntry
-	order    []*roomEntry // creation order, so quick play fills older rooms first
-	closed   bool
-	seedNext int64
+	mu     sync.Mutex
+	rooms  map[string]*roomEntry
+	codes  map[string]*roomEntry
+	order  []*roomEntry // creation order, so quick play fills older rooms first
+	subs   map[*session]string
+	closed bool
+	seed   int64
 
 	wg sync.WaitGroup // one per room goroutine
 }
 
-// roomEntry is the registry's record of a room. reserved counts seats taken
-// or being taken, so concurrent quick-play joins never overfill a room.
+// roomEntry is the registry's record of a room. reserved counts seats
+// taken, held or being taken, so concurrent joins never overfill a room.
 type roomEntry struct {
-	room     *game.Room
-	mode     string
-	created  time.Time
-	reserved int
-	ended    bool
+	room       *game.Room
+	mode       string
+	code       string
+	private    bool
+	maxPlayers int
+	created    time.Time
+	reserved   int
+	phase      pb.RoomPhase
+	ended      bool
 }
 
 // NewRegistry returns a registry whose rooms run until ctx ends or Shutdown.
@@ -71,21 +97,60 @@ func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, l
 		settings: settings,
 		log:      log,
 		rooms:    make(map[string]*roomEntry),
-		seedNext: 1,
+		codes:    make(map[string]*roomEntry),
+		subs:     make(map[*session]string),
+		seed:     1,
 	}
 }
 
-// Join seats a player: in roomID when it is set, else in the oldest room of
-// mode with a free seat, opening a new room when none has one.
-func (r *Registry) Join(ctx context.Context, mode, roomID, name string, link game.PlayerLink) (*game.Seat, *game.Room, error) {
-	if mode == "" {
-		mode = r.settings.DefaultMode
-	}
-	entry, err := r.reserve(mode, roomID)
+// JoinRequest says where a player wants a seat: by join code, by room id,
+// or (both empty) quick play in mode.
+type JoinRequest struct {
+	Mode, RoomID, Code string
+}
+
+// Join seats a player as req asks.
+func (r *Registry) Join(ctx context.Context, req JoinRequest, name string, link game.PlayerLink) (*game.Seat, *roomEntry, error) {
+	entry, opened, err := r.reserve(req)
 	if err != nil {
 		joinsTotal.WithLabelValues(joinResult(err)).Inc()
 		return nil, nil, err
 	}
+	if opened {
+		r.notify(pb.RoomUpdate_KIND_CREATED, entry)
+	}
+	return r.seat(ctx, entry, name, link)
+}
+
+// Create opens a room with the given options and seats its creator.
+func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, private bool, name string, link game.PlayerLink) (*game.Seat, *roomEntry, error) {
+	if mode == "" {
+		mode = r.settings.DefaultMode
+	}
+	if maxPlayers == 0 {
+		maxPlayers = r.settings.MaxPlayers
+	}
+	if maxPlayers < 1 || maxPlayers > r.settings.MaxPlayers {
+		err := fmt.Errorf("%w: max players %d, want 1 to %d", ErrBadRequest, maxPlayers, r.settings.MaxPlayers)
+		joinsTotal.WithLabelValues(joinResult(err)).Inc()
+		return nil, nil, err
+	}
+	r.mu.Lock()
+	entry, err := r.openLocked(mode, maxPlayers, private)
+	if err == nil {
+		entry.reserved++
+	}
+	r.mu.Unlock()
+	if err != nil {
+		joinsTotal.WithLabelValues(joinResult(err)).Inc()
+		return nil, nil, err
+	}
+	r.notify(pb.RoomUpdate_KIND_CREATED, entry)
+	return r.seat(ctx, entry, name, link)
+}
+
+// seat asks the room for the seat reserved in entry.
+func (r *Registry) seat(ctx context.Context, entry *roomEntry, name string, link game.PlayerLink) (*game.Seat, *roomEntry, error) {
 	seat, err := entry.room.Join(ctx, name, link)
 	if err != nil {
 		r.release(entry)
@@ -93,53 +158,63 @@ func (r *Registry) Join(ctx context.Context, mode, roomID, name string, link gam
 		return nil, nil, err
 	}
 	joinsTotal.WithLabelValues("ok").Inc()
-	return seat, entry.room, nil
+	r.notify(pb.RoomUpdate_KIND_CHANGED, entry)
+	return seat, entry, nil
 }
 
-// Leave gives up a seat taken with Join.
-func (r *Registry) Leave(room *game.Room, seat *game.Seat) {
-	room.Leave(seat)
-	r.mu.Lock()
-	entry := r.rooms[room.ID()]
-	r.mu.Unlock()
-	if entry != nil {
-		r.release(entry)
+// Leave gives up a seat for good.
+func (r *Registry) Leave(entry *roomEntry, seat *game.Seat) {
+	entry.room.Leave(seat)
+	r.release(entry)
+	r.notify(pb.RoomUpdate_KIND_CHANGED, entry)
+}
+
+// reserve takes a seat in the room req asks for, opening a room for quick
+// play when none has a free seat (opened tells).
+func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err error) {
+	mode := req.Mode
+	if mode == "" {
+		mode = r.settings.DefaultMode
 	}
-}
-
-func (r *Registry) reserve(mode, roomID string) (*roomEntry, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return nil, ErrShuttingDown
+		return nil, false, ErrShuttingDown
 	}
-	if roomID != "" {
-		entry, ok := r.rooms[roomID]
-		if !ok || entry.ended {
-			return nil, fmt.Errorf("%w %q", ErrUnknownRoom, roomID)
+	switch {
+	case req.Code != "":
+		entry = r.codes[normalizeJoinCode(req.Code)]
+		if entry == nil || entry.ended {
+			return nil, false, fmt.Errorf("%w %q", ErrUnknownCode, req.Code)
 		}
-		if entry.reserved >= r.settings.MaxPlayers {
-			return nil, game.ErrRoomFull
+	case req.RoomID != "":
+		entry = r.rooms[req.RoomID]
+		if entry == nil || entry.ended || entry.private {
+			// A private room is reached by its code only.
+			return nil, false, fmt.Errorf("%w %q", ErrUnknownRoom, req.RoomID)
 		}
-		entry.reserved++
-		return entry, nil
-	}
-	factory, ok := r.modes.Lookup(mode)
-	if !ok {
-		return nil, fmt.Errorf("%w %q (have %v)", ErrUnknownMode, mode, r.modes.Names())
-	}
-	for _, entry := range r.order {
-		if entry.mode == mode && !entry.ended && entry.reserved < r.settings.MaxPlayers {
-			entry.reserved++
-			return entry, nil
+	default:
+		if _, ok := r.modes.Lookup(mode); !ok {
+			return nil, false, fmt.Errorf("%w %q (have %v)", ErrUnknownMode, mode, r.modes.Names())
 		}
+		for _, e := range r.order {
+			if e.mode == mode && !e.private && !e.ended && e.reserved < e.maxPlayers {
+				e.reserved++
+				return e, false, nil
+			}
+		}
+		e, err := r.openLocked(mode, r.settings.MaxPlayers, false)
+		if err != nil {
+			return nil, false, err
+		}
+		e.reserved++
+		return e, true, nil
 	}
-	entry, err := r.openLocked(mode, factory)
-	if err != nil {
-		return nil, err
+	if entry.reserved >= entry.maxPlayers {
+		return nil, false, fmt.Errorf("%w (%d of %d seats taken)", game.ErrRoomFull, entry.reserved, entry.maxPlayers)
 	}
 	entry.reserved++
-	return entry, nil
+	return entry, false, nil
 }
 
 func (r *Registry) release(entry *roomEntry) {
@@ -151,33 +226,65 @@ func (r *Registry) release(entry *roomEntry) {
 }
 
 // openLocked starts a new room goroutine; r.mu must be held.
-func (r *Registry) openLocked(mode string, factory game.Factory) (*roomEntry, error) {
-	id, err := newRoomID()
-	if err != nil {
-		return nil, err
+func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomEntry, error) {
+	if r.closed {
+		return nil, ErrShuttingDown
 	}
-	seed := r.seedNext
-	r.seedNext++
+	factory, ok := r.modes.Lookup(mode)
+	if !ok {
+		return nil, fmt.Errorf("%w %q (have %v)", ErrUnknownMode, mode, r.modes.Names())
+	}
+	if r.settings.MaxRooms > 0 && len(r.rooms) >= r.settings.MaxRooms {
+		return nil, fmt.Errorf("%w (%d rooms)", ErrTooManyRooms, r.settings.MaxRooms)
+	}
+	id := newRoomID()
+	code := newJoinCode()
+	for r.codes[code] != nil {
+		code = newJoinCode()
+	}
+	seed := r.seed
+	r.seed++
+	entry := &roomEntry{mode: mode, code: code, private: private, maxPlayers: maxPlayers,
+		created: time.Now(), phase: pb.RoomPhase_ROOM_PHASE_WAITING}
 	cfg := game.RoomConfig{
-		ID:         id,
-		Mode:       mode,
-		TickHz:     r.settings.TickHz,
-		SnapshotHz: r.settings.SnapshotHz,
-		MaxPlayers: r.settings.MaxPlayers,
-		Seed:       seed,
-		Logger:     r.log.With("room", id, "mode", mode),
+		ID:                  id,
+		Mode:                mode,
+		TickHz:              r.settings.TickHz,
+		SnapshotHz:          r.settings.SnapshotHz,
+		MaxPlayers:          maxPlayers,
+		MinPlayers:          r.settings.MinPlayers,
+		Countdown:           r.settings.Countdown,
+		EmptyTimeout:        r.settings.EmptyTimeout,
+		Seed:                seed,
+		Logger:              r.log.With("room", id, "mode", mode),
+		OnChange:            func(c game.RoomChange) { r.roomChanged(entry, c) },
+		TestCorruptChecksum: r.settings.TestCorruptChecksum,
 	}
-	room, err := game.NewRoom(cfg, factory(game.Config{TickHz: cfg.TickHz, MaxPlayers: cfg.MaxPlayers, Seed: seed}))
+	room, err := game.NewRoom(cfg, factory(game.Config{TickHz: cfg.TickHz, MaxPlayers: maxPlayers, Seed: seed}))
 	if err != nil {
 		return nil, fmt.Errorf("open room: %w", err)
 	}
-	entry := &roomEntry{room: room, mode: mode, created: time.Now()}
+	entry.room = room
 	r.rooms[id] = entry
+	r.codes[code] = entry
 	r.order = append(r.order, entry)
+	roomsOpened.WithLabelValues(mode).Inc()
 	r.wg.Add(1)
 	go r.run(entry)
-	r.log.Info("room opened", "room", id, "mode", mode)
+	r.log.Info("room opened", "room", id, "mode", mode, "max_players", maxPlayers, "private", private)
 	return entry, nil
+}
+
+// roomChanged runs on the room's goroutine: it records the phase and tells
+// subscribers, without blocking.
+func (r *Registry) roomChanged(entry *roomEntry, c game.RoomChange) {
+	r.mu.Lock()
+	changed := entry.phase != c.Phase
+	entry.phase = c.Phase
+	r.mu.Unlock()
+	if changed && !c.Ended {
+		r.notify(pb.RoomUpdate_KIND_CHANGED, entry)
+	}
 }
 
 // run owns one room goroutine and forgets the room when it ends.
@@ -187,6 +294,7 @@ func (r *Registry) run(entry *roomEntry) {
 	r.mu.Lock()
 	entry.ended = true
 	delete(r.rooms, entry.room.ID())
+	delete(r.codes, entry.code)
 	for i, e := range r.order {
 		if e == entry {
 			r.order = append(r.order[:i], r.order[i+1:]...)
@@ -194,36 +302,12 @@ func (r *Registry) run(entry *roomEntry) {
 		}
 	}
 	r.mu.Unlock()
+	r.notify(pb.RoomUpdate_KIND_CLOSED, entry)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		r.log.Error("room ended with error", "room", entry.room.ID(), "err", err)
 		return
 	}
 	r.log.Info("room ended", "room", entry.room.ID())
-}
-
-// RoomInfo describes a live room.
-type RoomInfo struct {
-	ID         string
-	Mode       string
-	Players    int
-	MaxPlayers int
-	Created    time.Time
-	Stats      game.RoomStats
-}
-
-// Rooms lists the live rooms, oldest first.
-func (r *Registry) Rooms() []RoomInfo {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make([]RoomInfo, 0, len(r.order))
-	for _, e := range r.order {
-		out = append(out, RoomInfo{
-			ID: e.room.ID(), Mode: e.mode, Players: e.reserved,
-			MaxPlayers: r.settings.MaxPlayers, Created: e.created, Stats: e.room.Stats(),
-		})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
-	return out
 }
 
 // Shutdown closes every room with the server-shutdown reason, refuses new
@@ -249,12 +333,10 @@ func (r *Registry) Shutdown(ctx context.Context) error {
 	}
 }
 
-func newRoomID() (string, error) {
+func newRoomID() string {
 	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("room id: %w", err)
-	}
-	return hex.EncodeToString(b[:]), nil
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
 }
 
 // joinResult names a join outcome for the joins metric.
@@ -264,8 +346,14 @@ func joinResult(err error) string {
 		return "room_full"
 	case errors.Is(err, ErrUnknownRoom):
 		return "unknown_room"
+	case errors.Is(err, ErrUnknownCode):
+		return "unknown_code"
 	case errors.Is(err, ErrUnknownMode):
 		return "unknown_mode"
+	case errors.Is(err, ErrTooManyRooms):
+		return "too_many_rooms"
+	case errors.Is(err, ErrBadRequest):
+		return "bad_request"
 	case errors.Is(err, ErrShuttingDown), errors.Is(err, game.ErrRoomClosed):
 		return "closed"
 	default:

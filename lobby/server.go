@@ -28,24 +28,42 @@ type Config struct {
 	MaxConnections int
 	// HelloTimeout is how long a new connection may take to send Hello.
 	HelloTimeout time.Duration
+	// SessionSecret signs session tokens; empty means a random secret, so
+	// tokens do not survive a restart (NewServer logs a warning).
+	SessionSecret []byte
+	// SessionTTL is how long a session token is valid.
+	SessionTTL time.Duration
+	// ReconnectGrace is how long a dropped player's seat is held.
+	ReconnectGrace time.Duration
+	// MaxHeldSeats bounds the seats held at once; past it the oldest hold
+	// is released early.
+	MaxHeldSeats int
 	// CheckOrigin decides which browser origins may connect; nil allows all,
 	// which suits a game server whose clients are not cookie-authenticated.
 	CheckOrigin func(r *http.Request) bool
 }
 
 // DefaultConfig returns the embedded defaults: 60 Hz ticks, 20 Hz
-// snapshots, 16 players per room, arena as the default mode.
+// snapshots, 16 players per room, arena as the default mode, 20 s of
+// reconnection grace.
 func DefaultConfig() Config {
 	return Config{
 		Rooms: RoomSettings{
-			TickHz:      game.DefaultTickHz,
-			SnapshotHz:  game.DefaultSnapshotHz,
-			MaxPlayers:  game.DefaultMaxPlayers,
-			DefaultMode: "arena",
+			TickHz:       game.DefaultTickHz,
+			SnapshotHz:   game.DefaultSnapshotHz,
+			MaxPlayers:   game.DefaultMaxPlayers,
+			MinPlayers:   1,
+			Countdown:    3 * time.Second,
+			EmptyTimeout: 30 * time.Second,
+			MaxRooms:     1000,
+			DefaultMode:  "arena",
 		},
 		Conn:           netcode.DefaultConnConfig(),
 		MaxConnections: 10000,
 		HelloTimeout:   5 * time.Second,
+		SessionTTL:     24 * time.Hour,
+		ReconnectGrace: 20 * time.Second,
+		MaxHeldSeats:   10000,
 	}
 }
 
@@ -58,11 +76,14 @@ type Server struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	registry *Registry
+	signer   *Signer
+	holds    *holds
 	upgrader websocket.Upgrader
 
 	mu       sync.Mutex
-	sessions map[*session]struct{}
-	active   int // admitted connections, counted before the upgrade
+	conns    map[*session]struct{} // every open connection
+	sessions map[string]*session   // welcomed connections by session id
+	active   int                   // admitted connections, counted before the upgrade
 	closing  bool
 	wg       sync.WaitGroup // one per connection goroutine
 }
@@ -72,6 +93,18 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 	if _, ok := modes.Lookup(cfg.Rooms.DefaultMode); !ok {
 		return nil, fmt.Errorf("default mode %q is not registered (have %v)", cfg.Rooms.DefaultMode, modes.Names())
 	}
+	secret := cfg.SessionSecret
+	if len(secret) == 0 {
+		secret = RandomSecret()
+		log.Warn("no session secret configured: using a random one, so session tokens die with this process")
+	}
+	signer, err := NewSigner(secret, cfg.SessionTTL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ReconnectGrace <= 0 {
+		return nil, fmt.Errorf("reconnect grace %v, want more than 0", cfg.ReconnectGrace)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:      cfg,
@@ -79,13 +112,16 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		ctx:      ctx,
 		cancel:   cancel,
 		registry: NewRegistry(ctx, modes, cfg.Rooms, log),
-		sessions: make(map[*session]struct{}),
+		signer:   signer,
+		conns:    make(map[*session]struct{}),
+		sessions: make(map[string]*session),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  4096,
 			WriteBufferSize: 4096,
 			CheckOrigin:     cfg.CheckOrigin,
 		},
 	}
+	s.holds = newHolds(cfg.MaxHeldSeats, cfg.ReconnectGrace, s.expireHold)
 	if s.upgrader.CheckOrigin == nil {
 		s.upgrader.CheckOrigin = func(*http.Request) bool { return true }
 	}
@@ -95,11 +131,14 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 // Registry returns the server's room registry.
 func (s *Server) Registry() *Registry { return s.registry }
 
-// Handler serves /ws (the game protocol) and /healthz.
+// Handler serves /ws (the game protocol), /healthz, and the HTTP lobby API
+// (GET /v1/rooms, POST /v1/session).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)
 	mux.HandleFunc("/healthz", s.serveHealth)
+	mux.HandleFunc("GET /v1/rooms", s.serveRooms)
+	mux.HandleFunc("POST /v1/session", s.serveSession)
 	return mux
 }
 
@@ -128,21 +167,29 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered with the HTTP error
 	}
 	defer s.release()
-	sess := &session{server: s, id: newSessionID()}
+	sess := &session{server: s}
 	sess.conn = netcode.NewConn(ws, s.cfg.Conn, s.log)
 	s.mu.Lock()
-	s.sessions[sess] = struct{}{}
+	s.conns[sess] = struct{}{}
 	s.mu.Unlock()
-	helloTimer := time.AfterFunc(s.cfg.HelloTimeout, func() {
+	sess.helloTimer = time.AfterFunc(s.cfg.HelloTimeout, func() {
 		handshakeFailures.WithLabelValues("timeout").Inc()
 		sess.conn.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within "+s.cfg.HelloTimeout.String())
 	})
-	sess.helloTimer = helloTimer
 	err = sess.conn.Serve(s.ctx, sess.handle)
-	helloTimer.Stop()
-	sess.disconnected()
+	sess.helloTimer.Stop()
+	s.registry.Unsubscribe(sess)
 	s.mu.Lock()
-	delete(s.sessions, sess)
+	closing := s.closing
+	s.mu.Unlock()
+	// Hold the seat before leaving the session map, so a reconnection finds
+	// it either through this session or among the held seats.
+	sess.disconnected(closing)
+	s.mu.Lock()
+	delete(s.conns, sess)
+	if s.sessions[sess.id] == sess {
+		delete(s.sessions, sess.id)
+	}
 	s.mu.Unlock()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Debug("connection ended", "session", sess.id, "remote", sess.conn.RemoteAddr(), "err", err)
@@ -173,11 +220,21 @@ func (s *Server) release() {
 	s.wg.Done()
 }
 
-// handshakeDone stops the hello timer once the session is welcomed.
-func (s *Server) handshakeDone(sess *session) {
-	if sess.helloTimer != nil {
-		sess.helloTimer.Stop()
-	}
+// claimSession makes sess the live connection of its session id and
+// returns the connection it replaces, if any.
+func (s *Server) claimSession(sess *session) (replaced *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	replaced = s.sessions[sess.id]
+	s.sessions[sess.id] = sess
+	return replaced
+}
+
+// expireHold releases a seat whose grace ran out.
+func (s *Server) expireHold(h *heldSeat) {
+	seatsExpired.Inc()
+	s.registry.Leave(h.entry, h.seat)
+	s.log.Info("reconnection grace expired; seat released", "room", h.entry.room.ID(), "player", h.seat.Player())
 }
 
 // Shutdown stops admitting connections, closes every room and connection
@@ -185,13 +242,13 @@ func (s *Server) handshakeDone(sess *session) {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
-	sessions := make([]*session, 0, len(s.sessions))
-	for sess := range s.sessions {
-		sessions = append(sessions, sess)
+	conns := make([]*session, 0, len(s.conns))
+	for sess := range s.conns {
+		conns = append(conns, sess)
 	}
 	s.mu.Unlock()
 	roomsErr := s.registry.Shutdown(ctx)
-	for _, sess := range sessions {
+	for _, sess := range conns {
 		sess.conn.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, "server shutting down")
 	}
 	done := make(chan struct{})
@@ -204,6 +261,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.cancel()
 	<-done
+	s.holds.releaseAll()
 	return errors.Join(roomsErr, err)
 }
 

@@ -22,21 +22,22 @@ const MaxNameLength = 24
 const joinTimeout = 5 * time.Second
 
 // session is one connection's state machine: hello, then any number of
-// join/leave rounds. Its methods run on the connection's read goroutine,
-// except close, which the server calls on shutdown.
+// join/leave rounds. Its handlers run on the connection's read goroutine;
+// disconnected runs after the connection ended, and the mutex guards what
+// another connection of the same session may take over.
 type session struct {
-	server *Server
-	conn   *netcode.Conn
-	id     string
-
-	welcomed bool
-	name     string
-
+	server     *Server
+	conn       *netcode.Conn
 	helloTimer *time.Timer
 
-	mu   sync.Mutex // guards room and seat, which the server reads at shutdown
-	room *game.Room
-	seat *game.Seat
+	welcomed bool
+	id       string
+	name     string
+
+	mu       sync.Mutex
+	entry    *roomEntry
+	seat     *game.Seat
+	replaced bool // another connection took the session (and its seat)
 }
 
 // handle routes one client message; a returned error closes the connection.
@@ -69,9 +70,35 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 			seat.RequestResync()
 		}
 	case *pb.ClientMessage_JoinRoom:
-		s.join(body.JoinRoom)
+		j := body.JoinRoom
+		s.join(func(ctx context.Context) (*game.Seat, *roomEntry, error) {
+			req := JoinRequest{Mode: j.GetMode(), RoomID: j.GetRoomId(), Code: j.GetJoinCode()}
+			return s.server.registry.Join(ctx, req, s.name, s.conn)
+		})
+	case *pb.ClientMessage_CreateRoom:
+		c := body.CreateRoom
+		s.join(func(ctx context.Context) (*game.Seat, *roomEntry, error) {
+			seat, entry, err := s.server.registry.Create(ctx, c.GetMode(), int(c.GetMaxPlayers()), c.GetPrivate(), s.name, s.conn)
+			if err == nil {
+				// The room has queued Joined already; RoomCreated follows.
+				s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_RoomCreated{RoomCreated: &pb.RoomCreated{
+					Room: s.server.registry.Info(entry), JoinCode: entry.code,
+				}}})
+			}
+			return seat, entry, err
+		})
 	case *pb.ClientMessage_LeaveRoom:
-		s.leave(pb.CloseReason_CLOSE_REASON_NORMAL)
+		s.leave()
+	case *pb.ClientMessage_ListRooms:
+		rooms := s.server.registry.List(body.ListRooms.GetMode())
+		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_RoomList{RoomList: &pb.RoomList{Rooms: rooms}}})
+	case *pb.ClientMessage_SubscribeRooms:
+		if body.SubscribeRooms.GetUnsubscribe() {
+			s.server.registry.Unsubscribe(s)
+			return nil
+		}
+		rooms := s.server.registry.Subscribe(s, body.SubscribeRooms.GetMode())
+		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_RoomList{RoomList: &pb.RoomList{Rooms: rooms}}})
 	case *pb.ClientMessage_Hello:
 		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, "hello was already received"))
 	default:
@@ -88,58 +115,130 @@ func (s *session) hello(h *pb.Hello) error {
 		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, text))
 		return &netcode.CloseError{Reason: pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, Message: text}
 	}
-	name, err := ValidateName(h.GetName())
-	if err != nil {
-		handshakeFailures.WithLabelValues("name").Inc()
-		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_NAME, err.Error()))
-		return &netcode.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "invalid name"}
+	if tok := h.GetSessionToken(); tok != "" {
+		claims, err := s.server.signer.Verify(tok)
+		if err != nil {
+			code, label := pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, "invalid_token"
+			if errors.Is(err, ErrExpiredToken) {
+				code, label = pb.ErrorCode_ERROR_CODE_EXPIRED_TOKEN, "expired_token"
+			}
+			handshakeFailures.WithLabelValues(label).Inc()
+			s.conn.Send(netcode.ErrorMessage(code, err.Error()))
+			return &netcode.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: err.Error()}
+		}
+		s.id, s.name = claims.SessionID, claims.Name
+	} else {
+		name, err := ValidateName(h.GetName())
+		if err != nil {
+			handshakeFailures.WithLabelValues("name").Inc()
+			s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_NAME, err.Error()))
+			return &netcode.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "invalid name"}
+		}
+		s.id, s.name = newSessionID(), name
 	}
-	s.name = name
+	token, claims, err := s.server.signer.Issue(s.id, s.name)
+	if err != nil {
+		return fmt.Errorf("issue session token: %w", err)
+	}
 	s.welcomed = true
-	s.server.handshakeDone(s)
+	s.helloTimer.Stop()
+
+	// Take over the seat of a replaced connection, or of a held one.
+	var entry *roomEntry
+	var seat *game.Seat
+	if old := s.server.claimSession(s); old != nil {
+		entry, seat = old.handOver()
+		sessionsReplaced.Inc()
+		old.conn.Close(pb.CloseReason_CLOSE_REASON_REPLACED, "another connection took over this session")
+		if seat != nil {
+			entry.room.Disconnect(seat)
+		}
+	}
+	if seat == nil {
+		// The old connection may have ended first and left its seat held.
+		if held, ok := s.server.holds.take(s.id); ok {
+			entry, seat = held.entry, held.seat
+		}
+	}
 	settings := s.server.cfg.Rooms
 	s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Welcome{Welcome: &pb.Welcome{
-		ProtocolVersion: uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT),
-		SessionId:       s.id,
-		TickHz:          uint32(settings.TickHz),
-		SnapshotHz:      uint32(settings.SnapshotHz),
-		ServerTimeUs:    netcode.ServerTimeUS(),
-		MaxFrameBytes:   uint32(s.server.cfg.Conn.MaxFrameBytes),
+		ProtocolVersion:    uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT),
+		SessionId:          s.id,
+		TickHz:             uint32(settings.TickHz),
+		SnapshotHz:         uint32(settings.SnapshotHz),
+		ServerTimeUs:       netcode.ServerTimeUS(),
+		MaxFrameBytes:      uint32(s.server.cfg.Conn.MaxFrameBytes),
+		SessionToken:       token,
+		SessionExpiresUnix: claims.Expires.Unix(),
+		Name:               s.name,
+		Resumed:            seat != nil,
 	}}})
+	if seat != nil {
+		s.resume(entry, seat)
+	}
 	return nil
 }
 
-func (s *session) join(j *pb.JoinRoom) {
+// resume reattaches this connection to a seat; the room answers with
+// Joined{resumed} and a full snapshot.
+func (s *session) resume(entry *roomEntry, seat *game.Seat) {
+	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
+	defer cancel()
+	if err := entry.room.Resume(ctx, seat, s.conn); err != nil {
+		resumesTotal.WithLabelValues("gone").Inc()
+		s.server.registry.Leave(entry, seat)
+		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{
+			RoomId: entry.room.ID(), Reason: pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, Message: "the held seat is gone: " + err.Error(),
+		}}})
+		return
+	}
+	resumesTotal.WithLabelValues("ok").Inc()
+	s.mu.Lock()
+	s.entry, s.seat = entry, seat
+	s.mu.Unlock()
+}
+
+// handOver gives this (replaced) connection's seat to its successor.
+func (s *session) handOver() (*roomEntry, *game.Seat) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	entry, seat := s.entry, s.seat
+	s.entry, s.seat, s.replaced = nil, nil, true
+	return entry, seat
+}
+
+// join runs a join or create unless the session is seated already.
+func (s *session) join(do func(ctx context.Context) (*game.Seat, *roomEntry, error)) {
 	if s.currentSeat() != nil {
 		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM, "leave the current room first"))
 		return
 	}
 	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
 	defer cancel()
-	seat, room, err := s.server.registry.Join(ctx, j.GetMode(), j.GetRoomId(), s.name, s.conn)
+	seat, entry, err := do(ctx)
 	if err != nil {
 		s.conn.Send(netcode.ErrorMessage(joinErrorCode(err), err.Error()))
 		return
 	}
 	s.mu.Lock()
-	s.room, s.seat = room, seat
+	s.entry, s.seat = entry, seat
 	s.mu.Unlock()
 }
 
-// leave gives up the seat, if any, and tells the client with reason.
-func (s *session) leave(reason pb.CloseReason) {
+// leave gives up the seat at the client's request.
+func (s *session) leave() {
 	s.mu.Lock()
-	room, seat := s.room, s.seat
-	s.room, s.seat = nil, nil
+	entry, seat := s.entry, s.seat
+	s.entry, s.seat = nil, nil
 	s.mu.Unlock()
 	if seat == nil {
-		if reason == pb.CloseReason_CLOSE_REASON_NORMAL {
-			s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "not in a room"))
-		}
+		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "not in a room"))
 		return
 	}
-	s.server.registry.Leave(room, seat)
-	s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{RoomId: room.ID(), Reason: reason}}})
+	s.server.registry.Leave(entry, seat)
+	s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{
+		RoomId: entry.room.ID(), Reason: pb.CloseReason_CLOSE_REASON_NORMAL,
+	}}})
 }
 
 // currentSeat returns the seat while its room still runs; a room that ended
@@ -147,27 +246,40 @@ func (s *session) leave(reason pb.CloseReason) {
 func (s *session) currentSeat() *game.Seat {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.room == nil {
+	if s.entry == nil {
 		return nil
 	}
 	select {
-	case <-s.room.Done():
-		s.room, s.seat = nil, nil
+	case <-s.entry.room.Done():
+		s.entry, s.seat = nil, nil
 		return nil
 	default:
 		return s.seat
 	}
 }
 
-// disconnected releases the seat after the connection ended.
-func (s *session) disconnected() {
+// disconnected runs after the connection ended: the seat is held for the
+// reconnection grace, or released when the server is stopping.
+func (s *session) disconnected(serverClosing bool) {
 	s.mu.Lock()
-	room, seat := s.room, s.seat
-	s.room, s.seat = nil, nil
+	entry, seat := s.entry, s.seat
+	s.entry, s.seat = nil, nil
 	s.mu.Unlock()
-	if seat != nil {
-		s.server.registry.Leave(room, seat)
+	if seat == nil {
+		return
 	}
+	select {
+	case <-entry.room.Done():
+		return
+	default:
+	}
+	if serverClosing {
+		s.server.registry.Leave(entry, seat)
+		return
+	}
+	entry.room.Disconnect(seat)
+	s.server.holds.hold(s.id, &heldSeat{entry: entry, seat: seat})
+	seatsHeldTotal.Inc()
 }
 
 // ValidateName trims a display name and checks its length and characters:
@@ -199,8 +311,14 @@ func joinErrorCode(err error) pb.ErrorCode {
 		return pb.ErrorCode_ERROR_CODE_ROOM_FULL
 	case errors.Is(err, ErrUnknownRoom), errors.Is(err, game.ErrRoomClosed):
 		return pb.ErrorCode_ERROR_CODE_UNKNOWN_ROOM
+	case errors.Is(err, ErrUnknownCode):
+		return pb.ErrorCode_ERROR_CODE_UNKNOWN_CODE
 	case errors.Is(err, ErrUnknownMode):
 		return pb.ErrorCode_ERROR_CODE_UNKNOWN_MODE
+	case errors.Is(err, ErrTooManyRooms):
+		return pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS
+	case errors.Is(err, ErrBadRequest):
+		return pb.ErrorCode_ERROR_CODE_BAD_REQUEST
 	case errors.Is(err, ErrShuttingDown):
 		return pb.ErrorCode_ERROR_CODE_SHUTTING_DOWN
 	default:

@@ -19,6 +19,13 @@ type config struct {
 	mode            string
 	maxConns        int
 	maxFrameBytes   int
+	minPlayers      int
+	countdown       time.Duration
+	emptyTimeout    time.Duration
+	maxRooms        int
+	sessionSecret   string
+	sessionTTL      time.Duration
+	reconnectGrace  time.Duration
 	logLevel        string
 	logFormat       string
 	shutdownTimeout time.Duration
@@ -43,6 +50,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.mode, "mode", "arena", "default game `mode` for clients that name none")
 	fs.IntVar(&c.maxConns, "max-conns", 10000, "most concurrent connections (0 = no limit)")
 	fs.IntVar(&c.maxFrameBytes, "max-frame-bytes", 4096, "largest client frame in `bytes`; larger ones close the connection")
+	fs.IntVar(&c.minPlayers, "min-players", 1, "players a room needs before its countdown starts")
+	fs.DurationVar(&c.countdown, "countdown", 3*time.Second, "countdown from enough players to the match start")
+	fs.DurationVar(&c.emptyTimeout, "empty-timeout", 30*time.Second, "how long a room with no players lives on")
+	fs.IntVar(&c.maxRooms, "max-rooms", 1000, "most live rooms (0 = no limit)")
+	fs.StringVar(&c.sessionSecret, "session-secret", "", "`secret` that signs session tokens (at least 16 bytes; empty = random, tokens die with the process)")
+	fs.DurationVar(&c.sessionTTL, "session-ttl", 24*time.Hour, "how long a session token is valid")
+	fs.DurationVar(&c.reconnectGrace, "reconnect-grace", 20*time.Second, "how long a dropped player's seat is held for reconnection")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long SIGTERM waits for clients to be told and rooms to end")
@@ -72,6 +86,20 @@ func (c config) validate() error {
 		return fmt.Errorf("-max-conns %d: want 0 or more", c.maxConns)
 	case c.maxFrameBytes < 256:
 		return fmt.Errorf("-max-frame-bytes %d: want at least 256", c.maxFrameBytes)
+	case c.minPlayers < 1 || c.minPlayers > c.roomSize:
+		return fmt.Errorf("-min-players %d: want 1 to -room-size (%d)", c.minPlayers, c.roomSize)
+	case c.countdown < 0:
+		return fmt.Errorf("-countdown %v: want 0 or more", c.countdown)
+	case c.emptyTimeout <= 0:
+		return fmt.Errorf("-empty-timeout %v: want more than 0", c.emptyTimeout)
+	case c.maxRooms < 0:
+		return fmt.Errorf("-max-rooms %d: want 0 or more", c.maxRooms)
+	case c.sessionSecret != "" && len(c.sessionSecret) < 16:
+		return fmt.Errorf("-session-secret has %d bytes: want at least 16", len(c.sessionSecret))
+	case c.sessionTTL <= 0:
+		return fmt.Errorf("-session-ttl %v: want more than 0", c.sessionTTL)
+	case c.reconnectGrace <= 0:
+		return fmt.Errorf("-reconnect-grace %v: want more than 0", c.reconnectGrace)
 	case c.shutdownTimeout <= 0:
 		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
 	}

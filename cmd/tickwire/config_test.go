@@ -40,6 +40,9 @@ func TestParseConfigRejects(t *testing.T) {
 		{"snapshots above ticks", []string{"-tick-hz", "30", "-snapshot-hz", "60"}, "-snapshot-hz 60"},
 		{"room size", []string{"-room-size", "0"}, "-room-size 0"},
 		{"frame limit", []string{"-max-frame-bytes", "10"}, "-max-frame-bytes 10"},
+		{"min players above room size", []string{"-room-size", "4", "-min-players", "5"}, "-min-players 5"},
+		{"short secret", []string{"-session-secret", "abc"}, "-session-secret has 3 bytes"},
+		{"zero grace", []string{"-reconnect-grace", "0s"}, "-reconnect-grace 0s"},
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
 	}
 	for _, tt := range tests {

@@ -34,6 +34,13 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Rooms.SnapshotHz = c.snapshotHz
 	lcfg.Rooms.MaxPlayers = c.roomSize
 	lcfg.Rooms.DefaultMode = c.mode
+	lcfg.Rooms.MinPlayers = c.minPlayers
+	lcfg.Rooms.Countdown = c.countdown
+	lcfg.Rooms.EmptyTimeout = c.emptyTimeout
+	lcfg.Rooms.MaxRooms = c.maxRooms
+	lcfg.SessionSecret = []byte(c.sessionSecret)
+	lcfg.SessionTTL = c.sessionTTL
+	lcfg.ReconnectGrace = c.reconnectGrace
 	lcfg.MaxConnections = c.maxConns
 	lcfg.Conn.MaxFrameBytes = int64(c.maxFrameBytes)
 	srv, err := lobby.NewServer(lcfg, modes, log)

@@ -16,7 +16,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m,
+		// golang-lru/v2's expirable cache (held seats) never stops its
+		// cleanup goroutine.
+		goleak.IgnoreAnyFunction("github.com/hashicorp/golang-lru/v2/expirable.NewLRU[...].func1"),
+	)
 }
 
 // TestServeAndShutDown starts the real server on a loopback port, plays one

@@ -1,0 +1,90 @@
+package lobby
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// RoomJSON is one room of GET /v1/rooms.
+type RoomJSON struct {
+	ID         string `json:"id"`
+	Mode       string `json:"mode"`
+	State      string `json:"state"`
+	Players    int    `json:"players"`
+	MaxPlayers int    `json:"max_players"`
+	AgeSeconds int    `json:"age_s"`
+}
+
+// RoomsJSON is the body of GET /v1/rooms.
+type RoomsJSON struct {
+	Rooms []RoomJSON `json:"rooms"`
+}
+
+// SessionRequest is the body of POST /v1/session (guest sign-in).
+type SessionRequest struct {
+	Name string `json:"name"`
+}
+
+// SessionJSON answers POST /v1/session.
+type SessionJSON struct {
+	SessionID    string `json:"session_id"`
+	Name         string `json:"name"`
+	SessionToken string `json:"session_token"`
+	ExpiresUnix  int64  `json:"expires_unix"`
+}
+
+// ErrorJSON is the body of every lobby HTTP error.
+type ErrorJSON struct {
+	Error string `json:"error"`
+}
+
+// PhaseName is the lower-case name of a room phase, as the HTTP API shows it.
+func PhaseName(p pb.RoomPhase) string {
+	return strings.ToLower(strings.TrimPrefix(p.String(), "ROOM_PHASE_"))
+}
+
+// serveRooms lists the public rooms: GET /v1/rooms[?mode=arena].
+func (s *Server) serveRooms(w http.ResponseWriter, r *http.Request) {
+	rooms := s.registry.List(r.URL.Query().Get("mode"))
+	out := RoomsJSON{Rooms: make([]RoomJSON, 0, len(rooms))}
+	for _, info := range rooms {
+		out.Rooms = append(out.Rooms, RoomJSON{
+			ID: info.GetRoomId(), Mode: info.GetMode(), State: PhaseName(info.GetPhase()),
+			Players: int(info.GetPlayers()), MaxPlayers: int(info.GetMaxPlayers()), AgeSeconds: int(info.GetAgeS()),
+		})
+	}
+	writeJSON(w, "rooms", http.StatusOK, out)
+}
+
+// serveSession signs a guest in: POST /v1/session {"name": "..."}.
+func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
+	var req SessionRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024)).Decode(&req); err != nil {
+		writeJSON(w, "session", http.StatusBadRequest, ErrorJSON{Error: "body must be JSON like {\"name\": \"ada\"}: " + err.Error()})
+		return
+	}
+	name, err := ValidateName(req.Name)
+	if err != nil {
+		writeJSON(w, "session", http.StatusBadRequest, ErrorJSON{Error: err.Error()})
+		return
+	}
+	id := newSessionID()
+	token, claims, err := s.signer.Issue(id, name)
+	if err != nil {
+		writeJSON(w, "session", http.StatusInternalServerError, ErrorJSON{Error: err.Error()})
+		return
+	}
+	writeJSON(w, "session", http.StatusOK, SessionJSON{SessionID: id, Name: name, SessionToken: token, ExpiresUnix: claims.Expires.Unix()})
+}
+
+func writeJSON(w http.ResponseWriter, endpoint string, code int, v any) {
+	httpRequests.WithLabelValues(endpoint, strconv.Itoa(code)).Inc()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v) // the client went away if this fails
+}
