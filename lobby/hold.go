@@ -60,9 +60,6 @@ func (h *holds) take(sessionID string) (*heldSeat, bool) {
 	return s, true
 }
 
-// len is the number of seats held.
-func (h *holds) len() int { return h.cache.Len() }
-
 // releaseAll releases every held seat now and waits for the releases
 // (server shutdown).
 func (h *holds) releaseAll() {
