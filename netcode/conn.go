@@ -55,6 +55,10 @@ type Conn struct {
 
 	served atomic.Bool
 	stats  connCounters
+
+	// rttLast and rttSmoothed are ping→pong round trips in nanoseconds,
+	// written by the reader's pong handler.
+	rttLast, rttSmoothed atomic.Int64
 }
 
 // NewConn wraps an upgraded WebSocket; Serve must then run it. Zero fields

@@ -10,7 +10,9 @@ type ConnConfig struct {
 	MaxFrameBytes int64
 	// WriteTimeout bounds every single write to the socket.
 	WriteTimeout time.Duration
-	// PingPeriod is how often the server sends a WebSocket ping.
+	// PingPeriod is how often the server sends a WebSocket ping; the pongs
+	// also measure the round trip (Conn.RTT), so it is short enough to keep
+	// that figure fresh.
 	PingPeriod time.Duration
 	// PongWait is how long the reader waits for a pong before giving up on
 	// the peer; it must exceed PingPeriod.
@@ -37,7 +39,7 @@ func DefaultConnConfig() ConnConfig {
 	return ConnConfig{
 		MaxFrameBytes:     4096,
 		WriteTimeout:      5 * time.Second,
-		PingPeriod:        10 * time.Second,
+		PingPeriod:        2 * time.Second,
 		PongWait:          25 * time.Second,
 		ReliableQueue:     64,
 		SlowConsumerAfter: 3 * time.Second,

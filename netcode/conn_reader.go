@@ -21,7 +21,8 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	}
 	// Liveness comes from pongs to the writer's pings (the gorilla chat
 	// pattern): a peer that answers none within PongWait is gone.
-	c.ws.SetPongHandler(func(string) error {
+	c.ws.SetPongHandler(func(payload string) error {
+		c.recordPong(payload, monoNanos())
 		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
 	})
 	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst, monoNanos())

@@ -16,6 +16,11 @@ import (
 func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
 	ping := time.NewTicker(c.cfg.PingPeriod)
 	defer ping.Stop()
+	// One ping at once, so the round trip is known within a moment of the
+	// connection opening rather than a PingPeriod later.
+	if err := c.writePing(); err != nil {
+		return err
+	}
 	for {
 		select {
 		case frame := <-c.reliable:
@@ -47,13 +52,21 @@ func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
 		case <-c.wake:
 		case <-c.closing:
 		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.cfg.WriteTimeout)); err != nil {
-				return fmt.Errorf("write ping: %w", err)
+			if err := c.writePing(); err != nil {
+				return err
 			}
 		case <-readerDone:
 			return nil
 		}
 	}
+}
+
+// writePing sends a ping carrying the send time, which the pong echoes.
+func (c *Conn) writePing() error {
+	if err := c.ws.WriteControl(websocket.PingMessage, pingPayload(monoNanos()), time.Now().Add(c.cfg.WriteTimeout)); err != nil {
+		return fmt.Errorf("write ping: %w", err)
+	}
+	return nil
 }
 
 // writeFrame writes one binary data frame within WriteTimeout.
