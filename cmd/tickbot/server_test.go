@@ -97,3 +97,5 @@ func num(t *testing.T, m map[string]any, key string) float64 {
 func containsCount(summary, reason string, n int) bool {
 	return strings.Contains(summary, fmt.Sprintf("%6d  %s\n", n, reason))
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
