@@ -78,7 +78,10 @@ func newScriptServer(t *testing.T, opts scriptOpts) *scriptServer {
 		defer s.wg.Done()
 		conn, err := up.Upgrade(w, r, nil)
 		if err != nil {
-			t.Errorf("upgrade: %v", err)
+			// A client that gives up mid-handshake (the give-up deadline
+			// cutting a redial) leaves the upgrade to fail; tests that need
+			// the connection fail on the client side instead.
+			t.Logf("upgrade: %v", err)
 			return
 		}
 		defer conn.Close()
