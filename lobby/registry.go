@@ -49,6 +49,9 @@ type RoomSettings struct {
 	MaxRooms int
 	// DefaultMode is the mode of a join or create that names none.
 	DefaultMode string
+	// RecordDir, when set, makes every room record its input log and
+	// checksums to RecordDir/<room>.twrec (game/record's format).
+	RecordDir string
 	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
 	// the snapshots of the ticks it returns true for. Tests only.
 	TestCorruptChecksum func(tick uint32) bool
@@ -258,6 +261,7 @@ func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomE
 		Seed:                seed,
 		Logger:              r.log.With("room", id, "mode", mode),
 		OnChange:            func(c game.RoomChange) { r.roomChanged(entry, c) },
+		RecordDir:           r.settings.RecordDir,
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
 	}
 	room, err := game.NewRoom(cfg, factory(game.Config{TickHz: cfg.TickHz, MaxPlayers: maxPlayers, Seed: seed}))

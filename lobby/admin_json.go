@@ -1,0 +1,115 @@
+package lobby
+
+// The JSON bodies of the admin API (docs/admin.md). Durations are
+// milliseconds as numbers, rates per second, sizes in bytes.
+
+// AdminOverview answers GET /v1/admin/overview.
+type AdminOverview struct {
+	Version       string  `json:"version"`
+	GoVersion     string  `json:"go_version"`
+	UptimeSeconds float64 `json:"uptime_s"`
+	// Connections counts open game WebSocket connections; Sessions those
+	// of them past the hello.
+	Connections int `json:"connections"`
+	Sessions    int `json:"sessions"`
+	Rooms       int `json:"rooms"`
+	// Players counts seats taken, connected or held; HeldSeats those held
+	// for a reconnection.
+	Players    int     `json:"players"`
+	HeldSeats  int     `json:"held_seats"`
+	CPUSeconds float64 `json:"cpu_s"`
+	RSSBytes   uint64  `json:"rss_bytes"`
+	HeapBytes  uint64  `json:"heap_bytes"`
+	Goroutines int     `json:"goroutines"`
+}
+
+// AdminRoom is one room of GET /v1/admin/rooms; private rooms included.
+type AdminRoom struct {
+	ID         string  `json:"id"`
+	Mode       string  `json:"mode"`
+	State      string  `json:"state"`
+	Private    bool    `json:"private"`
+	JoinCode   string  `json:"join_code"`
+	Players    int     `json:"players"`
+	Connected  int     `json:"connected"`
+	MaxPlayers int     `json:"max_players"`
+	AgeSeconds int     `json:"age_s"`
+	Tick       uint32  `json:"tick"`
+	TickP50Ms  float64 `json:"tick_p50_ms"`
+	TickP99Ms  float64 `json:"tick_p99_ms"`
+	TickMaxMs  float64 `json:"tick_max_ms"`
+	Overruns   uint64  `json:"overruns"`
+	Entities   int     `json:"entities"`
+	// SnapshotBytesPerSec is the snapshot bytes offered to all players.
+	SnapshotBytesPerSec float64 `json:"snapshot_bytes_per_s"`
+	Recording           bool    `json:"recording"`
+	Spectators          int     `json:"spectators"`
+}
+
+// AdminRoomList answers GET /v1/admin/rooms.
+type AdminRoomList struct {
+	Rooms []AdminRoom `json:"rooms"`
+}
+
+// AdminRoomDetail answers GET /v1/admin/rooms/{id}.
+type AdminRoomDetail struct {
+	AdminRoom
+	TickHz       int           `json:"tick_hz"`
+	SnapshotHz   int           `json:"snapshot_hz"`
+	SkippedTicks uint64        `json:"skipped_ticks"`
+	PlayerList   []AdminPlayer `json:"player_list"`
+}
+
+// AdminPlayer is one seat of a room.
+type AdminPlayer struct {
+	ID       uint32 `json:"id"`
+	Name     string `json:"name"`
+	EntityID uint32 `json:"entity_id"`
+	// Connected is false while the seat is held for a reconnection.
+	Connected       bool    `json:"connected"`
+	RTTMs           float64 `json:"rtt_ms"`
+	InputQueueDepth int     `json:"input_queue_depth"`
+	DroppedInputs   uint64  `json:"dropped_inputs"`
+	LastAckedTick   uint32  `json:"last_acked_tick"`
+	LastAppliedSeq  uint32  `json:"last_applied_seq"`
+	BytesPerSec     float64 `json:"bytes_per_s"`
+}
+
+// AdminKickRequest is the body of POST /v1/admin/rooms/{id}/kick.
+type AdminKickRequest struct {
+	Player uint32 `json:"player"`
+	Reason string `json:"reason"`
+}
+
+// AdminCloseRequest is the body of POST /v1/admin/rooms/{id}/close.
+type AdminCloseRequest struct {
+	Reason string `json:"reason"`
+}
+
+// AdminDebugRequest is the body of POST /v1/admin/rooms/{id}/debug.
+type AdminDebugRequest struct {
+	Command string `json:"command"`
+}
+
+// AdminDebugReply answers a debug command with the game's reply.
+type AdminDebugReply struct {
+	Reply string `json:"reply"`
+}
+
+// AdminActionResult answers kick and close.
+type AdminActionResult struct {
+	Room   string `json:"room"`
+	Player uint32 `json:"player,omitempty"`
+	// ConnectionClosed says a kicked player's connection was found and
+	// closed (false when the seat was held for a reconnection).
+	ConnectionClosed bool   `json:"connection_closed,omitempty"`
+	Result           string `json:"result"`
+}
+
+// AdminWatchMessage is a text frame of the watch stream: Type "room" with
+// Room set every interval, and Type "end" with Reason as the last frame.
+type AdminWatchMessage struct {
+	Type   string           `json:"type"`
+	Room   *AdminRoomDetail `json:"room,omitempty"`
+	Reason string           `json:"reason,omitempty"`
+}

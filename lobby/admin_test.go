@@ -1,0 +1,410 @@
+package lobby
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"google.golang.org/protobuf/encoding/protodelim"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// adminServer is a lobby server with its admin API on a second listener.
+type adminServer struct {
+	*testServer
+	admin *Admin
+	url   string // http://127.0.0.1:port
+	token string
+}
+
+// startAdmin starts a server (no countdown, so matches run at once) and
+// its admin API with token.
+func startAdmin(t *testing.T, token string) *adminServer {
+	t.Helper()
+	ts := startServer(t, func(c *Config) { c.Rooms.Countdown = 0 })
+	a := NewAdmin(ts.Server, AdminConfig{Token: token, Version: "test", WatchInterval: 100 * time.Millisecond})
+	hs := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		a.Close()
+		hs.Close()
+	})
+	return &adminServer{testServer: ts, admin: a, url: hs.URL, token: token}
+}
+
+// do sends an admin request with the server's token and returns the status
+// and body.
+func (as *adminServer) do(t *testing.T, method, path string, body any) (int, []byte) {
+	t.Helper()
+	return as.doToken(t, method, path, body, as.token)
+}
+
+func (as *adminServer) doToken(t *testing.T, method, path string, body any, token string) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, as.url+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// getJSON GETs path, wants 200 and decodes the body into out.
+func (as *adminServer) getJSON(t *testing.T, path string, out any) {
+	t.Helper()
+	code, b := as.do(t, "GET", path, nil)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, code, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("GET %s: %v in %s", path, err, b)
+	}
+}
+
+// adminPlayer is a Go client seated in a room, with every non-snapshot message
+// it received.
+type adminPlayer struct {
+	*netcode.Client
+	mu   sync.Mutex
+	msgs []*pb.ServerMessage
+	got  chan struct{} // nudged on every message
+}
+
+// joinAdmin dials a player named name and seats it by quick play.
+func joinAdmin(t *testing.T, url, name string) *adminPlayer {
+	t.Helper()
+	p := &adminPlayer{got: make(chan struct{}, 1)}
+	p.Client = dial(t, url, name, func(c *netcode.ClientConfig) {
+		c.PingInterval = -1
+		c.OnMessage = func(m *pb.ServerMessage) {
+			p.mu.Lock()
+			p.msgs = append(p.msgs, m)
+			p.mu.Unlock()
+			select {
+			case p.got <- struct{}{}:
+			default:
+			}
+		}
+	})
+	if _, err := p.Join(timeout(t, 5*time.Second), "arena", ""); err != nil {
+		t.Fatalf("join %s: %v", name, err)
+	}
+	return p
+}
+
+// waitFor waits until a received message satisfies ok and returns it.
+func (p *adminPlayer) waitFor(t *testing.T, what string, ok func(*pb.ServerMessage) bool) *pb.ServerMessage {
+	t.Helper()
+	limit := time.After(10 * time.Second)
+	for {
+		p.mu.Lock()
+		for _, m := range p.msgs {
+			if ok(m) {
+				p.mu.Unlock()
+				return m
+			}
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.got:
+		case <-p.Done():
+			p.got <- struct{}{} // look once more at what arrived before the end
+			select {
+			case <-limit:
+				t.Fatalf("never got %s", what)
+			default:
+			}
+		case <-limit:
+			t.Fatalf("never got %s", what)
+		}
+	}
+}
+
+// waitRoom waits until the room's detail shows a tick past zero and every
+// player seated.
+func (as *adminServer) waitRoom(t *testing.T, id string, players int) AdminRoomDetail {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var d AdminRoomDetail
+		as.getJSON(t, "/v1/admin/rooms/"+id, &d)
+		if d.Tick > 0 && len(d.PlayerList) == players && d.Entities >= players {
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("room %s never reached %d players and a tick: %+v", id, players, d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestCheckAdminAddr(t *testing.T) {
+	tests := []struct {
+		addr, token string
+		ok          bool
+	}{
+		{"127.0.0.1:7778", "", true},
+		{"127.0.0.2:7778", "", true},
+		{"[::1]:7778", "", true},
+		{"localhost:7778", "", true},
+		{":7778", "", false},
+		{"0.0.0.0:7778", "", false},
+		{"10.1.2.3:7778", "", false},
+		{"admin.example.com:7778", "", false},
+		{":7778", "s3cret", true},
+		{"0.0.0.0:7778", "s3cret", true},
+		{"nonsense", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr+"/"+tt.token, func(t *testing.T) {
+			err := CheckAdminAddr(tt.addr, tt.token)
+			if (err == nil) != tt.ok {
+				t.Fatalf("CheckAdminAddr(%q, %q) = %v, want ok %v", tt.addr, tt.token, err, tt.ok)
+			}
+			if !tt.ok && tt.addr != "nonsense" && !errors.Is(err, ErrAdminNeedsToken) {
+				t.Fatalf("error %v does not wrap ErrAdminNeedsToken", err)
+			}
+		})
+	}
+}
+
+func TestAdminAuth(t *testing.T) {
+	as := startAdmin(t, "s3cret-token")
+	tests := []struct {
+		name, path, token string
+		want              int
+		endpoint          string
+	}{
+		{"no token", "/v1/admin/overview", "", http.StatusUnauthorized, "overview"},
+		{"wrong token", "/v1/admin/overview", "guess", http.StatusUnauthorized, "overview"},
+		{"token prefix", "/v1/admin/rooms", "s3cret", http.StatusUnauthorized, "rooms"},
+		{"right token", "/v1/admin/overview", "s3cret-token", http.StatusOK, "overview"},
+		{"pprof without token", "/debug/pprof/", "", http.StatusUnauthorized, "pprof"},
+		{"pprof with token", "/debug/pprof/", "s3cret-token", http.StatusOK, "pprof"},
+		{"unknown path", "/v1/admin/nope", "s3cret-token", http.StatusNotFound, "unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := testutil.ToFloat64(adminRequests.WithLabelValues(tt.endpoint, itoa(tt.want)))
+			code, body := as.doToken(t, "GET", tt.path, nil, tt.token)
+			if code != tt.want {
+				t.Fatalf("status %d, want %d (%s)", code, tt.want, body)
+			}
+			if code == http.StatusUnauthorized {
+				var e ErrorJSON
+				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, "token") {
+					t.Fatalf("401 body %s: want a JSON error naming the token", body)
+				}
+			}
+			if got := testutil.ToFloat64(adminRequests.WithLabelValues(tt.endpoint, itoa(tt.want))) - before; got != 1 {
+				t.Fatalf("tickwire_admin_requests_total{%s,%d} rose by %v, want 1", tt.endpoint, tt.want, got)
+			}
+		})
+	}
+}
+
+func itoa(code int) string { return strconv.Itoa(code) }
+
+func TestAdminReadEndpoints(t *testing.T) {
+	as := startAdmin(t, "")
+	ada := joinAdmin(t, as.testServer.url, "ada")
+	bob := joinAdmin(t, as.testServer.url, "bob")
+	room := ada.Joined().GetRoomId()
+	if bob.Joined().GetRoomId() != room {
+		t.Fatalf("players in rooms %s and %s, want one room", room, bob.Joined().GetRoomId())
+	}
+	d := as.waitRoom(t, room, 2)
+
+	t.Run("overview", func(t *testing.T) {
+		var o AdminOverview
+		as.getJSON(t, "/v1/admin/overview", &o)
+		if o.Version != "test" || o.Connections != 2 || o.Sessions != 2 || o.Rooms != 1 || o.Players != 2 {
+			t.Fatalf("overview = %+v, want version test, 2 connections and sessions, 1 room, 2 players", o)
+		}
+		if o.Goroutines <= 0 || o.CPUSeconds <= 0 || o.HeapBytes == 0 || o.RSSBytes == 0 || o.UptimeSeconds <= 0 {
+			t.Fatalf("overview = %+v, want process figures", o)
+		}
+	})
+	t.Run("rooms", func(t *testing.T) {
+		var l AdminRoomList
+		as.getJSON(t, "/v1/admin/rooms", &l)
+		if len(l.Rooms) != 1 || l.Rooms[0].ID != room || l.Rooms[0].Mode != "arena" || l.Rooms[0].Players != 2 ||
+			l.Rooms[0].State != "running" || l.Rooms[0].Tick == 0 || l.Rooms[0].JoinCode == "" {
+			t.Fatalf("rooms = %+v, want the one running arena room with 2 players", l.Rooms)
+		}
+	})
+	t.Run("room", func(t *testing.T) {
+		if d.ID != room || d.TickHz != 60 || d.SnapshotHz != 20 || d.MaxPlayers != 16 || d.Connected != 2 {
+			t.Fatalf("room = %+v", d)
+		}
+		names := map[string]AdminPlayer{}
+		for _, p := range d.PlayerList {
+			names[p.Name] = p
+		}
+		for _, c := range []*adminPlayer{ada, bob} {
+			p, ok := names[c.Welcome().GetName()]
+			if !ok || !p.Connected || p.ID != c.Joined().GetPlayerId() || p.EntityID != c.Joined().GetEntityId() {
+				t.Fatalf("player %s = %+v (in %+v), want connected with its ids", c.Welcome().GetName(), p, d.PlayerList)
+			}
+		}
+	})
+	t.Run("state", func(t *testing.T) {
+		code, b := as.do(t, "GET", "/v1/admin/rooms/"+room+"/state", nil)
+		if code != http.StatusOK {
+			t.Fatalf("state: %d %s", code, b)
+		}
+		var v pb.WorldView
+		if err := protojson.Unmarshal(b, &v); err != nil {
+			t.Fatalf("state is not a WorldView: %v\n%s", err, b)
+		}
+		if v.GetRoomId() != room || v.GetTick() == 0 || len(v.GetEntities()) < 2 {
+			t.Fatalf("state = %v, want the room at a tick with both players", &v)
+		}
+		own := map[uint32]bool{ada.Joined().GetEntityId(): true, bob.Joined().GetEntityId(): true}
+		for _, e := range v.GetEntities() {
+			delete(own, e.GetId())
+		}
+		if len(own) != 0 {
+			t.Fatalf("state lacks the players' entities %v", own)
+		}
+		if !strings.Contains(string(b), `"angle_deg"`) {
+			t.Fatalf("state does not use the proto field names: %s", b)
+		}
+	})
+	t.Run("unknown room", func(t *testing.T) {
+		for _, c := range []struct{ method, path string }{
+			{"GET", "/v1/admin/rooms/nope"}, {"GET", "/v1/admin/rooms/nope/state"},
+			{"GET", "/v1/admin/rooms/nope/watch"}, {"GET", "/v1/admin/rooms/nope/record?for=1s"},
+			{"POST", "/v1/admin/rooms/nope/kick"}, {"POST", "/v1/admin/rooms/nope/close"}, {"POST", "/v1/admin/rooms/nope/debug"},
+		} {
+			code, b := as.do(t, c.method, c.path, map[string]any{})
+			var e ErrorJSON
+			if code != http.StatusNotFound || json.Unmarshal(b, &e) != nil || !strings.Contains(e.Error, `unknown room "nope"`) {
+				t.Errorf("%s %s = %d %s, want 404 unknown room", c.method, c.path, code, b)
+			}
+		}
+	})
+	t.Run("bad requests", func(t *testing.T) {
+		for _, c := range []struct {
+			method, path string
+			body         any
+		}{
+			{"GET", "/v1/admin/rooms/" + room + "/record", nil},
+			{"GET", "/v1/admin/rooms/" + room + "/record?for=-1s", nil},
+			{"POST", "/v1/admin/rooms/" + room + "/kick", map[string]any{"reason": "no player"}},
+			{"POST", "/v1/admin/rooms/" + room + "/debug", map[string]any{"command": " "}},
+		} {
+			if code, b := as.do(t, c.method, c.path, c.body); code != http.StatusBadRequest {
+				t.Errorf("%s %s = %d %s, want 400", c.method, c.path, code, b)
+			}
+		}
+		if code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", AdminKickRequest{Player: 999}); code != http.StatusNotFound {
+			t.Errorf("kick of an unknown player = %d %s, want 404", code, b)
+		}
+	})
+	t.Run("record", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", as.url+"/v1/admin/rooms/"+room+"/record?for=500ms", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("record: %v %s %s", err, resp.Status, b)
+		}
+		if msg := resp.Trailer.Get(RecordErrorTrailer); msg != "" {
+			t.Fatalf("record trailer says %q", msg)
+		}
+		var h pb.RecordHeader
+		r := bytes.NewReader(b)
+		if err := protodelim.UnmarshalFrom(r, &h); err != nil {
+			t.Fatalf("recording does not start with a RecordHeader: %v", err)
+		}
+		if h.GetRoomId() != room || h.GetMode() != "arena" || h.GetTickHz() != 60 {
+			t.Fatalf("header = %v", &h)
+		}
+		checksums := 0
+		for r.Len() > 0 {
+			var e pb.RecordEntry
+			if err := protodelim.UnmarshalFrom(r, &e); err != nil {
+				t.Fatalf("entry %d: %v", checksums, err)
+			}
+			if e.GetChecksum() != nil {
+				checksums++
+			}
+		}
+		if checksums == 0 {
+			t.Fatal("a half-second recording holds no checksum")
+		}
+	})
+	t.Run("watch", func(t *testing.T) {
+		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		var gotDetail, gotSnapshot bool
+		_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for !gotDetail || !gotSnapshot {
+			kind, b, err := ws.ReadMessage()
+			if err != nil {
+				t.Fatalf("watch read (detail %v, snapshot %v): %v", gotDetail, gotSnapshot, err)
+			}
+			switch kind {
+			case websocket.TextMessage:
+				var m AdminWatchMessage
+				if err := json.Unmarshal(b, &m); err != nil || m.Type != "room" || m.Room == nil || m.Room.ID != room {
+					t.Fatalf("text frame %s: want a room detail", b)
+				}
+				gotDetail = true
+			case websocket.BinaryMessage:
+				var m pb.ServerMessage
+				if err := proto.Unmarshal(b, &m); err != nil {
+					t.Fatal(err)
+				}
+				s := m.GetSnapshot()
+				if s == nil {
+					continue
+				}
+				ents, err := netcode.ApplyDelta(nil, nil, s.GetDelta())
+				if s.GetBaseTick() != 0 || err != nil || netcode.Checksum(ents) != s.GetChecksum() || len(ents) < 2 {
+					t.Fatalf("spectator snapshot base %d, %d entities, err %v: want a full snapshot that verifies", s.GetBaseTick(), len(ents), err)
+				}
+				gotSnapshot = true
+			}
+		}
+	})
+}
