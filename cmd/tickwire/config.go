@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/cmd/internal/cli"
+	"github.com/tickwire/tickwire/lobby"
 )
 
 // config is everything the command line and environment decide.
@@ -29,13 +30,20 @@ type config struct {
 	logLevel        string
 	logFormat       string
 	shutdownTimeout time.Duration
+	adminAddr       string
+	adminToken      string
+	recordDir       string
+
+	// adminReady, when set, receives the bound admin address (tests).
+	adminReady func(addr string)
 }
 
 const synopsis = `usage: tickwire [flags]
 
 tickwire is an authoritative multiplayer game state sync server. Clients
 connect over WebSocket at /ws; /healthz answers health checks and /metrics
-serves Prometheus metrics. With no flags it serves the arena game on :7777.`
+serves Prometheus metrics. With no flags it serves the arena game on :7777,
+and the admin API (docs/admin.md, for tickctl) on 127.0.0.1:7778.`
 
 // parseConfig reads flags from args and overrides from getenv; problems
 // and -h go to stderr.
@@ -60,6 +68,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long SIGTERM waits for clients to be told and rooms to end")
+	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off); a non-loopback address needs -admin-token")
+	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires (empty = none, loopback only)")
+	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -102,6 +113,11 @@ func (c config) validate() error {
 		return fmt.Errorf("-reconnect-grace %v: want more than 0", c.reconnectGrace)
 	case c.shutdownTimeout <= 0:
 		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
+	}
+	if c.adminAddr != "" {
+		if err := lobby.CheckAdminAddr(c.adminAddr, c.adminToken); err != nil {
+			return fmt.Errorf("-admin-addr: %w (set -admin-token or TICKWIRE_ADMIN_TOKEN)", err)
+		}
 	}
 	return nil
 }

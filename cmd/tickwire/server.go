@@ -43,6 +43,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.ReconnectGrace = c.reconnectGrace
 	lcfg.MaxConnections = c.maxConns
 	lcfg.Conn.MaxFrameBytes = int64(c.maxFrameBytes)
+	lcfg.Rooms.RecordDir = c.recordDir
 	srv, err := lobby.NewServer(lcfg, modes, log)
 	if err != nil {
 		return err
@@ -65,9 +66,23 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 		ready(ln.Addr().String())
 	}
 
+	admin, err := startAdmin(c, srv, log)
+	if err != nil {
+		_ = httpSrv.Close()
+		<-serveErr
+		_ = srv.Shutdown(context.Background())
+		return err
+	}
+
 	select {
 	case err := <-serveErr:
+		admin.stop(context.Background())
 		return fmt.Errorf("serve: %w", err)
+	case err := <-admin.serveErr:
+		_ = httpSrv.Close()
+		<-serveErr
+		_ = srv.Shutdown(context.Background())
+		return fmt.Errorf("serve admin: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "timeout", c.shutdownTimeout)
@@ -75,11 +90,12 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	defer cancel()
 	// Stop accepting first; hijacked WebSockets are the lobby's to close.
 	httpErr := httpSrv.Shutdown(sctx)
+	adminErr := admin.stop(sctx)
 	lobbyErr := srv.Shutdown(sctx)
 	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
-	if err := errors.Join(httpErr, lobbyErr); err != nil {
+	if err := errors.Join(httpErr, adminErr, lobbyErr); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("shut down cleanly")

@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 // client, reads /healthz and /metrics, then cancels as SIGTERM would: the
 // client must be told the server is shutting down and run must return nil.
 func TestServeAndShutDown(t *testing.T) {
-	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-log-level", "error"}, func(string) string { return "" }, io.Discard)
+	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-admin-addr", "", "-log-level", "error"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
