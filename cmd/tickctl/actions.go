@@ -1,0 +1,85 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tickwire/tickwire/lobby"
+)
+
+func kickCmd(fs *flag.FlagSet) func(e *env, args []string) error {
+	reason := fs.String("reason", "", "reason the kicked player is shown")
+	return func(e *env, args []string) error {
+		if err := wantArgs(args, 2, "ROOM and PLAYER"); err != nil {
+			return err
+		}
+		player, err := strconv.ParseUint(args[1], 10, 32)
+		if err != nil || player == 0 {
+			return usagef("PLAYER %q: want a player id (tickctl players %s lists them)", args[1], args[0])
+		}
+		c, err := newClient(e.g)
+		if err != nil {
+			return err
+		}
+		var out lobby.AdminActionResult
+		req := lobby.AdminKickRequest{Player: uint32(player), Reason: *reason}
+		if err := c.call(e.ctx, "POST", roomPath(args[0])+"/kick", req, &out, nil); err != nil {
+			return err
+		}
+		if e.g.json {
+			return printJSON(e.stdout, out)
+		}
+		how := "seat was held; no connection to close"
+		if out.ConnectionClosed {
+			how = "connection closed"
+		}
+		_, err = fmt.Fprintf(e.stdout, "kicked player %d from room %s (%s)\n", out.Player, out.Room, how)
+		return err
+	}
+}
+
+func closeCmd(fs *flag.FlagSet) func(e *env, args []string) error {
+	reason := fs.String("reason", "", "reason the players are shown")
+	return func(e *env, args []string) error {
+		if err := wantArgs(args, 1, "a room ID"); err != nil {
+			return err
+		}
+		c, err := newClient(e.g)
+		if err != nil {
+			return err
+		}
+		var out lobby.AdminActionResult
+		if err := c.call(e.ctx, "POST", roomPath(args[0])+"/close", lobby.AdminCloseRequest{Reason: *reason}, &out, nil); err != nil {
+			return err
+		}
+		if e.g.json {
+			return printJSON(e.stdout, out)
+		}
+		_, err = fmt.Fprintf(e.stdout, "room %s is closing: players get their results and the reason\n", out.Room)
+		return err
+	}
+}
+
+func debugCmd(_ *flag.FlagSet) func(e *env, args []string) error {
+	return func(e *env, args []string) error {
+		if len(args) < 2 {
+			return usagef("want ROOM and a COMMAND")
+		}
+		c, err := newClient(e.g)
+		if err != nil {
+			return err
+		}
+		var out lobby.AdminDebugReply
+		req := lobby.AdminDebugRequest{Command: strings.Join(args[1:], " ")}
+		if err := c.call(e.ctx, "POST", roomPath(args[0])+"/debug", req, &out, nil); err != nil {
+			return err
+		}
+		if e.g.json {
+			return printJSON(e.stdout, out)
+		}
+		_, err = fmt.Fprintln(e.stdout, out.Reply)
+		return err
+	}
+}

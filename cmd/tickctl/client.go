@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/tickwire/tickwire/lobby"
+)
+
+// requestTimeout bounds one admin request (not streams).
+const requestTimeout = 10 * time.Second
+
+// errWrongToken is what a 401 means to the user.
+var errWrongToken = errors.New("wrong admin token (set -token or TICKWIRE_ADMIN_TOKEN to the server's -admin-token)")
+
+// client calls the admin API.
+type client struct {
+	base  *url.URL
+	token string
+	http  *http.Client
+}
+
+// newClient checks the -server URL.
+func newClient(g globals) (*client, error) {
+	u, err := url.Parse(strings.TrimRight(g.server, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usagef("-server %q: want an http:// or https:// URL such as http://127.0.0.1:7778", g.server)
+	}
+	return &client{base: u, token: g.token, http: &http.Client{}}, nil
+}
+
+// url returns the full URL of an API path.
+func (c *client) url(path string) string { return c.base.String() + path }
+
+// request builds an authenticated request.
+func (c *client) request(ctx context.Context, method, path string, body any) (*http.Request, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("marshal request: %w", err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.url(path), rd)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return req, nil
+}
+
+// send performs req and turns transport failures and error statuses into
+// clear errors; on success the caller owns the response body.
+func (c *client) send(req *http.Request) (*http.Response, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctxErr := req.Context().Err(); ctxErr != nil && !errors.Is(ctxErr, context.DeadlineExceeded) {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("cannot reach the admin API at %s (is tickwire running with -admin-addr there?): %w", c.base, err)
+	}
+	if resp.StatusCode/100 == 2 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var e lobby.ErrorJSON
+	text := strings.TrimSpace(string(b))
+	if json.Unmarshal(b, &e) == nil && e.Error != "" {
+		text = e.Error
+	}
+	switch resp.StatusCode {
+	case http.StatusUnauthorized:
+		return nil, errWrongToken
+	case http.StatusNotFound:
+		return nil, fmt.Errorf("%s", text)
+	default:
+		return nil, fmt.Errorf("%s %s: %s: %s", req.Method, req.URL.Path, resp.Status, text)
+	}
+}
+
+// call sends a JSON request and decodes the JSON answer into out (and, when
+// raw is not nil, keeps the answer's bytes there).
+func (c *client) call(ctx context.Context, method, path string, body, out any, raw *[]byte) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	req, err := c.request(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	resp, err := c.send(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("read answer: %w", err)
+	}
+	if raw != nil {
+		*raw = b
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("decode answer of %s: %w", path, err)
+	}
+	return nil
+}
+
+// dialWatch opens a room's watch stream.
+func (c *client) dialWatch(ctx context.Context, room string) (*websocket.Conn, error) {
+	u := *c.base
+	switch u.Scheme {
+	case "https":
+		u.Scheme = "wss"
+	default:
+		u.Scheme = "ws"
+	}
+	u.Path += "/v1/admin/rooms/" + url.PathEscape(room) + "/watch"
+	h := http.Header{}
+	if c.token != "" {
+		h.Set("Authorization", "Bearer "+c.token)
+	}
+	dctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	ws, resp, err := websocket.DefaultDialer.DialContext(dctx, u.String(), h)
+	if err == nil {
+		return ws, nil
+	}
+	if resp == nil {
+		return nil, fmt.Errorf("cannot reach the admin API at %s (is tickwire running with -admin-addr there?): %w", c.base, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var e lobby.ErrorJSON
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		return nil, errWrongToken
+	case json.Unmarshal(b, &e) == nil && e.Error != "":
+		return nil, errors.New(e.Error)
+	default:
+		return nil, fmt.Errorf("watch: %s", resp.Status)
+	}
+}
+
+// roomPath is the API path of a room.
+func roomPath(id string) string { return "/v1/admin/rooms/" + url.PathEscape(id) }
+
+// printJSON writes v indented.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/tickwire/tickwire/lobby"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+func roomsCmd(_ *flag.FlagSet) func(e *env, args []string) error {
+	return func(e *env, args []string) error {
+		if err := wantArgs(args, 0, "no arguments"); err != nil {
+			return err
+		}
+		c, err := newClient(e.g)
+		if err != nil {
+			return err
+		}
+		var out lobby.AdminRoomList
+		if err := c.call(e.ctx, "GET", "/v1/admin/rooms", nil, &out, nil); err != nil {
+			return err
+		}
+		if e.g.json {
+			return printJSON(e.stdout, out)
+		}
+		return printRooms(e.stdout, out.Rooms)
+	}
+}
+
+// printRooms writes the rooms table.
+func printRooms(w io.Writer, rooms []lobby.AdminRoom) error {
+	if len(rooms) == 0 {
+		_, err := fmt.Fprintln(w, "no rooms")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "ID\tMODE\tSTATE\tPLAYERS\tTICK\tP50 ms\tP99 ms\tMAX ms\tOVERRUNS\tENTITIES\tSNAP KB/s\tREC\t")
+	for _, r := range rooms {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%d\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.1f\t%s\t\n",
+			r.ID, r.Mode, r.State, r.Players, r.MaxPlayers, r.Tick, r.TickP50Ms, r.TickP99Ms, r.TickMaxMs,
+			r.Overruns, r.Entities, r.SnapshotBytesPerSec/1000, yes(r.Recording))
+	}
+	return tw.Flush()
+}
+
+func roomCmd(_ *flag.FlagSet) func(e *env, args []string) error {
+	return func(e *env, args []string) error {
+		d, err := fetchRoom(e, args)
+		if err != nil {
+			return err
+		}
+		if e.g.json {
+			return printJSON(e.stdout, d)
+		}
+		return printRoom(e.stdout, d)
+	}
+}
+
+// fetchRoom gets the detail of the room named by the one argument.
+func fetchRoom(e *env, args []string) (lobby.AdminRoomDetail, error) {
+	var d lobby.AdminRoomDetail
+	if err := wantArgs(args, 1, "a room ID"); err != nil {
+		return d, err
+	}
+	c, err := newClient(e.g)
+	if err != nil {
+		return d, err
+	}
+	err = c.call(e.ctx, "GET", roomPath(args[0]), nil, &d, nil)
+	return d, err
+}
+
+// printRoom writes a room's detail and players.
+func printRoom(w io.Writer, d lobby.AdminRoomDetail) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	private := ""
+	if d.Private {
+		private = " (private, code " + d.JoinCode + ")"
+	}
+	fmt.Fprintf(tw, "room\t%s%s\n", d.ID, private)
+	fmt.Fprintf(tw, "mode\t%s\n", d.Mode)
+	fmt.Fprintf(tw, "state\t%s, up %ds\n", d.State, d.AgeSeconds)
+	fmt.Fprintf(tw, "tick\t%d at %d Hz, snapshots %d Hz\n", d.Tick, d.TickHz, d.SnapshotHz)
+	fmt.Fprintf(tw, "tick time\tp50 %.3f ms, p99 %.3f ms, max %.3f ms\n", d.TickP50Ms, d.TickP99Ms, d.TickMaxMs)
+	fmt.Fprintf(tw, "overruns\t%d (%d ticks skipped)\n", d.Overruns, d.SkippedTicks)
+	fmt.Fprintf(tw, "snapshots\t%.1f KB/s to all players\n", d.SnapshotBytesPerSec/1000)
+	fmt.Fprintf(tw, "entities\t%d\n", d.Entities)
+	fmt.Fprintf(tw, "players\t%d of %d, %d connected\n", d.Players, d.MaxPlayers, d.Connected)
+	fmt.Fprintf(tw, "recording\t%s\n", yes(d.Recording))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(d.PlayerList) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	return printPlayers(w, d.PlayerList)
+}
+
+func playersCmd(_ *flag.FlagSet) func(e *env, args []string) error {
+	return func(e *env, args []string) error {
+		d, err := fetchRoom(e, args)
+		if err != nil {
+			return err
+		}
+		if e.g.json {
+			return printJSON(e.stdout, d.PlayerList)
+		}
+		if len(d.PlayerList) == 0 {
+			_, err := fmt.Fprintln(e.stdout, "no players")
+			return err
+		}
+		return printPlayers(e.stdout, d.PlayerList)
+	}
+}
+
+// printPlayers writes the players table.
+func printPlayers(w io.Writer, players []lobby.AdminPlayer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "ID\tNAME\tENTITY\tSTATUS\tRTT ms\tQUEUE\tDROPPED\tACKED TICK\tINPUT SEQ\tKB/s\t")
+	for _, p := range players {
+		status := "connected"
+		if !p.Connected {
+			status = "held"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%.1f\t%d\t%d\t%d\t%d\t%.2f\t\n", p.ID, p.Name, p.EntityID, status,
+			p.RTTMs, p.InputQueueDepth, p.DroppedInputs, p.LastAckedTick, p.LastAppliedSeq, p.BytesPerSec/1000)
+	}
+	return tw.Flush()
+}
+
+func stateCmd(_ *flag.FlagSet) func(e *env, args []string) error {
+	return func(e *env, args []string) error {
+		if err := wantArgs(args, 1, "a room ID"); err != nil {
+			return err
+		}
+		c, err := newClient(e.g)
+		if err != nil {
+			return err
+		}
+		var raw []byte
+		if err := c.call(e.ctx, "GET", roomPath(args[0])+"/state", nil, nil, &raw); err != nil {
+			return err
+		}
+		if e.g.json {
+			_, err := e.stdout.Write(raw)
+			return err
+		}
+		var v pb.WorldView
+		if err := protojson.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("decode world view: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "room %s at tick %d: %d entities\n", v.GetRoomId(), v.GetTick(), len(v.GetEntities()))
+		if len(v.GetEntities()) == 0 {
+			return nil
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "ID\tKIND\tX\tY\tANGLE°\tHEALTH\tSCORE\tFLAGS\tOWNER\t")
+		for _, en := range v.GetEntities() {
+			fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.2f\t%.1f\t%d\t%d\t%#x\t%d\t\n", en.GetId(), en.GetKind(), en.GetX(), en.GetY(),
+				en.GetAngleDeg(), en.GetHealth(), en.GetScore(), en.GetFlags(), en.GetOwner())
+		}
+		return tw.Flush()
+	}
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

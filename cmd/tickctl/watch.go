@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// watchHistory is how many detail samples the sparkline shows.
+const watchHistory = 60
+
+// recentEvents is how many events the live view lists.
+const recentEvents = 8
+
+func watchCmd(fs *flag.FlagSet) func(e *env, args []string) error {
+	forDur := fs.Duration("for", 0, "stop after this long (0 = until Ctrl-C or the room ends)")
+	return func(e *env, args []string) error {
+		if err := wantArgs(args, 1, "a room ID"); err != nil {
+			return err
+		}
+		c, err := newClient(e.g)
+		if err != nil {
+			return err
+		}
+		ctx := e.ctx
+		if *forDur > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, *forDur)
+			defer cancel()
+		}
+		ws, err := c.dialWatch(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		defer ws.Close()
+		stop := context.AfterFunc(ctx, func() {
+			// Ends the read below; a polite close first.
+			_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+			_ = ws.Close()
+		})
+		defer stop()
+		v := &watchView{room: args[0], started: time.Now(), p99: ring{n: watchHistory}, max: ring{n: watchHistory}}
+		return v.run(ctx, ws, e)
+	}
+}
+
+// watchView is the state of a watch: the newest room detail, timing
+// history, the spectator frames seen and the recent events.
+type watchView struct {
+	room     string
+	started  time.Time
+	detail   *lobby.AdminRoomDetail
+	p99, max ring
+	frames   uint64
+	desyncs  uint64
+	tick     uint32
+	entities int
+	events   []string
+	ended    string
+}
+
+// watchSnapshot is a snapshot line of watch -json.
+type watchSnapshot struct {
+	Type       string          `json:"type"`
+	Tick       uint32          `json:"tick"`
+	Entities   int             `json:"entities"`
+	ChecksumOK bool            `json:"checksum_ok"`
+	Events     []*pb.GameEvent `json:"events,omitempty"`
+}
+
+// run reads the stream until it ends and renders it.
+func (v *watchView) run(ctx context.Context, ws *websocket.Conn, e *env) error {
+	for {
+		kind, b, err := ws.ReadMessage()
+		if err != nil {
+			if ctx.Err() != nil || v.ended != "" {
+				if !e.g.json && v.ended != "" {
+					fmt.Fprintf(e.stdout, "watch of room %s ended: %s\n", v.room, v.ended)
+				}
+				return nil
+			}
+			return fmt.Errorf("watch stream: %w", err)
+		}
+		switch kind {
+		case websocket.TextMessage:
+			var m lobby.AdminWatchMessage
+			if err := json.Unmarshal(b, &m); err != nil {
+				return fmt.Errorf("decode watch message: %w", err)
+			}
+			if e.g.json {
+				if err := json.NewEncoder(e.stdout).Encode(m); err != nil {
+					return err
+				}
+			}
+			switch m.Type {
+			case "end":
+				v.ended = m.Reason
+			case "room":
+				if m.Room != nil {
+					v.detail = m.Room
+					v.p99.add(m.Room.TickP99Ms)
+					v.max.add(m.Room.TickMaxMs)
+					if !e.g.json {
+						v.render(e.stdout, e.terminal)
+					}
+				}
+			}
+		case websocket.BinaryMessage:
+			line := v.frame(b)
+			if e.g.json && line != nil {
+				if err := json.NewEncoder(e.stdout).Encode(line); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+// frame takes in one spectator frame; snapshots are full, so each decodes
+// on its own and its checksum is verified.
+func (v *watchView) frame(b []byte) *watchSnapshot {
+	var msg pb.ServerMessage
+	if err := proto.Unmarshal(b, &msg); err != nil {
+		return nil
+	}
+	v.frames++
+	switch body := msg.Body.(type) {
+	case *pb.ServerMessage_Snapshot:
+		s := body.Snapshot
+		out := &watchSnapshot{Type: "snapshot", Tick: s.GetTick(), Events: s.GetEvents()}
+		if s.GetBaseTick() == 0 {
+			ents, err := netcode.ApplyDelta(nil, nil, s.GetDelta())
+			out.ChecksumOK = err == nil && netcode.Checksum(ents) == s.GetChecksum()
+			out.Entities = len(ents)
+			v.entities = len(ents)
+		}
+		if !out.ChecksumOK {
+			v.desyncs++
+		}
+		v.tick = s.GetTick()
+		for _, ev := range s.GetEvents() {
+			v.events = append(v.events, fmt.Sprintf("tick %d  kind %d  actor %d  target %d  value %d",
+				ev.GetTick(), ev.GetKind(), ev.GetActor(), ev.GetTarget(), ev.GetValue()))
+		}
+		if len(v.events) > recentEvents {
+			v.events = v.events[len(v.events)-recentEvents:]
+		}
+		return out
+	case *pb.ServerMessage_Left:
+		v.events = append(v.events, fmt.Sprintf("room left: %s %s", body.Left.GetReason(), body.Left.GetMessage()))
+	case *pb.ServerMessage_MatchResults:
+		v.events = append(v.events, fmt.Sprintf("match results at tick %d (%d players)", body.MatchResults.GetTick(), len(body.MatchResults.GetPlayers())))
+	}
+	return nil
+}
+
+// render draws the view: in place on a terminal, else one line.
+func (v *watchView) render(w io.Writer, terminal bool) {
+	d := v.detail
+	if !terminal {
+		fmt.Fprintf(w, "%s room %s %s tick %d p50 %.3fms p99 %.3fms max %.3fms overruns %d players %d/%d entities %d snap %.1fKB/s frames %d\n",
+			time.Now().Format("15:04:05"), d.ID, d.State, d.Tick, d.TickP50Ms, d.TickP99Ms, d.TickMaxMs, d.Overruns,
+			d.Connected, d.Players, d.Entities, d.SnapshotBytesPerSec/1000, v.frames)
+		return
+	}
+	var b strings.Builder
+	b.WriteString(clearScreen)
+	fmt.Fprintf(&b, "room %s  %s  %s  tick %d @ %d Hz   watching %s (Ctrl-C stops)\n", d.ID, d.Mode, d.State, d.Tick, d.TickHz,
+		time.Since(v.started).Truncate(time.Second))
+	fmt.Fprintf(&b, "tick time  p50 %.3f ms  p99 %.3f ms  max %.3f ms  overruns %d (%d skipped)\n",
+		d.TickP50Ms, d.TickP99Ms, d.TickMaxMs, d.Overruns, d.SkippedTicks)
+	fmt.Fprintf(&b, "p99  %s\nmax  %s\n", sparkline(v.p99.values), sparkline(v.max.values))
+	fmt.Fprintf(&b, "entities %d   snapshots %.1f KB/s   spectator frames %d (bad %d)   recording %s\n\n",
+		d.Entities, d.SnapshotBytesPerSec/1000, v.frames, v.desyncs, yes(d.Recording))
+	fmt.Fprintf(&b, "players %d of %d (%d connected)\n", d.Players, d.MaxPlayers, d.Connected)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tRTT ms\tKB/s\tQUEUE\tDROPPED\t")
+	for _, p := range d.PlayerList {
+		status := "connected"
+		if !p.Connected {
+			status = "held"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.1f\t%.2f\t%d\t%d\t\n", p.ID, p.Name, status, p.RTTMs, p.BytesPerSec/1000, p.InputQueueDepth, p.DroppedInputs)
+	}
+	_ = tw.Flush()
+	b.WriteString("\nrecent events\n")
+	for _, ev := range v.events {
+		b.WriteString("  " + ev + "\n")
+	}
+	_, _ = io.WriteString(w, b.String())
+}
