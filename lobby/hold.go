@@ -45,8 +45,11 @@ func newHolds(size int, grace time.Duration, release func(*heldSeat)) *holds {
 	return h
 }
 
-// hold keeps a seat for sessionID.
+// hold keeps a seat for sessionID. A seat still held for the same session
+// is released first: Remove runs the eviction callback, where Add would
+// replace it silently and leak it.
 func (h *holds) hold(sessionID string, s *heldSeat) {
+	h.cache.Remove(sessionID)
 	h.cache.Add(sessionID, s)
 }
 

@@ -60,11 +60,43 @@ func (r *Registry) Unsubscribe(s *session) {
 	r.mu.Unlock()
 }
 
-// notify tells subscribers of a change to a public room. Sends never block:
-// a subscriber that cannot keep up is closed by its connection as a slow
-// consumer.
-func (r *Registry) notify(kind pb.RoomUpdate_Kind, e *roomEntry) {
+// publish queues a room change for the notifier; it never blocks, so rooms
+// may call it from their goroutine.
+func (r *Registry) publish(u roomUpdate) {
+	select {
+	case r.updates <- u:
+	default:
+		roomUpdatesDropped.Inc()
+	}
+}
+
+// notify is the notifier goroutine: it records phases and tells
+// subscribers about changes until the registry's context ends.
+func (r *Registry) notify() {
+	defer r.notifier.Done()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case u := <-r.updates:
+			r.deliver(u)
+		}
+	}
+}
+
+// deliver applies one change and sends it to the subscribers of its mode.
+// Sends never block: a subscriber that cannot keep up is closed by its
+// connection as a slow consumer.
+func (r *Registry) deliver(u roomUpdate) {
+	e, kind := u.entry, u.kind
 	r.mu.Lock()
+	if u.hasPhase {
+		if e.phase == u.phase {
+			r.mu.Unlock()
+			return
+		}
+		e.phase = u.phase
+	}
 	if e.private || e.room == nil || len(r.subs) == 0 {
 		r.mu.Unlock()
 		return

@@ -45,6 +45,14 @@ var (
 		Name: "tickwire_rooms_opened_total",
 		Help: "Rooms opened, by game mode.",
 	}, []string{"mode"})
+	roomUpdatesDropped = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_room_updates_dropped_total",
+		Help: "Room changes not delivered to listing subscribers because the update queue was full.",
+	})
+	requestsRefused = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_requests_refused_total",
+		Help: "Client requests refused by a session, by reason.",
+	}, []string{"reason"})
 	roomUpdatesSent = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "tickwire_room_updates_sent_total",
 		Help: "RoomUpdate messages sent to room-list subscribers.",

@@ -72,11 +72,30 @@ type Registry struct {
 	codes  map[string]*roomEntry
 	order  []*roomEntry // creation order, so quick play fills older rooms first
 	subs   map[*session]string
+	seats  map[*game.Seat]*roomEntry // seats the registry has counted in reserved
 	closed bool
 	seed   int64
 
+	// updates carries room changes to the notifier goroutine, so a room's
+	// goroutine never takes mu nor writes to subscribers itself.
+	updates  chan roomUpdate
+	notifier sync.WaitGroup
+
 	wg sync.WaitGroup // one per room goroutine
 }
+
+// roomUpdate is one change for the notifier: a kind for subscribers and,
+// from the room's own callback, its new phase.
+type roomUpdate struct {
+	kind     pb.RoomUpdate_Kind
+	entry    *roomEntry
+	phase    pb.RoomPhase
+	hasPhase bool
+}
+
+// updateQueue bounds the room changes waiting for the notifier; past it a
+// change is dropped and counted (listings catch up on the next one).
+const updateQueue = 1024
 
 // roomEntry is the registry's record of a room. reserved counts seats
 // taken, held or being taken, so concurrent joins never overfill a room.
@@ -93,8 +112,9 @@ type roomEntry struct {
 }
 
 // NewRegistry returns a registry whose rooms run until ctx ends or Shutdown.
+// Its notifier goroutine ends with ctx; Wait waits for it.
 func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, log *slog.Logger) *Registry {
-	return &Registry{
+	r := &Registry{
 		ctx:      ctx,
 		modes:    modes,
 		settings: settings,
@@ -102,9 +122,18 @@ func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, l
 		rooms:    make(map[string]*roomEntry),
 		codes:    make(map[string]*roomEntry),
 		subs:     make(map[*session]string),
+		seats:    make(map[*game.Seat]*roomEntry),
 		seed:     1,
+		updates:  make(chan roomUpdate, updateQueue),
 	}
+	r.notifier.Add(1)
+	go r.notify()
+	return r
 }
+
+// Wait waits for the notifier goroutine, which ends with the registry's
+// context.
+func (r *Registry) Wait() { r.notifier.Wait() }
 
 // JoinRequest says where a player wants a seat: by join code, by room id,
 // or (both empty) quick play in mode.
@@ -120,7 +149,7 @@ func (r *Registry) Join(ctx context.Context, req JoinRequest, name string, link 
 		return nil, nil, err
 	}
 	if opened {
-		r.notify(pb.RoomUpdate_KIND_CREATED, entry)
+		r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CREATED, entry: entry})
 	}
 	return r.seat(ctx, entry, name, link)
 }
@@ -148,7 +177,7 @@ func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, priv
 		joinsTotal.WithLabelValues(joinResult(err)).Inc()
 		return nil, nil, err
 	}
-	r.notify(pb.RoomUpdate_KIND_CREATED, entry)
+	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CREATED, entry: entry})
 	return r.seat(ctx, entry, name, link)
 }
 
@@ -160,16 +189,34 @@ func (r *Registry) seat(ctx context.Context, entry *roomEntry, name string, link
 		joinsTotal.WithLabelValues(joinResult(err)).Inc()
 		return nil, nil, err
 	}
+	r.mu.Lock()
+	r.seats[seat] = entry
+	r.mu.Unlock()
 	joinsTotal.WithLabelValues("ok").Inc()
-	r.notify(pb.RoomUpdate_KIND_CHANGED, entry)
+	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CHANGED, entry: entry})
 	return seat, entry, nil
 }
 
-// Leave gives up a seat for good.
+// Leave gives up a seat for good. Only the first Leave (or Forget) of a
+// seat gives its reservation back, however many paths end it.
 func (r *Registry) Leave(entry *roomEntry, seat *game.Seat) {
 	entry.room.Leave(seat)
-	r.release(entry)
-	r.notify(pb.RoomUpdate_KIND_CHANGED, entry)
+	r.Forget(entry, seat)
+}
+
+// Forget gives back the reservation of a seat the room has already
+// released itself (a kick); it is a no-op for a seat already forgotten.
+func (r *Registry) Forget(entry *roomEntry, seat *game.Seat) {
+	r.mu.Lock()
+	_, counted := r.seats[seat]
+	delete(r.seats, seat)
+	if counted && entry.reserved > 0 {
+		entry.reserved--
+	}
+	r.mu.Unlock()
+	if counted {
+		r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CHANGED, entry: entry})
+	}
 }
 
 // reserve takes a seat in the room req asks for, opening a room for quick
@@ -201,7 +248,7 @@ func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err 
 			return nil, false, fmt.Errorf("%w %q (have %v)", ErrUnknownMode, mode, r.modes.Names())
 		}
 		for _, e := range r.order {
-			if e.mode == mode && !e.private && !e.ended && e.reserved < e.maxPlayers {
+			if e.mode == mode && !e.private && !e.ended && e.phase != pb.RoomPhase_ROOM_PHASE_ENDED && e.reserved < e.maxPlayers {
 				e.reserved++
 				return e, false, nil
 			}
@@ -279,15 +326,11 @@ func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomE
 	return entry, nil
 }
 
-// roomChanged runs on the room's goroutine: it records the phase and tells
-// subscribers, without blocking.
+// roomChanged runs on the room's goroutine: it hands the new phase to the
+// notifier without taking a lock or blocking.
 func (r *Registry) roomChanged(entry *roomEntry, c game.RoomChange) {
-	r.mu.Lock()
-	changed := entry.phase != c.Phase
-	entry.phase = c.Phase
-	r.mu.Unlock()
-	if changed && !c.Ended {
-		r.notify(pb.RoomUpdate_KIND_CHANGED, entry)
+	if !c.Ended {
+		r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CHANGED, entry: entry, phase: c.Phase, hasPhase: true})
 	}
 }
 
@@ -305,8 +348,13 @@ func (r *Registry) run(entry *roomEntry) {
 			break
 		}
 	}
+	for seat, e := range r.seats {
+		if e == entry {
+			delete(r.seats, seat)
+		}
+	}
 	r.mu.Unlock()
-	r.notify(pb.RoomUpdate_KIND_CLOSED, entry)
+	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CLOSED, entry: entry})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		r.log.Error("room ended with error", "room", entry.room.ID(), "err", err)
 		return

@@ -259,10 +259,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = fmt.Errorf("connections still open: %w", ctx.Err())
 	}
+	// Cancelling ends every Serve and the registry's notifier.
 	s.cancel()
-	<-done
+	s.registry.Wait()
+	if err != nil {
+		// Past the deadline: report instead of waiting on a stuck connection.
+		return errors.Join(roomsErr, err)
+	}
 	s.holds.releaseAll()
-	return errors.Join(roomsErr, err)
+	return roomsErr
 }
 
 func newSessionID() string {

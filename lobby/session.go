@@ -34,10 +34,43 @@ type session struct {
 	id       string
 	name     string
 
+	// creates holds the times of this session's recent CreateRoom
+	// requests; only the read goroutine touches it.
+	creates []time.Time
+
+	// seating is held while a join, create or resume is in flight: the room
+	// tells the client Joined before the seat is stored here, so a takeover
+	// (handOver) must wait for it to be stored.
+	seating sync.Mutex
+
 	mu       sync.Mutex
 	entry    *roomEntry
 	seat     *game.Seat
 	replaced bool // another connection took the session (and its seat)
+}
+
+// A session may create createBurst rooms per createWindow, so one client
+// cannot fill the server's room limit with empty rooms.
+const (
+	createBurst  = 5
+	createWindow = time.Minute
+)
+
+// createAllowed records a CreateRoom at now and says whether it is within
+// the session's allowance.
+func (s *session) createAllowed(now time.Time) bool {
+	kept := s.creates[:0]
+	for _, t := range s.creates {
+		if now.Sub(t) < createWindow {
+			kept = append(kept, t)
+		}
+	}
+	s.creates = kept
+	if len(s.creates) >= createBurst {
+		return false
+	}
+	s.creates = append(s.creates, now)
+	return true
 }
 
 // handle routes one client message; a returned error closes the connection.
@@ -68,6 +101,8 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 	case *pb.ClientMessage_Resync:
 		if seat := s.currentSeat(); seat != nil {
 			seat.RequestResync()
+		} else {
+			messagesIgnored.WithLabelValues("resync_outside_room").Inc()
 		}
 	case *pb.ClientMessage_JoinRoom:
 		j := body.JoinRoom
@@ -77,6 +112,12 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		})
 	case *pb.ClientMessage_CreateRoom:
 		c := body.CreateRoom
+		if !s.createAllowed(time.Now()) {
+			requestsRefused.WithLabelValues("create_rate").Inc()
+			s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS,
+				fmt.Sprintf("at most %d rooms per session per %v", createBurst, createWindow)))
+			return nil
+		}
 		s.join(func(ctx context.Context) (*game.Seat, *roomEntry, error) {
 			seat, entry, err := s.server.registry.Create(ctx, c.GetMode(), int(c.GetMaxPlayers()), c.GetPrivate(), s.name, s.conn)
 			if err == nil {
@@ -100,8 +141,10 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		rooms := s.server.registry.Subscribe(s, body.SubscribeRooms.GetMode())
 		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_RoomList{RoomList: &pb.RoomList{Rooms: rooms}}})
 	case *pb.ClientMessage_Hello:
+		requestsRefused.WithLabelValues("second_hello").Inc()
 		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, "hello was already received"))
 	default:
+		requestsRefused.WithLabelValues("unexpected_message").Inc()
 		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, fmt.Sprintf("unexpected message %T", msg.Body)))
 	}
 	return nil
@@ -182,6 +225,8 @@ func (s *session) hello(h *pb.Hello) error {
 // resume reattaches this connection to a seat; the room answers with
 // Joined{resumed} and a full snapshot.
 func (s *session) resume(entry *roomEntry, seat *game.Seat) {
+	s.seating.Lock()
+	defer s.seating.Unlock()
 	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
 	defer cancel()
 	if err := entry.room.Resume(ctx, seat, s.conn); err != nil {
@@ -200,6 +245,8 @@ func (s *session) resume(entry *roomEntry, seat *game.Seat) {
 
 // handOver gives this (replaced) connection's seat to its successor.
 func (s *session) handOver() (*roomEntry, *game.Seat) {
+	s.seating.Lock()
+	defer s.seating.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	entry, seat := s.entry, s.seat
@@ -210,9 +257,12 @@ func (s *session) handOver() (*roomEntry, *game.Seat) {
 // join runs a join or create unless the session is seated already.
 func (s *session) join(do func(ctx context.Context) (*game.Seat, *roomEntry, error)) {
 	if s.currentSeat() != nil {
+		requestsRefused.WithLabelValues("already_in_room").Inc()
 		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM, "leave the current room first"))
 		return
 	}
+	s.seating.Lock()
+	defer s.seating.Unlock()
 	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
 	defer cancel()
 	seat, entry, err := do(ctx)
@@ -221,6 +271,13 @@ func (s *session) join(do func(ctx context.Context) (*game.Seat, *roomEntry, err
 		return
 	}
 	s.mu.Lock()
+	if s.replaced {
+		// A newer connection took the session while this join was in
+		// flight; it did not get this seat, so nobody may keep it.
+		s.mu.Unlock()
+		s.server.registry.Leave(entry, seat)
+		return
+	}
 	s.entry, s.seat = entry, seat
 	s.mu.Unlock()
 }
@@ -232,6 +289,7 @@ func (s *session) leave() {
 	s.entry, s.seat = nil, nil
 	s.mu.Unlock()
 	if seat == nil {
+		requestsRefused.WithLabelValues("not_in_room").Inc()
 		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "not in a room"))
 		return
 	}
@@ -259,12 +317,15 @@ func (s *session) currentSeat() *game.Seat {
 }
 
 // disconnected runs after the connection ended: the seat is held for the
-// reconnection grace, or released when the server is stopping.
+// reconnection grace, or released when the server is stopping. It keeps
+// s.mu until the hold is visible, so a reconnection racing with it finds
+// the seat either here (handOver waits) or among the held seats. The room
+// never takes s.mu, so holding it across Disconnect cannot deadlock.
 func (s *session) disconnected(serverClosing bool) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	entry, seat := s.entry, s.seat
 	s.entry, s.seat = nil, nil
-	s.mu.Unlock()
 	if seat == nil {
 		return
 	}
