@@ -38,10 +38,10 @@ func printRooms(w io.Writer, rooms []lobby.AdminRoom) error {
 		_, err := fmt.Fprintln(w, "no rooms")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tMODE\tSTATE\tPLAYERS\tTICK\tP50 ms\tP99 ms\tMAX ms\tOVERRUNS\tENTITIES\tSNAP KB/s\tREC\t")
 	for _, r := range rooms {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%d\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.1f\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%d\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.1f\t%s\n",
 			r.ID, r.Mode, r.State, r.Players, r.MaxPlayers, r.Tick, r.TickP50Ms, r.TickP99Ms, r.TickMaxMs,
 			r.Overruns, r.Entities, r.SnapshotBytesPerSec/1000, yes(r.Recording))
 	}
@@ -121,14 +121,14 @@ func playersCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 
 // printPlayers writes the players table.
 func printPlayers(w io.Writer, players []lobby.AdminPlayer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tENTITY\tSTATUS\tRTT ms\tQUEUE\tDROPPED\tACKED TICK\tINPUT SEQ\tKB/s\t")
 	for _, p := range players {
 		status := "connected"
 		if !p.Connected {
 			status = "held"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%.1f\t%d\t%d\t%d\t%d\t%.2f\t\n", p.ID, p.Name, p.EntityID, status,
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%.1f\t%d\t%d\t%d\t%d\t%.2f\n", p.ID, p.Name, p.EntityID, status,
 			p.RTTMs, p.InputQueueDepth, p.DroppedInputs, p.LastAckedTick, p.LastAppliedSeq, p.BytesPerSec/1000)
 	}
 	return tw.Flush()
@@ -159,10 +159,10 @@ func stateCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if len(v.GetEntities()) == 0 {
 			return nil
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tKIND\tX\tY\tANGLE°\tHEALTH\tSCORE\tFLAGS\tOWNER\t")
 		for _, en := range v.GetEntities() {
-			fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.2f\t%.1f\t%d\t%d\t%#x\t%d\t\n", en.GetId(), en.GetKind(), en.GetX(), en.GetY(),
+			fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.2f\t%.1f\t%d\t%d\t%#x\t%d\n", en.GetId(), en.GetKind(), en.GetX(), en.GetY(),
 				en.GetAngleDeg(), en.GetHealth(), en.GetScore(), en.GetFlags(), en.GetOwner())
 		}
 		return tw.Flush()
@@ -174,4 +174,33 @@ func yes(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+func overviewCmd(_ *flag.FlagSet) func(e *env, args []string) error {
+	return func(e *env, args []string) error {
+		if err := wantArgs(args, 0, "no arguments"); err != nil {
+			return err
+		}
+		c, err := newClient(e.g)
+		if err != nil {
+			return err
+		}
+		var o lobby.AdminOverview
+		if err := c.call(e.ctx, "GET", "/v1/admin/overview", nil, &o, nil); err != nil {
+			return err
+		}
+		if e.g.json {
+			return printJSON(e.stdout, o)
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "version\t%s (%s)\n", o.Version, o.GoVersion)
+		fmt.Fprintf(tw, "uptime\t%.0fs\n", o.UptimeSeconds)
+		fmt.Fprintf(tw, "connections\t%d (%d sessions)\n", o.Connections, o.Sessions)
+		fmt.Fprintf(tw, "rooms\t%d\n", o.Rooms)
+		fmt.Fprintf(tw, "players\t%d (%d held for reconnection)\n", o.Players, o.HeldSeats)
+		fmt.Fprintf(tw, "cpu\t%.2fs\n", o.CPUSeconds)
+		fmt.Fprintf(tw, "memory\tRSS %.1f MiB, heap %.1f MiB\n", float64(o.RSSBytes)/(1<<20), float64(o.HeapBytes)/(1<<20))
+		fmt.Fprintf(tw, "goroutines\t%d\n", o.Goroutines)
+		return tw.Flush()
+	}
 }

@@ -24,6 +24,7 @@ const synopsis = `usage: tickctl [-server URL] [-token TOKEN] [-json] COMMAND [A
 tickctl talks to a tickwire server's admin API (default http://127.0.0.1:7778).
 
 Commands:
+  overview                       the server: version, uptime, connections, CPU, memory
   rooms                          list the live rooms
   room ID                        one room: tick timings, bandwidth, players
   players ID                     the players of a room
@@ -79,17 +80,18 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"rooms":   {"", "list the live rooms", roomsCmd},
-	"room":    {"ID", "show one room", roomCmd},
-	"players": {"ID", "list a room's players", playersCmd},
-	"state":   {"ID", "show a room's world", stateCmd},
-	"watch":   {"ID", "live view of a room", watchCmd},
-	"top":     {"", "live table of rooms by tick time", topCmd},
-	"kick":    {"ROOM PLAYER", "kick a player", kickCmd},
-	"close":   {"ROOM", "close a room", closeCmd},
-	"debug":   {"ROOM COMMAND...", "send a debug command to a room's game", debugCmd},
-	"record":  {"ROOM", "record a room to a file", recordCmd},
-	"replay":  {"FILE", "replay a recording and compare checksums", replayCmd},
+	"overview": {"", "show the server's figures", overviewCmd},
+	"rooms":    {"", "list the live rooms", roomsCmd},
+	"room":     {"ID", "show one room", roomCmd},
+	"players":  {"ID", "list a room's players", playersCmd},
+	"state":    {"ID", "show a room's world", stateCmd},
+	"watch":    {"ID", "live view of a room", watchCmd},
+	"top":      {"", "live table of rooms by tick time", topCmd},
+	"kick":     {"ROOM PLAYER", "kick a player", kickCmd},
+	"close":    {"ROOM", "close a room", closeCmd},
+	"debug":    {"ROOM COMMAND...", "send a debug command to a room's game", debugCmd},
+	"record":   {"ROOM", "record a room to a file", recordCmd},
+	"replay":   {"FILE", "replay a recording and compare checksums", replayCmd},
 }
 
 // run is tickctl: it returns the exit status.

@@ -82,6 +82,17 @@ func TestReadCommands(t *testing.T) {
 		return r.code == 0 && json.Unmarshal([]byte(r.stdout), &d) == nil && len(d.PlayerList) == 3 && d.Entities >= 3 && d.Tick > 0
 	})
 
+	t.Run("overview", func(t *testing.T) {
+		r := s.tickctl(t, "overview", "-json")
+		var o lobby.AdminOverview
+		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &o) != nil || o.Version != "test" || o.Rooms != 1 || o.Players != 3 || o.Connections != 3 {
+			t.Fatalf("overview -json: exit %d %s %s", r.code, r.stdout, r.stderr)
+		}
+		h := s.tickctl(t, "overview")
+		if h.code != 0 || !strings.Contains(h.stdout, "goroutines") || !strings.Contains(h.stdout, "RSS") {
+			t.Fatalf("overview: %s", h.stdout)
+		}
+	})
 	t.Run("rooms", func(t *testing.T) {
 		r := s.tickctl(t, "-json", "rooms")
 		var l lobby.AdminRoomList

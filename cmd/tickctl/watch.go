@@ -185,14 +185,14 @@ func (v *watchView) render(w io.Writer, terminal bool) {
 	fmt.Fprintf(&b, "entities %d   snapshots %.1f KB/s   spectator frames %d (bad %d)   recording %s\n\n",
 		d.Entities, d.SnapshotBytesPerSec/1000, v.frames, v.desyncs, yes(d.Recording))
 	fmt.Fprintf(&b, "players %d of %d (%d connected)\n", d.Players, d.MaxPlayers, d.Connected)
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tRTT ms\tKB/s\tQUEUE\tDROPPED\t")
 	for _, p := range d.PlayerList {
 		status := "connected"
 		if !p.Connected {
 			status = "held"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%.1f\t%.2f\t%d\t%d\t\n", p.ID, p.Name, status, p.RTTMs, p.BytesPerSec/1000, p.InputQueueDepth, p.DroppedInputs)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.1f\t%.2f\t%d\t%d\n", p.ID, p.Name, status, p.RTTMs, p.BytesPerSec/1000, p.InputQueueDepth, p.DroppedInputs)
 	}
 	_ = tw.Flush()
 	b.WriteString("\nrecent events\n")
