@@ -29,6 +29,9 @@ func TestNewRoomValidates(t *testing.T) {
 		{"min players at max", func(c *RoomConfig) { c.MinPlayers = 16 }, ""},
 		{"negative countdown", func(c *RoomConfig) { c.Countdown = -1 }, "countdown"},
 		{"negative empty timeout", func(c *RoomConfig) { c.EmptyTimeout = -1 }, ""},
+		{"negative record buffer", func(c *RoomConfig) { c.RecordBufferBytes = -1 }, ""},
+		{"negative record queue", func(c *RoomConfig) { c.RecordQueueBytes = -1 }, "record queue"},
+		{"negative flush timeout", func(c *RoomConfig) { c.RecordFlushTimeout = -1 }, "flush timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,6 +52,11 @@ func TestNewRoomValidates(t *testing.T) {
 				}
 				if cfg.EmptyTimeout == 0 && r.cfg.EmptyTimeout != DefaultEmptyTimeout {
 					t.Errorf("empty timeout %v, want the default %v", r.cfg.EmptyTimeout, DefaultEmptyTimeout)
+				}
+				if cfg.RecordBufferBytes == 0 && r.cfg.RecordBufferBytes != DefaultRecordBufferBytes ||
+					r.cfg.RecordQueueBytes != DefaultRecordQueueBytes || r.cfg.RecordFlushTimeout != DefaultRecordFlushTimeout {
+					t.Errorf("recording defaults not applied: buffer %d, queue %d, flush %v",
+						r.cfg.RecordBufferBytes, r.cfg.RecordQueueBytes, r.cfg.RecordFlushTimeout)
 				}
 				if r.Phase() != pb.RoomPhase_ROOM_PHASE_WAITING {
 					t.Errorf("new room in phase %v, want WAITING", r.Phase())

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+
+	"google.golang.org/protobuf/proto"
 )
 
 // errResumeRoomGone answers a Resume in a room that has ended or is
@@ -105,6 +107,7 @@ func (r *Room) disconnect(seat *Seat) {
 	seatsHeld.Inc()
 	if pc, ok := r.game.(PlayerConnection); ok {
 		pc.Disconnected(seat.player)
+		r.rec.player(entryDisconnected, seat.player)
 	}
 	r.cfg.Logger.Debug("player disconnected", "room", r.cfg.ID, "player", seat.player)
 	r.changed(false)
@@ -134,11 +137,13 @@ func (r *Room) resume(seat *Seat, link PlayerLink) error {
 	seat.resync.Store(false)
 	// Last, so that a reader seeing it clear sees the state above.
 	seat.detached.Store(false)
-	link.Send(r.joinedMessage(seat, true))
+	joined := r.joinedMessage(seat, true)
+	seat.send(joined, proto.Size(joined))
 	r.sendCountdown(seat)
 	seatResumes.Inc()
 	if pc, ok := r.game.(PlayerConnection); wasHeld && ok {
 		pc.Reconnected(seat.player)
+		r.rec.player(entryReconnected, seat.player)
 	}
 	r.cfg.Logger.Debug("player resumed", "room", r.cfg.ID, "player", seat.player, "was_held", wasHeld)
 	r.changed(false)
@@ -150,5 +155,6 @@ func (r *Room) dropQueued(seat *Seat) {
 	r.inputs = seat.queue.drain(r.inputs[:0])
 	if n := len(r.inputs); n > 0 {
 		droppedDisconnected.Add(float64(n))
+		seat.dropped.Add(uint64(n))
 	}
 }

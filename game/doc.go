@@ -17,6 +17,13 @@
 // continuing) or Leave releases them. How long a seat is held is the
 // caller's choice: the lobby keeps held seats in an expiring cache.
 //
+// For the admin API, a Room can be inspected (Inspect, State), controlled
+// (Kick, CloseWithResults, Debug with the optional DebugHandler hook) and
+// watched (Spectate), all through its command channel so the tick never
+// waits, and it records its calls into the Game: a bounded in-memory log
+// from tick 0, streamed to recordings (RoomConfig.RecordDir,
+// StartRecording) by goroutines the room owns; game/record replays them.
+//
 // game must not touch sockets or HTTP: it talks to connections only through
 // PlayerLink, whose methods never block. It imports netcode for the codec and
 // proto for message types, and nothing above it (lobby, cmd). game/arena is

@@ -2,6 +2,7 @@ package game
 
 import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 // The lifecycle of a room, run on its goroutine: WAITING until it has
@@ -45,6 +46,7 @@ func (r *Room) countdownOver(tick uint32) bool {
 func (r *Room) beginMatch(tick uint32) {
 	if ms, ok := r.game.(MatchStarter); ok {
 		ms.StartMatch(tick)
+		r.rec.tick(entryStartMatch, tick)
 	}
 	r.setPhase(pb.RoomPhase_ROOM_PHASE_RUNNING, tick)
 }
@@ -56,9 +58,10 @@ func (r *Room) setPhase(phase pb.RoomPhase, tick uint32) {
 	r.stats.phase.Store(int32(phase))
 	phaseChanges.WithLabelValues(phaseLabel(phase)).Inc()
 	msg := r.roomState()
+	n := proto.Size(msg)
 	for _, s := range r.seats {
 		if s.sendable() {
-			s.link.Send(msg)
+			s.send(msg, n)
 		}
 	}
 	r.cfg.Logger.Debug("room phase", "room", r.cfg.ID, "phase", phase, "tick", tick, "players", len(r.seats))
@@ -69,7 +72,8 @@ func (r *Room) setPhase(phase pb.RoomPhase, tick uint32) {
 // phase but not when the match starts.
 func (r *Room) sendCountdown(seat *Seat) {
 	if r.phase == pb.RoomPhase_ROOM_PHASE_COUNTDOWN && seat.sendable() {
-		seat.link.Send(r.roomState())
+		msg := r.roomState()
+		seat.send(msg, proto.Size(msg))
 	}
 }
 

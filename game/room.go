@@ -43,9 +43,17 @@ type Room struct {
 	cmds    chan command
 	closing chan struct{} // closed by Close
 	reason  pb.CloseReason
-	once    sync.Once
-	done    chan struct{} // closed when Run returns
-	started atomic.Bool
+	// closeMessage and withResults are set with reason, by
+	// CloseWithResults; like reason, read them only after closing.
+	closeMessage string
+	withResults  bool
+	once         sync.Once
+	done         chan struct{} // closed when Run returns
+	started      atomic.Bool
+
+	// apiSink is the recording StartRecording started, until
+	// StopRecording takes it.
+	apiSink atomic.Pointer[sink]
 
 	stats roomStats
 
@@ -64,6 +72,12 @@ type Room struct {
 	connected  int           // seats with a link
 	emptySince time.Duration // clock reading when the last seat went
 	disposal   string        // why Run ended, for tickwire_rooms_disposed_total
+	rec        recorder      // the log of calls into the game, and recordings
+	spectators []*spectator
+	specBytes  uint64        // snapshot frame bytes offered to spectators
+	tickTimes  tickWindow    // the latest tick durations, for Inspect
+	byteRate   rateWindow    // snapshot bytes offered, sampled each second
+	lastSample time.Duration // clock reading of the last rate sample
 }
 
 // encoding is one shared snapshot encoding of the current snapshot tick.
@@ -94,7 +108,13 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 		nextPlayer: 1,
 		history:    netcode.NewHistory(historySize(cfg.TickHz, interval)),
 		phase:      pb.RoomPhase_ROOM_PHASE_WAITING,
+		tickTimes:  newTickWindow(tickWindowSeconds * cfg.TickHz),
 	}
+	header, err := appendHeader(nil, cfg, time.Now().Unix())
+	if err != nil {
+		return nil, fmt.Errorf("new room: %w", err)
+	}
+	r.rec = newRecorder(cfg.Logger.With("room", cfg.ID), header, cfg.RecordBufferBytes)
 	r.stats.phase.Store(int32(r.phase))
 	return r, nil
 }
@@ -172,7 +192,8 @@ func (r *Room) Leave(seat *Seat) {
 }
 
 // Close ends the room: its goroutine sends every player Left with reason and
-// Run returns nil. Close never blocks; only the first call's reason counts.
+// Run returns nil. Close never blocks; only the first call of Close or
+// CloseWithResults counts.
 func (r *Room) Close(reason pb.CloseReason) {
 	r.once.Do(func() {
 		r.reason = reason
@@ -187,6 +208,7 @@ type command struct {
 	leave      *Seat
 	disconnect *Seat
 	resume     *resumeCmd
+	call       *callCmd
 }
 
 // States of a joinCmd: the room and an impatient caller race to claim it.

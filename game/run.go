@@ -8,6 +8,7 @@ import (
 	"time"
 
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 // Run is the room's goroutine: it runs ticks on schedule and the commands
@@ -23,11 +24,15 @@ func (r *Room) Run(ctx context.Context) (err error) {
 		return errors.New("room run: already started")
 	}
 	defer close(r.done)
+	// Runs after the end below (and the panic's), so the last entries and
+	// the end's own calls reach the recordings.
+	defer r.finishRecording()
 	roomsRunning.Inc()
 	defer func() {
 		roomsRunning.Dec()
 		roomPlayers.Sub(float64(len(r.seats)))
 		seatsHeld.Sub(float64(len(r.seats) - r.connected))
+		spectatorsActive.Sub(float64(len(r.spectators)))
 		if r.disposal == "" { // end itself failed
 			r.disposal = disposePanic
 		}
@@ -37,26 +42,32 @@ func (r *Room) Run(ctx context.Context) (err error) {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("room %s: panic at tick %d: %v", r.cfg.ID, r.tick, p)
 			r.cfg.Logger.Error("room panicked", "room", r.cfg.ID, "err", err, "stack", string(debug.Stack()))
-			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, disposePanic)
+			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, "", disposePanic)
 		}
 	}()
 
+	r.startFileRecording()
 	clock := r.cfg.Clock
 	r.emptySince = clock.Now()
+	r.sampleRates(r.emptySince)
 	sched := newScheduler(clock.Now(), r.cfg.TickHz, r.cfg.MaxCatchUp)
 	timer := clock.NewTimer(sched.nextDue() - clock.Now())
 	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, disposeShutdown)
+			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, "", disposeShutdown)
 			return fmt.Errorf("room %s: %w", r.cfg.ID, ctx.Err())
 		case <-r.closing:
 			disposal := disposeClosed
 			if r.reason == pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN {
 				disposal = disposeShutdown
 			}
-			r.end(r.reason, disposal)
+			if r.withResults {
+				r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, r.tick)
+				r.sendResults(r.tick, r.closeResults())
+			}
+			r.end(r.reason, r.closeMessage, disposal)
 			return nil
 		case c := <-r.cmds:
 			r.handle(c)
@@ -73,9 +84,13 @@ func (r *Room) Run(ctx context.Context) (err error) {
 					return nil
 				}
 			}
-			if r.emptyTooLong(clock.Now()) {
+			now := clock.Now()
+			if now-r.lastSample >= time.Second {
+				r.sampleRates(now)
+			}
+			if r.emptyTooLong(now) {
 				r.cfg.Logger.Info("room empty too long", "room", r.cfg.ID, "timeout", r.cfg.EmptyTimeout)
-				r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, disposeEmpty)
+				r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, "", disposeEmpty)
 				return nil
 			}
 			timer.Reset(sched.nextDue() - clock.Now())
@@ -88,7 +103,9 @@ func (r *Room) Run(ctx context.Context) (err error) {
 func (r *Room) timedTick() (ended bool) {
 	start := r.cfg.Clock.Now()
 	ended = r.step()
+	r.rec.flush()
 	d := r.cfg.Clock.Now() - start
+	r.tickTimes.add(d)
 	tickDuration.Observe(d.Seconds())
 	r.stats.lastTick.Store(int64(d))
 	if int64(d) > r.stats.maxTick.Load() {
@@ -115,6 +132,8 @@ func (r *Room) handle(c command) {
 			return // the caller gave up; the seat stays held
 		}
 		c.resume.reply <- r.resume(c.resume.seat, c.resume.link)
+	case c.call != nil:
+		r.runCall(c.call)
 	}
 }
 
@@ -128,11 +147,14 @@ func (r *Room) join(name string, link PlayerLink) (*Seat, error) {
 	p := r.nextPlayer
 	r.nextPlayer++
 	entity, err := r.game.Join(p, name)
+	r.rec.join(p, name, entity, err != nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrJoinRefused, err)
 	}
 	seat := newSeat(r.cfg.ID, p, entity, name, link, r.cfg.InputQueueSize)
-	link.Send(r.joinedMessage(seat, false))
+	seat.rate.add(r.cfg.Clock.Now(), 0)
+	joined := r.joinedMessage(seat, false)
+	seat.send(joined, proto.Size(joined))
 	r.seats = append(r.seats, seat)
 	r.connected++
 	r.stats.players.Store(int32(len(r.seats)))
@@ -177,6 +199,7 @@ func (r *Room) leave(seat *Seat) {
 	r.stats.players.Store(int32(len(r.seats)))
 	roomPlayers.Dec()
 	r.game.Leave(seat.player)
+	r.rec.player(entryLeave, seat.player)
 	r.cfg.Logger.Debug("player left", "room", r.cfg.ID, "player", seat.player, "held", seat.held)
 	if len(r.seats) == 0 {
 		r.emptySince = r.cfg.Clock.Now()
@@ -201,20 +224,34 @@ func (r *Room) emptyTooLong(now time.Duration) bool {
 	return len(r.seats) == 0 && r.cfg.EmptyTimeout > 0 && now-r.emptySince >= r.cfg.EmptyTimeout
 }
 
-// end moves the room to ENDED, tells every connected player it lost its
-// seat for reason and reports the end to OnChange; disposal names why, for
-// tickwire_rooms_disposed_total.
-func (r *Room) end(reason pb.CloseReason, disposal string) {
+// end moves the room to ENDED, tells every connected player and spectator
+// it lost its seat for reason (message says more, if set) and reports the
+// end to OnChange; disposal names why, for tickwire_rooms_disposed_total.
+func (r *Room) end(reason pb.CloseReason, message, disposal string) {
 	if r.phase != pb.RoomPhase_ROOM_PHASE_ENDED {
 		r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, r.tick)
 	}
-	left := &pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{RoomId: r.cfg.ID, Reason: reason}}}
+	left := &pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{RoomId: r.cfg.ID, Reason: reason, Message: message}}}
+	n := proto.Size(left)
 	for _, s := range r.seats {
 		if s.sendable() { // a seat that left: its session already knows
-			s.link.Send(left)
+			s.send(left, n)
 		}
+	}
+	for _, sp := range r.spectators {
+		sp.link.Send(left)
 	}
 	r.disposal = disposal
 	r.changed(true)
 	r.cfg.Logger.Debug("room ended", "room", r.cfg.ID, "reason", reason, "disposal", disposal, "tick", r.tick)
+}
+
+// sampleRates takes the once-a-second samples of the byte counters behind
+// Inspect's rates.
+func (r *Room) sampleRates(now time.Duration) {
+	r.lastSample = now
+	r.byteRate.add(now, r.stats.snapshotBytes.Load()+r.specBytes)
+	for _, s := range r.seats {
+		s.rate.add(now, s.bytesSent.Load()+s.reliable.Load())
+	}
 }

@@ -44,6 +44,8 @@ type Seat struct {
 	lastApplied atomic.Uint32 // highest input seq applied by the room
 	lastSent    atomic.Uint32 // tick of the newest snapshot offered
 	bytesSent   atomic.Uint64 // snapshot frame bytes offered
+	reliable    atomic.Uint64 // reliable message bytes sent by the room
+	dropped     atomic.Uint64 // inputs dropped, duplicates aside
 	left        atomic.Bool   // Leave was called; inputs are ignored
 	detached    atomic.Bool   // Disconnect was called and no Resume since
 
@@ -54,6 +56,8 @@ type Seat struct {
 	// held is set while the seat has no link (between the room's handling
 	// of Disconnect and of Resume). Room goroutine only, like link.
 	held bool
+	// rate samples the bytes sent to the seat. Room goroutine only.
+	rate rateWindow
 }
 
 // newSeat returns a seat with an input queue of queueSize.
@@ -85,6 +89,25 @@ func (s *Seat) LastSentTick() uint32 { return s.lastSent.Load() }
 // SnapshotBytes returns the bytes of snapshot frames offered to the link.
 func (s *Seat) SnapshotBytes() uint64 { return s.bytesSent.Load() }
 
+// DroppedInputs returns how many of the player's inputs the room dropped:
+// queue overflows, stale, invalid or sent while disconnected (resent
+// duplicates, which clients send on purpose, aside).
+func (s *Seat) DroppedInputs() uint64 { return s.dropped.Load() }
+
+// ReliableBytes returns the bytes of reliable messages the room sent the
+// player (their marshaled size, as the connection frames them).
+func (s *Seat) ReliableBytes() uint64 { return s.reliable.Load() }
+
+// InputQueueDepth returns how many inputs wait for the next tick.
+func (s *Seat) InputQueueDepth() int { return len(s.queue.ch) }
+
+// send sends msg, of marshaled size n, to the seat's link and counts its
+// bytes. Room goroutine only; the seat must be sendable.
+func (s *Seat) send(msg *pb.ServerMessage, n int) bool {
+	s.reliable.Add(uint64(n))
+	return s.link.Send(msg)
+}
+
 // Connected reports whether the seat has a live link: it has neither left
 // nor been disconnected without a resume since.
 func (s *Seat) Connected() bool { return !s.left.Load() && !s.detached.Load() }
@@ -106,6 +129,7 @@ func (s *Seat) PushInputs(inputs []*pb.Input) {
 	}
 	if s.detached.Load() {
 		droppedDisconnected.Add(float64(len(inputs)))
+		s.dropped.Add(uint64(len(inputs)))
 		return
 	}
 	start := s.highestQueued.Load()
@@ -115,6 +139,7 @@ func (s *Seat) PushInputs(inputs []*pb.Input) {
 		switch {
 		case seq == 0:
 			droppedInvalid.Inc()
+			s.dropped.Add(1)
 			continue
 		case seq <= highest:
 			droppedDuplicate.Inc()
@@ -129,6 +154,7 @@ func (s *Seat) PushInputs(inputs []*pb.Input) {
 			Aim:     int32(in.GetAim() % netcode.AngleSteps),
 		}); n > 0 {
 			droppedQueueFull.Add(float64(n))
+			s.dropped.Add(uint64(n))
 		}
 	}
 	if highest != start {

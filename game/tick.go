@@ -5,6 +5,7 @@ import (
 
 	"github.com/tickwire/tickwire/netcode"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 // step runs one simulation tick: inputs, Step, events, and on snapshot ticks
@@ -20,6 +21,7 @@ func (r *Room) step() (ended bool) {
 		r.applyInputs(s)
 	}
 	r.game.Step(tick)
+	r.rec.tick(entryStep, tick)
 	n := len(r.pending)
 	r.pending = r.game.DrainEvents(r.pending)
 	for k := n; k < len(r.pending); k++ {
@@ -61,12 +63,14 @@ func (r *Room) applyInputs(s *Seat) {
 	for _, in := range r.inputs {
 		if in.Seq <= last {
 			droppedStale.Inc()
+			s.dropped.Add(1)
 			continue
 		}
 		if s.left.Load() {
 			break // leaving: the game forgets the player this tick anyway
 		}
 		r.game.ApplyInput(s.player, in)
+		r.rec.input(s.player, in)
 		last = in.Seq
 	}
 	s.lastApplied.Store(last)
@@ -89,6 +93,9 @@ func cmpSeq(a, b Input) int {
 func (r *Room) snapshot(tick uint32) {
 	entities := r.game.View(make([]netcode.Entity, 0, r.viewLen))
 	r.viewLen = len(entities)
+	if r.rec.on() {
+		r.rec.checksum(tick, netcode.Checksum(entities))
+	}
 	// ServerTimeUS reads the room clock; RealClock shares the epoch of
 	// netcode.ServerTimeUS (process start), so it agrees with Welcome and
 	// Pong and clients need one clock offset.
@@ -120,6 +127,7 @@ func (r *Room) snapshot(tick uint32) {
 		snapshotsSent.Inc()
 		snapshotBytes.Add(float64(len(frame)))
 	}
+	r.offerSpectators()
 }
 
 // encodeFor returns the shared snapshot bytes for s at tick.
@@ -133,6 +141,12 @@ func (r *Room) encodeFor(s *Seat, tick uint32) []byte {
 	if base < s.floor || base > s.lastSent.Load() {
 		base = 0
 	}
+	return r.encodeBase(base)
+}
+
+// encodeBase returns the shared snapshot bytes of the current snapshot tick
+// against base (0 = full), encoding them once per snapshot tick.
+func (r *Room) encodeBase(base uint32) []byte {
 	for _, e := range r.encoded {
 		if e.asked == base {
 			return e.shared
@@ -160,6 +174,14 @@ func (r *Room) encodeFor(s *Seat, tick uint32) []byte {
 // endMatch moves the room to ENDED and sends every connected player the
 // results and Left.
 func (r *Room) endMatch(tick uint32, results []PlayerResult) {
+	r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, tick)
+	r.sendResults(tick, results)
+	r.end(pb.CloseReason_CLOSE_REASON_MATCH_ENDED, "", disposeMatchEnded)
+}
+
+// sendResults sends every connected player and spectator the MatchResults
+// of tick.
+func (r *Room) sendResults(tick uint32, results []PlayerResult) {
 	msg := &pb.MatchResults{RoomId: r.cfg.ID, Tick: tick, Players: make([]*pb.PlayerResult, 0, len(results))}
 	for _, p := range results {
 		msg.Players = append(msg.Players, &pb.PlayerResult{
@@ -171,12 +193,14 @@ func (r *Room) endMatch(tick uint32, results []PlayerResult) {
 			Deaths:   p.Deaths,
 		})
 	}
-	r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, tick)
 	out := &pb.ServerMessage{Body: &pb.ServerMessage_MatchResults{MatchResults: msg}}
+	n := proto.Size(out)
 	for _, s := range r.seats {
 		if s.sendable() {
-			s.link.Send(out)
+			s.send(out, n)
 		}
 	}
-	r.end(pb.CloseReason_CLOSE_REASON_MATCH_ENDED, disposeMatchEnded)
+	for _, sp := range r.spectators {
+		sp.link.Send(out)
+	}
 }

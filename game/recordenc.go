@@ -1,0 +1,149 @@
+package game
+
+import (
+	"fmt"
+
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+)
+
+// RecordFormatVersion is the version of the recording format the room
+// writes (RecordHeader.format_version); docs/recording.md describes it.
+const RecordFormatVersion = 1
+
+// The room encodes RecordEntry messages by hand, straight into its log,
+// because it does so on the tick path for every input: the generated types
+// would cost three allocations an entry. The field numbers below are those
+// of proto/tickwire/v1/record.proto; a test checks the bytes against
+// proto.Marshal of the generated messages.
+
+// Fields of RecordEntry's oneof.
+const (
+	entryJoin         protowire.Number = 1
+	entryLeave        protowire.Number = 2
+	entryDisconnected protowire.Number = 3
+	entryReconnected  protowire.Number = 4
+	entryInput        protowire.Number = 5
+	entryStartMatch   protowire.Number = 6
+	entryDebug        protowire.Number = 7
+	entryStep         protowire.Number = 8
+	entryChecksum     protowire.Number = 9
+)
+
+// entryEncoder appends length-delimited RecordEntry messages (uvarint size,
+// then the message) to a byte slice. Zero fields are left out, as proto3
+// marshaling does.
+type entryEncoder struct {
+	inner []byte // scratch for the entry's inner message
+}
+
+// appendHeader appends the length-delimited RecordHeader of a room.
+func appendHeader(dst []byte, cfg RoomConfig, startedUnix int64) ([]byte, error) {
+	h := &pb.RecordHeader{
+		FormatVersion: RecordFormatVersion,
+		RoomId:        cfg.ID,
+		Mode:          cfg.Mode,
+		TickHz:        uint32(cfg.TickHz),
+		SnapshotHz:    uint32(cfg.SnapshotHz),
+		MaxPlayers:    uint32(cfg.MaxPlayers),
+		Seed:          cfg.Seed,
+		StartedUnix:   startedUnix,
+	}
+	dst = protowire.AppendVarint(dst, uint64(proto.Size(h)))
+	dst, err := proto.MarshalOptions{}.MarshalAppend(dst, h)
+	if err != nil {
+		return nil, fmt.Errorf("record header: %w", err)
+	}
+	return dst, nil
+}
+
+// finish wraps the inner message built in e.inner as oneof field f of a
+// RecordEntry and appends it, size-prefixed, to dst.
+func (e *entryEncoder) finish(dst []byte, f protowire.Number) []byte {
+	size := protowire.SizeTag(f) + protowire.SizeBytes(len(e.inner))
+	dst = protowire.AppendVarint(dst, uint64(size))
+	dst = protowire.AppendTag(dst, f, protowire.BytesType)
+	return protowire.AppendBytes(dst, e.inner)
+}
+
+// uint appends varint field f of the inner message unless v is 0.
+func (e *entryEncoder) uint(f protowire.Number, v uint64) {
+	if v == 0 {
+		return
+	}
+	e.inner = protowire.AppendTag(e.inner, f, protowire.VarintType)
+	e.inner = protowire.AppendVarint(e.inner, v)
+}
+
+// sint appends zigzag (sint32) field f of the inner message unless v is 0.
+func (e *entryEncoder) sint(f protowire.Number, v int32) {
+	e.uint(f, protowire.EncodeZigZag(int64(v)))
+}
+
+// str appends string field f of the inner message unless s is empty.
+func (e *entryEncoder) str(f protowire.Number, s string) {
+	if s == "" {
+		return
+	}
+	e.inner = protowire.AppendTag(e.inner, f, protowire.BytesType)
+	e.inner = protowire.AppendString(e.inner, s)
+}
+
+// join appends RecordJoin.
+func (e *entryEncoder) join(dst []byte, p PlayerID, name string, entity uint32, refused bool) []byte {
+	e.inner = e.inner[:0]
+	e.uint(1, uint64(p))
+	e.str(2, name)
+	e.uint(3, uint64(entity))
+	if refused {
+		e.uint(4, 1)
+	}
+	return e.finish(dst, entryJoin)
+}
+
+// player appends one of the entries whose only field is the player
+// (RecordLeave, RecordDisconnected, RecordReconnected).
+func (e *entryEncoder) player(dst []byte, f protowire.Number, p PlayerID) []byte {
+	e.inner = e.inner[:0]
+	e.uint(1, uint64(p))
+	return e.finish(dst, f)
+}
+
+// input appends RecordInput.
+func (e *entryEncoder) input(dst []byte, p PlayerID, in Input) []byte {
+	e.inner = e.inner[:0]
+	e.uint(1, uint64(p))
+	e.uint(2, uint64(in.Seq))
+	e.uint(3, uint64(in.Buttons))
+	e.sint(4, in.MoveX)
+	e.sint(5, in.MoveY)
+	e.sint(6, in.Aim)
+	return e.finish(dst, entryInput)
+}
+
+// tick appends one of the entries whose only field is a tick (RecordStep,
+// RecordStartMatch).
+func (e *entryEncoder) tick(dst []byte, f protowire.Number, tick uint32) []byte {
+	e.inner = e.inner[:0]
+	e.uint(1, uint64(tick))
+	return e.finish(dst, f)
+}
+
+// debug appends RecordDebug.
+func (e *entryEncoder) debug(dst []byte, command string) []byte {
+	e.inner = e.inner[:0]
+	e.str(1, command)
+	return e.finish(dst, entryDebug)
+}
+
+// checksum appends RecordChecksum.
+func (e *entryEncoder) checksum(dst []byte, tick, sum uint32) []byte {
+	e.inner = e.inner[:0]
+	e.uint(1, uint64(tick))
+	if sum != 0 {
+		e.inner = protowire.AppendTag(e.inner, 2, protowire.Fixed32Type)
+		e.inner = protowire.AppendFixed32(e.inner, sum)
+	}
+	return e.finish(dst, entryChecksum)
+}
