@@ -88,8 +88,7 @@ func (s *Server) dropKicked(entry *roomEntry, seat *game.Seat, reason string) bo
 			}
 		}
 	}
-	s.registry.release(entry)
-	s.registry.notify(pb.RoomUpdate_KIND_CHANGED, entry)
+	s.registry.Forget(entry, seat)
 	if holder == nil {
 		return false
 	}
