@@ -1,0 +1,328 @@
+package record_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/arena"
+	"github.com/tickwire/tickwire/game/record"
+	"github.com/tickwire/tickwire/netcode"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// period advances a 60 Hz room's ManualClock by exactly one tick each time
+// (the scheduler rounds slot times up to the nanosecond).
+const period = time.Second/60 + 1
+
+// link is a PlayerLink that keeps the checksum of every snapshot offered
+// and, when it is a spectator's, counts the projectiles it saw.
+type link struct {
+	mu          sync.Mutex
+	sums        map[uint32]uint32
+	projectiles int
+	decodeFull  bool
+	err         error
+}
+
+func newLink(decodeFull bool) *link { return &link{sums: map[uint32]uint32{}, decodeFull: decodeFull} }
+
+func (l *link) OfferSnapshot(frame []byte) {
+	var msg pb.ServerMessage
+	err := proto.Unmarshal(frame, &msg)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err != nil {
+		l.err = err
+		return
+	}
+	s := msg.GetSnapshot()
+	l.sums[s.GetTick()] = s.GetChecksum()
+	if !l.decodeFull {
+		return
+	}
+	view, err := netcode.ApplyDelta(nil, nil, s.GetDelta())
+	if err != nil {
+		l.err = err
+		return
+	}
+	for _, e := range view {
+		if e.Get(netcode.FieldKind) == arena.KindProjectile {
+			l.projectiles++
+		}
+	}
+}
+
+func (l *link) Send(*pb.ServerMessage) bool { return true }
+
+// player is a fake client: seeded random inputs, one per tick, that change
+// direction and aim now and then and fire a third of the time.
+type player struct {
+	seat *game.Seat
+	rng  *rand.Rand
+	seq  uint32
+	cur  pb.Input
+}
+
+func (p *player) push() {
+	if p.rng.IntN(40) == 0 {
+		p.cur.MoveX = int32(p.rng.IntN(255)) - 127
+		p.cur.MoveY = int32(p.rng.IntN(255)) - 127
+	}
+	if p.rng.IntN(15) == 0 {
+		p.cur.Aim = uint32(p.rng.IntN(netcode.AngleSteps))
+	}
+	if p.rng.IntN(20) == 0 {
+		p.cur.Buttons ^= arena.ButtonFire
+	}
+	p.seq++
+	in := &pb.Input{Seq: p.seq, Buttons: p.cur.Buttons, MoveX: p.cur.MoveX, MoveY: p.cur.MoveY, Aim: p.cur.Aim}
+	p.seat.PushInputs([]*pb.Input{in})
+}
+
+// recordedMatch is what playMatch leaves behind.
+type recordedMatch struct {
+	file      []byte            // the RecordDir recording, from tick 0
+	midMatch  []byte            // StartRecording's, started after tick 200
+	spectated map[uint32]uint32 // snapshot checksums a spectator got, by tick
+	shots     int               // projectiles the spectator saw
+}
+
+// playMatch runs a 600-tick (10 s) arena match of 8 fake players with a
+// disconnect and reconnect, a leave and debug commands, recorded to a file
+// from the start and to a buffer from tick 200.
+func playMatch(t *testing.T) recordedMatch {
+	t.Helper()
+	dir := t.TempDir()
+	clk := game.NewManualClock(0)
+	cfg := game.RoomConfig{ID: "match-1", Mode: "arena", TickHz: 60, SnapshotHz: 20, MaxPlayers: 8, MinPlayers: 8,
+		Countdown: 500 * time.Millisecond, Seed: 4242, Clock: clk, RecordDir: dir,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	modes := game.NewModes()
+	modes.Register("arena", arena.New)
+	factory, _ := modes.Lookup("arena")
+	room, err := game.NewRoom(cfg, factory(game.Config{TickHz: cfg.TickHz, MaxPlayers: cfg.MaxPlayers, Seed: cfg.Seed}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- room.Run(context.Background()) }()
+	ctx := context.Background()
+
+	spectator := newLink(true)
+	stopWatching, err := room.Spectate(ctx, spectator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopWatching()
+	players := make([]*player, 8)
+	for i := range players {
+		seat, err := room.Join(ctx, "bot", newLink(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		players[i] = &player{seat: seat, rng: rand.New(rand.NewPCG(uint64(i), 99))}
+	}
+	var mid bytes.Buffer
+	for tick := uint32(1); tick <= 600; tick++ {
+		switch tick {
+		case 150:
+			room.Disconnect(players[2].seat)
+		case 200:
+			if err := room.Resume(ctx, players[2].seat, newLink(false)); err != nil {
+				t.Fatal(err)
+			}
+		case 201:
+			if err := room.StartRecording(ctx, &mid); err != nil {
+				t.Fatal(err)
+			}
+		case 300:
+			room.Leave(players[4].seat)
+		case 350:
+			if _, err := room.Debug(ctx, "heal all"); err != nil {
+				t.Fatal(err)
+			}
+		case 360:
+			if _, err := room.Debug(ctx, "standings"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range players {
+			if p.seat.Connected() {
+				p.push()
+			}
+		}
+		waitFor(t, "room waiting for its timer", func() bool { return clk.Timers() == 1 })
+		clk.Advance(period)
+		waitFor(t, "tick", func() bool { return room.Stats().Tick == tick })
+	}
+	room.CloseWithResults("test over")
+	if err := <-errc; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	// The room's end stopped the recording; this waits for its flush.
+	if err := room.StopRecording(ctx); err != nil {
+		t.Fatalf("StopRecording: %v", err)
+	}
+	file, err := os.ReadFile(filepath.Join(dir, "match-1"+game.RecordFileExt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spectator.mu.Lock()
+	defer spectator.mu.Unlock()
+	if spectator.err != nil {
+		t.Fatal(spectator.err)
+	}
+	return recordedMatch{file: file, midMatch: mid.Bytes(), spectated: spectator.sums, shots: spectator.projectiles}
+}
+
+// waitFor polls cond; the deadline only guards against a hang.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
+// arenaModes returns the modes a replay of the arena needs.
+func arenaModes() game.Modes {
+	m := game.NewModes()
+	m.Register("arena", arena.New)
+	return m
+}
+
+func TestRecordedMatchReplays(t *testing.T) {
+	m := playMatch(t)
+	if m.shots == 0 {
+		t.Fatal("the match had no shots; a replay of it proves little")
+	}
+	tests := []struct {
+		name string
+		rec  []byte
+	}{
+		{"recorded from the start", m.file},
+		{"recording started after tick 200", m.midMatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var results []record.TickResult
+			rep, err := record.Replay(bytes.NewReader(tt.rec), arenaModes(), func(tr record.TickResult) { results = append(results, tr) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := record.Report{Mode: "arena", Entries: rep.Entries, Ticks: 600, Checksums: 200}
+			if rep != want || !rep.OK() {
+				t.Fatalf("report %+v, want %+v", rep, want)
+			}
+			for _, tr := range results {
+				if !tr.Match {
+					t.Errorf("tick %d: %+v", tr.Tick, tr)
+				}
+				// The recorded checksums are those players were sent.
+				if sent, ok := m.spectated[tr.Tick]; !ok || sent != tr.Want {
+					t.Errorf("tick %d: recorded checksum %08x, the spectator got %08x (present %t)", tr.Tick, tr.Want, sent, ok)
+				}
+			}
+		})
+	}
+	if !bytes.Equal(m.file, m.midMatch) {
+		t.Error("the mid-match recording differs from the file recorded from the start")
+	}
+}
+
+func TestCorruptedInputNamesTheFirstMismatchingTick(t *testing.T) {
+	m := playMatch(t)
+	rd, err := record.NewReader(bytes.NewReader(m.file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []*pb.RecordEntry
+	for {
+		e, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, e)
+	}
+	// The match went through every kind of call.
+	kinds := map[string]int{}
+	for _, e := range entries {
+		kinds[string(e.ProtoReflect().WhichOneof(e.ProtoReflect().Descriptor().Oneofs().ByName("entry")).Name())]++
+	}
+	wantKinds := map[string]int{"join": 8, "start_match": 1, "disconnected": 1, "reconnected": 1, "leave": 1, "debug": 2, "step": 600, "checksum": 200}
+	for k, n := range wantKinds {
+		if kinds[k] != n {
+			t.Errorf("%d %s entries, want %d (all: %v)", kinds[k], k, n, kinds)
+		}
+	}
+	if kinds["input"] < 500*7 {
+		t.Errorf("%d input entries, want about one per connected player and tick", kinds["input"])
+	}
+
+	// Corrupt player 1's input for tick 400: it moves the other way for
+	// one tick.
+	const corruptTick = 400
+	corrupted := -1
+	tick := uint32(1) // the tick the next step entry steps to
+	for i, e := range entries {
+		if s := e.GetStep(); s != nil {
+			tick = s.GetTick() + 1
+			continue
+		}
+		if in := e.GetInput(); in != nil && in.GetPlayer() == 1 && tick >= corruptTick {
+			if in.GetMoveX() >= 0 {
+				in.MoveX = -127
+			} else {
+				in.MoveX = 127
+			}
+			corrupted = i
+			break
+		}
+	}
+	if corrupted < 0 {
+		t.Fatal("no input of player 1 after tick 400")
+	}
+	var buf bytes.Buffer
+	w, err := record.NewWriter(&buf, rd.Header())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var first *record.TickResult
+	rep, err := record.Replay(&buf, arenaModes(), func(tr record.TickResult) {
+		if !tr.Match && first == nil {
+			first = &tr
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Mismatches == 0 || rep.FirstMismatchTick < tick || first == nil || first.Tick != rep.FirstMismatchTick {
+		t.Fatalf("report %+v (first failing callback %+v), want a first mismatch at or after tick %d", rep, first, tick)
+	}
+	if rep.Checksums != 200 || rep.Ticks != 600 {
+		t.Errorf("replayed %d ticks and %d checksums, want all 600 and 200 despite the mismatch", rep.Ticks, rep.Checksums)
+	}
+	t.Logf("input for tick %d corrupted; first mismatch at tick %d, %d of %d checksums differ", tick, rep.FirstMismatchTick, rep.Mismatches, rep.Checksums)
+}
