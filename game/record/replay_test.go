@@ -13,6 +13,7 @@ import (
 	"github.com/tickwire/tickwire/netcode"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/encoding/protodelim"
+	"google.golang.org/protobuf/proto"
 )
 
 // counter is a tiny deterministic Game: each player's entity (id 10+player)
@@ -181,9 +182,9 @@ func TestReplayMakesTheHookCalls(t *testing.T) {
 
 func TestReplayErrors(t *testing.T) {
 	good := build(t, counterHeader, join(1, "ann", 11), step(1), checksum(1, sumOf(11, 0)))
-	v2 := *counterHeader
+	v2 := proto.CloneOf(counterHeader)
 	v2.FormatVersion = 2
-	noMode := *counterHeader
+	noMode := proto.CloneOf(counterHeader)
 	noMode.Mode = ""
 	var unknownEntry bytes.Buffer
 	unknownEntry.Write(build(t, counterHeader))
@@ -200,8 +201,8 @@ func TestReplayErrors(t *testing.T) {
 	}{
 		{"empty stream", nil, counterModes(), "empty stream", record.ErrFormat, 0},
 		{"garbage", []byte("\x05hello world"), counterModes(), "header", record.ErrFormat, 0},
-		{"another format version", build(t, &v2), counterModes(), "format version 2", record.ErrFormat, 0},
-		{"no mode", build(t, &noMode), counterModes(), "mode", record.ErrFormat, 0},
+		{"another format version", build(t, v2), counterModes(), "format version 2", record.ErrFormat, 0},
+		{"no mode", build(t, noMode), counterModes(), "mode", record.ErrFormat, 0},
 		{"unknown mode", good, game.NewModes(), `unknown mode "counter"`, nil, 0},
 		{"cut inside an entry", good[:len(good)-2], counterModes(), "entry", io.ErrUnexpectedEOF, 1},
 		{"an empty entry", unknownEntry.Bytes(), counterModes(), "unknown entry", nil, 0},
