@@ -50,7 +50,7 @@ func replayCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 		defer f.Close()
 		var details []string
 		onTick := func(r record.TickResult) {
-			if !r.Match && len(details) < 10 {
+			if !r.Match && len(details) < 3 {
 				d := fmt.Sprintf("tick %d: checksum %08x recorded, %08x replayed", r.Tick, r.Want, r.Got)
 				if r.Detail != "" {
 					d = fmt.Sprintf("tick %d: %s", r.Tick, r.Detail)
