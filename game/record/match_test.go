@@ -239,6 +239,7 @@ func TestRecordedMatchReplays(t *testing.T) {
 			}
 		})
 	}
+	t.Logf("10 s of 8 players recorded in %d bytes", len(m.file))
 	if !bytes.Equal(m.file, m.midMatch) {
 		t.Error("the mid-match recording differs from the file recorded from the start")
 	}
