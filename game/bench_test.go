@@ -53,10 +53,24 @@ func (l *discardLink) Send(*pb.ServerMessage) bool { return true }
 // BenchmarkRoomTick16 measures one simulated tick of a 16-player room at
 // 60 Hz with 20 Hz snapshots (so every third tick encodes and offers 16
 // frames): players send an input every other tick, change direction about
-// once a second, and ack each snapshot one snapshot later.
+// once a second, and ack each snapshot one snapshot later. The room keeps
+// its in-memory log of calls, as every room does by default.
 func BenchmarkRoomTick16(b *testing.B) {
+	benchRoomTick16(b, RoomConfig{RecordBufferBytes: 1 << 30})
+}
+
+// BenchmarkRoomTick16NoLog is BenchmarkRoomTick16 without the in-memory log
+// (RecordBufferBytes < 0): the difference is what recording costs a tick.
+func BenchmarkRoomTick16NoLog(b *testing.B) {
+	benchRoomTick16(b, RoomConfig{RecordBufferBytes: -1})
+}
+
+// benchRoomTick16 runs the 16-player tick benchmark with cfg's recording
+// settings.
+func benchRoomTick16(b *testing.B, cfg RoomConfig) {
 	const players = 16
-	r, err := NewRoom(RoomConfig{ID: "bench", TickHz: 60, SnapshotHz: 20, MaxPlayers: players, Clock: NewManualClock(0)}, &benchGame{})
+	cfg.ID, cfg.TickHz, cfg.SnapshotHz, cfg.MaxPlayers, cfg.Clock = "bench", 60, 20, players, NewManualClock(0)
+	r, err := NewRoom(cfg, &benchGame{})
 	if err != nil {
 		b.Fatal(err)
 	}

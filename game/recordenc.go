@@ -58,13 +58,30 @@ func appendHeader(dst []byte, cfg RoomConfig, startedUnix int64) ([]byte, error)
 	return dst, nil
 }
 
+// Every field number of record.proto is below 16, so each tag is one byte;
+// tag builds it. The small varint loop below inlines, unlike
+// protowire.AppendVarint: this is the cost of every recorded input.
+
+// tag returns the one-byte tag of field f (below 16) of wire type t.
+func tag(f protowire.Number, t protowire.Type) byte { return byte(f)<<3 | byte(t) }
+
+// appendUvarint appends v as a protobuf varint.
+func appendUvarint(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
+
 // finish wraps the inner message built in e.inner as oneof field f of a
 // RecordEntry and appends it, size-prefixed, to dst.
 func (e *entryEncoder) finish(dst []byte, f protowire.Number) []byte {
-	size := protowire.SizeTag(f) + protowire.SizeBytes(len(e.inner))
-	dst = protowire.AppendVarint(dst, uint64(size))
-	dst = protowire.AppendTag(dst, f, protowire.BytesType)
-	return protowire.AppendBytes(dst, e.inner)
+	size := 1 + protowire.SizeBytes(len(e.inner))
+	dst = appendUvarint(dst, uint64(size))
+	dst = append(dst, tag(f, protowire.BytesType))
+	dst = appendUvarint(dst, uint64(len(e.inner)))
+	return append(dst, e.inner...)
 }
 
 // uint appends varint field f of the inner message unless v is 0.
@@ -72,8 +89,8 @@ func (e *entryEncoder) uint(f protowire.Number, v uint64) {
 	if v == 0 {
 		return
 	}
-	e.inner = protowire.AppendTag(e.inner, f, protowire.VarintType)
-	e.inner = protowire.AppendVarint(e.inner, v)
+	e.inner = append(e.inner, tag(f, protowire.VarintType))
+	e.inner = appendUvarint(e.inner, v)
 }
 
 // sint appends zigzag (sint32) field f of the inner message unless v is 0.
@@ -86,8 +103,9 @@ func (e *entryEncoder) str(f protowire.Number, s string) {
 	if s == "" {
 		return
 	}
-	e.inner = protowire.AppendTag(e.inner, f, protowire.BytesType)
-	e.inner = protowire.AppendString(e.inner, s)
+	e.inner = append(e.inner, tag(f, protowire.BytesType))
+	e.inner = appendUvarint(e.inner, uint64(len(s)))
+	e.inner = append(e.inner, s...)
 }
 
 // join appends RecordJoin.
@@ -142,7 +160,7 @@ func (e *entryEncoder) checksum(dst []byte, tick, sum uint32) []byte {
 	e.inner = e.inner[:0]
 	e.uint(1, uint64(tick))
 	if sum != 0 {
-		e.inner = protowire.AppendTag(e.inner, 2, protowire.Fixed32Type)
+		e.inner = append(e.inner, tag(2, protowire.Fixed32Type))
 		e.inner = protowire.AppendFixed32(e.inner, sum)
 	}
 	return e.finish(dst, entryChecksum)

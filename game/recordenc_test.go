@@ -2,6 +2,8 @@ package game
 
 import (
 	"bytes"
+	"io"
+	"log/slog"
 	"testing"
 
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -78,4 +80,17 @@ func TestAppendHeader(t *testing.T) {
 	if !proto.Equal(&h, want) {
 		t.Errorf("header %v, want %v", &h, want)
 	}
+}
+
+// BenchmarkRecorderInput measures recording one input into the in-memory
+// log, the recording cost of every input a room applies.
+func BenchmarkRecorderInput(b *testing.B) {
+	rc := newRecorder(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, 1<<40)
+	in := Input{Seq: 1000, Buttons: 1, MoveX: -90, MoveY: 45, Aim: 2000}
+	b.ReportAllocs()
+	for i := range b.N {
+		in.Seq = uint32(i)
+		rc.input(PlayerID(i%16+1), in)
+	}
+	b.ReportMetric(float64(rc.size)/float64(b.N), "B/entry")
 }
