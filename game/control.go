@@ -55,6 +55,7 @@ func (r *Room) Kick(ctx context.Context, p PlayerID, reason string) (*Seat, erro
 func (r *Room) kick(p PlayerID, reason string) (*Seat, error) {
 	seat := r.seatOf(p)
 	if seat == nil {
+		adminRefused.WithLabelValues(refuseUnknownPlayer).Inc()
 		return nil, fmt.Errorf("kick player %d: %w", p, ErrUnknownPlayer)
 	}
 	if seat.sendable() {

@@ -50,8 +50,8 @@ const (
 	recDropFlushTimeout = "flush_timeout"
 )
 
-// Reasons StartRecording or Spectate is refused
-// (tickwire_room_admin_refused_total).
+// Reasons an inspection or control request (StartRecording, Spectate,
+// Debug, Kick) is refused (tickwire_room_admin_refused_total).
 const (
 	// refuseUnavailable: the in-memory log from tick 0 is gone.
 	refuseUnavailable = "recording_unavailable"
@@ -63,6 +63,8 @@ const (
 	refuseNoDebug = "no_debug"
 	// refuseDebugTooLong: the debug command exceeds MaxDebugCommandBytes.
 	refuseDebugTooLong = "debug_too_long"
+	// refuseUnknownPlayer: Kick named no seat of the room.
+	refuseUnknownPlayer = "unknown_player"
 )
 
 var (
@@ -76,7 +78,7 @@ var (
 	}, []string{"reason"})
 	adminRefused = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_room_admin_refused_total",
-		Help: "Room inspection and control requests refused, by reason (recording_unavailable, recording_busy, spectator_limit, no_debug, debug_too_long).",
+		Help: "Room inspection and control requests refused, by reason (recording_unavailable, recording_busy, spectator_limit, no_debug, debug_too_long, unknown_player).",
 	}, []string{"reason"})
 	spectatorsActive = promauto.NewGauge(prometheus.GaugeOpts{
 		Name: "tickwire_spectators",

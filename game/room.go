@@ -32,8 +32,9 @@ const commandQueueSize = 64
 // Room runs one Game: a single goroutine (Run) owns the game and all of the
 // room's state, steps it at a fixed rate, applies the inputs its seats
 // queued and offers every player snapshot frames. Other goroutines change a
-// room only through Join, Leave, Disconnect, Resume and Close, and read it
-// through Stats and Phase.
+// room only through Join, Leave, Disconnect, Resume, Close and the admin
+// methods (Kick, CloseWithResults, Debug, Spectate, StartRecording,
+// StopRecording), and read it through Stats, Phase, Inspect and State.
 type Room struct {
 	cfg       RoomConfig
 	game      Game
