@@ -52,6 +52,11 @@ type RoomSettings struct {
 	// RecordDir, when set, makes every room record its input log and
 	// checksums to RecordDir/<room>.twrec (game/record's format).
 	RecordDir string
+	// RecordLogBytes bounds each room's in-memory log of its game calls,
+	// which lets a recording start mid-match (0 = game's default of
+	// 16 MiB, negative = keep no log: recordings can then only start at a
+	// room's birth through RecordDir).
+	RecordLogBytes int
 	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
 	// the snapshots of the ticks it returns true for. Tests only.
 	TestCorruptChecksum func(tick uint32) bool
@@ -309,6 +314,7 @@ func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomE
 		Logger:              r.log.With("room", id, "mode", mode),
 		OnChange:            func(c game.RoomChange) { r.roomChanged(entry, c) },
 		RecordDir:           r.settings.RecordDir,
+		RecordBufferBytes:   r.settings.RecordLogBytes,
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
 	}
 	room, err := game.NewRoom(cfg, factory(game.Config{TickHz: cfg.TickHz, MaxPlayers: maxPlayers, Seed: seed}))

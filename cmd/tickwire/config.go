@@ -33,6 +33,7 @@ type config struct {
 	adminAddr       string
 	adminToken      string
 	recordDir       string
+	recordLogBytes  int
 
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
@@ -70,6 +71,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long SIGTERM waits for clients to be told and rooms to end")
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off); a non-loopback address needs -admin-token")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires (empty = none, loopback only)")
+	fs.IntVar(&c.recordLogBytes, "record-log-bytes", 16<<20, "`bytes` of each room's in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
@@ -111,6 +113,8 @@ func (c config) validate() error {
 		return fmt.Errorf("-session-ttl %v: want more than 0", c.sessionTTL)
 	case c.reconnectGrace <= 0:
 		return fmt.Errorf("-reconnect-grace %v: want more than 0", c.reconnectGrace)
+	case c.recordLogBytes == 0 || c.recordLogBytes < -1:
+		return fmt.Errorf("-record-log-bytes %d: want a size in bytes, or -1 for none", c.recordLogBytes)
 	case c.shutdownTimeout <= 0:
 		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
 	}

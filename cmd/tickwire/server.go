@@ -44,6 +44,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.MaxConnections = c.maxConns
 	lcfg.Conn.MaxFrameBytes = int64(c.maxFrameBytes)
 	lcfg.Rooms.RecordDir = c.recordDir
+	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
 	srv, err := lobby.NewServer(lcfg, modes, log)
 	if err != nil {
 		return err
