@@ -19,13 +19,9 @@ func kickCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 		if err != nil || player == 0 {
 			return usagef("PLAYER %q: want a player id (tickctl players %s lists them)", args[1], args[0])
 		}
-		c, err := newClient(e.g)
-		if err != nil {
-			return err
-		}
 		var out lobby.AdminActionResult
 		req := lobby.AdminKickRequest{Player: uint32(player), Reason: *reason}
-		if err := c.call(e.ctx, "POST", roomPath(args[0])+"/kick", req, &out, nil); err != nil {
+		if err := e.call("POST", roomPath(args[0])+"/kick", req, &out, nil); err != nil {
 			return err
 		}
 		if e.g.json {
@@ -46,18 +42,14 @@ func closeCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 		if err := wantArgs(args, 1, "a room ID"); err != nil {
 			return err
 		}
-		c, err := newClient(e.g)
-		if err != nil {
-			return err
-		}
 		var out lobby.AdminActionResult
-		if err := c.call(e.ctx, "POST", roomPath(args[0])+"/close", lobby.AdminCloseRequest{Reason: *reason}, &out, nil); err != nil {
+		if err := e.call("POST", roomPath(args[0])+"/close", lobby.AdminCloseRequest{Reason: *reason}, &out, nil); err != nil {
 			return err
 		}
 		if e.g.json {
 			return printJSON(e.stdout, out)
 		}
-		_, err = fmt.Fprintf(e.stdout, "room %s is closing: players get their results and the reason\n", out.Room)
+		_, err := fmt.Fprintf(e.stdout, "room %s is closing: players get their results and the reason\n", out.Room)
 		return err
 	}
 }
@@ -67,19 +59,15 @@ func debugCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if len(args) < 2 {
 			return usagef("want ROOM and a COMMAND")
 		}
-		c, err := newClient(e.g)
-		if err != nil {
-			return err
-		}
 		var out lobby.AdminDebugReply
 		req := lobby.AdminDebugRequest{Command: strings.Join(args[1:], " ")}
-		if err := c.call(e.ctx, "POST", roomPath(args[0])+"/debug", req, &out, nil); err != nil {
+		if err := e.call("POST", roomPath(args[0])+"/debug", req, &out, nil); err != nil {
 			return err
 		}
 		if e.g.json {
 			return printJSON(e.stdout, out)
 		}
-		_, err = fmt.Fprintln(e.stdout, out.Reply)
+		_, err := fmt.Fprintln(e.stdout, out.Reply)
 		return err
 	}
 }

@@ -97,6 +97,16 @@ func (c *client) send(req *http.Request) (*http.Response, error) {
 
 // call sends a JSON request and decodes the JSON answer into out (and, when
 // raw is not nil, keeps the answer's bytes there).
+// call makes one admin API call with the command's global flags; see
+// client.call.
+func (e *env) call(method, path string, body, out any, raw *[]byte) error {
+	c, err := newClient(e.g)
+	if err != nil {
+		return err
+	}
+	return c.call(e.ctx, method, path, body, out, raw)
+}
+
 func (c *client) call(ctx context.Context, method, path string, body, out any, raw *[]byte) error {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()

@@ -17,12 +17,8 @@ func roomsCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if err := wantArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
-		c, err := newClient(e.g)
-		if err != nil {
-			return err
-		}
 		var out lobby.AdminRoomList
-		if err := c.call(e.ctx, "GET", "/v1/admin/rooms", nil, &out, nil); err != nil {
+		if err := e.call("GET", "/v1/admin/rooms", nil, &out, nil); err != nil {
 			return err
 		}
 		if e.g.json {
@@ -139,12 +135,8 @@ func stateCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if err := wantArgs(args, 1, "a room ID"); err != nil {
 			return err
 		}
-		c, err := newClient(e.g)
-		if err != nil {
-			return err
-		}
 		var raw []byte
-		if err := c.call(e.ctx, "GET", roomPath(args[0])+"/state", nil, nil, &raw); err != nil {
+		if err := e.call("GET", roomPath(args[0])+"/state", nil, nil, &raw); err != nil {
 			return err
 		}
 		if e.g.json {
@@ -181,12 +173,8 @@ func overviewCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if err := wantArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
-		c, err := newClient(e.g)
-		if err != nil {
-			return err
-		}
 		var o lobby.AdminOverview
-		if err := c.call(e.ctx, "GET", "/v1/admin/overview", nil, &o, nil); err != nil {
+		if err := e.call("GET", "/v1/admin/overview", nil, &o, nil); err != nil {
 			return err
 		}
 		if e.g.json {
