@@ -20,6 +20,7 @@ type config struct {
 	mode            string
 	maxConns        int
 	maxFrameBytes   int
+	slowConsumer    time.Duration
 	minPlayers      int
 	countdown       time.Duration
 	emptyTimeout    time.Duration
@@ -59,6 +60,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.mode, "mode", "arena", "default game `mode` for clients that name none")
 	fs.IntVar(&c.maxConns, "max-conns", 10000, "most concurrent connections (0 = no limit)")
 	fs.IntVar(&c.maxFrameBytes, "max-frame-bytes", 4096, "largest client frame in `bytes`; larger ones close the connection")
+	fs.DurationVar(&c.slowConsumer, "slow-consumer-after", 3*time.Second, "close a client that has read no snapshot for this long (slow-consumer reason)")
 	fs.IntVar(&c.minPlayers, "min-players", 1, "players a room needs before its countdown starts")
 	fs.DurationVar(&c.countdown, "countdown", 3*time.Second, "countdown from enough players to the match start")
 	fs.DurationVar(&c.emptyTimeout, "empty-timeout", 30*time.Second, "how long a room with no players lives on")
@@ -99,6 +101,8 @@ func (c config) validate() error {
 		return fmt.Errorf("-max-conns %d: want 0 or more", c.maxConns)
 	case c.maxFrameBytes < 256:
 		return fmt.Errorf("-max-frame-bytes %d: want at least 256", c.maxFrameBytes)
+	case c.slowConsumer < 100*time.Millisecond:
+		return fmt.Errorf("-slow-consumer-after %v: want at least 100ms", c.slowConsumer)
 	case c.minPlayers < 1 || c.minPlayers > c.roomSize:
 		return fmt.Errorf("-min-players %d: want 1 to -room-size (%d)", c.minPlayers, c.roomSize)
 	case c.countdown < 0:

@@ -43,6 +43,7 @@ func TestParseConfigRejects(t *testing.T) {
 		{"min players above room size", []string{"-room-size", "4", "-min-players", "5"}, "-min-players 5"},
 		{"short secret", []string{"-session-secret", "abc"}, "-session-secret has 3 bytes"},
 		{"zero grace", []string{"-reconnect-grace", "0s"}, "-reconnect-grace 0s"},
+		{"slow consumer too eager", []string{"-slow-consumer-after", "10ms"}, "-slow-consumer-after 10ms"},
 		{"zero record log", []string{"-record-log-bytes", "0"}, "-record-log-bytes 0"},
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
 	}

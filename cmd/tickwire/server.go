@@ -43,6 +43,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.ReconnectGrace = c.reconnectGrace
 	lcfg.MaxConnections = c.maxConns
 	lcfg.Conn.MaxFrameBytes = int64(c.maxFrameBytes)
+	lcfg.Conn.SlowConsumerAfter = c.slowConsumer
 	lcfg.Rooms.RecordDir = c.recordDir
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
 	srv, err := lobby.NewServer(lcfg, modes, log)
