@@ -405,3 +405,23 @@ func playersIn(ts *testServer, roomID string) uint32 {
 	}
 	return 0
 }
+
+// TestNormalCloseReleasesSeat: a client that says goodbye (close 1000)
+// gives its seat up at once instead of having it held for the grace.
+func TestNormalCloseReleasesSeat(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.ReconnectGrace = time.Hour })
+	ctx := timeout(t, 10*time.Second)
+	stay := dial(t, ts.url, "stay", nil)
+	j, err := stay.Join(ctx, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaver := dial(t, ts.url, "leaver", nil)
+	if _, err := leaver.Join(ctx, "", j.GetRoomId()); err != nil {
+		t.Fatal(err)
+	}
+	if err := leaver.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the leaver's seat released", func() bool { return playersIn(ts, j.GetRoomId()) == 1 })
+}

@@ -334,7 +334,8 @@ func (s *session) disconnected(serverClosing bool) {
 		return
 	default:
 	}
-	if serverClosing {
+	if serverClosing || s.conn.PeerLeft() {
+		// A normal closure (1000) is a goodbye: no seat to hold.
 		s.server.registry.Leave(entry, seat)
 		return
 	}

@@ -54,6 +54,9 @@ type Conn struct {
 	closeMsg    string // closeReason and closeMsg are written before closing is closed
 
 	served atomic.Bool
+	// peerLeft is set when the peer ended the connection with a normal
+	// closure (1000): it meant to go, unlike a drop or a closing tab (1001).
+	peerLeft atomic.Bool
 	stats  connCounters
 
 	// rttLast and rttSmoothed are ping→pong round trips in nanoseconds,
@@ -184,12 +187,18 @@ func (c *Conn) outcome(readErr, writeErr error) (string, error) {
 	var ce *websocket.CloseError
 	if errors.As(readErr, &ce) {
 		if ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway {
+			c.peerLeft.Store(ce.Code == websocket.CloseNormalClosure)
 			return closedPeer, nil
 		}
 		return closedPeer, readErr
 	}
 	return closedReadError, readErr
 }
+
+// PeerLeft reports, once Serve has returned, whether the peer closed the
+// connection with a normal closure (WebSocket code 1000): a deliberate
+// goodbye, as opposed to a network drop or a browser tab going away (1001).
+func (c *Conn) PeerLeft() bool { return c.peerLeft.Load() }
 
 // ConnStats are a connection's counters since it was created.
 type ConnStats struct {

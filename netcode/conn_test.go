@@ -59,8 +59,25 @@ func TestConnRoundTrip(t *testing.T) {
 	if err := sv.serveResult(t); err != nil {
 		t.Errorf("Serve after the peer's normal close = %v, want nil", err)
 	}
+	if !sv.conn.PeerLeft() {
+		t.Error("PeerLeft() = false after the peer closed with 1000")
+	}
 	if len(sv.got) != 0 {
 		t.Errorf("handler saw %d unexpected messages", len(sv.got))
+	}
+}
+
+// TestConnPeerGoingAwayIsNotLeaving: 1001 (a tab closing or reloading) is
+// not a goodbye, so the lobby holds the seat for a reconnection.
+func TestConnPeerGoingAwayIsNotLeaving(t *testing.T) {
+	s := newTestServer(t, serveOpts{})
+	ws, sv := s.dial(t)
+	ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""))
+	if err := sv.serveResult(t); err != nil {
+		t.Errorf("Serve after the peer went away = %v, want nil", err)
+	}
+	if sv.conn.PeerLeft() {
+		t.Error("PeerLeft() = true after 1001 going away")
 	}
 }
 
