@@ -57,7 +57,7 @@ type Conn struct {
 	// peerLeft is set when the peer ended the connection with a normal
 	// closure (1000): it meant to go, unlike a drop or a closing tab (1001).
 	peerLeft atomic.Bool
-	stats  connCounters
+	stats    connCounters
 
 	// rttLast and rttSmoothed are ping→pong round trips in nanoseconds,
 	// written by the reader's pong handler.
