@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,14 +53,17 @@ type bot struct {
 
 	conn     atomic.Pointer[pausableConn] // the newest socket, for chaos-slow
 	dropping atomic.Bool                  // the bot is cutting its own connection
-	left     chan struct{}                // the room ended (Left)
-	lostSeat chan struct{}                // a reconnection did not resume the seat
+	left     chan pb.CloseReason          // the seat ended (Left), and why
+	// leftFor is the Left reason that ended the bot (0 while it plays);
+	// judgeEnd counts it once instead of the connection's end as well.
+	leftFor  pb.CloseReason
+	lostSeat chan struct{} // a reconnection did not resume the seat
 }
 
 func newBot(c config, i int) *bot {
 	return &bot{
 		id: i, name: fmt.Sprintf("bot-%04d", i), plan: planBot(c, i),
-		left: make(chan struct{}, 1), lostSeat: make(chan struct{}, 1),
+		left: make(chan pb.CloseReason, 1), lostSeat: make(chan struct{}, 1),
 	}
 }
 
@@ -133,9 +137,9 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 			f.tally.ack(latency)
 		},
 		OnMessage: func(m *pb.ServerMessage) {
-			if m.GetLeft() != nil {
+			if l := m.GetLeft(); l != nil {
 				select {
-				case b.left <- struct{}{}:
+				case b.left <- l.GetReason():
 				default:
 				}
 			}
@@ -199,8 +203,14 @@ func (b *bot) play(ctx context.Context, f *fleet, c *netcode.Client) {
 			return
 		case <-c.Done():
 			return
-		case <-b.left:
+		case reason := <-b.left:
 			b.unseated(time.Now())
+			if reason != pb.CloseReason_CLOSE_REASON_MATCH_ENDED {
+				// Kicked, room closed, server stopping: not a match to
+				// play on from; the bot ends here.
+				b.leftFor = reason
+				return
+			}
 			if f.cfg.room != "" { // a code names one room; when it ends, so does the bot
 				f.tally.expect("room ended")
 				return
@@ -252,6 +262,11 @@ func (b *bot) rejoin(ctx context.Context, f *fleet, c *netcode.Client) bool {
 func (b *bot) judgeEnd(ctx context.Context, f *fleet, err error) {
 	var ce *netcode.CloseError
 	switch {
+	case b.leftFor != pb.CloseReason_CLOSE_REASON_UNSPECIFIED:
+		if ctx.Err() == nil {
+			f.tally.dropped()
+			f.tally.unexpected("left the room: " + strings.ToLower(strings.TrimPrefix(b.leftFor.String(), "CLOSE_REASON_")))
+		}
 	case err == nil || errors.Is(err, netcode.ErrClientClosed):
 		if ctx.Err() == nil {
 			f.tally.unexpected("bot stopped before the run ended")
