@@ -300,3 +300,20 @@ func isServerError(err error, code pb.ErrorCode) bool {
 	var se *netcode.ServerError
 	return errors.As(err, &se) && se.Code == code
 }
+
+// TestConnectionLimitSaysWhy: past -max-conns the upgrade is refused and
+// the Go client's error carries the server's reason.
+func TestConnectionLimitSaysWhy(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.MaxConnections = 1 })
+	dial(t, ts.url, "first", nil)
+	before := testutil.ToFloat64(connectionsRefused.WithLabelValues("too_many_connections"))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := netcode.Dial(ctx, netcode.ClientConfig{URL: ts.url, Name: "second"})
+	if err == nil || !strings.Contains(err.Error(), "limit of 1 connections") {
+		t.Fatalf("second dial: %v, want the connection limit named", err)
+	}
+	if got := testutil.ToFloat64(connectionsRefused.WithLabelValues("too_many_connections")) - before; got != 1 {
+		t.Fatalf("refusals metric rose by %v, want 1", got)
+	}
+}

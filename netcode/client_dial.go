@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +48,15 @@ func (c *Client) connect(ctx context.Context, token string) (*websocket.Conn, *p
 	conn, resp, err := c.cfg.Dialer.DialContext(ctx, c.cfg.URL, nil)
 	if err != nil {
 		if resp != nil {
+			// The server says why it refused (at its connection limit,
+			// shutting down) in the body, which gorilla keeps for us.
+			var why []byte
+			if resp.Body != nil {
+				why, _ = io.ReadAll(io.LimitReader(resp.Body, 512))
+			}
+			if text := strings.TrimSpace(string(why)); text != "" {
+				return nil, nil, fmt.Errorf("netcode: dial %s: http %d %q: %w", c.cfg.URL, resp.StatusCode, text, err)
+			}
 			return nil, nil, fmt.Errorf("netcode: dial %s: http %d: %w", c.cfg.URL, resp.StatusCode, err)
 		}
 		return nil, nil, fmt.Errorf("netcode: dial %s: %w", c.cfg.URL, err)

@@ -55,7 +55,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":7777", "listen `address` for WebSocket, health and metrics")
 	fs.IntVar(&c.tickHz, "tick-hz", 60, "simulation ticks per second (1-128)")
-	fs.IntVar(&c.snapshotHz, "snapshot-hz", 20, "snapshots per second (1 to tick-hz)")
+	fs.IntVar(&c.snapshotHz, "snapshot-hz", 20, "snapshots per second (a divisor of tick-hz)")
 	fs.IntVar(&c.roomSize, "room-size", 16, "players per room")
 	fs.StringVar(&c.mode, "mode", "arena", "default game `mode` for clients that name none")
 	fs.IntVar(&c.maxConns, "max-conns", 10000, "most concurrent connections (0 = no limit)")
@@ -93,8 +93,8 @@ func (c config) validate() error {
 	switch {
 	case c.tickHz < 1 || c.tickHz > 128:
 		return fmt.Errorf("-tick-hz %d: want 1 to 128", c.tickHz)
-	case c.snapshotHz < 1 || c.snapshotHz > c.tickHz:
-		return fmt.Errorf("-snapshot-hz %d: want 1 to -tick-hz (%d)", c.snapshotHz, c.tickHz)
+	case c.snapshotHz < 1 || c.snapshotHz > c.tickHz || c.tickHz%c.snapshotHz != 0:
+		return fmt.Errorf("-snapshot-hz %d: want a divisor of -tick-hz (%d), so snapshots come at exactly that rate", c.snapshotHz, c.tickHz)
 	case c.roomSize < 1 || c.roomSize > 256:
 		return fmt.Errorf("-room-size %d: want 1 to 256", c.roomSize)
 	case c.maxConns < 0:

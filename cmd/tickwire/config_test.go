@@ -45,6 +45,7 @@ func TestParseConfigRejects(t *testing.T) {
 		{"zero grace", []string{"-reconnect-grace", "0s"}, "-reconnect-grace 0s"},
 		{"slow consumer too eager", []string{"-slow-consumer-after", "10ms"}, "-slow-consumer-after 10ms"},
 		{"zero record log", []string{"-record-log-bytes", "0"}, "-record-log-bytes 0"},
+		{"snapshot rate not a divisor", []string{"-snapshot-hz", "25"}, "-snapshot-hz 25: want a divisor"},
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
 	}
 	for _, tt := range tests {

@@ -897,7 +897,8 @@ type Welcome struct {
 	SessionId string `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	// Simulation ticks per second.
 	TickHz uint32 `protobuf:"varint,3,opt,name=tick_hz,json=tickHz,proto3" json:"tick_hz,omitempty"`
-	// Snapshots per second (a divisor of tick_hz).
+	// Snapshots per second; a snapshot goes out every tick_hz / snapshot_hz
+	// ticks (the server only accepts rates that divide tick_hz).
 	SnapshotHz uint32 `protobuf:"varint,4,opt,name=snapshot_hz,json=snapshotHz,proto3" json:"snapshot_hz,omitempty"`
 	// Server clock in microseconds when Welcome was written.
 	ServerTimeUs int64 `protobuf:"varint,5,opt,name=server_time_us,json=serverTimeUs,proto3" json:"server_time_us,omitempty"`
@@ -1305,8 +1306,8 @@ type Input struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Client sequence number, starting at 1 and increasing by 1 per input.
 	Seq uint32 `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
-	// The server tick the client meant this input for (a hint; the server
-	// applies inputs in seq order, one per tick).
+	// The server tick the client meant this input for (a hint only: at the
+	// start of each tick the server applies every queued input in seq order).
 	Tick uint32 `protobuf:"varint,2,opt,name=tick,proto3" json:"tick,omitempty"`
 	// Buttons held, a game-defined bitmask (arena: bit 0 = fire).
 	Buttons uint32 `protobuf:"varint,3,opt,name=buttons,proto3" json:"buttons,omitempty"`
