@@ -26,8 +26,9 @@ func newFleet(c config, log *slog.Logger) *fleet {
 }
 
 // run launches bot i at start + i/ramp, lets them play -duration after the
-// last launch, then ends them and waits. ctx ending (a signal) ends the run
-// early: bots not yet launched never are. beforeStop, if set, runs when
+// last launch, then ends them and waits. ctx ending (a signal), or every
+// bot ending on its own, ends the run early: bots not yet launched never
+// are. beforeStop, if set, runs when
 // play ends, before the bots are told to stop.
 func (f *fleet) run(ctx context.Context, beforeStop func()) (elapsed time.Duration) {
 	playCtx, stop := context.WithCancel(ctx)
@@ -53,11 +54,19 @@ launch:
 			b.run(playCtx, f)
 		}()
 	}
+	// allEnded closes when every bot has ended on its own (the server went
+	// away, every room ended): nothing is left to wait the duration for.
+	allEnded := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(allEnded)
+	}()
 	if ctx.Err() == nil {
 		timer.Reset(f.cfg.duration)
 		select {
 		case <-ctx.Done():
 		case <-timer.C:
+		case <-allEnded:
 		}
 	}
 	elapsed = time.Since(f.start)
@@ -65,7 +74,7 @@ launch:
 		beforeStop()
 	}
 	stop()
-	wg.Wait()
+	<-allEnded
 	return elapsed
 }
 
