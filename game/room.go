@@ -111,6 +111,9 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 		phase:      pb.RoomPhase_ROOM_PHASE_WAITING,
 		tickTimes:  newTickWindow(tickWindowSeconds * cfg.TickHz),
 	}
+	// The codec's own test hook: the shared encoding carries the wrong
+	// checksum, so every seat of that tick gets it.
+	r.history.TestCorruptChecksum = cfg.TestCorruptChecksum
 	header, err := appendHeader(nil, cfg, time.Now().Unix())
 	if err != nil {
 		return nil, fmt.Errorf("new room: %w", err)

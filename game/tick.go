@@ -108,15 +108,11 @@ func (r *Room) snapshot(tick uint32) {
 	r.pending = nil // the history owns it now
 	clear(r.encoded)
 	r.encoded = r.encoded[:0]
-	corrupt := r.cfg.TestCorruptChecksum != nil && r.cfg.TestCorruptChecksum(tick)
 	for _, s := range r.seats {
 		if !s.sendable() {
 			continue
 		}
 		shared := r.encodeFor(s, tick)
-		if corrupt {
-			shared = corruptChecksum(shared)
-		}
 		lastSeq := s.lastApplied.Load()
 		frame := netcode.AppendSnapshotFrame(make([]byte, 0, netcode.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
 		s.link.OfferSnapshot(frame)
