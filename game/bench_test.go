@@ -4,43 +4,43 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 // benchGame is a trivial Game: one entity per player moving at its current
 // move input, about 100 units/s at 60 Hz in grid units.
 type benchGame struct {
-	ents []netcode.Entity // index = player-1
+	ents []wire.Entity // index = player-1
 }
 
 func (g *benchGame) Join(p PlayerID, _ string) (uint32, error) {
 	for len(g.ents) < int(p) {
-		g.ents = append(g.ents, netcode.Entity{ID: uint32(len(g.ents) + 1)})
+		g.ents = append(g.ents, wire.Entity{ID: uint32(len(g.ents) + 1)})
 	}
 	e := &g.ents[p-1]
-	e.Set(netcode.FieldKind, 1)
-	e.Set(netcode.FieldHealth, 100)
-	e.Set(netcode.FieldOwner, int32(p))
+	e.Set(wire.FieldKind, 1)
+	e.Set(wire.FieldHealth, 100)
+	e.Set(wire.FieldOwner, int32(p))
 	return e.ID, nil
 }
 func (g *benchGame) Leave(p PlayerID) {}
 func (g *benchGame) ApplyInput(p PlayerID, in Input) {
 	e := &g.ents[p-1]
-	e.Set(netcode.FieldFlags, in.MoveX) // the velocity lives in a field
-	e.Set(netcode.FieldScore, in.MoveY)
-	e.Set(netcode.FieldAngle, in.Aim)
+	e.Set(wire.FieldFlags, in.MoveX) // the velocity lives in a field
+	e.Set(wire.FieldScore, in.MoveY)
+	e.Set(wire.FieldAngle, in.Aim)
 }
 func (g *benchGame) Step(uint32) {
 	for k := range g.ents {
 		e := &g.ents[k]
-		e.Set(netcode.FieldX, e.Get(netcode.FieldX)+e.Get(netcode.FieldFlags)/8)
-		e.Set(netcode.FieldY, e.Get(netcode.FieldY)+e.Get(netcode.FieldScore)/8)
+		e.Set(wire.FieldX, e.Get(wire.FieldX)+e.Get(wire.FieldFlags)/8)
+		e.Set(wire.FieldY, e.Get(wire.FieldY)+e.Get(wire.FieldScore)/8)
 	}
 }
-func (g *benchGame) View(dst []netcode.Entity) []netcode.Entity      { return append(dst, g.ents...) }
-func (g *benchGame) DrainEvents(dst []netcode.Event) []netcode.Event { return dst }
-func (g *benchGame) Results() ([]PlayerResult, bool)                 { return nil, false }
+func (g *benchGame) View(dst []wire.Entity) []wire.Entity      { return append(dst, g.ents...) }
+func (g *benchGame) DrainEvents(dst []wire.Event) []wire.Event { return dst }
+func (g *benchGame) Results() ([]PlayerResult, bool)           { return nil, false }
 
 // discardLink counts what it is offered.
 type discardLink struct {

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // Clock is the monotonic time source of a room: its tick schedule, tick
@@ -30,13 +30,13 @@ type Timer interface {
 	Stop() bool
 }
 
-// realEpoch is aligned with the epoch of netcode.ServerTimeUS (process
+// realEpoch is aligned with the epoch of wire.ServerTimeUS (process
 // start), so snapshot server times agree with Welcome and Pong and a client
 // needs one clock offset for all of them.
-var realEpoch = time.Now().Add(-time.Duration(netcode.ServerTimeUS()) * time.Microsecond)
+var realEpoch = time.Now().Add(-time.Duration(wire.ServerTimeUS()) * time.Microsecond)
 
 // RealClock is the process's monotonic clock; its epoch is that of
-// netcode.ServerTimeUS. The zero value is ready to use.
+// wire.ServerTimeUS. The zero value is ready to use.
 type RealClock struct{}
 
 // Now returns the monotonic time since process start.

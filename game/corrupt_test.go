@@ -3,7 +3,7 @@ package game
 import (
 	"testing"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 func TestCorruptChecksumHook(t *testing.T) {
@@ -22,11 +22,11 @@ func TestCorruptChecksumHook(t *testing.T) {
 			if s.GetBaseTick() != 0 {
 				t.Fatalf("%s: snapshot %d is a delta; the test expects full ones (no acks)", name, s.GetTick())
 			}
-			view, err := netcode.ApplyDelta(nil, nil, s.GetDelta())
+			view, err := wire.ApplyDelta(nil, nil, s.GetDelta())
 			if err != nil {
 				t.Fatalf("%s: snapshot %d: %v", name, s.GetTick(), err)
 			}
-			if bad := netcode.Checksum(view) != s.GetChecksum(); bad != (s.GetTick() == 6) {
+			if bad := wire.Checksum(view) != s.GetChecksum(); bad != (s.GetTick() == 6) {
 				t.Errorf("%s: snapshot %d checksum wrong = %v, want wrong only at tick 6", name, s.GetTick(), bad)
 			}
 		}

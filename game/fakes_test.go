@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -27,11 +27,11 @@ type appliedInput struct {
 // it, but tests read it after Run ends, so a mutex keeps -race quiet.
 type fakeGame struct {
 	mu      sync.Mutex
-	players map[PlayerID]*netcode.Entity
+	players map[PlayerID]*wire.Entity
 	applied []appliedInput
 	left    []PlayerID
 	steps   []uint32
-	events  []netcode.Event
+	events  []wire.Event
 	// endAt ends the match after the Step of this tick (0 = never).
 	endAt atomic.Uint32
 	// panicAt panics in the Step of this tick (0 = never).
@@ -44,7 +44,7 @@ type fakeGame struct {
 }
 
 func newFakeGame() *fakeGame {
-	return &fakeGame{players: make(map[PlayerID]*netcode.Entity)}
+	return &fakeGame{players: make(map[PlayerID]*wire.Entity)}
 }
 
 func (g *fakeGame) Join(p PlayerID, name string) (uint32, error) {
@@ -53,9 +53,9 @@ func (g *fakeGame) Join(p PlayerID, name string) (uint32, error) {
 	if name == "bot" {
 		return 0, errNoBots
 	}
-	e := &netcode.Entity{ID: 100 + uint32(p)}
-	e.Set(netcode.FieldKind, 1)
-	e.Set(netcode.FieldOwner, int32(p))
+	e := &wire.Entity{ID: 100 + uint32(p)}
+	e.Set(wire.FieldKind, 1)
+	e.Set(wire.FieldOwner, int32(p))
 	g.players[p] = e
 	return e.ID, nil
 }
@@ -72,7 +72,7 @@ func (g *fakeGame) ApplyInput(p PlayerID, in Input) {
 	defer g.mu.Unlock()
 	g.applied = append(g.applied, appliedInput{p, in})
 	if e := g.players[p]; e != nil {
-		e.Set(netcode.FieldAngle, in.Aim)
+		e.Set(wire.FieldAngle, in.Aim)
 	}
 }
 
@@ -84,14 +84,14 @@ func (g *fakeGame) Step(tick uint32) {
 	}
 	g.steps = append(g.steps, tick)
 	for _, e := range g.players {
-		e.Set(netcode.FieldX, e.Get(netcode.FieldX)+1)
+		e.Set(wire.FieldX, e.Get(wire.FieldX)+1)
 	}
 	if end := g.endAt.Load(); end != 0 && tick >= end {
 		g.ended = true
 	}
 }
 
-func (g *fakeGame) View(dst []netcode.Entity) []netcode.Entity {
+func (g *fakeGame) View(dst []wire.Entity) []wire.Entity {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	// Player ids ascend with entity ids; the map is small.
@@ -103,7 +103,7 @@ func (g *fakeGame) View(dst []netcode.Entity) []netcode.Entity {
 	return dst
 }
 
-func (g *fakeGame) DrainEvents(dst []netcode.Event) []netcode.Event {
+func (g *fakeGame) DrainEvents(dst []wire.Event) []wire.Event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	dst = append(dst, g.events...)
@@ -152,7 +152,7 @@ func (g *fakeGame) hooks() (starts []uint32, disconnected, reconnected []PlayerI
 }
 
 // emit queues an event for the next DrainEvents.
-func (g *fakeGame) emit(e netcode.Event) {
+func (g *fakeGame) emit(e wire.Event) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.events = append(g.events, e)

@@ -1,6 +1,6 @@
 package game
 
-import "github.com/tickwire/tickwire/netcode"
+import "github.com/tickwire/tickwire/netcode/wire"
 
 // PlayerID identifies a seat in a room for the life of the seat.
 type PlayerID uint32
@@ -12,9 +12,9 @@ type Input struct {
 	Seq uint32
 	// Buttons is the game-defined button bitmask.
 	Buttons uint32
-	// MoveX and MoveY are the move vector, each -netcode.MoveAxisMax..MoveAxisMax.
+	// MoveX and MoveY are the move vector, each -wire.MoveAxisMax..MoveAxisMax.
 	MoveX, MoveY int32
-	// Aim is the aim angle in 1/netcode.AngleSteps turns.
+	// Aim is the aim angle in 1/wire.AngleSteps turns.
 	Aim int32
 }
 
@@ -44,10 +44,10 @@ type Game interface {
 	// Step advances the simulation to tick, one fixed timestep later.
 	Step(tick uint32)
 	// View appends every visible entity, sorted by ID ascending, to dst.
-	View(dst []netcode.Entity) []netcode.Entity
+	View(dst []wire.Entity) []wire.Entity
 	// DrainEvents appends the events since the last call to dst and forgets
 	// them; the room stamps each with the current tick.
-	DrainEvents(dst []netcode.Event) []netcode.Event
+	DrainEvents(dst []wire.Event) []wire.Event
 	// Results reports whether the match has ended, and its results (best
 	// first) once it has.
 	Results() (results []PlayerResult, ended bool)

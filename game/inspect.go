@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -125,12 +125,12 @@ func (r *Room) inspect() (RoomDetail, []time.Duration) {
 // State returns the room's current tick and the Game's view of it: every
 // entity, sorted by id. It returns ErrRoomClosed once Run has returned, or
 // ctx's error.
-func (r *Room) State(ctx context.Context) (uint32, []netcode.Entity, error) {
+func (r *Room) State(ctx context.Context) (uint32, []wire.Entity, error) {
 	var tick uint32
-	var view []netcode.Entity
+	var view []wire.Entity
 	err := r.call(ctx, func() {
 		tick = r.tick
-		view = r.game.View(make([]netcode.Entity, 0, r.viewLen))
+		view = r.game.View(make([]wire.Entity, 0, r.viewLen))
 	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("state: %w", err)

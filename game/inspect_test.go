@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -115,7 +115,7 @@ func TestInspectAndStateThroughRun(t *testing.T) {
 	if want := rr.g.View(nil); tick != 5 || !slices.Equal(view, want) {
 		t.Errorf("State = tick %d %+v, want tick 5 %+v", tick, view, want)
 	}
-	if len(view) != 1 || view[0].Get(netcode.FieldX) != 5 {
+	if len(view) != 1 || view[0].Get(wire.FieldX) != 5 {
 		t.Errorf("state view %+v, want ann's entity at x 5", view)
 	}
 

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -62,11 +62,11 @@ type Room struct {
 	tick       uint32
 	nextPlayer PlayerID
 	seats      []*Seat
-	history    *netcode.History
-	pending    []netcode.Event // events since the last snapshot
-	inputs     []Input         // scratch for draining a seat's queue
-	encoded    []encoding      // this snapshot tick's encodings, by base
-	viewLen    int             // entities in the last view, to presize the next
+	history    *wire.History
+	pending    []wire.Event // events since the last snapshot
+	inputs     []Input      // scratch for draining a seat's queue
+	encoded    []encoding   // this snapshot tick's encodings, by base
+	viewLen    int          // entities in the last view, to presize the next
 	phase      pb.RoomPhase
 	phaseTick  uint32        // the tick the phase began
 	startTick  uint32        // in COUNTDOWN: the first tick of the match
@@ -107,7 +107,7 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 		closing:    make(chan struct{}),
 		done:       make(chan struct{}),
 		nextPlayer: 1,
-		history:    netcode.NewHistory(historySize(cfg.TickHz, interval)),
+		history:    wire.NewHistory(historySize(cfg.TickHz, interval)),
 		phase:      pb.RoomPhase_ROOM_PHASE_WAITING,
 		tickTimes:  newTickWindow(tickWindowSeconds * cfg.TickHz),
 	}

@@ -3,7 +3,7 @@ package game
 import (
 	"sync/atomic"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -117,8 +117,8 @@ func (s *Seat) Connected() bool { return !s.left.Load() && !s.detached.Load() }
 func (s *Seat) sendable() bool { return s.link != nil && s.Connected() }
 
 // PushInputs validates inputs (oldest first) and queues them for the next
-// tick. Move axes are clamped to ±netcode.MoveAxisMax and aim is taken
-// modulo netcode.AngleSteps; seq 0 is invalid, and a seq not above the
+// tick. Move axes are clamped to ±wire.MoveAxisMax and aim is taken
+// modulo wire.AngleSteps; seq 0 is invalid, and a seq not above the
 // highest one already queued is a duplicate (clients resend recent inputs).
 // When the queue is full the oldest queued input is dropped. Inputs of a
 // seat that left are ignored, and of a disconnected one dropped. Every drop
@@ -151,7 +151,7 @@ func (s *Seat) PushInputs(inputs []*pb.Input) {
 			Buttons: in.GetButtons(),
 			MoveX:   clampAxis(in.GetMoveX()),
 			MoveY:   clampAxis(in.GetMoveY()),
-			Aim:     int32(in.GetAim() % netcode.AngleSteps),
+			Aim:     int32(in.GetAim() % wire.AngleSteps),
 		}); n > 0 {
 			droppedQueueFull.Add(float64(n))
 			s.dropped.Add(uint64(n))
@@ -177,7 +177,7 @@ func (s *Seat) Ack(tick uint32) {
 // the room from using any baseline acknowledged before it.
 func (s *Seat) RequestResync() { s.resync.Store(true) }
 
-// clampAxis clamps a move axis to ±netcode.MoveAxisMax.
+// clampAxis clamps a move axis to ±wire.MoveAxisMax.
 func clampAxis(v int32) int32 {
-	return max(-netcode.MoveAxisMax, min(netcode.MoveAxisMax, v))
+	return max(-wire.MoveAxisMax, min(wire.MoveAxisMax, v))
 }

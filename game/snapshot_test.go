@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -18,28 +18,28 @@ func encodeCounts() (full, delta float64) {
 // against its checksum, as a real client does.
 type replica struct {
 	t     *testing.T
-	views map[uint32][]netcode.Entity // by tick
+	views map[uint32][]wire.Entity // by tick
 }
 
 func newReplica(t *testing.T) *replica {
-	return &replica{t: t, views: map[uint32][]netcode.Entity{}}
+	return &replica{t: t, views: map[uint32][]wire.Entity{}}
 }
 
 // apply applies s and returns the resulting view.
-func (c *replica) apply(s *pb.Snapshot) []netcode.Entity {
+func (c *replica) apply(s *pb.Snapshot) []wire.Entity {
 	c.t.Helper()
-	var base []netcode.Entity
+	var base []wire.Entity
 	if s.GetBaseTick() != 0 {
 		var ok bool
 		if base, ok = c.views[s.GetBaseTick()]; !ok {
 			c.t.Fatalf("snapshot %d is a delta from tick %d, which this client never had", s.GetTick(), s.GetBaseTick())
 		}
 	}
-	view, err := netcode.ApplyDelta(nil, base, s.GetDelta())
+	view, err := wire.ApplyDelta(nil, base, s.GetDelta())
 	if err != nil {
 		c.t.Fatalf("snapshot %d: %v", s.GetTick(), err)
 	}
-	if got := netcode.Checksum(view); got != s.GetChecksum() {
+	if got := wire.Checksum(view); got != s.GetChecksum() {
 		c.t.Fatalf("snapshot %d: checksum %08x, want %08x", s.GetTick(), got, s.GetChecksum())
 	}
 	c.views[s.GetTick()] = view
@@ -61,7 +61,7 @@ func TestSnapshotsFullThenDelta(t *testing.T) {
 		t.Fatalf("first snapshot tick %d base %d, want tick 3 full", first.GetTick(), first.GetBaseTick())
 	}
 	view := client.apply(first)
-	if len(view) != 1 || view[0].ID != s.EntityID() || view[0].Get(netcode.FieldX) != 3 {
+	if len(view) != 1 || view[0].ID != s.EntityID() || view[0].Get(wire.FieldX) != 3 {
 		t.Fatalf("first view %+v, want entity %d at x 3", view, s.EntityID())
 	}
 
@@ -76,8 +76,8 @@ func TestSnapshotsFullThenDelta(t *testing.T) {
 	if snap.GetTick() != 9 || snap.GetBaseTick() != 3 {
 		t.Fatalf("after ack 3: tick %d base %d, want tick 9 base 3", snap.GetTick(), snap.GetBaseTick())
 	}
-	if view := client.apply(snap); view[0].Get(netcode.FieldX) != 9 {
-		t.Errorf("view after delta has x %d, want 9", view[0].Get(netcode.FieldX))
+	if view := client.apply(snap); view[0].Get(wire.FieldX) != 9 {
+		t.Errorf("view after delta has x %d, want 9", view[0].Get(wire.FieldX))
 	}
 	if got := len(link.snapshots()); got != 3 {
 		t.Errorf("got %d snapshots in 9 ticks, want 3 (one every %d ticks)", got, r.SnapshotInterval())
@@ -211,9 +211,9 @@ func TestSnapshotEventsStampedWithTick(t *testing.T) {
 	r, g := newTestRoom(t, testConfig())
 	_, link := mustJoin(t, r, "ann")
 	steps(t, r, 1)
-	g.emit(netcode.Event{Kind: 1, Actor: 101, Value: -5})
+	g.emit(wire.Event{Kind: 1, Actor: 101, Value: -5})
 	steps(t, r, 1) // tick 2
-	g.emit(netcode.Event{Kind: 2})
+	g.emit(wire.Event{Kind: 2})
 	steps(t, r, 1) // tick 3, snapshot
 	evs := must(link.lastSnapshot(t)).GetEvents()
 	if len(evs) != 2 || evs[0].GetTick() != 2 || evs[0].GetValue() != -5 || evs[1].GetTick() != 3 || evs[1].GetKind() != 2 {

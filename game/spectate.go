@@ -7,7 +7,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // MaxSpectators bounds a room's spectators: each costs a frame offer per
@@ -82,7 +82,7 @@ func (r *Room) offerSpectators() {
 		return
 	}
 	shared := r.encodeBase(0)
-	frame := netcode.AppendSnapshotFrame(make([]byte, 0, netcode.SnapshotFrameSize(shared, 0)), shared, 0)
+	frame := wire.AppendSnapshotFrame(make([]byte, 0, wire.SnapshotFrameSize(shared, 0)), shared, 0)
 	for _, sp := range r.spectators {
 		sp.link.OfferSnapshot(frame)
 		r.specBytes += uint64(len(frame))

@@ -3,7 +3,7 @@ package game
 import (
 	"slices"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -91,15 +91,15 @@ func cmpSeq(a, b Input) int {
 // frame: a delta against its acknowledged tick when that is usable, else a
 // full snapshot. Each distinct baseline is encoded once and its bytes shared.
 func (r *Room) snapshot(tick uint32) {
-	entities := r.game.View(make([]netcode.Entity, 0, r.viewLen))
+	entities := r.game.View(make([]wire.Entity, 0, r.viewLen))
 	r.viewLen = len(entities)
 	if r.rec.on() {
-		r.rec.checksum(tick, netcode.Checksum(entities))
+		r.rec.checksum(tick, wire.Checksum(entities))
 	}
 	// ServerTimeUS reads the room clock; RealClock shares the epoch of
-	// netcode.ServerTimeUS (process start), so it agrees with Welcome and
+	// wire.ServerTimeUS (process start), so it agrees with Welcome and
 	// Pong and clients need one clock offset.
-	r.history.Push(netcode.Snapshot{
+	r.history.Push(wire.Snapshot{
 		Tick:         tick,
 		ServerTimeUS: r.cfg.Clock.Now().Microseconds(),
 		Entities:     entities,
@@ -114,7 +114,7 @@ func (r *Room) snapshot(tick uint32) {
 		}
 		shared := r.encodeFor(s, tick)
 		lastSeq := s.lastApplied.Load()
-		frame := netcode.AppendSnapshotFrame(make([]byte, 0, netcode.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
+		frame := wire.AppendSnapshotFrame(make([]byte, 0, wire.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
 		s.link.OfferSnapshot(frame)
 		s.lastSent.Store(tick)
 		s.bytesSent.Add(uint64(len(frame)))

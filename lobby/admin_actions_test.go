@@ -11,7 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -43,7 +43,7 @@ func TestAdminKick(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the kicked player's connection stayed open")
 	}
-	var ce *netcode.CloseError
+	var ce *wire.CloseError
 	if !errors.As(ada.Err(), &ce) || ce.Reason != pb.CloseReason_CLOSE_REASON_KICKED || !strings.Contains(ce.Message, "spamming the chat") {
 		t.Fatalf("kicked client ended with %v, want KICKED and the reason", ada.Err())
 	}

@@ -12,7 +12,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -214,20 +214,20 @@ func (a *Admin) serveState(w http.ResponseWriter, r *http.Request) {
 
 // WorldView makes the quantized entities of a room readable: positions in
 // world units and the angle in degrees.
-func WorldView(roomID string, tick uint32, entities []netcode.Entity) *pb.WorldView {
+func WorldView(roomID string, tick uint32, entities []wire.Entity) *pb.WorldView {
 	v := &pb.WorldView{RoomId: roomID, Tick: tick, Entities: make([]*pb.EntityView, 0, len(entities))}
 	for i := range entities {
 		e := &entities[i]
 		v.Entities = append(v.Entities, &pb.EntityView{
 			Id:       e.ID,
-			Kind:     e.Get(netcode.FieldKind),
-			X:        netcode.DequantizePosition(e.Get(netcode.FieldX)),
-			Y:        netcode.DequantizePosition(e.Get(netcode.FieldY)),
-			AngleDeg: float64(e.Get(netcode.FieldAngle)%netcode.AngleSteps) * 360 / netcode.AngleSteps,
-			Health:   e.Get(netcode.FieldHealth),
-			Score:    e.Get(netcode.FieldScore),
-			Flags:    e.Get(netcode.FieldFlags),
-			Owner:    e.Get(netcode.FieldOwner),
+			Kind:     e.Get(wire.FieldKind),
+			X:        wire.DequantizePosition(e.Get(wire.FieldX)),
+			Y:        wire.DequantizePosition(e.Get(wire.FieldY)),
+			AngleDeg: float64(e.Get(wire.FieldAngle)%wire.AngleSteps) * 360 / wire.AngleSteps,
+			Health:   e.Get(wire.FieldHealth),
+			Score:    e.Get(wire.FieldScore),
+			Flags:    e.Get(wire.FieldFlags),
+			Owner:    e.Get(wire.FieldOwner),
 		})
 	}
 	return v

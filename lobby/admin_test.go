@@ -19,7 +19,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -96,7 +97,7 @@ func (as *adminServer) getJSON(t *testing.T, path string, out any) {
 // adminPlayer is a Go client seated in a room, with every non-snapshot message
 // it received.
 type adminPlayer struct {
-	*netcode.Client
+	*client.Client
 	mu   sync.Mutex
 	msgs []*pb.ServerMessage
 	got  chan struct{} // nudged on every message
@@ -106,7 +107,7 @@ type adminPlayer struct {
 func joinAdmin(t *testing.T, url, name string) *adminPlayer {
 	t.Helper()
 	p := &adminPlayer{got: make(chan struct{}, 1)}
-	p.Client = dial(t, url, name, func(c *netcode.ClientConfig) {
+	p.Client = dial(t, url, name, func(c *client.ClientConfig) {
 		c.PingInterval = -1
 		c.OnMessage = func(m *pb.ServerMessage) {
 			p.mu.Lock()
@@ -399,8 +400,8 @@ func TestAdminReadEndpoints(t *testing.T) {
 				if s == nil {
 					continue
 				}
-				ents, err := netcode.ApplyDelta(nil, nil, s.GetDelta())
-				if s.GetBaseTick() != 0 || err != nil || netcode.Checksum(ents) != s.GetChecksum() || len(ents) < 2 {
+				ents, err := wire.ApplyDelta(nil, nil, s.GetDelta())
+				if s.GetBaseTick() != 0 || err != nil || wire.Checksum(ents) != s.GetChecksum() || len(ents) < 2 {
 					t.Fatalf("spectator snapshot base %d, %d entities, err %v: want a full snapshot that verifies", s.GetBaseTick(), len(ents), err)
 				}
 				gotSnapshot = true

@@ -11,12 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // player is one e2e client with what the test measures of it.
 type player struct {
-	client    *netcode.Client
+	client    *client.Client
 	snapshots atomic.Int64 // snapshots applied inside the measuring window
 	counting  atomic.Bool
 
@@ -37,8 +38,8 @@ func TestSixteenPlayersConverge(t *testing.T) {
 	ps := make([]*player, players)
 	for i := range ps {
 		p := &player{}
-		p.client = dial(t, ts.url, fmt.Sprintf("bot-%02d", i), func(c *netcode.ClientConfig) {
-			c.OnSnapshot = func(netcode.SnapshotInfo) {
+		p.client = dial(t, ts.url, fmt.Sprintf("bot-%02d", i), func(c *client.ClientConfig) {
+			c.OnSnapshot = func(client.SnapshotInfo) {
 				if p.counting.Load() {
 					p.snapshots.Add(1)
 				}
@@ -154,8 +155,8 @@ func playMoveAndShoot(ctx context.Context, t *testing.T, p *player, seed uint64,
 		}
 		if n%hz == 0 {
 			a := rng.Float64() * 2 * math.Pi
-			mx, my = netcode.QuantizeMove(math.Cos(a)), netcode.QuantizeMove(math.Sin(a))
-			aim = netcode.QuantizeAngle(a)
+			mx, my = wire.QuantizeMove(math.Cos(a)), wire.QuantizeMove(math.Sin(a))
+			aim = wire.QuantizeAngle(a)
 		}
 		var buttons uint32
 		if rng.IntN(4) == 0 {
@@ -180,7 +181,7 @@ func divergence(ps []*player) string {
 		_, got := p.client.State()
 		if !slices.Equal(ref, got) {
 			return fmt.Sprintf("player %d has %d entities (checksum %08x), player 0 has %d (checksum %08x)",
-				i+1, len(got), netcode.Checksum(got), len(ref), netcode.Checksum(ref))
+				i+1, len(got), wire.Checksum(got), len(ref), wire.Checksum(ref))
 		}
 	}
 	return ""

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -94,8 +95,8 @@ func TestSessionTokens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := netcode.Dial(ctx, netcode.ClientConfig{URL: ts.url, SessionToken: tt.token})
-			var ce *netcode.CloseError
+			_, err := client.Dial(ctx, client.ClientConfig{URL: ts.url, SessionToken: tt.token})
+			var ce *wire.CloseError
 			if !isServerError(err, tt.want) || !errors.As(err, &ce) || ce.Reason != pb.CloseReason_CLOSE_REASON_AUTH_FAILED {
 				t.Fatalf("dial with %s token: %v; want %v and an auth-failed close", tt.name, err, tt.want)
 			}
@@ -113,7 +114,7 @@ func TestSessionTokens(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusOK || sj.Name != "Grace" {
 		t.Fatalf("POST /v1/session: %v %v %+v", resp.Status, err, sj)
 	}
-	g := dial(t, ts.url, "", func(cfg *netcode.ClientConfig) { cfg.SessionToken = sj.SessionToken })
+	g := dial(t, ts.url, "", func(cfg *client.ClientConfig) { cfg.SessionToken = sj.SessionToken })
 	if g.Welcome().GetSessionId() != sj.SessionID || g.Welcome().GetName() != "Grace" {
 		t.Fatalf("welcome %v does not continue session %+v", g.Welcome(), sj)
 	}
@@ -135,7 +136,7 @@ func TestReplacedConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := dial(t, ts.url, "", func(c *netcode.ClientConfig) { c.SessionToken = first.SessionToken() })
+	second := dial(t, ts.url, "", func(c *client.ClientConfig) { c.SessionToken = first.SessionToken() })
 	if !second.Welcome().GetResumed() {
 		t.Fatalf("second connection's welcome %v: want resumed", second.Welcome())
 	}
@@ -144,7 +145,7 @@ func TestReplacedConnection(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("first connection not closed")
 	}
-	var ce *netcode.CloseError
+	var ce *wire.CloseError
 	if !errors.As(first.Err(), &ce) || ce.Reason != pb.CloseReason_CLOSE_REASON_REPLACED {
 		t.Fatalf("first connection ended with %v, want REPLACED", first.Err())
 	}
@@ -162,8 +163,8 @@ func TestReconnectWithinGrace(t *testing.T) {
 	ctx := timeout(t, 20*time.Second)
 	var mu sync.Mutex
 	var resumed []bool
-	c := dial(t, ts.url, "ada", func(cfg *netcode.ClientConfig) {
-		cfg.Reconnect = netcode.ReconnectPolicy{Enabled: true, MinBackoff: 20 * time.Millisecond}
+	c := dial(t, ts.url, "ada", func(cfg *client.ClientConfig) {
+		cfg.Reconnect = client.ReconnectPolicy{Enabled: true, MinBackoff: 20 * time.Millisecond}
 		cfg.OnReconnect = func(r bool) {
 			mu.Lock()
 			resumed = append(resumed, r)
@@ -220,7 +221,7 @@ func TestReconnectWithinGrace(t *testing.T) {
 		t.Fatalf("after resume: %d full snapshots, %d desyncs", c.Stats().FullSnapshots, c.Stats().Desyncs)
 	}
 	after, ok := entityOf(c, j.GetEntityId())
-	if !ok || after.Get(netcode.FieldScore) != before.Get(netcode.FieldScore) {
+	if !ok || after.Get(wire.FieldScore) != before.Get(wire.FieldScore) {
 		t.Fatalf("own entity after resume %v (ok=%v), before %v: want the same score", after, ok, before)
 	}
 	if _, err := c.SendInput(0, 0, 127, 0); err != nil {
@@ -256,7 +257,7 @@ func TestSeatReleasedAfterGrace(t *testing.T) {
 	waitFor(t, "seat released after the grace", func() bool { return playersIn(ts, j.GetRoomId()) == 1 })
 	waitFor(t, "entity removed for the others", func() bool { _, ok := entityOf(stay, j.GetEntityId()); return !ok })
 	// A late reconnect gets a new session seat-less: no resume.
-	late := dial(t, ts.url, "", func(c *netcode.ClientConfig) { c.SessionToken = gone.SessionToken() })
+	late := dial(t, ts.url, "", func(c *client.ClientConfig) { c.SessionToken = gone.SessionToken() })
 	if late.Welcome().GetResumed() {
 		t.Fatal("resumed after the grace ran out")
 	}
@@ -315,7 +316,7 @@ func TestLifecycleCountdown(t *testing.T) {
 	})
 	ctx := timeout(t, 10*time.Second)
 	phases := make(chan pb.RoomPhase, 16)
-	a := dial(t, ts.url, "a", func(cfg *netcode.ClientConfig) {
+	a := dial(t, ts.url, "a", func(cfg *client.ClientConfig) {
 		cfg.OnMessage = func(m *pb.ServerMessage) {
 			if s := m.GetRoomState(); s != nil {
 				phases <- s.GetPhase()
@@ -364,13 +365,13 @@ func expectUpdate(t *testing.T, ch <-chan *pb.RoomUpdate, kind pb.RoomUpdate_Kin
 	}
 }
 
-func waitJoined(t *testing.T, c *netcode.Client) *pb.Joined {
+func waitJoined(t *testing.T, c *client.Client) *pb.Joined {
 	t.Helper()
 	waitFor(t, "joined", func() bool { return c.Joined() != nil })
 	return c.Joined()
 }
 
-func waitSnapshots(t *testing.T, c *netcode.Client, n uint64) {
+func waitSnapshots(t *testing.T, c *client.Client, n uint64) {
 	t.Helper()
 	start := c.Stats().Snapshots
 	waitFor(t, "snapshots", func() bool { return c.Stats().Snapshots >= start+n })
@@ -387,14 +388,14 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func entityOf(c *netcode.Client, id uint32) (netcode.Entity, bool) {
+func entityOf(c *client.Client, id uint32) (wire.Entity, bool) {
 	_, ents := c.State()
 	for _, e := range ents {
 		if e.ID == id {
 			return e, true
 		}
 	}
-	return netcode.Entity{}, false
+	return wire.Entity{}, false
 }
 
 func playersIn(ts *testServer, roomID string) uint32 {

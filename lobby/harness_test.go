@@ -11,7 +11,7 @@ import (
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/arena"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
 )
 
 // testServer is a lobby server on a real loopback listener.
@@ -49,15 +49,15 @@ func startServer(t *testing.T, tweak func(*Config)) *testServer {
 }
 
 // dial connects a Go client named name and closes it when the test ends.
-func dial(t *testing.T, url, name string, tweak func(*netcode.ClientConfig)) *netcode.Client {
+func dial(t *testing.T, url, name string, tweak func(*client.ClientConfig)) *client.Client {
 	t.Helper()
-	cfg := netcode.ClientConfig{URL: url, Name: name}
+	cfg := client.ClientConfig{URL: url, Name: name}
 	if tweak != nil {
 		tweak(&cfg)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, err := netcode.Dial(ctx, cfg)
+	c, err := client.Dial(ctx, cfg)
 	if err != nil {
 		t.Fatalf("dial %s: %v", name, err)
 	}

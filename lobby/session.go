@@ -12,6 +12,7 @@ import (
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -79,8 +80,8 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		hello := msg.GetHello()
 		if hello == nil {
 			handshakeFailures.WithLabelValues("hello_required").Inc()
-			s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_HELLO_REQUIRED, "the first message must be hello"))
-			return &netcode.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "hello required"}
+			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_HELLO_REQUIRED, "the first message must be hello"))
+			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "hello required"}
 		}
 		return s.hello(hello)
 	}
@@ -114,7 +115,7 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		c := body.CreateRoom
 		if !s.createAllowed(time.Now()) {
 			requestsRefused.WithLabelValues("create_rate").Inc()
-			s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS,
+			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS,
 				fmt.Sprintf("at most %d rooms per session per %v", createBurst, createWindow)))
 			return nil
 		}
@@ -142,10 +143,10 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_RoomList{RoomList: &pb.RoomList{Rooms: rooms}}})
 	case *pb.ClientMessage_Hello:
 		requestsRefused.WithLabelValues("second_hello").Inc()
-		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, "hello was already received"))
+		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, "hello was already received"))
 	default:
 		requestsRefused.WithLabelValues("unexpected_message").Inc()
-		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, fmt.Sprintf("unexpected message %T", msg.Body)))
+		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, fmt.Sprintf("unexpected message %T", msg.Body)))
 	}
 	return nil
 }
@@ -155,8 +156,8 @@ func (s *session) hello(h *pb.Hello) error {
 		handshakeFailures.WithLabelValues("version").Inc()
 		text := fmt.Sprintf("protocol version %d is not supported; this server speaks %d",
 			h.GetProtocolVersion(), pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT)
-		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, text))
-		return &netcode.CloseError{Reason: pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, Message: text}
+		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, text))
+		return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, Message: text}
 	}
 	if tok := h.GetSessionToken(); tok != "" {
 		claims, err := s.server.signer.Verify(tok)
@@ -166,16 +167,16 @@ func (s *session) hello(h *pb.Hello) error {
 				code, label = pb.ErrorCode_ERROR_CODE_EXPIRED_TOKEN, "expired_token"
 			}
 			handshakeFailures.WithLabelValues(label).Inc()
-			s.conn.Send(netcode.ErrorMessage(code, err.Error()))
-			return &netcode.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: err.Error()}
+			s.conn.Send(wire.ErrorMessage(code, err.Error()))
+			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: err.Error()}
 		}
 		s.id, s.name = claims.SessionID, claims.Name
 	} else {
 		name, err := ValidateName(h.GetName())
 		if err != nil {
 			handshakeFailures.WithLabelValues("name").Inc()
-			s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_NAME, err.Error()))
-			return &netcode.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "invalid name"}
+			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_NAME, err.Error()))
+			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "invalid name"}
 		}
 		s.id, s.name = newSessionID(), name
 	}
@@ -209,7 +210,7 @@ func (s *session) hello(h *pb.Hello) error {
 		SessionId:          s.id,
 		TickHz:             uint32(settings.TickHz),
 		SnapshotHz:         uint32(settings.SnapshotHz),
-		ServerTimeUs:       netcode.ServerTimeUS(),
+		ServerTimeUs:       wire.ServerTimeUS(),
 		MaxFrameBytes:      uint32(s.server.cfg.Conn.MaxFrameBytes),
 		SessionToken:       token,
 		SessionExpiresUnix: claims.Expires.Unix(),
@@ -258,7 +259,7 @@ func (s *session) handOver() (*roomEntry, *game.Seat) {
 func (s *session) join(do func(ctx context.Context) (*game.Seat, *roomEntry, error)) {
 	if s.currentSeat() != nil {
 		requestsRefused.WithLabelValues("already_in_room").Inc()
-		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM, "leave the current room first"))
+		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM, "leave the current room first"))
 		return
 	}
 	s.seating.Lock()
@@ -267,7 +268,7 @@ func (s *session) join(do func(ctx context.Context) (*game.Seat, *roomEntry, err
 	defer cancel()
 	seat, entry, err := do(ctx)
 	if err != nil {
-		s.conn.Send(netcode.ErrorMessage(joinErrorCode(err), err.Error()))
+		s.conn.Send(wire.ErrorMessage(joinErrorCode(err), err.Error()))
 		return
 	}
 	s.mu.Lock()
@@ -290,7 +291,7 @@ func (s *session) leave() {
 	s.mu.Unlock()
 	if seat == nil {
 		requestsRefused.WithLabelValues("not_in_room").Inc()
-		s.conn.Send(netcode.ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "not in a room"))
+		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "not in a room"))
 		return
 	}
 	s.server.registry.Leave(entry, seat)

@@ -11,7 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -87,8 +88,8 @@ func TestHandshakeRefusals(t *testing.T) {
 				rawSend(t, ws, tt.send)
 			}
 			msgs, code, text := readUntilClose(t, ws)
-			if code != netcode.CloseCode(tt.wantClose) {
-				t.Errorf("close code %d, want %d", code, netcode.CloseCode(tt.wantClose))
+			if code != wire.CloseCode(tt.wantClose) {
+				t.Errorf("close code %d, want %d", code, wire.CloseCode(tt.wantClose))
 			}
 			if !strings.Contains(text, tt.wantText) {
 				t.Errorf("close text %q lacks %q", text, tt.wantText)
@@ -146,7 +147,7 @@ func TestJoinErrorsKeepConnection(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := testutil.ToFloat64(joinsTotal.WithLabelValues(strings.ReplaceAll(tt.name, " ", "_")))
 			_, err := c.Join(ctx, tt.mode, tt.room)
-			var se *netcode.ServerError
+			var se *client.ServerError
 			if !errors.As(err, &se) || se.Code != tt.want {
 				t.Fatalf("join error %v, want server error %v", err, tt.want)
 			}
@@ -206,7 +207,7 @@ func TestQuickPlayFillsOldestRoomFirst(t *testing.T) {
 func TestLeaveAndRejoin(t *testing.T) {
 	ts := startServer(t, nil)
 	left := make(chan *pb.Left, 4)
-	c := dial(t, ts.url, "ada", func(cfg *netcode.ClientConfig) {
+	c := dial(t, ts.url, "ada", func(cfg *client.ClientConfig) {
 		cfg.OnMessage = func(m *pb.ServerMessage) {
 			if l := m.GetLeft(); l != nil {
 				left <- l
@@ -255,7 +256,7 @@ func TestGarbageDoesNotHurtOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, code, _ := readUntilClose(t, bad)
-	if code != netcode.CloseCode(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR) {
+	if code != wire.CloseCode(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR) {
 		t.Fatalf("garbage closed with %d, want protocol error", code)
 	}
 	before := good.Stats().Snapshots
@@ -297,7 +298,7 @@ func TestValidateName(t *testing.T) {
 }
 
 func isServerError(err error, code pb.ErrorCode) bool {
-	var se *netcode.ServerError
+	var se *client.ServerError
 	return errors.As(err, &se) && se.Code == code
 }
 
@@ -309,7 +310,7 @@ func TestConnectionLimitSaysWhy(t *testing.T) {
 	before := testutil.ToFloat64(connectionsRefused.WithLabelValues("too_many_connections"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_, err := netcode.Dial(ctx, netcode.ClientConfig{URL: ts.url, Name: "second"})
+	_, err := client.Dial(ctx, client.ClientConfig{URL: ts.url, Name: "second"})
 	if err == nil || !strings.Contains(err.Error(), "limit of 1 connections") {
 		t.Fatalf("second dial: %v, want the connection limit named", err)
 	}

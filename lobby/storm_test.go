@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
 )
 
 // TestQuickPlayStorm joins 1,000 clients at once into rooms of 16 over real
@@ -23,7 +23,7 @@ func TestQuickPlayStorm(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
-	clients := make([]*netcode.Client, players)
+	clients := make([]*client.Client, players)
 	rooms := make([]string, players)
 	errs := make(chan error, players)
 	var wg sync.WaitGroup
@@ -31,7 +31,7 @@ func TestQuickPlayStorm(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := netcode.Dial(ctx, netcode.ClientConfig{URL: ts.url, Name: fmt.Sprintf("p%d", i), PingInterval: -1})
+			c, err := client.Dial(ctx, client.ClientConfig{URL: ts.url, Name: fmt.Sprintf("p%d", i), PingInterval: -1})
 			if err != nil {
 				errs <- fmt.Errorf("dial %d: %w", i, err)
 				return

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -172,7 +173,7 @@ func (c *Conn) Serve(ctx context.Context, handle func(*pb.ClientMessage) error) 
 // metric, and picks the error Serve returns.
 func (c *Conn) outcome(readErr, writeErr error) (string, error) {
 	if c.closed.Load() {
-		return reasonLabel(c.closeReason), &CloseError{Reason: c.closeReason, Message: c.closeMsg}
+		return wire.ReasonLabel(c.closeReason), &wire.CloseError{Reason: c.closeReason, Message: c.closeMsg}
 	}
 	if writeErr != nil {
 		var ne net.Error
@@ -182,7 +183,7 @@ func (c *Conn) outcome(readErr, writeErr error) (string, error) {
 		return closedWriteError, writeErr
 	}
 	if errors.Is(readErr, websocket.ErrReadLimit) {
-		return reasonLabel(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR), readErr
+		return wire.ReasonLabel(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR), readErr
 	}
 	var ce *websocket.CloseError
 	if errors.As(readErr, &ce) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -48,7 +49,7 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 			continue
 		}
 		if err := c.handleFrame(kind, buf.Bytes(), limiter, handle); err != nil {
-			var ce *CloseError
+			var ce *wire.CloseError
 			if errors.As(err, &ce) {
 				c.Close(ce.Reason, ce.Message)
 			} else {
@@ -88,7 +89,7 @@ func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle f
 	if ping := msg.GetPing(); ping != nil {
 		c.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Pong{Pong: &pb.Pong{
 			ClientTimeUs: ping.GetClientTimeUs(),
-			ServerTimeUs: ServerTimeUS(),
+			ServerTimeUs: wire.ServerTimeUS(),
 		}}})
 		return nil
 	}
@@ -99,6 +100,6 @@ func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle f
 // returns the PROTOCOL_ERROR close that follows it.
 func (c *Conn) refuse(label string, code pb.ErrorCode, text, closeMsg string) error {
 	framesRejected.WithLabelValues(label).Inc()
-	c.Send(ErrorMessage(code, text))
-	return &CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: closeMsg}
+	c.Send(wire.ErrorMessage(code, text))
+	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: closeMsg}
 }

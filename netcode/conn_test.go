@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
@@ -19,7 +20,7 @@ func TestConnRoundTrip(t *testing.T) {
 	ws, sv := s.dial(t)
 	framesIn := counter(wsFramesReceived)
 
-	before := ServerTimeUS()
+	before := wire.ServerTimeUS()
 	send(t, ws, &pb.ClientMessage{Body: &pb.ClientMessage_Ping{Ping: &pb.Ping{ClientTimeUs: 123}}})
 	pong := mustRead(t, ws).GetPong()
 	if pong == nil {
@@ -28,7 +29,7 @@ func TestConnRoundTrip(t *testing.T) {
 	if pong.GetClientTimeUs() != 123 {
 		t.Errorf("pong client time = %d, want 123", pong.GetClientTimeUs())
 	}
-	if st := pong.GetServerTimeUs(); st < before || st > ServerTimeUS() {
+	if st := pong.GetServerTimeUs(); st < before || st > wire.ServerTimeUS() {
 		t.Errorf("pong server time %d outside [%d, now]", st, before)
 	}
 
@@ -95,7 +96,7 @@ func TestConnRefusesBadFrames(t *testing.T) {
 		{"malformed protobuf", websocket.BinaryMessage, []byte{0x0a, 0x05, 0x01}, rejectMalformed, true, 4006},
 		{"empty envelope", websocket.BinaryMessage, nil, rejectEmpty, true, 4006},
 		{"unknown body only", websocket.BinaryMessage, []byte{0xf8, 0x06, 0x01}, rejectEmpty, true, 4006},
-		{"oversized frame", websocket.BinaryMessage, make([]byte, maxFrame+1), rejectTooLarge, false, CloseCodeFrameTooLarge},
+		{"oversized frame", websocket.BinaryMessage, make([]byte, maxFrame+1), rejectTooLarge, false, wire.CloseCodeFrameTooLarge},
 	}
 	s := newTestServer(t, serveOpts{cfg: ConnConfig{MaxFrameBytes: maxFrame}})
 	bystander, _ := s.dial(t)
@@ -145,8 +146,8 @@ func TestConnHandlerErrors(t *testing.T) {
 		wantCode int
 		wantText string
 	}{
-		{"close error", &CloseError{Reason: pb.CloseReason_CLOSE_REASON_REPLACED, Message: "signed in elsewhere"}, 4008, "signed in elsewhere"},
-		{"wrapped close error", errorWrap(&CloseError{Reason: pb.CloseReason_CLOSE_REASON_KICKED, Message: "cheating"}), 4002, "cheating"},
+		{"close error", &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_REPLACED, Message: "signed in elsewhere"}, 4008, "signed in elsewhere"},
+		{"wrapped close error", errorWrap(&wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_KICKED, Message: "cheating"}), 4002, "cheating"},
 		{"plain error", errors.New("no such thing"), 4006, "no such thing"},
 	}
 	for _, tt := range tests {
@@ -161,9 +162,9 @@ func TestConnHandlerErrors(t *testing.T) {
 			if len(msgs) != 1 || msgs[0].GetClosing().GetMessage() != tt.wantText {
 				t.Errorf("messages before close = %v, want one Closing %q", msgs, tt.wantText)
 			}
-			var got *CloseError
-			if err := sv.serveResult(t); !errors.As(err, &got) || CloseCode(got.Reason) != tt.wantCode {
-				t.Errorf("Serve = %v, want a CloseError with code %d", err, tt.wantCode)
+			var got *wire.CloseError
+			if err := sv.serveResult(t); !errors.As(err, &got) || wire.CloseCode(got.Reason) != tt.wantCode {
+				t.Errorf("Serve = %v, want a wire.CloseError with code %d", err, tt.wantCode)
 			}
 		})
 	}
@@ -204,7 +205,7 @@ func TestConnFlood(t *testing.T) {
 
 	msgs, ce := readUntilClose(t, flooder)
 	wg.Wait()
-	if ce.Code != CloseCode(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR) || ce.Text != "message rate limit exceeded" {
+	if ce.Code != wire.CloseCode(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR) || ce.Text != "message rate limit exceeded" {
 		t.Errorf("flooder closed with %d %q, want 4006 \"message rate limit exceeded\"", ce.Code, ce.Text)
 	}
 	if len(msgs) != 2 || msgs[0].GetError().GetCode() != pb.ErrorCode_ERROR_CODE_RATE_LIMITED || msgs[1].GetClosing() == nil {
@@ -307,9 +308,9 @@ func TestConnSlowConsumer(t *testing.T) {
 				sv.conn.OfferSnapshot(frame)
 			}
 		}
-		var ce *CloseError
+		var ce *wire.CloseError
 		if !errors.As(err, &ce) || ce.Reason != pb.CloseReason_CLOSE_REASON_SLOW_CONSUMER {
-			t.Errorf("Serve = %v, want a SLOW_CONSUMER CloseError", err)
+			t.Errorf("Serve = %v, want a SLOW_CONSUMER wire.CloseError", err)
 		}
 		if got := counter(slowConsumers.WithLabelValues(slowSnapshotStalled)) - slow; got != 1 {
 			t.Errorf("slow consumers{snapshot_stalled} rose by %v, want 1", got)
@@ -322,12 +323,12 @@ func TestConnSlowConsumer(t *testing.T) {
 		slow := counter(slowConsumers.WithLabelValues(slowReliableFull))
 		s := newTestServer(t, serveOpts{cfg: ConnConfig{ReliableQueue: 4}, beforeServe: func(sv *served) {
 			for i := range 5 {
-				ok := sv.conn.Send(ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "x"))
+				ok := sv.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "x"))
 				if ok != (i < 4) {
 					t.Errorf("Send #%d = %v, want %v", i+1, ok, i < 4)
 				}
 			}
-			if sv.conn.Send(ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "late")) {
+			if sv.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "late")) {
 				t.Error("Send after close returned true")
 			}
 		}})
@@ -371,9 +372,9 @@ func TestConnClose(t *testing.T) {
 			if ce.Code != 4002 || ce.Text != tt.wantText {
 				t.Errorf("close = %d %q, want 4002 %q", ce.Code, ce.Text, tt.wantText)
 			}
-			var got *CloseError
+			var got *wire.CloseError
 			if err := sv.serveResult(t); !errors.As(err, &got) || got.Reason != pb.CloseReason_CLOSE_REASON_KICKED {
-				t.Errorf("Serve = %v, want a KICKED CloseError", err)
+				t.Errorf("Serve = %v, want a KICKED wire.CloseError", err)
 			}
 			if sv.conn.Send(ackServerMsg()) {
 				t.Error("Send after Close returned true")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -100,7 +101,7 @@ func (c *Conn) writeClose(readerDone <-chan struct{}) error {
 	if err := c.writeFrameBy(closing, deadline); err != nil {
 		return err
 	}
-	payload := websocket.FormatCloseMessage(CloseCode(c.closeReason), closeText(c.closeMsg))
+	payload := websocket.FormatCloseMessage(wire.CloseCode(c.closeReason), wire.CloseText(c.closeMsg))
 	if err := c.ws.WriteControl(websocket.CloseMessage, payload, deadline); err != nil {
 		return fmt.Errorf("write close frame: %w", err)
 	}

@@ -1,12 +1,11 @@
-// Package netcode owns tickwire's bytes and connections: the server side of a
-// WebSocket connection (read and write pumps, deadlines, the latest-snapshot
-// slot and the reliable queue, close codes, flood control), the snapshot
-// codec (quantization, packed deltas, checksums, the history ring) and the Go
-// client library (replica, acks, clock sync, interpolation, prediction).
+// Package netcode is the server side of a tickwire WebSocket connection:
+// the read and write pumps, deadlines and pings, the latest-snapshot slot
+// and the bounded reliable queue, per-connection flood control, and their
+// metrics.
 //
-// netcode knows nothing of game rules: it must not import game or lobby, and
-// it treats every message body as opaque to everything but its envelope.
-// Callers above it (rooms, sessions) hand it frames and messages and get
-// decoded client messages back; nothing they call here ever blocks on a
-// socket.
+// netcode knows nothing of game rules and nothing of the lobby: it must not
+// import game, lobby or the Go client (netcode/client). It decodes each
+// frame into a ClientMessage and hands it up; callers above it (rooms,
+// sessions) hand it frames and messages, and nothing they call here ever
+// blocks on a socket. The protocol's bytes themselves live in netcode/wire.
 package netcode

@@ -57,7 +57,7 @@ var (
 	})
 	snapshotsSuperseded = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "tickwire_snapshots_superseded_total",
-		Help: "Snapshot frames replaced in a connection's slot by a newer one before being written.",
+		Help: "wire.Snapshot frames replaced in a connection's slot by a newer one before being written.",
 	})
 	framesRejected = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_frames_rejected_total",

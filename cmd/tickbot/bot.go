@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game/arena"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // move is one input a brain decides: what SendInput sends.
@@ -19,9 +19,9 @@ type move struct {
 // view is what a brain sees of the room: its own player and the other live
 // players, as the client renders them.
 type view struct {
-	self     netcode.Entity
+	self     wire.Entity
 	haveSelf bool
-	others   []netcode.Entity
+	others   []wire.Entity
 }
 
 // brain decides a bot's inputs. A brain belongs to one bot goroutine.
@@ -85,7 +85,7 @@ type wanderBrain struct {
 
 func (w *wanderBrain) next(now time.Time, _ *view) move {
 	if !now.Before(w.turnAt) {
-		w.dir = w.rng.Int32N(netcode.AngleSteps)
+		w.dir = w.rng.Int32N(wire.AngleSteps)
 		w.turnAt = now.Add(wanderMinTurn + time.Duration(w.rng.Int64N(int64(wanderTurnSpread))))
 	}
 	x, y := dirVector(w.dir)
@@ -101,10 +101,10 @@ const (
 	chaseTurnsPerSecond = 1.5
 	// chaseFireWithin is how close to the target's bearing the aim must
 	// be to fire: 3 degrees.
-	chaseFireWithin = netcode.AngleSteps * 3 / 360
+	chaseFireWithin = wire.AngleSteps * 3 / 360
 	// chaseKeepDistance is how near (grid units) a chaser closes in before
 	// it stands and shoots: about five player radii.
-	chaseKeepDistance = 5 * arena.PlayerRadius * netcode.PositionScale
+	chaseKeepDistance = 5 * arena.PlayerRadius * wire.PositionScale
 )
 
 // chaseBrain steers toward the nearest other live player, turns its aim
@@ -119,7 +119,7 @@ type chaseBrain struct {
 func newChaseBrain(inputHz int, rng *rand.Rand) *chaseBrain {
 	return &chaseBrain{
 		wander:  wanderBrain{rng: rng},
-		maxTurn: max(1, int32(chaseTurnsPerSecond*netcode.AngleSteps/float64(inputHz))),
+		maxTurn: max(1, int32(chaseTurnsPerSecond*wire.AngleSteps/float64(inputHz))),
 	}
 }
 
@@ -132,12 +132,12 @@ func (c *chaseBrain) next(now time.Time, v *view) move {
 		c.aim = m.aim
 		return m
 	}
-	dx := float64(target.Get(netcode.FieldX) - v.self.Get(netcode.FieldX))
-	dy := float64(target.Get(netcode.FieldY) - v.self.Get(netcode.FieldY))
-	bearing := netcode.QuantizeAngle(math.Atan2(dy, dx))
+	dx := float64(target.Get(wire.FieldX) - v.self.Get(wire.FieldX))
+	dy := float64(target.Get(wire.FieldY) - v.self.Get(wire.FieldY))
+	bearing := wire.QuantizeAngle(math.Atan2(dy, dx))
 	diff := angleDiff(bearing, c.aim)
 	step := max(-c.maxTurn, min(c.maxTurn, diff))
-	c.aim = (c.aim + step + netcode.AngleSteps) % netcode.AngleSteps
+	c.aim = (c.aim + step + wire.AngleSteps) % wire.AngleSteps
 	m := move{aim: c.aim}
 	if abs32(diff-step) <= chaseFireWithin {
 		m.buttons |= arena.ButtonFire
@@ -149,14 +149,14 @@ func (c *chaseBrain) next(now time.Time, v *view) move {
 }
 
 // nearest returns the other live player closest to v.self.
-func nearest(v *view) (netcode.Entity, bool) {
+func nearest(v *view) (wire.Entity, bool) {
 	if !v.haveSelf || len(v.others) == 0 {
-		return netcode.Entity{}, false
+		return wire.Entity{}, false
 	}
-	sx, sy := int64(v.self.Get(netcode.FieldX)), int64(v.self.Get(netcode.FieldY))
+	sx, sy := int64(v.self.Get(wire.FieldX)), int64(v.self.Get(wire.FieldY))
 	best, bestD := v.others[0], int64(math.MaxInt64)
 	for _, o := range v.others {
-		dx, dy := int64(o.Get(netcode.FieldX))-sx, int64(o.Get(netcode.FieldY))-sy
+		dx, dy := int64(o.Get(wire.FieldX))-sx, int64(o.Get(wire.FieldY))-sy
 		if d := dx*dx + dy*dy; d < bestD {
 			best, bestD = o, d
 		}
@@ -167,17 +167,17 @@ func nearest(v *view) (netcode.Entity, bool) {
 // angleDiff returns the signed shortest turn from a to b in angle steps,
 // in (-AngleSteps/2, AngleSteps/2].
 func angleDiff(b, a int32) int32 {
-	d := ((b-a)%netcode.AngleSteps + netcode.AngleSteps) % netcode.AngleSteps
-	if d > netcode.AngleSteps/2 {
-		d -= netcode.AngleSteps
+	d := ((b-a)%wire.AngleSteps + wire.AngleSteps) % wire.AngleSteps
+	if d > wire.AngleSteps/2 {
+		d -= wire.AngleSteps
 	}
 	return d
 }
 
 // dirVector returns the full-speed move axes along angle a.
 func dirVector(a int32) (x, y int32) {
-	rad := netcode.DequantizeAngle(a)
-	return netcode.QuantizeMove(math.Cos(rad)), netcode.QuantizeMove(math.Sin(rad))
+	rad := wire.DequantizeAngle(a)
+	return wire.QuantizeMove(math.Cos(rad)), wire.QuantizeMove(math.Sin(rad))
 }
 
 func abs32(v int32) int32 {
@@ -189,18 +189,18 @@ func abs32(v int32) int32 {
 
 // buildView fills v from a rendered world: the entity of playerID (or
 // entityID) is self, every other live player is a target.
-func buildView(v *view, world []netcode.Entity, playerID, entityID uint32) {
+func buildView(v *view, world []wire.Entity, playerID, entityID uint32) {
 	v.haveSelf = false
 	v.others = v.others[:0]
 	for _, e := range world {
-		if e.Get(netcode.FieldKind) != arena.KindPlayer {
+		if e.Get(wire.FieldKind) != arena.KindPlayer {
 			continue
 		}
-		if e.ID == entityID || uint32(e.Get(netcode.FieldOwner)) == playerID {
+		if e.ID == entityID || uint32(e.Get(wire.FieldOwner)) == playerID {
 			v.self, v.haveSelf = e, true
 			continue
 		}
-		if e.Get(netcode.FieldFlags)&arena.FlagAlive != 0 {
+		if e.Get(wire.FieldFlags)&arena.FlagAlive != 0 {
 			v.others = append(v.others, e)
 		}
 	}

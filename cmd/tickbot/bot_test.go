@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game/arena"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 func TestAngleDiff(t *testing.T) {
@@ -28,22 +28,22 @@ func TestAngleDiff(t *testing.T) {
 	}
 }
 
-func player(id uint32, owner int32, x, y int32, alive bool) netcode.Entity {
-	e := netcode.Entity{ID: id}
-	e.Set(netcode.FieldKind, arena.KindPlayer)
-	e.Set(netcode.FieldX, x)
-	e.Set(netcode.FieldY, y)
-	e.Set(netcode.FieldOwner, owner)
+func player(id uint32, owner int32, x, y int32, alive bool) wire.Entity {
+	e := wire.Entity{ID: id}
+	e.Set(wire.FieldKind, arena.KindPlayer)
+	e.Set(wire.FieldX, x)
+	e.Set(wire.FieldY, y)
+	e.Set(wire.FieldOwner, owner)
 	if alive {
-		e.Set(netcode.FieldFlags, arena.FlagAlive)
+		e.Set(wire.FieldFlags, arena.FlagAlive)
 	}
 	return e
 }
 
 func TestBuildView(t *testing.T) {
-	shot := netcode.Entity{ID: 9}
-	shot.Set(netcode.FieldKind, arena.KindProjectile)
-	world := []netcode.Entity{
+	shot := wire.Entity{ID: 9}
+	shot.Set(wire.FieldKind, arena.KindProjectile)
+	world := []wire.Entity{
 		player(1, 1, 0, 0, true),
 		player(2, 2, 100, 0, true), // self
 		player(3, 3, 200, 0, false),
@@ -72,9 +72,9 @@ func TestChaseTurnsThenFires(t *testing.T) {
 	self := player(1, 1, 0, 0, true)
 	near := player(2, 2, 0, 10000, true) // straight "up": bearing a quarter turn
 	far := player(3, 3, 20000, 0, true)  // farther away
-	v := &view{self: self, haveSelf: true, others: []netcode.Entity{far, near}}
+	v := &view{self: self, haveSelf: true, others: []wire.Entity{far, near}}
 	now := time.Unix(0, 0)
-	quarter := int32(netcode.AngleSteps / 4)
+	quarter := int32(wire.AngleSteps / 4)
 	fired := false
 	for i := range hz {
 		m := c.next(now.Add(time.Duration(i)*time.Second/hz), v)
@@ -96,7 +96,7 @@ func TestChaseTurnsThenFires(t *testing.T) {
 		t.Error("never fired within a second of aiming at a target a quarter turn away")
 	}
 	// Close by, it stands and shoots.
-	v.others = []netcode.Entity{player(2, 2, 0, 10, true)}
+	v.others = []wire.Entity{player(2, 2, 0, 10, true)}
 	if m := c.next(now.Add(2*time.Second), v); m.moveX != 0 || m.moveY != 0 {
 		t.Errorf("at close range moves (%d, %d), want standing", m.moveX, m.moveY)
 	}

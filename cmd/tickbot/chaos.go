@@ -12,7 +12,8 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -180,11 +181,11 @@ func runGarbage(ctx context.Context, dialer *websocket.Dialer, url, name string,
 	err = <-ended
 	var ce *websocket.CloseError
 	switch {
-	case errors.As(err, &ce) && ce.Code == netcode.CloseCode(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR):
+	case errors.As(err, &ce) && ce.Code == wire.CloseCode(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR):
 		return garbageOutcome{connected: true}
 	case errors.As(err, &ce):
 		return garbageOutcome{connected: true, err: fmt.Errorf("closed with code %d after a malformed frame, want %d",
-			ce.Code, netcode.CloseCode(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR))}
+			ce.Code, wire.CloseCode(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR))}
 	default:
 		return garbageOutcome{connected: true, err: fmt.Errorf("%w: %w", errGarbageNotClosed, err)}
 	}
@@ -240,7 +241,7 @@ func newBotChaos(c config, p botPlan) *botChaos {
 }
 
 // step applies whatever chaos is due at now.
-func (bc *botChaos) step(now time.Time, b *bot, c *netcode.Client, f *fleet) {
+func (bc *botChaos) step(now time.Time, b *bot, c *client.Client, f *fleet) {
 	if bc.slow != nil {
 		if until, ok := bc.slow.due(now); ok {
 			if pc := b.conn.Load(); pc != nil {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/lobby"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
 )
 
 // TestCorruptSnapshotIsADesync: a server that sends some snapshots with a
@@ -59,7 +59,7 @@ func TestJoinByRoomCode(t *testing.T) {
 	url := startServer(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	owner, err := netcode.Dial(ctx, netcode.ClientConfig{URL: url, Name: "owner", Logger: discardLogger()})
+	owner, err := client.Dial(ctx, client.ClientConfig{URL: url, Name: "owner", Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

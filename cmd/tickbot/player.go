@@ -13,7 +13,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -47,9 +48,9 @@ type bot struct {
 	plan botPlan
 
 	mu       sync.Mutex
-	stats    netcode.ClientStats // newest copy of the client's counters
-	inRoom   time.Duration       // time seated, closed intervals
-	joinedAt time.Time           // start of the open interval; zero when not seated
+	stats    client.ClientStats // newest copy of the client's counters
+	inRoom   time.Duration      // time seated, closed intervals
+	joinedAt time.Time          // start of the open interval; zero when not seated
 
 	conn     atomic.Pointer[pausableConn] // the newest socket, for chaos-slow
 	dropping atomic.Bool                  // the bot is cutting its own connection
@@ -68,7 +69,7 @@ func newBot(c config, i int) *bot {
 }
 
 // publish stores the client's newest counters.
-func (b *bot) publish(st netcode.ClientStats) {
+func (b *bot) publish(st client.ClientStats) {
 	b.mu.Lock()
 	b.stats = st
 	b.mu.Unlock()
@@ -94,7 +95,7 @@ func (b *bot) unseated(now time.Time) {
 }
 
 // sample returns the bot's counters and seated time as of now.
-func (b *bot) sample(now time.Time) (netcode.ClientStats, time.Duration) {
+func (b *bot) sample(now time.Time) (client.ClientStats, time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	d := b.inRoom
@@ -128,7 +129,7 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 		b.runGarbage(ctx, f)
 		return
 	}
-	cfg := netcode.ClientConfig{
+	cfg := client.ClientConfig{
 		URL:    f.cfg.server,
 		Name:   b.name,
 		Dialer: b.dialer(),
@@ -147,7 +148,7 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 	}
 	resumeOptions(&cfg, f, b)
 	dctx, cancel := context.WithTimeout(ctx, connectTimeout)
-	client, err := netcode.Dial(dctx, cfg)
+	client, err := client.Dial(dctx, cfg)
 	if err == nil {
 		err = b.join(dctx, f, client)
 		if err != nil {
@@ -175,7 +176,7 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 }
 
 // join takes a seat: in the -room code, else by quick play.
-func (b *bot) join(ctx context.Context, f *fleet, c *netcode.Client) error {
+func (b *bot) join(ctx context.Context, f *fleet, c *client.Client) error {
 	joined, err := joinRoom(ctx, c, f.cfg)
 	if err != nil {
 		return err
@@ -187,14 +188,14 @@ func (b *bot) join(ctx context.Context, f *fleet, c *netcode.Client) error {
 
 // play sends inputs at -input-hz until ctx ends, the connection ends, or
 // the bot can no longer find a seat.
-func (b *bot) play(ctx context.Context, f *fleet, c *netcode.Client) {
+func (b *bot) play(ctx context.Context, f *fleet, c *client.Client) {
 	br := newBrain(b.plan.behavior, f.cfg.inputHz, b.plan.rng)
 	chaos := newBotChaos(f.cfg, b.plan)
 	tick := time.NewTicker(time.Second / time.Duration(f.cfg.inputHz))
 	defer tick.Stop()
 	var (
 		v           view
-		world       []netcode.Entity
+		world       []wire.Entity
 		lastSamples uint64
 	)
 	for {
@@ -245,7 +246,7 @@ func (b *bot) play(ctx context.Context, f *fleet, c *netcode.Client) {
 
 // rejoin finds a new seat after losing one (the match ended, or a
 // reconnection did not resume it); false when none was found.
-func (b *bot) rejoin(ctx context.Context, f *fleet, c *netcode.Client) bool {
+func (b *bot) rejoin(ctx context.Context, f *fleet, c *client.Client) bool {
 	jctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if err := b.join(jctx, f, c); err != nil {
@@ -260,14 +261,14 @@ func (b *bot) rejoin(ctx context.Context, f *fleet, c *netcode.Client) bool {
 
 // judgeEnd classifies how the bot's connection ended.
 func (b *bot) judgeEnd(ctx context.Context, f *fleet, err error) {
-	var ce *netcode.CloseError
+	var ce *wire.CloseError
 	switch {
 	case b.leftFor != pb.CloseReason_CLOSE_REASON_UNSPECIFIED:
 		if ctx.Err() == nil {
 			f.tally.dropped()
 			f.tally.unexpected("left the room: " + strings.ToLower(strings.TrimPrefix(b.leftFor.String(), "CLOSE_REASON_")))
 		}
-	case err == nil || errors.Is(err, netcode.ErrClientClosed):
+	case err == nil || errors.Is(err, client.ErrClientClosed):
 		if ctx.Err() == nil {
 			f.tally.unexpected("bot stopped before the run ended")
 		}
@@ -305,14 +306,14 @@ func (b *bot) runGarbage(ctx context.Context, f *fleet) {
 // between a room's end and the rejoin, or as the connection goes away (its
 // end is judged once, from Client.Err).
 func ignorableSendError(err error) bool {
-	return errors.Is(err, netcode.ErrNotJoined) || errors.Is(err, netcode.ErrClientClosed)
+	return errors.Is(err, client.ErrNotJoined) || errors.Is(err, client.ErrClientClosed)
 }
 
 // failReason turns an error into a short, low-cardinality reason for the
 // error table: the server's error or close reason when there is one.
 func failReason(err error) string {
-	var se *netcode.ServerError
-	var ce *netcode.CloseError
+	var se *client.ServerError
+	var ce *wire.CloseError
 	switch {
 	case err == nil:
 		return "none"

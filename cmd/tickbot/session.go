@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -23,18 +24,18 @@ const (
 // and slow bots, which the server may close as slow consumers. Every other
 // bot keeps reconnection off, so a lost connection ends it and counts as
 // an error instead of hiding behind a resume.
-func resumeOptions(cfg *netcode.ClientConfig, f *fleet, b *bot) {
+func resumeOptions(cfg *client.ClientConfig, f *fleet, b *bot) {
 	if f.cfg.chaosDisconnect == 0 && !b.plan.slow {
 		return
 	}
-	cfg.Reconnect = netcode.ReconnectPolicy{Enabled: true}
+	cfg.Reconnect = client.ReconnectPolicy{Enabled: true}
 	cfg.OnDisconnect = func(err error) { b.lost(f, err) }
 	cfg.OnReconnect = func(resumed bool) { b.reconnected(f, resumed) }
 }
 
 // lost judges a connection loss the client is about to redial after.
 func (b *bot) lost(f *fleet, err error) {
-	var ce *netcode.CloseError
+	var ce *wire.CloseError
 	switch {
 	case b.dropping.Swap(false):
 		// The bot cut it itself (chaos drop), already counted.
@@ -62,7 +63,7 @@ func (b *bot) reconnected(f *fleet, resumed bool) {
 
 // joinRoom takes a seat: by the -room join code, else by quick play in
 // -mode.
-func joinRoom(ctx context.Context, c *netcode.Client, cfg config) (*pb.Joined, error) {
+func joinRoom(ctx context.Context, c *client.Client, cfg config) (*pb.Joined, error) {
 	if cfg.room != "" {
 		return c.JoinCode(ctx, cfg.room)
 	}
@@ -72,7 +73,7 @@ func joinRoom(ctx context.Context, c *netcode.Client, cfg config) (*pb.Joined, e
 // dropConnection cuts the client's socket without a close frame, as a
 // network failure would; the client must notice, redial and resume. It
 // reports false while the client is already redialing.
-func dropConnection(b *bot, c *netcode.Client) bool {
+func dropConnection(b *bot, c *client.Client) bool {
 	if c.Reconnecting() {
 		return false
 	}
@@ -82,6 +83,6 @@ func dropConnection(b *bot, c *netcode.Client) bool {
 }
 
 // reconnectCounts returns the client's disconnect and reconnect counters.
-func reconnectCounts(st netcode.ClientStats) (disconnects, reconnects uint64) {
+func reconnectCounts(st client.ClientStats) (disconnects, reconnects uint64) {
 	return st.Disconnects, st.Reconnects
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/lobby"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -30,7 +30,7 @@ func TestKickAndClose(t *testing.T) {
 			return false
 		}
 	})
-	var ce *netcode.CloseError
+	var ce *wire.CloseError
 	if !errors.As(bots[0].Err(), &ce) || ce.Reason != pb.CloseReason_CLOSE_REASON_KICKED || ce.Message != "cheating" {
 		t.Fatalf("kicked bot ended with %v, want KICKED: cheating", bots[0].Err())
 	}

@@ -23,27 +23,27 @@ const requestTimeout = 10 * time.Second
 // errWrongToken is what a 401 means to the user.
 var errWrongToken = errors.New("wrong admin token (set -token or TICKWIRE_ADMIN_TOKEN to the server's -admin-token)")
 
-// client calls the admin API.
-type client struct {
+// adminClient calls the admin API.
+type adminClient struct {
 	base  *url.URL
 	token string
 	http  *http.Client
 }
 
 // newClient checks the -server URL.
-func newClient(g globals) (*client, error) {
+func newClient(g globals) (*adminClient, error) {
 	u, err := url.Parse(strings.TrimRight(g.server, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, usagef("-server %q: want an http:// or https:// URL such as http://127.0.0.1:7778", g.server)
 	}
-	return &client{base: u, token: g.token, http: &http.Client{}}, nil
+	return &adminClient{base: u, token: g.token, http: &http.Client{}}, nil
 }
 
 // url returns the full URL of an API path.
-func (c *client) url(path string) string { return c.base.String() + path }
+func (c *adminClient) url(path string) string { return c.base.String() + path }
 
 // request builds an authenticated request.
-func (c *client) request(ctx context.Context, method, path string, body any) (*http.Request, error) {
+func (c *adminClient) request(ctx context.Context, method, path string, body any) (*http.Request, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -67,7 +67,7 @@ func (c *client) request(ctx context.Context, method, path string, body any) (*h
 
 // send performs req and turns transport failures and error statuses into
 // clear errors; on success the caller owns the response body.
-func (c *client) send(req *http.Request) (*http.Response, error) {
+func (c *adminClient) send(req *http.Request) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctxErr := req.Context().Err(); ctxErr != nil && !errors.Is(ctxErr, context.DeadlineExceeded) {
@@ -98,7 +98,7 @@ func (c *client) send(req *http.Request) (*http.Response, error) {
 // call sends a JSON request and decodes the JSON answer into out (and, when
 // raw is not nil, keeps the answer's bytes there).
 // call makes one admin API call with the command's global flags; see
-// client.call.
+// adminClient.call.
 func (e *env) call(method, path string, body, out any, raw *[]byte) error {
 	c, err := newClient(e.g)
 	if err != nil {
@@ -107,7 +107,7 @@ func (e *env) call(method, path string, body, out any, raw *[]byte) error {
 	return c.call(e.ctx, method, path, body, out, raw)
 }
 
-func (c *client) call(ctx context.Context, method, path string, body, out any, raw *[]byte) error {
+func (c *adminClient) call(ctx context.Context, method, path string, body, out any, raw *[]byte) error {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	req, err := c.request(ctx, method, path, body)
@@ -136,7 +136,7 @@ func (c *client) call(ctx context.Context, method, path string, body, out any, r
 }
 
 // dialWatch opens a room's watch stream.
-func (c *client) dialWatch(ctx context.Context, room string) (*websocket.Conn, error) {
+func (c *adminClient) dialWatch(ctx context.Context, room string) (*websocket.Conn, error) {
 	u := *c.base
 	switch u.Scheme {
 	case "https":

@@ -14,7 +14,8 @@ import (
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/lobby"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -72,7 +73,7 @@ func (s *server) tickctl(t *testing.T, args ...string) result {
 // bot is a Go client that plays: it sends 30 inputs a second, turning about
 // once a second, and records the messages it gets.
 type bot struct {
-	*netcode.Client
+	*client.Client
 	mu   sync.Mutex
 	msgs []*pb.ServerMessage
 }
@@ -86,7 +87,7 @@ func startBots(t *testing.T, s *server, n int) ([]*bot, string) {
 	bots := make([]*bot, n)
 	for i := range bots {
 		b := &bot{}
-		c, err := netcode.Dial(ctx, netcode.ClientConfig{URL: s.ws, Name: fmt.Sprintf("bot%d", i), OnMessage: func(m *pb.ServerMessage) {
+		c, err := client.Dial(ctx, client.ClientConfig{URL: s.ws, Name: fmt.Sprintf("bot%d", i), OnMessage: func(m *pb.ServerMessage) {
 			b.mu.Lock()
 			b.msgs = append(b.msgs, m)
 			b.mu.Unlock()
@@ -117,7 +118,7 @@ func startBots(t *testing.T, s *server, n int) ([]*bot, string) {
 				case <-tick.C:
 				}
 				d := dirs[(i+k/30)%len(dirs)]
-				_, _ = c.SendInput(0, d[0], d[1], int32((i*500+k*7)%netcode.AngleSteps))
+				_, _ = c.SendInput(0, d[0], d[1], int32((i*500+k*7)%wire.AngleSteps))
 			}
 		}(i)
 	}

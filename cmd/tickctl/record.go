@@ -48,7 +48,7 @@ func recordCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 // fetchRecording streams a room's recording for dur into path and returns the bytes
 // written. A recording the server reports incomplete is an error, and the
 // partial file is kept for a look.
-func fetchRecording(ctx context.Context, c *client, room string, dur time.Duration, path string, stdout io.Writer) (int64, error) {
+func fetchRecording(ctx context.Context, c *adminClient, room string, dur time.Duration, path string, stdout io.Writer) (int64, error) {
 	// The server ends the stream after dur; the margin covers the start
 	// and the last flush.
 	ctx, cancel := context.WithTimeout(ctx, dur+requestTimeout)

@@ -14,7 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tickwire/tickwire/lobby"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -141,8 +141,8 @@ func (v *watchView) frame(b []byte) *watchSnapshot {
 		s := body.Snapshot
 		out := &watchSnapshot{Type: "snapshot", Tick: s.GetTick(), Events: s.GetEvents()}
 		if s.GetBaseTick() == 0 {
-			ents, err := netcode.ApplyDelta(nil, nil, s.GetDelta())
-			out.ChecksumOK = err == nil && netcode.Checksum(ents) == s.GetChecksum()
+			ents, err := wire.ApplyDelta(nil, nil, s.GetDelta())
+			out.ChecksumOK = err == nil && wire.Checksum(ents) == s.GetChecksum()
 			out.Entities = len(ents)
 			v.entities = len(ents)
 		}

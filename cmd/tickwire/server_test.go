@@ -11,7 +11,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -50,7 +51,7 @@ func TestServeAndShutDown(t *testing.T) {
 
 	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
 	defer dcancel()
-	client, err := netcode.Dial(dctx, netcode.ClientConfig{URL: "ws://" + addr + "/ws", Name: "ada"})
+	client, err := client.Dial(dctx, client.ClientConfig{URL: "ws://" + addr + "/ws", Name: "ada"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestServeAndShutDown(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("client not closed by shutdown")
 	}
-	var ce *netcode.CloseError
+	var ce *wire.CloseError
 	if !errors.As(client.Err(), &ce) || ce.Reason != pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN {
 		t.Fatalf("client error = %v, want server shutdown", client.Err())
 	}

@@ -6,10 +6,10 @@ import (
 	"math/rand/v2"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
-// Entity kinds (netcode.FieldKind) of the arena.
+// Entity kinds (wire.FieldKind) of the arena.
 const (
 	// KindPlayer is a player's avatar.
 	KindPlayer int32 = 1
@@ -17,7 +17,7 @@ const (
 	KindProjectile int32 = 2
 )
 
-// Bits of a player entity's netcode.FieldFlags.
+// Bits of a player entity's wire.FieldFlags.
 const (
 	// FlagAlive is set while the player is alive (clear while waiting to respawn).
 	FlagAlive int32 = 1 << 0
@@ -28,7 +28,7 @@ const (
 // ButtonFire is the game.Input.Buttons bit that fires.
 const ButtonFire uint32 = 1 << 0
 
-// Event kinds (netcode.Event.Kind) of the arena.
+// Event kinds (wire.Event.Kind) of the arena.
 const (
 	// EventHit: Actor = shooter entity, Target = victim entity, Value = damage.
 	EventHit uint32 = 1
@@ -68,7 +68,7 @@ type Game struct {
 	byPlayer    map[game.PlayerID]*player
 	projectiles []projectile
 	nextID      uint32
-	events      []netcode.Event
+	events      []wire.Event
 
 	// Derived tick counts of the options.
 	cooldownTicks, lifetimeTicks, respawnTicks, durationTicks int64
@@ -194,7 +194,7 @@ func (g *Game) ApplyInput(p game.PlayerID, in game.Input) {
 		return
 	}
 	pl.in = in
-	pl.aim = in.Aim & (netcode.AngleSteps - 1)
+	pl.aim = in.Aim & (wire.AngleSteps - 1)
 	if in.Buttons&ButtonFire != 0 {
 		pl.fireLatch = true
 	}
@@ -216,7 +216,7 @@ func (g *Game) Step(tick uint32) {
 }
 
 // View appends every player and projectile, sorted by ID ascending.
-func (g *Game) View(dst []netcode.Entity) []netcode.Entity {
+func (g *Game) View(dst []wire.Entity) []wire.Entity {
 	i, j := 0, 0
 	for i < len(g.players) || j < len(g.projectiles) {
 		if j >= len(g.projectiles) || (i < len(g.players) && g.players[i].ent < g.projectiles[j].id) {
@@ -230,14 +230,14 @@ func (g *Game) View(dst []netcode.Entity) []netcode.Entity {
 	return dst
 }
 
-func (g *Game) playerEntity(p *player) netcode.Entity {
-	e := netcode.Entity{ID: p.ent}
-	e.Set(netcode.FieldKind, KindPlayer)
-	e.Set(netcode.FieldX, g.w.toGrid(p.body.x))
-	e.Set(netcode.FieldY, g.w.toGrid(p.body.y))
-	e.Set(netcode.FieldAngle, p.aim)
-	e.Set(netcode.FieldHealth, p.health)
-	e.Set(netcode.FieldScore, p.score)
+func (g *Game) playerEntity(p *player) wire.Entity {
+	e := wire.Entity{ID: p.ent}
+	e.Set(wire.FieldKind, KindPlayer)
+	e.Set(wire.FieldX, g.w.toGrid(p.body.x))
+	e.Set(wire.FieldY, g.w.toGrid(p.body.y))
+	e.Set(wire.FieldAngle, p.aim)
+	e.Set(wire.FieldHealth, p.health)
+	e.Set(wire.FieldScore, p.score)
 	var flags int32
 	if p.alive {
 		flags |= FlagAlive
@@ -245,28 +245,28 @@ func (g *Game) playerEntity(p *player) netcode.Entity {
 	if p.fired {
 		flags |= FlagFiring
 	}
-	e.Set(netcode.FieldFlags, flags)
-	e.Set(netcode.FieldOwner, int32(p.id))
+	e.Set(wire.FieldFlags, flags)
+	e.Set(wire.FieldOwner, int32(p.id))
 	return e
 }
 
-func (g *Game) projectileEntity(s *projectile) netcode.Entity {
-	e := netcode.Entity{ID: s.id}
-	e.Set(netcode.FieldKind, KindProjectile)
-	e.Set(netcode.FieldX, g.w.toGrid(s.x))
-	e.Set(netcode.FieldY, g.w.toGrid(s.y))
-	e.Set(netcode.FieldAngle, s.angle)
-	e.Set(netcode.FieldOwner, int32(s.owner))
+func (g *Game) projectileEntity(s *projectile) wire.Entity {
+	e := wire.Entity{ID: s.id}
+	e.Set(wire.FieldKind, KindProjectile)
+	e.Set(wire.FieldX, g.w.toGrid(s.x))
+	e.Set(wire.FieldY, g.w.toGrid(s.y))
+	e.Set(wire.FieldAngle, s.angle)
+	e.Set(wire.FieldOwner, int32(s.owner))
 	return e
 }
 
 // DrainEvents appends the events since the last call (Tick left 0).
-func (g *Game) DrainEvents(dst []netcode.Event) []netcode.Event {
+func (g *Game) DrainEvents(dst []wire.Event) []wire.Event {
 	dst = append(dst, g.events...)
 	g.events = g.events[:0]
 	return dst
 }
 
 func (g *Game) emit(kind, actor, target uint32, value int32) {
-	g.events = append(g.events, netcode.Event{Kind: kind, Actor: actor, Target: target, Value: value})
+	g.events = append(g.events, wire.Event{Kind: kind, Actor: actor, Target: target, Value: value})
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // BenchmarkArenaStep16 measures one 60 Hz Step of a full 16-player room with
@@ -20,7 +20,7 @@ func BenchmarkArenaStep16(b *testing.B) {
 			log[i][p].Buttons = ButtonFire
 		}
 	}
-	var view []netcode.Entity
+	var view []wire.Entity
 	tick := 0
 	b.ReportAllocs()
 	for b.Loop() {

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // scriptedInputs returns a 16-player input log: each player changes its move
@@ -21,7 +21,7 @@ func scriptedInputs(seed uint64, players, ticks int) [][]game.Input {
 				cur[p].MoveY = int32(r.IntN(255)) - 127
 			}
 			if r.IntN(20) == 0 {
-				cur[p].Aim = int32(r.IntN(netcode.AngleSteps))
+				cur[p].Aim = int32(r.IntN(wire.AngleSteps))
 			}
 			if r.IntN(30) == 0 {
 				cur[p].Buttons ^= ButtonFire
@@ -34,13 +34,13 @@ func scriptedInputs(seed uint64, players, ticks int) [][]game.Input {
 }
 
 // runLog plays log on a fresh 16-player game and returns the
-// netcode.Checksum of the view after every tick, plus every event.
-func runLog(t *testing.T, seed int64, log [][]game.Input) ([]uint32, []netcode.Event) {
+// wire.Checksum of the view after every tick, plus every event.
+func runLog(t *testing.T, seed int64, log [][]game.Input) ([]uint32, []wire.Event) {
 	t.Helper()
 	g := newTestGame(t, game.Config{TickHz: 60, MaxPlayers: 16, Seed: seed}, Options{}, 16)
 	digests := make([]uint32, len(log))
-	var evs []netcode.Event
-	var view []netcode.Entity
+	var evs []wire.Event
+	var view []wire.Entity
 	for tick, ins := range log {
 		for p, in := range ins {
 			g.ApplyInput(game.PlayerID(p+1), in)
@@ -52,7 +52,7 @@ func runLog(t *testing.T, seed int64, log [][]game.Input) ([]uint32, []netcode.E
 				t.Fatalf("tick %d: view not sorted by unique ID: %d after %d", tick, view[i].ID, view[i-1].ID)
 			}
 		}
-		digests[tick] = netcode.Checksum(view)
+		digests[tick] = wire.Checksum(view)
 		evs = g.DrainEvents(evs)
 	}
 	return digests, evs

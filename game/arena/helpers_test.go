@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // newTestGame returns a game with n players (ids 1..n) joined.
@@ -30,7 +30,7 @@ func place(t testing.TB, g *Game, p game.PlayerID, x, y int64) {
 }
 
 // entityOf returns player p's entity from the game's view.
-func entityOf(t testing.TB, g *Game, p game.PlayerID) netcode.Entity {
+func entityOf(t testing.TB, g *Game, p game.PlayerID) wire.Entity {
 	t.Helper()
 	pl, ok := g.byPlayer[p]
 	if !ok {
@@ -42,10 +42,10 @@ func entityOf(t testing.TB, g *Game, p game.PlayerID) netcode.Entity {
 		}
 	}
 	t.Fatalf("entityOf: player %d (entity %d) not in view", p, pl.ent)
-	return netcode.Entity{}
+	return wire.Entity{}
 }
 
-func countEvents(evs []netcode.Event, kind uint32) int {
+func countEvents(evs []wire.Event, kind uint32) int {
 	n := 0
 	for _, e := range evs {
 		if e.Kind == kind {
@@ -55,4 +55,4 @@ func countEvents(evs []netcode.Event, kind uint32) int {
 	return n
 }
 
-func right() game.Input { return game.Input{MoveX: netcode.MoveAxisMax} }
+func right() game.Input { return game.Input{MoveX: wire.MoveAxisMax} }

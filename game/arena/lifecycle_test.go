@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // warmUpThenStart plays a 16-player scripted warm-up of warmTicks, starts
@@ -26,11 +26,11 @@ func warmUpThenStart(t *testing.T, seed int64, warmTicks, matchTicks int) (*Game
 		play(tick)
 	}
 	g.StartMatch(uint32(warmTicks + 1))
-	atStart := netcode.Checksum(g.View(nil))
+	atStart := wire.Checksum(g.View(nil))
 	sums := make([]uint32, 0, matchTicks)
 	for tick := warmTicks; tick < warmTicks+matchTicks; tick++ {
 		play(tick)
-		sums = append(sums, netcode.Checksum(g.View(nil)))
+		sums = append(sums, wire.Checksum(g.View(nil)))
 	}
 	return g, atStart, sums
 }
@@ -144,22 +144,22 @@ func TestDisconnectedPlayerStops(t *testing.T) {
 	b1, b2 := entityOf(t, g, 1), entityOf(t, g, 2)
 	steps(30)
 	a1, a2 := entityOf(t, g, 1), entityOf(t, g, 2)
-	if b1.Get(netcode.FieldX) != a1.Get(netcode.FieldX) || b1.Get(netcode.FieldY) != a1.Get(netcode.FieldY) {
+	if b1.Get(wire.FieldX) != a1.Get(wire.FieldX) || b1.Get(wire.FieldY) != a1.Get(wire.FieldY) {
 		t.Errorf("disconnected player moved from %v to %v", b1, a1)
 	}
-	if a1.Get(netcode.FieldFlags)&FlagAlive == 0 {
+	if a1.Get(wire.FieldFlags)&FlagAlive == 0 {
 		t.Error("disconnected player is not alive in the world")
 	}
 	if g.byPlayer[1].nextFire != nextFire {
 		t.Errorf("disconnected player fired: next fire step %d, was %d", g.byPlayer[1].nextFire, nextFire)
 	}
-	if a2.Get(netcode.FieldX) <= b2.Get(netcode.FieldX) {
-		t.Errorf("connected player stopped too: x %d then %d", b2.Get(netcode.FieldX), a2.Get(netcode.FieldX))
+	if a2.Get(wire.FieldX) <= b2.Get(wire.FieldX) {
+		t.Errorf("connected player stopped too: x %d then %d", b2.Get(wire.FieldX), a2.Get(wire.FieldX))
 	}
 	g.Reconnected(1)
 	g.ApplyInput(1, right())
 	steps(10)
-	if e := entityOf(t, g, 1); e.Get(netcode.FieldX) <= a1.Get(netcode.FieldX) {
-		t.Errorf("reconnected player does not move: x %d then %d", a1.Get(netcode.FieldX), e.Get(netcode.FieldX))
+	if e := entityOf(t, g, 1); e.Get(wire.FieldX) <= a1.Get(wire.FieldX) {
+		t.Errorf("reconnected player does not move: x %d then %d", a1.Get(wire.FieldX), e.Get(wire.FieldX))
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 func msDuration(ms int) time.Duration { return time.Duration(ms) * time.Millisecond }
@@ -94,7 +94,7 @@ func TestLeftShooterScoresNothing(t *testing.T) {
 	g.ApplyInput(1, game.Input{Buttons: ButtonFire})
 	g.Step(0)
 	g.Leave(1)
-	var evs []netcode.Event
+	var evs []wire.Event
 	for i := 0; i < 60; i++ {
 		g.Step(0)
 		evs = g.DrainEvents(evs)

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 func TestTopSpeedIsExact(t *testing.T) {
@@ -22,12 +22,12 @@ func TestTopSpeedIsExact(t *testing.T) {
 			if pl.body.vx != 100*velScale || pl.body.vy != 0 {
 				t.Fatalf("%d Hz: velocity after %d ticks = (%d, %d), want (%d, 0)", hz, warm, pl.body.vx, pl.body.vy, 100*velScale)
 			}
-			x0 := entityOf(t, g, 1).Fields[netcode.FieldX]
+			x0 := entityOf(t, g, 1).Fields[wire.FieldX]
 			for i := 0; i < hz; i++ { // one second
 				g.Step(0)
 			}
-			dx := entityOf(t, g, 1).Fields[netcode.FieldX] - x0
-			if want := int32(100 * netcode.PositionScale); dx < want-1 || dx > want+1 {
+			dx := entityOf(t, g, 1).Fields[wire.FieldX] - x0
+			if want := int32(100 * wire.PositionScale); dx < want-1 || dx > want+1 {
 				t.Errorf("%d Hz: moved %d grid units in 1 s, want %d±1", hz, dx, want)
 			}
 		})
@@ -68,31 +68,31 @@ func TestWallsStopPlayers(t *testing.T) {
 		wantX  int32 // grid; -1 = don't care
 		wantDY bool  // expect it to keep sliding in +y
 	}{
-		{"centre block", 60, 0, 640, 500, right(), (720 - PlayerRadius) * netcode.PositionScale, false},
-		{"left border", 60, 0, 100, 100, game.Input{MoveX: -127}, PlayerRadius * netcode.PositionScale, false},
+		{"centre block", 60, 0, 640, 500, right(), (720 - PlayerRadius) * wire.PositionScale, false},
+		{"left border", 60, 0, 100, 100, game.Input{MoveX: -127}, PlayerRadius * wire.PositionScale, false},
 		// 2000 units/s at 10 Hz is 200 units a tick, five times the
 		// 40-unit pillar: only substeps keep it from tunnelling.
-		{"fast into thin pillar", 10, 2000, 100, 300, right(), (300 - PlayerRadius) * netcode.PositionScale, false},
-		{"slides along a wall", 60, 0, 690, 440, game.Input{MoveX: 90, MoveY: 90}, (720 - PlayerRadius) * netcode.PositionScale, true},
+		{"fast into thin pillar", 10, 2000, 100, 300, right(), (300 - PlayerRadius) * wire.PositionScale, false},
+		{"slides along a wall", 60, 0, 690, 440, game.Input{MoveX: 90, MoveY: 90}, (720 - PlayerRadius) * wire.PositionScale, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newTestGame(t, game.Config{TickHz: tt.hz, Seed: 1}, Options{MaxSpeed: tt.speed}, 1)
 			place(t, g, 1, tt.x, tt.y)
 			g.ApplyInput(1, tt.in)
-			y0 := entityOf(t, g, 1).Fields[netcode.FieldY]
+			y0 := entityOf(t, g, 1).Fields[wire.FieldY]
 			for i := 0; i < tt.hz; i++ { // one second: enough to arrive, too short to slide past the wall
 				g.Step(0)
-				x := entityOf(t, g, 1).Fields[netcode.FieldX]
+				x := entityOf(t, g, 1).Fields[wire.FieldX]
 				if tt.in.MoveX > 0 && x > tt.wantX || tt.in.MoveX < 0 && x < tt.wantX {
 					t.Fatalf("tick %d: x = %d passed the wall at %d", i, x, tt.wantX)
 				}
 			}
 			e := entityOf(t, g, 1)
-			if x := e.Get(netcode.FieldX); x != tt.wantX {
+			if x := e.Get(wire.FieldX); x != tt.wantX {
 				t.Errorf("x = %d, want resting against the wall at %d", x, tt.wantX)
 			}
-			if dy := e.Get(netcode.FieldY) - y0; tt.wantDY && dy <= 0 {
+			if dy := e.Get(wire.FieldY) - y0; tt.wantDY && dy <= 0 {
 				t.Errorf("did not slide: dy = %d", dy)
 			}
 		})
@@ -117,14 +117,14 @@ func TestPlayersDoNotOverlap(t *testing.T) {
 			place(t, g, 2, tt.bx, 500)
 			g.ApplyInput(1, tt.ain)
 			g.ApplyInput(2, tt.bin)
-			minD := int64(2 * PlayerRadius * netcode.PositionScale)
-			tolerance := int64(netcode.PositionScale) // one world unit
+			minD := int64(2 * PlayerRadius * wire.PositionScale)
+			tolerance := int64(wire.PositionScale) // one world unit
 			met := false
 			for i := 0; i < 90; i++ {
 				g.Step(0)
 				a, b := entityOf(t, g, 1), entityOf(t, g, 2)
-				dx := int64(b.Get(netcode.FieldX) - a.Get(netcode.FieldX))
-				dy := int64(b.Get(netcode.FieldY) - a.Get(netcode.FieldY))
+				dx := int64(b.Get(wire.FieldX) - a.Get(wire.FieldX))
+				dy := int64(b.Get(wire.FieldY) - a.Get(wire.FieldY))
 				d := isqrt(dx*dx + dy*dy)
 				if d < minD-tolerance {
 					t.Fatalf("tick %d: players %d grid units apart, want ≥ %d", i, d, minD-tolerance)

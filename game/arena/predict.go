@@ -2,7 +2,7 @@ package arena
 
 import (
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -41,24 +41,24 @@ func NewPredictor(tickHz int, opts Options) *Predictor {
 // (a freshly spawned player: on the grid, v zero) it lands on the very grid
 // position the server will report, as long as no other player pushes.
 // Entities that are not living players come back unchanged.
-func (p *Predictor) Replay(e netcode.Entity, v Velocity, inputs []game.Input) (netcode.Entity, Velocity) {
-	if e.Get(netcode.FieldKind) != KindPlayer || e.Get(netcode.FieldFlags)&FlagAlive == 0 {
+func (p *Predictor) Replay(e wire.Entity, v Velocity, inputs []game.Input) (wire.Entity, Velocity) {
+	if e.Get(wire.FieldKind) != KindPlayer || e.Get(wire.FieldFlags)&FlagAlive == 0 {
 		return e, v
 	}
-	b := body{x: p.w.fromGrid(e.Get(netcode.FieldX)), y: p.w.fromGrid(e.Get(netcode.FieldY)), vx: int64(v.X), vy: int64(v.Y)}
+	b := body{x: p.w.fromGrid(e.Get(wire.FieldX)), y: p.w.fromGrid(e.Get(wire.FieldY)), vx: int64(v.X), vy: int64(v.Y)}
 	for _, in := range inputs {
 		tx, ty := targetVelocity(in, p.maxV)
 		accelerate(&b, tx, ty, p.accel)
 		p.w.moveBody(&b, p.w.playerR)
-		e.Set(netcode.FieldAngle, in.Aim&(netcode.AngleSteps-1))
+		e.Set(wire.FieldAngle, in.Aim&(wire.AngleSteps-1))
 	}
-	e.Set(netcode.FieldX, p.w.toGrid(b.x))
-	e.Set(netcode.FieldY, p.w.toGrid(b.y))
+	e.Set(wire.FieldX, p.w.toGrid(b.x))
+	e.Set(wire.FieldY, p.w.toGrid(b.y))
 	return e, Velocity{X: int32(b.vx), Y: int32(b.vy)}
 }
 
 // Step predicts one input without knowing the velocity, for a stateless
-// per-input hook such as netcode.PredictFunc. It assumes the player already
+// per-input hook such as client.PredictFunc. It assumes the player already
 // moves at the velocity the input asks for (steady state), so right after
 // a change of direction it runs ahead of the server by at most
 // MaxSpeed·(MaxSpeed/Acceleration)/2 world units (6.25 with the defaults)
@@ -66,33 +66,33 @@ func (p *Predictor) Replay(e netcode.Entity, v Velocity, inputs []game.Input) (n
 // re-quantizing every step, the travel of input seq is the difference of
 // the quantized positions at seq and seq-1, so a chain of consecutive
 // inputs telescopes to within one grid unit of the exact path.
-func (p *Predictor) Step(e netcode.Entity, in game.Input) netcode.Entity {
-	if e.Get(netcode.FieldKind) != KindPlayer || e.Get(netcode.FieldFlags)&FlagAlive == 0 {
+func (p *Predictor) Step(e wire.Entity, in game.Input) wire.Entity {
+	if e.Get(wire.FieldKind) != KindPlayer || e.Get(wire.FieldFlags)&FlagAlive == 0 {
 		return e
 	}
 	tx, ty := targetVelocity(in, p.maxV)
-	grid := p.w.unit / netcode.PositionScale
+	grid := p.w.unit / wire.PositionScale
 	s := int64(in.Seq)
-	b := body{x: p.w.fromGrid(e.Get(netcode.FieldX)), y: p.w.fromGrid(e.Get(netcode.FieldY))}
+	b := body{x: p.w.fromGrid(e.Get(wire.FieldX)), y: p.w.fromGrid(e.Get(wire.FieldY))}
 	b.vx = (floorDiv(tx*s, grid) - floorDiv(tx*(s-1), grid)) * grid
 	b.vy = (floorDiv(ty*s, grid) - floorDiv(ty*(s-1), grid)) * grid
 	p.w.moveBody(&b, p.w.playerR)
-	e.Set(netcode.FieldX, p.w.toGrid(b.x))
-	e.Set(netcode.FieldY, p.w.toGrid(b.y))
-	e.Set(netcode.FieldAngle, in.Aim&(netcode.AngleSteps-1))
+	e.Set(wire.FieldX, p.w.toGrid(b.x))
+	e.Set(wire.FieldY, p.w.toGrid(b.y))
+	e.Set(wire.FieldAngle, in.Aim&(wire.AngleSteps-1))
 	return e
 }
 
-// PredictFunc returns a function with netcode.PredictFunc's signature that
+// PredictFunc returns a function with client.PredictFunc's signature that
 // predicts with opts; see Predictor.Step for its limits. It caches one
 // Predictor per tick rate seen last, so it must not be shared between
 // goroutines.
-func PredictFunc(opts Options) func(self netcode.Entity, in *pb.Input, tickHz int) netcode.Entity {
+func PredictFunc(opts Options) func(self wire.Entity, in *pb.Input, tickHz int) wire.Entity {
 	var (
 		pr     *Predictor
 		prTick int
 	)
-	return func(self netcode.Entity, in *pb.Input, tickHz int) netcode.Entity {
+	return func(self wire.Entity, in *pb.Input, tickHz int) wire.Entity {
 		if pr == nil || prTick != tickHz {
 			pr, prTick = NewPredictor(tickHz, opts), tickHz
 		}
@@ -101,9 +101,9 @@ func PredictFunc(opts Options) func(self netcode.Entity, in *pb.Input, tickHz in
 }
 
 // PredictPlayer predicts the local player one input ahead with the default
-// options; its signature matches netcode.PredictFunc, so a Go client of an
+// options; its signature matches client.PredictFunc, so a Go client of an
 // arena room can plug it in directly. See Predictor.Step for its limits.
-func PredictPlayer(self netcode.Entity, in *pb.Input, tickHz int) netcode.Entity {
+func PredictPlayer(self wire.Entity, in *pb.Input, tickHz int) wire.Entity {
 	return NewPredictor(tickHz, Options{}).Step(self, InputFromProto(in))
 }
 

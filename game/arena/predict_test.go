@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -70,8 +70,8 @@ func TestStepPredictsSteadyMotionWithoutDrift(t *testing.T) {
 				pred = PredictPlayer(pred, step(), 60)
 			}
 			want := entityOf(t, g, 1)
-			dx := pred.Fields[netcode.FieldX] - want.Fields[netcode.FieldX]
-			dy := pred.Fields[netcode.FieldY] - want.Fields[netcode.FieldY]
+			dx := pred.Fields[wire.FieldX] - want.Fields[wire.FieldX]
+			dy := pred.Fields[wire.FieldY] - want.Fields[wire.FieldY]
 			if dx < -1 || dx > 1 || dy < -1 || dy > 1 {
 				t.Errorf("after 40 inputs predicted is off by (%d, %d) grid units, want within 1", dx, dy)
 			}
@@ -83,10 +83,10 @@ func TestPredictLeavesOthersAlone(t *testing.T) {
 	in := &pb.Input{Seq: 1, MoveX: 127}
 	tests := []struct {
 		name string
-		e    netcode.Entity
+		e    wire.Entity
 	}{
-		{"dead player", netcode.Entity{ID: 1, Fields: [netcode.FieldCount]int32{KindPlayer, 800, 800, 0, 0, 0, 0, 1}}},
-		{"projectile", netcode.Entity{ID: 2, Fields: [netcode.FieldCount]int32{KindProjectile, 800, 800, 0, 0, 0, 0, 1}}},
+		{"dead player", wire.Entity{ID: 1, Fields: [wire.FieldCount]int32{KindPlayer, 800, 800, 0, 0, 0, 0, 1}}},
+		{"projectile", wire.Entity{ID: 2, Fields: [wire.FieldCount]int32{KindProjectile, 800, 800, 0, 0, 0, 0, 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,9 +96,9 @@ func TestPredictLeavesOthersAlone(t *testing.T) {
 		})
 	}
 	alive := tests[0].e
-	alive.Fields[netcode.FieldFlags] = FlagAlive
+	alive.Fields[wire.FieldFlags] = FlagAlive
 	f := PredictFunc(Options{MaxSpeed: 200})
-	if got := f(alive, in, 60); got.Fields[netcode.FieldX] <= alive.Fields[netcode.FieldX] {
+	if got := f(alive, in, 60); got.Fields[wire.FieldX] <= alive.Fields[wire.FieldX] {
 		t.Errorf("PredictFunc did not move a living player right: %+v", got.Fields)
 	}
 }

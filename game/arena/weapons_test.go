@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // duel sets up shooter 1 at (400, 500) aiming +x at a stationary victim 2 at
@@ -24,7 +24,7 @@ func TestShotsKillAndVictimRespawns(t *testing.T) {
 	g := duel(t, Options{}, 0)
 	shooter, victim := g.byPlayer[1].ent, g.byPlayer[2].ent
 	g.ApplyInput(1, game.Input{Buttons: ButtonFire})
-	var evs []netcode.Event
+	var evs []wire.Event
 	deathTick := -1
 	for i := 0; i < 300 && deathTick < 0; i++ {
 		g.Step(0)
@@ -37,7 +37,7 @@ func TestShotsKillAndVictimRespawns(t *testing.T) {
 		t.Fatalf("victim never died; events %+v", evs)
 	}
 	g.ApplyInput(1, game.Input{}) // cease fire
-	want := []netcode.Event{
+	want := []wire.Event{
 		{Kind: EventHit, Actor: shooter, Target: victim, Value: 25},
 		{Kind: EventHit, Actor: shooter, Target: victim, Value: 25},
 		{Kind: EventHit, Actor: shooter, Target: victim, Value: 25},
@@ -54,10 +54,10 @@ func TestShotsKillAndVictimRespawns(t *testing.T) {
 		}
 	}
 	v := entityOf(t, g, 2)
-	if v.Fields[netcode.FieldFlags]&FlagAlive != 0 || v.Fields[netcode.FieldHealth] != 0 {
-		t.Errorf("victim after death: flags %b health %d", v.Fields[netcode.FieldFlags], v.Fields[netcode.FieldHealth])
+	if v.Fields[wire.FieldFlags]&FlagAlive != 0 || v.Fields[wire.FieldHealth] != 0 {
+		t.Errorf("victim after death: flags %b health %d", v.Fields[wire.FieldFlags], v.Fields[wire.FieldHealth])
 	}
-	if s := entityOf(t, g, 1).Fields[netcode.FieldScore]; s != 1 {
+	if s := entityOf(t, g, 1).Fields[wire.FieldScore]; s != 1 {
 		t.Errorf("shooter score = %d, want 1", s)
 	}
 	// Respawn exactly RespawnDelay (2 s = 120 ticks) after the death tick.
@@ -66,17 +66,17 @@ func TestShotsKillAndVictimRespawns(t *testing.T) {
 	for i := 1; i <= respawnTicks; i++ {
 		g.Step(0)
 		evs = g.DrainEvents(evs)
-		alive := entityOf(t, g, 2).Fields[netcode.FieldFlags]&FlagAlive != 0
+		alive := entityOf(t, g, 2).Fields[wire.FieldFlags]&FlagAlive != 0
 		if i < respawnTicks && (alive || len(evs) > 0) {
 			t.Fatalf("%d ticks after death: alive=%v events %+v, want still dead", i, alive, evs)
 		}
 	}
-	if len(evs) != 1 || evs[0] != (netcode.Event{Kind: EventRespawn, Target: victim}) {
+	if len(evs) != 1 || evs[0] != (wire.Event{Kind: EventRespawn, Target: victim}) {
 		t.Errorf("events at respawn = %+v, want one respawn of %d", evs, victim)
 	}
 	v = entityOf(t, g, 2)
-	if v.Fields[netcode.FieldFlags]&FlagAlive == 0 || v.Fields[netcode.FieldHealth] != 100 {
-		t.Errorf("after respawn: flags %b health %d, want alive at 100", v.Fields[netcode.FieldFlags], v.Fields[netcode.FieldHealth])
+	if v.Fields[wire.FieldFlags]&FlagAlive == 0 || v.Fields[wire.FieldHealth] != 100 {
+		t.Errorf("after respawn: flags %b health %d, want alive at 100", v.Fields[wire.FieldFlags], v.Fields[wire.FieldHealth])
 	}
 	if r := g.byPlayer[2]; r.deaths != 1 || g.byPlayer[1].kills != 1 {
 		t.Errorf("victim deaths %d, shooter kills %d; want 1 and 1", r.deaths, g.byPlayer[1].kills)
@@ -106,7 +106,7 @@ func TestFireCooldown(t *testing.T) {
 			shots := 0
 			for i := 0; i < tt.ticks; i++ {
 				g.Step(0)
-				if entityOf(t, g, 1).Fields[netcode.FieldFlags]&FlagFiring != 0 {
+				if entityOf(t, g, 1).Fields[wire.FieldFlags]&FlagFiring != 0 {
 					shots++
 				}
 			}
@@ -154,13 +154,13 @@ func TestProjectileDiesOnWallAndOutlivesOwner(t *testing.T) {
 	if len(g.projectiles) != 1 || g.projectiles[0].id != id {
 		t.Fatalf("projectile gone before reaching the wall")
 	}
-	if e := g.View(nil); e[len(e)-1].ID != id || e[len(e)-1].Fields[netcode.FieldOwner] != 1 {
+	if e := g.View(nil); e[len(e)-1].ID != id || e[len(e)-1].Fields[wire.FieldOwner] != 1 {
 		t.Errorf("view's last entity %+v, want projectile %d owned by player 1", e[len(e)-1], id)
 	}
 	for i := 0; i < 30; i++ {
 		g.Step(0)
 	}
 	if len(g.projectiles) != 0 {
-		t.Fatalf("projectile passed the wall: at x=%d", g.w.toGrid(g.projectiles[0].x)/netcode.PositionScale)
+		t.Fatalf("projectile passed the wall: at x=%d", g.w.toGrid(g.projectiles[0].x)/wire.PositionScale)
 	}
 }

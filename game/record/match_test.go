@@ -16,7 +16,7 @@ import (
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/game/record"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -51,13 +51,13 @@ func (l *link) OfferSnapshot(frame []byte) {
 	if !l.decodeFull {
 		return
 	}
-	view, err := netcode.ApplyDelta(nil, nil, s.GetDelta())
+	view, err := wire.ApplyDelta(nil, nil, s.GetDelta())
 	if err != nil {
 		l.err = err
 		return
 	}
 	for _, e := range view {
-		if e.Get(netcode.FieldKind) == arena.KindProjectile {
+		if e.Get(wire.FieldKind) == arena.KindProjectile {
 			l.projectiles++
 		}
 	}
@@ -80,7 +80,7 @@ func (p *player) push() {
 		p.cur.MoveY = int32(p.rng.IntN(255)) - 127
 	}
 	if p.rng.IntN(15) == 0 {
-		p.cur.Aim = uint32(p.rng.IntN(netcode.AngleSteps))
+		p.cur.Aim = uint32(p.rng.IntN(wire.AngleSteps))
 	}
 	if p.rng.IntN(20) == 0 {
 		p.cur.Buttons ^= arena.ButtonFire

@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -104,8 +104,8 @@ type replayer struct {
 	onTick func(TickResult)
 	rep    Report
 	tick   uint32 // the last tick stepped
-	view   []netcode.Entity
-	events []netcode.Event
+	view   []wire.Entity
+	events []wire.Event
 }
 
 // apply makes the call e records.
@@ -177,7 +177,7 @@ func (rp *replayer) join(j *pb.RecordJoin) {
 // checksum compares the view's checksum with the recorded one.
 func (rp *replayer) checksum(c *pb.RecordChecksum) {
 	rp.view = rp.g.View(rp.view[:0])
-	got := netcode.Checksum(rp.view)
+	got := wire.Checksum(rp.view)
 	rp.rep.Checksums++
 	rp.report(TickResult{Tick: c.GetTick(), Want: c.GetChecksum(), Got: got, Match: got == c.GetChecksum()})
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/record"
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/encoding/protodelim"
 	"google.golang.org/protobuf/proto"
@@ -36,24 +36,24 @@ func (c *counter) Join(p game.PlayerID, name string) (uint32, error) {
 	c.x[p] = 0
 	return 10 + uint32(p), nil
 }
-func (c *counter) Leave(p game.PlayerID)                           { delete(c.x, p) }
-func (c *counter) ApplyInput(p game.PlayerID, in game.Input)       { c.x[p] += in.MoveX }
-func (c *counter) Step(uint32)                                     {}
-func (c *counter) DrainEvents(dst []netcode.Event) []netcode.Event { return dst }
-func (c *counter) Results() ([]game.PlayerResult, bool)            { return nil, false }
-func (c *counter) StartMatch(tick uint32)                          { c.calls = append(c.calls, fmt.Sprint("start ", tick)) }
-func (c *counter) Disconnected(p game.PlayerID)                    { c.calls = append(c.calls, fmt.Sprint("disc ", p)) }
-func (c *counter) Reconnected(p game.PlayerID)                     { c.calls = append(c.calls, fmt.Sprint("reconn ", p)) }
+func (c *counter) Leave(p game.PlayerID)                     { delete(c.x, p) }
+func (c *counter) ApplyInput(p game.PlayerID, in game.Input) { c.x[p] += in.MoveX }
+func (c *counter) Step(uint32)                               {}
+func (c *counter) DrainEvents(dst []wire.Event) []wire.Event { return dst }
+func (c *counter) Results() ([]game.PlayerResult, bool)      { return nil, false }
+func (c *counter) StartMatch(tick uint32)                    { c.calls = append(c.calls, fmt.Sprint("start ", tick)) }
+func (c *counter) Disconnected(p game.PlayerID)              { c.calls = append(c.calls, fmt.Sprint("disc ", p)) }
+func (c *counter) Reconnected(p game.PlayerID)               { c.calls = append(c.calls, fmt.Sprint("reconn ", p)) }
 func (c *counter) HandleDebug(cmd string) (string, error) {
 	c.calls = append(c.calls, "debug "+cmd)
 	return "", nil
 }
 
-func (c *counter) View(dst []netcode.Entity) []netcode.Entity {
+func (c *counter) View(dst []wire.Entity) []wire.Entity {
 	for p := game.PlayerID(1); p < 100; p++ {
 		if x, ok := c.x[p]; ok {
-			e := netcode.Entity{ID: 10 + uint32(p)}
-			e.Set(netcode.FieldX, x)
+			e := wire.Entity{ID: 10 + uint32(p)}
+			e.Set(wire.FieldX, x)
 			dst = append(dst, e)
 		}
 	}
@@ -62,9 +62,9 @@ func (c *counter) View(dst []netcode.Entity) []netcode.Entity {
 
 // sumOf is the checksum of one entity id with x.
 func sumOf(id uint32, x int32) uint32 {
-	e := netcode.Entity{ID: id}
-	e.Set(netcode.FieldX, x)
-	return netcode.Checksum([]netcode.Entity{e})
+	e := wire.Entity{ID: id}
+	e.Set(wire.FieldX, x)
+	return wire.Checksum([]wire.Entity{e})
 }
 
 // Entry builders.

@@ -1,0 +1,147 @@
+package client
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tickwire/tickwire/netcode/wire"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// ackedInput is one input the server newly reported applied.
+type ackedInput struct {
+	seq     uint32
+	latency time.Duration
+}
+
+// SendInput sends one input: the next seq, the tick it should land on, the
+// buttons, the move vector (each axis clamped to ±MoveAxisMax) and the aim
+// (taken modulo AngleSteps). The frame also repeats up to InputRedundancy
+// earlier inputs the server has not reported applied, and acknowledges the
+// newest applied snapshot. It returns the input's seq.
+//
+// While the client is redialing the input is queued, not sent, and
+// SendInput returns its seq and no error without blocking: the first
+// InputBatch of the resumed connection carries it. Only the newest
+// InputRedundancy+1 inputs are kept meanwhile (older ones are counted in
+// InputsDroppedReconnecting): a game wants its latest controls applied,
+// not a backlog replayed late. Likewise, with reconnection enabled a write
+// that fails because the connection just died leaves the input queued and
+// is no error; Err and Done report a final end.
+func (c *Client) SendInput(buttons uint32, moveX, moveY, aim int32) (seq uint32, err error) {
+	now := time.Now()
+	c.writeMu.Lock() // held across seq assignment and write: frames leave in seq order
+	defer c.writeMu.Unlock()
+
+	c.mu.Lock()
+	if c.err != nil {
+		err := c.err
+		c.mu.Unlock()
+		return 0, fmt.Errorf("client: send input: %w", err)
+	}
+	if c.joined == nil {
+		c.mu.Unlock()
+		return 0, fmt.Errorf("client: send input: %w", ErrNotJoined)
+	}
+	c.nextSeq++
+	in := &pb.Input{
+		Seq:     c.nextSeq,
+		Tick:    c.targetTickLocked(clientClockUS(now)),
+		Buttons: buttons,
+		MoveX:   max(-wire.MoveAxisMax, min(wire.MoveAxisMax, moveX)),
+		MoveY:   max(-wire.MoveAxisMax, min(wire.MoveAxisMax, moveY)),
+		Aim:     uint32((aim%wire.AngleSteps + wire.AngleSteps) % wire.AngleSteps),
+	}
+	if len(c.pendingIn) == clientMaxPending {
+		// Drop the oldest: the server, if it ever catches up, skips it anyway.
+		copy(c.pendingIn, c.pendingIn[1:])
+		copy(c.pendingAt, c.pendingAt[1:])
+		c.pendingIn = c.pendingIn[:len(c.pendingIn)-1]
+		c.pendingAt = c.pendingAt[:len(c.pendingAt)-1]
+		c.stats.InputsUnackedDropped++
+	}
+	c.pendingIn = append(c.pendingIn, in)
+	c.pendingAt = append(c.pendingAt, now)
+	k := min(len(c.pendingIn), c.cfg.InputRedundancy+1)
+	if c.conn == nil {
+		// Redialing: keep what the first batch will carry.
+		drop := len(c.pendingIn) - k
+		c.pendingIn = c.pendingIn[:copy(c.pendingIn, c.pendingIn[drop:])]
+		c.pendingAt = c.pendingAt[:copy(c.pendingAt, c.pendingAt[drop:])]
+		c.stats.InputsDroppedReconnecting += uint64(drop)
+		c.stats.InputsSent++
+		c.mu.Unlock()
+		return in.Seq, nil
+	}
+	batch := &pb.InputBatch{
+		// A copy: the reader trims pendingIn while this frame is written.
+		Inputs:  append([]*pb.Input(nil), c.pendingIn[len(c.pendingIn)-k:]...),
+		AckTick: c.ackTick,
+	}
+	c.lastInputAt = now
+	c.stats.InputsSent++
+	c.mu.Unlock()
+
+	if err := c.sendLocked(&pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: batch}}); err != nil {
+		if c.cfg.Reconnect.Enabled && c.Err() == nil {
+			return in.Seq, nil // queued for the redial, as above
+		}
+		return in.Seq, fmt.Errorf("client: send input %d: %w", in.Seq, err)
+	}
+	return in.Seq, nil
+}
+
+// targetTickLocked estimates the server tick an input sent at local time
+// nowUS arrives for: the newest known tick advanced by the server time
+// since it, plus half a round trip.
+func (c *Client) targetTickLocked(nowUS int64) uint32 {
+	hz := c.tickHzLocked()
+	if hz <= 0 || c.joined == nil {
+		return 0
+	}
+	baseTick, baseUS := c.ackTick, c.snapServerUS
+	if baseTick == 0 {
+		baseTick, baseUS = c.joined.Tick, c.clock.ServerTime(c.joinedAtUS)
+	}
+	_, rtt := c.clock.RTT()
+	ahead := c.clock.ServerTime(nowUS) + rtt.Microseconds()/2 - baseUS
+	if ahead <= 0 {
+		return baseTick
+	}
+	return baseTick + uint32(ahead*int64(hz)/1e6)
+}
+
+// ackInputsLocked handles the server reporting inputs up to lastSeq
+// applied: it measures the prediction error for lastSeq, forgets the
+// acknowledged inputs and returns them with their latencies. prevEnts is
+// the state before the snapshot, ents the new one.
+func (c *Client) ackInputsLocked(prevEnts, ents []wire.Entity, lastSeq uint32, now time.Time) []ackedInput {
+	k := 0
+	for k < len(c.pendingIn) && c.pendingIn[k].Seq <= lastSeq {
+		k++
+	}
+	if c.cfg.Predict != nil && c.joined.EntityId != 0 && k > 0 {
+		// The prediction made for lastSeq: the old authoritative entity
+		// advanced by the inputs this snapshot newly covers.
+		prev, ok1 := entityByID(prevEnts, c.joined.EntityId)
+		auth, ok2 := entityByID(ents, c.joined.EntityId)
+		if ok1 && ok2 {
+			guess := Predict(prev, c.pendingIn[:k], c.tickHzLocked(), c.cfg.Predict)
+			e := PredictionError(guess, auth)
+			c.stats.PredictionErrorLast = e
+			c.stats.PredictionErrorMax = max(c.stats.PredictionErrorMax, e)
+		}
+	}
+	var acked []ackedInput
+	if c.cfg.OnInputAck != nil {
+		acked = make([]ackedInput, k)
+		for i := range k {
+			acked[i] = ackedInput{seq: c.pendingIn[i].Seq, latency: now.Sub(c.pendingAt[i])}
+		}
+	}
+	c.stats.InputsAcked += uint64(k)
+	c.pendingIn = c.pendingIn[:copy(c.pendingIn, c.pendingIn[k:])]
+	c.pendingAt = c.pendingAt[:copy(c.pendingAt, c.pendingAt[k:])]
+	c.lastInputSeq = lastSeq
+	return acked
+}

@@ -1,0 +1,330 @@
+package client
+
+import (
+	"errors"
+	"io"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/tickwire/tickwire/netcode/wire"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// serve reads and handles the server messages of conn, with a pinger
+// beside it, until the connection ends; it returns why, as the client's
+// terminal error would show it.
+func (c *Client) serve(conn *websocket.Conn) error {
+	stop := make(chan struct{})
+	pingerDone := make(chan struct{})
+	go c.pingLoop(stop, pingerDone)
+	readTimeout := max(clientMinReadTimeout, 5*c.cfg.PingInterval)
+	var err error
+	for {
+		if c.cfg.PingInterval > 0 {
+			// A live server answers our pings, so silence this long means it is gone.
+			conn.SetReadDeadline(time.Now().Add(readTimeout))
+		}
+		var msg *pb.ServerMessage
+		var n int
+		msg, n, err = c.readMessage(conn)
+		if err != nil {
+			break
+		}
+		if msg != nil {
+			c.handle(msg, n)
+		}
+	}
+	conn.Close()
+	close(stop)
+	<-pingerDone
+	c.mu.Lock()
+	closing := c.closing
+	c.mu.Unlock()
+	return closeErrorFrom(err, closing)
+}
+
+// readMessage reads the next data frame and decodes it. A frame that is not
+// a valid binary ServerMessage is counted and returned as a nil message; only
+// connection errors are returned as errors.
+func (c *Client) readMessage(conn *websocket.Conn) (*pb.ServerMessage, int, error) {
+	typ, r, err := conn.NextReader()
+	if err != nil {
+		return nil, 0, err
+	}
+	buf := c.readBuf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, rerr := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return nil, 0, rerr
+		}
+	}
+	c.readBuf = buf
+	n := len(buf)
+	c.mu.Lock()
+	c.stats.BytesIn += uint64(n)
+	c.stats.FramesIn++
+	c.mu.Unlock()
+	msg := &pb.ServerMessage{}
+	if typ != websocket.BinaryMessage {
+		err = errors.New("text frame")
+	} else {
+		// Unmarshal copies bytes fields, so readBuf can be reused.
+		err = proto.Unmarshal(buf, msg)
+	}
+	if err != nil {
+		c.mu.Lock()
+		c.stats.DecodeErrors++
+		c.mu.Unlock()
+		c.log.Warn("undecodable server frame", "bytes", n, "err", err)
+		return nil, n, nil
+	}
+	return msg, n, nil
+}
+
+// handle dispatches one server message on the reader goroutine.
+func (c *Client) handle(msg *pb.ServerMessage, n int) {
+	now := time.Now()
+	switch b := msg.Body.(type) {
+	case *pb.ServerMessage_Snapshot:
+		c.handleSnapshot(b.Snapshot, n, now)
+		return
+	case *pb.ServerMessage_Pong:
+		c.mu.Lock()
+		// Only echoes of our own pings are samples; anything else would
+		// poison the offset with a made-up round trip.
+		if c.takePingLocked(b.Pong.ClientTimeUs) {
+			c.clock.AddSample(b.Pong.ClientTimeUs, b.Pong.ServerTimeUs, clientClockUS(now))
+		} else {
+			c.stats.UnmatchedPongs++
+		}
+		c.mu.Unlock()
+		return
+	case *pb.ServerMessage_Joined:
+		c.mu.Lock()
+		c.joined, c.phase = b.Joined, b.Joined.Phase
+		c.joinedAtUS = clientClockUS(now)
+		if b.Joined.Resumed {
+			// The same seat after a redial: inputs the server has not
+			// applied go out again, seqs continue, the view starts afresh.
+			c.resetViewLocked()
+		} else {
+			c.resetRoomLocked()
+			c.handleJoinedLocked(b.Joined)
+		}
+		c.mu.Unlock()
+	case *pb.ServerMessage_Left:
+		c.mu.Lock()
+		c.joined, c.phase = nil, pb.RoomPhase_ROOM_PHASE_UNSPECIFIED
+		c.resetRoomLocked()
+		c.mu.Unlock()
+	case *pb.ServerMessage_RoomState:
+		c.mu.Lock()
+		if c.joined != nil && b.RoomState.RoomId == c.joined.RoomId {
+			c.phase = b.RoomState.Phase
+		}
+		c.mu.Unlock()
+	case *pb.ServerMessage_RoomCreated:
+		c.mu.Lock()
+		c.handleRoomCreatedLocked(b.RoomCreated)
+		c.mu.Unlock()
+	case *pb.ServerMessage_RoomList:
+		c.mu.Lock()
+		lr := c.handleRoomListLocked(b.RoomList)
+		c.mu.Unlock()
+		lr.run(c)
+	case *pb.ServerMessage_RoomUpdate:
+		c.mu.Lock()
+		lr := c.handleRoomUpdateLocked(b.RoomUpdate)
+		c.mu.Unlock()
+		lr.run(c)
+	case *pb.ServerMessage_Error:
+		c.mu.Lock()
+		// Requests are answered in order, so an Error while requests wait
+		// is the oldest one's answer.
+		c.handleErrorLocked(b.Error)
+		c.mu.Unlock()
+		c.log.Debug("server error", "code", b.Error.Code, "message", b.Error.Message)
+	case *pb.ServerMessage_Closing:
+		c.mu.Lock()
+		c.closing = b.Closing
+		c.mu.Unlock()
+	}
+	if c.cfg.OnMessage != nil {
+		c.cfg.OnMessage(msg)
+	}
+}
+
+// resetRoomLocked forgets the room's replica, view and pending inputs.
+func (c *Client) resetRoomLocked() {
+	c.resetViewLocked()
+	c.pendingIn = c.pendingIn[:0]
+	c.pendingAt = c.pendingAt[:0]
+	c.lastInputSeq = 0
+}
+
+// resetViewLocked forgets the replica, the interpolation timeline and the
+// ack: the next snapshot must be a full one.
+func (c *Client) resetViewLocked() {
+	c.replica.Reset()
+	c.interp.Reset()
+	c.ackTick = 0
+	c.snapServerUS = 0
+	c.resyncing = false
+}
+
+// pingLoop is a connection's pinger goroutine: it sends Ping every
+// PingInterval, the first at once so the clock estimate sharpens quickly,
+// until stop closes.
+func (c *Client) pingLoop(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	if c.cfg.PingInterval <= 0 {
+		return
+	}
+	t := time.NewTicker(c.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		sent := clientClockUS(time.Now())
+		c.mu.Lock()
+		c.pingsSent[c.pingNext%len(c.pingsSent)] = sent
+		c.pingNext++
+		c.mu.Unlock()
+		msg := &pb.ClientMessage{Body: &pb.ClientMessage_Ping{Ping: &pb.Ping{ClientTimeUs: sent}}}
+		if err := c.send(msg); err != nil {
+			c.log.Debug("ping failed", "err", err)
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// takePingLocked reports whether sentUS is the time of a recent ping still
+// awaiting its pong, and forgets it.
+func (c *Client) takePingLocked(sentUS int64) bool {
+	for i, t := range c.pingsSent {
+		if t == sentUS && t != 0 {
+			c.pingsSent[i] = 0
+			return true
+		}
+	}
+	return false
+}
+
+// handleSnapshot applies a snapshot to the replica and does everything that
+// follows: count, ack, resync, input acks, prediction error, callbacks.
+func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
+	var (
+		resync  bool
+		sendAck bool
+		acked   []ackedInput
+		events  []wire.Event
+	)
+	c.mu.Lock()
+	if c.joined == nil {
+		c.stats.UnexpectedSnapshots++
+		c.mu.Unlock()
+		return
+	}
+	prevTick, prevEnts, _ := c.replica.Latest()
+	ents, err := c.replica.Apply(s.Tick, s.BaseTick, s.Delta, s.Checksum)
+	if err != nil {
+		switch {
+		case errors.Is(err, ErrSnapshotStale):
+			c.stats.StaleSnapshots++
+		case errors.Is(err, ErrSnapshotBaseMissing):
+			c.stats.MissingBaseSnapshots++
+			resync = true
+		case errors.Is(err, ErrSnapshotChecksum):
+			c.stats.Desyncs++
+			resync = true
+			c.log.Warn("snapshot desync", "err", err)
+		default:
+			c.stats.DecodeErrors++
+			resync = true
+			c.log.Warn("snapshot decode failed", "err", err)
+		}
+		// One outstanding request at a time, repeated if it goes unanswered.
+		if resync && c.resyncing && now.Sub(c.resyncAt) < clientResyncRetry {
+			resync = false
+		}
+		if resync {
+			c.markResyncLocked(now)
+		}
+		c.mu.Unlock()
+		if resync {
+			if err := c.sendResync(s.Tick); err != nil {
+				c.log.Debug("resync request failed", "err", err)
+			}
+		}
+		return
+	}
+
+	c.stats.Snapshots++
+	// A client resuming a session it did not start (a token from another
+	// process) learns here where the seqs are.
+	c.nextSeq = max(c.nextSeq, s.LastInputSeq)
+	if s.BaseTick == 0 {
+		c.stats.FullSnapshots++
+		c.resyncing = false
+	}
+	c.ackTick = s.Tick
+	c.snapServerUS = s.ServerTimeUs
+	c.interp.Push(s.ServerTimeUs, ents)
+	if s.LastInputSeq > c.lastInputSeq {
+		acked = c.ackInputsLocked(prevEnts, ents, s.LastInputSeq, now)
+	}
+	// Inputs carry the ack when they flow; a quiet client acks on its own.
+	if interval := c.snapshotIntervalLocked(); now.Sub(c.lastInputAt) >= interval {
+		sendAck = true
+	}
+	if c.cfg.OnEvent != nil {
+		for _, ev := range s.Events {
+			// Deltas against an older base repeat events already delivered.
+			if ev.Tick > prevTick {
+				events = append(events, wire.EventFromProto(ev))
+			}
+		}
+	}
+	info := SnapshotInfo{
+		Tick: s.Tick, BaseTick: s.BaseTick, ServerTimeUS: s.ServerTimeUs, LastInputSeq: s.LastInputSeq,
+		Entities: len(ents), Events: len(events), FrameBytes: n,
+	}
+	c.mu.Unlock()
+
+	if sendAck {
+		msg := &pb.ClientMessage{Body: &pb.ClientMessage_Ack{Ack: &pb.Ack{Tick: s.Tick}}}
+		if err := c.send(msg); err != nil {
+			c.log.Debug("ack failed", "err", err)
+		}
+	}
+	if c.cfg.OnInputAck != nil {
+		for _, a := range acked {
+			c.cfg.OnInputAck(a.seq, a.latency)
+		}
+	}
+	for _, ev := range events {
+		c.cfg.OnEvent(ev)
+	}
+	if c.cfg.OnSnapshot != nil {
+		c.cfg.OnSnapshot(info)
+	}
+}
+
+// snapshotIntervalLocked returns the time between snapshots of the room.
+func (c *Client) snapshotIntervalLocked() time.Duration {
+	hz := c.snapshotHzLocked()
+	if hz <= 0 {
+		return 0
+	}
+	return time.Second / time.Duration(hz)
+}
