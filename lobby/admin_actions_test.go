@@ -102,6 +102,10 @@ func TestAdminClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
+	// The upgrade completes before the room adds the spectator; the first
+	// room detail is written only once it has, so a close posted after it
+	// cannot overtake the watch.
+	waitWatchDetail(t, ws)
 
 	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/close", AdminCloseRequest{Reason: "server maintenance"})
 	if code != http.StatusAccepted {
@@ -140,6 +144,28 @@ func TestAdminClose(t *testing.T) {
 			t.Fatalf("closed room still answers %d", code)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitWatchDetail reads a watch stream up to its first room detail.
+func waitWatchDetail(t *testing.T, ws *websocket.Conn) {
+	t.Helper()
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		kind, b, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("watch ended before the first room detail: %v", err)
+		}
+		var m AdminWatchMessage
+		if kind != websocket.TextMessage || json.Unmarshal(b, &m) != nil {
+			continue
+		}
+		switch m.Type {
+		case "room":
+			return
+		case "end":
+			t.Fatalf("watch ended before the first room detail: %q", m.Reason)
+		}
 	}
 }
 

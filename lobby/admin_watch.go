@@ -3,6 +3,7 @@ package lobby
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tickwire/tickwire/game"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -128,11 +130,20 @@ func (a *Admin) serveWatch(w http.ResponseWriter, r *http.Request) {
 
 // watch runs one watch stream until the room ends, the watcher leaves or
 // falls behind, or the admin API closes, and returns why.
+//
+// The room was there when the request was accepted, so ErrRoomClosed from
+// the room at any point (even before the spectator is added, as a close
+// can overtake the upgrade) means it ended since: the stream ends with
+// "room ended" like any other room end, not with an error or a refusal.
 func (a *Admin) watch(ctx context.Context, ws *websocket.Conn, e *roomEntry, readerDone <-chan struct{}) string {
+	const roomEnded = "room ended"
 	link := newWatchLink()
 	sctx, scancel := context.WithTimeout(ctx, inspectTimeout)
 	stop, err := e.room.Spectate(sctx, link)
 	scancel()
+	if errors.Is(err, game.ErrRoomClosed) {
+		return roomEnded
+	}
 	if err != nil {
 		adminWatchDropped.WithLabelValues("refused").Inc()
 		return fmt.Sprintf("cannot watch room %q: %v", e.room.ID(), err)
@@ -168,6 +179,10 @@ func (a *Admin) watch(ctx context.Context, ws *websocket.Conn, e *roomEntry, rea
 		}
 	}
 	if err := detail(); err != nil {
+		if errors.Is(err, game.ErrRoomClosed) {
+			_ = flushReliable()
+			return roomEnded
+		}
 		return "room detail: " + err.Error()
 	}
 	ticker := time.NewTicker(a.cfg.WatchInterval)
@@ -183,7 +198,7 @@ func (a *Admin) watch(ctx context.Context, ws *websocket.Conn, e *roomEntry, rea
 			return "watcher too slow"
 		case <-e.room.Done():
 			_ = flushReliable()
-			return "room ended"
+			return roomEnded
 		case b := <-link.reliable:
 			err = write(websocket.BinaryMessage, b)
 		case <-link.wake:
@@ -191,7 +206,11 @@ func (a *Admin) watch(ctx context.Context, ws *websocket.Conn, e *roomEntry, rea
 				err = write(websocket.BinaryMessage, *f)
 			}
 		case <-ticker.C:
-			err = detail()
+			// The room may end while this waits for its detail.
+			if err = detail(); errors.Is(err, game.ErrRoomClosed) {
+				_ = flushReliable()
+				return roomEnded
+			}
 		}
 		if err != nil {
 			return "write: " + err.Error()

@@ -171,9 +171,23 @@ func (c *Conn) Serve(ctx context.Context, handle func(*pb.ClientMessage) error) 
 
 // outcome names why a served connection ended, for the closed-connections
 // metric, and picks the error Serve returns.
+//
+// A close frame from the peer counts before a write error: once the reader
+// has seen it, the socket library has answered it, so a write in flight at
+// that moment (or any after it) fails with websocket.ErrCloseSent, or with a
+// reset once the peer hangs up. That failure follows from the peer's close;
+// taking it for the cause would turn a goodbye (1000) into a drop.
 func (c *Conn) outcome(readErr, writeErr error) (string, error) {
 	if c.closed.Load() {
 		return wire.ReasonLabel(c.closeReason), &wire.CloseError{Reason: c.closeReason, Message: c.closeMsg}
+	}
+	var ce *websocket.CloseError
+	if errors.As(readErr, &ce) {
+		if ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway {
+			c.peerLeft.Store(ce.Code == websocket.CloseNormalClosure)
+			return closedPeer, nil
+		}
+		return closedPeer, readErr
 	}
 	if writeErr != nil {
 		var ne net.Error
@@ -185,20 +199,13 @@ func (c *Conn) outcome(readErr, writeErr error) (string, error) {
 	if errors.Is(readErr, websocket.ErrReadLimit) {
 		return wire.ReasonLabel(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR), readErr
 	}
-	var ce *websocket.CloseError
-	if errors.As(readErr, &ce) {
-		if ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway {
-			c.peerLeft.Store(ce.Code == websocket.CloseNormalClosure)
-			return closedPeer, nil
-		}
-		return closedPeer, readErr
-	}
 	return closedReadError, readErr
 }
 
 // PeerLeft reports, once Serve has returned, whether the peer closed the
 // connection with a normal closure (WebSocket code 1000): a deliberate
 // goodbye, as opposed to a network drop or a browser tab going away (1001).
+// It holds even when a write was failing as the close came in.
 func (c *Conn) PeerLeft() bool { return c.peerLeft.Load() }
 
 // ConnStats are a connection's counters since it was created.
