@@ -25,14 +25,16 @@ const (
 )
 
 // WorldView is a room's authoritative world at one tick, as
-// GET /v1/admin/rooms/{id}/state shows it.
+// GET /v1/admin/rooms/{id}/state shows it: everything an observer sees.
 type WorldView struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	RoomId string                 `protobuf:"bytes,1,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
 	// The tick the entities are at.
 	Tick uint32 `protobuf:"varint,2,opt,name=tick,proto3" json:"tick,omitempty"`
-	// Every visible entity, by id ascending.
-	Entities      []*EntityView `protobuf:"bytes,3,rep,name=entities,proto3" json:"entities,omitempty"`
+	// Every entity, by id ascending.
+	Entities []*EntityView `protobuf:"bytes,3,rep,name=entities,proto3" json:"entities,omitempty"`
+	// The mode's state schema, which names the fields.
+	Schema        *Schema `protobuf:"bytes,4,opt,name=schema,proto3" json:"schema,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -88,23 +90,23 @@ func (x *WorldView) GetEntities() []*EntityView {
 	return nil
 }
 
-// EntityView is one entity with its wire fields made readable: positions in
-// world units, the angle in degrees; the game-defined fields as they are.
+func (x *WorldView) GetSchema() *Schema {
+	if x != nil {
+		return x.Schema
+	}
+	return nil
+}
+
+// EntityView is one entity with its fields named and made readable by the
+// schema.
 type EntityView struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Id    uint32                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	// Game-defined type (arena: 1 player, 2 projectile).
-	Kind int32 `protobuf:"varint,2,opt,name=kind,proto3" json:"kind,omitempty"`
-	// Position in world units (the wire's grid units / 8).
-	X float64 `protobuf:"fixed64,3,opt,name=x,proto3" json:"x,omitempty"`
-	Y float64 `protobuf:"fixed64,4,opt,name=y,proto3" json:"y,omitempty"`
-	// Facing in degrees, 0 to 360.
-	AngleDeg float64 `protobuf:"fixed64,5,opt,name=angle_deg,json=angleDeg,proto3" json:"angle_deg,omitempty"`
-	Health   int32   `protobuf:"varint,6,opt,name=health,proto3" json:"health,omitempty"`
-	Score    int32   `protobuf:"varint,7,opt,name=score,proto3" json:"score,omitempty"`
-	Flags    int32   `protobuf:"varint,8,opt,name=flags,proto3" json:"flags,omitempty"`
-	// Game-defined (arena: the player id that controls or fired it).
-	Owner         int32 `protobuf:"varint,9,opt,name=owner,proto3" json:"owner,omitempty"`
+	// The entity kind number and its schema name.
+	Kind     uint32 `protobuf:"varint,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	KindName string `protobuf:"bytes,3,opt,name=kind_name,json=kindName,proto3" json:"kind_name,omitempty"`
+	// The kind's fields, in schema order.
+	Fields        []*FieldView `protobuf:"bytes,4,rep,name=fields,proto3" json:"fields,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -146,82 +148,122 @@ func (x *EntityView) GetId() uint32 {
 	return 0
 }
 
-func (x *EntityView) GetKind() int32 {
+func (x *EntityView) GetKind() uint32 {
 	if x != nil {
 		return x.Kind
 	}
 	return 0
 }
 
-func (x *EntityView) GetX() float64 {
+func (x *EntityView) GetKindName() string {
 	if x != nil {
-		return x.X
+		return x.KindName
+	}
+	return ""
+}
+
+func (x *EntityView) GetFields() []*FieldView {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+// FieldView is one field of an entity.
+type FieldView struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The integer as it travels.
+	Raw int32 `protobuf:"zigzag32,2,opt,name=raw,proto3" json:"raw,omitempty"`
+	// The value in the field's units: FIXED raw / scale, ANGLE in degrees,
+	// the others as raw.
+	Value float64 `protobuf:"fixed64,3,opt,name=value,proto3" json:"value,omitempty"`
+	// ENUM: the value's name; FLAGS: the names of the bits set, joined by
+	// "|"; BOOL: "true" or "false". Empty for numbers.
+	Text          string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FieldView) Reset() {
+	*x = FieldView{}
+	mi := &file_tickwire_v1_admin_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FieldView) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FieldView) ProtoMessage() {}
+
+func (x *FieldView) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_admin_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FieldView.ProtoReflect.Descriptor instead.
+func (*FieldView) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_admin_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *FieldView) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FieldView) GetRaw() int32 {
+	if x != nil {
+		return x.Raw
 	}
 	return 0
 }
 
-func (x *EntityView) GetY() float64 {
+func (x *FieldView) GetValue() float64 {
 	if x != nil {
-		return x.Y
+		return x.Value
 	}
 	return 0
 }
 
-func (x *EntityView) GetAngleDeg() float64 {
+func (x *FieldView) GetText() string {
 	if x != nil {
-		return x.AngleDeg
+		return x.Text
 	}
-	return 0
-}
-
-func (x *EntityView) GetHealth() int32 {
-	if x != nil {
-		return x.Health
-	}
-	return 0
-}
-
-func (x *EntityView) GetScore() int32 {
-	if x != nil {
-		return x.Score
-	}
-	return 0
-}
-
-func (x *EntityView) GetFlags() int32 {
-	if x != nil {
-		return x.Flags
-	}
-	return 0
-}
-
-func (x *EntityView) GetOwner() int32 {
-	if x != nil {
-		return x.Owner
-	}
-	return 0
+	return ""
 }
 
 var File_tickwire_v1_admin_proto protoreflect.FileDescriptor
 
 const file_tickwire_v1_admin_proto_rawDesc = "" +
 	"\n" +
-	"\x17tickwire/v1/admin.proto\x12\vtickwire.v1\"m\n" +
+	"\x17tickwire/v1/admin.proto\x12\vtickwire.v1\x1a\x1atickwire/v1/tickwire.proto\"\x9a\x01\n" +
 	"\tWorldView\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
 	"\x04tick\x18\x02 \x01(\rR\x04tick\x123\n" +
-	"\bentities\x18\x03 \x03(\v2\x17.tickwire.v1.EntityViewR\bentities\"\xc3\x01\n" +
+	"\bentities\x18\x03 \x03(\v2\x17.tickwire.v1.EntityViewR\bentities\x12+\n" +
+	"\x06schema\x18\x04 \x01(\v2\x13.tickwire.v1.SchemaR\x06schema\"}\n" +
 	"\n" +
 	"EntityView\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\rR\x02id\x12\x12\n" +
-	"\x04kind\x18\x02 \x01(\x05R\x04kind\x12\f\n" +
-	"\x01x\x18\x03 \x01(\x01R\x01x\x12\f\n" +
-	"\x01y\x18\x04 \x01(\x01R\x01y\x12\x1b\n" +
-	"\tangle_deg\x18\x05 \x01(\x01R\bangleDeg\x12\x16\n" +
-	"\x06health\x18\x06 \x01(\x05R\x06health\x12\x14\n" +
-	"\x05score\x18\a \x01(\x05R\x05score\x12\x14\n" +
-	"\x05flags\x18\b \x01(\x05R\x05flags\x12\x14\n" +
-	"\x05owner\x18\t \x01(\x05R\x05ownerB;Z9github.com/tickwire/tickwire/proto/tickwire/v1;tickwirev1b\x06proto3"
+	"\x04kind\x18\x02 \x01(\rR\x04kind\x12\x1b\n" +
+	"\tkind_name\x18\x03 \x01(\tR\bkindName\x12.\n" +
+	"\x06fields\x18\x04 \x03(\v2\x16.tickwire.v1.FieldViewR\x06fields\"[\n" +
+	"\tFieldView\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
+	"\x03raw\x18\x02 \x01(\x11R\x03raw\x12\x14\n" +
+	"\x05value\x18\x03 \x01(\x01R\x05value\x12\x12\n" +
+	"\x04text\x18\x04 \x01(\tR\x04textB;Z9github.com/tickwire/tickwire/proto/tickwire/v1;tickwirev1b\x06proto3"
 
 var (
 	file_tickwire_v1_admin_proto_rawDescOnce sync.Once
@@ -235,18 +277,22 @@ func file_tickwire_v1_admin_proto_rawDescGZIP() []byte {
 	return file_tickwire_v1_admin_proto_rawDescData
 }
 
-var file_tickwire_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_tickwire_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_tickwire_v1_admin_proto_goTypes = []any{
 	(*WorldView)(nil),  // 0: tickwire.v1.WorldView
 	(*EntityView)(nil), // 1: tickwire.v1.EntityView
+	(*FieldView)(nil),  // 2: tickwire.v1.FieldView
+	(*Schema)(nil),     // 3: tickwire.v1.Schema
 }
 var file_tickwire_v1_admin_proto_depIdxs = []int32{
 	1, // 0: tickwire.v1.WorldView.entities:type_name -> tickwire.v1.EntityView
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	3, // 1: tickwire.v1.WorldView.schema:type_name -> tickwire.v1.Schema
+	2, // 2: tickwire.v1.EntityView.fields:type_name -> tickwire.v1.FieldView
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_tickwire_v1_admin_proto_init() }
@@ -254,13 +300,14 @@ func file_tickwire_v1_admin_proto_init() {
 	if File_tickwire_v1_admin_proto != nil {
 		return
 	}
+	file_tickwire_v1_tickwire_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tickwire_v1_admin_proto_rawDesc), len(file_tickwire_v1_admin_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

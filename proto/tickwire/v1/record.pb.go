@@ -36,7 +36,7 @@ const (
 // the factory of mode).
 type RecordHeader struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The format version; this file describes version 1.
+	// The format version; this file describes version 2.
 	FormatVersion uint32 `protobuf:"varint,1,opt,name=format_version,json=formatVersion,proto3" json:"format_version,omitempty"`
 	RoomId        string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
 	// The game mode name, looked up in the replaying program's modes.
@@ -46,7 +46,12 @@ type RecordHeader struct {
 	MaxPlayers uint32 `protobuf:"varint,6,opt,name=max_players,json=maxPlayers,proto3" json:"max_players,omitempty"`
 	Seed       int64  `protobuf:"varint,7,opt,name=seed,proto3" json:"seed,omitempty"`
 	// When the room was created, in Unix seconds (information only).
-	StartedUnix   int64 `protobuf:"varint,8,opt,name=started_unix,json=startedUnix,proto3" json:"started_unix,omitempty"`
+	StartedUnix int64 `protobuf:"varint,8,opt,name=started_unix,json=startedUnix,proto3" json:"started_unix,omitempty"`
+	// The mode's state schema, so tools can name what they replay.
+	Schema *Schema `protobuf:"bytes,9,opt,name=schema,proto3" json:"schema,omitempty"`
+	// The mode's own options the room ran with, by option name (such as
+	// "fog-radius" = "300"), as the replaying program must set them.
+	Options       map[string]string `protobuf:"bytes,10,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -135,6 +140,20 @@ func (x *RecordHeader) GetStartedUnix() int64 {
 		return x.StartedUnix
 	}
 	return 0
+}
+
+func (x *RecordHeader) GetSchema() *Schema {
+	if x != nil {
+		return x.Schema
+	}
+	return nil
+}
+
+func (x *RecordHeader) GetOptions() map[string]string {
+	if x != nil {
+		return x.Options
+	}
+	return nil
 }
 
 // RecordEntry is one call of the room into its Game, or a checksum.
@@ -537,16 +556,15 @@ func (x *RecordReconnected) GetPlayer() uint32 {
 	return 0
 }
 
-// RecordInput is Game.ApplyInput(player, Input{seq, buttons, move_x, move_y,
-// aim}), the input as the room validated it.
+// RecordInput is Game.ApplyInput(player, Input{seq, values}), the input as
+// the room validated it.
 type RecordInput struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Player        uint32                 `protobuf:"varint,1,opt,name=player,proto3" json:"player,omitempty"`
-	Seq           uint32                 `protobuf:"varint,2,opt,name=seq,proto3" json:"seq,omitempty"`
-	Buttons       uint32                 `protobuf:"varint,3,opt,name=buttons,proto3" json:"buttons,omitempty"`
-	MoveX         int32                  `protobuf:"zigzag32,4,opt,name=move_x,json=moveX,proto3" json:"move_x,omitempty"`
-	MoveY         int32                  `protobuf:"zigzag32,5,opt,name=move_y,json=moveY,proto3" json:"move_y,omitempty"`
-	Aim           int32                  `protobuf:"zigzag32,6,opt,name=aim,proto3" json:"aim,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Player uint32                 `protobuf:"varint,1,opt,name=player,proto3" json:"player,omitempty"`
+	Seq    uint32                 `protobuf:"varint,2,opt,name=seq,proto3" json:"seq,omitempty"`
+	// The input's values after the server's clamping, in Schema.input order;
+	// trailing zeros are left out.
+	Values        []int32 `protobuf:"zigzag32,7,rep,packed,name=values,proto3" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -595,32 +613,11 @@ func (x *RecordInput) GetSeq() uint32 {
 	return 0
 }
 
-func (x *RecordInput) GetButtons() uint32 {
+func (x *RecordInput) GetValues() []int32 {
 	if x != nil {
-		return x.Buttons
+		return x.Values
 	}
-	return 0
-}
-
-func (x *RecordInput) GetMoveX() int32 {
-	if x != nil {
-		return x.MoveX
-	}
-	return 0
-}
-
-func (x *RecordInput) GetMoveY() int32 {
-	if x != nil {
-		return x.MoveY
-	}
-	return 0
-}
-
-func (x *RecordInput) GetAim() int32 {
-	if x != nil {
-		return x.Aim
-	}
-	return 0
+	return nil
 }
 
 // RecordStartMatch is MatchStarter.StartMatch(tick).
@@ -758,8 +755,9 @@ func (x *RecordStep) GetTick() uint32 {
 	return 0
 }
 
-// RecordChecksum is the netcode checksum (CRC-32C of the canonical entity
-// encoding) of Game.View after the step of tick, a snapshot tick.
+// RecordChecksum is the snapshot checksum (CRC-32C of the canonical row
+// encoding, docs/protocol.md) of the whole world, Game.View for an
+// observer, after the step of tick, a snapshot tick.
 type RecordChecksum struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Tick          uint32                 `protobuf:"varint,1,opt,name=tick,proto3" json:"tick,omitempty"`
@@ -816,7 +814,7 @@ var File_tickwire_v1_record_proto protoreflect.FileDescriptor
 
 const file_tickwire_v1_record_proto_rawDesc = "" +
 	"\n" +
-	"\x18tickwire/v1/record.proto\x12\vtickwire.v1\"\xf4\x01\n" +
+	"\x18tickwire/v1/record.proto\x12\vtickwire.v1\x1a\x1atickwire/v1/tickwire.proto\"\x9f\x03\n" +
 	"\fRecordHeader\x12%\n" +
 	"\x0eformat_version\x18\x01 \x01(\rR\rformatVersion\x12\x17\n" +
 	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12\x12\n" +
@@ -827,7 +825,13 @@ const file_tickwire_v1_record_proto_rawDesc = "" +
 	"\vmax_players\x18\x06 \x01(\rR\n" +
 	"maxPlayers\x12\x12\n" +
 	"\x04seed\x18\a \x01(\x03R\x04seed\x12!\n" +
-	"\fstarted_unix\x18\b \x01(\x03R\vstartedUnix\"\x92\x04\n" +
+	"\fstarted_unix\x18\b \x01(\x03R\vstartedUnix\x12+\n" +
+	"\x06schema\x18\t \x01(\v2\x13.tickwire.v1.SchemaR\x06schema\x12@\n" +
+	"\aoptions\x18\n" +
+	" \x03(\v2&.tickwire.v1.RecordHeader.OptionsEntryR\aoptions\x1a:\n" +
+	"\fOptionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x92\x04\n" +
 	"\vRecordEntry\x12-\n" +
 	"\x04join\x18\x01 \x01(\v2\x17.tickwire.v1.RecordJoinH\x00R\x04join\x120\n" +
 	"\x05leave\x18\x02 \x01(\v2\x18.tickwire.v1.RecordLeaveH\x00R\x05leave\x12E\n" +
@@ -851,14 +855,11 @@ const file_tickwire_v1_record_proto_rawDesc = "" +
 	"\x12RecordDisconnected\x12\x16\n" +
 	"\x06player\x18\x01 \x01(\rR\x06player\"+\n" +
 	"\x11RecordReconnected\x12\x16\n" +
-	"\x06player\x18\x01 \x01(\rR\x06player\"\x91\x01\n" +
+	"\x06player\x18\x01 \x01(\rR\x06player\"U\n" +
 	"\vRecordInput\x12\x16\n" +
 	"\x06player\x18\x01 \x01(\rR\x06player\x12\x10\n" +
-	"\x03seq\x18\x02 \x01(\rR\x03seq\x12\x18\n" +
-	"\abuttons\x18\x03 \x01(\rR\abuttons\x12\x15\n" +
-	"\x06move_x\x18\x04 \x01(\x11R\x05moveX\x12\x15\n" +
-	"\x06move_y\x18\x05 \x01(\x11R\x05moveY\x12\x10\n" +
-	"\x03aim\x18\x06 \x01(\x11R\x03aim\"&\n" +
+	"\x03seq\x18\x02 \x01(\rR\x03seq\x12\x16\n" +
+	"\x06values\x18\a \x03(\x11R\x06valuesJ\x04\b\x03\x10\a\"&\n" +
 	"\x10RecordStartMatch\x12\x12\n" +
 	"\x04tick\x18\x01 \x01(\rR\x04tick\"'\n" +
 	"\vRecordDebug\x12\x18\n" +
@@ -882,7 +883,7 @@ func file_tickwire_v1_record_proto_rawDescGZIP() []byte {
 	return file_tickwire_v1_record_proto_rawDescData
 }
 
-var file_tickwire_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_tickwire_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_tickwire_v1_record_proto_goTypes = []any{
 	(*RecordHeader)(nil),       // 0: tickwire.v1.RecordHeader
 	(*RecordEntry)(nil),        // 1: tickwire.v1.RecordEntry
@@ -895,22 +896,26 @@ var file_tickwire_v1_record_proto_goTypes = []any{
 	(*RecordDebug)(nil),        // 8: tickwire.v1.RecordDebug
 	(*RecordStep)(nil),         // 9: tickwire.v1.RecordStep
 	(*RecordChecksum)(nil),     // 10: tickwire.v1.RecordChecksum
+	nil,                        // 11: tickwire.v1.RecordHeader.OptionsEntry
+	(*Schema)(nil),             // 12: tickwire.v1.Schema
 }
 var file_tickwire_v1_record_proto_depIdxs = []int32{
-	2,  // 0: tickwire.v1.RecordEntry.join:type_name -> tickwire.v1.RecordJoin
-	3,  // 1: tickwire.v1.RecordEntry.leave:type_name -> tickwire.v1.RecordLeave
-	4,  // 2: tickwire.v1.RecordEntry.disconnected:type_name -> tickwire.v1.RecordDisconnected
-	5,  // 3: tickwire.v1.RecordEntry.reconnected:type_name -> tickwire.v1.RecordReconnected
-	6,  // 4: tickwire.v1.RecordEntry.input:type_name -> tickwire.v1.RecordInput
-	7,  // 5: tickwire.v1.RecordEntry.start_match:type_name -> tickwire.v1.RecordStartMatch
-	8,  // 6: tickwire.v1.RecordEntry.debug:type_name -> tickwire.v1.RecordDebug
-	9,  // 7: tickwire.v1.RecordEntry.step:type_name -> tickwire.v1.RecordStep
-	10, // 8: tickwire.v1.RecordEntry.checksum:type_name -> tickwire.v1.RecordChecksum
-	9,  // [9:9] is the sub-list for method output_type
-	9,  // [9:9] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	12, // 0: tickwire.v1.RecordHeader.schema:type_name -> tickwire.v1.Schema
+	11, // 1: tickwire.v1.RecordHeader.options:type_name -> tickwire.v1.RecordHeader.OptionsEntry
+	2,  // 2: tickwire.v1.RecordEntry.join:type_name -> tickwire.v1.RecordJoin
+	3,  // 3: tickwire.v1.RecordEntry.leave:type_name -> tickwire.v1.RecordLeave
+	4,  // 4: tickwire.v1.RecordEntry.disconnected:type_name -> tickwire.v1.RecordDisconnected
+	5,  // 5: tickwire.v1.RecordEntry.reconnected:type_name -> tickwire.v1.RecordReconnected
+	6,  // 6: tickwire.v1.RecordEntry.input:type_name -> tickwire.v1.RecordInput
+	7,  // 7: tickwire.v1.RecordEntry.start_match:type_name -> tickwire.v1.RecordStartMatch
+	8,  // 8: tickwire.v1.RecordEntry.debug:type_name -> tickwire.v1.RecordDebug
+	9,  // 9: tickwire.v1.RecordEntry.step:type_name -> tickwire.v1.RecordStep
+	10, // 10: tickwire.v1.RecordEntry.checksum:type_name -> tickwire.v1.RecordChecksum
+	11, // [11:11] is the sub-list for method output_type
+	11, // [11:11] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_tickwire_v1_record_proto_init() }
@@ -918,6 +923,7 @@ func file_tickwire_v1_record_proto_init() {
 	if File_tickwire_v1_record_proto != nil {
 		return
 	}
+	file_tickwire_v1_tickwire_proto_init()
 	file_tickwire_v1_record_proto_msgTypes[1].OneofWrappers = []any{
 		(*RecordEntry_Join)(nil),
 		(*RecordEntry_Leave)(nil),
@@ -935,7 +941,7 @@ func file_tickwire_v1_record_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tickwire_v1_record_proto_rawDesc), len(file_tickwire_v1_record_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1,4 +1,4 @@
-// The tickwire wire protocol, version 1.
+// The tickwire wire protocol, version 2.
 //
 // Every WebSocket binary frame holds exactly one message: a client sends
 // ClientMessage, a server sends ServerMessage. docs/protocol.md describes the
@@ -34,18 +34,18 @@ type ProtocolVersion int32
 const (
 	ProtocolVersion_PROTOCOL_VERSION_UNSPECIFIED ProtocolVersion = 0
 	// The version this file describes.
-	ProtocolVersion_PROTOCOL_VERSION_CURRENT ProtocolVersion = 1
+	ProtocolVersion_PROTOCOL_VERSION_CURRENT ProtocolVersion = 2
 )
 
 // Enum value maps for ProtocolVersion.
 var (
 	ProtocolVersion_name = map[int32]string{
 		0: "PROTOCOL_VERSION_UNSPECIFIED",
-		1: "PROTOCOL_VERSION_CURRENT",
+		2: "PROTOCOL_VERSION_CURRENT",
 	}
 	ProtocolVersion_value = map[string]int32{
 		"PROTOCOL_VERSION_UNSPECIFIED": 0,
-		"PROTOCOL_VERSION_CURRENT":     1,
+		"PROTOCOL_VERSION_CURRENT":     2,
 	}
 )
 
@@ -316,6 +316,209 @@ func (CloseReason) EnumDescriptor() ([]byte, []int) {
 	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{3}
 }
 
+// FieldType says how to read a field's 32-bit integer.
+type FieldType int32
+
+const (
+	FieldType_FIELD_TYPE_UNSPECIFIED FieldType = 0
+	// A signed integer.
+	FieldType_FIELD_TYPE_INT FieldType = 1
+	// A non-negative integer.
+	FieldType_FIELD_TYPE_UINT FieldType = 2
+	// 0 or 1.
+	FieldType_FIELD_TYPE_BOOL FieldType = 3
+	// One of names, by index.
+	FieldType_FIELD_TYPE_ENUM FieldType = 4
+	// A bit set; bit i is names[i].
+	FieldType_FIELD_TYPE_FLAGS FieldType = 5
+	// A fixed-point number: raw / scale.
+	FieldType_FIELD_TYPE_FIXED FieldType = 6
+	// An angle in 1/scale turns, 0..scale-1, counter-clockwise.
+	FieldType_FIELD_TYPE_ANGLE FieldType = 7
+)
+
+// Enum value maps for FieldType.
+var (
+	FieldType_name = map[int32]string{
+		0: "FIELD_TYPE_UNSPECIFIED",
+		1: "FIELD_TYPE_INT",
+		2: "FIELD_TYPE_UINT",
+		3: "FIELD_TYPE_BOOL",
+		4: "FIELD_TYPE_ENUM",
+		5: "FIELD_TYPE_FLAGS",
+		6: "FIELD_TYPE_FIXED",
+		7: "FIELD_TYPE_ANGLE",
+	}
+	FieldType_value = map[string]int32{
+		"FIELD_TYPE_UNSPECIFIED": 0,
+		"FIELD_TYPE_INT":         1,
+		"FIELD_TYPE_UINT":        2,
+		"FIELD_TYPE_BOOL":        3,
+		"FIELD_TYPE_ENUM":        4,
+		"FIELD_TYPE_FLAGS":       5,
+		"FIELD_TYPE_FIXED":       6,
+		"FIELD_TYPE_ANGLE":       7,
+	}
+)
+
+func (x FieldType) Enum() *FieldType {
+	p := new(FieldType)
+	*p = x
+	return p
+}
+
+func (x FieldType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FieldType) Descriptor() protoreflect.EnumDescriptor {
+	return file_tickwire_v1_tickwire_proto_enumTypes[4].Descriptor()
+}
+
+func (FieldType) Type() protoreflect.EnumType {
+	return &file_tickwire_v1_tickwire_proto_enumTypes[4]
+}
+
+func (x FieldType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FieldType.Descriptor instead.
+func (FieldType) EnumDescriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{4}
+}
+
+// Interpolation says how a client blends a field between two snapshots.
+type Interpolation int32
+
+const (
+	// Take the newer value as it is (a snap).
+	Interpolation_INTERPOLATION_NONE Interpolation = 0
+	// Blend linearly.
+	Interpolation_INTERPOLATION_LINEAR Interpolation = 1
+	// Blend as an angle of scale steps per turn, the short way round.
+	Interpolation_INTERPOLATION_ANGLE Interpolation = 2
+)
+
+// Enum value maps for Interpolation.
+var (
+	Interpolation_name = map[int32]string{
+		0: "INTERPOLATION_NONE",
+		1: "INTERPOLATION_LINEAR",
+		2: "INTERPOLATION_ANGLE",
+	}
+	Interpolation_value = map[string]int32{
+		"INTERPOLATION_NONE":   0,
+		"INTERPOLATION_LINEAR": 1,
+		"INTERPOLATION_ANGLE":  2,
+	}
+)
+
+func (x Interpolation) Enum() *Interpolation {
+	p := new(Interpolation)
+	*p = x
+	return p
+}
+
+func (x Interpolation) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Interpolation) Descriptor() protoreflect.EnumDescriptor {
+	return file_tickwire_v1_tickwire_proto_enumTypes[5].Descriptor()
+}
+
+func (Interpolation) Type() protoreflect.EnumType {
+	return &file_tickwire_v1_tickwire_proto_enumTypes[5]
+}
+
+func (x Interpolation) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Interpolation.Descriptor instead.
+func (Interpolation) EnumDescriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{5}
+}
+
+// FieldRole names what a field means, for code that knows no game: a
+// client's camera and prediction, tools that draw a map.
+type FieldRole int32
+
+const (
+	FieldRole_FIELD_ROLE_NONE FieldRole = 0
+	// Position and velocity axes, in the field's own units.
+	FieldRole_FIELD_ROLE_POSITION_X FieldRole = 1
+	FieldRole_FIELD_ROLE_POSITION_Y FieldRole = 2
+	FieldRole_FIELD_ROLE_POSITION_Z FieldRole = 3
+	FieldRole_FIELD_ROLE_VELOCITY_X FieldRole = 4
+	FieldRole_FIELD_ROLE_VELOCITY_Y FieldRole = 5
+	FieldRole_FIELD_ROLE_VELOCITY_Z FieldRole = 6
+	// Facing: yaw about the up axis, pitch above the horizon, roll.
+	FieldRole_FIELD_ROLE_YAW   FieldRole = 7
+	FieldRole_FIELD_ROLE_PITCH FieldRole = 8
+	FieldRole_FIELD_ROLE_ROLL  FieldRole = 9
+	// The player id (Joined.player_id) that controls or owns the entity.
+	FieldRole_FIELD_ROLE_OWNER FieldRole = 10
+)
+
+// Enum value maps for FieldRole.
+var (
+	FieldRole_name = map[int32]string{
+		0:  "FIELD_ROLE_NONE",
+		1:  "FIELD_ROLE_POSITION_X",
+		2:  "FIELD_ROLE_POSITION_Y",
+		3:  "FIELD_ROLE_POSITION_Z",
+		4:  "FIELD_ROLE_VELOCITY_X",
+		5:  "FIELD_ROLE_VELOCITY_Y",
+		6:  "FIELD_ROLE_VELOCITY_Z",
+		7:  "FIELD_ROLE_YAW",
+		8:  "FIELD_ROLE_PITCH",
+		9:  "FIELD_ROLE_ROLL",
+		10: "FIELD_ROLE_OWNER",
+	}
+	FieldRole_value = map[string]int32{
+		"FIELD_ROLE_NONE":       0,
+		"FIELD_ROLE_POSITION_X": 1,
+		"FIELD_ROLE_POSITION_Y": 2,
+		"FIELD_ROLE_POSITION_Z": 3,
+		"FIELD_ROLE_VELOCITY_X": 4,
+		"FIELD_ROLE_VELOCITY_Y": 5,
+		"FIELD_ROLE_VELOCITY_Z": 6,
+		"FIELD_ROLE_YAW":        7,
+		"FIELD_ROLE_PITCH":      8,
+		"FIELD_ROLE_ROLL":       9,
+		"FIELD_ROLE_OWNER":      10,
+	}
+)
+
+func (x FieldRole) Enum() *FieldRole {
+	p := new(FieldRole)
+	*p = x
+	return p
+}
+
+func (x FieldRole) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FieldRole) Descriptor() protoreflect.EnumDescriptor {
+	return file_tickwire_v1_tickwire_proto_enumTypes[6].Descriptor()
+}
+
+func (FieldRole) Type() protoreflect.EnumType {
+	return &file_tickwire_v1_tickwire_proto_enumTypes[6]
+}
+
+func (x FieldRole) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FieldRole.Descriptor instead.
+func (FieldRole) EnumDescriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{6}
+}
+
 type RoomUpdate_Kind int32
 
 const (
@@ -352,11 +555,11 @@ func (x RoomUpdate_Kind) String() string {
 }
 
 func (RoomUpdate_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[4].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[7].Descriptor()
 }
 
 func (RoomUpdate_Kind) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[4]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[7]
 }
 
 func (x RoomUpdate_Kind) Number() protoreflect.EnumNumber {
@@ -895,11 +1098,6 @@ type Welcome struct {
 	ProtocolVersion uint32                 `protobuf:"varint,1,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"`
 	// Identifies this connection's session on the server.
 	SessionId string `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
-	// Simulation ticks per second.
-	TickHz uint32 `protobuf:"varint,3,opt,name=tick_hz,json=tickHz,proto3" json:"tick_hz,omitempty"`
-	// Snapshots per second; a snapshot goes out every tick_hz / snapshot_hz
-	// ticks (the server only accepts rates that divide tick_hz).
-	SnapshotHz uint32 `protobuf:"varint,4,opt,name=snapshot_hz,json=snapshotHz,proto3" json:"snapshot_hz,omitempty"`
 	// Server clock in microseconds when Welcome was written.
 	ServerTimeUs int64 `protobuf:"varint,5,opt,name=server_time_us,json=serverTimeUs,proto3" json:"server_time_us,omitempty"`
 	// Largest frame the server reads; larger frames close the connection.
@@ -959,20 +1157,6 @@ func (x *Welcome) GetSessionId() string {
 		return x.SessionId
 	}
 	return ""
-}
-
-func (x *Welcome) GetTickHz() uint32 {
-	if x != nil {
-		return x.TickHz
-	}
-	return 0
-}
-
-func (x *Welcome) GetSnapshotHz() uint32 {
-	if x != nil {
-		return x.SnapshotHz
-	}
-	return 0
 }
 
 func (x *Welcome) GetServerTimeUs() int64 {
@@ -1091,14 +1275,21 @@ type Joined struct {
 	// The id of the entity this player controls, 0 when it has none yet.
 	EntityId uint32 `protobuf:"varint,4,opt,name=entity_id,json=entityId,proto3" json:"entity_id,omitempty"`
 	// The room's current tick.
-	Tick       uint32 `protobuf:"varint,5,opt,name=tick,proto3" json:"tick,omitempty"`
-	TickHz     uint32 `protobuf:"varint,6,opt,name=tick_hz,json=tickHz,proto3" json:"tick_hz,omitempty"`
+	Tick uint32 `protobuf:"varint,5,opt,name=tick,proto3" json:"tick,omitempty"`
+	// Simulation ticks per second of this room.
+	TickHz uint32 `protobuf:"varint,6,opt,name=tick_hz,json=tickHz,proto3" json:"tick_hz,omitempty"`
+	// Snapshots per second of this room: a snapshot goes out every
+	// tick_hz / snapshot_hz ticks (always a whole number).
 	SnapshotHz uint32 `protobuf:"varint,7,opt,name=snapshot_hz,json=snapshotHz,proto3" json:"snapshot_hz,omitempty"`
 	MaxPlayers uint32 `protobuf:"varint,8,opt,name=max_players,json=maxPlayers,proto3" json:"max_players,omitempty"`
 	// True when this seat was resumed after a reconnection.
 	Resumed bool `protobuf:"varint,9,opt,name=resumed,proto3" json:"resumed,omitempty"`
 	// The room's lifecycle state when joined.
-	Phase         RoomPhase `protobuf:"varint,10,opt,name=phase,proto3,enum=tickwire.v1.RoomPhase" json:"phase,omitempty"`
+	Phase RoomPhase `protobuf:"varint,10,opt,name=phase,proto3,enum=tickwire.v1.RoomPhase" json:"phase,omitempty"`
+	// The mode's state schema: its entity kinds and their fields, its input,
+	// its events and its result values. Everything a client needs to decode
+	// and name the room's snapshots.
+	Schema        *Schema `protobuf:"bytes,11,opt,name=schema,proto3" json:"schema,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1201,6 +1392,13 @@ func (x *Joined) GetPhase() RoomPhase {
 		return x.Phase
 	}
 	return RoomPhase_ROOM_PHASE_UNSPECIFIED
+}
+
+func (x *Joined) GetSchema() *Schema {
+	if x != nil {
+		return x.Schema
+	}
+	return nil
 }
 
 // LeaveRoom gives up the seat.
@@ -1309,13 +1507,9 @@ type Input struct {
 	// The server tick the client meant this input for (a hint only: at the
 	// start of each tick the server applies every queued input in seq order).
 	Tick uint32 `protobuf:"varint,2,opt,name=tick,proto3" json:"tick,omitempty"`
-	// Buttons held, a game-defined bitmask (arena: bit 0 = fire).
-	Buttons uint32 `protobuf:"varint,3,opt,name=buttons,proto3" json:"buttons,omitempty"`
-	// Move vector, each axis quantized to -127..127 (127 = full speed).
-	MoveX int32 `protobuf:"zigzag32,4,opt,name=move_x,json=moveX,proto3" json:"move_x,omitempty"`
-	MoveY int32 `protobuf:"zigzag32,5,opt,name=move_y,json=moveY,proto3" json:"move_y,omitempty"`
-	// Aim angle in 1/4096 turns (0..4095), counter-clockwise from +x.
-	Aim           uint32 `protobuf:"varint,6,opt,name=aim,proto3" json:"aim,omitempty"`
+	// The input's values in the order of Schema.input; missing trailing
+	// values are 0. The server clamps each to its field's range.
+	Values        []int32 `protobuf:"zigzag32,7,rep,packed,name=values,proto3" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1364,32 +1558,11 @@ func (x *Input) GetTick() uint32 {
 	return 0
 }
 
-func (x *Input) GetButtons() uint32 {
+func (x *Input) GetValues() []int32 {
 	if x != nil {
-		return x.Buttons
+		return x.Values
 	}
-	return 0
-}
-
-func (x *Input) GetMoveX() int32 {
-	if x != nil {
-		return x.MoveX
-	}
-	return 0
-}
-
-func (x *Input) GetMoveY() int32 {
-	if x != nil {
-		return x.MoveY
-	}
-	return 0
-}
-
-func (x *Input) GetAim() uint32 {
-	if x != nil {
-		return x.Aim
-	}
-	return 0
+	return nil
 }
 
 // InputBatch carries the newest inputs, oldest first. Clients repeat the
@@ -1740,18 +1913,20 @@ func (x *Snapshot) GetLastInputSeq() uint32 {
 	return 0
 }
 
-// GameEvent is a one-off happening; its meaning is game-defined.
+// GameEvent is a one-off happening; its meaning is game-defined and named
+// by Schema.events.
 type GameEvent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Tick  uint32                 `protobuf:"varint,1,opt,name=tick,proto3" json:"tick,omitempty"`
-	// Game-defined event kind (arena: 1 hit, 2 death, 3 score, 4 respawn).
+	// Game-defined event kind, one of Schema.events.
 	Kind uint32 `protobuf:"varint,2,opt,name=kind,proto3" json:"kind,omitempty"`
 	// Entity that caused it, 0 for none.
 	Actor uint32 `protobuf:"varint,3,opt,name=actor,proto3" json:"actor,omitempty"`
 	// Entity it happened to, 0 for none.
 	Target uint32 `protobuf:"varint,4,opt,name=target,proto3" json:"target,omitempty"`
-	// Game-defined amount (damage, points).
-	Value         int32 `protobuf:"zigzag32,5,opt,name=value,proto3" json:"value,omitempty"`
+	// The event's values in the order its EventKindSchema names them
+	// (at most 4); missing trailing values are 0.
+	Values        []int32 `protobuf:"zigzag32,6,rep,packed,name=values,proto3" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1814,11 +1989,11 @@ func (x *GameEvent) GetTarget() uint32 {
 	return 0
 }
 
-func (x *GameEvent) GetValue() int32 {
+func (x *GameEvent) GetValues() []int32 {
 	if x != nil {
-		return x.Value
+		return x.Values
 	}
-	return 0
+	return nil
 }
 
 // MatchResults ends a match.
@@ -1884,13 +2059,13 @@ func (x *MatchResults) GetPlayers() []*PlayerResult {
 
 // PlayerResult is one player's line in MatchResults, best first.
 type PlayerResult struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	PlayerId      uint32                 `protobuf:"varint,1,opt,name=player_id,json=playerId,proto3" json:"player_id,omitempty"`
-	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	EntityId      uint32                 `protobuf:"varint,3,opt,name=entity_id,json=entityId,proto3" json:"entity_id,omitempty"`
-	Score         int32                  `protobuf:"zigzag32,4,opt,name=score,proto3" json:"score,omitempty"`
-	Kills         uint32                 `protobuf:"varint,5,opt,name=kills,proto3" json:"kills,omitempty"`
-	Deaths        uint32                 `protobuf:"varint,6,opt,name=deaths,proto3" json:"deaths,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	PlayerId uint32                 `protobuf:"varint,1,opt,name=player_id,json=playerId,proto3" json:"player_id,omitempty"`
+	Name     string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	EntityId uint32                 `protobuf:"varint,3,opt,name=entity_id,json=entityId,proto3" json:"entity_id,omitempty"`
+	Score    int32                  `protobuf:"zigzag32,4,opt,name=score,proto3" json:"score,omitempty"`
+	// Game-defined values in the order Schema.results names them.
+	Values        []int32 `protobuf:"zigzag32,7,rep,packed,name=values,proto3" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1953,18 +2128,11 @@ func (x *PlayerResult) GetScore() int32 {
 	return 0
 }
 
-func (x *PlayerResult) GetKills() uint32 {
+func (x *PlayerResult) GetValues() []int32 {
 	if x != nil {
-		return x.Kills
+		return x.Values
 	}
-	return 0
-}
-
-func (x *PlayerResult) GetDeaths() uint32 {
-	if x != nil {
-		return x.Deaths
-	}
-	return 0
+	return nil
 }
 
 // Error reports a refused request. Fatal errors are followed by Closing.
@@ -2566,6 +2734,342 @@ func (x *RoomState) GetPlayersNeeded() uint32 {
 	return 0
 }
 
+// Schema describes a game mode's state, input, events and results, so that
+// a client can decode and name everything of a room without the game's
+// code. Every entity is a row of integers: its kind, then the fields its
+// EntityKindSchema declares, in order. See docs/protocol.md.
+type Schema struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entity kinds, each with a distinct nonzero kind number.
+	Entities []*EntityKindSchema `protobuf:"bytes,1,rep,name=entities,proto3" json:"entities,omitempty"`
+	// The input's fields, in the order of Input.values (at most 16).
+	Input []*FieldSchema `protobuf:"bytes,2,rep,name=input,proto3" json:"input,omitempty"`
+	// The event kinds, each with a distinct nonzero kind number.
+	Events []*EventKindSchema `protobuf:"bytes,3,rep,name=events,proto3" json:"events,omitempty"`
+	// The values of PlayerResult.values, in order.
+	Results       []*FieldSchema `protobuf:"bytes,4,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Schema) Reset() {
+	*x = Schema{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Schema) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Schema) ProtoMessage() {}
+
+func (x *Schema) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Schema.ProtoReflect.Descriptor instead.
+func (*Schema) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *Schema) GetEntities() []*EntityKindSchema {
+	if x != nil {
+		return x.Entities
+	}
+	return nil
+}
+
+func (x *Schema) GetInput() []*FieldSchema {
+	if x != nil {
+		return x.Input
+	}
+	return nil
+}
+
+func (x *Schema) GetEvents() []*EventKindSchema {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+func (x *Schema) GetResults() []*FieldSchema {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+// EntityKindSchema is one kind of entity and its fields.
+type EntityKindSchema struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The kind number, the first value of every row of this kind (1..255).
+	Kind uint32 `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// A name such as "player", unique in the schema.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// The fields after the kind, in row order (at most 32).
+	Fields        []*FieldSchema `protobuf:"bytes,3,rep,name=fields,proto3" json:"fields,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EntityKindSchema) Reset() {
+	*x = EntityKindSchema{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EntityKindSchema) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EntityKindSchema) ProtoMessage() {}
+
+func (x *EntityKindSchema) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EntityKindSchema.ProtoReflect.Descriptor instead.
+func (*EntityKindSchema) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *EntityKindSchema) GetKind() uint32 {
+	if x != nil {
+		return x.Kind
+	}
+	return 0
+}
+
+func (x *EntityKindSchema) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *EntityKindSchema) GetFields() []*FieldSchema {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+// EventKindSchema is one kind of game event.
+type EventKindSchema struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The kind number of GameEvent.kind (nonzero).
+	Kind uint32 `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// A name such as "hit", unique among the events.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// What GameEvent.values hold, in order (at most 4).
+	Values []*FieldSchema `protobuf:"bytes,3,rep,name=values,proto3" json:"values,omitempty"`
+	// What the event's actor and target entities are, such as "shooter";
+	// empty when the event does not use them.
+	Actor         string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
+	Target        string `protobuf:"bytes,5,opt,name=target,proto3" json:"target,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EventKindSchema) Reset() {
+	*x = EventKindSchema{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EventKindSchema) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventKindSchema) ProtoMessage() {}
+
+func (x *EventKindSchema) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EventKindSchema.ProtoReflect.Descriptor instead.
+func (*EventKindSchema) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *EventKindSchema) GetKind() uint32 {
+	if x != nil {
+		return x.Kind
+	}
+	return 0
+}
+
+func (x *EventKindSchema) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *EventKindSchema) GetValues() []*FieldSchema {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+func (x *EventKindSchema) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *EventKindSchema) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+// FieldSchema is one named integer: an entity field, an input value, an
+// event value or a result value. On the wire it is always a 32-bit integer;
+// type and scale say how to read it.
+type FieldSchema struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A name such as "x", unique among its siblings.
+	Name string    `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Type FieldType `protobuf:"varint,2,opt,name=type,proto3,enum=tickwire.v1.FieldType" json:"type,omitempty"`
+	// FIXED: units per whole (the value is raw / scale); ANGLE: steps per
+	// full turn. Unused (0) for the other types.
+	Scale int32 `protobuf:"varint,3,opt,name=scale,proto3" json:"scale,omitempty"`
+	// The range of the raw value, inclusive. When both are 0 the range is
+	// the type's own (INT, FIXED: any int32; UINT: 0..2^31-1; BOOL: 0..1;
+	// ENUM: 0..len(names)-1; FLAGS: the bits of names; ANGLE: 0..scale-1).
+	// The server clamps input values into it.
+	Min int32 `protobuf:"zigzag32,4,opt,name=min,proto3" json:"min,omitempty"`
+	Max int32 `protobuf:"zigzag32,5,opt,name=max,proto3" json:"max,omitempty"`
+	// ENUM: the name of each value from 0; FLAGS: the name of each bit from
+	// bit 0.
+	Names []string `protobuf:"bytes,6,rep,name=names,proto3" json:"names,omitempty"`
+	// How a client interpolates the field between two snapshots.
+	Interpolation Interpolation `protobuf:"varint,7,opt,name=interpolation,proto3,enum=tickwire.v1.Interpolation" json:"interpolation,omitempty"`
+	// What the field means to generic clients (prediction, cameras, tools).
+	Role          FieldRole `protobuf:"varint,8,opt,name=role,proto3,enum=tickwire.v1.FieldRole" json:"role,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FieldSchema) Reset() {
+	*x = FieldSchema{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FieldSchema) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FieldSchema) ProtoMessage() {}
+
+func (x *FieldSchema) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FieldSchema.ProtoReflect.Descriptor instead.
+func (*FieldSchema) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *FieldSchema) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FieldSchema) GetType() FieldType {
+	if x != nil {
+		return x.Type
+	}
+	return FieldType_FIELD_TYPE_UNSPECIFIED
+}
+
+func (x *FieldSchema) GetScale() int32 {
+	if x != nil {
+		return x.Scale
+	}
+	return 0
+}
+
+func (x *FieldSchema) GetMin() int32 {
+	if x != nil {
+		return x.Min
+	}
+	return 0
+}
+
+func (x *FieldSchema) GetMax() int32 {
+	if x != nil {
+		return x.Max
+	}
+	return 0
+}
+
+func (x *FieldSchema) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+func (x *FieldSchema) GetInterpolation() Interpolation {
+	if x != nil {
+		return x.Interpolation
+	}
+	return Interpolation_INTERPOLATION_NONE
+}
+
+func (x *FieldSchema) GetRole() FieldRole {
+	if x != nil {
+		return x.Role
+	}
+	return FieldRole_FIELD_ROLE_NONE
+}
+
 var File_tickwire_v1_tickwire_proto protoreflect.FileDescriptor
 
 const file_tickwire_v1_tickwire_proto_rawDesc = "" +
@@ -2607,25 +3111,22 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x05Hello\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12#\n" +
-	"\rsession_token\x18\x03 \x01(\tR\fsessionToken\"\xe0\x02\n" +
+	"\rsession_token\x18\x03 \x01(\tR\fsessionToken\"\xc8\x02\n" +
 	"\aWelcome\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x1d\n" +
 	"\n" +
-	"session_id\x18\x02 \x01(\tR\tsessionId\x12\x17\n" +
-	"\atick_hz\x18\x03 \x01(\rR\x06tickHz\x12\x1f\n" +
-	"\vsnapshot_hz\x18\x04 \x01(\rR\n" +
-	"snapshotHz\x12$\n" +
+	"session_id\x18\x02 \x01(\tR\tsessionId\x12$\n" +
 	"\x0eserver_time_us\x18\x05 \x01(\x03R\fserverTimeUs\x12&\n" +
 	"\x0fmax_frame_bytes\x18\x06 \x01(\rR\rmaxFrameBytes\x12#\n" +
 	"\rsession_token\x18\a \x01(\tR\fsessionToken\x120\n" +
 	"\x14session_expires_unix\x18\b \x01(\x03R\x12sessionExpiresUnix\x12\x12\n" +
 	"\x04name\x18\t \x01(\tR\x04name\x12\x18\n" +
 	"\aresumed\x18\n" +
-	" \x01(\bR\aresumed\"T\n" +
+	" \x01(\bR\aresumedJ\x04\b\x03\x10\x04J\x04\b\x04\x10\x05R\atick_hzR\vsnapshot_hz\"T\n" +
 	"\bJoinRoom\x12\x12\n" +
 	"\x04mode\x18\x01 \x01(\tR\x04mode\x12\x17\n" +
 	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12\x1b\n" +
-	"\tjoin_code\x18\x03 \x01(\tR\bjoinCode\"\xa6\x02\n" +
+	"\tjoin_code\x18\x03 \x01(\tR\bjoinCode\"\xd3\x02\n" +
 	"\x06Joined\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
 	"\x04mode\x18\x02 \x01(\tR\x04mode\x12\x1b\n" +
@@ -2639,19 +3140,17 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"maxPlayers\x12\x18\n" +
 	"\aresumed\x18\t \x01(\bR\aresumed\x12,\n" +
 	"\x05phase\x18\n" +
-	" \x01(\x0e2\x16.tickwire.v1.RoomPhaseR\x05phase\"\v\n" +
+	" \x01(\x0e2\x16.tickwire.v1.RoomPhaseR\x05phase\x12+\n" +
+	"\x06schema\x18\v \x01(\v2\x13.tickwire.v1.SchemaR\x06schema\"\v\n" +
 	"\tLeaveRoom\"k\n" +
 	"\x04Left\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x120\n" +
 	"\x06reason\x18\x02 \x01(\x0e2\x18.tickwire.v1.CloseReasonR\x06reason\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"\x87\x01\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"K\n" +
 	"\x05Input\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\rR\x03seq\x12\x12\n" +
-	"\x04tick\x18\x02 \x01(\rR\x04tick\x12\x18\n" +
-	"\abuttons\x18\x03 \x01(\rR\abuttons\x12\x15\n" +
-	"\x06move_x\x18\x04 \x01(\x11R\x05moveX\x12\x15\n" +
-	"\x06move_y\x18\x05 \x01(\x11R\x05moveY\x12\x10\n" +
-	"\x03aim\x18\x06 \x01(\rR\x03aim\"S\n" +
+	"\x04tick\x18\x02 \x01(\rR\x04tick\x12\x16\n" +
+	"\x06values\x18\a \x03(\x11R\x06valuesJ\x04\b\x03\x10\a\"S\n" +
 	"\n" +
 	"InputBatch\x12*\n" +
 	"\x06inputs\x18\x01 \x03(\v2\x12.tickwire.v1.InputR\x06inputs\x12\x19\n" +
@@ -2672,24 +3171,23 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\bchecksum\x18\x04 \x01(\aR\bchecksum\x12\x14\n" +
 	"\x05delta\x18\x05 \x01(\fR\x05delta\x12.\n" +
 	"\x06events\x18\x06 \x03(\v2\x16.tickwire.v1.GameEventR\x06events\x12$\n" +
-	"\x0elast_input_seq\x18\x0f \x01(\rR\flastInputSeq\"w\n" +
+	"\x0elast_input_seq\x18\x0f \x01(\rR\flastInputSeq\"\x7f\n" +
 	"\tGameEvent\x12\x12\n" +
 	"\x04tick\x18\x01 \x01(\rR\x04tick\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\rR\x04kind\x12\x14\n" +
 	"\x05actor\x18\x03 \x01(\rR\x05actor\x12\x16\n" +
-	"\x06target\x18\x04 \x01(\rR\x06target\x12\x14\n" +
-	"\x05value\x18\x05 \x01(\x11R\x05value\"p\n" +
+	"\x06target\x18\x04 \x01(\rR\x06target\x12\x16\n" +
+	"\x06values\x18\x06 \x03(\x11R\x06valuesJ\x04\b\x05\x10\x06\"p\n" +
 	"\fMatchResults\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
 	"\x04tick\x18\x02 \x01(\rR\x04tick\x123\n" +
-	"\aplayers\x18\x03 \x03(\v2\x19.tickwire.v1.PlayerResultR\aplayers\"\xa0\x01\n" +
+	"\aplayers\x18\x03 \x03(\v2\x19.tickwire.v1.PlayerResultR\aplayers\"\x96\x01\n" +
 	"\fPlayerResult\x12\x1b\n" +
 	"\tplayer_id\x18\x01 \x01(\rR\bplayerId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1b\n" +
 	"\tentity_id\x18\x03 \x01(\rR\bentityId\x12\x14\n" +
-	"\x05score\x18\x04 \x01(\x11R\x05score\x12\x14\n" +
-	"\x05kills\x18\x05 \x01(\rR\x05kills\x12\x16\n" +
-	"\x06deaths\x18\x06 \x01(\rR\x06deaths\"M\n" +
+	"\x05score\x18\x04 \x01(\x11R\x05score\x12\x16\n" +
+	"\x06values\x18\a \x03(\x11R\x06valuesJ\x04\b\x05\x10\x06J\x04\b\x06\x10\a\"M\n" +
 	"\x05Error\x12*\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x16.tickwire.v1.ErrorCodeR\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\"U\n" +
@@ -2735,10 +3233,34 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x05phase\x18\x02 \x01(\x0e2\x16.tickwire.v1.RoomPhaseR\x05phase\x12\x12\n" +
 	"\x04tick\x18\x03 \x01(\rR\x04tick\x12'\n" +
 	"\x0fcountdown_ticks\x18\x04 \x01(\rR\x0ecountdownTicks\x12%\n" +
-	"\x0eplayers_needed\x18\x05 \x01(\rR\rplayersNeeded*Q\n" +
+	"\x0eplayers_needed\x18\x05 \x01(\rR\rplayersNeeded\"\xdd\x01\n" +
+	"\x06Schema\x129\n" +
+	"\bentities\x18\x01 \x03(\v2\x1d.tickwire.v1.EntityKindSchemaR\bentities\x12.\n" +
+	"\x05input\x18\x02 \x03(\v2\x18.tickwire.v1.FieldSchemaR\x05input\x124\n" +
+	"\x06events\x18\x03 \x03(\v2\x1c.tickwire.v1.EventKindSchemaR\x06events\x122\n" +
+	"\aresults\x18\x04 \x03(\v2\x18.tickwire.v1.FieldSchemaR\aresults\"l\n" +
+	"\x10EntityKindSchema\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x120\n" +
+	"\x06fields\x18\x03 \x03(\v2\x18.tickwire.v1.FieldSchemaR\x06fields\"\x99\x01\n" +
+	"\x0fEventKindSchema\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x120\n" +
+	"\x06values\x18\x03 \x03(\v2\x18.tickwire.v1.FieldSchemaR\x06values\x12\x14\n" +
+	"\x05actor\x18\x04 \x01(\tR\x05actor\x12\x16\n" +
+	"\x06target\x18\x05 \x01(\tR\x06target\"\x8b\x02\n" +
+	"\vFieldSchema\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12*\n" +
+	"\x04type\x18\x02 \x01(\x0e2\x16.tickwire.v1.FieldTypeR\x04type\x12\x14\n" +
+	"\x05scale\x18\x03 \x01(\x05R\x05scale\x12\x10\n" +
+	"\x03min\x18\x04 \x01(\x11R\x03min\x12\x10\n" +
+	"\x03max\x18\x05 \x01(\x11R\x03max\x12\x14\n" +
+	"\x05names\x18\x06 \x03(\tR\x05names\x12@\n" +
+	"\rinterpolation\x18\a \x01(\x0e2\x1a.tickwire.v1.InterpolationR\rinterpolation\x12*\n" +
+	"\x04role\x18\b \x01(\x0e2\x16.tickwire.v1.FieldRoleR\x04role*W\n" +
 	"\x0fProtocolVersion\x12 \n" +
 	"\x1cPROTOCOL_VERSION_UNSPECIFIED\x10\x00\x12\x1c\n" +
-	"\x18PROTOCOL_VERSION_CURRENT\x10\x01*\x87\x01\n" +
+	"\x18PROTOCOL_VERSION_CURRENT\x10\x02\"\x04\b\x01\x10\x01*\x87\x01\n" +
 	"\tRoomPhase\x12\x1a\n" +
 	"\x16ROOM_PHASE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12ROOM_PHASE_WAITING\x10\x01\x12\x18\n" +
@@ -2781,7 +3303,33 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x19CLOSE_REASON_IDLE_TIMEOUT\x10\n" +
 	"\x12\x1c\n" +
 	"\x18CLOSE_REASON_AUTH_FAILED\x10\v\x12\x1c\n" +
-	"\x18CLOSE_REASON_SERVER_FULL\x10\fB;Z9github.com/tickwire/tickwire/proto/tickwire/v1;tickwirev1b\x06proto3"
+	"\x18CLOSE_REASON_SERVER_FULL\x10\f*\xbc\x01\n" +
+	"\tFieldType\x12\x1a\n" +
+	"\x16FIELD_TYPE_UNSPECIFIED\x10\x00\x12\x12\n" +
+	"\x0eFIELD_TYPE_INT\x10\x01\x12\x13\n" +
+	"\x0fFIELD_TYPE_UINT\x10\x02\x12\x13\n" +
+	"\x0fFIELD_TYPE_BOOL\x10\x03\x12\x13\n" +
+	"\x0fFIELD_TYPE_ENUM\x10\x04\x12\x14\n" +
+	"\x10FIELD_TYPE_FLAGS\x10\x05\x12\x14\n" +
+	"\x10FIELD_TYPE_FIXED\x10\x06\x12\x14\n" +
+	"\x10FIELD_TYPE_ANGLE\x10\a*Z\n" +
+	"\rInterpolation\x12\x16\n" +
+	"\x12INTERPOLATION_NONE\x10\x00\x12\x18\n" +
+	"\x14INTERPOLATION_LINEAR\x10\x01\x12\x17\n" +
+	"\x13INTERPOLATION_ANGLE\x10\x02*\x97\x02\n" +
+	"\tFieldRole\x12\x13\n" +
+	"\x0fFIELD_ROLE_NONE\x10\x00\x12\x19\n" +
+	"\x15FIELD_ROLE_POSITION_X\x10\x01\x12\x19\n" +
+	"\x15FIELD_ROLE_POSITION_Y\x10\x02\x12\x19\n" +
+	"\x15FIELD_ROLE_POSITION_Z\x10\x03\x12\x19\n" +
+	"\x15FIELD_ROLE_VELOCITY_X\x10\x04\x12\x19\n" +
+	"\x15FIELD_ROLE_VELOCITY_Y\x10\x05\x12\x19\n" +
+	"\x15FIELD_ROLE_VELOCITY_Z\x10\x06\x12\x12\n" +
+	"\x0eFIELD_ROLE_YAW\x10\a\x12\x14\n" +
+	"\x10FIELD_ROLE_PITCH\x10\b\x12\x13\n" +
+	"\x0fFIELD_ROLE_ROLL\x10\t\x12\x14\n" +
+	"\x10FIELD_ROLE_OWNER\x10\n" +
+	"B;Z9github.com/tickwire/tickwire/proto/tickwire/v1;tickwirev1b\x06proto3"
 
 var (
 	file_tickwire_v1_tickwire_proto_rawDescOnce sync.Once
@@ -2795,84 +3343,101 @@ func file_tickwire_v1_tickwire_proto_rawDescGZIP() []byte {
 	return file_tickwire_v1_tickwire_proto_rawDescData
 }
 
-var file_tickwire_v1_tickwire_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_tickwire_v1_tickwire_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
 var file_tickwire_v1_tickwire_proto_goTypes = []any{
-	(ProtocolVersion)(0),   // 0: tickwire.v1.ProtocolVersion
-	(RoomPhase)(0),         // 1: tickwire.v1.RoomPhase
-	(ErrorCode)(0),         // 2: tickwire.v1.ErrorCode
-	(CloseReason)(0),       // 3: tickwire.v1.CloseReason
-	(RoomUpdate_Kind)(0),   // 4: tickwire.v1.RoomUpdate.Kind
-	(*ClientMessage)(nil),  // 5: tickwire.v1.ClientMessage
-	(*ServerMessage)(nil),  // 6: tickwire.v1.ServerMessage
-	(*Hello)(nil),          // 7: tickwire.v1.Hello
-	(*Welcome)(nil),        // 8: tickwire.v1.Welcome
-	(*JoinRoom)(nil),       // 9: tickwire.v1.JoinRoom
-	(*Joined)(nil),         // 10: tickwire.v1.Joined
-	(*LeaveRoom)(nil),      // 11: tickwire.v1.LeaveRoom
-	(*Left)(nil),           // 12: tickwire.v1.Left
-	(*Input)(nil),          // 13: tickwire.v1.Input
-	(*InputBatch)(nil),     // 14: tickwire.v1.InputBatch
-	(*Ack)(nil),            // 15: tickwire.v1.Ack
-	(*Ping)(nil),           // 16: tickwire.v1.Ping
-	(*Pong)(nil),           // 17: tickwire.v1.Pong
-	(*ResyncRequest)(nil),  // 18: tickwire.v1.ResyncRequest
-	(*Snapshot)(nil),       // 19: tickwire.v1.Snapshot
-	(*GameEvent)(nil),      // 20: tickwire.v1.GameEvent
-	(*MatchResults)(nil),   // 21: tickwire.v1.MatchResults
-	(*PlayerResult)(nil),   // 22: tickwire.v1.PlayerResult
-	(*Error)(nil),          // 23: tickwire.v1.Error
-	(*Closing)(nil),        // 24: tickwire.v1.Closing
-	(*CreateRoom)(nil),     // 25: tickwire.v1.CreateRoom
-	(*RoomCreated)(nil),    // 26: tickwire.v1.RoomCreated
-	(*ListRooms)(nil),      // 27: tickwire.v1.ListRooms
-	(*RoomList)(nil),       // 28: tickwire.v1.RoomList
-	(*SubscribeRooms)(nil), // 29: tickwire.v1.SubscribeRooms
-	(*RoomUpdate)(nil),     // 30: tickwire.v1.RoomUpdate
-	(*RoomInfo)(nil),       // 31: tickwire.v1.RoomInfo
-	(*RoomState)(nil),      // 32: tickwire.v1.RoomState
+	(ProtocolVersion)(0),     // 0: tickwire.v1.ProtocolVersion
+	(RoomPhase)(0),           // 1: tickwire.v1.RoomPhase
+	(ErrorCode)(0),           // 2: tickwire.v1.ErrorCode
+	(CloseReason)(0),         // 3: tickwire.v1.CloseReason
+	(FieldType)(0),           // 4: tickwire.v1.FieldType
+	(Interpolation)(0),       // 5: tickwire.v1.Interpolation
+	(FieldRole)(0),           // 6: tickwire.v1.FieldRole
+	(RoomUpdate_Kind)(0),     // 7: tickwire.v1.RoomUpdate.Kind
+	(*ClientMessage)(nil),    // 8: tickwire.v1.ClientMessage
+	(*ServerMessage)(nil),    // 9: tickwire.v1.ServerMessage
+	(*Hello)(nil),            // 10: tickwire.v1.Hello
+	(*Welcome)(nil),          // 11: tickwire.v1.Welcome
+	(*JoinRoom)(nil),         // 12: tickwire.v1.JoinRoom
+	(*Joined)(nil),           // 13: tickwire.v1.Joined
+	(*LeaveRoom)(nil),        // 14: tickwire.v1.LeaveRoom
+	(*Left)(nil),             // 15: tickwire.v1.Left
+	(*Input)(nil),            // 16: tickwire.v1.Input
+	(*InputBatch)(nil),       // 17: tickwire.v1.InputBatch
+	(*Ack)(nil),              // 18: tickwire.v1.Ack
+	(*Ping)(nil),             // 19: tickwire.v1.Ping
+	(*Pong)(nil),             // 20: tickwire.v1.Pong
+	(*ResyncRequest)(nil),    // 21: tickwire.v1.ResyncRequest
+	(*Snapshot)(nil),         // 22: tickwire.v1.Snapshot
+	(*GameEvent)(nil),        // 23: tickwire.v1.GameEvent
+	(*MatchResults)(nil),     // 24: tickwire.v1.MatchResults
+	(*PlayerResult)(nil),     // 25: tickwire.v1.PlayerResult
+	(*Error)(nil),            // 26: tickwire.v1.Error
+	(*Closing)(nil),          // 27: tickwire.v1.Closing
+	(*CreateRoom)(nil),       // 28: tickwire.v1.CreateRoom
+	(*RoomCreated)(nil),      // 29: tickwire.v1.RoomCreated
+	(*ListRooms)(nil),        // 30: tickwire.v1.ListRooms
+	(*RoomList)(nil),         // 31: tickwire.v1.RoomList
+	(*SubscribeRooms)(nil),   // 32: tickwire.v1.SubscribeRooms
+	(*RoomUpdate)(nil),       // 33: tickwire.v1.RoomUpdate
+	(*RoomInfo)(nil),         // 34: tickwire.v1.RoomInfo
+	(*RoomState)(nil),        // 35: tickwire.v1.RoomState
+	(*Schema)(nil),           // 36: tickwire.v1.Schema
+	(*EntityKindSchema)(nil), // 37: tickwire.v1.EntityKindSchema
+	(*EventKindSchema)(nil),  // 38: tickwire.v1.EventKindSchema
+	(*FieldSchema)(nil),      // 39: tickwire.v1.FieldSchema
 }
 var file_tickwire_v1_tickwire_proto_depIdxs = []int32{
-	7,  // 0: tickwire.v1.ClientMessage.hello:type_name -> tickwire.v1.Hello
-	9,  // 1: tickwire.v1.ClientMessage.join_room:type_name -> tickwire.v1.JoinRoom
-	11, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
-	14, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
-	15, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
-	16, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
-	18, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
-	25, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
-	27, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
-	29, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
-	8,  // 10: tickwire.v1.ServerMessage.welcome:type_name -> tickwire.v1.Welcome
-	10, // 11: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
-	12, // 12: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
-	19, // 13: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
-	17, // 14: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
-	23, // 15: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
-	24, // 16: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
-	21, // 17: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
-	26, // 18: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
-	28, // 19: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
-	30, // 20: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
-	32, // 21: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
+	10, // 0: tickwire.v1.ClientMessage.hello:type_name -> tickwire.v1.Hello
+	12, // 1: tickwire.v1.ClientMessage.join_room:type_name -> tickwire.v1.JoinRoom
+	14, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
+	17, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
+	18, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
+	19, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
+	21, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
+	28, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
+	30, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
+	32, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
+	11, // 10: tickwire.v1.ServerMessage.welcome:type_name -> tickwire.v1.Welcome
+	13, // 11: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
+	15, // 12: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
+	22, // 13: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
+	20, // 14: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
+	26, // 15: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
+	27, // 16: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
+	24, // 17: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
+	29, // 18: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
+	31, // 19: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
+	33, // 20: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
+	35, // 21: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
 	1,  // 22: tickwire.v1.Joined.phase:type_name -> tickwire.v1.RoomPhase
-	3,  // 23: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
-	13, // 24: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
-	20, // 25: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
-	22, // 26: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
-	2,  // 27: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
-	3,  // 28: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
-	31, // 29: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
-	31, // 30: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
-	4,  // 31: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
-	31, // 32: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
-	1,  // 33: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
-	1,  // 34: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	36, // 23: tickwire.v1.Joined.schema:type_name -> tickwire.v1.Schema
+	3,  // 24: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
+	16, // 25: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
+	23, // 26: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
+	25, // 27: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
+	2,  // 28: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
+	3,  // 29: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
+	34, // 30: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
+	34, // 31: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
+	7,  // 32: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
+	34, // 33: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
+	1,  // 34: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
+	1,  // 35: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
+	37, // 36: tickwire.v1.Schema.entities:type_name -> tickwire.v1.EntityKindSchema
+	39, // 37: tickwire.v1.Schema.input:type_name -> tickwire.v1.FieldSchema
+	38, // 38: tickwire.v1.Schema.events:type_name -> tickwire.v1.EventKindSchema
+	39, // 39: tickwire.v1.Schema.results:type_name -> tickwire.v1.FieldSchema
+	39, // 40: tickwire.v1.EntityKindSchema.fields:type_name -> tickwire.v1.FieldSchema
+	39, // 41: tickwire.v1.EventKindSchema.values:type_name -> tickwire.v1.FieldSchema
+	4,  // 42: tickwire.v1.FieldSchema.type:type_name -> tickwire.v1.FieldType
+	5,  // 43: tickwire.v1.FieldSchema.interpolation:type_name -> tickwire.v1.Interpolation
+	6,  // 44: tickwire.v1.FieldSchema.role:type_name -> tickwire.v1.FieldRole
+	45, // [45:45] is the sub-list for method output_type
+	45, // [45:45] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_tickwire_v1_tickwire_proto_init() }
@@ -2911,8 +3476,8 @@ func file_tickwire_v1_tickwire_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tickwire_v1_tickwire_proto_rawDesc), len(file_tickwire_v1_tickwire_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   28,
+			NumEnums:      8,
+			NumMessages:   32,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
