@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -51,6 +52,12 @@ type RoomConfig struct {
 	ID string
 	// Mode is the game mode name, reported to players in Joined.
 	Mode string
+	// Schema is the mode's state schema, sent to players in Joined; it
+	// must be valid (wire.Schema.Validate).
+	Schema *wire.Schema
+	// ModeOptions are the mode's own options as configured, by name;
+	// recordings keep them so that a replay runs the same rules.
+	ModeOptions map[string]string
 	// TickHz is the simulation rate, 1..MaxTickHz.
 	TickHz int
 	// SnapshotHz is the snapshot rate, 1..TickHz. A snapshot is taken every
@@ -126,6 +133,8 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 	switch {
 	case cfg.ID == "":
 		return cfg, errors.New("room config: empty id")
+	case cfg.Schema == nil:
+		return cfg, errors.New("room config: no schema")
 	case cfg.TickHz < 1 || cfg.TickHz > MaxTickHz:
 		return cfg, fmt.Errorf("room config: tick rate %d Hz outside 1..%d", cfg.TickHz, MaxTickHz)
 	case cfg.SnapshotHz < 1 || cfg.SnapshotHz > cfg.TickHz:
@@ -144,6 +153,9 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 		return cfg, fmt.Errorf("room config: record queue bytes %d < 0", cfg.RecordQueueBytes)
 	case cfg.RecordFlushTimeout < 0:
 		return cfg, fmt.Errorf("room config: record flush timeout %v < 0", cfg.RecordFlushTimeout)
+	}
+	if err := cfg.Schema.Validate(); err != nil {
+		return cfg, fmt.Errorf("room config: %w", err)
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = RealClock{}

@@ -163,7 +163,7 @@ func TestResumeErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	foreign := newSeat("room-b", 9, 109, "eve", newFakeLink(t), 4)
+	foreign := newSeat("room-b", 9, 109, "eve", newFakeLink(t), 4, nil)
 	if err := rr.r.Resume(ctx, foreign, newFakeLink(t)); !errors.Is(err, ErrSeatGone) {
 		t.Errorf("Resume of another room's seat: %v, want ErrSeatGone", err)
 	}

@@ -22,12 +22,45 @@ type appliedInput struct {
 	in     Input
 }
 
+// fakeSchema is fakeGame's schema: players with x, aim and owner; inputs
+// of aim and a move axis in -127..127.
+var fakeSchema = &wire.Schema{
+	Entities: []wire.EntityKind{{Kind: 1, Name: "player", Fields: []wire.Field{
+		{Name: "x", Type: wire.TypeInt, Interp: wire.InterpLinear},
+		{Name: "aim", Type: wire.TypeAngle, Scale: 4096, Interp: wire.InterpAngle},
+		{Name: "owner", Type: wire.TypeUint, Role: wire.RoleOwner},
+	}}},
+	Input: []wire.Field{
+		{Name: "aim", Type: wire.TypeAngle, Scale: 4096},
+		{Name: "move", Type: wire.TypeInt, Min: -127, Max: 127},
+	},
+	Events:  []wire.EventKind{{Kind: 1, Name: "ping", Values: []wire.Field{{Name: "n", Type: wire.TypeInt}}}},
+	Results: []wire.Field{{Name: "steps", Type: wire.TypeUint}},
+}
+
+// fakeLayout is the row layout of fakeSchema.
+var fakeLayout = wire.NewLayout(fakeSchema)
+
+// Fields of a fakeGame player row, after the kind.
+const (
+	fakeX = iota
+	fakeAim
+	fakeOwner
+)
+
+// fakeEntity is one fakeGame player's entity.
+type fakeEntity struct {
+	id     uint32
+	x, aim int32
+	owner  int32
+}
+
 // fakeGame is a Game whose players' entities (id 100+player) move one grid
 // unit in x per Step; it records every call. Only the room goroutine calls
 // it, but tests read it after Run ends, so a mutex keeps -race quiet.
 type fakeGame struct {
 	mu      sync.Mutex
-	players map[PlayerID]*wire.Entity
+	players map[PlayerID]*fakeEntity
 	applied []appliedInput
 	left    []PlayerID
 	steps   []uint32
@@ -44,7 +77,7 @@ type fakeGame struct {
 }
 
 func newFakeGame() *fakeGame {
-	return &fakeGame{players: make(map[PlayerID]*wire.Entity)}
+	return &fakeGame{players: make(map[PlayerID]*fakeEntity)}
 }
 
 func (g *fakeGame) Join(p PlayerID, name string) (uint32, error) {
@@ -53,11 +86,9 @@ func (g *fakeGame) Join(p PlayerID, name string) (uint32, error) {
 	if name == "bot" {
 		return 0, errNoBots
 	}
-	e := &wire.Entity{ID: 100 + uint32(p)}
-	e.Set(wire.FieldKind, 1)
-	e.Set(wire.FieldOwner, int32(p))
+	e := &fakeEntity{id: 100 + uint32(p), owner: int32(p)}
 	g.players[p] = e
-	return e.ID, nil
+	return e.id, nil
 }
 
 func (g *fakeGame) Leave(p PlayerID) {
@@ -72,7 +103,7 @@ func (g *fakeGame) ApplyInput(p PlayerID, in Input) {
 	defer g.mu.Unlock()
 	g.applied = append(g.applied, appliedInput{p, in})
 	if e := g.players[p]; e != nil {
-		e.Set(wire.FieldAngle, in.Aim)
+		e.aim = in.Values[0]
 	}
 }
 
@@ -84,24 +115,27 @@ func (g *fakeGame) Step(tick uint32) {
 	}
 	g.steps = append(g.steps, tick)
 	for _, e := range g.players {
-		e.Set(wire.FieldX, e.Get(wire.FieldX)+1)
+		e.x++
 	}
 	if end := g.endAt.Load(); end != 0 && tick >= end {
 		g.ended = true
 	}
 }
 
-func (g *fakeGame) View(dst []wire.Entity) []wire.Entity {
+func (g *fakeGame) View(_ PlayerID, dst *wire.Rows) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	// Player ids ascend with entity ids; the map is small.
 	for p := PlayerID(1); p < 1000; p++ {
 		if e := g.players[p]; e != nil {
-			dst = append(dst, *e)
+			f := dst.Append(e.id, 1)
+			f[fakeX], f[fakeAim], f[fakeOwner] = e.x, e.aim, e.owner
 		}
 	}
-	return dst
 }
+
+// ViewGroup puts everyone in one view group: all see everything.
+func (g *fakeGame) ViewGroup(PlayerID) uint64 { return 0 }
 
 func (g *fakeGame) DrainEvents(dst []wire.Event) []wire.Event {
 	g.mu.Lock()
@@ -120,7 +154,7 @@ func (g *fakeGame) Results() ([]PlayerResult, bool) {
 	var out []PlayerResult
 	for p := PlayerID(1); p < 1000; p++ {
 		if e := g.players[p]; e != nil {
-			out = append(out, PlayerResult{Player: p, EntityID: e.ID, Score: int32(p)})
+			out = append(out, PlayerResult{Player: p, EntityID: e.id, Score: int32(p), Values: []int32{int32(len(g.steps))}})
 		}
 	}
 	return out, true

@@ -2,20 +2,23 @@ package game
 
 import "github.com/tickwire/tickwire/netcode/wire"
 
-// PlayerID identifies a seat in a room for the life of the seat.
+// PlayerID identifies a seat in a room for the life of the seat. Seats
+// count from 1; 0 is Observer.
 type PlayerID uint32
 
-// Input is one decoded, validated input of a player, still quantized so the
-// simulation stays deterministic.
+// Observer is the PlayerID of the whole world's view: Game.View(Observer)
+// is what spectators, the admin API's state and recordings' checksums see.
+const Observer PlayerID = 0
+
+// Input is one decoded, validated input of a player: its seq and the
+// values the mode's schema names (wire.Schema.Input), each already clamped
+// into its field's range (wire.Field.Clamp). Values the client did not send
+// are 0. It stays integer so the simulation stays deterministic.
 type Input struct {
 	// Seq is the client's sequence number of this input.
 	Seq uint32
-	// Buttons is the game-defined button bitmask.
-	Buttons uint32
-	// MoveX and MoveY are the move vector, each -wire.MoveAxisMax..MoveAxisMax.
-	MoveX, MoveY int32
-	// Aim is the aim angle in 1/wire.AngleSteps turns.
-	Aim int32
+	// Values are the input's values in schema order.
+	Values [wire.MaxInputFields]int32
 }
 
 // PlayerResult is one player's line in a match's results.
@@ -23,15 +26,20 @@ type PlayerResult struct {
 	Player   PlayerID
 	Name     string
 	EntityID uint32
-	Score    int32
-	Kills    uint32
-	Deaths   uint32
+	// Score orders the results (best first) and is shown by every client.
+	Score int32
+	// Values are the game-defined values the schema's Results name, in
+	// order (arena: kills, deaths).
+	Values []int32
 }
 
 // Game is the simulation a game developer plugs into a room. The room calls
 // every method from its own goroutine, so a Game needs no locks. A Game must
 // be deterministic given its seed and the calls it receives: no wall clock,
 // no global random source, no map iteration order in anything it outputs.
+//
+// The state a Game shows travels as rows of integers that its mode's
+// wire.Schema describes; docs/game-guide.md walks through writing one.
 type Game interface {
 	// Join seats a player and returns the entity it controls (0 for none).
 	// An error refuses the seat and is shown to the client.
@@ -43,14 +51,30 @@ type Game interface {
 	ApplyInput(p PlayerID, in Input)
 	// Step advances the simulation to tick, one fixed timestep later.
 	Step(tick uint32)
-	// View appends every visible entity, sorted by ID ascending, to dst.
-	View(dst []wire.Entity) []wire.Entity
+	// View appends to dst, with dst.Append in ascending id order, every
+	// entity player p may see now; View(Observer, dst) appends the whole
+	// world. A player receives nothing outside its view: no entity, and no
+	// event naming one. View must not keep dst.
+	View(p PlayerID, dst *wire.Rows)
 	// DrainEvents appends the events since the last call to dst and forgets
-	// them; the room stamps each with the current tick.
+	// them; the room stamps each with the current tick. An event reaches a
+	// player when every entity it names (Actor, Target; 0 names none) is in
+	// that player's view of the snapshot that carries it.
 	DrainEvents(dst []wire.Event) []wire.Event
 	// Results reports whether the match has ended, and its results (best
 	// first) once it has.
 	Results() (results []PlayerResult, ended bool)
+}
+
+// ViewGrouper is an optional interface of a Game whose players' views
+// coincide in groups: players (and Observer) with equal ViewGroup see the
+// same entities, so the room calls View once per group and snapshot tick.
+// A game where everyone sees everything returns 0 for all. Without it the
+// room calls View for every player and shares whatever views turn out
+// equal, which gives the same bytes at a higher cost.
+type ViewGrouper interface {
+	// ViewGroup returns p's view group; it may change from tick to tick.
+	ViewGroup(p PlayerID) uint64
 }
 
 // Config is what a room tells a new Game about itself.

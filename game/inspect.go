@@ -28,7 +28,8 @@ type RoomDetail struct {
 	// SnapshotBytesPerSec is the rate of snapshot frame bytes offered to
 	// all links (players and spectators) over the last five seconds or so.
 	SnapshotBytesPerSec float64
-	// Entities is the number of entities in the last snapshot's view.
+	// Entities is the number of entities in the largest view of the last
+	// snapshot.
 	Entities int
 	// Recording reports whether a recording is being written (a RecordDir
 	// file or StartRecording's writer).
@@ -97,7 +98,7 @@ func (r *Room) inspect() (RoomDetail, []time.Duration) {
 		Overruns:            r.stats.overruns.Load(),
 		SkippedTicks:        r.stats.skipped.Load(),
 		SnapshotBytesPerSec: r.byteRate.rate(now, r.stats.snapshotBytes.Load()+r.specBytes),
-		Entities:            r.viewLen,
+		Entities:            r.entities,
 		Recording:           len(r.rec.sinks) > 0,
 		Spectators:          len(r.spectators),
 		Players:             make([]PlayerDetail, 0, len(r.seats)),
@@ -122,15 +123,16 @@ func (r *Room) inspect() (RoomDetail, []time.Duration) {
 	return d, r.tickTimes.values()
 }
 
-// State returns the room's current tick and the Game's view of it: every
-// entity, sorted by id. It returns ErrRoomClosed once Run has returned, or
+// State returns the room's current tick and the whole world as the Game
+// shows it to an observer (Game.View(Observer)), in rows of the room's
+// schema (Schema). It returns ErrRoomClosed once Run has returned, or
 // ctx's error.
-func (r *Room) State(ctx context.Context) (uint32, []wire.Entity, error) {
+func (r *Room) State(ctx context.Context) (uint32, *wire.Rows, error) {
 	var tick uint32
-	var view []wire.Entity
+	view := wire.NewRows(r.layout, 16)
 	err := r.call(ctx, func() {
 		tick = r.tick
-		view = r.game.View(make([]wire.Entity, 0, r.viewLen))
+		r.game.View(Observer, view)
 	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("state: %w", err)

@@ -10,7 +10,7 @@ import (
 
 // RecordFormatVersion is the version of the recording format the room
 // writes (RecordHeader.format_version); docs/recording.md describes it.
-const RecordFormatVersion = 1
+const RecordFormatVersion = 2
 
 // The room encodes RecordEntry messages by hand, straight into its log,
 // because it does so on the tick path for every input: the generated types
@@ -49,6 +49,8 @@ func appendHeader(dst []byte, cfg RoomConfig, startedUnix int64) ([]byte, error)
 		MaxPlayers:    uint32(cfg.MaxPlayers),
 		Seed:          cfg.Seed,
 		StartedUnix:   startedUnix,
+		Schema:        cfg.Schema.Proto(),
+		Options:       cfg.ModeOptions,
 	}
 	dst = protowire.AppendVarint(dst, uint64(proto.Size(h)))
 	dst, err := proto.MarshalOptions{}.MarshalAppend(dst, h)
@@ -98,6 +100,27 @@ func (e *entryEncoder) sint(f protowire.Number, v int32) {
 	e.uint(f, protowire.EncodeZigZag(int64(v)))
 }
 
+// packedSint appends packed repeated sint32 field f of the inner message
+// with vs up to its last nonzero value (trailing zeros are implied).
+func (e *entryEncoder) packedSint(f protowire.Number, vs []int32) {
+	n := len(vs)
+	for n > 0 && vs[n-1] == 0 {
+		n--
+	}
+	if n == 0 {
+		return
+	}
+	size := 0
+	for _, v := range vs[:n] {
+		size += protowire.SizeVarint(protowire.EncodeZigZag(int64(v)))
+	}
+	e.inner = append(e.inner, tag(f, protowire.BytesType))
+	e.inner = appendUvarint(e.inner, uint64(size))
+	for _, v := range vs[:n] {
+		e.inner = appendUvarint(e.inner, protowire.EncodeZigZag(int64(v)))
+	}
+}
+
 // str appends string field f of the inner message unless s is empty.
 func (e *entryEncoder) str(f protowire.Number, s string) {
 	if s == "" {
@@ -133,10 +156,7 @@ func (e *entryEncoder) input(dst []byte, p PlayerID, in Input) []byte {
 	e.inner = e.inner[:0]
 	e.uint(1, uint64(p))
 	e.uint(2, uint64(in.Seq))
-	e.uint(3, uint64(in.Buttons))
-	e.sint(4, in.MoveX)
-	e.sint(5, in.MoveY)
-	e.sint(6, in.Aim)
+	e.packedSint(7, in.Values[:])
 	return e.finish(dst, entryInput)
 }
 

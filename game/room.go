@@ -59,33 +59,28 @@ type Room struct {
 	stats roomStats
 
 	// Owned by the Run goroutine.
-	tick       uint32
-	nextPlayer PlayerID
-	seats      []*Seat
-	history    *wire.History
-	pending    []wire.Event // events since the last snapshot
-	inputs     []Input      // scratch for draining a seat's queue
-	encoded    []encoding   // this snapshot tick's encodings, by base
-	viewLen    int          // entities in the last view, to presize the next
-	phase      pb.RoomPhase
-	phaseTick  uint32        // the tick the phase began
-	startTick  uint32        // in COUNTDOWN: the first tick of the match
-	connected  int           // seats with a link
-	emptySince time.Duration // clock reading when the last seat went
-	disposal   string        // why Run ended, for tickwire_rooms_disposed_total
-	rec        recorder      // the log of calls into the game, and recordings
-	spectators []*spectator
-	specBytes  uint64        // snapshot frame bytes offered to spectators
-	tickTimes  tickWindow    // the latest tick durations, for Inspect
-	byteRate   rateWindow    // snapshot bytes offered, sampled each second
-	lastSample time.Duration // clock reading of the last rate sample
-}
-
-// encoding is one shared snapshot encoding of the current snapshot tick.
-type encoding struct {
-	asked  uint32 // the baseline a seat asked for
-	used   uint32 // the baseline the history used, 0 = full
-	shared []byte
+	tick        uint32
+	nextPlayer  PlayerID
+	seats       []*Seat
+	layout      *wire.Layout // the rows of cfg.Schema
+	schemaProto *pb.Schema   // cfg.Schema as sent in Joined, shared
+	history     *history
+	views       viewBuilder
+	pending     []wire.Event // events since the last snapshot
+	entities    int          // entities in the last snapshot\'s largest view
+	inputs      []Input      // scratch for draining a seat's queue
+	phase       pb.RoomPhase
+	phaseTick   uint32        // the tick the phase began
+	startTick   uint32        // in COUNTDOWN: the first tick of the match
+	connected   int           // seats with a link
+	emptySince  time.Duration // clock reading when the last seat went
+	disposal    string        // why Run ended, for tickwire_rooms_disposed_total
+	rec         recorder      // the log of calls into the game, and recordings
+	spectators  []*spectator
+	specBytes   uint64        // snapshot frame bytes offered to spectators
+	tickTimes   tickWindow    // the latest tick durations, for Inspect
+	byteRate    rateWindow    // snapshot bytes offered, sampled each second
+	lastSample  time.Duration // clock reading of the last rate sample
 }
 
 // NewRoom validates cfg and returns a room for g; Run starts it.
@@ -99,21 +94,23 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 	}
 	interval := snapshotInterval(cfg.TickHz, cfg.SnapshotHz)
 	r := &Room{
-		cfg:        cfg,
-		game:       g,
-		interval:   interval,
-		countdown:  durationTicks(cfg.Countdown, cfg.TickHz),
-		cmds:       make(chan command, commandQueueSize),
-		closing:    make(chan struct{}),
-		done:       make(chan struct{}),
-		nextPlayer: 1,
-		history:    wire.NewHistory(historySize(cfg.TickHz, interval)),
-		phase:      pb.RoomPhase_ROOM_PHASE_WAITING,
-		tickTimes:  newTickWindow(tickWindowSeconds * cfg.TickHz),
+		cfg:         cfg,
+		game:        g,
+		interval:    interval,
+		countdown:   durationTicks(cfg.Countdown, cfg.TickHz),
+		cmds:        make(chan command, commandQueueSize),
+		closing:     make(chan struct{}),
+		done:        make(chan struct{}),
+		nextPlayer:  1,
+		layout:      wire.NewLayout(cfg.Schema),
+		schemaProto: cfg.Schema.Proto(),
+		history:     newHistory(historySize(cfg.TickHz, interval)),
+		phase:       pb.RoomPhase_ROOM_PHASE_WAITING,
+		tickTimes:   newTickWindow(tickWindowSeconds * cfg.TickHz),
 	}
-	// The codec's own test hook: the shared encoding carries the wrong
-	// checksum, so every seat of that tick gets it.
-	r.history.TestCorruptChecksum = cfg.TestCorruptChecksum
+	// The test hook: the shared encoding carries the wrong checksum, so
+	// every seat of that tick gets it.
+	r.history.testCorruptChecksum = cfg.TestCorruptChecksum
 	header, err := appendHeader(nil, cfg, time.Now().Unix())
 	if err != nil {
 		return nil, fmt.Errorf("new room: %w", err)
@@ -128,6 +125,9 @@ func (r *Room) ID() string { return r.cfg.ID }
 
 // Mode returns the room's game mode name.
 func (r *Room) Mode() string { return r.cfg.Mode }
+
+// Schema returns the room's state schema.
+func (r *Room) Schema() *wire.Schema { return r.cfg.Schema }
 
 // MaxPlayers returns the number of seats.
 func (r *Room) MaxPlayers() int { return r.cfg.MaxPlayers }

@@ -151,7 +151,7 @@ func (r *Room) join(name string, link PlayerLink) (*Seat, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrJoinRefused, err)
 	}
-	seat := newSeat(r.cfg.ID, p, entity, name, link, r.cfg.InputQueueSize)
+	seat := newSeat(r.cfg.ID, p, entity, name, link, r.cfg.InputQueueSize, r.cfg.Schema.Input)
 	seat.rate.add(r.cfg.Clock.Now(), 0)
 	joined := r.joinedMessage(seat, false)
 	seat.send(joined, proto.Size(joined))
@@ -180,6 +180,7 @@ func (r *Room) joinedMessage(seat *Seat, resumed bool) *pb.ServerMessage {
 		MaxPlayers: uint32(r.cfg.MaxPlayers),
 		Resumed:    resumed,
 		Phase:      r.phase,
+		Schema:     r.schemaProto,
 	}}}
 }
 

@@ -58,11 +58,18 @@ type Seat struct {
 	held bool
 	// rate samples the bytes sent to the seat. Room goroutine only.
 	rate rateWindow
+	// offers are the views the seat was offered, one per history slot,
+	// and view its view of the snapshot being taken. Room goroutine only.
+	offers []offer
+	view   *view
+	// input is the schema's input fields, which PushInputs validates
+	// against; shared and read-only.
+	input []wire.Field
 }
 
 // newSeat returns a seat with an input queue of queueSize.
-func newSeat(roomID string, p PlayerID, entity uint32, name string, link PlayerLink, queueSize int) *Seat {
-	return &Seat{roomID: roomID, player: p, entity: entity, name: name, link: link, queue: newInputQueue(queueSize)}
+func newSeat(roomID string, p PlayerID, entity uint32, name string, link PlayerLink, queueSize int, input []wire.Field) *Seat {
+	return &Seat{roomID: roomID, player: p, entity: entity, name: name, link: link, queue: newInputQueue(queueSize), input: input}
 }
 
 // Player returns the player's id in the room.
@@ -117,9 +124,10 @@ func (s *Seat) Connected() bool { return !s.left.Load() && !s.detached.Load() }
 func (s *Seat) sendable() bool { return s.link != nil && s.Connected() }
 
 // PushInputs validates inputs (oldest first) and queues them for the next
-// tick. Move axes are clamped to ±wire.MoveAxisMax and aim is taken
-// modulo wire.AngleSteps; seq 0 is invalid, and a seq not above the
-// highest one already queued is a duplicate (clients resend recent inputs).
+// tick. Each value is made valid for its schema field (wire.Field.Clamp);
+// seq 0 and more values than the schema names are invalid, and a seq not
+// above the highest one already queued is a duplicate (clients resend
+// recent inputs).
 // When the queue is full the oldest queued input is dropped. Inputs of a
 // seat that left are ignored, and of a disconnected one dropped. Every drop
 // is counted in tickwire_inputs_dropped_total.
@@ -137,7 +145,7 @@ func (s *Seat) PushInputs(inputs []*pb.Input) {
 	for _, in := range inputs {
 		seq := in.GetSeq()
 		switch {
-		case seq == 0:
+		case seq == 0 || len(in.GetValues()) > len(s.input):
 			droppedInvalid.Inc()
 			s.dropped.Add(1)
 			continue
@@ -146,13 +154,7 @@ func (s *Seat) PushInputs(inputs []*pb.Input) {
 			continue
 		}
 		highest = seq
-		if n := s.queue.push(Input{
-			Seq:     seq,
-			Buttons: in.GetButtons(),
-			MoveX:   clampAxis(in.GetMoveX()),
-			MoveY:   clampAxis(in.GetMoveY()),
-			Aim:     int32(in.GetAim() % wire.AngleSteps),
-		}); n > 0 {
+		if n := s.queue.push(validInput(seq, in.GetValues(), s.input)); n > 0 {
 			droppedQueueFull.Add(float64(n))
 			s.dropped.Add(uint64(n))
 		}
@@ -177,7 +179,12 @@ func (s *Seat) Ack(tick uint32) {
 // the room from using any baseline acknowledged before it.
 func (s *Seat) RequestResync() { s.resync.Store(true) }
 
-// clampAxis clamps a move axis to ±wire.MoveAxisMax.
-func clampAxis(v int32) int32 {
-	return max(-wire.MoveAxisMax, min(wire.MoveAxisMax, v))
+// validInput returns the input of seq with values (at most len(fields))
+// made valid for their fields.
+func validInput(seq uint32, values []int32, fields []wire.Field) Input {
+	in := Input{Seq: seq}
+	for i, v := range values {
+		in.Values[i] = fields[i].Clamp(v)
+	}
+	return in
 }

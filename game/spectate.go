@@ -24,8 +24,9 @@ type spectator struct {
 
 // Spectate adds a watcher that receives every snapshot through link: always
 // a full one (spectators send no acks), as a normal ServerMessage snapshot
-// frame via OfferSnapshot, one encoding shared by all spectators (and by
-// players who need a full snapshot too). Events ride inside the snapshots;
+// frame via OfferSnapshot, one encoding of the observer's view (Game.View(Observer))
+// shared by all spectators (and by players with the same view who need a
+// full snapshot too). Events ride inside the snapshots;
 // the reliable messages a spectator gets are the MatchResults and Left of
 // the room's end. Spectators are not players: they take no seat and the
 // Game never hears of them. The link is used until stop returns or the room
@@ -76,12 +77,16 @@ func (r *Room) removeSpectator(sp *spectator) {
 }
 
 // offerSpectators offers every spectator a full snapshot frame of the
-// current snapshot tick. Room goroutine only, after the snapshot was taken.
-func (r *Room) offerSpectators() {
+// observer's view of the current snapshot tick. Room goroutine only, after
+// the snapshot was taken.
+func (r *Room) offerSpectators(observer *view) {
 	if len(r.spectators) == 0 {
 		return
 	}
-	shared := r.encodeBase(0)
+	shared, _, fresh := r.history.encode(nil, observer, 0)
+	if fresh {
+		encodedFull.Inc()
+	}
 	frame := wire.AppendSnapshotFrame(make([]byte, 0, wire.SnapshotFrameSize(shared, 0)), shared, 0)
 	for _, sp := range r.spectators {
 		sp.link.OfferSnapshot(frame)

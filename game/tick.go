@@ -87,32 +87,41 @@ func cmpSeq(a, b Input) int {
 	return 0
 }
 
-// snapshot records the world at tick in the history and offers every seat a
-// frame: a delta against its acknowledged tick when that is usable, else a
-// full snapshot. Each distinct baseline is encoded once and its bytes shared.
+// snapshot takes the views of tick, records them in the history and offers
+// every seat a frame of its own view: a delta against its acknowledged tick
+// when that is usable, else a full snapshot. Each distinct (baseline,
+// events, view) is encoded once and its bytes shared.
 func (r *Room) snapshot(tick uint32) {
-	entities := r.game.View(make([]wire.Entity, 0, r.viewLen))
-	r.viewLen = len(entities)
+	events := r.pending
+	r.pending = r.pending[:0]
+	r.views.begin(r, events)
+	for _, s := range r.seats {
+		if s.sendable() {
+			s.view = r.views.of(s.player)
+		}
+	}
+	var observer *view
+	if r.rec.on() || len(r.spectators) > 0 {
+		observer = r.views.of(Observer)
+	}
 	if r.rec.on() {
-		r.rec.checksum(tick, wire.Checksum(entities))
+		r.rec.checksum(tick, observer.checksum)
 	}
 	// ServerTimeUS reads the room clock; RealClock shares the epoch of
 	// wire.ServerTimeUS (process start), so it agrees with Welcome and
 	// Pong and clients need one clock offset.
-	r.history.Push(wire.Snapshot{
-		Tick:         tick,
-		ServerTimeUS: r.cfg.Clock.Now().Microseconds(),
-		Entities:     entities,
-		Events:       r.pending,
-	})
-	r.pending = nil // the history owns it now
-	clear(r.encoded)
-	r.encoded = r.encoded[:0]
+	r.entities = 0
+	for _, v := range r.views.distinct {
+		r.entities = max(r.entities, v.rows.Len())
+	}
+	r.history.push(tick, r.cfg.Clock.Now().Microseconds(), r.views.distinct)
 	for _, s := range r.seats {
 		if !s.sendable() {
 			continue
 		}
+		r.history.recordOffer(s, s.view)
 		shared := r.encodeFor(s, tick)
+		s.view = nil
 		lastSeq := s.lastApplied.Load()
 		frame := wire.AppendSnapshotFrame(make([]byte, 0, wire.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
 		s.link.OfferSnapshot(frame)
@@ -123,7 +132,7 @@ func (r *Room) snapshot(tick uint32) {
 		snapshotsSent.Inc()
 		snapshotBytes.Add(float64(len(frame)))
 	}
-	r.offerSpectators()
+	r.offerSpectators(observer)
 }
 
 // encodeFor returns the shared snapshot bytes for s at tick.
@@ -137,26 +146,7 @@ func (r *Room) encodeFor(s *Seat, tick uint32) []byte {
 	if base < s.floor || base > s.lastSent.Load() {
 		base = 0
 	}
-	return r.encodeBase(base)
-}
-
-// encodeBase returns the shared snapshot bytes of the current snapshot tick
-// against base (0 = full), encoding them once per snapshot tick.
-func (r *Room) encodeBase(base uint32) []byte {
-	for _, e := range r.encoded {
-		if e.asked == base {
-			return e.shared
-		}
-	}
-	shared, used := r.history.EncodeLatest(base)
-	fresh := true // History memoizes by the base it used, so count those
-	for _, e := range r.encoded {
-		if e.used == used {
-			fresh = false
-			break
-		}
-	}
-	r.encoded = append(r.encoded, encoding{asked: base, used: used, shared: shared})
+	shared, used, fresh := r.history.encode(s, s.view, base)
 	switch {
 	case !fresh:
 	case used == 0:
@@ -185,8 +175,7 @@ func (r *Room) sendResults(tick uint32, results []PlayerResult) {
 			Name:     p.Name,
 			EntityId: p.EntityID,
 			Score:    p.Score,
-			Kills:    p.Kills,
-			Deaths:   p.Deaths,
+			Values:   p.Values,
 		})
 	}
 	out := &pb.ServerMessage{Body: &pb.ServerMessage_MatchResults{MatchResults: msg}}

@@ -9,37 +9,6 @@ import (
 	"github.com/tickwire/tickwire/netcode/wire"
 )
 
-// Entity kinds (wire.FieldKind) of the arena.
-const (
-	// KindPlayer is a player's avatar.
-	KindPlayer int32 = 1
-	// KindProjectile is a flying shot.
-	KindProjectile int32 = 2
-)
-
-// Bits of a player entity's wire.FieldFlags.
-const (
-	// FlagAlive is set while the player is alive (clear while waiting to respawn).
-	FlagAlive int32 = 1 << 0
-	// FlagFiring is set on the ticks the player fired a shot.
-	FlagFiring int32 = 1 << 1
-)
-
-// ButtonFire is the game.Input.Buttons bit that fires.
-const ButtonFire uint32 = 1 << 0
-
-// Event kinds (wire.Event.Kind) of the arena.
-const (
-	// EventHit: Actor = shooter entity, Target = victim entity, Value = damage.
-	EventHit uint32 = 1
-	// EventDeath: Actor = killer entity, Target = victim entity.
-	EventDeath uint32 = 2
-	// EventScore: Actor = scorer entity, Value = new score.
-	EventScore uint32 = 3
-	// EventRespawn: Target = respawned entity.
-	EventRespawn uint32 = 4
-)
-
 // Defaults for a zero game.Config.
 const (
 	// DefaultTickHz is the tick rate used when game.Config.TickHz is 0.
@@ -84,7 +53,7 @@ type player struct {
 	ent  uint32
 	body body
 	aim  int32
-	in   game.Input
+	in   Input
 	// fireLatch remembers a fire press that was released before the next
 	// Step, so a quick tap is not lost.
 	fireLatch bool
@@ -193,9 +162,10 @@ func (g *Game) ApplyInput(p game.PlayerID, in game.Input) {
 		inputsDropped.WithLabelValues(reasonMatchEnded).Inc()
 		return
 	}
-	pl.in = in
-	pl.aim = in.Aim & (wire.AngleSteps - 1)
-	if in.Buttons&ButtonFire != 0 {
+	ain := InputOf(in)
+	pl.in = ain
+	pl.aim = ain.Aim
+	if ain.Buttons&ButtonFire != 0 {
 		pl.fireLatch = true
 	}
 }
@@ -215,51 +185,6 @@ func (g *Game) Step(tick uint32) {
 	g.checkEnd()
 }
 
-// View appends every player and projectile, sorted by ID ascending.
-func (g *Game) View(dst []wire.Entity) []wire.Entity {
-	i, j := 0, 0
-	for i < len(g.players) || j < len(g.projectiles) {
-		if j >= len(g.projectiles) || (i < len(g.players) && g.players[i].ent < g.projectiles[j].id) {
-			dst = append(dst, g.playerEntity(g.players[i]))
-			i++
-		} else {
-			dst = append(dst, g.projectileEntity(&g.projectiles[j]))
-			j++
-		}
-	}
-	return dst
-}
-
-func (g *Game) playerEntity(p *player) wire.Entity {
-	e := wire.Entity{ID: p.ent}
-	e.Set(wire.FieldKind, KindPlayer)
-	e.Set(wire.FieldX, g.w.toGrid(p.body.x))
-	e.Set(wire.FieldY, g.w.toGrid(p.body.y))
-	e.Set(wire.FieldAngle, p.aim)
-	e.Set(wire.FieldHealth, p.health)
-	e.Set(wire.FieldScore, p.score)
-	var flags int32
-	if p.alive {
-		flags |= FlagAlive
-	}
-	if p.fired {
-		flags |= FlagFiring
-	}
-	e.Set(wire.FieldFlags, flags)
-	e.Set(wire.FieldOwner, int32(p.id))
-	return e
-}
-
-func (g *Game) projectileEntity(s *projectile) wire.Entity {
-	e := wire.Entity{ID: s.id}
-	e.Set(wire.FieldKind, KindProjectile)
-	e.Set(wire.FieldX, g.w.toGrid(s.x))
-	e.Set(wire.FieldY, g.w.toGrid(s.y))
-	e.Set(wire.FieldAngle, s.angle)
-	e.Set(wire.FieldOwner, int32(s.owner))
-	return e
-}
-
 // DrainEvents appends the events since the last call (Tick left 0).
 func (g *Game) DrainEvents(dst []wire.Event) []wire.Event {
 	dst = append(dst, g.events...)
@@ -268,5 +193,5 @@ func (g *Game) DrainEvents(dst []wire.Event) []wire.Event {
 }
 
 func (g *Game) emit(kind, actor, target uint32, value int32) {
-	g.events = append(g.events, wire.Event{Kind: kind, Actor: actor, Target: target, Value: value})
+	g.events = append(g.events, wire.Event{Kind: kind, Actor: actor, Target: target, Values: [wire.MaxEventValues]int32{value}})
 }

@@ -68,7 +68,7 @@ func (g *Game) debugStandings() string {
 			b.WriteByte('\n')
 		}
 		fmt.Fprintf(&b, "%d. player %d %q entity %d: score %d, kills %d, deaths %d",
-			i+1, r.Player, r.Name, r.EntityID, r.Score, r.Kills, r.Deaths)
+			i+1, r.Player, r.Name, r.EntityID, r.Score, r.Values[ResultKills], r.Values[ResultDeaths])
 	}
 	return b.String()
 }

@@ -4,7 +4,7 @@
 //
 // It owns the arena's rules only: movement physics, weapons, match scoring,
 // the map layout, and a movement predictor clients can use between
-// snapshots. It implements game.Game and outputs wire.Entity values; it
+// snapshots. It implements game.Game and outputs rows of its Schema; it
 // must not touch sockets, rooms, timers or the codec.
 //
 // All simulation math is integer fixed point (positions in 1/(1024·TickHz)

@@ -2,8 +2,6 @@ package arena
 
 import (
 	"math"
-
-	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 // velScale is the number of velocity units per world unit per second.
@@ -75,11 +73,11 @@ const trigOne = 1 << 16
 // Taylor series, not math.Sin, so it is identical on every architecture.
 var sinTab = buildSinTable()
 
-func buildSinTable() (tab [wire.AngleSteps]int32) {
+func buildSinTable() (tab [AngleSteps]int32) {
 	const (
 		q       = 30
 		piQ30   = 3373259426 // π·2^30, rounded
-		quarter = wire.AngleSteps / 4
+		quarter = AngleSteps / 4
 	)
 	var qt [quarter + 1]int32
 	for k := int64(0); k <= quarter; k++ {
@@ -109,5 +107,5 @@ func buildSinTable() (tab [wire.AngleSteps]int32) {
 
 // sinA and cosA return the fixed-point sine and cosine of an angle in
 // 1/AngleSteps turns (any value; it wraps).
-func sinA(a int32) int64 { return int64(sinTab[a&(wire.AngleSteps-1)]) }
-func cosA(a int32) int64 { return int64(sinTab[(a+wire.AngleSteps/4)&(wire.AngleSteps-1)]) }
+func sinA(a int32) int64 { return int64(sinTab[a&(AngleSteps-1)]) }
+func cosA(a int32) int64 { return int64(sinTab[(a+AngleSteps/4)&(AngleSteps-1)]) }

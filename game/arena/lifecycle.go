@@ -38,7 +38,7 @@ func (g *Game) Disconnected(p game.PlayerID) {
 	if !ok {
 		return
 	}
-	pl.in = game.Input{}
+	pl.in = Input{}
 	pl.fireLatch = false
 }
 

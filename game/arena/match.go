@@ -83,17 +83,17 @@ func (g *Game) standings() []game.PlayerResult {
 	for _, p := range g.players {
 		rs = append(rs, game.PlayerResult{
 			Player: p.id, Name: p.name, EntityID: p.ent,
-			Score: p.score, Kills: p.kills, Deaths: p.deaths,
+			Score: p.score, Values: []int32{ResultKills: int32(p.kills), ResultDeaths: int32(p.deaths)},
 		})
 	}
 	slices.SortFunc(rs, func(a, b game.PlayerResult) int {
 		switch {
 		case a.Score != b.Score:
 			return cmp.Compare(b.Score, a.Score)
-		case a.Kills != b.Kills:
-			return cmp.Compare(b.Kills, a.Kills)
-		case a.Deaths != b.Deaths:
-			return cmp.Compare(a.Deaths, b.Deaths)
+		case a.Values[ResultKills] != b.Values[ResultKills]:
+			return cmp.Compare(b.Values[ResultKills], a.Values[ResultKills])
+		case a.Values[ResultDeaths] != b.Values[ResultDeaths]:
+			return cmp.Compare(a.Values[ResultDeaths], b.Values[ResultDeaths])
 		default:
 			return cmp.Compare(a.Player, b.Player)
 		}

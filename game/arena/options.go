@@ -28,6 +28,10 @@ type Options struct {
 	MaxHealth int32
 	// RespawnDelay is how long a dead player waits. Default 2 s.
 	RespawnDelay time.Duration
+	// FogRadius, when above 0, is how far in world units a player sees:
+	// other players and projectiles farther away are not in its view, and
+	// neither are events that name them. 0 (the default) shows everything.
+	FogRadius int32
 }
 
 // Player and projectile sizes in world units; fixed because the map's

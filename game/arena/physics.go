@@ -1,10 +1,5 @@
 package arena
 
-import (
-	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode/wire"
-)
-
 // rect is a wall in sub-units.
 type rect struct{ minX, minY, maxX, maxY int64 }
 
@@ -31,23 +26,23 @@ func newWorld(tickHz int) world {
 
 // toGrid quantizes a sub-unit coordinate to the wire grid.
 func (w *world) toGrid(v int64) int32 {
-	return int32(roundDiv(v*wire.PositionScale, w.unit))
+	return int32(roundDiv(v*PositionScale, w.unit))
 }
 
 // fromGrid converts a wire grid coordinate to sub-units (exact: unit is a
 // multiple of PositionScale).
-func (w *world) fromGrid(v int32) int64 { return int64(v) * (w.unit / wire.PositionScale) }
+func (w *world) fromGrid(v int32) int64 { return int64(v) * (w.unit / PositionScale) }
 
 // targetVelocity is the velocity an input asks for: the move vector
 // normalised to length ≤ 1 (ceil of the root keeps a diagonal from
 // exceeding top speed), times maxV.
-func targetVelocity(in game.Input, maxV int64) (int64, int64) {
-	mx := clamp64(int64(in.MoveX), -wire.MoveAxisMax, wire.MoveAxisMax)
-	my := clamp64(int64(in.MoveY), -wire.MoveAxisMax, wire.MoveAxisMax)
+func targetVelocity(in Input, maxV int64) (int64, int64) {
+	mx := clamp64(int64(in.MoveX), -MoveAxisMax, MoveAxisMax)
+	my := clamp64(int64(in.MoveY), -MoveAxisMax, MoveAxisMax)
 	if mx == 0 && my == 0 {
 		return 0, 0
 	}
-	den := max(wire.MoveAxisMax, ceilSqrt(mx*mx+my*my))
+	den := max(MoveAxisMax, ceilSqrt(mx*mx+my*my))
 	return maxV * mx / den, maxV * my / den
 }
 

@@ -1,8 +1,6 @@
 package arena
 
 import (
-	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -35,26 +33,33 @@ func NewPredictor(tickHz int, opts Options) *Predictor {
 	}
 }
 
-// Replay advances player entity e, moving at v, by one tick per input and
-// returns the result and the final velocity. It works in the server's
+// Replay advances a player entity (its kind and fields, changed in place),
+// moving at v, by one tick per input and returns the final velocity. It
+// works in the server's
 // sub-units and quantizes once at the end, so from an exact starting state
 // (a freshly spawned player: on the grid, v zero) it lands on the very grid
 // position the server will report, as long as no other player pushes.
-// Entities that are not living players come back unchanged.
-func (p *Predictor) Replay(e wire.Entity, v Velocity, inputs []game.Input) (wire.Entity, Velocity) {
-	if e.Get(wire.FieldKind) != KindPlayer || e.Get(wire.FieldFlags)&FlagAlive == 0 {
-		return e, v
+// Entities that are not living players stay unchanged.
+func (p *Predictor) Replay(kind uint32, fields []int32, v Velocity, inputs []Input) Velocity {
+	if !livingPlayer(kind, fields) {
+		return v
 	}
-	b := body{x: p.w.fromGrid(e.Get(wire.FieldX)), y: p.w.fromGrid(e.Get(wire.FieldY)), vx: int64(v.X), vy: int64(v.Y)}
+	b := body{x: p.w.fromGrid(fields[PlayerX]), y: p.w.fromGrid(fields[PlayerY]), vx: int64(v.X), vy: int64(v.Y)}
 	for _, in := range inputs {
 		tx, ty := targetVelocity(in, p.maxV)
 		accelerate(&b, tx, ty, p.accel)
 		p.w.moveBody(&b, p.w.playerR)
-		e.Set(wire.FieldAngle, in.Aim&(wire.AngleSteps-1))
+		fields[PlayerAngle] = in.Aim
 	}
-	e.Set(wire.FieldX, p.w.toGrid(b.x))
-	e.Set(wire.FieldY, p.w.toGrid(b.y))
-	return e, Velocity{X: int32(b.vx), Y: int32(b.vy)}
+	fields[PlayerX] = p.w.toGrid(b.x)
+	fields[PlayerY] = p.w.toGrid(b.y)
+	return Velocity{X: int32(b.vx), Y: int32(b.vy)}
+}
+
+// livingPlayer reports whether a row of kind with fields is a living
+// player, the only thing a Predictor moves.
+func livingPlayer(kind uint32, fields []int32) bool {
+	return kind == KindPlayer && len(fields) > PlayerFlags && fields[PlayerFlags]&FlagAlive != 0
 }
 
 // Step predicts one input without knowing the velocity, for a stateless
@@ -66,55 +71,42 @@ func (p *Predictor) Replay(e wire.Entity, v Velocity, inputs []game.Input) (wire
 // re-quantizing every step, the travel of input seq is the difference of
 // the quantized positions at seq and seq-1, so a chain of consecutive
 // inputs telescopes to within one grid unit of the exact path.
-func (p *Predictor) Step(e wire.Entity, in game.Input) wire.Entity {
-	if e.Get(wire.FieldKind) != KindPlayer || e.Get(wire.FieldFlags)&FlagAlive == 0 {
-		return e
+func (p *Predictor) Step(kind uint32, fields []int32, seq uint32, in Input) {
+	if !livingPlayer(kind, fields) {
+		return
 	}
 	tx, ty := targetVelocity(in, p.maxV)
-	grid := p.w.unit / wire.PositionScale
-	s := int64(in.Seq)
-	b := body{x: p.w.fromGrid(e.Get(wire.FieldX)), y: p.w.fromGrid(e.Get(wire.FieldY))}
+	grid := p.w.unit / PositionScale
+	s := int64(seq)
+	b := body{x: p.w.fromGrid(fields[PlayerX]), y: p.w.fromGrid(fields[PlayerY])}
 	b.vx = (floorDiv(tx*s, grid) - floorDiv(tx*(s-1), grid)) * grid
 	b.vy = (floorDiv(ty*s, grid) - floorDiv(ty*(s-1), grid)) * grid
 	p.w.moveBody(&b, p.w.playerR)
-	e.Set(wire.FieldX, p.w.toGrid(b.x))
-	e.Set(wire.FieldY, p.w.toGrid(b.y))
-	e.Set(wire.FieldAngle, in.Aim&(wire.AngleSteps-1))
-	return e
+	fields[PlayerX] = p.w.toGrid(b.x)
+	fields[PlayerY] = p.w.toGrid(b.y)
+	fields[PlayerAngle] = in.Aim
 }
 
 // PredictFunc returns a function with client.PredictFunc's signature that
 // predicts with opts; see Predictor.Step for its limits. It caches one
 // Predictor per tick rate seen last, so it must not be shared between
 // goroutines.
-func PredictFunc(opts Options) func(self wire.Entity, in *pb.Input, tickHz int) wire.Entity {
+func PredictFunc(opts Options) func(kind uint32, fields []int32, in *pb.Input, tickHz int) {
 	var (
 		pr     *Predictor
 		prTick int
 	)
-	return func(self wire.Entity, in *pb.Input, tickHz int) wire.Entity {
+	return func(kind uint32, fields []int32, in *pb.Input, tickHz int) {
 		if pr == nil || prTick != tickHz {
 			pr, prTick = NewPredictor(tickHz, opts), tickHz
 		}
-		return pr.Step(self, InputFromProto(in))
+		pr.Step(kind, fields, in.GetSeq(), InputFromValues(in.GetValues()))
 	}
 }
 
 // PredictPlayer predicts the local player one input ahead with the default
 // options; its signature matches client.PredictFunc, so a Go client of an
 // arena room can plug it in directly. See Predictor.Step for its limits.
-func PredictPlayer(self wire.Entity, in *pb.Input, tickHz int) wire.Entity {
-	return NewPredictor(tickHz, Options{}).Step(self, InputFromProto(in))
-}
-
-// InputFromProto converts a wire input to a game.Input (nil gives a zero
-// input).
-func InputFromProto(in *pb.Input) game.Input {
-	return game.Input{
-		Seq:     in.GetSeq(),
-		Buttons: in.GetButtons(),
-		MoveX:   in.GetMoveX(),
-		MoveY:   in.GetMoveY(),
-		Aim:     int32(in.GetAim()),
-	}
+func PredictPlayer(kind uint32, fields []int32, in *pb.Input, tickHz int) {
+	NewPredictor(tickHz, Options{}).Step(kind, fields, in.GetSeq(), InputFromValues(in.GetValues()))
 }

@@ -19,7 +19,7 @@ const (
 	gameEventKind   protowire.Number = 2
 	gameEventActor  protowire.Number = 3
 	gameEventTarget protowire.Number = 4
-	gameEventValue  protowire.Number = 5
+	gameEventValues protowire.Number = 6
 )
 
 // sizeVarintField is the encoded size of a varint field, 0 when v is 0
@@ -46,7 +46,7 @@ func eventSize(e *Event) int {
 		sizeVarintField(gameEventKind, uint64(e.Kind)) +
 		sizeVarintField(gameEventActor, uint64(e.Actor)) +
 		sizeVarintField(gameEventTarget, uint64(e.Target)) +
-		sizeVarintField(gameEventValue, protowire.EncodeZigZag(int64(e.Value)))
+		sizePacked(e.Values[:])
 }
 
 // appendEvent appends e as a length-delimited GameEvent in field num.
@@ -57,31 +57,30 @@ func appendEvent(b []byte, num protowire.Number, e *Event) []byte {
 	b = appendVarintField(b, gameEventKind, uint64(e.Kind))
 	b = appendVarintField(b, gameEventActor, uint64(e.Actor))
 	b = appendVarintField(b, gameEventTarget, uint64(e.Target))
-	// sint32 is zigzag over the sign-extended 64-bit value.
-	return appendVarintField(b, gameEventValue, protowire.EncodeZigZag(int64(e.Value)))
+	return appendPacked(b, gameEventValues, e.Values[:])
 }
 
-// snapshotFields is what the shared part of one Snapshot message holds.
-type snapshotFields struct {
-	tick, baseTick uint32
-	serverTimeUS   int64
-	checksum       uint32
-	delta          []byte
-	events         [][]Event // concatenated in order
+// SnapshotFields is what the shared part of one Snapshot message holds.
+type SnapshotFields struct {
+	Tick, BaseTick uint32
+	ServerTimeUS   int64
+	Checksum       uint32
+	Delta          []byte
+	Events         [][]Event // concatenated in order
 }
 
-// size is the encoded size of the fields.
-func (s *snapshotFields) size() int {
-	n := sizeVarintField(snapshotTick, uint64(s.tick)) +
-		sizeVarintField(snapshotBaseTick, uint64(s.baseTick)) +
-		sizeVarintField(snapshotServerTimeUS, uint64(s.serverTimeUS))
-	if s.checksum != 0 {
+// Size is the encoded size of the fields.
+func (s *SnapshotFields) Size() int {
+	n := sizeVarintField(snapshotTick, uint64(s.Tick)) +
+		sizeVarintField(snapshotBaseTick, uint64(s.BaseTick)) +
+		sizeVarintField(snapshotServerTimeUS, uint64(s.ServerTimeUS))
+	if s.Checksum != 0 {
 		n += protowire.SizeTag(snapshotChecksum) + protowire.SizeFixed32()
 	}
-	if len(s.delta) > 0 {
-		n += protowire.SizeTag(snapshotDelta) + protowire.SizeBytes(len(s.delta))
+	if len(s.Delta) > 0 {
+		n += protowire.SizeTag(snapshotDelta) + protowire.SizeBytes(len(s.Delta))
 	}
-	for _, evs := range s.events {
+	for _, evs := range s.Events {
 		for k := range evs {
 			n += protowire.SizeTag(snapshotEvents) + protowire.SizeBytes(eventSize(&evs[k]))
 		}
@@ -89,22 +88,22 @@ func (s *snapshotFields) size() int {
 	return n
 }
 
-// appendTo appends the fields in field-number order, omitting zero scalars
+// AppendTo appends the fields in field-number order, omitting zero scalars
 // as proto3 does so that proto.Marshal and this agree byte for byte.
-func (s *snapshotFields) appendTo(b []byte) []byte {
-	b = appendVarintField(b, snapshotTick, uint64(s.tick))
-	b = appendVarintField(b, snapshotBaseTick, uint64(s.baseTick))
+func (s *SnapshotFields) AppendTo(b []byte) []byte {
+	b = appendVarintField(b, snapshotTick, uint64(s.Tick))
+	b = appendVarintField(b, snapshotBaseTick, uint64(s.BaseTick))
 	// int64 is encoded as its two's complement uint64.
-	b = appendVarintField(b, snapshotServerTimeUS, uint64(s.serverTimeUS))
-	if s.checksum != 0 {
+	b = appendVarintField(b, snapshotServerTimeUS, uint64(s.ServerTimeUS))
+	if s.Checksum != 0 {
 		b = protowire.AppendTag(b, snapshotChecksum, protowire.Fixed32Type)
-		b = protowire.AppendFixed32(b, s.checksum)
+		b = protowire.AppendFixed32(b, s.Checksum)
 	}
-	if len(s.delta) > 0 {
+	if len(s.Delta) > 0 {
 		b = protowire.AppendTag(b, snapshotDelta, protowire.BytesType)
-		b = protowire.AppendBytes(b, s.delta)
+		b = protowire.AppendBytes(b, s.Delta)
 	}
-	for _, evs := range s.events {
+	for _, evs := range s.Events {
 		for k := range evs {
 			b = appendEvent(b, snapshotEvents, &evs[k])
 		}
@@ -132,4 +131,48 @@ func AppendSnapshotFrame(dst, shared []byte, lastInputSeq uint32) []byte {
 func SnapshotFrameSize(shared []byte, lastInputSeq uint32) int {
 	body := len(shared) + sizeVarintField(snapshotLastInputSeq, uint64(lastInputSeq))
 	return protowire.SizeTag(serverMessageSnapshot) + protowire.SizeBytes(body)
+}
+
+// packedLen returns how many of vs to write: up to the last nonzero one.
+func packedLen(vs []int32) int {
+	n := len(vs)
+	for n > 0 && vs[n-1] == 0 {
+		n--
+	}
+	return n
+}
+
+// packedBody returns the size of the packed zigzag varints of vs.
+func packedBody(vs []int32) int {
+	size := 0
+	for _, v := range vs {
+		size += protowire.SizeVarint(protowire.EncodeZigZag(int64(v)))
+	}
+	return size
+}
+
+// sizePacked is the encoded size of vs as a packed repeated sint32 field,
+// 0 when every value is 0.
+func sizePacked(vs []int32) int {
+	n := packedLen(vs)
+	if n == 0 {
+		return 0
+	}
+	return 1 + protowire.SizeBytes(packedBody(vs[:n]))
+}
+
+// appendPacked appends vs as packed repeated sint32 field num (sint32 is
+// zigzag over the sign-extended 64-bit value), omitted when every value
+// is 0.
+func appendPacked(b []byte, num protowire.Number, vs []int32) []byte {
+	n := packedLen(vs)
+	if n == 0 {
+		return b
+	}
+	b = protowire.AppendTag(b, num, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(packedBody(vs[:n])))
+	for _, v := range vs[:n] {
+		b = protowire.AppendVarint(b, protowire.EncodeZigZag(int64(v)))
+	}
+	return b
 }
