@@ -76,7 +76,11 @@ func Config(h *pb.RecordHeader) game.Config {
 // ReplayGame replays the entries of rd on g, a fresh Game built as the
 // recorded room's was (see Replay).
 func ReplayGame(rd *Reader, g game.Game, onTick func(TickResult)) (rep Report, err error) {
-	rp := &replayer{g: g, onTick: onTick, rep: Report{Mode: rd.Header().GetMode()}}
+	schema, err := wire.SchemaFromProto(rd.Header().GetSchema())
+	if err != nil {
+		return Report{Mode: rd.Header().GetMode()}, fmt.Errorf("replay: recording header: %w", err)
+	}
+	rp := &replayer{g: g, onTick: onTick, rep: Report{Mode: rd.Header().GetMode()}, view: wire.NewRows(wire.NewLayout(schema), 16)}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("replay: game panicked after tick %d: %v", rp.tick, p)
@@ -104,7 +108,7 @@ type replayer struct {
 	onTick func(TickResult)
 	rep    Report
 	tick   uint32 // the last tick stepped
-	view   []wire.Entity
+	view   *wire.Rows
 	events []wire.Event
 }
 
@@ -129,9 +133,12 @@ func (rp *replayer) apply(e *pb.RecordEntry) error {
 		pc.Reconnected(game.PlayerID(x.Reconnected.GetPlayer()))
 	case *pb.RecordEntry_Input:
 		in := x.Input
-		rp.g.ApplyInput(game.PlayerID(in.GetPlayer()), game.Input{
-			Seq: in.GetSeq(), Buttons: in.GetButtons(), MoveX: in.GetMoveX(), MoveY: in.GetMoveY(), Aim: in.GetAim(),
-		})
+		gi := game.Input{Seq: in.GetSeq()}
+		if len(in.GetValues()) > len(gi.Values) {
+			return fmt.Errorf("input of player %d has %d values, at most %d", in.GetPlayer(), len(in.GetValues()), len(gi.Values))
+		}
+		copy(gi.Values[:], in.GetValues())
+		rp.g.ApplyInput(game.PlayerID(in.GetPlayer()), gi)
 	case *pb.RecordEntry_StartMatch:
 		ms, ok := rp.g.(game.MatchStarter)
 		if !ok {
@@ -176,7 +183,8 @@ func (rp *replayer) join(j *pb.RecordJoin) {
 
 // checksum compares the view's checksum with the recorded one.
 func (rp *replayer) checksum(c *pb.RecordChecksum) {
-	rp.view = rp.g.View(rp.view[:0])
+	rp.view.Reset()
+	rp.g.View(game.Observer, rp.view)
 	got := wire.Checksum(rp.view)
 	rp.rep.Checksums++
 	rp.report(TickResult{Tick: c.GetTick(), Want: c.GetChecksum(), Got: got, Match: got == c.GetChecksum()})

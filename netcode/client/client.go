@@ -70,6 +70,8 @@ type Client struct {
 	joinedAtUS   int64      // client clock when Joined arrived
 	reqs         []*request // requests awaiting their reply, in wire order
 	sub          *roomSub   // the active room subscription, nil for none
+	schema       *wire.Schema // the room's, from Joined; nil outside a room
+	layout       *wire.Layout // schema's rows
 	replica      *Replica
 	interp       Interpolator
 	clock        ClockSync
@@ -128,13 +130,22 @@ func (c *Client) Joined() *pb.Joined {
 	return c.joined
 }
 
-// State returns the newest authoritative tick and a copy of its entities,
-// sorted by ID; tick is 0 before the first snapshot of the room.
-func (c *Client) State() (tick uint32, entities []wire.Entity) {
+// State returns the newest authoritative tick and a copy of its rows,
+// sorted by id; tick is 0 (and rows empty) before the first snapshot of the
+// room.
+func (c *Client) State() (tick uint32, rows *wire.Rows) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	tick, ents, _ := c.replica.Latest()
-	return tick, append([]wire.Entity(nil), ents...)
+	tick, latest, _ := c.replica.Latest()
+	return tick, latest.Clone()
+}
+
+// Schema returns the current room's state schema (from Joined), or nil when
+// not in a room. It is shared and immutable.
+func (c *Client) Schema() *wire.Schema {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.schema
 }
 
 // ServerNow returns the estimated server clock now, in microseconds.
@@ -145,15 +156,20 @@ func (c *Client) ServerNow() int64 {
 	return c.clock.ServerTime(now)
 }
 
-// Interpolated appends to dst the world as it was InterpolationDelay before
-// the estimated server time at now, blended between the two snapshots
-// around that time (see InterpolateEntities).
-func (c *Client) Interpolated(now time.Time, dst []wire.Entity) []wire.Entity {
+// Interpolated fills dst (reused when not nil, else new) with the world as
+// it was InterpolationDelay before the estimated server time at now,
+// blended between the two snapshots around that time as the schema's hints
+// say (see InterpolateRows), and returns it.
+func (c *Client) Interpolated(now time.Time, dst *wire.Rows) *wire.Rows {
 	local := clientClockUS(now)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if dst == nil {
+		dst = wire.NewRows(c.replica.Layout(), 0)
+	}
 	render := c.clock.ServerTime(local) - c.interpDelayLocked().Microseconds()
-	return c.interp.Sample(dst, render)
+	c.interp.Sample(dst, render)
+	return dst
 }
 
 // interpDelayLocked returns the configured or default interpolation delay.
@@ -168,38 +184,34 @@ func (c *Client) interpDelayLocked() time.Duration {
 	return time.Duration(DefaultInterpolationSnapshots * float64(time.Second) / float64(hz))
 }
 
-// snapshotHzLocked returns the room's snapshot rate, else the server's.
+// snapshotHzLocked returns the room's snapshot rate, 0 outside a room.
 func (c *Client) snapshotHzLocked() int {
-	if c.joined != nil && c.joined.SnapshotHz > 0 {
-		return int(c.joined.SnapshotHz)
-	}
-	return int(c.welcome.GetSnapshotHz())
+	return int(c.joined.GetSnapshotHz())
 }
 
-// tickHzLocked returns the room's tick rate, else the server's.
+// tickHzLocked returns the room's tick rate, 0 outside a room.
 func (c *Client) tickHzLocked() int {
-	if c.joined != nil && c.joined.TickHz > 0 {
-		return int(c.joined.TickHz)
-	}
-	return int(c.welcome.GetTickHz())
+	return int(c.joined.GetTickHz())
 }
 
 // Predicted returns the own entity as the newest authoritative state shows
 // it advanced by the Predict function over every input the server has not
-// yet reported applied. ok is false when the player has no entity in the
-// newest state. Without a PredictFunc it returns the authoritative entity.
-func (c *Client) Predicted() (wire.Entity, bool) {
+// yet reported applied. The own entity is Joined.entity_id or, when that is
+// 0, the first entity whose owner field (role OWNER) holds the player's id.
+// ok is false when the player has no entity in the newest state. Without a
+// PredictFunc it returns the authoritative entity.
+func (c *Client) Predicted() (Entity, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.joined == nil || c.joined.EntityId == 0 {
-		return wire.Entity{}, false
+	if c.joined == nil || c.schema == nil {
+		return Entity{}, false
 	}
-	_, ents, _ := c.replica.Latest()
-	self, ok := entityByID(ents, c.joined.EntityId)
+	_, rows, _ := c.replica.Latest()
+	i, ok := ownEntity(c.schema, rows, c.joined.EntityId, c.joined.PlayerId)
 	if !ok {
-		return wire.Entity{}, false
+		return Entity{}, false
 	}
-	return Predict(self, c.pendingIn, c.tickHzLocked(), c.cfg.Predict), true
+	return Predict(entityAt(rows, i), c.pendingIn, c.tickHzLocked(), c.cfg.Predict), true
 }
 
 // Stats returns a copy of the client's counters and measurements.

@@ -30,7 +30,7 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 		cfg:     cfg,
 		log:     cfg.Logger.With("component", "netcode.client"),
 		done:    make(chan struct{}),
-		replica: NewReplica(DefaultReplicaStates),
+		replica: NewReplica(emptyLayout, DefaultReplicaStates),
 	}
 	c.life, c.cancelLife = context.WithCancel(context.Background())
 	conn, welcome, err := c.connect(ctx, cfg.SessionToken)

@@ -14,9 +14,10 @@ type ackedInput struct {
 	latency time.Duration
 }
 
-// SendInput sends one input: the next seq, the tick it should land on, the
-// buttons, the move vector (each axis clamped to ±MoveAxisMax) and the aim
-// (taken modulo AngleSteps). The frame also repeats up to InputRedundancy
+// SendInput sends one input: the next seq, the tick it should land on and
+// values, in the order of the room's input schema (Schema().Input), each
+// made valid for its field as the server would (wire.Field.Clamp). More
+// values than the schema names is an error. The frame also repeats up to InputRedundancy
 // earlier inputs the server has not reported applied, and acknowledges the
 // newest applied snapshot. It returns the input's seq.
 //
@@ -28,7 +29,7 @@ type ackedInput struct {
 // not a backlog replayed late. Likewise, with reconnection enabled a write
 // that fails because the connection just died leaves the input queued and
 // is no error; Err and Done report a final end.
-func (c *Client) SendInput(buttons uint32, moveX, moveY, aim int32) (seq uint32, err error) {
+func (c *Client) SendInput(values ...int32) (seq uint32, err error) {
 	now := time.Now()
 	c.writeMu.Lock() // held across seq assignment and write: frames leave in seq order
 	defer c.writeMu.Unlock()
@@ -39,18 +40,23 @@ func (c *Client) SendInput(buttons uint32, moveX, moveY, aim int32) (seq uint32,
 		c.mu.Unlock()
 		return 0, fmt.Errorf("client: send input: %w", err)
 	}
-	if c.joined == nil {
+	if c.joined == nil || c.schema == nil {
 		c.mu.Unlock()
 		return 0, fmt.Errorf("client: send input: %w", ErrNotJoined)
 	}
+	fields := c.schema.Input
+	if len(values) > len(fields) {
+		c.mu.Unlock()
+		return 0, fmt.Errorf("client: send input: %d values, the room's input has %d", len(values), len(fields))
+	}
 	c.nextSeq++
 	in := &pb.Input{
-		Seq:     c.nextSeq,
-		Tick:    c.targetTickLocked(clientClockUS(now)),
-		Buttons: buttons,
-		MoveX:   max(-wire.MoveAxisMax, min(wire.MoveAxisMax, moveX)),
-		MoveY:   max(-wire.MoveAxisMax, min(wire.MoveAxisMax, moveY)),
-		Aim:     uint32((aim%wire.AngleSteps + wire.AngleSteps) % wire.AngleSteps),
+		Seq:    c.nextSeq,
+		Tick:   c.targetTickLocked(clientClockUS(now)),
+		Values: make([]int32, len(values)),
+	}
+	for i, v := range values {
+		in.Values[i] = fields[i].Clamp(v)
 	}
 	if len(c.pendingIn) == clientMaxPending {
 		// Drop the oldest: the server, if it ever catches up, skips it anyway.
@@ -115,19 +121,19 @@ func (c *Client) targetTickLocked(nowUS int64) uint32 {
 // applied: it measures the prediction error for lastSeq, forgets the
 // acknowledged inputs and returns them with their latencies. prevEnts is
 // the state before the snapshot, ents the new one.
-func (c *Client) ackInputsLocked(prevEnts, ents []wire.Entity, lastSeq uint32, now time.Time) []ackedInput {
+func (c *Client) ackInputsLocked(prevRows, rows *wire.Rows, lastSeq uint32, now time.Time) []ackedInput {
 	k := 0
 	for k < len(c.pendingIn) && c.pendingIn[k].Seq <= lastSeq {
 		k++
 	}
-	if c.cfg.Predict != nil && c.joined.EntityId != 0 && k > 0 {
+	if c.cfg.Predict != nil && c.schema != nil && k > 0 {
 		// The prediction made for lastSeq: the old authoritative entity
 		// advanced by the inputs this snapshot newly covers.
-		prev, ok1 := entityByID(prevEnts, c.joined.EntityId)
-		auth, ok2 := entityByID(ents, c.joined.EntityId)
+		pi, ok1 := ownEntity(c.schema, prevRows, c.joined.EntityId, c.joined.PlayerId)
+		ai, ok2 := ownEntity(c.schema, rows, c.joined.EntityId, c.joined.PlayerId)
 		if ok1 && ok2 {
-			guess := Predict(prev, c.pendingIn[:k], c.tickHzLocked(), c.cfg.Predict)
-			e := PredictionError(guess, auth)
+			guess := Predict(entityAt(prevRows, pi), c.pendingIn[:k], c.tickHzLocked(), c.cfg.Predict)
+			e := PredictionError(c.schema, guess, entityAt(rows, ai))
 			c.stats.PredictionErrorLast = e
 			c.stats.PredictionErrorMax = max(c.stats.PredictionErrorMax, e)
 		}

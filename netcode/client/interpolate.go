@@ -14,15 +14,17 @@ const interpFrames = 16
 
 // interpFrame is one snapshot on the interpolation timeline.
 type interpFrame struct {
-	timeUS   int64
-	entities []wire.Entity
+	timeUS int64
+	rows   *wire.Rows
 }
 
 // Interpolator keeps the newest few snapshots with their server times and
-// renders the world at any server time between them. It keeps the entity
-// slices it is given without copying: callers must not modify them while
-// they may still be held (the newest 16). Not safe for concurrent use.
+// renders the world at any server time between them, blending each field
+// as the schema's interpolation hint says. It keeps the rows it is given
+// without copying: callers must not modify them while they may still be
+// held (the newest 16). Not safe for concurrent use.
 type Interpolator struct {
+	schema *wire.Schema
 	frames [interpFrames]interpFrame
 	n      int // frames held
 	next   int // slot of the next Push
@@ -31,11 +33,11 @@ type Interpolator struct {
 // Push adds a snapshot taken at serverTimeUS. A snapshot not newer than the
 // newest one held is ignored and reported false: the timeline only moves
 // forward.
-func (ip *Interpolator) Push(serverTimeUS int64, entities []wire.Entity) bool {
+func (ip *Interpolator) Push(serverTimeUS int64, rows *wire.Rows) bool {
 	if ip.n > 0 && serverTimeUS <= ip.frame(ip.n-1).timeUS {
 		return false
 	}
-	ip.frames[ip.next] = interpFrame{timeUS: serverTimeUS, entities: entities}
+	ip.frames[ip.next] = interpFrame{timeUS: serverTimeUS, rows: rows}
 	ip.next = (ip.next + 1) % interpFrames
 	if ip.n < interpFrames {
 		ip.n++
@@ -43,8 +45,8 @@ func (ip *Interpolator) Push(serverTimeUS int64, entities []wire.Entity) bool {
 	return true
 }
 
-// Reset forgets every snapshot, for a new room.
-func (ip *Interpolator) Reset() { *ip = Interpolator{} }
+// Reset forgets every snapshot and takes schema s for the ones to come.
+func (ip *Interpolator) Reset(s *wire.Schema) { *ip = Interpolator{schema: s} }
 
 // Len returns how many snapshots are held.
 func (ip *Interpolator) Len() int { return ip.n }
@@ -54,70 +56,87 @@ func (ip *Interpolator) frame(i int) *interpFrame {
 	return &ip.frames[(ip.next-ip.n+i+interpFrames)%interpFrames]
 }
 
-// Sample appends to dst the world at server time renderUS: between the two
-// snapshots around it, interpolated; before the oldest, the oldest; after
-// the newest, the newest (it never extrapolates). With nothing held it
-// returns dst unchanged.
-func (ip *Interpolator) Sample(dst []wire.Entity, renderUS int64) []wire.Entity {
+// Sample fills dst with the world at server time renderUS: the blend of
+// the two snapshots around it, or the oldest (newest) snapshot as it is
+// when renderUS is before (after) every one held. It leaves dst empty when
+// nothing is held.
+func (ip *Interpolator) Sample(dst *wire.Rows, renderUS int64) {
+	dst.Reset()
 	if ip.n == 0 {
-		return dst
+		return
 	}
 	if renderUS <= ip.frame(0).timeUS {
-		return append(dst, ip.frame(0).entities...)
+		dst.CopyFrom(ip.frame(0).rows)
+		return
 	}
 	newest := ip.frame(ip.n - 1)
 	if renderUS >= newest.timeUS {
-		return append(dst, newest.entities...)
+		dst.CopyFrom(newest.rows)
+		return
 	}
-	// Few frames: a linear scan from the newest end is cheapest.
 	for i := ip.n - 1; i > 0; i-- {
 		a, b := ip.frame(i-1), ip.frame(i)
 		if renderUS >= a.timeUS {
 			t := float64(renderUS-a.timeUS) / float64(b.timeUS-a.timeUS)
-			return InterpolateEntities(dst, a.entities, b.entities, t)
+			InterpolateRows(dst, a.rows, b.rows, t, ip.schema)
+			return
 		}
 	}
-	return append(dst, ip.frame(0).entities...) // unreachable: frame(0) bounds renderUS
 }
 
-// InterpolateEntities appends to dst the blend of two snapshots at t in
-// [0, 1] (0 = from, 1 = to). Both must be sorted by ID. An entity in both
-// gets X and Y interpolated linearly and its angle along the shorter arc,
-// every other field from to; an entity only in to appears as it is in to;
-// an entity only in from was removed and is left out. An entity whose kind
-// changed between the two (an ID reused) is taken from to unblended.
-func InterpolateEntities(dst, from, to []wire.Entity, t float64) []wire.Entity {
+// InterpolateRows fills dst with the blend of two snapshots at t in [0, 1]
+// (0 = from, 1 = to). An entity in both gets each field blended as its
+// schema field's hint says (linear, angle along the shorter arc, or none:
+// the value of to); an entity only in to appears as it is in to; an entity
+// only in from was removed and is left out. An entity whose kind changed
+// between the two (an id reused) is taken from to unblended.
+func InterpolateRows(dst, from, to *wire.Rows, t float64, s *wire.Schema) {
 	t = math.Max(0, math.Min(1, t))
+	dst.CopyFrom(to)
 	i := 0
-	for _, b := range to {
-		for i < len(from) && from[i].ID < b.ID {
+	for k := range dst.Len() {
+		id := dst.ID(k)
+		for i < from.Len() && from.ID(i) < id {
 			i++ // removed in to: hidden
 		}
-		if i < len(from) && from[i].ID == b.ID && from[i].Fields[wire.FieldKind] == b.Fields[wire.FieldKind] {
-			a := &from[i]
-			b.Fields[wire.FieldX] = LerpInt32(a.Fields[wire.FieldX], b.Fields[wire.FieldX], t)
-			b.Fields[wire.FieldY] = LerpInt32(a.Fields[wire.FieldY], b.Fields[wire.FieldY], t)
-			b.Fields[wire.FieldAngle] = LerpAngle(a.Fields[wire.FieldAngle], b.Fields[wire.FieldAngle], t)
+		if i >= from.Len() || from.ID(i) != id || from.Kind(i) != dst.Kind(k) {
+			continue
 		}
-		dst = append(dst, b)
+		kind := s.Kind(dst.Kind(k))
+		if kind == nil {
+			continue
+		}
+		a, b := from.Fields(i), dst.Fields(k)
+		for f := range kind.Fields {
+			if f >= len(a) || f >= len(b) {
+				break
+			}
+			switch fs := &kind.Fields[f]; fs.Interp {
+			case wire.InterpLinear:
+				b[f] = LerpInt32(a[f], b[f], t)
+			case wire.InterpAngle:
+				b[f] = LerpAngle(a[f], b[f], fs.Scale, t)
+			}
+		}
 	}
-	return dst
 }
 
-// LerpInt32 interpolates linearly from a to b at t, rounding to nearest.
+// LerpInt32 blends a and b at t, rounding to nearest.
 func LerpInt32(a, b int32, t float64) int32 {
 	return int32(math.Round(float64(a) + (float64(b)-float64(a))*t))
 }
 
-// LerpAngle interpolates from angle a to angle b (in 1/AngleSteps turns)
-// along the shorter arc at t, returning a value in 0..AngleSteps-1. When the
-// two are exactly half a turn apart it turns counter-clockwise (increasing).
-func LerpAngle(a, b int32, t float64) int32 {
-	// int64 so out-of-range angles from a buggy game cannot overflow.
-	d := ((int64(b)-int64(a))%wire.AngleSteps + wire.AngleSteps) % wire.AngleSteps // 0..AngleSteps-1
-	if d > wire.AngleSteps/2 {
-		d -= wire.AngleSteps // the other way round is shorter
+// LerpAngle blends two angles of steps per turn along the shorter arc,
+// returning a value in 0..steps-1.
+func LerpAngle(a, b, steps int32, t float64) int32 {
+	if steps <= 0 {
+		return b
+	}
+	s := int64(steps)
+	d := ((int64(b)-int64(a))%s + s) % s // 0..steps-1
+	if d > s/2 {
+		d -= s // the other way round is shorter
 	}
 	v := int64(math.Round(float64(a) + float64(d)*t))
-	return int32((v%wire.AngleSteps + wire.AngleSteps) % wire.AngleSteps)
+	return int32((v%s + s) % s)
 }

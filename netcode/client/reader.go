@@ -111,6 +111,7 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 		c.mu.Lock()
 		c.joined, c.phase = b.Joined, b.Joined.Phase
 		c.joinedAtUS = clientClockUS(now)
+		c.takeSchemaLocked(b.Joined)
 		if b.Joined.Resumed {
 			// The same seat after a redial: inputs the server has not
 			// applied go out again, seqs continue, the view starts afresh.
@@ -123,6 +124,7 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 	case *pb.ServerMessage_Left:
 		c.mu.Lock()
 		c.joined, c.phase = nil, pb.RoomPhase_ROOM_PHASE_UNSPECIFIED
+		c.schema, c.layout = nil, nil
 		c.resetRoomLocked()
 		c.mu.Unlock()
 	case *pb.ServerMessage_RoomState:
@@ -162,6 +164,19 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 	}
 }
 
+// takeSchemaLocked adopts the schema of the room j joined. A schema that
+// does not validate leaves the client with none: it then counts every
+// snapshot of the room as undecodable.
+func (c *Client) takeSchemaLocked(j *pb.Joined) {
+	s, err := wire.SchemaFromProto(j.GetSchema())
+	if err != nil {
+		c.log.Warn("room schema refused", "room", j.GetRoomId(), "err", err)
+		c.schema, c.layout = nil, nil
+		return
+	}
+	c.schema, c.layout = s, wire.NewLayout(s)
+}
+
 // resetRoomLocked forgets the room's replica, view and pending inputs.
 func (c *Client) resetRoomLocked() {
 	c.resetViewLocked()
@@ -173,8 +188,12 @@ func (c *Client) resetRoomLocked() {
 // resetViewLocked forgets the replica, the interpolation timeline and the
 // ack: the next snapshot must be a full one.
 func (c *Client) resetViewLocked() {
-	c.replica.Reset()
-	c.interp.Reset()
+	l := c.layout
+	if l == nil {
+		l = emptyLayout
+	}
+	c.replica.Reset(l)
+	c.interp.Reset(c.schema)
 	c.ackTick = 0
 	c.snapServerUS = 0
 	c.resyncing = false
@@ -235,8 +254,13 @@ func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
 		c.mu.Unlock()
 		return
 	}
-	prevTick, prevEnts, _ := c.replica.Latest()
-	ents, err := c.replica.Apply(s.Tick, s.BaseTick, s.Delta, s.Checksum)
+	if c.layout == nil {
+		c.stats.DecodeErrors++ // the room's schema was refused
+		c.mu.Unlock()
+		return
+	}
+	prevTick, prevRows, _ := c.replica.Latest()
+	rows, err := c.replica.Apply(s.Tick, s.BaseTick, s.Delta, s.Checksum)
 	if err != nil {
 		switch {
 		case errors.Is(err, ErrSnapshotStale):
@@ -279,9 +303,9 @@ func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
 	}
 	c.ackTick = s.Tick
 	c.snapServerUS = s.ServerTimeUs
-	c.interp.Push(s.ServerTimeUs, ents)
+	c.interp.Push(s.ServerTimeUs, rows)
 	if s.LastInputSeq > c.lastInputSeq {
-		acked = c.ackInputsLocked(prevEnts, ents, s.LastInputSeq, now)
+		acked = c.ackInputsLocked(prevRows, rows, s.LastInputSeq, now)
 	}
 	// Inputs carry the ack when they flow; a quiet client acks on its own.
 	if interval := c.snapshotIntervalLocked(); now.Sub(c.lastInputAt) >= interval {
@@ -297,7 +321,7 @@ func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
 	}
 	info := SnapshotInfo{
 		Tick: s.Tick, BaseTick: s.BaseTick, ServerTimeUS: s.ServerTimeUs, LastInputSeq: s.LastInputSeq,
-		Entities: len(ents), Events: len(events), FrameBytes: n,
+		Entities: rows.Len(), Events: len(events), FrameBytes: n,
 	}
 	c.mu.Unlock()
 

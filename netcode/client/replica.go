@@ -28,8 +28,8 @@ var (
 
 // replicaState is one applied, verified state.
 type replicaState struct {
-	tick     uint32
-	entities []wire.Entity
+	tick uint32
+	rows *wire.Rows
 }
 
 // Replica is the client's copy of the authoritative world: a ring of the
@@ -43,20 +43,35 @@ type replicaState struct {
 // detection end to end (tickbot) needs a corruption hook on the encoding
 // side, so the client's check stays the real one.
 type Replica struct {
+	layout  *wire.Layout
 	states  []replicaState // ring, oldest at (next-n) mod len
 	n, next int
-	scratch []wire.Entity // decode target, never visible to callers
+	scratch *wire.Rows // decode target, never visible to callers
+	empty   *wire.Rows // the empty world full snapshots apply to
 }
 
-// NewReplica returns a Replica keeping the newest size states (at least 2).
-func NewReplica(size int) *Replica {
-	return &Replica{states: make([]replicaState, max(size, 2))}
+// NewReplica returns a Replica of rows of layout l keeping the newest size
+// states (at least 2).
+func NewReplica(l *wire.Layout, size int) *Replica {
+	r := &Replica{states: make([]replicaState, max(size, 2))}
+	r.Reset(l)
+	return r
 }
 
-// Reset forgets every state, for a new room; memory is kept for reuse.
-func (r *Replica) Reset() {
+// Reset forgets every state and takes layout l, for a new room; memory is
+// kept for reuse.
+func (r *Replica) Reset(l *wire.Layout) {
 	r.n = 0
+	r.layout = l
+	r.scratch = wire.NewRows(l, 0)
+	r.empty = wire.NewRows(l, 0)
+	for k := range r.states {
+		r.states[k] = replicaState{}
+	}
 }
+
+// Layout returns the layout of the rows the replica holds.
+func (r *Replica) Layout() *wire.Layout { return r.layout }
 
 // Len returns how many states are held.
 func (r *Replica) Len() int { return r.n }
@@ -67,25 +82,26 @@ func (r *Replica) state(i int) *replicaState {
 	return &r.states[(r.next-r.n+i+size)%size]
 }
 
-// Latest returns the newest state; ok is false when none is held. The slice
-// is the Replica's own: read it, don't keep or modify it.
-func (r *Replica) Latest() (tick uint32, entities []wire.Entity, ok bool) {
+// Latest returns the newest state; ok is false when none is held, and rows
+// then the empty world. The rows are the Replica's own: read them, don't
+// keep or modify them.
+func (r *Replica) Latest() (tick uint32, rows *wire.Rows, ok bool) {
 	if r.n == 0 {
-		return 0, nil, false
+		return 0, r.empty, false
 	}
 	s := r.state(r.n - 1)
-	return s.tick, s.entities, true
+	return s.tick, s.rows, true
 }
 
 // Get returns the state of tick, newest first search; tick 0 is the empty
-// world every full snapshot applies to. The slice is the Replica's own.
-func (r *Replica) Get(tick uint32) ([]wire.Entity, bool) {
+// world every full snapshot applies to. The rows are the Replica's own.
+func (r *Replica) Get(tick uint32) (*wire.Rows, bool) {
 	if tick == 0 {
-		return nil, true
+		return r.empty, true
 	}
 	for i := r.n - 1; i >= 0; i-- {
 		if s := r.state(i); s.tick == tick {
-			return s.entities, true
+			return s.rows, true
 		}
 	}
 	return nil, false
@@ -93,10 +109,10 @@ func (r *Replica) Get(tick uint32) ([]wire.Entity, bool) {
 
 // Apply applies a snapshot's delta to the state of baseTick, verifies the
 // result against checksum and, if it matches, stores it as the newest state
-// under tick and returns it. The returned slice is the Replica's own and
-// stays valid until size-1 further states are stored. On any error nothing
+// under tick and returns it. The returned rows are the Replica's own and
+// stay valid until size-1 further states are stored. On any error nothing
 // changes.
-func (r *Replica) Apply(tick, baseTick uint32, delta []byte, checksum uint32) ([]wire.Entity, error) {
+func (r *Replica) Apply(tick, baseTick uint32, delta []byte, checksum uint32) (*wire.Rows, error) {
 	if latest, _, ok := r.Latest(); (ok && tick <= latest) || tick == 0 {
 		return nil, fmt.Errorf("tick %d: %w", tick, ErrSnapshotStale)
 	}
@@ -104,22 +120,28 @@ func (r *Replica) Apply(tick, baseTick uint32, delta []byte, checksum uint32) ([
 	if !ok {
 		return nil, fmt.Errorf("tick %d base %d: %w", tick, baseTick, ErrSnapshotBaseMissing)
 	}
-	out, err := wire.ApplyDelta(r.scratch[:0], base, delta)
-	if err != nil {
+	out := r.scratch
+	if err := wire.ApplyDelta(out, base, delta); err != nil {
 		return nil, fmt.Errorf("apply delta of tick %d on %d: %w", tick, baseTick, err)
 	}
-	r.scratch = out[:0] // keep any growth for next time
 	if got := wire.Checksum(out); got != checksum {
 		return nil, fmt.Errorf("tick %d base %d: got %08x want %08x: %w", tick, baseTick, got, checksum, ErrSnapshotChecksum)
 	}
 	// Store: the evicted state's memory (if any) becomes the next scratch.
 	slot := &r.states[r.next]
-	evicted := slot.entities
+	evicted := slot.rows
 	if r.n < len(r.states) {
 		r.n++
 	}
-	*slot = replicaState{tick: tick, entities: out}
+	*slot = replicaState{tick: tick, rows: out}
 	r.next = (r.next + 1) % len(r.states)
-	r.scratch = evicted[:0]
+	if evicted == nil {
+		evicted = wire.NewRows(r.layout, out.Len())
+	}
+	r.scratch = evicted
 	return out, nil
 }
+
+// emptyLayout is the layout of a client outside any room: rows of the kind
+// alone. Joined replaces it with the room's.
+var emptyLayout = wire.NewWidthLayout(1)

@@ -55,9 +55,10 @@ type ClientStats struct {
 	// ReconnectFailures redial attempts that did not.
 	Disconnects, Reconnects, ReconnectFailures uint64
 
-	// PredictionErrorLast and PredictionErrorMax are the distances, in grid
-	// units, between the prediction for an acknowledged input and the
-	// authoritative position that followed (only with a PredictFunc).
+	// PredictionErrorLast and PredictionErrorMax are the distances, in the
+	// raw units of the entity's position fields, between the prediction for
+	// an acknowledged input and the authoritative position that followed
+	// (only with a PredictFunc; see PredictionError).
 	PredictionErrorLast, PredictionErrorMax float64
 }
 
