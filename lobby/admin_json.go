@@ -1,5 +1,7 @@
 package lobby
 
+import "encoding/json"
+
 // The JSON bodies of the admin API (docs/admin.md). Durations are
 // milliseconds as numbers, rates per second, sizes in bytes.
 
@@ -107,9 +109,12 @@ type AdminActionResult struct {
 }
 
 // AdminWatchMessage is a text frame of the watch stream: Type "room" with
-// Room set every interval, and Type "end" with Reason as the last frame.
+// Room set every interval (the first one also with Schema, the room's state
+// schema as protojson, which the snapshot frames need to be decoded), and
+// Type "end" with Reason as the last frame.
 type AdminWatchMessage struct {
 	Type   string           `json:"type"`
 	Room   *AdminRoomDetail `json:"room,omitempty"`
+	Schema json.RawMessage  `json:"schema,omitempty"`
 	Reason string           `json:"reason,omitempty"`
 }

@@ -195,13 +195,13 @@ func (a *Admin) serveState(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), inspectTimeout)
 	defer cancel()
-	tick, entities, err := e.room.State(ctx)
+	tick, rows, err := e.room.State(ctx)
 	if err != nil {
 		roomError(w, e.room.ID(), err)
 		return
 	}
 	b, err := protojson.MarshalOptions{Multiline: true, UseProtoNames: true, EmitUnpopulated: true}.
-		Marshal(WorldView(e.room.ID(), uint32(tick), entities))
+		Marshal(WorldView(e.room.ID(), tick, e.room.Schema(), rows))
 	if err != nil {
 		writeAdminError(w, http.StatusInternalServerError, fmt.Sprintf("marshal world view: %v", err))
 		return
@@ -212,23 +212,36 @@ func (a *Admin) serveState(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// WorldView makes the quantized entities of a room readable: positions in
-// world units and the angle in degrees.
-func WorldView(roomID string, tick uint32, entities []wire.Entity) *pb.WorldView {
-	v := &pb.WorldView{RoomId: roomID, Tick: tick, Entities: make([]*pb.EntityView, 0, len(entities))}
-	for i := range entities {
-		e := &entities[i]
-		v.Entities = append(v.Entities, &pb.EntityView{
-			Id:       e.ID,
-			Kind:     e.Get(wire.FieldKind),
-			X:        wire.DequantizePosition(e.Get(wire.FieldX)),
-			Y:        wire.DequantizePosition(e.Get(wire.FieldY)),
-			AngleDeg: float64(e.Get(wire.FieldAngle)%wire.AngleSteps) * 360 / wire.AngleSteps,
-			Health:   e.Get(wire.FieldHealth),
-			Score:    e.Get(wire.FieldScore),
-			Flags:    e.Get(wire.FieldFlags),
-			Owner:    e.Get(wire.FieldOwner),
-		})
+// WorldView makes a room's rows readable with its schema: each entity's
+// kind and fields named, fixed-point and angle fields in their units, enum
+// and flag fields by name.
+func WorldView(roomID string, tick uint32, schema *wire.Schema, rows *wire.Rows) *pb.WorldView {
+	v := &pb.WorldView{RoomId: roomID, Tick: tick, Schema: schema.Proto(), Entities: make([]*pb.EntityView, 0, rows.Len())}
+	for i := range rows.Len() {
+		ev := &pb.EntityView{Id: rows.ID(i), Kind: rows.Kind(i)}
+		values := rows.Fields(i)
+		if kind := schema.Kind(rows.Kind(i)); kind != nil {
+			ev.KindName = kind.Name
+			for f := range kind.Fields {
+				fs := &kind.Fields[f]
+				ev.Fields = append(ev.Fields, &pb.FieldView{
+					Name: fs.Name, Raw: values[f], Value: fieldValue(fs, values[f]), Text: fs.Text(values[f]),
+				})
+			}
+		}
+		v.Entities = append(v.Entities, ev)
 	}
 	return v
+}
+
+// fieldValue is a raw value in its field's units: fixed point divided by
+// its scale, angles in degrees, everything else as it is.
+func fieldValue(f *wire.Field, raw int32) float64 {
+	switch f.Type {
+	case wire.TypeFixed:
+		return float64(raw) / float64(f.Scale)
+	case wire.TypeAngle:
+		return float64(raw) * 360 / float64(f.Scale)
+	}
+	return float64(raw)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tickwire/tickwire/game"
@@ -155,12 +156,17 @@ func (a *Admin) watch(ctx context.Context, ws *websocket.Conn, e *roomEntry, rea
 		}
 		return ws.WriteMessage(kind, b)
 	}
+	schema, err := protojson.Marshal(e.room.Schema().Proto())
+	if err != nil {
+		return fmt.Sprintf("schema of room %q: %v", e.room.ID(), err)
+	}
 	detail := func() error {
 		d, err := a.adminRoom(ctx, e)
 		if err != nil {
 			return err
 		}
-		b, err := json.Marshal(AdminWatchMessage{Type: "room", Room: &d})
+		b, err := json.Marshal(AdminWatchMessage{Type: "room", Room: &d, Schema: schema})
+		schema = nil // only the first detail carries it
 		if err != nil {
 			return err
 		}

@@ -304,6 +304,7 @@ func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomE
 	cfg := game.RoomConfig{
 		ID:                  id,
 		Mode:                mode,
+		Schema:              r.modes.Schema(mode),
 		TickHz:              r.settings.TickHz,
 		SnapshotHz:          r.settings.SnapshotHz,
 		MaxPlayers:          maxPlayers,

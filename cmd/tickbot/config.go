@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tickwire/tickwire/cmd/internal/cli"
@@ -29,6 +30,7 @@ type config struct {
 	duration time.Duration
 	ramp     float64 // bot launches per second
 	mode     string
+	modes    []string // mode split at commas; [""] for the server's default
 	room     string
 	inputHz  int
 	behavior string
@@ -59,11 +61,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	var c config
 	fs := flag.NewFlagSet("tickbot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.server, "server", "ws://localhost:7777/ws", "server WebSocket `url`")
+	fs.StringVar(&c.server, "server", "localhost:7777", "server `address`: host:port, or a ws://, wss://, http:// or https:// url (the /ws path is added when missing)")
 	fs.IntVar(&c.bots, "bots", 16, "number of bots")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long the bots play once the ramp is done")
 	fs.Float64Var(&c.ramp, "ramp", 50, "`rate` of bot connections started, per second")
-	fs.StringVar(&c.mode, "mode", "", "game `mode` to quick-play (empty: the server's default)")
+	fs.StringVar(&c.mode, "mode", "", "game `modes` to quick-play, comma-separated: bot i plays the i-th, in turn (empty: the server's default)")
 	fs.StringVar(&c.room, "room", "", "join this room `code` instead of quick play")
 	fs.IntVar(&c.inputHz, "input-hz", 30, "input messages per second per bot (1-120)")
 	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed")
@@ -91,6 +93,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		fmt.Fprintln(stderr, "tickbot:", err)
 		return c, err
 	}
+	c.server, _ = serverURL(c.server) // validate checked it
+	c.modes = splitModes(c.mode)
 	if err := c.checkSupport(); err != nil {
 		fmt.Fprintln(stderr, "tickbot:", err)
 		return c, err
@@ -128,14 +132,54 @@ func (c config) validate() error {
 	if _, err := cli.NewLogger(io.Discard, c.logLevel, c.logFormat); err != nil {
 		return err
 	}
-	u, err := url.Parse(c.server)
-	if err != nil {
-		return fmt.Errorf("-server %q: %w", c.server, err)
+	if _, err := serverURL(c.server); err != nil {
+		return err
 	}
-	if (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-		return fmt.Errorf("-server %q: want a ws:// or wss:// url with a host", c.server)
+	for _, m := range splitModes(c.mode) {
+		if len(splitModes(c.mode)) > 1 && m == "" {
+			return fmt.Errorf("-mode %q: an empty mode in a list", c.mode)
+		}
 	}
 	return nil
+}
+
+// serverURL turns -server into the WebSocket url to dial: host:port gets
+// ws:// in front, http(s):// becomes ws(s)://, and a missing or bare "/"
+// path becomes /ws, the server's WebSocket endpoint.
+func serverURL(s string) (string, error) {
+	if !strings.Contains(s, "://") {
+		s = "ws://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("-server %q: %w", s, err)
+	}
+	switch u.Scheme {
+	case "ws", "wss":
+	case "http":
+		u.Scheme = "ws"
+	case "https":
+		u.Scheme = "wss"
+	default:
+		return "", fmt.Errorf("-server %q: want host:port or a ws, wss, http or https url", s)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("-server %q: no host", s)
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = "/ws"
+	}
+	return u.String(), nil
+}
+
+// splitModes splits -mode at commas; no mode at all is the server's
+// default, "".
+func splitModes(s string) []string {
+	var modes []string
+	for _, m := range strings.Split(s, ",") {
+		modes = append(modes, strings.TrimSpace(m))
+	}
+	return modes
 }
 
 // checkSupport refuses flags the linked client library cannot honour.

@@ -89,8 +89,38 @@ type totals struct {
 
 // sum adds up the bots as of now.
 func (f *fleet) sum(now time.Time) totals {
-	var t totals
+	return f.sumOf(now, f.bots)
+}
+
+// modeTotals is what the bots of one mode add up to.
+type modeTotals struct {
+	bots       int
+	snapshotHz uint32 // the newest room's rate of the mode's last bot
+	totals
+}
+
+// sumByMode adds up the bots as of now by the mode of the room each last
+// joined; bots that never joined are left out.
+func (f *fleet) sumByMode(now time.Time) map[string]*modeTotals {
+	byMode := make(map[string][]*bot)
+	hz := make(map[string]uint32)
 	for _, b := range f.bots {
+		if mode, snapHz := b.room(); mode != "" {
+			byMode[mode] = append(byMode[mode], b)
+			hz[mode] = snapHz
+		}
+	}
+	out := make(map[string]*modeTotals, len(byMode))
+	for mode, bots := range byMode {
+		out[mode] = &modeTotals{bots: len(bots), snapshotHz: hz[mode], totals: f.sumOf(now, bots)}
+	}
+	return out
+}
+
+// sumOf adds up bots as of now.
+func (f *fleet) sumOf(now time.Time, bots []*bot) totals {
+	var t totals
+	for _, b := range bots {
 		st, seated := b.sample(now)
 		t.snapshots += st.Snapshots
 		t.fullSnapshots += st.FullSnapshots

@@ -23,6 +23,7 @@ const connectTimeout = 10 * time.Second
 
 // botPlan is what the seed decides about one bot before it starts.
 type botPlan struct {
+	mode     string // the -mode this bot quick-plays ("" = the server's default)
 	behavior string // wander, chase or idle
 	garbage  bool   // sends a malformed frame instead of playing
 	slow     bool   // pauses reading now and then
@@ -37,6 +38,7 @@ func planBot(c config, i int) botPlan {
 	p.garbage = rng.Float64() < c.chaosGarbage
 	p.slow = !p.garbage && rng.Float64() < c.chaosSlow
 	p.behavior = pickBehavior(c.behavior, rng)
+	p.mode = c.modes[i%len(c.modes)]
 	return p
 }
 
@@ -51,6 +53,8 @@ type bot struct {
 	stats    client.ClientStats // newest copy of the client's counters
 	inRoom   time.Duration      // time seated, closed intervals
 	joinedAt time.Time          // start of the open interval; zero when not seated
+	mode     string             // the mode of the newest room joined
+	snapHz   uint32             // that room's snapshot rate
 
 	conn     atomic.Pointer[pausableConn] // the newest socket, for chaos-slow
 	dropping atomic.Bool                  // the bot is cutting its own connection
@@ -75,12 +79,13 @@ func (b *bot) publish(st client.ClientStats) {
 	b.mu.Unlock()
 }
 
-// seated opens a seated interval at now.
-func (b *bot) seated(now time.Time) {
+// seated opens a seated interval at now in the room j joined.
+func (b *bot) seated(now time.Time, j *pb.Joined) {
 	b.mu.Lock()
 	if b.joinedAt.IsZero() {
 		b.joinedAt = now
 	}
+	b.mode, b.snapHz = j.GetMode(), j.GetSnapshotHz()
 	b.mu.Unlock()
 }
 
@@ -103,6 +108,14 @@ func (b *bot) sample(now time.Time) (client.ClientStats, time.Duration) {
 		d += now.Sub(b.joinedAt)
 	}
 	return b.stats, d
+}
+
+// room returns the mode and snapshot rate of the newest room the bot
+// joined ("" and 0 before any).
+func (b *bot) room() (mode string, snapshotHz uint32) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.mode, b.snapHz
 }
 
 // dialer returns the bot's WebSocket dialer: every socket it opens is a
@@ -177,27 +190,28 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 
 // join takes a seat: in the -room code, else by quick play.
 func (b *bot) join(ctx context.Context, f *fleet, c *client.Client) error {
-	joined, err := joinRoom(ctx, c, f.cfg)
+	joined, err := joinRoom(ctx, c, f.cfg, b.plan.mode)
 	if err != nil {
 		return err
 	}
 	f.tally.room(joined.GetRoomId())
-	b.seated(time.Now())
+	b.seated(time.Now(), joined)
 	return nil
 }
 
 // play sends inputs at -input-hz until ctx ends, the connection ends, or
 // the bot can no longer find a seat.
 func (b *bot) play(ctx context.Context, f *fleet, c *client.Client) {
-	br := newBrain(b.plan.behavior, f.cfg.inputHz, b.plan.rng)
+	var (
+		br          brain
+		brainMode   string
+		v           view
+		world       *wire.Rows
+		lastSamples uint64
+	)
 	chaos := newBotChaos(f.cfg, b.plan)
 	tick := time.NewTicker(time.Second / time.Duration(f.cfg.inputHz))
 	defer tick.Stop()
-	var (
-		v           view
-		world       []wire.Entity
-		lastSamples uint64
-	)
 	for {
 		select {
 		case <-ctx.Done():
@@ -225,12 +239,22 @@ func (b *bot) play(ctx context.Context, f *fleet, c *client.Client) {
 				return
 			}
 		case now := <-tick.C:
-			if j := c.Joined(); j != nil && br.wantsView() {
-				world = c.Interpolated(now, world[:0])
-				buildView(&v, world, j.GetPlayerId(), j.GetEntityId())
+			j := c.Joined()
+			if j != nil && (br == nil || brainMode != j.GetMode()) {
+				// Each mode plays with its own brains; with no -mode
+				// the server picks the mode, known only from Joined.
+				br, brainMode = newBrain(j.GetMode(), b.plan.behavior, f.cfg.inputHz, b.plan.rng), j.GetMode()
+				world = nil
 			}
-			m := br.next(now, &v)
-			if _, err := c.SendInput(m.buttons, m.moveX, m.moveY, m.aim); err != nil && !ignorableSendError(err) {
+			if j != nil && br.wantsView() {
+				world = c.Interpolated(now, world)
+				buildView(&v, c.Schema(), world, j.GetPlayerId(), j.GetEntityId())
+			}
+			var values []int32
+			if br != nil {
+				values = br.next(now, &v)
+			}
+			if _, err := c.SendInput(values...); err != nil && !ignorableSendError(err) {
 				f.log.Debug("send input", "bot", b.name, "err", err)
 			}
 			st := c.Stats()

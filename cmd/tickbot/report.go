@@ -37,6 +37,9 @@ type report struct {
 	Disconnects         uint64      `json:"disconnects"`
 	Reconnects          uint64      `json:"reconnects"`
 	Errors              uint64      `json:"errors"`
+	// Modes breaks the figures down by game mode, for runs that spread
+	// bots over several (-mode a,b).
+	Modes map[string]modeReport `json:"modes,omitempty"`
 
 	// For the summary table only.
 	failureReasons  map[string]int
@@ -44,6 +47,17 @@ type report struct {
 	expectedReasons map[string]int
 	rttSamples      uint64
 	ackSamples      uint64
+}
+
+// modeReport is one mode's part of the report.
+type modeReport struct {
+	Bots int `json:"bots"`
+	// SnapshotHz is the rooms' nominal snapshot rate, from Joined.
+	SnapshotHz          uint32  `json:"snapshot_hz"`
+	SnapshotsPerBotPerS float64 `json:"snapshots_per_bot_per_s"`
+	DownBytesPerBotPerS float64 `json:"down_bytes_per_bot_per_s"`
+	UpBytesPerBotPerS   float64 `json:"up_bytes_per_bot_per_s"`
+	Desyncs             uint64  `json:"desyncs"`
 }
 
 // ok reports whether the run passed: every bot connected, no desync, no
@@ -90,12 +104,25 @@ func buildReport(f *fleet, elapsed time.Duration, now time.Time) *report {
 	if t.decodeErrors > 0 {
 		r.errorReasons["undecodable server frame"] += int(t.decodeErrors)
 	}
-	if s := t.seated.Seconds(); s > 0 {
-		r.SnapshotsPerBotPerS = round(float64(t.snapshots)/s, 3)
-		r.DownBytesPerBotPerS = round(float64(t.bytesIn)/s, 1)
-		r.UpBytesPerBotPerS = round(float64(t.bytesOut)/s, 1)
+	r.SnapshotsPerBotPerS, r.DownBytesPerBotPerS, r.UpBytesPerBotPerS = t.rates()
+	for mode, mt := range f.sumByMode(now) {
+		if r.Modes == nil {
+			r.Modes = make(map[string]modeReport)
+		}
+		m := modeReport{Bots: mt.bots, SnapshotHz: mt.snapshotHz, Desyncs: mt.desyncs}
+		m.SnapshotsPerBotPerS, m.DownBytesPerBotPerS, m.UpBytesPerBotPerS = mt.rates()
+		r.Modes[mode] = m
 	}
 	return r
+}
+
+// rates returns snapshots and bytes down and up per bot-second seated.
+func (t totals) rates() (snapshots, down, up float64) {
+	s := t.seated.Seconds()
+	if s <= 0 {
+		return 0, 0, 0
+	}
+	return round(float64(t.snapshots)/s, 3), round(float64(t.bytesIn)/s, 1), round(float64(t.bytesOut)/s, 1)
 }
 
 func latencyOf(h *histogram) latencyJSON {
@@ -146,6 +173,19 @@ func (r *report) writeSummary(w io.Writer) error {
 	fmt.Fprintf(&b, "  %-14s down %.0f B/bot/s, up %.0f B/bot/s\n", "payload", r.DownBytesPerBotPerS, r.UpBytesPerBotPerS)
 	fmt.Fprintf(&b, "  %-14s desyncs %d, disconnects %d, reconnects %d, errors %d\n\n", "problems",
 		r.Desyncs, r.Disconnects, r.Reconnects, r.Errors)
+	if len(r.Modes) > 1 {
+		modes := make([]string, 0, len(r.Modes))
+		for m := range r.Modes {
+			modes = append(modes, m)
+		}
+		sort.Strings(modes)
+		for _, name := range modes {
+			m := r.Modes[name]
+			fmt.Fprintf(&b, "  %-14s %d bots, %.2f snapshots/bot/s of %d, down %.0f B/bot/s, desyncs %d\n", "mode "+name,
+				m.Bots, m.SnapshotsPerBotPerS, m.SnapshotHz, m.DownBytesPerBotPerS, m.Desyncs)
+		}
+		b.WriteString("\n")
+	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "  %-10s\tp50\tp95\tp99\tmax\tsamples\t\n", "latency ms")
 	for _, l := range []struct {

@@ -62,12 +62,12 @@ func (b *bot) reconnected(f *fleet, resumed bool) {
 }
 
 // joinRoom takes a seat: by the -room join code, else by quick play in
-// -mode.
-func joinRoom(ctx context.Context, c *client.Client, cfg config) (*pb.Joined, error) {
+// mode.
+func joinRoom(ctx context.Context, c *client.Client, cfg config, mode string) (*pb.Joined, error) {
 	if cfg.room != "" {
 		return c.JoinCode(ctx, cfg.room)
 	}
-	return c.Join(ctx, cfg.mode, "")
+	return c.Join(ctx, mode, "")
 }
 
 // dropConnection cuts the client's socket without a close frame, as a

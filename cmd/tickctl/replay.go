@@ -16,7 +16,7 @@ import (
 // game/record).
 func replayModes() game.Modes {
 	modes := game.NewModes()
-	modes.Register("arena", arena.New)
+	modes.Register("arena", arena.Schema, arena.New)
 	return modes
 }
 

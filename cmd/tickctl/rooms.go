@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -151,14 +153,54 @@ func stateCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if len(v.GetEntities()) == 0 {
 			return nil
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tKIND\tX\tY\tANGLE°\tHEALTH\tSCORE\tFLAGS\tOWNER\t")
-		for _, en := range v.GetEntities() {
-			fmt.Fprintf(tw, "%d\t%d\t%.2f\t%.2f\t%.1f\t%d\t%d\t%#x\t%d\n", en.GetId(), en.GetKind(), en.GetX(), en.GetY(),
-				en.GetAngleDeg(), en.GetHealth(), en.GetScore(), en.GetFlags(), en.GetOwner())
-		}
-		return tw.Flush()
+		return printWorld(e.stdout, &v)
 	}
+}
+
+// printWorld prints one table per entity kind, in the order the schema
+// declares them, with a column per field named by the schema.
+func printWorld(w io.Writer, v *pb.WorldView) error {
+	for _, kind := range v.GetSchema().GetEntities() {
+		var rows []*pb.EntityView
+		for _, en := range v.GetEntities() {
+			if en.GetKind() == kind.GetKind() {
+				rows = append(rows, en)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s (%d)\n", kind.GetName(), len(rows))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		header := []string{"ID"}
+		for _, f := range kind.GetFields() {
+			header = append(header, strings.ToUpper(f.GetName()))
+		}
+		fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
+		for _, en := range rows {
+			cells := []string{fmt.Sprint(en.GetId())}
+			for _, f := range en.GetFields() {
+				cells = append(cells, fieldCell(f))
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fieldCell renders one field: its name for enums and flags, else its
+// value in the field's units (two decimals when it has any).
+func fieldCell(f *pb.FieldView) string {
+	if t := f.GetText(); t != "" {
+		return t
+	}
+	if float64(f.GetRaw()) == f.GetValue() {
+		return fmt.Sprint(f.GetRaw())
+	}
+	return strconv.FormatFloat(f.GetValue(), 'f', 2, 64)
 }
 
 func yes(b bool) string {

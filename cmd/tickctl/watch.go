@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tickwire/tickwire/lobby"
@@ -69,6 +70,10 @@ type watchView struct {
 	entities int
 	events   []string
 	ended    string
+	// schema and rows decode the snapshots; nil until the first room
+	// message names the schema.
+	schema *wire.Schema
+	rows   *wire.Rows
 }
 
 // watchSnapshot is a snapshot line of watch -json.
@@ -108,6 +113,11 @@ func (v *watchView) run(ctx context.Context, ws *websocket.Conn, e *env) error {
 			case "end":
 				v.ended = m.Reason
 			case "room":
+				if len(m.Schema) > 0 {
+					if err := v.takeSchema(m.Schema); err != nil {
+						return err
+					}
+				}
 				if m.Room != nil {
 					v.detail = m.Room
 					v.p99.add(m.Room.TickP99Ms)
@@ -140,19 +150,18 @@ func (v *watchView) frame(b []byte) *watchSnapshot {
 	case *pb.ServerMessage_Snapshot:
 		s := body.Snapshot
 		out := &watchSnapshot{Type: "snapshot", Tick: s.GetTick(), Events: s.GetEvents()}
-		if s.GetBaseTick() == 0 {
-			ents, err := wire.ApplyDelta(nil, nil, s.GetDelta())
-			out.ChecksumOK = err == nil && wire.Checksum(ents) == s.GetChecksum()
-			out.Entities = len(ents)
-			v.entities = len(ents)
+		if s.GetBaseTick() == 0 && v.rows != nil {
+			err := wire.ApplyDelta(v.rows, nil, s.GetDelta())
+			out.ChecksumOK = err == nil && wire.Checksum(v.rows) == s.GetChecksum()
+			out.Entities = v.rows.Len()
+			v.entities = v.rows.Len()
 		}
 		if !out.ChecksumOK {
 			v.desyncs++
 		}
 		v.tick = s.GetTick()
 		for _, ev := range s.GetEvents() {
-			v.events = append(v.events, fmt.Sprintf("tick %d  kind %d  actor %d  target %d  value %d",
-				ev.GetTick(), ev.GetKind(), ev.GetActor(), ev.GetTarget(), ev.GetValue()))
+			v.events = append(v.events, describeEvent(v.schema, ev))
 		}
 		if len(v.events) > recentEvents {
 			v.events = v.events[len(v.events)-recentEvents:]
@@ -164,6 +173,50 @@ func (v *watchView) frame(b []byte) *watchSnapshot {
 		v.events = append(v.events, fmt.Sprintf("match results at tick %d (%d players)", body.MatchResults.GetTick(), len(body.MatchResults.GetPlayers())))
 	}
 	return nil
+}
+
+// takeSchema adopts the room's schema from the watch stream's first room
+// message.
+func (v *watchView) takeSchema(raw []byte) error {
+	var m pb.Schema
+	if err := protojson.Unmarshal(raw, &m); err != nil {
+		return fmt.Errorf("decode room schema: %w", err)
+	}
+	s, err := wire.SchemaFromProto(&m)
+	if err != nil {
+		return fmt.Errorf("room schema: %w", err)
+	}
+	v.schema, v.rows = s, wire.NewRows(wire.NewLayout(s), 0)
+	return nil
+}
+
+// describeEvent renders an event with the names its schema gives it, such
+// as "tick 812  hit  shooter 3  victim 7  damage 25".
+func describeEvent(s *wire.Schema, ev *pb.GameEvent) string {
+	var kind *wire.EventKind
+	if s != nil {
+		kind = s.Event(ev.GetKind())
+	}
+	if kind == nil {
+		return fmt.Sprintf("tick %d  kind %d  actor %d  target %d  values %v",
+			ev.GetTick(), ev.GetKind(), ev.GetActor(), ev.GetTarget(), ev.GetValues())
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "tick %d  %s", ev.GetTick(), kind.Name)
+	if kind.Actor != "" {
+		fmt.Fprintf(&b, "  %s %d", kind.Actor, ev.GetActor())
+	}
+	if kind.Target != "" {
+		fmt.Fprintf(&b, "  %s %d", kind.Target, ev.GetTarget())
+	}
+	for i, f := range kind.Values {
+		var raw int32
+		if i < len(ev.GetValues()) {
+			raw = ev.GetValues()[i]
+		}
+		fmt.Fprintf(&b, "  %s %d", f.Name, raw)
+	}
+	return b.String()
 }
 
 // render draws the view: in place on a terminal, else one line.

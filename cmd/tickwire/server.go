@@ -27,7 +27,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 		return err
 	}
 	modes := game.NewModes()
-	modes.Register("arena", arena.New)
+	modes.Register("arena", arena.Schema, arena.New)
 
 	lcfg := lobby.DefaultConfig()
 	lcfg.Rooms.TickHz = c.tickHz

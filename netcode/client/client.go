@@ -207,7 +207,7 @@ func (c *Client) Predicted() (Entity, bool) {
 		return Entity{}, false
 	}
 	_, rows, _ := c.replica.Latest()
-	i, ok := ownEntity(c.schema, rows, c.joined.EntityId, c.joined.PlayerId)
+	i, ok := OwnEntity(c.schema, rows, c.joined.EntityId, c.joined.PlayerId)
 	if !ok {
 		return Entity{}, false
 	}

@@ -129,8 +129,8 @@ func (c *Client) ackInputsLocked(prevRows, rows *wire.Rows, lastSeq uint32, now 
 	if c.cfg.Predict != nil && c.schema != nil && k > 0 {
 		// The prediction made for lastSeq: the old authoritative entity
 		// advanced by the inputs this snapshot newly covers.
-		pi, ok1 := ownEntity(c.schema, prevRows, c.joined.EntityId, c.joined.PlayerId)
-		ai, ok2 := ownEntity(c.schema, rows, c.joined.EntityId, c.joined.PlayerId)
+		pi, ok1 := OwnEntity(c.schema, prevRows, c.joined.EntityId, c.joined.PlayerId)
+		ai, ok2 := OwnEntity(c.schema, rows, c.joined.EntityId, c.joined.PlayerId)
 		if ok1 && ok2 {
 			guess := Predict(entityAt(prevRows, pi), c.pendingIn[:k], c.tickHzLocked(), c.cfg.Predict)
 			e := PredictionError(c.schema, guess, entityAt(rows, ai))

@@ -67,10 +67,10 @@ func PredictionError(s *wire.Schema, predicted, authoritative Entity) float64 {
 	return math.Sqrt(sum)
 }
 
-// ownEntity returns the index in rows of the player's own entity: entityID
+// OwnEntity returns the index in rows of the player's own entity: entityID
 // when the room named one, else the first entity whose owner field (role
 // OWNER) is the player's id.
-func ownEntity(s *wire.Schema, rows *wire.Rows, entityID, playerID uint32) (int, bool) {
+func OwnEntity(s *wire.Schema, rows *wire.Rows, entityID, playerID uint32) (int, bool) {
 	if entityID != 0 {
 		return rows.Find(entityID)
 	}

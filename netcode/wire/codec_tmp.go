@@ -202,3 +202,30 @@ func zigzag(v int32) uint32 { return uint32(v)<<1 ^ uint32(v>>31) }
 
 // unzigzag inverts zigzag.
 func unzigzag(z uint32) int32 { return int32(z>>1) ^ -int32(z&1) }
+
+// Text names raw for ENUM, FLAGS and BOOL fields (stand-in).
+func (f *Field) Text(raw int32) string {
+	switch f.Type {
+	case TypeBool:
+		if raw != 0 {
+			return "true"
+		}
+		return "false"
+	case TypeEnum:
+		if raw >= 0 && int(raw) < len(f.Names) {
+			return f.Names[raw]
+		}
+	case TypeFlags:
+		var s string
+		for i, n := range f.Names {
+			if raw&(1<<i) != 0 {
+				if s != "" {
+					s += "|"
+				}
+				s += n
+			}
+		}
+		return s
+	}
+	return ""
+}
