@@ -67,9 +67,9 @@ type Client struct {
 	welcome      *pb.Welcome
 	joined       *pb.Joined
 	phase        pb.RoomPhase
-	joinedAtUS   int64      // client clock when Joined arrived
-	reqs         []*request // requests awaiting their reply, in wire order
-	sub          *roomSub   // the active room subscription, nil for none
+	joinedAtUS   int64        // client clock when Joined arrived
+	reqs         []*request   // requests awaiting their reply, in wire order
+	sub          *roomSub     // the active room subscription, nil for none
 	schema       *wire.Schema // the room's, from Joined; nil outside a room
 	layout       *wire.Layout // schema's rows
 	replica      *Replica

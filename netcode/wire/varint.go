@@ -6,7 +6,6 @@ import (
 	"math"
 )
 
-
 // readUvarint decodes the varint at b[off:] and returns it with the offset
 // just past it. It never panics; off must be within 0..len(b). It is kept
 // small enough to inline; errors are built out of line.
