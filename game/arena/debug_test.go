@@ -2,6 +2,7 @@ package arena
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,8 +60,8 @@ func TestHandleDebug(t *testing.T) {
 			wantReply: "match ended",
 			check: func(t *testing.T, g *Game) {
 				res, ended := g.Results()
-				if !ended || len(res) != 2 || res[0].Player != 1 || res[0].Score != 1 {
-					t.Errorf("after end: results %+v ended %t, want player 1 first", res, ended)
+				if !ended || len(res) != 2 || res[0].Player != 1 || res[0].Score != 1 || res[0].Values[ResultKills] != 1 {
+					t.Errorf("after end: results %+v ended %t, want player 1 first with 1 kill", res, ended)
 				}
 			}},
 	}
@@ -96,16 +97,16 @@ func TestHandleDebugUnknownIsErrUnknownCommand(t *testing.T) {
 
 func TestDebugEndFreezesTheWorld(t *testing.T) {
 	g := newTestGame(t, game.Config{TickHz: 60, Seed: 1}, Options{}, 2)
-	g.ApplyInput(1, right())
+	g.ApplyInput(1, gameInput(right()))
 	g.Step(1)
 	if _, err := g.HandleDebug("end"); err != nil {
 		t.Fatal(err)
 	}
-	before := entityOf(t, g, 1)
-	g.ApplyInput(1, right())
+	before := fieldsOf(t, g, 1)
+	g.ApplyInput(1, gameInput(right()))
 	g.Step(2)
-	if after := entityOf(t, g, 1); after != before {
-		t.Errorf("player moved after end: %+v -> %+v", before, after)
+	if after := fieldsOf(t, g, 1); !slices.Equal(after, before) {
+		t.Errorf("player moved after end: %v -> %v", before, after)
 	}
 	if reply, _ := g.HandleDebug("end"); reply != "match already ended" {
 		t.Errorf("second end replied %q", reply)

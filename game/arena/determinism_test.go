@@ -13,22 +13,22 @@ import (
 func scriptedInputs(seed uint64, players, ticks int) [][]game.Input {
 	r := rand.New(rand.NewPCG(seed, 1))
 	log := make([][]game.Input, ticks)
-	cur := make([]game.Input, players)
+	cur := make([]Input, players)
 	for t := range log {
+		log[t] = make([]game.Input, players)
 		for p := range cur {
 			if r.IntN(45) == 0 {
 				cur[p].MoveX = int32(r.IntN(255)) - 127
 				cur[p].MoveY = int32(r.IntN(255)) - 127
 			}
 			if r.IntN(20) == 0 {
-				cur[p].Aim = int32(r.IntN(wire.AngleSteps))
+				cur[p].Aim = int32(r.IntN(AngleSteps))
 			}
 			if r.IntN(30) == 0 {
 				cur[p].Buttons ^= ButtonFire
 			}
-			cur[p].Seq = uint32(t + 1)
+			log[t][p] = seqInput(uint32(t+1), cur[p])
 		}
-		log[t] = append([]game.Input(nil), cur...)
 	}
 	return log
 }
@@ -40,16 +40,17 @@ func runLog(t *testing.T, seed int64, log [][]game.Input) ([]uint32, []wire.Even
 	g := newTestGame(t, game.Config{TickHz: 60, MaxPlayers: 16, Seed: seed}, Options{}, 16)
 	digests := make([]uint32, len(log))
 	var evs []wire.Event
-	var view []wire.Entity
+	view := wire.NewRows(layout, 64)
 	for tick, ins := range log {
 		for p, in := range ins {
 			g.ApplyInput(game.PlayerID(p+1), in)
 		}
 		g.Step(uint32(tick + 1))
-		view = g.View(view[:0])
-		for i := 1; i < len(view); i++ {
-			if view[i].ID <= view[i-1].ID {
-				t.Fatalf("tick %d: view not sorted by unique ID: %d after %d", tick, view[i].ID, view[i-1].ID)
+		view.Reset()
+		g.View(game.Observer, view) // Rows.Append panics unless ids ascend
+		for i := 1; i < view.Len(); i++ {
+			if view.ID(i) <= view.ID(i-1) {
+				t.Fatalf("tick %d: view not sorted by unique ID: %d after %d", tick, view.ID(i), view.ID(i-1))
 			}
 		}
 		digests[tick] = wire.Checksum(view)
@@ -82,7 +83,9 @@ func TestDeterministicReplay(t *testing.T) {
 	changed := make([][]game.Input, len(log))
 	copy(changed, log)
 	changed[300] = append([]game.Input(nil), log[300]...)
-	changed[300][5].MoveX = -changed[300][5].MoveX + 1
+	in := InputOf(changed[300][5])
+	in.MoveX = -in.MoveX + 1
+	changed[300][5] = seqInput(changed[300][5].Seq, in)
 
 	tests := []struct {
 		name     string

@@ -3,13 +3,11 @@ package arena
 import (
 	"math"
 	"testing"
-
-	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 func TestSinTableMatchesMath(t *testing.T) {
-	for k := int32(0); k < wire.AngleSteps; k++ {
-		rad := float64(k) * 2 * math.Pi / wire.AngleSteps
+	for k := int32(0); k < AngleSteps; k++ {
+		rad := float64(k) * 2 * math.Pi / AngleSteps
 		if d := math.Abs(float64(sinA(k)) - math.Sin(rad)*trigOne); d > 1 {
 			t.Fatalf("sin(%d) = %d, want %.2f", k, sinA(k), math.Sin(rad)*trigOne)
 		}

@@ -26,11 +26,11 @@ func warmUpThenStart(t *testing.T, seed int64, warmTicks, matchTicks int) (*Game
 		play(tick)
 	}
 	g.StartMatch(uint32(warmTicks + 1))
-	atStart := wire.Checksum(g.View(nil))
+	atStart := wire.Checksum(worldView(g))
 	sums := make([]uint32, 0, matchTicks)
 	for tick := warmTicks; tick < warmTicks+matchTicks; tick++ {
 		play(tick)
-		sums = append(sums, wire.Checksum(g.View(nil)))
+		sums = append(sums, wire.Checksum(worldView(g)))
 	}
 	return g, atStart, sums
 }
@@ -125,8 +125,8 @@ func TestDisconnectedPlayerStops(t *testing.T) {
 	place(t, g, 2, 200, 900)
 	fire := right()
 	fire.Buttons = ButtonFire
-	g.ApplyInput(1, fire)
-	g.ApplyInput(2, right())
+	g.ApplyInput(1, gameInput(fire))
+	g.ApplyInput(2, gameInput(right()))
 	tick := uint32(0)
 	steps := func(n int) {
 		for range n {
@@ -141,25 +141,25 @@ func TestDisconnectedPlayerStops(t *testing.T) {
 	g.Disconnected(1)
 	nextFire := g.byPlayer[1].nextFire
 	steps(60) // time enough to decelerate (full speed in 1/8 s)
-	b1, b2 := entityOf(t, g, 1), entityOf(t, g, 2)
+	b1, b2 := fieldsOf(t, g, 1), fieldsOf(t, g, 2)
 	steps(30)
-	a1, a2 := entityOf(t, g, 1), entityOf(t, g, 2)
-	if b1.Get(wire.FieldX) != a1.Get(wire.FieldX) || b1.Get(wire.FieldY) != a1.Get(wire.FieldY) {
+	a1, a2 := fieldsOf(t, g, 1), fieldsOf(t, g, 2)
+	if b1[PlayerX] != a1[PlayerX] || b1[PlayerY] != a1[PlayerY] {
 		t.Errorf("disconnected player moved from %v to %v", b1, a1)
 	}
-	if a1.Get(wire.FieldFlags)&FlagAlive == 0 {
+	if a1[PlayerFlags]&FlagAlive == 0 {
 		t.Error("disconnected player is not alive in the world")
 	}
 	if g.byPlayer[1].nextFire != nextFire {
 		t.Errorf("disconnected player fired: next fire step %d, was %d", g.byPlayer[1].nextFire, nextFire)
 	}
-	if a2.Get(wire.FieldX) <= b2.Get(wire.FieldX) {
-		t.Errorf("connected player stopped too: x %d then %d", b2.Get(wire.FieldX), a2.Get(wire.FieldX))
+	if a2[PlayerX] <= b2[PlayerX] {
+		t.Errorf("connected player stopped too: x %d then %d", b2[PlayerX], a2[PlayerX])
 	}
 	g.Reconnected(1)
-	g.ApplyInput(1, right())
+	g.ApplyInput(1, gameInput(right()))
 	steps(10)
-	if e := entityOf(t, g, 1); e.Get(wire.FieldX) <= a1.Get(wire.FieldX) {
-		t.Errorf("reconnected player does not move: x %d then %d", a1.Get(wire.FieldX), e.Get(wire.FieldX))
+	if x := fieldsOf(t, g, 1)[PlayerX]; x <= a1[PlayerX] {
+		t.Errorf("reconnected player does not move: x %d then %d", a1[PlayerX], x)
 	}
 }

@@ -102,12 +102,17 @@ func (g *Game) standings() []game.PlayerResult {
 }
 
 // Results reports whether the match has ended and, once it has, the
-// standings frozen at the end (a copy the caller may keep).
+// standings frozen at the end (a copy the caller may keep and change:
+// each line's Values are copied too).
 func (g *Game) Results() ([]game.PlayerResult, bool) {
 	if !g.match.ended {
 		return nil, false
 	}
-	return slices.Clone(g.match.results), true
+	rs := slices.Clone(g.match.results)
+	for i := range rs {
+		rs[i].Values = slices.Clone(rs[i].Values)
+	}
+	return rs, true
 }
 
 // Standings returns the current standings, best first, ended or not.

@@ -1,6 +1,7 @@
 package arena
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ func msDuration(ms int) time.Duration { return time.Duration(ms) * time.Millisec
 
 func TestMatchEndsOnScoreLimit(t *testing.T) {
 	g := duel(t, Options{ScoreLimit: 1}, 1)
-	g.ApplyInput(1, game.Input{Buttons: ButtonFire})
+	g.ApplyInput(1, gameInput(Input{Buttons: ButtonFire}))
 	steps := 0
 	for ; steps < 600; steps++ {
 		if _, ended := g.Results(); ended {
@@ -26,17 +27,17 @@ func TestMatchEndsOnScoreLimit(t *testing.T) {
 		t.Fatalf("match not ended after %d steps", steps)
 	}
 	want := []game.PlayerResult{
-		{Player: 1, Name: "p", EntityID: g.byPlayer[1].ent, Score: 1, Kills: 1},
-		{Player: 3, Name: "p", EntityID: g.byPlayer[3].ent},
-		{Player: 2, Name: "p", EntityID: g.byPlayer[2].ent, Deaths: 1},
+		{Player: 1, Name: "p", EntityID: g.byPlayer[1].ent, Score: 1, Values: []int32{ResultKills: 1, ResultDeaths: 0}},
+		{Player: 3, Name: "p", EntityID: g.byPlayer[3].ent, Values: []int32{ResultKills: 0, ResultDeaths: 0}},
+		{Player: 2, Name: "p", EntityID: g.byPlayer[2].ent, Values: []int32{ResultKills: 0, ResultDeaths: 1}},
 	}
-	if !slices.Equal(res, want) {
+	if !reflect.DeepEqual(res, want) {
 		t.Errorf("results = %+v, want %+v", res, want)
 	}
 	// Frozen: further steps change nothing.
-	before := g.View(nil)
+	before := worldView(g)
 	g.Step(0)
-	if !slices.Equal(g.View(nil), before) {
+	if !worldView(g).Equal(before) {
 		t.Errorf("world changed after the match ended")
 	}
 }
@@ -83,6 +84,10 @@ func TestStandingsOrder(t *testing.T) {
 	var got []game.PlayerID
 	for _, r := range g.Standings() {
 		got = append(got, r.Player)
+		pl := g.byPlayer[r.Player]
+		if want := []int32{ResultKills: int32(pl.kills), ResultDeaths: int32(pl.deaths)}; r.Score != pl.score || !slices.Equal(r.Values, want) {
+			t.Errorf("player %d: score %d values %v, want score %d values %v", r.Player, r.Score, r.Values, pl.score, want)
+		}
 	}
 	if want := []game.PlayerID{2, 3, 4, 5, 1}; !slices.Equal(got, want) {
 		t.Errorf("order = %v, want %v", got, want)
@@ -91,7 +96,7 @@ func TestStandingsOrder(t *testing.T) {
 
 func TestLeftShooterScoresNothing(t *testing.T) {
 	g := duel(t, Options{Damage: 100}, 0)
-	g.ApplyInput(1, game.Input{Buttons: ButtonFire})
+	g.ApplyInput(1, gameInput(Input{Buttons: ButtonFire}))
 	g.Step(0)
 	g.Leave(1)
 	var evs []wire.Event
@@ -101,5 +106,30 @@ func TestLeftShooterScoresNothing(t *testing.T) {
 	}
 	if countEvents(evs, EventDeath) != 1 || countEvents(evs, EventScore) != 0 {
 		t.Errorf("events %+v, want one death and no score", evs)
+	}
+}
+
+func TestResultsAreACopy(t *testing.T) {
+	g := duel(t, Options{ScoreLimit: 1}, 0)
+	g.ApplyInput(1, gameInput(Input{Buttons: ButtonFire}))
+	for steps := 0; steps < 600; steps++ {
+		if _, ended := g.Results(); ended {
+			break
+		}
+		g.Step(0)
+	}
+	res, ended := g.Results()
+	if !ended {
+		t.Fatal("match did not end")
+	}
+	want := []int32{ResultKills: 1, ResultDeaths: 0}
+	if res[0].Player != 1 || !slices.Equal(res[0].Values, want) {
+		t.Fatalf("winner %+v, want player 1 with values %v", res[0], want)
+	}
+	res[0].Values[ResultKills] = 99
+	res[0].Score = 99
+	again, _ := g.Results()
+	if again[0].Score != 1 || !slices.Equal(again[0].Values, want) {
+		t.Errorf("changing a caller's results changed the game's: now %+v", again[0])
 	}
 }

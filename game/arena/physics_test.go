@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode/wire"
 )
 
 func TestTopSpeedIsExact(t *testing.T) {
@@ -14,7 +13,7 @@ func TestTopSpeedIsExact(t *testing.T) {
 			g := newTestGame(t, game.Config{TickHz: hz, Seed: 1}, Options{}, 1)
 			place(t, g, 1, 100, 500)
 			pl := g.byPlayer[1]
-			g.ApplyInput(1, right())
+			g.ApplyInput(1, gameInput(right()))
 			warm := hz/8 + 1 // 800 units/s² reaches 100 units/s in 1/8 s
 			for i := 0; i < warm; i++ {
 				g.Step(uint32(i))
@@ -22,12 +21,12 @@ func TestTopSpeedIsExact(t *testing.T) {
 			if pl.body.vx != 100*velScale || pl.body.vy != 0 {
 				t.Fatalf("%d Hz: velocity after %d ticks = (%d, %d), want (%d, 0)", hz, warm, pl.body.vx, pl.body.vy, 100*velScale)
 			}
-			x0 := entityOf(t, g, 1).Fields[wire.FieldX]
+			x0 := fieldsOf(t, g, 1)[PlayerX]
 			for i := 0; i < hz; i++ { // one second
 				g.Step(0)
 			}
-			dx := entityOf(t, g, 1).Fields[wire.FieldX] - x0
-			if want := int32(100 * wire.PositionScale); dx < want-1 || dx > want+1 {
+			dx := fieldsOf(t, g, 1)[PlayerX] - x0
+			if want := int32(100 * PositionScale); dx < want-1 || dx > want+1 {
 				t.Errorf("%d Hz: moved %d grid units in 1 s, want %d±1", hz, dx, want)
 			}
 		})
@@ -47,7 +46,7 @@ func TestDiagonalSpeedCapped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vx, vy := targetVelocity(game.Input{MoveX: tt.mx, MoveY: tt.my}, maxV)
+			vx, vy := targetVelocity(Input{MoveX: tt.mx, MoveY: tt.my}, maxV)
 			if s2 := vx*vx + vy*vy; s2 > maxV*maxV {
 				t.Errorf("speed² %d exceeds max² %d", s2, maxV*maxV)
 			}
@@ -64,35 +63,35 @@ func TestWallsStopPlayers(t *testing.T) {
 		hz     int
 		speed  int32
 		x, y   int64
-		in     game.Input
+		in     Input
 		wantX  int32 // grid; -1 = don't care
 		wantDY bool  // expect it to keep sliding in +y
 	}{
-		{"centre block", 60, 0, 640, 500, right(), (720 - PlayerRadius) * wire.PositionScale, false},
-		{"left border", 60, 0, 100, 100, game.Input{MoveX: -127}, PlayerRadius * wire.PositionScale, false},
+		{"centre block", 60, 0, 640, 500, right(), (720 - PlayerRadius) * PositionScale, false},
+		{"left border", 60, 0, 100, 100, Input{MoveX: -127}, PlayerRadius * PositionScale, false},
 		// 2000 units/s at 10 Hz is 200 units a tick, five times the
 		// 40-unit pillar: only substeps keep it from tunnelling.
-		{"fast into thin pillar", 10, 2000, 100, 300, right(), (300 - PlayerRadius) * wire.PositionScale, false},
-		{"slides along a wall", 60, 0, 690, 440, game.Input{MoveX: 90, MoveY: 90}, (720 - PlayerRadius) * wire.PositionScale, true},
+		{"fast into thin pillar", 10, 2000, 100, 300, right(), (300 - PlayerRadius) * PositionScale, false},
+		{"slides along a wall", 60, 0, 690, 440, Input{MoveX: 90, MoveY: 90}, (720 - PlayerRadius) * PositionScale, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newTestGame(t, game.Config{TickHz: tt.hz, Seed: 1}, Options{MaxSpeed: tt.speed}, 1)
 			place(t, g, 1, tt.x, tt.y)
-			g.ApplyInput(1, tt.in)
-			y0 := entityOf(t, g, 1).Fields[wire.FieldY]
+			g.ApplyInput(1, gameInput(tt.in))
+			y0 := fieldsOf(t, g, 1)[PlayerY]
 			for i := 0; i < tt.hz; i++ { // one second: enough to arrive, too short to slide past the wall
 				g.Step(0)
-				x := entityOf(t, g, 1).Fields[wire.FieldX]
+				x := fieldsOf(t, g, 1)[PlayerX]
 				if tt.in.MoveX > 0 && x > tt.wantX || tt.in.MoveX < 0 && x < tt.wantX {
 					t.Fatalf("tick %d: x = %d passed the wall at %d", i, x, tt.wantX)
 				}
 			}
-			e := entityOf(t, g, 1)
-			if x := e.Get(wire.FieldX); x != tt.wantX {
+			f := fieldsOf(t, g, 1)
+			if x := f[PlayerX]; x != tt.wantX {
 				t.Errorf("x = %d, want resting against the wall at %d", x, tt.wantX)
 			}
-			if dy := e.Get(wire.FieldY) - y0; tt.wantDY && dy <= 0 {
+			if dy := f[PlayerY] - y0; tt.wantDY && dy <= 0 {
 				t.Errorf("did not slide: dy = %d", dy)
 			}
 		})
@@ -103,11 +102,11 @@ func TestPlayersDoNotOverlap(t *testing.T) {
 	tests := []struct {
 		name        string
 		ax, bx      int64
-		ain, bin    game.Input
+		ain, bin    Input
 		wantMeeting bool
 	}{
-		{"head on", 400, 500, right(), game.Input{MoveX: -127}, true},
-		{"stacked", 450, 450, game.Input{}, game.Input{}, true},
+		{"head on", 400, 500, right(), Input{MoveX: -127}, true},
+		{"stacked", 450, 450, Input{}, Input{}, true},
 		{"chase", 400, 440, right(), right(), false},
 	}
 	for _, tt := range tests {
@@ -115,16 +114,16 @@ func TestPlayersDoNotOverlap(t *testing.T) {
 			g := newTestGame(t, game.Config{Seed: 1}, Options{}, 2)
 			place(t, g, 1, tt.ax, 500)
 			place(t, g, 2, tt.bx, 500)
-			g.ApplyInput(1, tt.ain)
-			g.ApplyInput(2, tt.bin)
-			minD := int64(2 * PlayerRadius * wire.PositionScale)
-			tolerance := int64(wire.PositionScale) // one world unit
+			g.ApplyInput(1, gameInput(tt.ain))
+			g.ApplyInput(2, gameInput(tt.bin))
+			minD := int64(2 * PlayerRadius * PositionScale)
+			tolerance := int64(PositionScale) // one world unit
 			met := false
 			for i := 0; i < 90; i++ {
 				g.Step(0)
-				a, b := entityOf(t, g, 1), entityOf(t, g, 2)
-				dx := int64(b.Get(wire.FieldX) - a.Get(wire.FieldX))
-				dy := int64(b.Get(wire.FieldY) - a.Get(wire.FieldY))
+				a, b := fieldsOf(t, g, 1), fieldsOf(t, g, 2)
+				dx := int64(b[PlayerX] - a[PlayerX])
+				dy := int64(b[PlayerY] - a[PlayerY])
 				d := isqrt(dx*dx + dy*dy)
 				if d < minD-tolerance {
 					t.Fatalf("tick %d: players %d grid units apart, want ≥ %d", i, d, minD-tolerance)
@@ -166,10 +165,8 @@ func TestJoinRefusals(t *testing.T) {
 	if id <= old {
 		t.Errorf("new entity id %d not above earlier id %d", id, old)
 	}
-	for _, e := range g.View(nil) {
-		if e.ID == old {
-			t.Errorf("left player's entity %d still in view", old)
-		}
+	if _, ok := worldView(g).Find(old); ok {
+		t.Errorf("left player's entity %d still in view", old)
 	}
 }
 

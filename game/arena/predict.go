@@ -35,11 +35,11 @@ func NewPredictor(tickHz int, opts Options) *Predictor {
 
 // Replay advances a player entity (its kind and fields, changed in place),
 // moving at v, by one tick per input and returns the final velocity. It
-// works in the server's
-// sub-units and quantizes once at the end, so from an exact starting state
-// (a freshly spawned player: on the grid, v zero) it lands on the very grid
-// position the server will report, as long as no other player pushes.
-// Entities that are not living players stay unchanged.
+// works in the server's sub-units and quantizes once at the end, so from
+// an exact starting state (a freshly spawned player: on the grid, v zero)
+// it lands on the very grid position the server will report, as long as
+// no other player pushes. Entities that are not living players stay
+// unchanged.
 func (p *Predictor) Replay(kind uint32, fields []int32, v Velocity, inputs []Input) Velocity {
 	if !livingPlayer(kind, fields) {
 		return v
@@ -49,7 +49,7 @@ func (p *Predictor) Replay(kind uint32, fields []int32, v Velocity, inputs []Inp
 		tx, ty := targetVelocity(in, p.maxV)
 		accelerate(&b, tx, ty, p.accel)
 		p.w.moveBody(&b, p.w.playerR)
-		fields[PlayerAngle] = in.Aim
+		fields[PlayerAngle] = wrapAngle(in.Aim)
 	}
 	fields[PlayerX] = p.w.toGrid(b.x)
 	fields[PlayerY] = p.w.toGrid(b.y)
@@ -84,8 +84,12 @@ func (p *Predictor) Step(kind uint32, fields []int32, seq uint32, in Input) {
 	p.w.moveBody(&b, p.w.playerR)
 	fields[PlayerX] = p.w.toGrid(b.x)
 	fields[PlayerY] = p.w.toGrid(b.y)
-	fields[PlayerAngle] = in.Aim
+	fields[PlayerAngle] = wrapAngle(in.Aim)
 }
+
+// wrapAngle takes an aim modulo AngleSteps, as the server does with every
+// input (Schema's aim field), since callers may build an Input by hand.
+func wrapAngle(a int32) int32 { return a & (AngleSteps - 1) }
 
 // PredictFunc returns a function with client.PredictFunc's signature that
 // predicts with opts; see Predictor.Step for its limits. It caches one

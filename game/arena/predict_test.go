@@ -1,19 +1,19 @@
 package arena
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 func TestReplayMatchesServer(t *testing.T) {
 	// A lone player from a spawn point: exact grid start, at rest. The path
 	// runs into the centre block and slides along it, so walls are covered.
-	inputs := []game.Input{}
+	inputs := []Input{}
 	for i := 0; i < 200; i++ {
-		in := game.Input{Seq: uint32(i + 1), MoveX: 127, MoveY: int32(i%50) - 25, Aim: int32(i * 7)}
+		in := Input{MoveX: 127, MoveY: int32(i%50) - 25, Aim: int32(i * 7)}
 		if i > 120 {
 			in.MoveX, in.MoveY = 40, 127
 		}
@@ -23,21 +23,52 @@ func TestReplayMatchesServer(t *testing.T) {
 		t.Run("", func(t *testing.T) {
 			g := newTestGame(t, game.Config{TickHz: hz, Seed: 3}, Options{}, 1)
 			place(t, g, 1, 640, 450)
-			start := entityOf(t, g, 1)
+			got := fieldsOf(t, g, 1)
 			for i, in := range inputs {
-				g.ApplyInput(1, in)
+				g.ApplyInput(1, seqInput(uint32(i+1), in))
 				g.Step(uint32(i + 1))
 			}
-			want := entityOf(t, g, 1)
-			got, v := NewPredictor(hz, Options{}).Replay(start, Velocity{}, inputs)
-			if got != want {
-				t.Errorf("%d Hz: predicted %+v, server %+v", hz, got.Fields, want.Fields)
+			want := fieldsOf(t, g, 1)
+			v := NewPredictor(hz, Options{}).Replay(KindPlayer, got, Velocity{}, inputs)
+			if !slices.Equal(got, want) {
+				t.Errorf("%d Hz: predicted %v, server %v", hz, got, want)
 			}
 			pl := g.byPlayer[1]
 			if v != (Velocity{X: int32(pl.body.vx), Y: int32(pl.body.vy)}) {
 				t.Errorf("%d Hz: predicted velocity %+v, server (%d, %d)", hz, v, pl.body.vx, pl.body.vy)
 			}
 		})
+	}
+}
+
+func TestPredictorWrapsAimLikeTheServer(t *testing.T) {
+	// The server takes aim modulo AngleSteps (Input's schema field); a
+	// Predictor fed an unwrapped aim must report the same angle.
+	tests := []struct {
+		aim, want int32
+	}{
+		{AngleSteps + 5, 5},
+		{-1, AngleSteps - 1},
+		{3 * AngleSteps, 0},
+	}
+	for _, tt := range tests {
+		g := newTestGame(t, game.Config{TickHz: 60, Seed: 3}, Options{}, 1)
+		place(t, g, 1, 640, 450)
+		start := fieldsOf(t, g, 1)
+		in := Input{MoveX: 127, Aim: tt.aim}
+		g.ApplyInput(1, seqInput(1, in))
+		g.Step(1)
+		if got := fieldsOf(t, g, 1)[PlayerAngle]; got != tt.want {
+			t.Fatalf("aim %d: server angle %d, want %d", tt.aim, got, tt.want)
+		}
+		pr := NewPredictor(60, Options{})
+		replayed := slices.Clone(start)
+		pr.Replay(KindPlayer, replayed, Velocity{}, []Input{in})
+		stepped := slices.Clone(start)
+		pr.Step(KindPlayer, stepped, 1, in)
+		if replayed[PlayerAngle] != tt.want || stepped[PlayerAngle] != tt.want {
+			t.Errorf("aim %d: Replay angle %d, Step angle %d, want %d", tt.aim, replayed[PlayerAngle], stepped[PlayerAngle], tt.want)
+		}
 	}
 }
 
@@ -57,21 +88,21 @@ func TestStepPredictsSteadyMotionWithoutDrift(t *testing.T) {
 			seq := uint32(0)
 			step := func() *pb.Input {
 				seq++
-				in := &pb.Input{Seq: seq, MoveX: tt.mx, MoveY: tt.my}
-				g.ApplyInput(1, InputFromProto(in))
+				in := protoInput(seq, Input{MoveX: tt.mx, MoveY: tt.my})
+				g.ApplyInput(1, seqInput(seq, InputFromValues(in.GetValues())))
 				g.Step(seq)
 				return in
 			}
 			for i := 0; i < 20; i++ { // reach steady speed
 				step()
 			}
-			pred := entityOf(t, g, 1)
+			pred := fieldsOf(t, g, 1)
 			for i := 0; i < 40; i++ {
-				pred = PredictPlayer(pred, step(), 60)
+				PredictPlayer(KindPlayer, pred, step(), 60)
 			}
-			want := entityOf(t, g, 1)
-			dx := pred.Fields[wire.FieldX] - want.Fields[wire.FieldX]
-			dy := pred.Fields[wire.FieldY] - want.Fields[wire.FieldY]
+			want := fieldsOf(t, g, 1)
+			dx := pred[PlayerX] - want[PlayerX]
+			dy := pred[PlayerY] - want[PlayerY]
 			if dx < -1 || dx > 1 || dy < -1 || dy > 1 {
 				t.Errorf("after 40 inputs predicted is off by (%d, %d) grid units, want within 1", dx, dy)
 			}
@@ -80,25 +111,33 @@ func TestStepPredictsSteadyMotionWithoutDrift(t *testing.T) {
 }
 
 func TestPredictLeavesOthersAlone(t *testing.T) {
-	in := &pb.Input{Seq: 1, MoveX: 127}
+	in := protoInput(1, Input{MoveX: 127})
 	tests := []struct {
-		name string
-		e    wire.Entity
+		name   string
+		kind   uint32
+		fields []int32
 	}{
-		{"dead player", wire.Entity{ID: 1, Fields: [wire.FieldCount]int32{KindPlayer, 800, 800, 0, 0, 0, 0, 1}}},
-		{"projectile", wire.Entity{ID: 2, Fields: [wire.FieldCount]int32{KindProjectile, 800, 800, 0, 0, 0, 0, 1}}},
+		{"dead player", KindPlayer, []int32{PlayerX: 800, PlayerY: 800, PlayerOwner: 1}},
+		{"projectile", KindProjectile, []int32{ProjectileX: 800, ProjectileY: 800, ProjectileOwner: 1}},
+		{"short player row", KindPlayer, []int32{PlayerX: 800, PlayerY: 800}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := PredictPlayer(tt.e, in, 60); got != tt.e {
-				t.Errorf("PredictPlayer changed %+v to %+v", tt.e, got)
+			got := slices.Clone(tt.fields)
+			PredictPlayer(tt.kind, got, in, 60)
+			if !slices.Equal(got, tt.fields) {
+				t.Errorf("PredictPlayer changed %v to %v", tt.fields, got)
+			}
+			if v := NewPredictor(60, Options{}).Replay(tt.kind, got, Velocity{X: 5}, []Input{right()}); v != (Velocity{X: 5}) || !slices.Equal(got, tt.fields) {
+				t.Errorf("Replay changed %v to %v, velocity to %+v", tt.fields, got, v)
 			}
 		})
 	}
-	alive := tests[0].e
-	alive.Fields[wire.FieldFlags] = FlagAlive
+	alive := slices.Clone(tests[0].fields)
+	alive[PlayerFlags] = FlagAlive
 	f := PredictFunc(Options{MaxSpeed: 200})
-	if got := f(alive, in, 60); got.Fields[wire.FieldX] <= alive.Fields[wire.FieldX] {
-		t.Errorf("PredictFunc did not move a living player right: %+v", got.Fields)
+	f(KindPlayer, alive, in, 60)
+	if alive[PlayerX] <= tests[0].fields[PlayerX] {
+		t.Errorf("PredictFunc did not move a living player right: %v", alive)
 	}
 }

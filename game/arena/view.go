@@ -5,6 +5,15 @@ import (
 	"github.com/tickwire/tickwire/netcode/wire"
 )
 
+// The arena's players see different entities only with fog.
+var _ game.ViewGrouper = (*Game)(nil)
+
+// fogReach caps the fog radius, in world units: no two points of the arena
+// are farther apart, and its square in sub-units fits an int64 even at
+// maxTickHz, where a larger radius could overflow and hide players in plain
+// sight.
+const fogReach = ArenaWidth + ArenaHeight
+
 // View appends what player p sees, sorted by ID ascending: every player and
 // projectile, or with a FogRadius only those within it of p's avatar (p's
 // own avatar always). The observer, and a player not in the game, see
@@ -53,7 +62,7 @@ func (g *Game) fogViewer(p game.PlayerID) (*player, bool) {
 // radius of viewer.
 func (g *Game) inFog(viewer *player, x, y int64) bool {
 	dx, dy := x-viewer.body.x, y-viewer.body.y
-	r := int64(g.opts.FogRadius) * g.w.unit
+	r := int64(min(g.opts.FogRadius, fogReach)) * g.w.unit
 	return dx*dx+dy*dy <= r*r
 }
 

@@ -23,7 +23,7 @@ func duel(t *testing.T, opts Options, extra int) *Game {
 func TestShotsKillAndVictimRespawns(t *testing.T) {
 	g := duel(t, Options{}, 0)
 	shooter, victim := g.byPlayer[1].ent, g.byPlayer[2].ent
-	g.ApplyInput(1, game.Input{Buttons: ButtonFire})
+	g.ApplyInput(1, gameInput(Input{Buttons: ButtonFire}))
 	var evs []wire.Event
 	deathTick := -1
 	for i := 0; i < 300 && deathTick < 0; i++ {
@@ -36,14 +36,14 @@ func TestShotsKillAndVictimRespawns(t *testing.T) {
 	if deathTick < 0 {
 		t.Fatalf("victim never died; events %+v", evs)
 	}
-	g.ApplyInput(1, game.Input{}) // cease fire
+	g.ApplyInput(1, gameInput(Input{})) // cease fire
 	want := []wire.Event{
-		{Kind: EventHit, Actor: shooter, Target: victim, Value: 25},
-		{Kind: EventHit, Actor: shooter, Target: victim, Value: 25},
-		{Kind: EventHit, Actor: shooter, Target: victim, Value: 25},
-		{Kind: EventHit, Actor: shooter, Target: victim, Value: 25},
-		{Kind: EventDeath, Actor: shooter, Target: victim},
-		{Kind: EventScore, Actor: shooter, Value: 1},
+		event(EventHit, shooter, victim, 25),
+		event(EventHit, shooter, victim, 25),
+		event(EventHit, shooter, victim, 25),
+		event(EventHit, shooter, victim, 25),
+		event(EventDeath, shooter, victim, 0),
+		event(EventScore, shooter, 0, 1),
 	}
 	if len(evs) != len(want) {
 		t.Fatalf("events = %+v, want %+v", evs, want)
@@ -53,11 +53,11 @@ func TestShotsKillAndVictimRespawns(t *testing.T) {
 			t.Errorf("event %d = %+v, want %+v", i, evs[i], want[i])
 		}
 	}
-	v := entityOf(t, g, 2)
-	if v.Fields[wire.FieldFlags]&FlagAlive != 0 || v.Fields[wire.FieldHealth] != 0 {
-		t.Errorf("victim after death: flags %b health %d", v.Fields[wire.FieldFlags], v.Fields[wire.FieldHealth])
+	v := fieldsOf(t, g, 2)
+	if v[PlayerFlags]&FlagAlive != 0 || v[PlayerHealth] != 0 {
+		t.Errorf("victim after death: flags %b health %d", v[PlayerFlags], v[PlayerHealth])
 	}
-	if s := entityOf(t, g, 1).Fields[wire.FieldScore]; s != 1 {
+	if s := fieldsOf(t, g, 1)[PlayerScore]; s != 1 {
 		t.Errorf("shooter score = %d, want 1", s)
 	}
 	// Respawn exactly RespawnDelay (2 s = 120 ticks) after the death tick.
@@ -66,17 +66,17 @@ func TestShotsKillAndVictimRespawns(t *testing.T) {
 	for i := 1; i <= respawnTicks; i++ {
 		g.Step(0)
 		evs = g.DrainEvents(evs)
-		alive := entityOf(t, g, 2).Fields[wire.FieldFlags]&FlagAlive != 0
+		alive := fieldsOf(t, g, 2)[PlayerFlags]&FlagAlive != 0
 		if i < respawnTicks && (alive || len(evs) > 0) {
 			t.Fatalf("%d ticks after death: alive=%v events %+v, want still dead", i, alive, evs)
 		}
 	}
-	if len(evs) != 1 || evs[0] != (wire.Event{Kind: EventRespawn, Target: victim}) {
+	if len(evs) != 1 || evs[0] != event(EventRespawn, 0, victim, 0) {
 		t.Errorf("events at respawn = %+v, want one respawn of %d", evs, victim)
 	}
-	v = entityOf(t, g, 2)
-	if v.Fields[wire.FieldFlags]&FlagAlive == 0 || v.Fields[wire.FieldHealth] != 100 {
-		t.Errorf("after respawn: flags %b health %d, want alive at 100", v.Fields[wire.FieldFlags], v.Fields[wire.FieldHealth])
+	v = fieldsOf(t, g, 2)
+	if v[PlayerFlags]&FlagAlive == 0 || v[PlayerHealth] != 100 {
+		t.Errorf("after respawn: flags %b health %d, want alive at 100", v[PlayerFlags], v[PlayerHealth])
 	}
 	if r := g.byPlayer[2]; r.deaths != 1 || g.byPlayer[1].kills != 1 {
 		t.Errorf("victim deaths %d, shooter kills %d; want 1 and 1", r.deaths, g.byPlayer[1].kills)
@@ -102,11 +102,11 @@ func TestFireCooldown(t *testing.T) {
 			}
 			g := newTestGame(t, game.Config{Seed: 1}, opts, 1)
 			place(t, g, 1, 100, 500)
-			g.ApplyInput(1, game.Input{Buttons: ButtonFire}) // aim 0: +x, open floor
+			g.ApplyInput(1, gameInput(Input{Buttons: ButtonFire})) // aim 0: +x, open floor
 			shots := 0
 			for i := 0; i < tt.ticks; i++ {
 				g.Step(0)
-				if entityOf(t, g, 1).Fields[wire.FieldFlags]&FlagFiring != 0 {
+				if fieldsOf(t, g, 1)[PlayerFlags]&FlagFiring != 0 {
 					shots++
 				}
 			}
@@ -123,8 +123,8 @@ func TestFireCooldown(t *testing.T) {
 func TestFireTapBetweenTicksCounts(t *testing.T) {
 	g := newTestGame(t, game.Config{Seed: 1}, Options{}, 1)
 	place(t, g, 1, 100, 500)
-	g.ApplyInput(1, game.Input{Seq: 1, Buttons: ButtonFire})
-	g.ApplyInput(1, game.Input{Seq: 2})
+	g.ApplyInput(1, seqInput(1, Input{Buttons: ButtonFire}))
+	g.ApplyInput(1, seqInput(2, Input{}))
 	g.Step(0)
 	if len(g.projectiles) != 1 {
 		t.Fatalf("%d projectiles after a tap, want 1", len(g.projectiles))
@@ -138,9 +138,9 @@ func TestFireTapBetweenTicksCounts(t *testing.T) {
 func TestProjectileDiesOnWallAndOutlivesOwner(t *testing.T) {
 	g := duel(t, Options{}, 0)
 	place(t, g, 2, 100, 900) // out of the line of fire
-	g.ApplyInput(1, game.Input{Buttons: ButtonFire, Aim: 0})
+	g.ApplyInput(1, gameInput(Input{Buttons: ButtonFire, Aim: 0}))
 	g.Step(0)
-	g.ApplyInput(1, game.Input{})
+	g.ApplyInput(1, gameInput(Input{}))
 	if len(g.projectiles) != 1 {
 		t.Fatalf("%d projectiles, want 1", len(g.projectiles))
 	}
@@ -154,13 +154,14 @@ func TestProjectileDiesOnWallAndOutlivesOwner(t *testing.T) {
 	if len(g.projectiles) != 1 || g.projectiles[0].id != id {
 		t.Fatalf("projectile gone before reaching the wall")
 	}
-	if e := g.View(nil); e[len(e)-1].ID != id || e[len(e)-1].Fields[wire.FieldOwner] != 1 {
-		t.Errorf("view's last entity %+v, want projectile %d owned by player 1", e[len(e)-1], id)
+	v := worldView(g)
+	if last := v.Len() - 1; v.ID(last) != id || v.Kind(last) != KindProjectile || v.Fields(last)[ProjectileOwner] != 1 {
+		t.Errorf("view's last entity %d (kind %d) %v, want projectile %d owned by player 1", v.ID(last), v.Kind(last), v.Fields(last), id)
 	}
 	for i := 0; i < 30; i++ {
 		g.Step(0)
 	}
 	if len(g.projectiles) != 0 {
-		t.Fatalf("projectile passed the wall: at x=%d", g.w.toGrid(g.projectiles[0].x)/wire.PositionScale)
+		t.Fatalf("projectile passed the wall: at x=%d", g.w.toGrid(g.projectiles[0].x)/PositionScale)
 	}
 }
