@@ -6,7 +6,7 @@ import "github.com/tickwire/tickwire/game"
 type projectile struct {
 	id      uint32
 	owner   game.PlayerID
-	shooter uint32 // the owner's entity, for events even after it left
+	shooter uint32 // the owner's entity when it fired
 	x, y    int64
 	vx, vy  int64
 	angle   int32
@@ -109,7 +109,14 @@ func (g *Game) projectileVictim(s *projectile, r int64) *player {
 func (g *Game) hit(s *projectile, v *player) {
 	dmg := min(g.opts.Damage, v.health)
 	v.health -= dmg
-	g.emit(EventHit, s.shooter, v.ent, dmg)
+	// A shooter who left is in nobody's view, and an event reaches only
+	// players who see every entity it names: name no shooter then, so the
+	// hit and the death still reach the victim and those who see it.
+	shooter := s.shooter
+	if k, ok := g.byPlayer[s.owner]; !ok || k.ent != s.shooter {
+		shooter = 0
+	}
+	g.emit(EventHit, shooter, v.ent, dmg)
 	if v.health > 0 {
 		return
 	}
@@ -117,7 +124,7 @@ func (g *Game) hit(s *projectile, v *player) {
 	v.deaths++
 	v.body.vx, v.body.vy = 0, 0
 	v.respawnAt = g.match.elapsed + g.respawnTicks
-	g.emit(EventDeath, s.shooter, v.ent, 0)
+	g.emit(EventDeath, shooter, v.ent, 0)
 	// The killer scores only if still seated; a shot outlives its owner.
 	if k, ok := g.byPlayer[s.owner]; ok && k.ent == s.shooter {
 		k.kills++

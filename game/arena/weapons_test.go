@@ -165,3 +165,28 @@ func TestProjectileDiesOnWallAndOutlivesOwner(t *testing.T) {
 		t.Fatalf("projectile passed the wall: at x=%d", g.w.toGrid(g.projectiles[0].x)/PositionScale)
 	}
 }
+
+// A shot whose shooter left still hits, and its events name no shooter:
+// an entity that left is in nobody's view, so naming it would keep the
+// events from everyone, the victim included.
+func TestHitByShooterWhoLeftNamesNoShooter(t *testing.T) {
+	g := duel(t, Options{Damage: 100}, 0)
+	g.ApplyInput(1, gameInput(Input{Buttons: ButtonFire, Aim: 0}))
+	g.Step(0)
+	g.ApplyInput(1, gameInput(Input{}))
+	g.Leave(1)
+	victim := g.byPlayer[2].ent
+	var events []wire.Event
+	for i := 0; i < 60 && countEvents(events, EventDeath) == 0; i++ {
+		g.Step(0)
+		events = g.DrainEvents(events)
+	}
+	if countEvents(events, EventHit) != 1 || countEvents(events, EventDeath) != 1 {
+		t.Fatalf("events %+v, want one hit and one death", events)
+	}
+	for _, e := range events {
+		if (e.Kind == EventHit || e.Kind == EventDeath) && (e.Actor != 0 || e.Target != victim) {
+			t.Errorf("%d event actor %d target %d, want actor 0 (the shooter left) and target %d", e.Kind, e.Actor, e.Target, victim)
+		}
+	}
+}
