@@ -171,7 +171,7 @@ func TestClientReconnectResumes(t *testing.T) {
 	}
 	// The seat is assumed held meanwhile: its schema and state stay.
 	if tick, rows := c.State(); c.Schema() == nil || c.Joined() == nil || tick != 6 || !rows.Equal(world(2)) {
-		t.Errorf("while redialing: Schema() = %v, Joined() = %v, State() = %d %s", c.Schema(), c.Joined(), tick, dump(rows))
+		t.Errorf("while redialing: schema kept %v, Joined() = %v, State() = %d %s", c.Schema() != nil, c.Joined(), tick, dump(rows))
 	}
 	// Offline: inputs queue (the newest 4 kept), requests fail clearly.
 	for i := uint32(4); i <= 8; i++ {
@@ -198,7 +198,7 @@ func TestClientReconnectResumes(t *testing.T) {
 		t.Errorf("State() tick after resuming = %d, want 0 until the full snapshot", tick)
 	}
 	if s := c.Schema(); s == nil || s.Width() != testSchema.Width() {
-		t.Errorf("Schema() after Welcome{resumed} = %v, want the seat's", s)
+		t.Errorf("Schema() after Welcome{resumed}: kept %v, want the seat's", s != nil)
 	}
 	sc2.write(resumedJoined())
 	sc2.snapshot(30, 0, nil, world(5), 6, 0)
