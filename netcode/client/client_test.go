@@ -20,11 +20,20 @@ func TestClientHandshake(t *testing.T) {
 	srv := newScriptServer(t, scriptOpts{})
 	c, _ := srv.dial(t, quiet)
 	w := c.Welcome()
-	if w.GetSessionId() != "s1" || w.GetTickHz() != 60 || w.GetSnapshotHz() != 20 {
+	if w.GetSessionId() != "s1" || w.GetProtocolVersion() != uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT) || w.GetMaxFrameBytes() != 4096 {
 		t.Errorf("Welcome() = %v", w)
 	}
-	if c.Joined() != nil {
-		t.Errorf("Joined() before Join = %v", c.Joined())
+	if c.Joined() != nil || c.Schema() != nil {
+		t.Errorf("before Join: Joined() = %v, schema %v", c.Joined(), c.Schema() != nil)
+	}
+	if tick, rows := c.State(); tick != 0 || rows.Len() != 0 {
+		t.Errorf("State() before Join = %d %s", tick, dump(rows))
+	}
+	if got := c.Interpolated(time.Now(), nil); got.Len() != 0 {
+		t.Errorf("Interpolated() before Join = %s", dump(got))
+	}
+	if p, ok := c.Predicted(); ok {
+		t.Errorf("Predicted() before Join = %v, true", p)
 	}
 	if err := c.Err(); err != nil {
 		t.Errorf("Err() on an open client = %v", err)
@@ -54,7 +63,7 @@ func TestClientVersionMismatch(t *testing.T) {
 	if !ok || ce.Reason != pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH || ce.Message != "upgrade your client" {
 		t.Errorf("Dial error %v: want a *wire.CloseError VERSION_MISMATCH with the server's message", err)
 	}
-	for _, want := range []string{"unsupported_version", "version_mismatch", "protocol version 2"} {
+	for _, want := range []string{"unsupported_version", "version_mismatch", "protocol version 3"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Dial error %q does not mention %q", err, want)
 		}
@@ -103,13 +112,16 @@ func TestClientJoin(t *testing.T) {
 				if err != nil || j.GetRoomId() != "r1" || c.Joined() != j {
 					t.Fatalf("Join = %v, %v; Joined() = %v", j, err, c.Joined())
 				}
+				if s := c.Schema(); s == nil || s.Width() != testSchema.Width() || s.KindNamed("crate").Kind != kindCrate {
+					t.Errorf("Schema() after Join = %+v, want the test schema", s)
+				}
 			} else {
 				se, ok := errorsAs[*ServerError](err)
 				if !ok || se.Code != tt.wantCode || j != nil {
 					t.Fatalf("Join = %v, %v; want *ServerError %v", j, err, tt.wantCode)
 				}
-				if c.Joined() != nil {
-					t.Errorf("Joined() after a refused join = %v", c.Joined())
+				if c.Joined() != nil || c.Schema() != nil {
+					t.Errorf("after a refused join: Joined() = %v, schema %v", c.Joined(), c.Schema() != nil)
 				}
 				// The connection stays usable: a second join succeeds.
 				if _, err := sc.join(c, "arena", "", joinedMsg("r1")); err != nil {
@@ -135,8 +147,11 @@ func TestClientJoin(t *testing.T) {
 			if st := c.Stats(); st.UnmatchedPongs != 1 || st.ClockSamples != 1 {
 				t.Errorf("a pong echoing no ping: unmatched %d, samples %d; want 1 and 1", st.UnmatchedPongs, st.ClockSamples)
 			}
-			if c.Joined() != nil || c.Stats().UnexpectedSnapshots != 1 {
-				t.Errorf("after Left: Joined() = %v, unexpected snapshots %d", c.Joined(), c.Stats().UnexpectedSnapshots)
+			if c.Joined() != nil || c.Schema() != nil || c.Stats().UnexpectedSnapshots != 1 {
+				t.Errorf("after Left: Joined() = %v, schema %v, unexpected snapshots %d", c.Joined(), c.Schema() != nil, c.Stats().UnexpectedSnapshots)
+			}
+			if _, err := c.SendInput(0, 1, 1, 0); !errors.Is(err, ErrNotJoined) {
+				t.Errorf("SendInput after Left: err = %v, want ErrNotJoined", err)
 			}
 			if len(others) == 0 || others[len(others)-1].GetLeft() == nil {
 				t.Errorf("OnMessage did not see Left last: %v", others)
@@ -156,13 +171,13 @@ func TestClientSnapshots(t *testing.T) {
 	sc.mustJoin(c)
 
 	ev := func(tick uint32) *pb.GameEvent {
-		return &pb.GameEvent{Tick: tick, Kind: 1, Actor: 2, Target: 3, Value: 10}
+		return &pb.GameEvent{Tick: tick, Kind: 1, Actor: 2, Target: 3, Values: []int32{10, -int32(tick)}}
 	}
-	checkState := func(tick uint32, want []wire.Entity) {
+	checkState := func(tick uint32, want *wire.Rows) {
 		t.Helper()
 		gotTick, got := c.State()
-		if gotTick != tick || !slices.Equal(got, want) {
-			t.Fatalf("State() = %d %v, want %d %v", gotTick, got, tick, want)
+		if gotTick != tick || !got.Equal(want) {
+			t.Fatalf("State() = %d %s, want %d %s", gotTick, dump(got), tick, dump(want))
 		}
 	}
 
@@ -205,6 +220,10 @@ func TestClientSnapshots(t *testing.T) {
 	var evTicks []uint32
 	for _, e := range events {
 		evTicks = append(evTicks, e.Tick)
+		want := wire.Event{Tick: e.Tick, Kind: 1, Actor: 2, Target: 3, Values: [wire.MaxEventValues]int32{10, -int32(e.Tick)}}
+		if e != want {
+			t.Errorf("event %+v, want %+v", e, want)
+		}
 	}
 	if want := []uint32{4, 6, 8, 11}; !slices.Equal(evTicks, want) {
 		t.Errorf("events delivered for ticks %v, want each once: %v", evTicks, want)
@@ -227,9 +246,11 @@ func TestClientInputs(t *testing.T) {
 	acks := make(chan uint32, 16)
 	cfg := quiet
 	// Moves along x only, like the script's world.
-	cfg.Predict = func(self wire.Entity, in *pb.Input, tickHz int) wire.Entity {
-		self.Fields[wire.FieldX] += in.MoveX
-		return self
+	cfg.Predict = func(kind uint32, fields []int32, in *pb.Input, tickHz int) {
+		if kind != kindPlayer || tickHz != 60 {
+			t.Errorf("Predict(kind %d, tickHz %d), want a player at 60 Hz", kind, tickHz)
+		}
+		fields[fX] += in.Values[inMoveX]
 	}
 	cfg.OnSnapshot = func(si SnapshotInfo) { applied <- si.Tick }
 	cfg.OnInputAck = func(seq uint32, latency time.Duration) {
@@ -240,7 +261,7 @@ func TestClientInputs(t *testing.T) {
 	}
 	c, sc := srv.dial(t, cfg)
 	sc.mustJoin(c)
-	self := func(x int32) []wire.Entity { return []wire.Entity{ent(1, 500, 500, 0), ent(2, x, 0, 0)} }
+	self := func(x int32) *wire.Rows { return rowsOf(ent(1, 500, 500, 0), ent(2, x, 0, 0)) }
 
 	sc.snapshot(3, 0, nil, self(0), 0, 0)
 	sc.expectAck(3)
@@ -249,9 +270,9 @@ func TestClientInputs(t *testing.T) {
 	for i := int32(1); i <= 5; i++ {
 		aim := 100 * i
 		if i == 5 {
-			aim = -1 // taken modulo AngleSteps
+			aim = -1 // taken modulo the aim's 4096 steps
 		}
-		seq, err := c.SendInput(uint32(i), i, -300, aim)
+		seq, err := c.SendInput(i, i, -300, aim)
 		if err != nil || seq != uint32(i) {
 			t.Fatalf("SendInput %d = %d, %v", i, seq, err)
 		}
@@ -268,27 +289,27 @@ func TestClientInputs(t *testing.T) {
 			t.Fatalf("batch %d: seqs %v ack %d, want %v ack 3", i, seqs, b.AckTick, wantSeqs)
 		}
 		newest := b.Inputs[len(b.Inputs)-1]
-		wantAim := uint32(aim)
+		wantAim := aim
 		if i == 5 {
 			wantAim = wire.AngleSteps - 1
 		}
-		if newest.Buttons != uint32(i) || newest.MoveX != i || newest.MoveY != -wire.MoveAxisMax || newest.Aim != wantAim {
-			t.Errorf("input %d = %v", i, newest)
+		if want := []int32{i, i, -wire.MoveAxisMax, wantAim}; !slices.Equal(newest.Values, want) {
+			t.Errorf("input %d values = %v, want %v", i, newest.Values, want)
 		}
 		if newest.Tick < 1 {
 			t.Errorf("input %d aimed at tick %d, before the join tick", i, newest.Tick)
 		}
 	}
-	if p, ok := c.Predicted(); !ok || p.Get(wire.FieldX) != 15 {
-		t.Errorf("Predicted() = %v, %v; want x 15 (0 + 1..5)", p, ok)
+	if p, ok := c.Predicted(); !ok || p.ID != 2 || p.Kind != kindPlayer || p.Fields[fX] != 15 {
+		t.Errorf("Predicted() = %v, %v; want player 2 at x 15 (0 + 1..5)", p, ok)
 	}
 
 	// The server applied 1..3 but its position is 5 units off the
 	// prediction (6): reconciliation follows it.
 	sc.snapshot(6, 3, self(0), self(11), 3, 0)
 	waitFor(t, applied, "snapshot 6")
-	if p, _ := c.Predicted(); p.Get(wire.FieldX) != 20 {
-		t.Errorf("Predicted() after reconciliation x = %d, want 20 (11 + 4 + 5)", p.Get(wire.FieldX))
+	if p, _ := c.Predicted(); p.Fields[fX] != 20 {
+		t.Errorf("Predicted() after reconciliation x = %d, want 20 (11 + 4 + 5)", p.Fields[fX])
 	}
 	if _, err := c.SendInput(0, 6, 0, 0); err != nil {
 		t.Fatal(err)
@@ -314,8 +335,11 @@ func TestClientInputs(t *testing.T) {
 	if st.PredictionErrorMax != 5 || st.PredictionErrorLast != 0 {
 		t.Errorf("prediction error last %v max %v, want 0 and 5", st.PredictionErrorLast, st.PredictionErrorMax)
 	}
-	if p, _ := c.Predicted(); p.Get(wire.FieldX) != 26 {
-		t.Errorf("Predicted() with nothing pending x = %d, want authoritative 26", p.Get(wire.FieldX))
+	if p, _ := c.Predicted(); p.Fields[fX] != 26 {
+		t.Errorf("Predicted() with nothing pending x = %d, want authoritative 26", p.Fields[fX])
+	}
+	if _, rows := c.State(); rows.Field(1, fX) != 26 {
+		t.Errorf("Predict changed the replica: State() = %s", dump(rows))
 	}
 }
 
@@ -362,11 +386,13 @@ func TestClientInterpolated(t *testing.T) {
 	waitFor(t, applied, "snapshot 3")
 	sc.snapshot(6, 3, world(1), world(2), 0, 0)
 	waitFor(t, applied, "snapshot 6")
-	if got := c.Interpolated(time.Now(), nil); !slices.Equal(got, world(1)) {
-		t.Errorf("Interpolated an hour back = %v, want the oldest snapshot %v", got, world(1))
+	if got := c.Interpolated(time.Now(), nil); !got.Equal(world(1)) {
+		t.Errorf("Interpolated an hour back = %s, want the oldest snapshot %s", dump(got), dump(world(1)))
 	}
-	if got := c.Interpolated(time.Now().Add(2*time.Hour), nil); !slices.Equal(got, world(2)) {
-		t.Errorf("Interpolated ahead = %v, want the newest snapshot %v", got, world(2))
+	// A reused buffer is overwritten, not appended to.
+	buf := rowsOf(ent(99, 1, 1, 1))
+	if got := c.Interpolated(time.Now().Add(2*time.Hour), buf); got != buf || !got.Equal(world(2)) {
+		t.Errorf("Interpolated ahead = %s, want the newest snapshot %s in the given buffer", dump(got), dump(world(2)))
 	}
 }
 

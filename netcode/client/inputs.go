@@ -16,10 +16,12 @@ type ackedInput struct {
 
 // SendInput sends one input: the next seq, the tick it should land on and
 // values, in the order of the room's input schema (Schema().Input), each
-// made valid for its field as the server would (wire.Field.Clamp). More
-// values than the schema names is an error. The frame also repeats up to InputRedundancy
-// earlier inputs the server has not reported applied, and acknowledges the
-// newest applied snapshot. It returns the input's seq.
+// made valid for its field as the server would (wire.Field.Clamp); values
+// left out are 0 to the server. More values than the schema names is an
+// error, and so is a room whose schema was refused (ErrNotJoined). The
+// frame also repeats up to InputRedundancy earlier inputs the server has
+// not reported applied, and acknowledges the newest applied snapshot. It
+// returns the input's seq.
 //
 // While the client is redialing the input is queued, not sent, and
 // SendInput returns its seq and no error without blocking: the first
@@ -119,8 +121,8 @@ func (c *Client) targetTickLocked(nowUS int64) uint32 {
 
 // ackInputsLocked handles the server reporting inputs up to lastSeq
 // applied: it measures the prediction error for lastSeq, forgets the
-// acknowledged inputs and returns them with their latencies. prevEnts is
-// the state before the snapshot, ents the new one.
+// acknowledged inputs and returns them with their latencies. prevRows is
+// the state before the snapshot, rows the new one.
 func (c *Client) ackInputsLocked(prevRows, rows *wire.Rows, lastSeq uint32, now time.Time) []ackedInput {
 	k := 0
 	for k < len(c.pendingIn) && c.pendingIn[k].Seq <= lastSeq {

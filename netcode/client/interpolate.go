@@ -45,7 +45,9 @@ func (ip *Interpolator) Push(serverTimeUS int64, rows *wire.Rows) bool {
 	return true
 }
 
-// Reset forgets every snapshot and takes schema s for the ones to come.
+// Reset forgets every snapshot and takes schema s for the ones to come. An
+// Interpolator without a schema (the zero value, or s nil) blends nothing:
+// between two snapshots it shows the newer.
 func (ip *Interpolator) Reset(s *wire.Schema) { *ip = Interpolator{schema: s} }
 
 // Len returns how many snapshots are held.
@@ -89,10 +91,14 @@ func (ip *Interpolator) Sample(dst *wire.Rows, renderUS int64) {
 // schema field's hint says (linear, angle along the shorter arc, or none:
 // the value of to); an entity only in to appears as it is in to; an entity
 // only in from was removed and is left out. An entity whose kind changed
-// between the two (an id reused) is taken from to unblended.
+// between the two (an id reused), or whose kind s does not declare, is
+// taken from to unblended; with a nil s every entity is.
 func InterpolateRows(dst, from, to *wire.Rows, t float64, s *wire.Schema) {
 	t = math.Max(0, math.Min(1, t))
 	dst.CopyFrom(to)
+	if s == nil {
+		return // no hints: an Interpolator never given a schema
+	}
 	i := 0
 	for k := range dst.Len() {
 		id := dst.ID(k)

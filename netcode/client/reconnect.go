@@ -214,9 +214,11 @@ func (c *Client) resume(conn *websocket.Conn, w *pb.Welcome) bool {
 	c.conn, c.welcome, c.closing = conn, w, nil
 	c.stats.Reconnects++
 	if w.Resumed {
-		c.resetViewLocked()
+		c.resetViewLocked() // the seat's schema stays: Joined{resumed} restates it
 	} else if c.joined != nil {
+		// The seat is gone and its room's schema with it, as after Left.
 		c.joined, c.phase = nil, pb.RoomPhase_ROOM_PHASE_UNSPECIFIED
+		c.schema, c.layout = nil, nil
 		c.resetRoomLocked()
 	}
 	sub := c.sub

@@ -169,6 +169,10 @@ func TestClientReconnectResumes(t *testing.T) {
 	if !c.Reconnecting() || c.Err() != nil {
 		t.Fatalf("after a drop: Reconnecting() = %v, Err() = %v", c.Reconnecting(), c.Err())
 	}
+	// The seat is assumed held meanwhile: its schema and state stay.
+	if tick, rows := c.State(); c.Schema() == nil || c.Joined() == nil || tick != 6 || !rows.Equal(world(2)) {
+		t.Errorf("while redialing: schema kept %v, Joined() = %v, State() = %d %s", c.Schema() != nil, c.Joined(), tick, dump(rows))
+	}
 	// Offline: inputs queue (the newest 4 kept), requests fail clearly.
 	for i := uint32(4); i <= 8; i++ {
 		if seq, err := c.SendInput(0, 1, 0, 0); err != nil || seq != i {
@@ -193,13 +197,16 @@ func TestClientReconnectResumes(t *testing.T) {
 	if tick, _ := c.State(); tick != 0 {
 		t.Errorf("State() tick after resuming = %d, want 0 until the full snapshot", tick)
 	}
+	if s := c.Schema(); s == nil || s.Width() != testSchema.Width() {
+		t.Errorf("Schema() after Welcome{resumed}: kept %v, want the seat's", s != nil)
+	}
 	sc2.write(resumedJoined())
 	sc2.snapshot(30, 0, nil, world(5), 6, 0)
 	waitTick(t, applied, 30)
 	sc2.snapshot(33, 30, world(5), world(6), 6, 0)
 	waitTick(t, applied, 33)
-	if tick, got := c.State(); tick != 33 || !slices.Equal(got, world(6)) {
-		t.Errorf("State() = %d %v, want 33 %v", tick, got, world(6))
+	if tick, got := c.State(); tick != 33 || !got.Equal(world(6)) {
+		t.Errorf("State() = %d %s, want 33 %s", tick, dump(got), dump(world(6)))
 	}
 	if j := c.Joined(); !j.GetResumed() || j.GetEntityId() != 2 || c.Phase() != pb.RoomPhase_ROOM_PHASE_RUNNING {
 		t.Errorf("Joined() = %v, Phase() = %v; want the resumed seat, running", j, c.Phase())
@@ -236,14 +243,22 @@ func TestClientReconnectSeatLost(t *testing.T) {
 	cfg.OnReconnect = func(resumed bool) { back <- resumed }
 	c, sc := srv.dial(t, cfg)
 	sc.mustJoin(c)
+	sc.snapshot(3, 0, nil, world(1), 0, 0)
+	sc.expectAck(3)
 	c.DropConnection()
 	sc.hangUp()
 	srv.accept(t, c) // the default Welcome: resumed false
 	if resumed := waitFor(t, back, "OnReconnect"); resumed {
 		t.Error("OnReconnect(true) after Welcome{resumed: false}")
 	}
-	if c.Joined() != nil || c.Phase() != pb.RoomPhase_ROOM_PHASE_UNSPECIFIED {
-		t.Errorf("after losing the seat: Joined() = %v, Phase() = %v", c.Joined(), c.Phase())
+	if c.Joined() != nil || c.Phase() != pb.RoomPhase_ROOM_PHASE_UNSPECIFIED || c.Schema() != nil {
+		t.Errorf("after losing the seat: Joined() = %v, Phase() = %v, schema kept %v", c.Joined(), c.Phase(), c.Schema() != nil)
+	}
+	if tick, rows := c.State(); tick != 0 || rows.Len() != 0 {
+		t.Errorf("State() after losing the seat = %d %s", tick, dump(rows))
+	}
+	if _, ok := c.Predicted(); ok {
+		t.Error("Predicted() ok after losing the seat")
 	}
 	if _, err := c.SendInput(0, 0, 0, 0); !errors.Is(err, ErrNotJoined) {
 		t.Errorf("SendInput without a seat: err = %v, want ErrNotJoined", err)

@@ -58,8 +58,9 @@ func NewReplica(l *wire.Layout, size int) *Replica {
 	return r
 }
 
-// Reset forgets every state and takes layout l, for a new room; memory is
-// kept for reuse.
+// Reset forgets every state and takes layout l, for a new room. The
+// states' memory is dropped with them: rows carry their layout, and the
+// Interpolator may still hold the old ones until it is reset too.
 func (r *Replica) Reset(l *wire.Layout) {
 	r.n = 0
 	r.layout = l

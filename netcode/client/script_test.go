@@ -164,7 +164,7 @@ func (sc *scriptConn) handshake(hellos *atomic.Int32) bool {
 		return false
 	}
 	if sc.opts.refuseVersion {
-		sc.write(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, "server speaks protocol version 2"))
+		sc.write(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, "server speaks protocol version 3"))
 		sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Closing{Closing: &pb.Closing{
 			Reason: pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, Message: "upgrade your client"}}})
 		sc.closeWith(pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, "upgrade your client")
@@ -191,7 +191,7 @@ func (sc *scriptConn) handshake(hellos *atomic.Int32) bool {
 			return false // the handler's deferred Close hangs up
 		}
 	}
-	w.ProtocolVersion, w.TickHz, w.SnapshotHz = 1, 60, 20
+	w.ProtocolVersion = uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT)
 	w.ServerTimeUs, w.MaxFrameBytes = sc.serverNow(), 4096
 	sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Welcome{Welcome: w}})
 	return true
@@ -323,9 +323,12 @@ func (sc *scriptConn) recvInput() *pb.InputBatch {
 	}
 }
 
-// snapshot sends world as a delta against base (the world of baseTick);
-// sumXor != 0 corrupts the checksum.
-func (sc *scriptConn) snapshot(tick, baseTick uint32, base, world []wire.Entity, lastSeq, sumXor uint32, events ...*pb.GameEvent) {
+// snapshot sends world as a delta against base (the world of baseTick; nil
+// for none); sumXor != 0 corrupts the checksum.
+func (sc *scriptConn) snapshot(tick, baseTick uint32, base, world *wire.Rows, lastSeq, sumXor uint32, events ...*pb.GameEvent) {
+	if base == nil {
+		base = wire.NewRows(world.Layout(), 0)
+	}
 	sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Snapshot{Snapshot: &pb.Snapshot{
 		Tick: tick, BaseTick: baseTick, ServerTimeUs: sc.serverNow(),
 		Checksum: wire.Checksum(world) ^ sumXor, Delta: wire.EncodeDelta(nil, base, world),
@@ -378,16 +381,21 @@ func (sc *scriptConn) join(c *Client, mode, room string, reply *pb.ServerMessage
 	return o.j, o.err
 }
 
-// joinedMsg is the Joined a script grants: entity 2, 60 Hz ticks, 20 Hz
-// snapshots.
+// joinedMsg is the Joined a script grants: player 1 with entity 2, 60 Hz
+// ticks, 20 Hz snapshots, the test schema.
 func joinedMsg(room string) *pb.ServerMessage {
+	return joinedWith(room, testSchema.Proto())
+}
+
+// joinedWith is joinedMsg with schema in place of the test schema.
+func joinedWith(room string, schema *pb.Schema) *pb.ServerMessage {
 	return &pb.ServerMessage{Body: &pb.ServerMessage_Joined{Joined: &pb.Joined{
 		RoomId: room, Mode: "arena", PlayerId: 1, EntityId: 2, Tick: 1,
-		TickHz: 60, SnapshotHz: 20, MaxPlayers: 16,
+		TickHz: 60, SnapshotHz: 20, MaxPlayers: 16, Schema: schema,
 	}}}
 }
 
-// mustJoin joins room r and fails the test on error.
+// mustJoin joins room r1 and fails the test on error.
 func (sc *scriptConn) mustJoin(c *Client) *pb.Joined {
 	sc.t.Helper()
 	j, err := sc.join(c, "arena", "", joinedMsg("r1"))
