@@ -51,8 +51,8 @@ func (g *Game) fillCores() {
 	}
 }
 
-// spawnCore places a new core at a free point away from every drone, so
-// no one collects it the moment it appears.
+// spawnCore places a new core at a free point, away from every drone when
+// one turns up, so that no one collects it the moment it appears.
 func (g *Game) spawnCore() {
 	p := g.freePoint(g.w.coreR+g.w.unit, 3*(g.w.droneR+g.w.coreR), g.drones)
 	value := int32(1)
