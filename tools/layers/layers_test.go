@@ -76,7 +76,11 @@ func TestLayers(t *testing.T) {
 		},
 		{
 			pkg:       "game/arena",
-			forbidden: []string{module + "/lobby", "github.com/gorilla/websocket"},
+			forbidden: []string{module + "/lobby", module + "/netcode$", "github.com/gorilla/websocket"},
+		},
+		{
+			pkg:       "game/drones",
+			forbidden: []string{module + "/lobby", module + "/netcode$", "github.com/gorilla/websocket"},
 		},
 		{
 			pkg:       "lobby",
