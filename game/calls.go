@@ -50,7 +50,7 @@ func do[T any](ctx context.Context, r *Room, op string, fn func() (T, error)) (T
 		reply <- answer[T]{v, err}
 	}
 	var zero T
-	closed := fmt.Errorf("%s: %w", op, ErrRoomClosed)
+	closed := func() (T, error) { return zero, fmt.Errorf("%s: %w", op, ErrRoomClosed) }
 	// ended answers once Run has returned: Run may have answered just
 	// before (the reply is sent before Run can return), or not at all (the
 	// request was still queued, or fn panicked and ended the room).
@@ -59,20 +59,20 @@ func do[T any](ctx context.Context, r *Room, op string, fn func() (T, error)) (T
 		case a := <-reply:
 			return a.v, a.err
 		default:
-			return zero, closed
+			return closed()
 		}
 	}
 	select {
 	case <-r.closing: // checked first: a closed room takes nothing new
-		return zero, closed
+		return closed()
 	default:
 	}
 	select {
 	case r.calls <- run:
 	case <-r.closing:
-		return zero, closed
+		return closed()
 	case <-r.done:
-		return zero, closed
+		return closed()
 	case <-ctx.Done():
 		return zero, fmt.Errorf("%s: %w", op, ctx.Err())
 	}

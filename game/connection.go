@@ -58,7 +58,7 @@ func (r *Room) Resume(ctx context.Context, seat *Seat, link PlayerLink) (*InputP
 // link, no inputs, the game told.
 func (r *Room) disconnect(port *InputPort) {
 	seat := port.seat
-	if r.seatIndex(seat) < 0 || seat.port != port || seat.link == nil {
+	if r.seatIndex(seat) < 0 || seat.port.Load() != port || seat.link == nil {
 		return // left, held already, or resumed by another connection since
 	}
 	seat.detach(portDisconnected)

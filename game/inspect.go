@@ -113,7 +113,7 @@ func (r *Room) inspect() (RoomDetail, []time.Duration) {
 			Name:            s.name,
 			EntityID:        s.entity,
 			Connected:       s.sendable(),
-			InputQueueDepth: len(s.port.queue.ch),
+			InputQueueDepth: len(s.port.Load().queue.ch),
 			DroppedInputs:   s.dropped.Load(),
 			LastAckedTick:   s.ack.Load(),
 			LastAppliedSeq:  s.lastApplied.Load(),

@@ -11,9 +11,9 @@ import (
 // fresh one to each connection attached to a seat, and its reader feeds the
 // room through it (PushInputs, Ack, RequestResync), never blocking. A
 // Resume, Disconnect, Leave or Kick retires the port: from then on its
-// inputs are dropped and counted, and its acks are read by nobody, so a
-// lingering reader of a replaced connection cannot reach the game or the
-// connection that replaced it.
+// inputs are dropped and counted, and its acks no longer choose any
+// snapshot's baseline, so a lingering reader of a replaced connection
+// cannot reach the game or the connection that replaced it.
 type InputPort struct {
 	seat  *Seat
 	queue inputQueue
@@ -60,7 +60,8 @@ func (p *InputPort) Seat() *Seat { return p.seat }
 func (p *InputPort) Attached() bool { return p.state.Load() == portAttached }
 
 // Released reports whether the room has released the port's seat (Leave,
-// Kick) while the port was its connection's, or its last one.
+// Kick) while the port was the seat's current or last one: a lobby that
+// still keeps the port learns from it that a kick took the seat.
 func (p *InputPort) Released() bool { return p.state.Load() == portLeft }
 
 // PushInputs checks inputs (oldest first, see checkInput) and queues them
@@ -113,8 +114,8 @@ func (p *InputPort) Ack(tick uint32) {
 func (p *InputPort) RequestResync() { p.acks.resync.Store(true) }
 
 // retire retires the port for why, unless it was retired already (the
-// first reason sticks: Disconnect's caller retires the port before the room
-// runs its part), and drops what its queue holds.
+// first reason sticks: the callers of Disconnect and Leave retire the port
+// before the room runs its part), and drops what its queue holds.
 func (p *InputPort) retire(why int32) {
 	p.state.CompareAndSwap(portAttached, why)
 	p.flush()

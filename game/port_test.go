@@ -180,3 +180,36 @@ func TestRetiredPortAcksAreIgnored(t *testing.T) {
 		t.Errorf("the seat reads ack %d, want the new port's 3", got)
 	}
 }
+
+// Leave and Disconnect retire the port before the room runs their part:
+// from the call on, the game gets none of its inputs and its link nothing.
+func TestLeaveAndDisconnectStopAtOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		call func(r *Room, p *InputPort)
+	}{
+		{"leave", func(r *Room, p *InputPort) { r.Leave(p.Seat()) }},
+		{"disconnect", func(r *Room, p *InputPort) { r.Disconnect(p) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, g := newTestRoom(t, testConfig())
+			p, link := mustJoin(t, r, "ann")
+			steps(t, r, 3) // a snapshot
+			p.PushInputs(inputs(1, 2))
+			seen := len(link.all())
+			tt.call(r, p)
+			p.PushInputs(inputs(3))
+			steps(t, r, 3) // the room has not run the queued part yet
+			if got := g.appliedSeqs(p.Seat().Player()); len(got) != 0 {
+				t.Errorf("applied %v after the call, want none", got)
+			}
+			if n := len(link.all()) - seen; n != 0 {
+				t.Errorf("link got %d messages after the call, want none", n)
+			}
+			if n := len(r.calls); n != 1 {
+				t.Fatalf("%d calls queued, want the room's part", n)
+			}
+			(<-r.calls)()
+		})
+	}
+}

@@ -29,8 +29,9 @@ var (
 // queued and offers every player snapshot frames. Other goroutines change a
 // room only through Join, Leave, Disconnect, Resume, Close and the admin
 // methods (Kick, CloseWithResults, Debug, Spectate, StartRecording,
-// StopRecording), and read it through Stats, Phase, Inspect and State; all
-// but Close and Stats queue a function on the room goroutine (calls.go).
+// StopRecording), and read it through Stats, Phase, Inspect and State.
+// Close and CloseWithResults signal its goroutine, Stats and Phase read
+// what it publishes, and the others queue a function for it (calls.go).
 // Players feed it through their InputPorts.
 type Room struct {
 	cfg       RoomConfig
@@ -153,13 +154,17 @@ func (r *Room) Join(ctx context.Context, name string, link PlayerLink) (*InputPo
 	return port, err
 }
 
-// Leave gives up seat: the room calls Game.Leave, retires the seat's port
-// and stops sending to its link. It returns once the request is queued (at
-// once when the room has ended) and is a no-op for a seat already left or
-// of another room.
+// Leave gives up seat: its port is retired at once (its inputs are
+// dropped and its link gets nothing more), and the room releases the seat
+// and calls Game.Leave. Leave returns once the request is queued (at once
+// when the room has ended) and is a no-op for a seat already left or of
+// another room.
 func (r *Room) Leave(seat *Seat) {
-	if seat == nil {
+	if seat == nil || seat.roomID != r.cfg.ID {
 		return
+	}
+	if p := seat.port.Load(); p != nil {
+		p.retire(portLeft)
 	}
 	r.enqueue(func() { r.leave(seat) })
 }

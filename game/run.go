@@ -171,7 +171,7 @@ func (r *Room) leave(seat *Seat) {
 	}
 	r.seats = append(r.seats[:i], r.seats[i+1:]...)
 	held := !seat.detach(portLeft)
-	seat.port.release() // a held seat's last port too, for whoever keeps it
+	seat.port.Load().release() // a held seat's last port too, for whoever keeps it
 	if held {
 		seatsHeld.Dec()
 	} else {

@@ -31,8 +31,8 @@ type PlayerLink interface {
 
 // Seat is a player's place in a room. It outlives the player's connections:
 // each attached connection feeds it through its own InputPort, and a seat
-// whose connection dropped is held, with no port and no link, until Resume
-// attaches another or Leave releases it.
+// whose connection dropped is held, with no link and its last port
+// retired, until Resume attaches another connection or Leave releases it.
 type Seat struct {
 	roomID string
 	player PlayerID
@@ -43,15 +43,16 @@ type Seat struct {
 	lastApplied atomic.Uint32 // highest input seq applied by the room
 	lastSent    atomic.Uint32 // tick of the newest snapshot offered
 	bytesSent   atomic.Uint64 // snapshot frame bytes offered
+	// port is the port of the attached connection, or of the last one
+	// while the seat is held; Leave reads it to retire it at once.
+	port atomic.Pointer[InputPort]
 	// dropped counts inputs dropped, duplicates aside, by the ports'
 	// readers and by the room.
 	dropped atomic.Uint64
 
 	// Room goroutine only. link is the attached connection, nil while the
-	// seat is held (or left); port is the port of that connection, or of
-	// the last one.
+	// seat is held (or left).
 	link PlayerLink
-	port *InputPort
 	// acks points at the acks of port; embedded so that the tick reads
 	// them as s.ack and s.resync.
 	*acks
@@ -100,7 +101,8 @@ func (s *Seat) DroppedInputs() uint64 { return s.dropped.Load() }
 // returns the port. Room goroutine only; the seat must have no link.
 func (s *Seat) attach(link PlayerLink, queueSize int) *InputPort {
 	p := newPort(s, queueSize)
-	s.link, s.port, s.acks = link, p, &p.acks
+	s.port.Store(p)
+	s.link, s.acks = link, &p.acks
 	return p
 }
 
@@ -111,7 +113,7 @@ func (s *Seat) detach(why int32) bool {
 	if s.link == nil {
 		return false
 	}
-	s.port.retire(why)
+	s.port.Load().retire(why)
 	s.link = nil
 	return true
 }
@@ -125,6 +127,6 @@ func (s *Seat) send(msg *pb.ServerMessage, n int) bool {
 }
 
 // sendable reports whether the seat has a link the room may send to: not
-// held, and not retired by a Disconnect the room has yet to run. Room
-// goroutine only.
-func (s *Seat) sendable() bool { return s.link != nil && s.port.Attached() }
+// held, and its port not retired by a Disconnect or Leave the room has yet
+// to run. Room goroutine only.
+func (s *Seat) sendable() bool { return s.link != nil && s.port.Load().Attached() }

@@ -44,7 +44,7 @@ func (r *Room) step() (ended bool) {
 // applyInputs drains the queue of s's port and applies its inputs in seq
 // order, each seq at most once.
 func (r *Room) applyInputs(s *Seat) {
-	p := s.port
+	p := s.port.Load()
 	if !p.Attached() {
 		// Held, or retired by a Disconnect the room has yet to run: what
 		// slipped in is dropped, and resent after a resume.
