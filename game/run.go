@@ -13,9 +13,9 @@ import (
 
 // Run is the room's goroutine: it runs ticks on schedule and, between them,
 // the functions queued by Join, Leave, Disconnect, Resume and the admin
-// methods, until the match ends, the
-// room is closed or has had no seats for EmptyTimeout (it returns nil), or
-// ctx ends (it tells every player the room closed and returns ctx's error).
+// methods, until the match ends, the room is closed or has had no seats for
+// EmptyTimeout (it returns nil), or ctx ends (it tells every player the
+// room closed and returns ctx's error).
 // Run may be called once.
 //
 // A panic of the Game ends only this room: Run tells every player the room
