@@ -47,8 +47,9 @@ type discardLink struct {
 	frames, bytes int
 }
 
-func (l *discardLink) OfferSnapshot(frame []byte)  { l.frames++; l.bytes += len(frame) }
-func (l *discardLink) Send(*pb.ServerMessage) bool { return true }
+func (l *discardLink) OfferSnapshot(frame []byte)   { l.frames++; l.bytes += len(frame) }
+func (l *discardLink) Send(*pb.ServerMessage) bool  { return true }
+func (l *discardLink) Close(pb.CloseReason, string) {}
 
 // BenchmarkRoomTick16 measures one simulated tick of a 16-player room at
 // 60 Hz with 20 Hz snapshots (so every third tick encodes and offers 16
@@ -74,7 +75,7 @@ func benchRoomTick16(b *testing.B, cfg RoomConfig) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	seats := make([]*Seat, players)
+	seats := make([]*InputPort, players)
 	links := make([]*discardLink, players)
 	for i := range seats {
 		links[i] = &discardLink{}
@@ -99,7 +100,7 @@ func benchRoomTick16(b *testing.B, cfg RoomConfig) {
 		}
 		if tick%r.interval == 0 {
 			for _, s := range seats {
-				s.Ack(s.LastSentTick())
+				s.Ack(s.Seat().LastSentTick())
 			}
 		}
 		r.step()

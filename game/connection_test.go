@@ -20,17 +20,18 @@ func TestDisconnectAndResume(t *testing.T) {
 	heldBefore, resumesBefore := testutil.ToFloat64(seatsHeld), testutil.ToFloat64(seatResumes)
 
 	oldLink := newFakeLink(t)
-	a, err := rr.r.Join(ctx, "ann", oldLink)
+	oldPort, err := rr.r.Join(ctx, "ann", oldLink)
 	if err != nil {
 		t.Fatal(err)
 	}
+	a := oldPort.Seat()
 	otherLink := newFakeLink(t)
 	if _, err := rr.r.Join(ctx, "bob", otherLink); err != nil {
 		t.Fatal(err)
 	}
-	a.PushInputs(inputs(1, 2, 3))
+	oldPort.PushInputs(inputs(1, 2, 3))
 	rr.tick(2) // snapshot at 2
-	a.Ack(2)
+	oldPort.Ack(2)
 	rr.tick(2) // delta 2 -> 4
 	if snap, _ := oldLink.lastSnapshot(t); snap.GetTick() != 4 || snap.GetBaseTick() != 2 {
 		t.Fatalf("before the drop: snapshot %d base %d, want 4 base 2", snap.GetTick(), snap.GetBaseTick())
@@ -38,12 +39,16 @@ func TestDisconnectAndResume(t *testing.T) {
 
 	// The connection drops: 4 and 5 were queued but not yet applied, 6
 	// arrives after the drop.
-	a.PushInputs(inputs(4, 5))
-	rr.r.Disconnect(a)
-	if a.Connected() {
-		t.Error("Connected() true right after Disconnect")
+	oldPort.PushInputs(inputs(4, 5))
+	disconnectedBefore := testutil.ToFloat64(droppedDisconnected)
+	rr.r.Disconnect(oldPort)
+	if oldPort.Attached() {
+		t.Error("Attached() true right after Disconnect")
 	}
-	a.PushInputs(inputs(6)) // ignored
+	oldPort.PushInputs(inputs(6)) // dropped
+	if got := testutil.ToFloat64(droppedDisconnected) - disconnectedBefore; got != 3 {
+		t.Errorf("dropped as disconnected: %v, want 3 (4 and 5 queued, 6 after)", got)
+	}
 	waitFor(t, "Game.Disconnected", func() bool { _, d, _ := g.hooks(); return len(d) == 1 })
 	if _, d, _ := g.hooks(); d[0] != a.Player() {
 		t.Errorf("Disconnected(%d), want player %d", d[0], a.Player())
@@ -71,11 +76,13 @@ func TestDisconnectAndResume(t *testing.T) {
 
 	// The player comes back on a new connection.
 	newLink := newFakeLink(t)
-	if err := rr.r.Resume(ctx, a, newLink); err != nil {
+	newPort, err := rr.r.Resume(ctx, a, newLink)
+	if err != nil {
 		t.Fatalf("Resume: %v", err)
 	}
-	if !a.Connected() {
-		t.Error("Connected() false after Resume")
+	if !newPort.Attached() || oldPort.Attached() || newPort.Seat() != a {
+		t.Errorf("after Resume: new port attached %t, old %t, seat %p; want the new one attached to %p",
+			newPort.Attached(), oldPort.Attached(), newPort.Seat(), a)
 	}
 	j := newLink.all()[0].msg.GetJoined()
 	want := &pb.Joined{RoomId: "room-a", Mode: "fake", PlayerId: uint32(a.Player()), EntityId: a.EntityID(),
@@ -88,8 +95,8 @@ func TestDisconnectAndResume(t *testing.T) {
 	}
 	// The client resends what it does not know applied, plus a new input;
 	// a late ack of the old connection must not serve as a baseline.
-	a.PushInputs(inputs(2, 3, 4, 5, 6, 7))
-	a.Ack(10)
+	newPort.PushInputs(inputs(2, 3, 4, 5, 6, 7))
+	newPort.Ack(10)
 	client := newReplica(t)
 	rr.tick(2) // snapshot at 12
 	full, _ := newLink.lastSnapshot(t)
@@ -103,7 +110,7 @@ func TestDisconnectAndResume(t *testing.T) {
 	if got := g.appliedSeqs(a.Player()); !slices.Equal(got, []uint32{1, 2, 3, 4, 5, 6, 7}) {
 		t.Errorf("applied %v, want [1 2 3 4 5 6 7]: each seq once, across the reconnect", got)
 	}
-	a.Ack(12)
+	newPort.Ack(12)
 	rr.tick(2)
 	delta, _ := newLink.lastSnapshot(t)
 	if delta.GetTick() != 14 || delta.GetBaseTick() != 12 {
@@ -129,13 +136,14 @@ func TestLeaveReleasesHeldSeat(t *testing.T) {
 	rr := startRoom(t, context.Background(), g, runCfg(NewManualClock(0)))
 	ctx := context.Background()
 	heldBefore := testutil.ToFloat64(seatsHeld)
-	a, err := rr.r.Join(ctx, "ann", newFakeLink(t))
+	port, err := rr.r.Join(ctx, "ann", newFakeLink(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rr.r.Disconnect(a)
-	rr.r.Disconnect(a) // twice is harmless
-	waitFor(t, "seat held", func() bool { _, d, _ := g.hooks(); return len(d) > 0 && len(rr.r.cmds) == 0 })
+	a := port.Seat()
+	rr.r.Disconnect(port)
+	rr.r.Disconnect(port) // twice is harmless
+	waitFor(t, "seat held", func() bool { _, d, _ := g.hooks(); return len(d) > 0 && len(rr.r.calls) == 0 })
 	rr.r.Leave(a) // the grace ran out
 	waitFor(t, "seat released", func() bool { return rr.r.Stats().Players == 0 })
 	g.mu.Lock()
@@ -150,7 +158,7 @@ func TestLeaveReleasesHeldSeat(t *testing.T) {
 	if got := testutil.ToFloat64(seatsHeld) - heldBefore; got != 0 {
 		t.Errorf("tickwire_seats_held %v above its start after the release, want 0", got)
 	}
-	if err := rr.r.Resume(ctx, a, newFakeLink(t)); !errors.Is(err, ErrSeatGone) {
+	if _, err := rr.r.Resume(ctx, a, newFakeLink(t)); !errors.Is(err, ErrSeatGone) {
 		t.Errorf("Resume of a released seat: %v, want ErrSeatGone", err)
 	}
 }
@@ -159,27 +167,28 @@ func TestResumeErrors(t *testing.T) {
 	g := newFakeGame()
 	rr := startRoom(t, context.Background(), g, runCfg(NewManualClock(0)))
 	ctx := context.Background()
-	a, err := rr.r.Join(ctx, "ann", newFakeLink(t))
+	port, err := rr.r.Join(ctx, "ann", newFakeLink(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	foreign := newSeat("room-b", 9, 109, "eve", newFakeLink(t), 4, nil)
-	if err := rr.r.Resume(ctx, foreign, newFakeLink(t)); !errors.Is(err, ErrSeatGone) {
+	a := port.Seat()
+	foreign := newSeat("room-b", 9, 109, "eve")
+	if _, err := rr.r.Resume(ctx, foreign, newFakeLink(t)); !errors.Is(err, ErrSeatGone) {
 		t.Errorf("Resume of another room's seat: %v, want ErrSeatGone", err)
 	}
-	if err := rr.r.Resume(ctx, a, nil); err == nil {
+	if _, err := rr.r.Resume(ctx, a, nil); err == nil {
 		t.Error("Resume with a nil link succeeded")
 	}
-	rr.r.Disconnect(a)
+	rr.r.Disconnect(port)
 	rr.r.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN)
 	if err := rr.wait(); err != nil {
 		t.Fatal(err)
 	}
-	err = rr.r.Resume(ctx, a, newFakeLink(t))
+	_, err = rr.r.Resume(ctx, a, newFakeLink(t))
 	if !errors.Is(err, ErrRoomClosed) || !errors.Is(err, ErrSeatGone) {
 		t.Errorf("Resume in an ended room: %v, want ErrRoomClosed and ErrSeatGone", err)
 	}
-	rr.r.Disconnect(a) // no-op once the room is gone
+	rr.r.Disconnect(port) // no-op once the room is gone
 }
 
 func TestResumeTakesOverConnectedSeat(t *testing.T) {
@@ -187,13 +196,13 @@ func TestResumeTakesOverConnectedSeat(t *testing.T) {
 	rr := startRoom(t, context.Background(), g, runCfg(NewManualClock(0)))
 	ctx := context.Background()
 	oldLink := newFakeLink(t)
-	a, err := rr.r.Join(ctx, "ann", oldLink)
+	oldPort, err := rr.r.Join(ctx, "ann", oldLink)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rr.tick(2)
 	newLink := newFakeLink(t)
-	if err := rr.r.Resume(ctx, a, newLink); err != nil {
+	if _, err := rr.r.Resume(ctx, oldPort.Seat(), newLink); err != nil {
 		t.Fatal(err)
 	}
 	seen := len(oldLink.all())

@@ -37,39 +37,46 @@ type StandingsReporter interface {
 	Standings() []PlayerResult
 }
 
-// Kick removes player p: the room sends its link (if connected)
-// Left{KICKED, reason}, then releases the seat (Game.Leave) like Leave. It
-// returns the seat kicked, so that the caller can also close the player's
-// connection; ErrUnknownPlayer when no seat has p, ErrRoomClosed once Run
-// has returned, or ctx's error.
-func (r *Room) Kick(ctx context.Context, p PlayerID, reason string) (*Seat, error) {
-	var seat *Seat
-	var err error
-	if cerr := r.call(ctx, func() { seat, err = r.kick(p, reason) }); cerr != nil {
-		return nil, fmt.Errorf("kick: %w", cerr)
-	}
-	return seat, err
+// Kick removes player p: when the seat has a connection, the room sends
+// it Left{KICKED, reason} and closes its link with KICKED and reason; then
+// it releases the seat (Game.Leave) like Leave. It returns the seat kicked,
+// so that the caller can forget what it kept for it (a held seat's hold,
+// say), and whether a link was closed; ErrUnknownPlayer when no seat has
+// p, ErrRoomClosed once Run has returned, or ctx's error.
+func (r *Room) Kick(ctx context.Context, p PlayerID, reason string) (*Seat, bool, error) {
+	k, err := do(ctx, r, "kick", func() (kicked, error) { return r.kick(p, reason) })
+	return k.seat, k.closed, err
+}
+
+// kicked is what kick did.
+type kicked struct {
+	seat   *Seat
+	closed bool // the seat's link was closed
 }
 
 // kick removes player p's seat. Room goroutine only.
-func (r *Room) kick(p PlayerID, reason string) (*Seat, error) {
+func (r *Room) kick(p PlayerID, reason string) (kicked, error) {
 	seat := r.seatOf(p)
 	if seat == nil {
 		adminRefused.WithLabelValues(refuseUnknownPlayer).Inc()
-		return nil, fmt.Errorf("kick player %d: %w", p, ErrUnknownPlayer)
+		return kicked{}, fmt.Errorf("kick player %d: %w", p, ErrUnknownPlayer)
 	}
+	var link PlayerLink
 	if seat.sendable() {
+		link = seat.link
 		left := &pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{
 			RoomId: r.cfg.ID, Reason: pb.CloseReason_CLOSE_REASON_KICKED, Message: reason}}}
 		seat.send(left, proto.Size(left))
 	}
-	// Marked as Leave does, so that the lobby's own Leave (or a late
-	// Disconnect) of this seat is a no-op and its inputs are ignored.
-	seat.left.Store(true)
+	// The port is retired before the link closes, so whoever sees the
+	// connection end sees a port no longer attached.
 	r.leave(seat)
+	if link != nil {
+		link.Close(pb.CloseReason_CLOSE_REASON_KICKED, reason)
+	}
 	playersKicked.Inc()
 	r.cfg.Logger.Info("player kicked", "room", r.cfg.ID, "player", p, "reason", reason)
-	return seat, nil
+	return kicked{seat: seat, closed: link != nil}, nil
 }
 
 // seatOf returns the seat of player p, or nil.
@@ -122,12 +129,7 @@ func (r *Room) Debug(ctx context.Context, command string) (string, error) {
 		adminRefused.WithLabelValues(refuseDebugTooLong).Inc()
 		return "", fmt.Errorf("debug: command of %d bytes exceeds %d", len(command), MaxDebugCommandBytes)
 	}
-	var reply string
-	var err error
-	if cerr := r.call(ctx, func() { reply, err = r.debug(command) }); cerr != nil {
-		return "", fmt.Errorf("debug: %w", cerr)
-	}
-	return reply, err
+	return do(ctx, r, "debug", func() (string, error) { return r.debug(command) })
 }
 
 // debug runs a debug command. Room goroutine only.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -31,49 +32,67 @@ func TestKick(t *testing.T) {
 	rr := startRoom(t, context.Background(), g, cfg)
 	ctx := context.Background()
 	la, lb := newFakeLink(t), newFakeLink(t)
-	a, err := rr.r.Join(ctx, "ann", la)
+	ap, err := rr.r.Join(ctx, "ann", la)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := rr.r.Join(ctx, "bob", lb)
+	bp, err := rr.r.Join(ctx, "bob", lb)
 	if err != nil {
 		t.Fatal(err)
 	}
+	a, b := ap.Seat(), bp.Seat()
 	rr.tick(2)
 
-	seat, err := rr.r.Kick(ctx, a.Player(), "spamming")
+	leftBefore := testutil.ToFloat64(droppedLeft)
+	seat, closed, err := rr.r.Kick(ctx, a.Player(), "spamming")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if seat != a {
-		t.Errorf("Kick returned seat %p, want ann's %p", seat, a)
+	if seat != a || !closed {
+		t.Errorf("Kick returned seat %p, closed %t; want ann's %p, closed", seat, closed, a)
 	}
 	left := la.lastMsgs(t, 1)[0].GetLeft()
 	if left.GetReason() != pb.CloseReason_CLOSE_REASON_KICKED || left.GetMessage() != "spamming" || left.GetRoomId() != "room-a" {
 		t.Errorf("ann's last message %v, want Left{KICKED, spamming}", la.lastMsgs(t, 1)[0])
 	}
-	if a.Connected() || rr.r.Stats().Players != 1 {
-		t.Errorf("after the kick: ann connected %t, %d players; want gone and 1", a.Connected(), rr.r.Stats().Players)
+	if c := la.closes(); !slices.Equal(c, []linkClose{{pb.CloseReason_CLOSE_REASON_KICKED, "spamming"}}) {
+		t.Errorf("ann's link closed %v, want once with KICKED and the reason", c)
+	}
+	if ap.Attached() || !ap.Released() || rr.r.Stats().Players != 1 {
+		t.Errorf("after the kick: ann's port attached %t, released %t, %d players; want retired, released and 1",
+			ap.Attached(), ap.Released(), rr.r.Stats().Players)
 	}
 	got := len(la.all())
-	a.PushInputs(inputs(1)) // ignored
-	rr.r.Leave(a)           // the lobby's own leave is a no-op
+	ap.PushInputs(inputs(1)) // dropped
+	rr.r.Leave(a)            // the lobby's own leave is a no-op
 	rr.tick(2)
 	if n := len(la.all()); n != got {
 		t.Errorf("ann's link got %d more messages after the kick", n-got)
 	}
-	if _, err := rr.r.Kick(ctx, a.Player(), "again"); !errors.Is(err, ErrUnknownPlayer) {
+	if seqs := g.appliedSeqs(a.Player()); len(seqs) != 0 {
+		t.Errorf("the game got inputs %v of a kicked player", seqs)
+	}
+	if n := testutil.ToFloat64(droppedLeft) - leftBefore; n != 1 {
+		t.Errorf("dropped as left: %v, want 1", n)
+	}
+	if _, _, err := rr.r.Kick(ctx, a.Player(), "again"); !errors.Is(err, ErrUnknownPlayer) {
 		t.Errorf("second kick: %v, want ErrUnknownPlayer", err)
 	}
 
 	// A held seat is released without a message: it has no link.
-	rr.r.Disconnect(b)
+	rr.r.Disconnect(bp)
 	before := len(lb.all())
-	if _, err := rr.r.Kick(ctx, b.Player(), "afk"); err != nil {
-		t.Fatal(err)
+	if _, closed, err := rr.r.Kick(ctx, b.Player(), "afk"); err != nil || closed {
+		t.Fatalf("kick of a held seat: closed %t, %v; want no link closed", closed, err)
 	}
 	if n := len(lb.all()); n != before {
 		t.Errorf("a held seat's old link got %d messages from the kick", n-before)
+	}
+	if c := lb.closes(); len(c) != 0 {
+		t.Errorf("a held seat's old link was closed %v", c)
+	}
+	if !bp.Released() {
+		t.Error("the held seat's last port does not report the seat released")
 	}
 	rr.r.Close(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)
 	if err := rr.wait(); err != nil {

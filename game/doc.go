@@ -4,28 +4,37 @@
 // factories, and the Room, which runs one Game at a fixed tick rate on a
 // single goroutine that owns all of the room's state.
 //
-// A Room reads its players' inputs from bounded per-seat queues, steps the
-// Game, keeps a history of quantized snapshots and hands each player a
-// delta snapshot frame through its PlayerLink. Encoding cost scales with the
-// number of distinct client baselines, not with the number of clients.
+// A Room reads its players' inputs from bounded queues, one per attached
+// connection (InputPort, which Join and Resume hand out and Resume,
+// Disconnect, Leave and Kick retire, so that a replaced connection's reader
+// never reaches the game), steps the Game, keeps a history of quantized
+// snapshots and hands each player a delta snapshot frame through its
+// PlayerLink. Encoding cost scales with the number of distinct client
+// baselines, not with the number of clients.
 //
 // A Room also owns its lifecycle: the phases WAITING, COUNTDOWN, RUNNING and
 // ENDED (sent to players as RoomState and reported through
 // RoomConfig.OnChange), the disposal of a room left empty, and the seats of
 // disconnected players, held with their entity and score until Resume
-// reattaches a new link (then a full snapshot, with input sequence numbers
+// attaches a new link (then a full snapshot, with input sequence numbers
 // continuing) or Leave releases them. How long a seat is held is the
 // caller's choice: the lobby keeps held seats in an expiring cache.
 //
+// Other goroutines change a room only by queueing a function that its
+// goroutine runs between ticks (calls.go): Leave and Disconnect queue and
+// return, and every method that needs an answer goes through one helper,
+// do, which owns what happens when the caller gives up or the room ends.
+//
 // For the admin API, a Room can be inspected (Inspect, State), controlled
-// (Kick, CloseWithResults, Debug with the optional DebugHandler hook) and
-// watched (Spectate), all through its command channel so the tick never
-// waits, and it records its calls into the Game: a bounded in-memory log
-// from tick 0, streamed to recordings (RoomConfig.RecordDir,
-// StartRecording) by goroutines the room owns; game/record replays them.
+// (Kick, which also closes the player's link, CloseWithResults, Debug with
+// the optional DebugHandler hook) and watched (Spectate), all on its
+// goroutine so the tick never waits, and it records its calls into the
+// Game: a bounded in-memory log from tick 0, streamed to recordings
+// (RoomConfig.RecordDir, StartRecording) by goroutines the room owns;
+// game/record replays them.
 //
 // game must not touch sockets or HTTP: it talks to connections only through
-// PlayerLink, whose methods never block. It imports netcode for the codec and
-// proto for message types, and nothing above it (lobby, cmd). game/arena is
-// the reference Game.
+// PlayerLink (and Link, for spectators), whose methods never block. It
+// imports netcode/wire for the codec and proto for message types, and nothing
+// above it (lobby, cmd). game/arena is the reference Game.
 package game

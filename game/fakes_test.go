@@ -217,8 +217,16 @@ type fakeLink struct {
 	t      testing.TB
 	mu     sync.Mutex
 	events []linkEvent
+	// closed records Close calls.
+	closed []linkClose
 	// refuse makes Send report an overflow.
 	refuse bool
+}
+
+// linkClose is one Close call a fakeLink received.
+type linkClose struct {
+	reason  pb.CloseReason
+	message string
 }
 
 func newFakeLink(t testing.TB) *fakeLink { return &fakeLink{t: t} }
@@ -249,6 +257,19 @@ func (l *fakeLink) Send(msg *pb.ServerMessage) bool {
 	defer l.mu.Unlock()
 	l.events = append(l.events, linkEvent{msg: &copied})
 	return !l.refuse
+}
+
+func (l *fakeLink) Close(reason pb.CloseReason, message string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = append(l.closed, linkClose{reason, message})
+}
+
+// closes returns a copy of the recorded Close calls.
+func (l *fakeLink) closes() []linkClose {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.closed)
 }
 
 // all returns a copy of the recorded events.
@@ -311,8 +332,9 @@ func newTestRoom(t *testing.T, cfg RoomConfig) (*Room, *fakeGame) {
 	return r, g
 }
 
-// mustJoin seats a player directly on the test goroutine.
-func mustJoin(t *testing.T, r *Room, name string) (*Seat, *fakeLink) {
+// mustJoin seats a player directly on the test goroutine and returns its
+// connection's port.
+func mustJoin(t *testing.T, r *Room, name string) (*InputPort, *fakeLink) {
 	t.Helper()
 	link := newFakeLink(t)
 	s, err := r.join(name, link)

@@ -31,45 +31,45 @@ func TestInputOrderingAndDrops(t *testing.T) {
 	tests := []struct {
 		name      string
 		queueSize int
-		prepare   func(s *Seat) // runs before the tick
-		want      []uint32      // seqs applied, in order
+		prepare   func(p *InputPort) // runs before the tick
+		want      []uint32           // seqs applied, in order
 		wantDrops map[string]float64
 	}{
 		{
 			name:    "in order",
-			prepare: func(s *Seat) { s.PushInputs(inputs(1, 2, 3)) },
+			prepare: func(p *InputPort) { p.PushInputs(inputs(1, 2, 3)) },
 			want:    []uint32{1, 2, 3},
 		},
 		{
 			name: "resent inputs are duplicates",
-			prepare: func(s *Seat) {
-				s.PushInputs(inputs(1, 2, 3))
-				s.PushInputs(inputs(2, 3, 4)) // redundancy: 2 and 3 again
+			prepare: func(p *InputPort) {
+				p.PushInputs(inputs(1, 2, 3))
+				p.PushInputs(inputs(2, 3, 4)) // redundancy: 2 and 3 again
 			},
 			want:      []uint32{1, 2, 3, 4},
 			wantDrops: map[string]float64{dropDuplicate: 2},
 		},
 		{
 			name:      "late seqs within a batch are duplicates",
-			prepare:   func(s *Seat) { s.PushInputs(inputs(5, 3, 4, 6)) },
+			prepare:   func(p *InputPort) { p.PushInputs(inputs(5, 3, 4, 6)) },
 			want:      []uint32{5, 6},
 			wantDrops: map[string]float64{dropDuplicate: 2},
 		},
 		{
 			name: "queued out of order is applied in seq order",
-			prepare: func(s *Seat) {
+			prepare: func(p *InputPort) {
 				for _, seq := range []uint32{3, 1, 2} {
-					s.queue.push(Input{Seq: seq})
+					p.queue.push(Input{Seq: seq})
 				}
 			},
 			want: []uint32{1, 2, 3},
 		},
 		{
 			name: "stale seqs are dropped",
-			prepare: func(s *Seat) {
-				s.lastApplied.Store(2)
+			prepare: func(p *InputPort) {
+				p.seat.lastApplied.Store(2)
 				for _, seq := range []uint32{1, 2, 3, 4} {
-					s.queue.push(Input{Seq: seq})
+					p.queue.push(Input{Seq: seq})
 				}
 			},
 			want:      []uint32{3, 4},
@@ -78,13 +78,13 @@ func TestInputOrderingAndDrops(t *testing.T) {
 		{
 			name:      "overflow drops the oldest",
 			queueSize: 4,
-			prepare:   func(s *Seat) { s.PushInputs(inputs(1, 2, 3, 4, 5, 6)) },
+			prepare:   func(p *InputPort) { p.PushInputs(inputs(1, 2, 3, 4, 5, 6)) },
 			want:      []uint32{3, 4, 5, 6},
 			wantDrops: map[string]float64{dropQueueFull: 2},
 		},
 		{
 			name:      "seq 0 is invalid",
-			prepare:   func(s *Seat) { s.PushInputs([]*pb.Input{{Seq: 0}, nil, {Seq: 1}}) },
+			prepare:   func(p *InputPort) { p.PushInputs([]*pb.Input{{Seq: 0}, nil, {Seq: 1}}) },
 			want:      []uint32{1},
 			wantDrops: map[string]float64{dropInvalid: 2}, // nil reads as seq 0
 		},
@@ -94,9 +94,10 @@ func TestInputOrderingAndDrops(t *testing.T) {
 			cfg := testConfig()
 			cfg.InputQueueSize = tt.queueSize
 			r, g := newTestRoom(t, cfg)
-			s, _ := mustJoin(t, r, "ann")
+			p, _ := mustJoin(t, r, "ann")
+			s := p.Seat()
 			before := dropCounts()
-			tt.prepare(s)
+			tt.prepare(p)
 			steps(t, r, 1)
 			if got := g.appliedSeqs(s.Player()); !slices.Equal(got, tt.want) {
 				t.Errorf("applied %v, want %v", got, tt.want)
@@ -116,8 +117,9 @@ func TestInputOrderingAndDrops(t *testing.T) {
 
 func TestPushInputsValidates(t *testing.T) {
 	r, g := newTestRoom(t, testConfig())
-	s, _ := mustJoin(t, r, "ann")
-	s.PushInputs([]*pb.Input{
+	p, _ := mustJoin(t, r, "ann")
+	s := p.Seat()
+	p.PushInputs([]*pb.Input{
 		{Seq: 1, Buttons: 5, MoveX: 500, MoveY: -500, Aim: 4096 + 7},
 		{Seq: 2, MoveX: -3, MoveY: 127, Aim: 4095},
 	})
@@ -138,12 +140,13 @@ func TestPushInputsValidates(t *testing.T) {
 
 func TestInputsAcrossTicksAndSeats(t *testing.T) {
 	r, g := newTestRoom(t, testConfig())
-	a, _ := mustJoin(t, r, "ann")
-	b, _ := mustJoin(t, r, "bob")
-	a.PushInputs(inputs(1, 2))
-	b.PushInputs(inputs(7))
+	ap, _ := mustJoin(t, r, "ann")
+	bp, _ := mustJoin(t, r, "bob")
+	a, b := ap.Seat(), bp.Seat()
+	ap.PushInputs(inputs(1, 2))
+	bp.PushInputs(inputs(7))
 	steps(t, r, 1)
-	a.PushInputs(inputs(2, 3)) // 2 resent after it was applied
+	ap.PushInputs(inputs(2, 3)) // 2 resent after it was applied
 	steps(t, r, 1)
 	if got := g.appliedSeqs(a.Player()); !slices.Equal(got, []uint32{1, 2, 3}) {
 		t.Errorf("ann applied %v, want [1 2 3]", got)
@@ -171,12 +174,12 @@ func TestInputQueueDropsOldest(t *testing.T) {
 	}
 }
 
-func TestSeatAckIsMonotonic(t *testing.T) {
-	var s Seat
+func TestPortAckIsMonotonic(t *testing.T) {
+	var p InputPort
 	for _, tick := range []uint32{3, 9, 6, 0} {
-		s.Ack(tick)
+		p.Ack(tick)
 	}
-	if got := s.AckedTick(); got != 9 {
-		t.Errorf("AckedTick() = %d, want 9", got)
+	if got := p.acks.ack.Load(); got != 9 {
+		t.Errorf("acked tick %d, want 9", got)
 	}
 }

@@ -1,7 +1,8 @@
 package game
 
-// inputQueue is a seat's bounded input queue: one producer (the connection's
-// reader) and one consumer (the room goroutine), no mutex. When it is full
+// inputQueue is an input port's bounded queue: one producer (the
+// connection's reader) and one consumer (the room goroutine, while the port
+// is attached), no mutex. When it is full
 // the producer drops the oldest input, because a newer input supersedes it
 // and the client resends recent inputs anyway.
 type inputQueue struct {
@@ -41,6 +42,20 @@ func (q inputQueue) drain(dst []Input) []Input {
 			dst = append(dst, in)
 		default:
 			return dst
+		}
+	}
+}
+
+// discard empties the queue without blocking and returns how many inputs it
+// held. Either side may call it: once a port is retired, whichever side
+// receives an input counts it as dropped.
+func (q inputQueue) discard() (n int) {
+	for {
+		select {
+		case <-q.ch:
+			n++
+		default:
+			return n
 		}
 	}
 }

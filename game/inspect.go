@@ -2,7 +2,6 @@ package game
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tickwire/tickwire/netcode/wire"
@@ -73,14 +72,20 @@ type rttLink interface {
 // Inspect returns a consistent picture of the room, taken on its goroutine.
 // It returns ErrRoomClosed once Run has returned, or ctx's error.
 func (r *Room) Inspect(ctx context.Context) (RoomDetail, error) {
-	var d RoomDetail
-	var ticks []time.Duration
-	if err := r.call(ctx, func() { d, ticks = r.inspect() }); err != nil {
-		return RoomDetail{}, fmt.Errorf("inspect: %w", err)
+	type inspection struct {
+		d     RoomDetail
+		ticks []time.Duration
+	}
+	in, err := do(ctx, r, "inspect", func() (inspection, error) {
+		d, ticks := r.inspect()
+		return inspection{d, ticks}, nil
+	})
+	if err != nil {
+		return RoomDetail{}, err
 	}
 	// Sorted here, off the room goroutine.
-	d.TickP50, d.TickP99, d.TickMax = tickPercentiles(ticks)
-	return d, nil
+	in.d.TickP50, in.d.TickP99, in.d.TickMax = tickPercentiles(in.ticks)
+	return in.d, nil
 }
 
 // inspect gathers a RoomDetail, without the tick percentiles, and a copy
@@ -109,11 +114,11 @@ func (r *Room) inspect() (RoomDetail, []time.Duration) {
 			Name:            s.name,
 			EntityID:        s.entity,
 			Connected:       s.sendable(),
-			InputQueueDepth: s.InputQueueDepth(),
+			InputQueueDepth: len(s.port.Load().queue.ch),
 			DroppedInputs:   s.dropped.Load(),
 			LastAckedTick:   s.ack.Load(),
 			LastAppliedSeq:  s.lastApplied.Load(),
-			BytesPerSec:     s.rate.rate(now, s.bytesSent.Load()+s.reliable.Load()),
+			BytesPerSec:     s.rate.rate(now, s.bytesSent.Load()+s.reliable),
 		}
 		if l, ok := s.link.(rttLink); ok && p.Connected {
 			p.RTT = l.RTT()
@@ -128,14 +133,14 @@ func (r *Room) inspect() (RoomDetail, []time.Duration) {
 // schema (Schema). It returns ErrRoomClosed once Run has returned, or
 // ctx's error.
 func (r *Room) State(ctx context.Context) (uint32, *wire.Rows, error) {
-	var tick uint32
-	view := wire.NewRows(r.layout, 16)
-	err := r.call(ctx, func() {
-		tick = r.tick
-		r.game.View(Observer, view)
-	})
-	if err != nil {
-		return 0, nil, fmt.Errorf("state: %w", err)
+	type state struct {
+		tick uint32
+		view *wire.Rows
 	}
-	return tick, view, nil
+	st, err := do(ctx, r, "state", func() (state, error) {
+		view := wire.NewRows(r.layout, r.entities)
+		r.game.View(Observer, view)
+		return state{r.tick, view}, nil
+	})
+	return st.tick, st.view, err
 }

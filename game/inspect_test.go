@@ -73,10 +73,10 @@ func TestInspectDetail(t *testing.T) {
 		SnapshotBytesPerSec: float64(la.frameBytes()+lb.frameBytes()) / now.Seconds(),
 		Entities:            2,
 		Players: []PlayerDetail{
-			{Player: a.Player(), Name: "ann", EntityID: a.EntityID(), Connected: true, RTT: 42 * time.Millisecond,
+			{Player: a.Seat().Player(), Name: "ann", EntityID: a.Seat().EntityID(), Connected: true, RTT: 42 * time.Millisecond,
 				InputQueueDepth: 2, DroppedInputs: 1, LastAckedTick: 99, LastAppliedSeq: 3,
 				BytesPerSec: float64(la.frameBytes()+la.reliableBytes()) / now.Seconds()},
-			{Player: b.Player(), Name: "bob", EntityID: b.EntityID(),
+			{Player: b.Seat().Player(), Name: "bob", EntityID: b.Seat().EntityID(),
 				BytesPerSec: float64(lb.frameBytes()+lb.reliableBytes()) / now.Seconds()},
 		},
 	}
@@ -91,10 +91,11 @@ func TestInspectDetail(t *testing.T) {
 func TestInspectAndStateThroughRun(t *testing.T) {
 	rr := startRoom(t, context.Background(), newFakeGame(), runCfg(NewManualClock(0)))
 	ctx := context.Background()
-	s, err := rr.r.Join(ctx, "ann", newFakeLink(t))
+	p, err := rr.r.Join(ctx, "ann", newFakeLink(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := p.Seat()
 	rr.tick(5)
 	d, err := rr.r.Inspect(ctx)
 	if err != nil {
@@ -128,34 +129,5 @@ func TestInspectAndStateThroughRun(t *testing.T) {
 	}
 	if _, _, err := rr.r.State(ctx); !errors.Is(err, ErrRoomClosed) {
 		t.Errorf("State after the end: %v, want ErrRoomClosed", err)
-	}
-}
-
-func TestCallAbandonedNeverRuns(t *testing.T) {
-	r, err := NewRoom(runCfg(NewManualClock(0)), newFakeGame())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Run is not started: the call waits in the queue until ctx ends.
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := false
-	errc := make(chan error, 1)
-	go func() { errc <- r.call(ctx, func() { ran = true }) }()
-	waitFor(t, "call queued", func() bool { return len(r.cmds) == 1 })
-	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Fatalf("abandoned call: %v, want context.Canceled", err)
-	}
-	runErr := make(chan error, 1)
-	go func() { runErr <- r.Run(context.Background()) }()
-	if _, err := r.Inspect(context.Background()); err != nil { // after the abandoned call
-		t.Fatal(err)
-	}
-	r.Close(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)
-	if err := <-runErr; err != nil {
-		t.Fatal(err)
-	}
-	if ran {
-		t.Error("the abandoned call ran")
 	}
 }

@@ -66,7 +66,7 @@ func TestLifecyclePhases(t *testing.T) {
 	}
 
 	rr.tick(10)
-	rr.r.Leave(b)
+	rr.r.Leave(b.Seat())
 	waitFor(t, "back to WAITING", func() bool { return rr.r.Phase() == waiting })
 	if st := la.roomStates(); st[len(st)-1].String() != stateString(waiting, 12, 0, 1) {
 		t.Errorf("after bob left, ann's last RoomState %v, want WAITING needing 1", st[len(st)-1])
@@ -184,7 +184,7 @@ func TestEmptyRoomDisposed(t *testing.T) {
 				t.Fatal(err)
 			}
 			rr.tick(20) // a seated room does not expire
-			rr.r.Leave(s)
+			rr.r.Leave(s.Seat())
 			waitFor(t, "leave", func() bool { return rr.r.Stats().Players == 0 })
 			return 4, 1
 		}},
@@ -196,7 +196,7 @@ func TestEmptyRoomDisposed(t *testing.T) {
 			rr.r.Disconnect(s)
 			waitFor(t, "disconnect", func() bool { return rr.r.Stats().Connected == 0 })
 			rr.tick(20) // held, not empty
-			rr.r.Leave(s)
+			rr.r.Leave(s.Seat())
 			waitFor(t, "leave", func() bool { return rr.r.Stats().Players == 0 })
 			return 4, 1
 		}},

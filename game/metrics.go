@@ -7,7 +7,7 @@ import (
 
 // Reasons an input is dropped (tickwire_inputs_dropped_total).
 const (
-	// dropQueueFull: the seat's queue was full; the oldest input went.
+	// dropQueueFull: the port's queue was full; the oldest input went.
 	dropQueueFull = "queue_full"
 	// dropDuplicate: the seq was not above the highest one already queued
 	// (clients resend recent inputs on purpose, so this is normal).
@@ -16,9 +16,17 @@ const (
 	dropStale = "stale"
 	// dropInvalid: the input could not be used (seq 0, nil).
 	dropInvalid = "invalid"
-	// dropDisconnected: the seat was disconnected (held for a resume); the
-	// client resends what the room has not applied once it resumes.
+	// dropDisconnected: the input came through a port whose connection
+	// dropped (Disconnect); the client resends what the room has not
+	// applied once it resumes.
 	dropDisconnected = "disconnected"
+	// dropReplaced: the input came through a port that a Resume replaced
+	// (a lingering reader of the old connection); the new connection
+	// resends what the room has not applied.
+	dropReplaced = "replaced"
+	// dropLeft: the input came through a port whose seat was given up
+	// (Leave, Kick).
+	dropLeft = "left"
 )
 
 // Reasons a room's Run ended (tickwire_rooms_disposed_total).
@@ -110,7 +118,7 @@ var (
 	})
 	inputsDropped = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_inputs_dropped_total",
-		Help: "Player inputs dropped, by reason (queue_full, duplicate, stale, invalid, disconnected).",
+		Help: "Player inputs dropped, by reason (queue_full, duplicate, stale, invalid, disconnected, replaced, left).",
 	}, []string{"reason"})
 	snapshotsEncoded = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_snapshots_encoded_total",
@@ -155,6 +163,8 @@ var (
 	droppedStale        = inputsDropped.WithLabelValues(dropStale)
 	droppedInvalid      = inputsDropped.WithLabelValues(dropInvalid)
 	droppedDisconnected = inputsDropped.WithLabelValues(dropDisconnected)
+	droppedReplaced     = inputsDropped.WithLabelValues(dropReplaced)
+	droppedLeft         = inputsDropped.WithLabelValues(dropLeft)
 	encodedFull         = snapshotsEncoded.WithLabelValues("full")
 	encodedDelta        = snapshotsEncoded.WithLabelValues("delta")
 )

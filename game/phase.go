@@ -55,7 +55,6 @@ func (r *Room) beginMatch(tick uint32) {
 // new RoomState.
 func (r *Room) setPhase(phase pb.RoomPhase, tick uint32) {
 	r.phase, r.phaseTick = phase, tick
-	r.stats.phase.Store(int32(phase))
 	phaseChanges.WithLabelValues(phaseLabel(phase)).Inc()
 	msg := r.roomState()
 	n := proto.Size(msg)
@@ -64,6 +63,9 @@ func (r *Room) setPhase(phase pb.RoomPhase, tick uint32) {
 			s.send(msg, n)
 		}
 	}
+	// Published last: whoever reads the phase through Phase or Stats
+	// knows the seats have been sent its RoomState.
+	r.stats.phase.Store(int32(phase))
 	r.cfg.Logger.Debug("room phase", "room", r.cfg.ID, "phase", phase, "tick", tick, "players", len(r.seats))
 }
 

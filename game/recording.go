@@ -30,10 +30,7 @@ func (r *Room) StartRecording(ctx context.Context, w io.Writer) error {
 	if w == nil {
 		return errors.New("start recording: nil writer")
 	}
-	var err error
-	if cerr := r.call(ctx, func() { err = r.startAPIRecording(w) }); cerr != nil {
-		return fmt.Errorf("start recording: %w", cerr)
-	}
+	_, err := do(ctx, r, "start recording", func() (struct{}, error) { return struct{}{}, r.startAPIRecording(w) })
 	return err
 }
 
@@ -48,14 +45,15 @@ func (r *Room) StopRecording(ctx context.Context) error {
 	if s == nil {
 		return ErrNotRecording
 	}
-	err := r.call(ctx, func() {
+	_, err := do(ctx, r, "stop recording", func() (struct{}, error) {
 		r.rec.flush()
 		r.rec.stopSink(s)
+		return struct{}{}, nil
 	})
 	if err != nil && !errors.Is(err, ErrRoomClosed) {
 		// The room has not stopped it yet: keep it findable.
 		r.apiSink.CompareAndSwap(nil, s)
-		return fmt.Errorf("stop recording: %w", err)
+		return err
 	}
 	// ErrRoomClosed: the room's end stopped every sink.
 	select {

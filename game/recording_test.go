@@ -69,11 +69,11 @@ func TestRecordingHoldsEveryCallFromTickZero(t *testing.T) {
 		t.Error("Inspect says not recording")
 	}
 	rr.r.Disconnect(b)
-	if err := rr.r.Resume(ctx, b, newFakeLink(t)); err != nil {
+	if _, err := rr.r.Resume(ctx, b.Seat(), newFakeLink(t)); err != nil {
 		t.Fatal(err)
 	}
 	rr.tick(2)
-	rr.r.Leave(b)
+	rr.r.Leave(b.Seat())
 	rr.tick(2)
 	if err := rr.r.StopRecording(ctx); err != nil {
 		t.Fatal(err)
@@ -111,10 +111,10 @@ func TestRecordingHoldsEveryCallFromTickZero(t *testing.T) {
 		}
 	}
 	in := entries[5].GetInput()
-	if in.GetPlayer() != uint32(a.Player()) || in.GetSeq() != 1 || in.GetMoveX() != -5 || in.GetAim() != 9 {
+	if in.GetPlayer() != uint32(a.Seat().Player()) || in.GetSeq() != 1 || in.GetMoveX() != -5 || in.GetAim() != 9 {
 		t.Errorf("first input entry %v, want ann's seq 1", in)
 	}
-	if j := entries[8].GetJoin(); j.GetPlayer() != uint32(b.Player()) || j.GetName() != "bob" || j.GetEntityId() != b.EntityID() {
+	if j := entries[8].GetJoin(); j.GetPlayer() != uint32(b.Seat().Player()) || j.GetName() != "bob" || j.GetEntityId() != b.Seat().EntityID() {
 		t.Errorf("second join %v, want bob's", j)
 	}
 	// The recorded checksums are those the player's snapshots carried.

@@ -24,24 +24,22 @@ var (
 	ErrSeatGone = errors.New("seat is gone")
 )
 
-// commandQueueSize bounds a room's command channel (joins, leaves,
-// disconnects and resumes); a burst larger than this waits briefly for the
-// room goroutine.
-const commandQueueSize = 64
-
 // Room runs one Game: a single goroutine (Run) owns the game and all of the
 // room's state, steps it at a fixed rate, applies the inputs its seats
 // queued and offers every player snapshot frames. Other goroutines change a
 // room only through Join, Leave, Disconnect, Resume, Close and the admin
 // methods (Kick, CloseWithResults, Debug, Spectate, StartRecording,
 // StopRecording), and read it through Stats, Phase, Inspect and State.
+// Close and CloseWithResults signal its goroutine, Stats and Phase read
+// what it publishes, and the others queue a function for it (calls.go).
+// Players feed it through their InputPorts.
 type Room struct {
 	cfg       RoomConfig
 	game      Game
 	interval  uint32 // ticks between snapshots
 	countdown uint32 // cfg.Countdown in ticks
 
-	cmds    chan command
+	calls   chan func()   // run by Run between ticks
 	closing chan struct{} // closed by Close
 	reason  pb.CloseReason
 	// closeMessage and withResults are set with reason, by
@@ -98,7 +96,7 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 		game:        g,
 		interval:    interval,
 		countdown:   durationTicks(cfg.Countdown, cfg.TickHz),
-		cmds:        make(chan command, commandQueueSize),
+		calls:       make(chan func(), callQueueSize),
 		closing:     make(chan struct{}),
 		done:        make(chan struct{}),
 		nextPlayer:  1,
@@ -138,61 +136,37 @@ func (r *Room) SnapshotInterval() int { return int(r.interval) }
 // Done returns a channel closed when Run has returned.
 func (r *Room) Done() <-chan struct{} { return r.done }
 
-// Join seats a player whose connection is link. It waits for the room
-// goroutine, which sends link a Joined message before any snapshot. It
-// returns ErrRoomFull, ErrRoomClosed, an error wrapping ErrJoinRefused and
-// the game's own error, or ctx's error.
-func (r *Room) Join(ctx context.Context, name string, link PlayerLink) (*Seat, error) {
+// Join seats a player whose connection is link and returns the port the
+// connection's reader feeds the seat through (InputPort.Seat is the seat).
+// It waits for the room goroutine, which sends link a Joined message before
+// any snapshot. It returns ErrRoomFull, ErrRoomClosed, an error wrapping
+// ErrJoinRefused and the game's own error, or ctx's error; once the room
+// has seated the player, the port is returned even if ctx ended meanwhile.
+func (r *Room) Join(ctx context.Context, name string, link PlayerLink) (*InputPort, error) {
 	if link == nil {
 		return nil, errors.New("join: nil link")
 	}
-	c := &joinCmd{name: name, link: link, reply: make(chan joinReply, 1)}
-	select {
-	case r.cmds <- command{join: c}:
-	case <-r.closing:
+	port, err := do(ctx, r, "join", func() (*InputPort, error) { return r.join(name, link) })
+	if errors.Is(err, ErrRoomClosed) {
+		// Sessions show a join error's text to the player as is.
 		return nil, ErrRoomClosed
-	case <-r.done:
-		return nil, ErrRoomClosed
-	case <-ctx.Done():
-		return nil, fmt.Errorf("join: %w", ctx.Err())
 	}
-	select {
-	case rep := <-c.reply:
-		return rep.seat, rep.err
-	case <-r.done:
-		// Run may have answered just before returning.
-		select {
-		case rep := <-c.reply:
-			return rep.seat, rep.err
-		default:
-			return nil, ErrRoomClosed
-		}
-	case <-ctx.Done():
-		if c.state.CompareAndSwap(joinPending, joinAbandoned) {
-			return nil, fmt.Errorf("join: %w", ctx.Err())
-		}
-		// The room already took the command and answers without
-		// blocking; taking the answer keeps a seat from leaking.
-		select {
-		case rep := <-c.reply:
-			return rep.seat, rep.err
-		case <-r.done:
-			return nil, ErrRoomClosed
-		}
-	}
+	return port, err
 }
 
-// Leave gives up seat: the room calls Game.Leave and stops sending to its
-// link. It returns once the request is queued (at once when the room has
-// ended) and is a no-op for a seat already left or of another room.
+// Leave gives up seat: its port is retired at once (its inputs are
+// dropped and its link gets nothing more), and the room releases the seat
+// and calls Game.Leave. Leave returns once the request is queued (at once
+// when the room has ended) and is a no-op for a seat already left or of
+// another room.
 func (r *Room) Leave(seat *Seat) {
-	if seat == nil || seat.left.Swap(true) {
+	if seat == nil || seat.roomID != r.cfg.ID {
 		return
 	}
-	select {
-	case r.cmds <- command{leave: seat}:
-	case <-r.done:
+	if p := seat.port.Load(); p != nil {
+		p.retire(portLeft)
 	}
+	r.enqueue(func() { r.leave(seat) })
 }
 
 // Close ends the room: its goroutine sends every player Left with reason and
@@ -203,37 +177,6 @@ func (r *Room) Close(reason pb.CloseReason) {
 		r.reason = reason
 		close(r.closing)
 	})
-}
-
-// command is a change to a room, run on its goroutine; exactly one field
-// is set.
-type command struct {
-	join       *joinCmd
-	leave      *Seat
-	disconnect *Seat
-	resume     *resumeCmd
-	call       *callCmd
-}
-
-// States of a joinCmd: the room and an impatient caller race to claim it.
-const (
-	joinPending int32 = iota
-	joinTaken
-	joinAbandoned
-)
-
-// joinCmd is a pending Join.
-type joinCmd struct {
-	name  string
-	link  PlayerLink
-	reply chan joinReply // buffered, so the room never blocks on it
-	state atomic.Int32
-}
-
-// joinReply answers a joinCmd.
-type joinReply struct {
-	seat *Seat
-	err  error
 }
 
 // roomStats holds what Stats reports, written by the room goroutine.

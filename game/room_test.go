@@ -83,17 +83,17 @@ func TestJoinLeaveFullAndIDs(t *testing.T) {
 	if _, err := rr.r.Join(ctx, "cid", newFakeLink(t)); !errors.Is(err, ErrRoomFull) {
 		t.Fatalf("third join in a 2-seat room: %v, want ErrRoomFull", err)
 	}
-	rr.r.Leave(a)
-	rr.r.Leave(a) // twice is harmless
+	rr.r.Leave(a.Seat())
+	rr.r.Leave(a.Seat()) // twice is harmless
 	c, err := rr.r.Join(ctx, "cid", newFakeLink(t))
 	if err != nil {
 		t.Fatalf("join after a leave: %v", err)
 	}
-	if a.Player() != 1 || b.Player() != 2 || c.Player() != 3 {
-		t.Errorf("player ids %d %d %d, want 1 2 3 (never reused)", a.Player(), b.Player(), c.Player())
+	if a.Seat().Player() != 1 || b.Seat().Player() != 2 || c.Seat().Player() != 3 {
+		t.Errorf("player ids %d %d %d, want 1 2 3 (never reused)", a.Seat().Player(), b.Seat().Player(), c.Seat().Player())
 	}
-	if c.EntityID() != 103 || c.RoomID() != "room-a" {
-		t.Errorf("seat entity %d room %q, want 103 and room-a", c.EntityID(), c.RoomID())
+	if c.Seat().EntityID() != 103 || c.Seat().RoomID() != "room-a" {
+		t.Errorf("seat entity %d room %q, want 103 and room-a", c.Seat().EntityID(), c.Seat().RoomID())
 	}
 	if got := rr.r.Stats().Players; got != 2 {
 		t.Errorf("Stats().Players = %d, want 2", got)
@@ -117,8 +117,8 @@ func TestJoinRefusedByGame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Player() != 2 {
-		t.Errorf("player after a refusal got id %d, want 2", s.Player())
+	if s.Seat().Player() != 2 {
+		t.Errorf("player after a refusal got id %d, want 2", s.Seat().Player())
 	}
 }
 
@@ -139,7 +139,7 @@ func TestJoinedBeforeFirstSnapshot(t *testing.T) {
 	if j == nil {
 		t.Fatalf("first message is %T, want Joined", ev[0].msg.GetBody())
 	}
-	want := &pb.Joined{RoomId: "room-a", Mode: "fake", PlayerId: uint32(s.Player()), EntityId: s.EntityID(),
+	want := &pb.Joined{RoomId: "room-a", Mode: "fake", PlayerId: uint32(s.Seat().Player()), EntityId: s.Seat().EntityID(),
 		Tick: 3, TickHz: 100, SnapshotHz: 50, MaxPlayers: 2, Phase: pb.RoomPhase_ROOM_PHASE_WAITING}
 	if j.String() != want.String() {
 		t.Errorf("Joined %v, want %v", j, want)
@@ -292,7 +292,7 @@ func TestAbandonedJoinTakesNoSeat(t *testing.T) {
 		_, err := r.Join(ctx, "ann", newFakeLink(t))
 		errc <- err
 	}()
-	waitFor(t, "join command queued", func() bool { return len(r.cmds) == 1 })
+	waitFor(t, "join command queued", func() bool { return len(r.calls) == 1 })
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("abandoned join: %v, want context.Canceled", err)
@@ -303,8 +303,8 @@ func TestAbandonedJoinTakesNoSeat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Player() != 1 || r.Stats().Players != 1 {
-		t.Errorf("player id %d with %d players, want id 1 and 1 player: the abandoned join took a seat", s.Player(), r.Stats().Players)
+	if s.Seat().Player() != 1 || r.Stats().Players != 1 {
+		t.Errorf("player id %d with %d players, want id 1 and 1 player: the abandoned join took a seat", s.Seat().Player(), r.Stats().Players)
 	}
 	r.Close(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)
 	if err := <-runErr; err != nil {

@@ -11,10 +11,11 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Run is the room's goroutine: it runs ticks on schedule and the commands
-// of Join, Leave, Disconnect, Resume and Close until the match ends, the
-// room is closed or has had no seats for EmptyTimeout (it returns nil), or
-// ctx ends (it tells every player the room closed and returns ctx's error).
+// Run is the room's goroutine: it runs ticks on schedule and, between them,
+// the functions queued by Join, Leave, Disconnect, Resume and the admin
+// methods, until the match ends, the room is closed or has had no seats for
+// EmptyTimeout (it returns nil), or ctx ends (it tells every player the
+// room closed and returns ctx's error).
 // Run may be called once.
 //
 // A panic of the Game ends only this room: Run tells every player the room
@@ -69,8 +70,8 @@ func (r *Room) Run(ctx context.Context) (err error) {
 			}
 			r.end(r.reason, r.closeMessage, disposal)
 			return nil
-		case c := <-r.cmds:
-			r.handle(c)
+		case fn := <-r.calls:
+			fn()
 		case <-timer.C():
 			run, skip := sched.advance(clock.Now())
 			if skip > 0 {
@@ -114,31 +115,9 @@ func (r *Room) timedTick() (ended bool) {
 	return ended
 }
 
-// handle runs one command.
-func (r *Room) handle(c command) {
-	switch {
-	case c.join != nil:
-		if !c.join.state.CompareAndSwap(joinPending, joinTaken) {
-			return // the caller gave up
-		}
-		seat, err := r.join(c.join.name, c.join.link)
-		c.join.reply <- joinReply{seat: seat, err: err}
-	case c.leave != nil:
-		r.leave(c.leave)
-	case c.disconnect != nil:
-		r.disconnect(c.disconnect)
-	case c.resume != nil:
-		if !c.resume.state.CompareAndSwap(joinPending, joinTaken) {
-			return // the caller gave up; the seat stays held
-		}
-		c.resume.reply <- r.resume(c.resume.seat, c.resume.link)
-	case c.call != nil:
-		r.runCall(c.call)
-	}
-}
-
-// join seats a player, sends its link Joined and moves the phase on.
-func (r *Room) join(name string, link PlayerLink) (*Seat, error) {
+// join seats a player, sends its link Joined and moves the phase on; it
+// returns the port of the player's connection.
+func (r *Room) join(name string, link PlayerLink) (*InputPort, error) {
 	if len(r.seats) >= r.cfg.MaxPlayers {
 		return nil, ErrRoomFull
 	}
@@ -151,7 +130,8 @@ func (r *Room) join(name string, link PlayerLink) (*Seat, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrJoinRefused, err)
 	}
-	seat := newSeat(r.cfg.ID, p, entity, name, link, r.cfg.InputQueueSize, r.cfg.Schema.Input)
+	seat := newSeat(r.cfg.ID, p, entity, name, r.cfg.Schema.Input)
+	port := seat.attach(link, r.cfg.InputQueueSize)
 	seat.rate.add(r.cfg.Clock.Now(), 0)
 	joined := r.joinedMessage(seat, false)
 	seat.send(joined, proto.Size(joined))
@@ -164,7 +144,7 @@ func (r *Room) join(name string, link PlayerLink) (*Seat, error) {
 		r.sendCountdown(seat)
 	}
 	r.changed(false)
-	return seat, nil
+	return port, nil
 }
 
 // joinedMessage is the Joined message of seat.
@@ -184,24 +164,25 @@ func (r *Room) joinedMessage(seat *Seat, resumed bool) *pb.ServerMessage {
 	}}}
 }
 
-// leave forgets seat, held or not, and tells the game.
+// leave forgets seat, held or not, retires its port and tells the game.
 func (r *Room) leave(seat *Seat) {
 	i := r.seatIndex(seat)
 	if i < 0 {
 		return
 	}
 	r.seats = append(r.seats[:i], r.seats[i+1:]...)
-	if seat.held {
+	held := !seat.detach(portLeft)
+	seat.port.Load().release() // a held seat's last port too, for whoever keeps it
+	if held {
 		seatsHeld.Dec()
 	} else {
 		r.connected--
 	}
-	seat.link = nil
 	r.stats.players.Store(int32(len(r.seats)))
 	roomPlayers.Dec()
 	r.game.Leave(seat.player)
 	r.rec.player(entryLeave, seat.player)
-	r.cfg.Logger.Debug("player left", "room", r.cfg.ID, "player", seat.player, "held", seat.held)
+	r.cfg.Logger.Debug("player left", "room", r.cfg.ID, "player", seat.player, "held", held)
 	if len(r.seats) == 0 {
 		r.emptySince = r.cfg.Clock.Now()
 	}
@@ -253,6 +234,6 @@ func (r *Room) sampleRates(now time.Duration) {
 	r.lastSample = now
 	r.byteRate.add(now, r.stats.snapshotBytes.Load()+r.specBytes)
 	for _, s := range r.seats {
-		s.rate.add(now, s.bytesSent.Load()+s.reliable.Load())
+		s.rate.add(now, s.bytesSent.Load()+s.reliable)
 	}
 }

@@ -7,10 +7,10 @@ import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
-// PlayerLink is the room's handle on a player's connection. The room calls it
-// from its own goroutine, so its methods must never block; netcode.Conn
-// implements it.
-type PlayerLink interface {
+// Link is the room's handle on a connection it sends to: a spectator's
+// (Spectate), or a player's through PlayerLink. The room calls it from its
+// own goroutine, so its methods must never block.
+type Link interface {
 	// OfferSnapshot offers a complete ServerMessage snapshot frame; the
 	// latest offer wins over one not yet written. The frame is immutable
 	// after the call and may be shared with other links.
@@ -20,56 +20,64 @@ type PlayerLink interface {
 	Send(msg *pb.ServerMessage) bool
 }
 
-// Seat is a player's place in a room and the handle the player's connection
-// reader uses to feed the room: PushInputs, Ack and RequestResync are safe to
-// call while the room runs and never block. PushInputs must be called from
-// one goroutine at a time (the connection's reader).
+// PlayerLink is the room's handle on a player's connection, which the room
+// may also close itself (a kick); netcode.Conn implements it. Its methods
+// must never block.
+type PlayerLink interface {
+	Link
+	// Close closes the connection with reason and message, after the
+	// reliable messages already queued.
+	Close(reason pb.CloseReason, message string)
+}
+
+// Seat is a player's place in a room. It outlives the player's connections:
+// each attached connection feeds it through its own InputPort, and a seat
+// whose connection dropped is held, with no link and its last port
+// retired, until Resume attaches another connection or Leave releases it.
 type Seat struct {
 	roomID string
 	player PlayerID
 	entity uint32
 	name   string
-	link   PlayerLink
-	queue  inputQueue
 
-	// highestQueued is the highest seq queued since the seat was joined or
-	// resumed. The producer (PushInputs) owns it while the seat is
-	// connected; Resume resets it to lastApplied, so that a new
-	// connection's resent, unapplied inputs are accepted. Atomic because
-	// a lingering old reader may still race with that reset.
-	highestQueued atomic.Uint32
-
-	ack         atomic.Uint32 // highest snapshot tick the client applied
-	resync      atomic.Bool   // the client asked for a full snapshot
+	// Written by the room goroutine, readable from any goroutine.
 	lastApplied atomic.Uint32 // highest input seq applied by the room
 	lastSent    atomic.Uint32 // tick of the newest snapshot offered
 	bytesSent   atomic.Uint64 // snapshot frame bytes offered
-	reliable    atomic.Uint64 // reliable message bytes sent by the room
-	dropped     atomic.Uint64 // inputs dropped, duplicates aside
-	left        atomic.Bool   // Leave was called; inputs are ignored
-	detached    atomic.Bool   // Disconnect was called and no Resume since
+	// port is the port of the attached connection, or of the last one
+	// while the seat is held; Leave reads it to retire it at once.
+	port atomic.Pointer[InputPort]
+	// dropped counts inputs dropped, duplicates aside, by the ports'
+	// readers and by the room.
+	dropped atomic.Uint64
 
+	// Room goroutine only. link is the attached connection, nil while the
+	// seat is held (or left).
+	link PlayerLink
+	// acks points at the acks of port; embedded so that the tick reads
+	// them as s.ack and s.resync.
+	*acks
 	// floor is the oldest tick usable as a baseline: acks older than the
 	// first snapshot sent, or than a requested full resync, refer to state
-	// the client does not hold. Room goroutine only.
+	// the client does not hold.
 	floor uint32
-	// held is set while the seat has no link (between the room's handling
-	// of Disconnect and of Resume). Room goroutine only, like link.
-	held bool
-	// rate samples the bytes sent to the seat. Room goroutine only.
+	// reliable counts the bytes of reliable messages sent to the player.
+	reliable uint64
+	// rate samples the bytes sent to the seat.
 	rate rateWindow
 	// offers are the views the seat was offered, one per history slot,
 	// and view its view of the snapshot being taken. Room goroutine only.
 	offers []offer
 	view   *view
-	// input is the schema's input fields, which PushInputs validates
+	// input is the schema's input fields, which checkInput validates
 	// against; shared and read-only.
 	input []wire.Field
 }
 
-// newSeat returns a seat with an input queue of queueSize.
-func newSeat(roomID string, p PlayerID, entity uint32, name string, link PlayerLink, queueSize int, input []wire.Field) *Seat {
-	return &Seat{roomID: roomID, player: p, entity: entity, name: name, link: link, queue: newInputQueue(queueSize), input: input}
+// newSeat returns a seat with no connection attached whose inputs have
+// the schema's input fields.
+func newSeat(roomID string, p PlayerID, entity uint32, name string, input []wire.Field) *Seat {
+	return &Seat{roomID: roomID, player: p, entity: entity, name: name, input: input}
 }
 
 // Player returns the player's id in the room.
@@ -87,9 +95,6 @@ func (s *Seat) Name() string { return s.name }
 // LastAppliedSeq returns the highest input seq the room has applied.
 func (s *Seat) LastAppliedSeq() uint32 { return s.lastApplied.Load() }
 
-// AckedTick returns the newest snapshot tick the client acknowledged.
-func (s *Seat) AckedTick() uint32 { return s.ack.Load() }
-
 // LastSentTick returns the tick of the newest snapshot offered to the link.
 func (s *Seat) LastSentTick() uint32 { return s.lastSent.Load() }
 
@@ -97,94 +102,40 @@ func (s *Seat) LastSentTick() uint32 { return s.lastSent.Load() }
 func (s *Seat) SnapshotBytes() uint64 { return s.bytesSent.Load() }
 
 // DroppedInputs returns how many of the player's inputs the room dropped:
-// queue overflows, stale, invalid or sent while disconnected (resent
+// queue overflows, stale, invalid or sent through a retired port (resent
 // duplicates, which clients send on purpose, aside).
 func (s *Seat) DroppedInputs() uint64 { return s.dropped.Load() }
 
-// ReliableBytes returns the bytes of reliable messages the room sent the
-// player (their marshaled size, as the connection frames them).
-func (s *Seat) ReliableBytes() uint64 { return s.reliable.Load() }
+// attach makes link, through a fresh port, the seat's connection and
+// returns the port. Room goroutine only; the seat must have no link.
+func (s *Seat) attach(link PlayerLink, queueSize int) *InputPort {
+	p := newPort(s, queueSize)
+	s.port.Store(p)
+	s.link, s.acks = link, &p.acks
+	return p
+}
 
-// InputQueueDepth returns how many inputs wait for the next tick.
-func (s *Seat) InputQueueDepth() int { return len(s.queue.ch) }
+// detach retires the port of the seat's link for why and forgets the link;
+// it reports whether the seat had one (false for a held seat). Room
+// goroutine only.
+func (s *Seat) detach(why int32) bool {
+	if s.link == nil {
+		return false
+	}
+	s.port.Load().retire(why)
+	s.link = nil
+	return true
+}
 
 // send sends msg, of marshaled size n, to the seat's link and counts its
-// bytes. Room goroutine only; the seat must be sendable.
+// bytes. Room goroutine only; the seat must be sendable. A failed send
+// needs no answer: the link closes itself.
 func (s *Seat) send(msg *pb.ServerMessage, n int) bool {
-	s.reliable.Add(uint64(n))
+	s.reliable += uint64(n)
 	return s.link.Send(msg)
 }
 
-// Connected reports whether the seat has a live link: it has neither left
-// nor been disconnected without a resume since.
-func (s *Seat) Connected() bool { return !s.left.Load() && !s.detached.Load() }
-
-// sendable reports whether the room may send to the seat's link. Room
-// goroutine only.
-func (s *Seat) sendable() bool { return s.link != nil && s.Connected() }
-
-// PushInputs validates inputs (oldest first) and queues them for the next
-// tick. Each value is made valid for its schema field (wire.Field.Clamp);
-// seq 0 and more values than the schema names are invalid, and a seq not
-// above the highest one already queued is a duplicate (clients resend
-// recent inputs).
-// When the queue is full the oldest queued input is dropped. Inputs of a
-// seat that left are ignored, and of a disconnected one dropped. Every drop
-// is counted in tickwire_inputs_dropped_total.
-func (s *Seat) PushInputs(inputs []*pb.Input) {
-	if s.left.Load() {
-		return
-	}
-	if s.detached.Load() {
-		droppedDisconnected.Add(float64(len(inputs)))
-		s.dropped.Add(uint64(len(inputs)))
-		return
-	}
-	start := s.highestQueued.Load()
-	highest := start
-	for _, in := range inputs {
-		seq := in.GetSeq()
-		switch {
-		case seq == 0 || len(in.GetValues()) > len(s.input):
-			droppedInvalid.Inc()
-			s.dropped.Add(1)
-			continue
-		case seq <= highest:
-			droppedDuplicate.Inc()
-			continue
-		}
-		highest = seq
-		if n := s.queue.push(validInput(seq, in.GetValues(), s.input)); n > 0 {
-			droppedQueueFull.Add(float64(n))
-			s.dropped.Add(uint64(n))
-		}
-	}
-	if highest != start {
-		s.highestQueued.Store(highest)
-	}
-}
-
-// Ack records that the client applied the snapshot of tick; older acks than
-// the newest one are ignored (messages may be reordered by redundancy).
-func (s *Seat) Ack(tick uint32) {
-	for {
-		old := s.ack.Load()
-		if tick <= old || s.ack.CompareAndSwap(old, tick) {
-			return
-		}
-	}
-}
-
-// RequestResync makes the next snapshot of this seat a full one, and stops
-// the room from using any baseline acknowledged before it.
-func (s *Seat) RequestResync() { s.resync.Store(true) }
-
-// validInput returns the input of seq with values (at most len(fields))
-// made valid for their fields.
-func validInput(seq uint32, values []int32, fields []wire.Field) Input {
-	in := Input{Seq: seq}
-	for i, v := range values {
-		in.Values[i] = fields[i].Clamp(v)
-	}
-	return in
-}
+// sendable reports whether the seat has a link the room may send to: not
+// held, and its port not retired by a Disconnect or Leave the room has yet
+// to run. Room goroutine only.
+func (s *Seat) sendable() bool { return s.link != nil && s.port.Load().Attached() }

@@ -61,8 +61,8 @@ func TestSnapshotsFullThenDelta(t *testing.T) {
 		t.Fatalf("first snapshot tick %d base %d, want tick 3 full", first.GetTick(), first.GetBaseTick())
 	}
 	view := client.apply(first)
-	if len(view) != 1 || view[0].ID != s.EntityID() || view[0].Get(wire.FieldX) != 3 {
-		t.Fatalf("first view %+v, want entity %d at x 3", view, s.EntityID())
+	if len(view) != 1 || view[0].ID != s.Seat().EntityID() || view[0].Get(wire.FieldX) != 3 {
+		t.Fatalf("first view %+v, want entity %d at x 3", view, s.Seat().EntityID())
 	}
 
 	// No ack yet: still full.
@@ -147,14 +147,14 @@ func containsAt(frame, shared []byte) bool {
 func TestSnapshotBaselineChoice(t *testing.T) {
 	tests := []struct {
 		name     string
-		act      func(s *Seat, now uint32) // now: the newest snapshot tick
+		act      func(s *InputPort, now uint32) // now: the newest snapshot tick
 		wantBase func(now uint32) uint32
 	}{
-		{"held ack", func(s *Seat, now uint32) { s.Ack(now - 3) }, func(now uint32) uint32 { return now - 3 }},
-		{"ack of a tick never sent", func(s *Seat, now uint32) { s.Ack(now + 300) }, nil},
-		{"ack of an evicted tick", func(s *Seat, now uint32) { s.Ack(3) }, nil},
-		{"ack of a tick that is no snapshot", func(s *Seat, now uint32) { s.Ack(now - 1) }, nil},
-		{"resync forces full", func(s *Seat, now uint32) { s.Ack(now - 3); s.RequestResync() }, nil},
+		{"held ack", func(s *InputPort, now uint32) { s.Ack(now - 3) }, func(now uint32) uint32 { return now - 3 }},
+		{"ack of a tick never sent", func(s *InputPort, now uint32) { s.Ack(now + 300) }, nil},
+		{"ack of an evicted tick", func(s *InputPort, now uint32) { s.Ack(3) }, nil},
+		{"ack of a tick that is no snapshot", func(s *InputPort, now uint32) { s.Ack(now - 1) }, nil},
+		{"resync forces full", func(s *InputPort, now uint32) { s.Ack(now - 3); s.RequestResync() }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,8 +238,8 @@ func TestSnapshotStats(t *testing.T) {
 	if st.Tick != 6 || st.Players != 1 || st.SnapshotsSent != 2 || st.SnapshotBytes != bytes {
 		t.Errorf("stats %+v, want tick 6, 1 player, 2 snapshots of %d bytes", st, bytes)
 	}
-	if s.LastSentTick() != 6 || s.SnapshotBytes() != bytes {
-		t.Errorf("seat: last sent %d, %d bytes; want 6 and %d", s.LastSentTick(), s.SnapshotBytes(), bytes)
+	if s.Seat().LastSentTick() != 6 || s.Seat().SnapshotBytes() != bytes {
+		t.Errorf("seat: last sent %d, %d bytes; want 6 and %d", s.Seat().LastSentTick(), s.Seat().SnapshotBytes(), bytes)
 	}
 	if got := testutil.ToFloat64(snapshotsSent) - sent0; got != 2 {
 		t.Errorf("tickwire_snapshots_sent_total rose by %v, want 2", got)

@@ -19,7 +19,7 @@ var ErrTooManySpectators = errors.New("too many spectators")
 
 // spectator is a watcher added by Spectate.
 type spectator struct {
-	link PlayerLink
+	link Link
 }
 
 // Spectate adds a watcher that receives every snapshot through link: always
@@ -33,23 +33,26 @@ type spectator struct {
 // ends; stop waits for the room, so no call reaches link after it, and may
 // be called more than once. It returns ErrTooManySpectators,
 // ErrRoomClosed once Run has returned, or ctx's error.
-func (r *Room) Spectate(ctx context.Context, link PlayerLink) (stop func(), err error) {
+func (r *Room) Spectate(ctx context.Context, link Link) (stop func(), err error) {
 	if link == nil {
 		return nil, errors.New("spectate: nil link")
 	}
 	sp := &spectator{link: link}
-	var addErr error
-	if cerr := r.call(ctx, func() { addErr = r.addSpectator(sp) }); cerr != nil {
-		return nil, fmt.Errorf("spectate: %w", cerr)
-	}
-	if addErr != nil {
-		return nil, addErr
+	if _, err := do(ctx, r, "spectate", func() (struct{}, error) { return struct{}{}, r.addSpectator(sp) }); err != nil {
+		return nil, err
 	}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			// ErrRoomClosed: Run returned, and with it every call.
-			_ = r.call(context.Background(), func() { r.removeSpectator(sp) })
+			_, err := do(context.Background(), r, "stop spectating", func() (struct{}, error) {
+				r.removeSpectator(sp)
+				return struct{}{}, nil
+			})
+			if err != nil {
+				// ErrRoomClosed: the room ends without running it, and
+				// its end still talks to sp; once Run returns, nothing does.
+				<-r.done
+			}
 		})
 	}, nil
 }

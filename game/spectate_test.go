@@ -13,7 +13,7 @@ func TestSpectate(t *testing.T) {
 	g := newFakeGame()
 	rr := startRoom(t, context.Background(), g, runCfg(NewManualClock(0))) // a snapshot every 2 ticks
 	ctx := context.Background()
-	player, pl := newFakeLink(t), (*Seat)(nil)
+	player, pl := newFakeLink(t), (*InputPort)(nil)
 	var err error
 	if pl, err = rr.r.Join(ctx, "ann", player); err != nil {
 		t.Fatal(err)
@@ -44,7 +44,7 @@ func TestSpectate(t *testing.T) {
 		if s.GetTick() != uint32(2*(i+1)) || s.GetBaseTick() != 0 {
 			t.Errorf("spectator snapshot %d: tick %d base %d, want tick %d full", i, s.GetTick(), s.GetBaseTick(), 2*(i+1))
 		}
-		if view := client.apply(s); len(view) != 1 || view[0].ID != pl.EntityID() {
+		if view := client.apply(s); len(view) != 1 || view[0].ID != pl.Seat().EntityID() {
 			t.Errorf("spectator view %+v, want ann's entity", view)
 		}
 	}

@@ -41,16 +41,17 @@ func (r *Room) step() (ended bool) {
 	return false
 }
 
-// applyInputs drains s's queue and applies its inputs in seq order, each
-// seq at most once.
+// applyInputs drains the queue of s's port and applies its inputs in seq
+// order, each seq at most once.
 func (r *Room) applyInputs(s *Seat) {
-	if s.detached.Load() {
-		// Disconnected: what slipped in before the room held the seat
-		// is dropped, and resent after a resume.
-		r.dropQueued(s)
+	p := s.port.Load()
+	if !p.Attached() {
+		// Held, or retired by a Disconnect the room has yet to run: what
+		// slipped in is dropped, and resent after a resume.
+		p.flush()
 		return
 	}
-	r.inputs = s.queue.drain(r.inputs[:0])
+	r.inputs = p.queue.drain(r.inputs[:0])
 	if len(r.inputs) == 0 {
 		return
 	}
@@ -65,9 +66,6 @@ func (r *Room) applyInputs(s *Seat) {
 			droppedStale.Inc()
 			s.dropped.Add(1)
 			continue
-		}
-		if s.left.Load() {
-			break // leaving: the game forgets the player this tick anyway
 		}
 		r.game.ApplyInput(s.player, in)
 		r.rec.input(s.player, in)

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/tickwire/tickwire/game"
-	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 // maxReasonLength bounds an admin's kick or close reason, which travels to
@@ -16,8 +15,8 @@ import (
 const maxReasonLength = 200
 
 // serveKick: POST /v1/admin/rooms/{id}/kick {"player": 3, "reason": "..."}.
-// The room sends the player Left{KICKED, reason} and releases the seat;
-// then the player's connection is closed with KICKED and the reason.
+// The room sends the player Left{KICKED, reason}, closes the player's
+// connection with KICKED and the reason, and releases the seat.
 func (a *Admin) serveKick(w http.ResponseWriter, r *http.Request) {
 	e, ok := a.roomOr404(w, r)
 	if !ok {
@@ -40,7 +39,7 @@ func (a *Admin) serveKick(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), inspectTimeout)
 	defer cancel()
-	seat, err := e.room.Kick(ctx, game.PlayerID(req.Player), reason)
+	seat, closed, err := e.room.Kick(ctx, game.PlayerID(req.Player), reason)
 	if errors.Is(err, game.ErrUnknownPlayer) {
 		writeAdminError(w, http.StatusNotFound, fmt.Sprintf("unknown player %d in room %q", req.Player, e.room.ID()))
 		return
@@ -50,50 +49,19 @@ func (a *Admin) serveKick(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	adminKicks.Inc()
-	closed := a.srv.dropKicked(e, seat, reason)
+	a.srv.forgetKicked(e, seat)
 	a.log.Info("player kicked", "room", e.room.ID(), "player", req.Player, "reason", reason, "connection_closed", closed)
 	writeAdmin(w, http.StatusOK, AdminActionResult{Room: e.room.ID(), Player: req.Player, ConnectionClosed: closed, Result: "kicked"})
 }
 
-// dropKicked forgets a seat the room has released on a kick: the session
-// holding it lets go and its connection is closed with KICKED and reason, or
-// a hold of it is dropped; the registry frees the seat. It reports whether
-// a connection was closed.
-func (s *Server) dropKicked(entry *roomEntry, seat *game.Seat, reason string) bool {
-	s.mu.Lock()
-	conns := make([]*session, 0, len(s.conns))
-	for sess := range s.conns {
-		conns = append(conns, sess)
-	}
-	s.mu.Unlock()
-	var holder *session
-	for _, sess := range conns {
-		sess.mu.Lock()
-		if sess.seat == seat {
-			sess.entry, sess.seat = nil, nil
-			holder = sess
-		}
-		sess.mu.Unlock()
-		if holder != nil {
-			break
-		}
-	}
-	if holder == nil {
-		// Held for a reconnection: claim the hold so it never expires
-		// into a second release.
-		for _, id := range s.holds.cache.Keys() {
-			if h, ok := s.holds.cache.Peek(id); ok && h.seat == seat && h.claimed.CompareAndSwap(false, true) {
-				s.holds.cache.Remove(id)
-				break
-			}
-		}
-	}
+// forgetKicked drops what the lobby kept for a seat the room released on a
+// kick: its hold, if it was held for a reconnection (so that it never
+// expires into a second release nor resumes), and its reservation. The
+// room has closed the player's connection itself, and the session behind
+// it finds its port released (session.disconnected).
+func (s *Server) forgetKicked(entry *roomEntry, seat *game.Seat) {
+	s.holds.drop(seat)
 	s.registry.Forget(entry, seat)
-	if holder == nil {
-		return false
-	}
-	holder.conn.Close(pb.CloseReason_CLOSE_REASON_KICKED, reason)
-	return true
 }
 
 // serveClose: POST /v1/admin/rooms/{id}/close {"reason": "..."}. The room

@@ -48,6 +48,16 @@ func TestAdminKick(t *testing.T) {
 		t.Fatalf("kicked client ended with %v, want KICKED and the reason", ada.Err())
 	}
 
+	// The kicked connection's session ends without holding the seat.
+	waitFor(t, "the kicked connection forgotten", func() bool {
+		as.mu.Lock()
+		defer as.mu.Unlock()
+		return len(as.conns) == 1
+	})
+	if n := as.holds.cache.Len(); n != 0 {
+		t.Fatalf("%d seats held after the kick, want none", n)
+	}
+
 	d := as.waitRoom(t, room, 1)
 	if d.PlayerList[0].Name != "bob" || d.Players != 1 {
 		t.Fatalf("after the kick room = %+v, want bob alone and one seat taken", d)

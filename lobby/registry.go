@@ -77,7 +77,6 @@ type Registry struct {
 	codes  map[string]*roomEntry
 	order  []*roomEntry // creation order, so quick play fills older rooms first
 	subs   map[*session]string
-	seats  map[*game.Seat]*roomEntry // seats the registry has counted in reserved
 	closed bool
 	seed   int64
 
@@ -102,8 +101,9 @@ type roomUpdate struct {
 // change is dropped and counted (listings catch up on the next one).
 const updateQueue = 1024
 
-// roomEntry is the registry's record of a room. reserved counts seats
-// taken, held or being taken, so concurrent joins never overfill a room.
+// roomEntry is the registry's record of a room, guarded by Registry.mu.
+// reserved counts seats taken, held or being taken, so concurrent joins
+// never overfill a room; seats holds the taken ones, each given back once.
 type roomEntry struct {
 	room       *game.Room
 	mode       string
@@ -112,6 +112,7 @@ type roomEntry struct {
 	maxPlayers int
 	created    time.Time
 	reserved   int
+	seats      map[*game.Seat]struct{}
 	phase      pb.RoomPhase
 	ended      bool
 }
@@ -127,7 +128,6 @@ func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, l
 		rooms:    make(map[string]*roomEntry),
 		codes:    make(map[string]*roomEntry),
 		subs:     make(map[*session]string),
-		seats:    make(map[*game.Seat]*roomEntry),
 		seed:     1,
 		updates:  make(chan roomUpdate, updateQueue),
 	}
@@ -146,8 +146,8 @@ type JoinRequest struct {
 	Mode, RoomID, Code string
 }
 
-// Join seats a player as req asks.
-func (r *Registry) Join(ctx context.Context, req JoinRequest, name string, link game.PlayerLink) (*game.Seat, *roomEntry, error) {
+// Join seats a player as req asks and returns the port of its connection.
+func (r *Registry) Join(ctx context.Context, req JoinRequest, name string, link game.PlayerLink) (*game.InputPort, *roomEntry, error) {
 	entry, opened, err := r.reserve(req)
 	if err != nil {
 		joinsTotal.WithLabelValues(joinResult(err)).Inc()
@@ -160,7 +160,7 @@ func (r *Registry) Join(ctx context.Context, req JoinRequest, name string, link 
 }
 
 // Create opens a room with the given options and seats its creator.
-func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, private bool, name string, link game.PlayerLink) (*game.Seat, *roomEntry, error) {
+func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, private bool, name string, link game.PlayerLink) (*game.InputPort, *roomEntry, error) {
 	if mode == "" {
 		mode = r.settings.DefaultMode
 	}
@@ -187,19 +187,21 @@ func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, priv
 }
 
 // seat asks the room for the seat reserved in entry.
-func (r *Registry) seat(ctx context.Context, entry *roomEntry, name string, link game.PlayerLink) (*game.Seat, *roomEntry, error) {
-	seat, err := entry.room.Join(ctx, name, link)
+func (r *Registry) seat(ctx context.Context, entry *roomEntry, name string, link game.PlayerLink) (*game.InputPort, *roomEntry, error) {
+	port, err := entry.room.Join(ctx, name, link)
 	if err != nil {
 		r.release(entry)
 		joinsTotal.WithLabelValues(joinResult(err)).Inc()
 		return nil, nil, err
 	}
 	r.mu.Lock()
-	r.seats[seat] = entry
+	if !entry.ended { // an ended room's seats are gone with it
+		entry.seats[port.Seat()] = struct{}{}
+	}
 	r.mu.Unlock()
 	joinsTotal.WithLabelValues("ok").Inc()
 	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CHANGED, entry: entry})
-	return seat, entry, nil
+	return port, entry, nil
 }
 
 // Leave gives up a seat for good. Only the first Leave (or Forget) of a
@@ -213,8 +215,8 @@ func (r *Registry) Leave(entry *roomEntry, seat *game.Seat) {
 // released itself (a kick); it is a no-op for a seat already forgotten.
 func (r *Registry) Forget(entry *roomEntry, seat *game.Seat) {
 	r.mu.Lock()
-	_, counted := r.seats[seat]
-	delete(r.seats, seat)
+	_, counted := entry.seats[seat]
+	delete(entry.seats, seat)
 	if counted && entry.reserved > 0 {
 		entry.reserved--
 	}
@@ -300,7 +302,7 @@ func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomE
 	seed := r.seed
 	r.seed++
 	entry := &roomEntry{mode: mode, code: code, private: private, maxPlayers: maxPlayers,
-		created: time.Now(), phase: pb.RoomPhase_ROOM_PHASE_WAITING}
+		created: time.Now(), seats: make(map[*game.Seat]struct{}), phase: pb.RoomPhase_ROOM_PHASE_WAITING}
 	cfg := game.RoomConfig{
 		ID:                  id,
 		Mode:                mode,
@@ -355,11 +357,7 @@ func (r *Registry) run(entry *roomEntry) {
 			break
 		}
 	}
-	for seat, e := range r.seats {
-		if e == entry {
-			delete(r.seats, seat)
-		}
-	}
+	entry.seats = nil // gone with the room: a later Leave or Forget is a no-op
 	r.mu.Unlock()
 	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CLOSED, entry: entry})
 	if err != nil && !errors.Is(err, context.Canceled) {

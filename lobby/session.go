@@ -40,13 +40,14 @@ type session struct {
 	creates []time.Time
 
 	// seating is held while a join, create or resume is in flight: the room
-	// tells the client Joined before the seat is stored here, so a takeover
+	// tells the client Joined before the port is stored here, so a takeover
 	// (handOver) must wait for it to be stored.
 	seating sync.Mutex
 
-	mu       sync.Mutex
-	entry    *roomEntry
-	seat     *game.Seat
+	mu    sync.Mutex
+	entry *roomEntry
+	// port is this connection's way into its seat (port.Seat()).
+	port     *game.InputPort
 	replaced bool // another connection took the session (and its seat)
 }
 
@@ -87,27 +88,27 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 	}
 	switch body := msg.Body.(type) {
 	case *pb.ClientMessage_Input:
-		if seat := s.currentSeat(); seat != nil {
-			seat.PushInputs(body.Input.GetInputs())
-			seat.Ack(body.Input.GetAckTick())
+		if port := s.currentPort(); port != nil {
+			port.PushInputs(body.Input.GetInputs())
+			port.Ack(body.Input.GetAckTick())
 		} else {
 			messagesIgnored.WithLabelValues("input_outside_room").Inc()
 		}
 	case *pb.ClientMessage_Ack:
-		if seat := s.currentSeat(); seat != nil {
-			seat.Ack(body.Ack.GetTick())
+		if port := s.currentPort(); port != nil {
+			port.Ack(body.Ack.GetTick())
 		} else {
 			messagesIgnored.WithLabelValues("ack_outside_room").Inc()
 		}
 	case *pb.ClientMessage_Resync:
-		if seat := s.currentSeat(); seat != nil {
-			seat.RequestResync()
+		if port := s.currentPort(); port != nil {
+			port.RequestResync()
 		} else {
 			messagesIgnored.WithLabelValues("resync_outside_room").Inc()
 		}
 	case *pb.ClientMessage_JoinRoom:
 		j := body.JoinRoom
-		s.join(func(ctx context.Context) (*game.Seat, *roomEntry, error) {
+		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 			req := JoinRequest{Mode: j.GetMode(), RoomID: j.GetRoomId(), Code: j.GetJoinCode()}
 			return s.server.registry.Join(ctx, req, s.name, s.conn)
 		})
@@ -119,15 +120,15 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 				fmt.Sprintf("at most %d rooms per session per %v", createBurst, createWindow)))
 			return nil
 		}
-		s.join(func(ctx context.Context) (*game.Seat, *roomEntry, error) {
-			seat, entry, err := s.server.registry.Create(ctx, c.GetMode(), int(c.GetMaxPlayers()), c.GetPrivate(), s.name, s.conn)
+		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
+			port, entry, err := s.server.registry.Create(ctx, c.GetMode(), int(c.GetMaxPlayers()), c.GetPrivate(), s.name, s.conn)
 			if err == nil {
 				// The room has queued Joined already; RoomCreated follows.
 				s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_RoomCreated{RoomCreated: &pb.RoomCreated{
 					Room: s.server.registry.Info(entry), JoinCode: entry.code,
 				}}})
 			}
-			return seat, entry, err
+			return port, entry, err
 		})
 	case *pb.ClientMessage_LeaveRoom:
 		s.leave()
@@ -191,11 +192,13 @@ func (s *session) hello(h *pb.Hello) error {
 	var entry *roomEntry
 	var seat *game.Seat
 	if old := s.server.claimSession(s); old != nil {
-		entry, seat = old.handOver()
+		var port *game.InputPort
+		entry, port = old.handOver()
 		sessionsReplaced.Inc()
 		old.conn.Close(pb.CloseReason_CLOSE_REASON_REPLACED, "another connection took over this session")
-		if seat != nil {
-			entry.room.Disconnect(seat)
+		if port != nil {
+			entry.room.Disconnect(port)
+			seat = port.Seat()
 		}
 	}
 	if seat == nil {
@@ -227,7 +230,8 @@ func (s *session) resume(entry *roomEntry, seat *game.Seat) {
 	defer s.seating.Unlock()
 	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
 	defer cancel()
-	if err := entry.room.Resume(ctx, seat, s.conn); err != nil {
+	port, err := entry.room.Resume(ctx, seat, s.conn)
+	if err != nil {
 		resumesTotal.WithLabelValues("gone").Inc()
 		s.server.registry.Leave(entry, seat)
 		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{
@@ -237,24 +241,25 @@ func (s *session) resume(entry *roomEntry, seat *game.Seat) {
 	}
 	resumesTotal.WithLabelValues("ok").Inc()
 	s.mu.Lock()
-	s.entry, s.seat = entry, seat
+	s.entry, s.port = entry, port
 	s.mu.Unlock()
 }
 
-// handOver gives this (replaced) connection's seat to its successor.
-func (s *session) handOver() (*roomEntry, *game.Seat) {
+// handOver gives this (replaced) connection's seat, through its port, to
+// its successor.
+func (s *session) handOver() (*roomEntry, *game.InputPort) {
 	s.seating.Lock()
 	defer s.seating.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	entry, seat := s.entry, s.seat
-	s.entry, s.seat, s.replaced = nil, nil, true
-	return entry, seat
+	entry, port := s.entry, s.port
+	s.entry, s.port, s.replaced = nil, nil, true
+	return entry, port
 }
 
 // join runs a join or create unless the session is seated already.
-func (s *session) join(do func(ctx context.Context) (*game.Seat, *roomEntry, error)) {
-	if s.currentSeat() != nil {
+func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry, error)) {
+	if s.currentPort() != nil {
 		requestsRefused.WithLabelValues("already_in_room").Inc()
 		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM, "leave the current room first"))
 		return
@@ -263,7 +268,7 @@ func (s *session) join(do func(ctx context.Context) (*game.Seat, *roomEntry, err
 	defer s.seating.Unlock()
 	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
 	defer cancel()
-	seat, entry, err := do(ctx)
+	port, entry, err := do(ctx)
 	if err != nil {
 		s.conn.Send(wire.ErrorMessage(joinErrorCode(err), err.Error()))
 		return
@@ -273,33 +278,34 @@ func (s *session) join(do func(ctx context.Context) (*game.Seat, *roomEntry, err
 		// A newer connection took the session while this join was in
 		// flight; it did not get this seat, so nobody may keep it.
 		s.mu.Unlock()
-		s.server.registry.Leave(entry, seat)
+		s.server.registry.Leave(entry, port.Seat())
 		return
 	}
-	s.entry, s.seat = entry, seat
+	s.entry, s.port = entry, port
 	s.mu.Unlock()
 }
 
 // leave gives up the seat at the client's request.
 func (s *session) leave() {
 	s.mu.Lock()
-	entry, seat := s.entry, s.seat
-	s.entry, s.seat = nil, nil
+	entry, port := s.entry, s.port
+	s.entry, s.port = nil, nil
 	s.mu.Unlock()
-	if seat == nil {
+	if port == nil {
 		requestsRefused.WithLabelValues("not_in_room").Inc()
 		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_NOT_IN_ROOM, "not in a room"))
 		return
 	}
-	s.server.registry.Leave(entry, seat)
+	s.server.registry.Leave(entry, port.Seat())
 	s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{
 		RoomId: entry.room.ID(), Reason: pb.CloseReason_CLOSE_REASON_NORMAL,
 	}}})
 }
 
-// currentSeat returns the seat while its room still runs; a room that ended
-// (match over, closed) has already told the client so.
-func (s *session) currentSeat() *game.Seat {
+// currentPort returns the port of the session's seat while its room still
+// runs and the seat is still the session's; a room that ended (match over,
+// closed) or a kick has already told the client so.
+func (s *session) currentPort() *game.InputPort {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.entry == nil {
@@ -307,11 +313,15 @@ func (s *session) currentSeat() *game.Seat {
 	}
 	select {
 	case <-s.entry.room.Done():
-		s.entry, s.seat = nil, nil
+		s.entry, s.port = nil, nil
 		return nil
 	default:
-		return s.seat
 	}
+	if !s.port.Attached() {
+		// Kicked: the room retired the port and closes the connection.
+		return nil
+	}
+	return s.port
 }
 
 // disconnected runs after the connection ended: the seat is held for the
@@ -322,9 +332,9 @@ func (s *session) currentSeat() *game.Seat {
 func (s *session) disconnected(serverClosing bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	entry, seat := s.entry, s.seat
-	s.entry, s.seat = nil, nil
-	if seat == nil {
+	entry, port := s.entry, s.port
+	s.entry, s.port = nil, nil
+	if port == nil {
 		return
 	}
 	select {
@@ -332,14 +342,28 @@ func (s *session) disconnected(serverClosing bool) {
 		return
 	default:
 	}
+	seat := port.Seat()
+	if port.Released() {
+		// Kicked: the room released the seat and closed this
+		// connection. Hold nothing; give the reservation back.
+		s.server.registry.Forget(entry, seat)
+		return
+	}
 	if serverClosing || s.conn.PeerLeft() {
 		// A normal closure (1000) is a goodbye: no seat to hold.
 		s.server.registry.Leave(entry, seat)
 		return
 	}
-	entry.room.Disconnect(seat)
+	entry.room.Disconnect(port)
 	s.server.holds.hold(s.id, &heldSeat{entry: entry, seat: seat})
 	seatsHeldTotal.Inc()
+	if port.Released() {
+		// Kicked meanwhile: the kick may have looked for the hold before
+		// it was there. Either it finds the hold or this check sees the
+		// release, which the room records before Kick returns.
+		s.server.holds.drop(seat)
+		s.server.registry.Forget(entry, seat)
+	}
 }
 
 // ValidateName trims a display name and checks its length and characters:

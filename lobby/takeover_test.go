@@ -16,8 +16,9 @@ import (
 
 type discardLink struct{}
 
-func (discardLink) OfferSnapshot([]byte)        {}
-func (discardLink) Send(*pb.ServerMessage) bool { return true }
+func (discardLink) OfferSnapshot([]byte)         {}
+func (discardLink) Send(*pb.ServerMessage) bool  { return true }
+func (discardLink) Close(pb.CloseReason, string) {}
 
 func helloMsg(name, token string) *pb.ClientMessage {
 	return &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{
@@ -83,18 +84,18 @@ func TestSecondHoldReleasesFirst(t *testing.T) {
 	ts := startServer(t, func(c *Config) { c.ReconnectGrace = 200 * time.Millisecond })
 	ctx := timeout(t, 10*time.Second)
 	reg := ts.Registry()
-	sx, ex, err := reg.Join(ctx, JoinRequest{}, "x", discardLink{})
+	px, ex, err := reg.Join(ctx, JoinRequest{}, "x", discardLink{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sy, ey, err := reg.Join(ctx, JoinRequest{}, "y", discardLink{})
+	py, ey, err := reg.Join(ctx, JoinRequest{}, "y", discardLink{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex.room.Disconnect(sx)
-	ts.holds.hold("sess", &heldSeat{entry: ex, seat: sx})
-	ey.room.Disconnect(sy)
-	ts.holds.hold("sess", &heldSeat{entry: ey, seat: sy})
+	ex.room.Disconnect(px)
+	ts.holds.hold("sess", &heldSeat{entry: ex, seat: px.Seat()})
+	ey.room.Disconnect(py)
+	ts.holds.hold("sess", &heldSeat{entry: ey, seat: py.Seat()})
 	waitFor(t, "both seats released", func() bool {
 		return reservedTotal(ts) == 0 && ex.room.Stats().Players == 0
 	})

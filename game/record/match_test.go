@@ -63,12 +63,13 @@ func (l *link) OfferSnapshot(frame []byte) {
 	}
 }
 
-func (l *link) Send(*pb.ServerMessage) bool { return true }
+func (l *link) Send(*pb.ServerMessage) bool  { return true }
+func (l *link) Close(pb.CloseReason, string) {}
 
 // player is a fake client: seeded random inputs, one per tick, that change
 // direction and aim now and then and fire a third of the time.
 type player struct {
-	seat *game.Seat
+	port *game.InputPort // nil once the player left
 	rng  *rand.Rand
 	seq  uint32
 	cur  pb.Input
@@ -87,7 +88,7 @@ func (p *player) push() {
 	}
 	p.seq++
 	in := &pb.Input{Seq: p.seq, Buttons: p.cur.Buttons, MoveX: p.cur.MoveX, MoveY: p.cur.MoveY, Aim: p.cur.Aim}
-	p.seat.PushInputs([]*pb.Input{in})
+	p.port.PushInputs([]*pb.Input{in})
 }
 
 // recordedMatch is what playMatch leaves behind.
@@ -127,27 +128,30 @@ func playMatch(t *testing.T) recordedMatch {
 	defer stopWatching()
 	players := make([]*player, 8)
 	for i := range players {
-		seat, err := room.Join(ctx, "bot", newLink(false))
+		port, err := room.Join(ctx, "bot", newLink(false))
 		if err != nil {
 			t.Fatal(err)
 		}
-		players[i] = &player{seat: seat, rng: rand.New(rand.NewPCG(uint64(i), 99))}
+		players[i] = &player{port: port, rng: rand.New(rand.NewPCG(uint64(i), 99))}
 	}
 	var mid bytes.Buffer
 	for tick := uint32(1); tick <= 600; tick++ {
 		switch tick {
 		case 150:
-			room.Disconnect(players[2].seat)
+			room.Disconnect(players[2].port)
 		case 200:
-			if err := room.Resume(ctx, players[2].seat, newLink(false)); err != nil {
+			port, err := room.Resume(ctx, players[2].port.Seat(), newLink(false))
+			if err != nil {
 				t.Fatal(err)
 			}
+			players[2].port = port
 		case 201:
 			if err := room.StartRecording(ctx, &mid); err != nil {
 				t.Fatal(err)
 			}
 		case 300:
-			room.Leave(players[4].seat)
+			room.Leave(players[4].port.Seat())
+			players[4].port = nil
 		case 350:
 			if _, err := room.Debug(ctx, "heal all"); err != nil {
 				t.Fatal(err)
@@ -158,7 +162,7 @@ func playMatch(t *testing.T) recordedMatch {
 			}
 		}
 		for _, p := range players {
-			if p.seat.Connected() {
+			if p.port != nil && p.port.Attached() {
 				p.push()
 			}
 		}

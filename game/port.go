@@ -1,0 +1,156 @@
+package game
+
+import (
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// InputPort is one connection's way into its seat: Join and Resume hand a
+// fresh one to each connection attached to a seat, and its reader feeds the
+// room through it (PushInputs, Ack, RequestResync), never blocking. A
+// Resume, Disconnect, Leave or Kick retires the port: from then on its
+// inputs are dropped and counted, and its acks no longer choose any
+// snapshot's baseline, so a lingering reader of a replaced connection
+// cannot reach the game or the connection that replaced it.
+type InputPort struct {
+	seat  *Seat
+	queue inputQueue
+	// highest is the highest seq queued through this port; it starts at
+	// the seat's last applied seq, so that a resumed client's resent,
+	// unapplied inputs are taken. Owned by the port's reader.
+	highest uint32
+	acks    acks
+	// state is portAttached, or why the port was retired.
+	state atomic.Int32
+}
+
+// acks is what a connection tells the room about the snapshots it holds.
+// The seat points at its current port's acks; the room reads them only
+// through the seat.
+type acks struct {
+	ack    atomic.Uint32 // highest snapshot tick the client applied
+	resync atomic.Bool   // the client asked for a full snapshot
+}
+
+// States of an InputPort: attached, or retired for a reason that names the
+// tickwire_inputs_dropped_total reason of its later inputs.
+const (
+	portAttached int32 = iota
+	// portDisconnected: Disconnect, the connection dropped.
+	portDisconnected
+	// portReplaced: Resume attached another connection to the seat.
+	portReplaced
+	// portLeft: Leave or Kick gave the seat up (see release).
+	portLeft
+)
+
+// newPort returns an attached port of seat with an input queue of
+// queueSize. Room goroutine only (it reads the seat's last applied seq).
+func newPort(seat *Seat, queueSize int) *InputPort {
+	return &InputPort{seat: seat, queue: newInputQueue(queueSize), highest: seat.lastApplied.Load()}
+}
+
+// Seat returns the seat the port feeds.
+func (p *InputPort) Seat() *Seat { return p.seat }
+
+// Attached reports whether the room still takes the port's inputs: false
+// once a Resume, Disconnect, Leave or Kick has retired it.
+func (p *InputPort) Attached() bool { return p.state.Load() == portAttached }
+
+// Released reports whether the room has released the port's seat (Leave,
+// Kick) while the port was the seat's current or last one: a lobby that
+// still keeps the port learns from it that a kick took the seat.
+func (p *InputPort) Released() bool { return p.state.Load() == portLeft }
+
+// PushInputs checks inputs (oldest first, see checkInput) and queues them
+// for the next tick; when the queue is full the oldest queued input is
+// dropped. Inputs of a retired port are dropped. Every drop is counted in
+// tickwire_inputs_dropped_total. Only the connection's reader may call it.
+func (p *InputPort) PushInputs(inputs []*pb.Input) {
+	if why := p.state.Load(); why != portAttached {
+		p.drop(why, len(inputs))
+		return
+	}
+	for _, in := range inputs {
+		v, verdict := checkInput(in, p.highest, p.seat.input)
+		switch verdict {
+		case inputDuplicate:
+			droppedDuplicate.Inc()
+			continue
+		case inputInvalid:
+			droppedInvalid.Inc()
+			p.seat.dropped.Add(1)
+			continue
+		}
+		p.highest = v.Seq
+		if n := p.queue.push(v); n > 0 {
+			droppedQueueFull.Add(float64(n))
+			p.seat.dropped.Add(uint64(n))
+		}
+	}
+	// Retired meanwhile: the room may have emptied the queue before these
+	// arrived and will not look at it again, so take them out here. An
+	// input is taken out (and counted) once, by whichever side gets it.
+	if !p.Attached() {
+		p.flush()
+	}
+}
+
+// Ack records that the client applied the snapshot of tick; older acks than
+// the newest one are ignored (messages may be reordered by redundancy).
+func (p *InputPort) Ack(tick uint32) {
+	for {
+		old := p.acks.ack.Load()
+		if tick <= old || p.acks.ack.CompareAndSwap(old, tick) {
+			return
+		}
+	}
+}
+
+// RequestResync makes the next snapshot of this connection a full one, and
+// stops the room from using any baseline acknowledged before it.
+func (p *InputPort) RequestResync() { p.acks.resync.Store(true) }
+
+// retire retires the port for why, unless it was retired already (the
+// first reason sticks: the callers of Disconnect and Leave retire the port
+// before the room runs its part), and drops what its queue holds.
+func (p *InputPort) retire(why int32) {
+	p.state.CompareAndSwap(portAttached, why)
+	p.flush()
+}
+
+// release records that the room released the seat of its current or last
+// port (Leave, Kick), whatever retired the port before. Room goroutine
+// only.
+func (p *InputPort) release() {
+	p.state.Store(portLeft)
+	p.flush()
+}
+
+// flush drops what the queue of a retired port holds.
+func (p *InputPort) flush() {
+	p.drop(p.state.Load(), p.queue.discard())
+}
+
+// drop counts n inputs of the port dropped because it was retired for why.
+func (p *InputPort) drop(why int32, n int) {
+	if n == 0 {
+		return
+	}
+	retiredDrops(why).Add(float64(n))
+	p.seat.dropped.Add(uint64(n))
+}
+
+// retiredDrops returns the drop counter of a port retired for why.
+func retiredDrops(why int32) prometheus.Counter {
+	switch why {
+	case portReplaced:
+		return droppedReplaced
+	case portLeft:
+		return droppedLeft
+	default:
+		return droppedDisconnected
+	}
+}
