@@ -8,37 +8,61 @@ import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
+// benchSchema is benchGame's: one kind of 7 fields, like an arena player.
+var benchSchema = &wire.Schema{
+	Entities: []wire.EntityKind{{Kind: 1, Name: "player", Fields: []wire.Field{
+		{Name: "x", Type: wire.TypeInt}, {Name: "y", Type: wire.TypeInt},
+		{Name: "angle", Type: wire.TypeAngle, Scale: 4096}, {Name: "health", Type: wire.TypeInt},
+		{Name: "vx", Type: wire.TypeInt}, {Name: "vy", Type: wire.TypeInt},
+		{Name: "owner", Type: wire.TypeUint, Role: wire.RoleOwner},
+	}}},
+	Input: []wire.Field{
+		{Name: "move_x", Type: wire.TypeInt, Min: -127, Max: 127},
+		{Name: "move_y", Type: wire.TypeInt, Min: -127, Max: 127},
+		{Name: "aim", Type: wire.TypeAngle, Scale: 4096},
+	},
+}
+
+// benchEntity is one benchGame player.
+type benchEntity struct {
+	x, y, angle, vx, vy int32
+	owner               int32
+}
+
 // benchGame is a trivial Game: one entity per player moving at its current
-// move input, about 100 units/s at 60 Hz in grid units.
+// move input, about 100 units/s at 60 Hz in grid units; everyone sees
+// everything.
 type benchGame struct {
-	ents []wire.Entity // index = player-1
+	ents []benchEntity // index = player-1; entity id = player
 }
 
 func (g *benchGame) Join(p PlayerID, _ string) (uint32, error) {
 	for len(g.ents) < int(p) {
-		g.ents = append(g.ents, wire.Entity{ID: uint32(len(g.ents) + 1)})
+		g.ents = append(g.ents, benchEntity{})
 	}
-	e := &g.ents[p-1]
-	e.Set(wire.FieldKind, 1)
-	e.Set(wire.FieldHealth, 100)
-	e.Set(wire.FieldOwner, int32(p))
-	return e.ID, nil
+	g.ents[p-1].owner = int32(p)
+	return uint32(p), nil
 }
 func (g *benchGame) Leave(p PlayerID) {}
 func (g *benchGame) ApplyInput(p PlayerID, in Input) {
 	e := &g.ents[p-1]
-	e.Set(wire.FieldFlags, in.MoveX) // the velocity lives in a field
-	e.Set(wire.FieldScore, in.MoveY)
-	e.Set(wire.FieldAngle, in.Aim)
+	e.vx, e.vy, e.angle = in.Values[0], in.Values[1], in.Values[2]
 }
 func (g *benchGame) Step(uint32) {
 	for k := range g.ents {
 		e := &g.ents[k]
-		e.Set(wire.FieldX, e.Get(wire.FieldX)+e.Get(wire.FieldFlags)/8)
-		e.Set(wire.FieldY, e.Get(wire.FieldY)+e.Get(wire.FieldScore)/8)
+		e.x += e.vx / 8
+		e.y += e.vy / 8
 	}
 }
-func (g *benchGame) View(dst []wire.Entity) []wire.Entity      { return append(dst, g.ents...) }
+func (g *benchGame) View(_ PlayerID, dst *wire.Rows) {
+	for k := range g.ents {
+		e := &g.ents[k]
+		f := dst.Append(uint32(k+1), 1)
+		f[0], f[1], f[2], f[3], f[4], f[5], f[6] = e.x, e.y, e.angle, 100, e.vx, e.vy, e.owner
+	}
+}
+func (g *benchGame) ViewGroup(PlayerID) uint64                 { return 0 }
 func (g *benchGame) DrainEvents(dst []wire.Event) []wire.Event { return dst }
 func (g *benchGame) Results() ([]PlayerResult, bool)           { return nil, false }
 
@@ -71,6 +95,7 @@ func BenchmarkRoomTick16NoLog(b *testing.B) {
 func benchRoomTick16(b *testing.B, cfg RoomConfig) {
 	const players = 16
 	cfg.ID, cfg.TickHz, cfg.SnapshotHz, cfg.MaxPlayers, cfg.Clock = "bench", 60, 20, players, NewManualClock(0)
+	cfg.Schema = benchSchema
 	r, err := NewRoom(cfg, &benchGame{})
 	if err != nil {
 		b.Fatal(err)
@@ -94,7 +119,7 @@ func benchRoomTick16(b *testing.B, cfg RoomConfig) {
 				seq[i]++
 				// A new direction about once a second, staggered.
 				dir := int32((tick/60 + uint32(i)) % 8)
-				in[0] = &pb.Input{Seq: seq[i], MoveX: 127 * (dir%3 - 1), MoveY: 127 * (dir/3%3 - 1), Aim: uint32(dir) * 512}
+				in[0] = &pb.Input{Seq: seq[i], Values: []int32{127 * (dir%3 - 1), 127 * (dir/3%3 - 1), dir * 512}}
 				s.PushInputs(in)
 			}
 		}

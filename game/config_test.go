@@ -9,7 +9,7 @@ import (
 )
 
 func TestNewRoomValidates(t *testing.T) {
-	ok := RoomConfig{ID: "r", TickHz: 60, SnapshotHz: 20, MaxPlayers: 16}
+	ok := RoomConfig{ID: "r", Schema: fakeSchema, TickHz: 60, SnapshotHz: 20, MaxPlayers: 16}
 	tests := []struct {
 		name    string
 		edit    func(c *RoomConfig)

@@ -86,7 +86,8 @@ func TestDisconnectAndResume(t *testing.T) {
 	}
 	j := newLink.all()[0].msg.GetJoined()
 	want := &pb.Joined{RoomId: "room-a", Mode: "fake", PlayerId: uint32(a.Player()), EntityId: a.EntityID(),
-		Tick: 10, TickHz: 100, SnapshotHz: 50, MaxPlayers: 2, Resumed: true, Phase: pb.RoomPhase_ROOM_PHASE_RUNNING}
+		Tick: 10, TickHz: 100, SnapshotHz: 50, MaxPlayers: 2, Resumed: true, Phase: pb.RoomPhase_ROOM_PHASE_RUNNING,
+		Schema: fakeSchema.Proto()}
 	if j.String() != want.String() {
 		t.Errorf("resumed with %v, want %v", j, want)
 	}
@@ -172,7 +173,7 @@ func TestResumeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := port.Seat()
-	foreign := newSeat("room-b", 9, 109, "eve")
+	foreign := newSeat("room-b", 9, 109, "eve", nil)
 	if _, err := rr.r.Resume(ctx, foreign, newFakeLink(t)); !errors.Is(err, ErrSeatGone) {
 		t.Errorf("Resume of another room's seat: %v, want ErrSeatGone", err)
 	}

@@ -115,10 +115,10 @@ func TestCloseWithResults(t *testing.T) {
 			want: []*pb.PlayerResult{{PlayerId: 1, Name: "ann", EntityId: 101}, {PlayerId: 2, Name: "bob", EntityId: 102}}},
 		{name: "the game's standings", game: func() Game {
 			return &standingsGame{fakeGame: newFakeGame(), standings: []PlayerResult{
-				{Player: 2, Name: "bob", EntityID: 102, Score: 5, Kills: 5}, {Player: 1, Name: "ann", EntityID: 101, Deaths: 5}}}
-		}, want: []*pb.PlayerResult{{PlayerId: 2, Name: "bob", EntityId: 102, Score: 5, Kills: 5}, {PlayerId: 1, Name: "ann", EntityId: 101, Deaths: 5}}},
+				{Player: 2, Name: "bob", EntityID: 102, Score: 5, Values: []int32{5}}, {Player: 1, Name: "ann", EntityID: 101, Values: []int32{-5}}}}
+		}, want: []*pb.PlayerResult{{PlayerId: 2, Name: "bob", EntityId: 102, Score: 5, Values: []int32{5}}, {PlayerId: 1, Name: "ann", EntityId: 101, Values: []int32{-5}}}},
 		{name: "the results of an ended match", game: func() Game { return newFakeGame() }, ended: true,
-			want: []*pb.PlayerResult{{PlayerId: 1, EntityId: 101, Score: 1}, {PlayerId: 2, EntityId: 102, Score: 2}}},
+			want: []*pb.PlayerResult{{PlayerId: 1, EntityId: 101, Score: 1, Values: []int32{0}}, {PlayerId: 2, EntityId: 102, Score: 2, Values: []int32{0}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,8 +22,8 @@ func TestCorruptChecksumHook(t *testing.T) {
 			if s.GetBaseTick() != 0 {
 				t.Fatalf("%s: snapshot %d is a delta; the test expects full ones (no acks)", name, s.GetTick())
 			}
-			view, err := wire.ApplyDelta(nil, nil, s.GetDelta())
-			if err != nil {
+			view := wire.NewRows(fakeLayout, 0)
+			if err := wire.ApplyDelta(view, nil, s.GetDelta()); err != nil {
 				t.Fatalf("%s: snapshot %d: %v", name, s.GetTick(), err)
 			}
 			if bad := wire.Checksum(view) != s.GetChecksum(); bad != (s.GetTick() == 6) {

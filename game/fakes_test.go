@@ -318,7 +318,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // testConfig returns a valid config for tests driving the room directly.
 func testConfig() RoomConfig {
-	return RoomConfig{ID: "r1", Mode: "fake", TickHz: 60, SnapshotHz: 20, MaxPlayers: 4, Clock: NewManualClock(0)}
+	return RoomConfig{ID: "r1", Mode: "fake", Schema: fakeSchema, TickHz: 60, SnapshotHz: 20, MaxPlayers: 4, Clock: NewManualClock(0)}
 }
 
 // newTestRoom returns a room for direct, single-goroutine tests (no Run).

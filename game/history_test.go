@@ -7,85 +7,93 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
-// testSnapshot builds snapshot tick with n entities whose x moves with tick.
-func testSnapshot(tick uint32, n int, events ...Event) Snapshot {
-	s := Snapshot{Tick: tick, ServerTimeUS: int64(tick) * 50_000, Events: events}
+// testView returns a view of n fakeSchema players whose x moves with tick
+// (shift moves it further, to make views that differ), with events.
+func testView(h *history, tick uint32, n int, shift int32, events ...wire.Event) *view {
+	v := h.newView(fakeLayout)
 	for k := range n {
-		e := Entity{ID: uint32(k + 1)}
-		e.Set(FieldKind, 1)
-		e.Set(FieldX, int32(tick)*40+int32(k))
-		e.Set(FieldY, -int32(tick)*3)
-		s.Entities = append(s.Entities, e)
+		f := v.rows.Append(uint32(k+1), 1)
+		f[fakeX] = int32(tick)*40 + int32(k) + shift
 	}
-	return s
+	v.checksum = wire.Checksum(v.rows)
+	v.events = append(v.events, events...)
+	return v
+}
+
+// pushTick pushes snapshot tick with views and records each seat's offer
+// of the view at the same index.
+func pushTick(h *history, tick uint32, views []*view, seats ...*Seat) {
+	h.push(tick, int64(tick)*50_000, views)
+	for i, s := range seats {
+		h.recordOffer(s, views[min(i, len(views)-1)])
+	}
+}
+
+// decodeShared parses shared snapshot bytes as the client does.
+func decodeShared(t *testing.T, shared []byte) *pb.Snapshot {
+	t.Helper()
+	var msg pb.ServerMessage
+	if err := proto.Unmarshal(wire.AppendSnapshotFrame(nil, shared, 0), &msg); err != nil {
+		t.Fatal(err)
+	}
+	return msg.GetSnapshot()
 }
 
 func TestHistoryRingEviction(t *testing.T) {
-	h := NewHistory(3)
-	if h.Latest() != nil || h.Oldest() != nil || h.Len() != 0 {
-		t.Fatalf("empty history: Latest %v Oldest %v Len %d", h.Latest(), h.Oldest(), h.Len())
+	h := newHistory(3)
+	if h.latest() != nil {
+		t.Fatalf("empty history: latest %v", h.latest())
 	}
+	var views []*view
 	for tick := uint32(1); tick <= 5; tick++ {
-		h.Push(testSnapshot(tick*10, 2))
+		views = append(views, testView(h, tick*10, 2, 0))
+		pushTick(h, tick*10, views[len(views)-1:])
 	}
 	if got, want := h.heldTicks(), []uint32{30, 40, 50}; !slices.Equal(got, want) {
 		t.Fatalf("held ticks = %v, want %v", got, want)
 	}
-	if h.Len() != 3 || h.Cap() != 3 || h.Latest().Tick != 50 || h.Oldest().Tick != 30 {
-		t.Fatalf("Len %d Cap %d Latest %d Oldest %d", h.Len(), h.Cap(), h.Latest().Tick, h.Oldest().Tick)
-	}
-	tests := []struct {
+	for _, tt := range []struct {
 		tick uint32
 		ok   bool
-	}{
-		{0, false}, {10, false}, {20, false}, {25, false}, {30, true}, {40, true}, {50, true}, {60, false},
-	}
-	for _, tt := range tests {
-		s, ok := h.Get(tt.tick)
-		if ok != tt.ok || (ok && s.Tick != tt.tick) || (!ok && s != nil) {
-			t.Errorf("Get(%d) = %v, %v; want ok=%v", tt.tick, s, ok, tt.ok)
+	}{{0, false}, {10, false}, {20, false}, {25, false}, {30, true}, {40, true}, {50, true}, {60, false}} {
+		if slot, ok := h.find(tt.tick); ok != tt.ok || (ok && h.ring[slot].tick != tt.tick) {
+			t.Errorf("find(%d) = %d, %v; want ok=%v", tt.tick, slot, ok, tt.ok)
 		}
 	}
-}
-
-func TestHistoryPushSetsChecksum(t *testing.T) {
-	h := NewHistory(2)
-	s := testSnapshot(7, 4)
-	s.Checksum = 12345
-	h.Push(s)
-	if got, want := h.Latest().Checksum, Checksum(s.Entities); got != want {
-		t.Fatalf("Checksum = %#x, want %#x", got, want)
+	// Tick 10's view, evicted by the push of 40, was reused for 50; tick
+	// 20's, evicted by the push of 50, waits for reuse.
+	if views[4] != views[0] {
+		t.Errorf("the view of tick 50 is not the one tick 10 gave back")
+	}
+	if len(h.free) != 1 || h.free[0] != views[1] {
+		t.Fatalf("free views %v, want tick 20's", h.free)
+	}
+	if v := h.newView(fakeLayout); v != views[1] || v.rows.Len() != 0 || len(v.events) != 0 {
+		t.Errorf("newView did not reuse the evicted view, emptied")
 	}
 }
 
 func TestHistoryPushPanics(t *testing.T) {
 	tests := []struct {
 		name string
-		s    Snapshot
+		push func(h *history)
 	}{
-		{"tick 0", Snapshot{Tick: 0}},
-		{"same tick", Snapshot{Tick: 10}},
-		{"older tick", Snapshot{Tick: 9}},
-		{"unsorted ids", Snapshot{Tick: 11, Entities: []Entity{{ID: 2}, {ID: 1}}}},
-		{"duplicate ids", Snapshot{Tick: 11, Entities: []Entity{{ID: 2}, {ID: 2}}}},
-		{"id 0", Snapshot{Tick: 11, Entities: []Entity{{ID: 0}}}},
+		{"tick 0", func(h *history) { h.push(0, 0, nil) }},
+		{"same tick", func(h *history) { h.push(5, 0, nil); h.push(5, 0, nil) }},
+		{"older tick", func(h *history) { h.push(5, 0, nil); h.push(4, 0, nil) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewHistory(4)
-			h.Push(Snapshot{Tick: 10})
 			defer func() {
 				if recover() == nil {
-					t.Fatal("Push did not panic")
-				}
-				if h.Len() != 1 || h.Latest().Tick != 10 {
-					t.Fatalf("failed Push changed the ring: %v", h.heldTicks())
+					t.Errorf("push did not panic")
 				}
 			}()
-			h.Push(tt.s)
+			tt.push(newHistory(4))
 		})
 	}
 }
@@ -93,184 +101,176 @@ func TestHistoryPushPanics(t *testing.T) {
 func TestNewHistoryPanicsOnZeroSize(t *testing.T) {
 	defer func() {
 		if recover() == nil {
-			t.Fatal("NewHistory(0) did not panic")
+			t.Errorf("newHistory(0) did not panic")
 		}
 	}()
-	NewHistory(0)
+	newHistory(0)
 }
 
-func TestEncodeLatestBeforePush(t *testing.T) {
-	shared, used := NewHistory(2).EncodeLatest(5)
-	if shared != nil || used != 0 {
-		t.Fatalf("EncodeLatest = %x, %d; want nil, 0", shared, used)
+func TestHistoryEncodeBaseSelection(t *testing.T) {
+	h := newHistory(4)
+	s := &Seat{}
+	for tick := uint32(3); tick <= 18; tick += 3 {
+		pushTick(h, tick, []*view{testView(h, tick, 3, 0)}, s)
 	}
-}
-
-func TestEncodeLatestBaseSelection(t *testing.T) {
-	h := NewHistory(3)
-	for _, tick := range []uint32{10, 20, 30, 40} {
-		h.Push(testSnapshot(tick, 3))
-	}
-	// The ring holds 20, 30, 40.
+	// Held: 9, 12, 15, 18.
 	tests := []struct {
-		name string
-		base uint32
-		want uint32
+		since, want uint32
 	}{
-		{"no baseline", 0, 0},
-		{"held baseline", 30, 30},
-		{"oldest held", 20, 20},
-		{"evicted", 10, 0},
-		{"never existed", 25, 0},
-		{"the latest itself", 40, 0},
-		{"from the future", 50, 0},
+		{0, 0},   // asked for full
+		{15, 15}, // held
+		{9, 9},   // the oldest held
+		{6, 0},   // evicted
+		{10, 0},  // never a snapshot
+		{18, 0},  // the newest itself: nothing to diff against
+		{99, 0},  // from the future
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			shared, used := h.EncodeLatest(tt.base)
-			if used != tt.want {
-				t.Fatalf("usedBase = %d, want %d", used, tt.want)
-			}
-			var snap pb.Snapshot
-			if err := proto.Unmarshal(shared, &snap); err != nil {
-				t.Fatal(err)
-			}
-			if snap.GetBaseTick() != tt.want || snap.GetTick() != 40 {
-				t.Fatalf("snapshot tick %d base %d, want 40 base %d", snap.GetTick(), snap.GetBaseTick(), tt.want)
-			}
-		})
+		shared, used, _ := h.encode(s, h.latest().views[0], tt.since)
+		if used != tt.want {
+			t.Errorf("encode(since %d) used base %d, want %d", tt.since, used, tt.want)
+		}
+		if snap := decodeShared(t, shared); snap.GetBaseTick() != tt.want || snap.GetTick() != 18 {
+			t.Errorf("encode(since %d): tick %d base %d, want tick 18 base %d", tt.since, snap.GetTick(), snap.GetBaseTick(), tt.want)
+		}
 	}
 }
 
-func TestEncodeLatestMemoization(t *testing.T) {
-	h := NewHistory(8)
-	h.Push(testSnapshot(1, 4))
-	h.Push(testSnapshot(2, 4))
-
-	a1, _ := h.EncodeLatest(1)
-	full, _ := h.EncodeLatest(0)
-	a2, _ := h.EncodeLatest(1)
-	unknown, _ := h.EncodeLatest(99) // falls back to full: shares its bytes
-	if &a1[0] != &a2[0] {
-		t.Fatal("same baseline within a tick encoded twice")
+func TestHistoryEncodeNeedsTheSeatsOwnOffer(t *testing.T) {
+	h := newHistory(4)
+	ann, bob := &Seat{}, &Seat{}
+	pushTick(h, 3, []*view{testView(h, 3, 2, 0)}, ann) // bob was not offered tick 3
+	pushTick(h, 6, []*view{testView(h, 6, 2, 0)}, ann, bob)
+	if _, used, _ := h.encode(ann, h.latest().views[0], 3); used != 3 {
+		t.Errorf("ann's base %d, want 3", used)
 	}
-	if &full[0] != &unknown[0] {
-		t.Fatal("full fallback for an unknown baseline did not share the full encoding")
-	}
-	if &a1[0] == &full[0] {
-		t.Fatal("delta and full share bytes")
-	}
-
-	kept := bytes.Clone(a1)
-	h.Push(testSnapshot(3, 4))
-	b1, _ := h.EncodeLatest(1)
-	if &b1[0] == &a1[0] {
-		t.Fatal("encoding of a new tick reuses the previous tick's bytes")
-	}
-	if !bytes.Equal(a1, kept) {
-		t.Fatal("bytes handed out before Push changed after it")
-	}
-	if bytes.Equal(a1, b1) {
-		t.Fatal("new tick encoded the same bytes as the old one")
+	if _, used, _ := h.encode(bob, h.latest().views[0], 3); used != 0 {
+		t.Errorf("bob, never offered tick 3, got base %d, want full", used)
 	}
 }
 
-func TestEncodeLatestEvents(t *testing.T) {
-	ev := func(tick uint32) Event { return Event{Tick: tick, Kind: 1, Actor: 2, Target: 3, Value: -int32(tick)} }
-	h := NewHistory(4)
-	h.Push(testSnapshot(10, 2, ev(10)))
-	h.Push(testSnapshot(20, 2, ev(19), ev(20)))
-	h.Push(testSnapshot(30, 2))
-	h.Push(testSnapshot(40, 2, ev(40)))
-	tests := []struct {
-		name string
-		base uint32
-		want []uint32 // event ticks
-	}{
-		{"full: latest only", 0, []uint32{40}},
-		{"delta from oldest", 10, []uint32{19, 20, 40}},
-		{"delta from 20", 20, []uint32{40}},
-		{"delta from 30", 30, []uint32{40}},
-		{"unknown base: full", 35, []uint32{40}},
+func TestHistoryEncodeSharing(t *testing.T) {
+	h := newHistory(8)
+	ann, bob, cid := &Seat{}, &Seat{}, &Seat{}
+	shared := testView(h, 3, 2, 0)
+	pushTick(h, 3, []*view{shared}, ann, bob, cid)
+	// Tick 6: ann and bob share a view, cid sees another.
+	a6, c6 := testView(h, 6, 2, 0), testView(h, 6, 1, 0)
+	pushTick(h, 6, []*view{a6, a6, c6}, ann, bob, cid)
+
+	b1, _, fresh1 := h.encode(ann, a6, 3)
+	b2, _, fresh2 := h.encode(bob, a6, 3)
+	if !fresh1 || fresh2 || !bytes.Equal(b1, b2) || &b1[0] != &b2[0] {
+		t.Errorf("seats with one view and baseline: fresh %v, %v; want one encoding shared", fresh1, fresh2)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			shared, _ := h.EncodeLatest(tt.base)
-			var snap pb.Snapshot
-			if err := proto.Unmarshal(shared, &snap); err != nil {
-				t.Fatal(err)
-			}
-			var got []uint32
-			for _, e := range snap.GetEvents() {
-				if EventFromProto(e) != ev(e.GetTick()) {
-					t.Fatalf("event %v does not round-trip", e)
-				}
-				got = append(got, e.GetTick())
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("event ticks = %v, want %v", got, tt.want)
-			}
-		})
+	b3, _, fresh3 := h.encode(cid, c6, 3)
+	if !fresh3 || bytes.Equal(b1, b3) {
+		t.Errorf("a seat with another view shared the encoding (fresh %v)", fresh3)
 	}
-	// A snapshot without events after one with: the union still holds the
-	// earlier ones for an older baseline.
-	h.Push(testSnapshot(50, 2))
-	shared, _ := h.EncodeLatest(20)
-	var snap pb.Snapshot
-	if err := proto.Unmarshal(shared, &snap); err != nil {
+	if _, _, fresh := h.encode(ann, a6, 0); !fresh {
+		t.Errorf("a full snapshot reused the delta's bytes")
+	}
+	if _, _, fresh := h.encode(bob, a6, 0); fresh {
+		t.Errorf("a second full snapshot of one view was encoded again")
+	}
+	if len(h.encodings) != 3 {
+		t.Errorf("%d encodings, want 3 (delta of a6, delta of c6, full of a6)", len(h.encodings))
+	}
+	h.push(9, 0, []*view{testView(h, 9, 2, 0)})
+	if len(h.encodings) != 0 {
+		t.Errorf("push left %d encodings of the previous tick", len(h.encodings))
+	}
+}
+
+func TestHistoryEncodeEvents(t *testing.T) {
+	h := newHistory(8)
+	ann, bob, cid := &Seat{}, &Seat{}, &Seat{}
+	ev := func(tick, kind uint32) wire.Event { return wire.Event{Tick: tick, Kind: kind} }
+	v3 := testView(h, 3, 2, 0, ev(2, 1), ev(3, 2))
+	pushTick(h, 3, []*view{v3}, ann, bob, cid)
+	// Tick 6: ann's (and cid's) view holds an event bob's does not.
+	a6, b6 := testView(h, 6, 2, 0, ev(5, 3)), testView(h, 6, 2, 1)
+	pushTick(h, 6, []*view{a6, b6, a6}, ann, bob, cid)
+	// Tick 9: they all see the same again.
+	v9 := testView(h, 9, 2, 0, ev(9, 4))
+	pushTick(h, 9, []*view{v9}, ann, bob, cid)
+
+	kinds := func(shared []byte) []uint32 {
+		var ks []uint32
+		for _, e := range decodeShared(t, shared).GetEvents() {
+			ks = append(ks, e.GetKind())
+		}
+		return ks
+	}
+	annDelta, _, _ := h.encode(ann, v9, 3)
+	if got := kinds(annDelta); !slices.Equal(got, []uint32{3, 4}) {
+		t.Errorf("ann's delta from 3 carries events %v, want [3 4]: those of the views offered after 3", got)
+	}
+	// Same baseline, same view now, but another view at tick 6: bob must
+	// not get ann's bytes (nor ann's event).
+	bobDelta, _, fresh := h.encode(bob, v9, 3)
+	if !fresh {
+		t.Errorf("bob got ann's encoding although their offers after tick 3 differ")
+	}
+	if got := kinds(bobDelta); !slices.Equal(got, []uint32{4}) {
+		t.Errorf("bob's delta from 3 carries events %v, want [4]", got)
+	}
+	// cid was offered what ann was: one encoding, from either baseline.
+	for _, since := range []uint32{3, 6} {
+		d1, _, _ := h.encode(ann, v9, since)
+		d2, _, fresh := h.encode(cid, v9, since)
+		if fresh || &d1[0] != &d2[0] {
+			t.Errorf("deltas from %d of one view after equal offers were not shared", since)
+		}
+	}
+	// From 6, bob's baseline is another view: its own encoding.
+	if _, _, fresh := h.encode(bob, v9, 6); !fresh {
+		t.Errorf("bob's delta from his own view of tick 6 reused one from ann's")
+	}
+	if full, _, _ := h.encode(ann, v9, 0); !slices.Equal(kinds(full), []uint32{4}) {
+		t.Errorf("full snapshot carries events %v, want only the newest view's [4]", kinds(full))
+	}
+}
+
+func TestHistoryEncodeRoundTrip(t *testing.T) {
+	h := newHistory(8)
+	s := &Seat{}
+	v3 := testView(h, 3, 3, 0)
+	pushTick(h, 3, []*view{v3}, s)
+	v6 := testView(h, 6, 2, 0, wire.Event{Tick: 6, Kind: 1, Actor: 1, Values: [wire.MaxEventValues]int32{-7, 0, 3}})
+	pushTick(h, 6, []*view{v6}, s)
+	h.testCorruptChecksum = func(tick uint32) bool { return false }
+	shared, _, _ := h.encode(s, v6, 3)
+	snap := decodeShared(t, shared)
+	got := wire.NewRows(fakeLayout, 0)
+	if err := wire.ApplyDelta(got, v3.rows, snap.GetDelta()); err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.GetEvents()) != 1 || snap.GetEvents()[0].GetTick() != 40 {
-		t.Fatalf("events from 20 to 50 = %v, want the one of tick 40", snap.GetEvents())
+	if !got.Equal(v6.rows) || wire.Checksum(got) != snap.GetChecksum() {
+		t.Errorf("delta from 3 applied gives %v (checksum %08x), want the view of tick 6 (%08x)", got, wire.Checksum(got), snap.GetChecksum())
+	}
+	if snap.GetServerTimeUs() != 300_000 {
+		t.Errorf("server time %d, want 300000", snap.GetServerTimeUs())
+	}
+	evs := snap.GetEvents()
+	if len(evs) != 1 || evs[0].GetActor() != 1 || !slices.Equal(evs[0].GetValues(), []int32{-7, 0, 3}) {
+		t.Errorf("events %v, want one with values [-7 0 3]", evs)
 	}
 }
 
-func TestEncodeLatestProtoRoundTrip(t *testing.T) {
-	h := NewHistory(4)
-	base := testSnapshot(100, 6)
-	h.Push(base)
-	next := testSnapshot(103, 6, Event{Tick: 103, Kind: 2, Actor: 1, Value: 7})
-	next.Entities = slices.Delete(next.Entities, 2, 3)                         // id 3 removed
-	next.Entities = append(next.Entities, Entity{ID: 40})                      // created, all zero
-	next.Entities[0].Fields = [FieldCount]int32{1, -5, 99, 4095, 100, 3, 1, 1} // many fields change
-	next.ServerTimeUS = -1                                                     // negative times must survive too
-	h.Push(next)
-
-	for _, baseTick := range []uint32{0, 100} {
-		shared, used := h.EncodeLatest(baseTick)
-		var snap pb.Snapshot
-		if err := proto.Unmarshal(shared, &snap); err != nil {
-			t.Fatal(err)
-		}
-		want := &pb.Snapshot{
-			Tick:         103,
-			BaseTick:     used,
-			ServerTimeUs: -1,
-			Checksum:     Checksum(next.Entities),
-			Delta:        snap.GetDelta(), // checked by applying it below
-			Events:       []*pb.GameEvent{{Tick: 103, Kind: 2, Actor: 1, Value: 7}},
-		}
-		if !proto.Equal(&snap, want) {
-			t.Fatalf("base %d: snapshot = %v, want %v", baseTick, &snap, want)
-		}
-		// proto3 encoding agrees byte for byte (zero scalars omitted).
-		marshaled, err := proto.MarshalOptions{Deterministic: true}.Marshal(want)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(shared, marshaled) {
-			t.Fatalf("base %d: shared = % x\nproto.Marshal = % x", baseTick, shared, marshaled)
-		}
-		var from []Entity
-		if used != 0 {
-			from = base.Entities
-		}
-		got, err := ApplyDelta(nil, from, snap.GetDelta())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(got, next.Entities) || Checksum(got) != snap.GetChecksum() {
-			t.Fatalf("base %d: applied = %v, want %v", baseTick, got, next.Entities)
-		}
+func TestHistoryCorruptChecksumHook(t *testing.T) {
+	h := newHistory(4)
+	h.testCorruptChecksum = func(tick uint32) bool { return tick == 6 }
+	v3 := testView(h, 3, 1, 0)
+	pushTick(h, 3, []*view{v3})
+	shared, _, _ := h.encode(nil, v3, 0)
+	if decodeShared(t, shared).GetChecksum() != v3.checksum {
+		t.Errorf("tick 3's checksum was corrupted")
+	}
+	v6 := testView(h, 6, 1, 0)
+	pushTick(h, 6, []*view{v6})
+	shared, _, _ = h.encode(nil, v6, 0)
+	if decodeShared(t, shared).GetChecksum() != ^v6.checksum {
+		t.Errorf("tick 6's checksum was not corrupted")
 	}
 }

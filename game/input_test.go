@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -119,14 +120,18 @@ func TestPushInputsValidates(t *testing.T) {
 	r, g := newTestRoom(t, testConfig())
 	p, _ := mustJoin(t, r, "ann")
 	s := p.Seat()
+	// fakeSchema's input: aim (an angle of 4096 steps), move (-127..127).
 	p.PushInputs([]*pb.Input{
-		{Seq: 1, Buttons: 5, MoveX: 500, MoveY: -500, Aim: 4096 + 7},
-		{Seq: 2, MoveX: -3, MoveY: 127, Aim: 4095},
+		{Seq: 1, Values: []int32{4096 + 7, 500}},
+		{Seq: 2, Values: []int32{-1, -3}},
+		{Seq: 3, Values: []int32{1, 2, 3}}, // more values than the schema names
+		{Seq: 4, Values: []int32{4095}},    // move left out: 0
 	})
 	steps(t, r, 1)
 	want := []Input{
-		{Seq: 1, Buttons: 5, MoveX: 127, MoveY: -127, Aim: 7},
-		{Seq: 2, MoveX: -3, MoveY: 127, Aim: 4095},
+		{Seq: 1, Values: [wire.MaxInputFields]int32{7, 127}},
+		{Seq: 2, Values: [wire.MaxInputFields]int32{4095, -3}},
+		{Seq: 4, Values: [wire.MaxInputFields]int32{4095}},
 	}
 	if len(g.applied) != len(want) {
 		t.Fatalf("applied %d inputs, want %d", len(g.applied), len(want))

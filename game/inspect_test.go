@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -113,10 +112,12 @@ func TestInspectAndStateThroughRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The room is idle between ticks, so the game's view is the state's.
-	if want := rr.g.View(nil); tick != 5 || !slices.Equal(view, want) {
+	want := wire.NewRows(fakeLayout, 0)
+	rr.g.View(Observer, want)
+	if tick != 5 || !view.Equal(want) {
 		t.Errorf("State = tick %d %+v, want tick 5 %+v", tick, view, want)
 	}
-	if len(view) != 1 || view[0].Get(wire.FieldX) != 5 {
+	if view.Len() != 1 || view.Fields(0)[fakeX] != 5 {
 		t.Errorf("state view %+v, want ann's entity at x 5", view)
 	}
 

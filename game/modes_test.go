@@ -8,8 +8,8 @@ import (
 func TestModes(t *testing.T) {
 	m := NewModes()
 	factory := func(Config) Game { return newFakeGame() }
-	m.Register("zeta", factory)
-	m.Register("arena", factory)
+	m.Register("zeta", fakeSchema, factory)
+	m.Register("arena", fakeSchema, factory)
 	if got := m.Names(); !slices.Equal(got, []string{"arena", "zeta"}) {
 		t.Errorf("Names() = %v, want [arena zeta]", got)
 	}
@@ -36,7 +36,7 @@ func TestModesRegisterPanics(t *testing.T) {
 	}{
 		{"empty name", NewModes(), "", factory},
 		{"nil factory", NewModes(), "arena", nil},
-		{"duplicate", func() Modes { m := NewModes(); m.Register("arena", factory); return m }(), "arena", factory},
+		{"duplicate", func() Modes { m := NewModes(); m.Register("arena", fakeSchema, factory); return m }(), "arena", factory},
 		{"zero registry", Modes{}, "arena", factory},
 	}
 	for _, tt := range tests {
@@ -46,7 +46,7 @@ func TestModesRegisterPanics(t *testing.T) {
 					t.Error("Register did not panic")
 				}
 			}()
-			tt.m.Register(tt.mode, tt.f)
+			tt.m.Register(tt.mode, fakeSchema, tt.f)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/encoding/protodelim"
 	"google.golang.org/protobuf/proto"
@@ -30,8 +31,10 @@ func TestEntryEncoderMatchesProto(t *testing.T) {
 			&pb.RecordEntry{Entry: &pb.RecordEntry_Disconnected{Disconnected: &pb.RecordDisconnected{Player: 2}}}},
 		{"reconnected", e.player(nil, entryReconnected, 2),
 			&pb.RecordEntry{Entry: &pb.RecordEntry_Reconnected{Reconnected: &pb.RecordReconnected{Player: 2}}}},
-		{"input", e.input(nil, 5, Input{Seq: 70000, Buttons: 1, MoveX: -127, MoveY: 64, Aim: 65535}),
-			&pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: 5, Seq: 70000, Buttons: 1, MoveX: -127, MoveY: 64, Aim: 65535}}}},
+		{"input", e.input(nil, 5, Input{Seq: 70000, Values: [wire.MaxInputFields]int32{1, -127, 64, 65535}}),
+			&pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: 5, Seq: 70000, Values: []int32{1, -127, 64, 65535}}}}},
+		{"input trailing zeros", e.input(nil, 5, Input{Seq: 2, Values: [wire.MaxInputFields]int32{0, -1 << 31, 0, 7}}),
+			&pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: 5, Seq: 2, Values: []int32{0, -1 << 31, 0, 7}}}}},
 		{"input zeros", e.input(nil, 1, Input{Seq: 1}),
 			&pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: 1, Seq: 1}}}},
 		{"start match", e.tick(nil, entryStartMatch, 181),
@@ -66,7 +69,8 @@ func TestEntryEncoderMatchesProto(t *testing.T) {
 }
 
 func TestAppendHeader(t *testing.T) {
-	cfg := RoomConfig{ID: "r9", Mode: "arena", TickHz: 60, SnapshotHz: 20, MaxPlayers: 16, Seed: -5}
+	cfg := RoomConfig{ID: "r9", Mode: "arena", Schema: fakeSchema, ModeOptions: map[string]string{"fog": "300"},
+		TickHz: 60, SnapshotHz: 20, MaxPlayers: 16, Seed: -5}
 	b, err := appendHeader([]byte{0xff}, cfg, 1700000000)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +80,8 @@ func TestAppendHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &pb.RecordHeader{FormatVersion: RecordFormatVersion, RoomId: "r9", Mode: "arena", TickHz: 60,
-		SnapshotHz: 20, MaxPlayers: 16, Seed: -5, StartedUnix: 1700000000}
+		SnapshotHz: 20, MaxPlayers: 16, Seed: -5, StartedUnix: 1700000000,
+		Schema: fakeSchema.Proto(), Options: map[string]string{"fog": "300"}}
 	if !proto.Equal(&h, want) {
 		t.Errorf("header %v, want %v", &h, want)
 	}
@@ -86,7 +91,7 @@ func TestAppendHeader(t *testing.T) {
 // log, the recording cost of every input a room applies.
 func BenchmarkRecorderInput(b *testing.B) {
 	rc := newRecorder(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, 1<<40)
-	in := Input{Seq: 1000, Buttons: 1, MoveX: -90, MoveY: 45, Aim: 2000}
+	in := Input{Seq: 1000, Values: [wire.MaxInputFields]int32{1, -90, 45, 2000}}
 	b.ReportAllocs()
 	for i := range b.N {
 		in.Seq = uint32(i)

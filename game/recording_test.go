@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func TestRecordingHoldsEveryCallFromTickZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	rr.tick(2)
-	a.PushInputs([]*pb.Input{{Seq: 1, MoveX: -5, Aim: 9}, {Seq: 2, Buttons: 1}})
+	a.PushInputs([]*pb.Input{{Seq: 1, Values: []int32{9, -5}}, {Seq: 2, Values: []int32{0, 1}}})
 	rr.tick(1)
 	b, err := rr.r.Join(ctx, "bob", lb)
 	if err != nil {
@@ -111,7 +112,7 @@ func TestRecordingHoldsEveryCallFromTickZero(t *testing.T) {
 		}
 	}
 	in := entries[5].GetInput()
-	if in.GetPlayer() != uint32(a.Seat().Player()) || in.GetSeq() != 1 || in.GetMoveX() != -5 || in.GetAim() != 9 {
+	if in.GetPlayer() != uint32(a.Seat().Player()) || in.GetSeq() != 1 || !slices.Equal(in.GetValues(), []int32{9, -5}) {
 		t.Errorf("first input entry %v, want ann's seq 1", in)
 	}
 	if j := entries[8].GetJoin(); j.GetPlayer() != uint32(b.Seat().Player()) || j.GetName() != "bob" || j.GetEntityId() != b.Seat().EntityID() {

@@ -14,7 +14,7 @@ import (
 // runCfg is a config for tests through Run: 100 Hz so that a period is a
 // whole number of nanoseconds, a snapshot every 2 ticks.
 func runCfg(clk *ManualClock) RoomConfig {
-	return RoomConfig{ID: "room-a", Mode: "fake", TickHz: 100, SnapshotHz: 50, MaxPlayers: 2, Clock: clk,
+	return RoomConfig{ID: "room-a", Mode: "fake", Schema: fakeSchema, TickHz: 100, SnapshotHz: 50, MaxPlayers: 2, Clock: clk,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
@@ -140,7 +140,8 @@ func TestJoinedBeforeFirstSnapshot(t *testing.T) {
 		t.Fatalf("first message is %T, want Joined", ev[0].msg.GetBody())
 	}
 	want := &pb.Joined{RoomId: "room-a", Mode: "fake", PlayerId: uint32(s.Seat().Player()), EntityId: s.Seat().EntityID(),
-		Tick: 3, TickHz: 100, SnapshotHz: 50, MaxPlayers: 2, Phase: pb.RoomPhase_ROOM_PHASE_WAITING}
+		Tick: 3, TickHz: 100, SnapshotHz: 50, MaxPlayers: 2, Phase: pb.RoomPhase_ROOM_PHASE_WAITING,
+		Schema: fakeSchema.Proto()}
 	if j.String() != want.String() {
 		t.Errorf("Joined %v, want %v", j, want)
 	}

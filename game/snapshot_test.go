@@ -18,25 +18,25 @@ func encodeCounts() (full, delta float64) {
 // against its checksum, as a real client does.
 type replica struct {
 	t     *testing.T
-	views map[uint32][]wire.Entity // by tick
+	views map[uint32]*wire.Rows // by tick
 }
 
 func newReplica(t *testing.T) *replica {
-	return &replica{t: t, views: map[uint32][]wire.Entity{}}
+	return &replica{t: t, views: map[uint32]*wire.Rows{}}
 }
 
 // apply applies s and returns the resulting view.
-func (c *replica) apply(s *pb.Snapshot) []wire.Entity {
+func (c *replica) apply(s *pb.Snapshot) *wire.Rows {
 	c.t.Helper()
-	var base []wire.Entity
+	var base *wire.Rows
 	if s.GetBaseTick() != 0 {
 		var ok bool
 		if base, ok = c.views[s.GetBaseTick()]; !ok {
 			c.t.Fatalf("snapshot %d is a delta from tick %d, which this client never had", s.GetTick(), s.GetBaseTick())
 		}
 	}
-	view, err := wire.ApplyDelta(nil, base, s.GetDelta())
-	if err != nil {
+	view := wire.NewRows(fakeLayout, 0)
+	if err := wire.ApplyDelta(view, base, s.GetDelta()); err != nil {
 		c.t.Fatalf("snapshot %d: %v", s.GetTick(), err)
 	}
 	if got := wire.Checksum(view); got != s.GetChecksum() {
@@ -61,7 +61,7 @@ func TestSnapshotsFullThenDelta(t *testing.T) {
 		t.Fatalf("first snapshot tick %d base %d, want tick 3 full", first.GetTick(), first.GetBaseTick())
 	}
 	view := client.apply(first)
-	if len(view) != 1 || view[0].ID != s.Seat().EntityID() || view[0].Get(wire.FieldX) != 3 {
+	if view.Len() != 1 || view.ID(0) != s.Seat().EntityID() || view.Fields(0)[fakeX] != 3 {
 		t.Fatalf("first view %+v, want entity %d at x 3", view, s.Seat().EntityID())
 	}
 
@@ -76,8 +76,8 @@ func TestSnapshotsFullThenDelta(t *testing.T) {
 	if snap.GetTick() != 9 || snap.GetBaseTick() != 3 {
 		t.Fatalf("after ack 3: tick %d base %d, want tick 9 base 3", snap.GetTick(), snap.GetBaseTick())
 	}
-	if view := client.apply(snap); view[0].Get(wire.FieldX) != 9 {
-		t.Errorf("view after delta has x %d, want 9", view[0].Get(wire.FieldX))
+	if view := client.apply(snap); view.Fields(0)[fakeX] != 9 {
+		t.Errorf("view after delta has x %d, want 9", view.Fields(0)[fakeX])
 	}
 	if got := len(link.snapshots()); got != 3 {
 		t.Errorf("got %d snapshots in 9 ticks, want 3 (one every %d ticks)", got, r.SnapshotInterval())
@@ -100,12 +100,12 @@ func TestSeatsWithSameAckShareOneEncoding(t *testing.T) {
 	if full1-full0 != 0 || delta1-delta0 != 1 {
 		t.Errorf("encodes: %v full, %v delta; want 0 full and 1 delta for two seats with one baseline", full1-full0, delta1-delta0)
 	}
-	if len(r.encoded) != 1 {
-		t.Fatalf("room made %d encodings, want 1", len(r.encoded))
+	if len(r.history.encodings) != 1 {
+		t.Fatalf("room made %d encodings, want 1", len(r.history.encodings))
 	}
 	// Both frames end in the same shared bytes, which are the room's one
 	// encoding; only last_input_seq differs.
-	shared := r.encoded[0].shared
+	shared := r.history.encodings[0].bytes
 	snapA, frameA := linkA.lastSnapshot(t)
 	snapB, frameB := linkB.lastSnapshot(t)
 	for name, frame := range map[string][]byte{"ann": frameA, "bob": frameB} {
@@ -161,7 +161,7 @@ func TestSnapshotBaselineChoice(t *testing.T) {
 			r, _ := newTestRoom(t, testConfig())
 			s, link := mustJoin(t, r, "ann")
 			// Enough snapshots to push tick 3 out of the ring.
-			steps(t, r, 3*(r.history.Cap()+2))
+			steps(t, r, 3*(r.history.size()+2))
 			now := r.tick
 			tt.act(s, now)
 			steps(t, r, 3)
@@ -211,12 +211,12 @@ func TestSnapshotEventsStampedWithTick(t *testing.T) {
 	r, g := newTestRoom(t, testConfig())
 	_, link := mustJoin(t, r, "ann")
 	steps(t, r, 1)
-	g.emit(wire.Event{Kind: 1, Actor: 101, Value: -5})
+	g.emit(wire.Event{Kind: 1, Actor: 101, Values: [wire.MaxEventValues]int32{-5}})
 	steps(t, r, 1) // tick 2
 	g.emit(wire.Event{Kind: 2})
 	steps(t, r, 1) // tick 3, snapshot
 	evs := must(link.lastSnapshot(t)).GetEvents()
-	if len(evs) != 2 || evs[0].GetTick() != 2 || evs[0].GetValue() != -5 || evs[1].GetTick() != 3 || evs[1].GetKind() != 2 {
+	if len(evs) != 2 || evs[0].GetTick() != 2 || evs[0].GetValues()[0] != -5 || evs[1].GetTick() != 3 || evs[1].GetKind() != 2 {
 		t.Errorf("events %v, want kind 1 at tick 2 and kind 2 at tick 3", evs)
 	}
 	steps(t, r, 3)

@@ -44,7 +44,7 @@ func TestSpectate(t *testing.T) {
 		if s.GetTick() != uint32(2*(i+1)) || s.GetBaseTick() != 0 {
 			t.Errorf("spectator snapshot %d: tick %d base %d, want tick %d full", i, s.GetTick(), s.GetBaseTick(), 2*(i+1))
 		}
-		if view := client.apply(s); len(view) != 1 || view[0].ID != pl.Seat().EntityID() {
+		if view := client.apply(s); view.Len() != 1 || view.ID(0) != pl.Seat().EntityID() {
 			t.Errorf("spectator view %+v, want ann's entity", view)
 		}
 	}
