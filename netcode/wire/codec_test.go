@@ -5,168 +5,102 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"math"
-	"math/rand/v2"
-	"slices"
 	"testing"
-	"unsafe"
 )
 
-// worldGen evolves a random world the way a hostile game might: creates,
-// moves, jumps, extreme values, removals and id reuse.
-type worldGen struct {
-	r       *rand.Rand
-	world   []Entity
-	removed []uint32 // ids free for reuse
-}
-
-// randValue returns a field value from a mix of small, large and extreme.
-func (g *worldGen) randValue() int32 {
-	switch g.r.IntN(6) {
-	case 0:
-		return 0
-	case 1:
-		return []int32{math.MinInt32, math.MaxInt32, -1, 1, math.MinInt32 + 1, math.MaxInt32 - 1}[g.r.IntN(6)]
-	case 2:
-		return int32(g.r.Uint32()) // any value, often negative
-	default:
-		return int32(g.r.IntN(2001) - 1000)
-	}
-}
-
-// randID returns an id not in the world: fresh small, reused, or huge.
-func (g *worldGen) randID() uint32 {
-	for {
-		var id uint32
-		switch g.r.IntN(5) {
-		case 0:
-			if len(g.removed) > 0 {
-				id = g.removed[g.r.IntN(len(g.removed))]
-			}
-		case 1:
-			id = math.MaxUint32 - uint32(g.r.IntN(4))
-		case 2:
-			id = g.r.Uint32()
-		default:
-			id = uint32(1 + g.r.IntN(200))
-		}
-		if id == 0 {
-			continue
-		}
-		if _, found := slices.BinarySearchFunc(g.world, id, cmpID); !found {
-			return id
-		}
-	}
-}
-
-func cmpID(e Entity, id uint32) int {
-	switch {
-	case e.ID < id:
-		return -1
-	case e.ID > id:
-		return 1
-	}
-	return 0
-}
-
-// step returns the next world as a new slice (earlier worlds stay intact).
-func (g *worldGen) step() []Entity {
-	w := slices.Clone(g.world)
-	for k := range w {
-		e := &w[k]
-		switch g.r.IntN(8) {
-		case 0, 1: // move a little
-			e.Fields[FieldX] += int32(g.r.IntN(81) - 40)
-			e.Fields[FieldY] += int32(g.r.IntN(81) - 40)
-		case 2: // any field to anything
-			e.Fields[g.r.IntN(FieldCount)] = g.randValue()
-		case 3: // large jump (teleport) with wrap-around
-			e.Fields[FieldX] += int32(g.r.Uint32())
-		}
-	}
-	// Removals, then creations (possibly reusing just-removed ids).
-	for n := g.r.IntN(3); n > 0 && len(w) > 0; n-- {
-		k := g.r.IntN(len(w))
-		g.removed = append(g.removed, w[k].ID)
-		w = slices.Delete(w, k, k+1)
-	}
-	g.world = w
-	for n := g.r.IntN(4); n > 0; n-- {
-		e := Entity{ID: g.randID()}
-		if g.r.IntN(4) > 0 { // some created entities are all zero
-			for f := range FieldCount {
-				e.Fields[f] = g.randValue()
-			}
-		}
-		i, _ := slices.BinarySearchFunc(g.world, e.ID, cmpID)
-		g.world = slices.Insert(g.world, i, e)
-	}
-	return g.world
-}
-
 func TestDeltaRoundTripProperty(t *testing.T) {
-	for seed := uint64(1); seed <= 12; seed++ {
-		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
-			g := &worldGen{r: rand.New(rand.NewPCG(seed, seed*7919))}
-			worlds := [][]Entity{nil}
-			var buf []byte
-			var out []Entity
-			for i := range 400 {
-				target := g.step()
-				// Baseline: the previous world, a random earlier one, or empty.
-				var base []Entity
-				switch g.r.IntN(3) {
-				case 0:
-					base = worlds[len(worlds)-1]
-				case 1:
-					base = worlds[g.r.IntN(len(worlds))]
+	// Every width, a few random schemas each: apply(encode(a, b), a) == b
+	// and the checksums agree, from the previous world, an older one or
+	// nothing.
+	for width := 1; width <= 1+MaxFields; width++ {
+		for seed := uint64(1); seed <= 3; seed++ {
+			t.Run(fmt.Sprintf("width=%d/seed=%d", width, seed), func(t *testing.T) {
+				g := newWorldGen(seed, width)
+				if err := g.s.Validate(); err != nil {
+					t.Fatalf("random schema: %v", err)
 				}
-				baseCopy := slices.Clone(base)
-				buf = EncodeDelta(buf[:0], base, target)
-				var err error
-				out, err = ApplyDelta(out[:0], base, buf)
-				if err != nil {
-					t.Fatalf("step %d: ApplyDelta: %v", i, err)
+				worlds := []*Rows{nil}
+				var buf []byte
+				out := NewRows(g.l, 0)
+				for i := range 120 {
+					target := g.step()
+					var base *Rows
+					switch g.r.IntN(3) {
+					case 0:
+						base = worlds[len(worlds)-1]
+					case 1:
+						base = worlds[g.r.IntN(len(worlds))]
+					}
+					var baseCopy *Rows
+					if base != nil {
+						baseCopy = base.Clone()
+					}
+					buf = EncodeDelta(buf[:0], base, target)
+					if err := ApplyDelta(out, base, buf); err != nil {
+						t.Fatalf("step %d: ApplyDelta: %v", i, err)
+					}
+					if !out.Equal(target) {
+						t.Fatalf("step %d: round trip mismatch\nbase   %s\ntarget %s\ngot    %s", i, dumpOrNil(base), dump(target), dump(out))
+					}
+					if Checksum(out) != Checksum(target) {
+						t.Fatalf("step %d: checksum mismatch", i)
+					}
+					if base != nil && !base.Equal(baseCopy) {
+						t.Fatalf("step %d: ApplyDelta modified base", i)
+					}
+					if len(EncodeDelta(nil, target, out)) != 2 {
+						t.Fatalf("step %d: a world against its copy is not 00 00", i)
+					}
+					worlds = append(worlds, target)
 				}
-				if !slices.Equal(out, target) {
-					t.Fatalf("step %d: round trip mismatch\nbase   %v\ntarget %v\ngot    %v", i, base, target, out)
-				}
-				if Checksum(out) != Checksum(target) {
-					t.Fatalf("step %d: checksum mismatch", i)
-				}
-				if !slices.Equal(base, baseCopy) {
-					t.Fatalf("step %d: ApplyDelta modified base", i)
-				}
-				worlds = append(worlds, target)
-			}
-		})
+			})
+		}
 	}
 }
+
+// dumpOrNil is dump that accepts nil rows.
+func dumpOrNil(r *Rows) string {
+	if r == nil {
+		return "nil"
+	}
+	return dump(r)
+}
+
+// arena8 is the layout of the encoding tests: a width of 8 (kind, x, y,
+// angle, health, score, flags, owner), so that masks below 0x80 are the
+// bytes the fixed eight-value format wrote.
+var arena8 = NewWidthLayout(8)
 
 func TestEncodeDeltaCosts(t *testing.T) {
-	world := []Entity{
-		{ID: 1, Fields: [FieldCount]int32{1, 100, 200, 7, 100, 0, 1, 1}},
-		{ID: 2, Fields: [FieldCount]int32{1, -100, 50, 9, 100, 3, 1, 2}},
-		{ID: 9, Fields: [FieldCount]int32{2, 0, 0, 0, 0, 0, 0, 0}},
-	}
-	moved := slices.Clone(world)
-	moved[1].Fields[FieldX] += 40
-	moved[1].Fields[FieldY] -= 3
-	allMoved := slices.Clone(moved)
-	allMoved[0].Fields[FieldX] -= 1
-	allMoved[0].Fields[FieldY] += 2
-	allMoved[2].Fields[FieldX] += 64
-	allMoved[2].Fields[FieldY] -= 64
-	mixed := slices.Clone(allMoved)
-	mixed[1].Fields[FieldAngle]++
+	world := rowsOf(arena8,
+		ent{1, []int32{1, 100, 200, 7, 100, 0, 1, 1}},
+		ent{2, []int32{1, -100, 50, 9, 100, 3, 1, 2}},
+		ent{9, []int32{2}},
+	)
+	moved := world.Clone()
+	moved.Row(1)[1] += 40
+	moved.Row(1)[2] -= 3
+	allMoved := moved.Clone()
+	allMoved.Row(0)[1] -= 1
+	allMoved.Row(0)[2] += 2
+	allMoved.Row(2)[1] += 64
+	allMoved.Row(2)[2] -= 64
+	mixed := allMoved.Clone()
+	mixed.Row(1)[3]++
+	owned := world.Clone()
+	owned.Row(2)[7] = 1
+	wide := NewWidthLayout(1 + MaxFields)
+	wideRow := make([]int32, 1+MaxFields)
+	wideRow[0], wideRow[MaxFields] = 3, -1
 	tests := []struct {
 		name         string
-		base, target []Entity
+		base, target *Rows
 		want         []byte
 	}{
 		{"identical worlds", world, world, []byte{0x00, 0x00}},
-		{"both empty", nil, nil, []byte{0x00, 0x00}},
+		{"both empty", nil, NewRows(arena8, 0), []byte{0x00, 0x00}},
+		{"both nil", nil, nil, []byte{0x00, 0x00}},
 		// id 2 listed alone (gap 2), one run of mask x|y, +40 → 80, -3 → 5.
 		{"one moved", world, moved, []byte{0x01, 0x02, 0x01, 0x06, 0x50, 0x05, 0x00}},
 		// Three movers share one run (3, x|y); +64 and -64 need two bytes.
@@ -175,10 +109,15 @@ func TestEncodeDeltaCosts(t *testing.T) {
 		// A turn splits the run: (1, x|y), (1, x|y|angle), (1, x|y).
 		{"run split", world, mixed, []byte{0x03, 0x01, 0x01, 0x07, 0x01, 0x06, 0x01, 0x0E, 0x01, 0x06,
 			0x01, 0x04, 0x50, 0x05, 0x02, 0x80, 0x01, 0x7F, 0x00}},
-		// A created all-zero entity is listed with mask 0.
-		{"created all-zero", nil, []Entity{{ID: 5}}, []byte{0x01, 0x05, 0x01, 0x00, 0x00}},
+		// Bit 7 (owner) makes the mask a two-byte varint: 0x80 → 80 01.
+		{"mask of two bytes", world, owned, []byte{0x01, 0x09, 0x01, 0x80, 0x01, 0x02, 0x00}},
+		// A created entity of kind 2 and nothing else: mask 1, value +2.
+		{"created", nil, rowsOf(arena8, ent{5, []int32{2}}), []byte{0x01, 0x05, 0x01, 0x01, 0x04, 0x00}},
+		// Bit 32, the last of the widest row: mask 2^32+1 takes 5 bytes.
+		{"widest mask", nil, rowsOf(wide, ent{1, wideRow}), []byte{0x01, 0x01, 0x01, 0x81, 0x80, 0x80, 0x80, 0x10, 0x06, 0x01, 0x00}},
 		// Removals: ids 1 and 9 as gaps 1, 8.
-		{"removed", world, world[1:2], []byte{0x00, 0x02, 0x01, 0x08}},
+		{"removed", world, rowsOf(arena8, ent{2, world.Row(1)}), []byte{0x00, 0x02, 0x01, 0x08}},
+		{"all removed", world, nil, []byte{0x00, 0x03, 0x01, 0x01, 0x07}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,62 +125,103 @@ func TestEncodeDeltaCosts(t *testing.T) {
 			if !bytes.Equal(got, tt.want) {
 				t.Fatalf("EncodeDelta = % x, want % x", got, tt.want)
 			}
-			out, err := ApplyDelta(nil, tt.base, got)
-			if err != nil || !slices.Equal(out, tt.target) {
-				t.Fatalf("ApplyDelta = %v, %v; want %v", out, err, tt.target)
+			l := arena8
+			if tt.target != nil {
+				l = tt.target.Layout()
+			}
+			out := NewRows(l, 0)
+			if err := ApplyDelta(out, tt.base, got); err != nil {
+				t.Fatal(err)
+			}
+			if (tt.target != nil && !out.Equal(tt.target)) || (tt.target == nil && out.Len() != 0) {
+				t.Fatalf("ApplyDelta = %s, want %s", dump(out), dumpOrNil(tt.target))
 			}
 		})
 	}
 }
 
+func TestEncodeDeltaIdenticalIsTwoBytesAtEveryWidth(t *testing.T) {
+	for width := 1; width <= 1+MaxFields; width++ {
+		g := newWorldGen(5, width)
+		var w *Rows
+		for range 5 {
+			w = g.step()
+		}
+		if got := EncodeDelta(nil, w, w.Clone()); !bytes.Equal(got, []byte{0, 0}) {
+			t.Errorf("width %d: identical worlds encode to % x", width, got)
+		}
+	}
+}
+
 func TestEncodeDeltaAppends(t *testing.T) {
 	prefix := []byte{0xAA, 0xBB}
-	got := EncodeDelta(slices.Clone(prefix), nil, []Entity{{ID: 1}})
-	if want := []byte{0xAA, 0xBB, 0x01, 0x01, 0x01, 0x00, 0x00}; !bytes.Equal(got, want) {
+	got := EncodeDelta(bytes.Clone(prefix), nil, rowsOf(arena8, ent{1, []int32{1}}))
+	if want := []byte{0xAA, 0xBB, 0x01, 0x01, 0x01, 0x01, 0x02, 0x00}; !bytes.Equal(got, want) {
 		t.Fatalf("EncodeDelta = % x, want % x", got, want)
 	}
 }
 
+func TestEncodeDeltaPanicsOnWidthMismatch(t *testing.T) {
+	a := rowsOf(NewWidthLayout(8), ent{1, []int32{1}})
+	b := rowsOf(NewWidthLayout(9), ent{1, []int32{1}})
+	defer func() {
+		if recover() == nil {
+			t.Fatal("EncodeDelta of rows of widths 8 and 9 did not panic")
+		}
+	}()
+	EncodeDelta(nil, a, b)
+}
+
 func TestEncodeDeltaWalkingMatchesBatch(t *testing.T) {
-	// Past encodeBatch changes EncodeDelta walks the slices once per
-	// column; both paths must write the same bytes, runs included.
+	// Past encodeBatch changes EncodeDelta walks the rows once per column;
+	// both paths must write the same bytes, runs included.
 	tests := []struct {
 		name     string
+		width    int
 		n        int
 		turnEach int // every turnEach-th entity also turns; 0: none
 	}{
-		{"batch-1 one run", encodeBatch - 1, 0},
-		{"batch one run", encodeBatch, 0},
-		{"batch+1 one run", encodeBatch + 1, 0},
-		{"long run", 3 * encodeBatch, 0},
-		{"split runs", 3 * encodeBatch, 7},
-		{"every other", encodeBatch + 9, 2},
+		{"batch-1 one run", 8, encodeBatch - 1, 0},
+		{"batch one run", 8, encodeBatch, 0},
+		{"batch+1 one run", 8, encodeBatch + 1, 0},
+		{"long run", 8, 3 * encodeBatch, 0},
+		{"split runs", 8, 3 * encodeBatch, 7},
+		{"every other", 8, encodeBatch + 9, 2},
+		{"width 4 every other", 4, encodeBatch + 9, 2},
+		{"width 33 split runs", 33, 2 * encodeBatch, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base := make([]Entity, tt.n)
-			target := make([]Entity, tt.n)
-			for k := range base {
-				base[k] = Entity{ID: uint32(2*k + 1), Fields: [FieldCount]int32{1, int32(k), -int32(k), 7}}
-				target[k] = base[k]
-				target[k].Fields[FieldX] += 40
-				target[k].Fields[FieldY] -= 3
-				if tt.turnEach > 0 && k%tt.turnEach == 0 {
-					target[k].Fields[FieldAngle] += 100
+			l := NewWidthLayout(tt.width)
+			base, target := NewRows(l, tt.n), NewRows(l, tt.n)
+			for k := range tt.n {
+				id := uint32(2*k + 1)
+				row := make([]int32, tt.width)
+				row[0] = 1
+				for f := 1; f < tt.width; f++ {
+					row[f] = int32(k*f) - 7
 				}
+				base.AppendRow(id, row)
+				row[1] += 40
+				row[2] -= 3
+				if tt.turnEach > 0 && k%tt.turnEach == 0 {
+					row[3] += 100
+				}
+				target.AppendRow(id, row)
 			}
+			s := target.stride()
 			var cs []change
-			cw := changeWalk{base: base, target: target}
+			cw := changeWalk{base: base.data, target: target.data, s: s}
 			for e, old, m, ok := cw.next(); ok; e, old, m, ok = cw.next() {
 				cs = append(cs, change{t: e, old: old, mask: m})
 			}
-			batch := appendChanges(nil, cs)
-			walking := appendChangesWalking(nil, base, target)
+			batch := appendChanges(nil, base.data, target.data, s, cs)
+			walking := appendChangesWalking(nil, base.data, target.data, s)
 			if !bytes.Equal(batch, walking) {
 				t.Fatalf("walking = % x\nbatch   = % x", walking, batch)
 			}
 			delta := EncodeDelta(nil, base, target)
-			l, err := scanDelta(delta)
+			lay, err := scanDelta(delta, tt.width)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -249,136 +229,235 @@ func TestEncodeDeltaWalkingMatchesBatch(t *testing.T) {
 				// One run covering every entity: varint n, mask x|y.
 				want := binary.AppendUvarint(nil, uint64(tt.n))
 				want = append(want, 0x06)
-				if got := delta[l.masks:l.values]; !bytes.Equal(got, want) {
+				if got := delta[lay.masks:lay.values]; !bytes.Equal(got, want) {
 					t.Fatalf("mask column = % x, want % x", got, want)
 				}
 			}
-			out, err := ApplyDelta(nil, base, delta)
-			if err != nil || !slices.Equal(out, target) {
+			out := NewRows(l, 0)
+			if err := ApplyDelta(out, base, delta); err != nil || !out.Equal(target) {
 				t.Fatalf("ApplyDelta: %v", err)
 			}
 		})
 	}
 }
 
-func TestApplyDeltaAppendsAndKeepsDstOnError(t *testing.T) {
-	prefix := []Entity{{ID: 77}}
-	got, err := ApplyDelta(slices.Clone(prefix), nil, []byte{0x01, 0x03, 0x01, 0x00, 0x00})
-	if err != nil {
+func TestApplyDeltaResetsDst(t *testing.T) {
+	dst := rowsOf(arena8, ent{77, []int32{1, 2, 3}})
+	if err := ApplyDelta(dst, nil, []byte{0x01, 0x03, 0x01, 0x01, 0x02, 0x00}); err != nil {
 		t.Fatal(err)
 	}
-	if want := []Entity{{ID: 77}, {ID: 3}}; !slices.Equal(got, want) {
-		t.Fatalf("ApplyDelta = %v, want %v", got, want)
+	if want := rowsOf(arena8, ent{3, []int32{1}}); !dst.Equal(want) {
+		t.Fatalf("ApplyDelta = %s, want %s", dump(dst), dump(want))
 	}
 	// The error surfaces only after id 3 was appended; dst must come back
-	// at its original length.
-	got, err = ApplyDelta(slices.Clone(prefix), nil, []byte{0x01, 0x03, 0x01, 0x00, 0x01, 0x04})
+	// empty, with its layout.
+	err := ApplyDelta(dst, nil, []byte{0x01, 0x03, 0x01, 0x01, 0x02, 0x01, 0x04})
 	if !errors.Is(err, ErrDeltaRemoveUnknown) {
 		t.Fatalf("err = %v, want ErrDeltaRemoveUnknown", err)
 	}
-	if !slices.Equal(got, prefix) {
-		t.Fatalf("dst after error = %v, want %v", got, prefix)
+	if dst.Len() != 0 || dst.Layout() != arena8 {
+		t.Fatalf("dst after error = %s with layout of width %d, want empty of width 8", dump(dst), dst.Width())
 	}
 }
 
-func TestApplyDeltaErrors(t *testing.T) {
-	base := []Entity{{ID: 1}, {ID: 2, Fields: [FieldCount]int32{5}}, {ID: 10}}
+func TestApplyDeltaPanicsOnCallerBugs(t *testing.T) {
+	base := rowsOf(NewWidthLayout(8), ent{1, []int32{1}})
 	tests := []struct {
-		name  string
-		base  []Entity
-		delta []byte
-		want  error
+		name      string
+		dst, base *Rows
 	}{
-		{"empty", base, nil, ErrDeltaTruncated},
-		{"truncated changed count", base, []byte{0x80}, ErrDeltaTruncated},
-		{"missing removed count", base, []byte{0x00}, ErrDeltaTruncated},
-		{"varint overflow", base, bytes.Repeat([]byte{0xFF}, 11), ErrDeltaVarint},
-		{"changed count too large", base, []byte{0x03, 0x01, 0x01, 0x00}, ErrDeltaCount},
-		{"hostile changed count", base, []byte{0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00}, ErrDeltaCount},
-		{"removed count too large", base, []byte{0x00, 0x02, 0x01}, ErrDeltaCount},
-		{"hostile removed count", base, []byte{0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F}, ErrDeltaCount},
-		{"truncated id", base, []byte{0x01, 0x80, 0x80, 0x80}, ErrDeltaTruncated},
-		{"changed id zero", base, []byte{0x01, 0x00, 0x00, 0x00}, ErrDeltaIDZero},
-		{"changed ids repeat", base, []byte{0x02, 0x01, 0x00, 0x00, 0x00, 0x00}, ErrDeltaIDOrder},
-		{"changed id overflow", base, []byte{0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x00, 0x00, 0x00}, ErrDeltaIDOverflow},
-		{"first id beyond 32 bits", base, []byte{0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00}, ErrDeltaIDOverflow},
-		{"missing mask runs", base, []byte{0x02, 0x81, 0x01, 0x81, 0x01}, ErrDeltaTruncated},
-		{"truncated mask run", base, []byte{0x01, 0x01, 0x80}, ErrDeltaTruncated},
-		{"run without mask", base, []byte{0x01, 0x01, 0x01}, ErrDeltaTruncated},
-		{"runs stop short", base, []byte{0x02, 0x01, 0x01, 0x01, 0x00}, ErrDeltaTruncated},
-		{"mask run varint overflow", base, append([]byte{0x01, 0x01}, bytes.Repeat([]byte{0xFF}, 11)...), ErrDeltaVarint},
-		{"zero mask run", base, []byte{0x01, 0x01, 0x00, 0x00, 0x00}, ErrDeltaMaskRun},
-		{"zero run after a run", base, []byte{0x02, 0x01, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00}, ErrDeltaMaskRun},
-		{"mask run overshoots", base, []byte{0x01, 0x01, 0x02, 0x00, 0x00}, ErrDeltaMaskRun},
-		{"second run overshoots", base, []byte{0x02, 0x01, 0x01, 0x01, 0x00, 0x02, 0x00, 0x00}, ErrDeltaMaskRun},
-		{"hostile mask run", base, []byte{0x01, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0x00}, ErrDeltaMaskRun},
-		{"truncated value", base, []byte{0x01, 0x01, 0x01, 0x01, 0x80}, ErrDeltaTruncated},
-		{"missing value", base, []byte{0x01, 0x01, 0x01, 0x03, 0x02, 0x00}, ErrDeltaTruncated},
-		{"run short of values", base, []byte{0x02, 0x01, 0x01, 0x02, 0x01, 0x02, 0x00}, ErrDeltaTruncated},
-		{"value beyond 32 bits", base, []byte{0x01, 0x01, 0x01, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00}, ErrDeltaValue},
-		{"removed id zero", base, []byte{0x00, 0x01, 0x00}, ErrDeltaIDZero},
-		{"removed ids repeat", base, []byte{0x00, 0x02, 0x01, 0x00}, ErrDeltaIDOrder},
-		{"removed id overflow", base, []byte{0x00, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01}, ErrDeltaIDOverflow},
-		{"removed id not in base", base, []byte{0x00, 0x01, 0x03}, ErrDeltaRemoveUnknown},
-		{"removed id beyond base", base, []byte{0x00, 0x01, 0x0B}, ErrDeltaRemoveUnknown},
-		{"removed from empty base", nil, []byte{0x00, 0x01, 0x01}, ErrDeltaRemoveUnknown},
-		{"removed id is created", base, []byte{0x01, 0x05, 0x01, 0x00, 0x01, 0x05}, ErrDeltaRemoveUnknown},
-		{"removed id also changed", base, []byte{0x01, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02}, ErrDeltaRemoveChanged},
-		{"trailing bytes", base, []byte{0x00, 0x00, 0x00}, ErrDeltaTrailing},
-		{"trailing after removals", base, []byte{0x00, 0x01, 0x01, 0x07}, ErrDeltaTrailing},
+		{"width mismatch", NewRows(NewWidthLayout(9), 0), base},
+		{"dst is base", base, base},
+		{"dst without layout", &Rows{}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := ApplyDelta(nil, tt.base, tt.delta)
+			defer func() {
+				if recover() == nil {
+					t.Fatal("ApplyDelta did not panic")
+				}
+			}()
+			_ = ApplyDelta(tt.dst, tt.base, []byte{0x00, 0x00})
+		})
+	}
+}
+
+// testSchema3 has rows of width 4: kind 1 with three fields, kind 2 with
+// one, kind 7 with none.
+func testSchema3() *Schema {
+	return &Schema{Entities: []EntityKind{
+		{Kind: 1, Name: "player", Fields: []Field{{Name: "x", Type: TypeInt}, {Name: "y", Type: TypeInt}, {Name: "hp", Type: TypeUint}}},
+		{Kind: 2, Name: "shot", Fields: []Field{{Name: "x", Type: TypeInt}}},
+		{Kind: 7, Name: "marker"},
+	}}
+}
+
+func TestApplyDeltaErrors(t *testing.T) {
+	w8 := rowsOf(arena8, ent{1, []int32{1}}, ent{2, []int32{5, 5}}, ent{10, []int32{1}})
+	schema := NewLayout(testSchema3())
+	s3 := rowsOf(schema, ent{1, []int32{1, 10, 20, 30}}, ent{2, []int32{2, 4}})
+	tests := []struct {
+		name  string
+		base  *Rows // dst takes its layout
+		delta []byte
+		want  error
+	}{
+		{"empty", w8, nil, ErrDeltaTruncated},
+		{"truncated changed count", w8, []byte{0x80}, ErrDeltaTruncated},
+		{"missing removed count", w8, []byte{0x00}, ErrDeltaTruncated},
+		{"varint overflow", w8, bytes.Repeat([]byte{0xFF}, 11), ErrDeltaVarint},
+		{"ten-byte varint beyond 64 bits", w8, []byte{0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02, 0x00}, ErrDeltaVarint},
+		{"changed count too large", w8, []byte{0x03, 0x01, 0x01, 0x00}, ErrDeltaCount},
+		{"hostile changed count", w8, []byte{0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00}, ErrDeltaCount},
+		{"removed count too large", w8, []byte{0x00, 0x02, 0x01}, ErrDeltaCount},
+		{"hostile removed count", w8, []byte{0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F}, ErrDeltaCount},
+		{"truncated id", w8, []byte{0x01, 0x80, 0x80, 0x80}, ErrDeltaTruncated},
+		{"changed id zero", w8, []byte{0x01, 0x00, 0x00, 0x00}, ErrDeltaIDZero},
+		{"changed ids repeat", w8, []byte{0x02, 0x01, 0x00, 0x00, 0x00, 0x00}, ErrDeltaIDOrder},
+		{"changed id overflow", w8, []byte{0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x00, 0x00, 0x00}, ErrDeltaIDOverflow},
+		{"first id beyond 32 bits", w8, []byte{0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00}, ErrDeltaIDOverflow},
+		{"missing mask runs", w8, []byte{0x02, 0x81, 0x01, 0x81, 0x01}, ErrDeltaTruncated},
+		{"truncated mask run", w8, []byte{0x01, 0x01, 0x80}, ErrDeltaTruncated},
+		{"run without mask", w8, []byte{0x01, 0x01, 0x01}, ErrDeltaTruncated},
+		{"truncated mask", w8, []byte{0x01, 0x01, 0x01, 0x80}, ErrDeltaTruncated},
+		{"runs stop short", w8, []byte{0x02, 0x01, 0x01, 0x01, 0x00}, ErrDeltaTruncated},
+		{"mask run varint overflow", w8, append([]byte{0x01, 0x01}, bytes.Repeat([]byte{0xFF}, 11)...), ErrDeltaVarint},
+		{"mask varint overflow", w8, append([]byte{0x01, 0x01, 0x01}, bytes.Repeat([]byte{0xFF}, 11)...), ErrDeltaVarint},
+		{"zero mask run", w8, []byte{0x01, 0x01, 0x00, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"zero run after a run", w8, []byte{0x02, 0x01, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"mask run overshoots", w8, []byte{0x01, 0x01, 0x02, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"second run overshoots", w8, []byte{0x02, 0x01, 0x01, 0x01, 0x00, 0x02, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"hostile mask run", w8, []byte{0x01, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0x00}, ErrDeltaMaskRun},
+		{"mask bit 8 at width 8", w8, []byte{0x01, 0x01, 0x01, 0x80, 0x02, 0x02, 0x00}, ErrDeltaMask},
+		{"mask bit 63 at width 8", w8, []byte{0x01, 0x01, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x00}, ErrDeltaMask},
+		{"mask bit 1 at width 1", rowsOf(NewWidthLayout(1), ent{1, []int32{1}}), []byte{0x01, 0x01, 0x01, 0x02, 0x02, 0x00}, ErrDeltaMask},
+		{"mask bit 33 at width 33", rowsOf(NewWidthLayout(33), ent{1, []int32{1}}), []byte{0x01, 0x01, 0x01, 0x80, 0x80, 0x80, 0x80, 0x20, 0x02, 0x00}, ErrDeltaMask},
+		{"truncated value", w8, []byte{0x01, 0x01, 0x01, 0x01, 0x80}, ErrDeltaTruncated},
+		{"missing value", w8, []byte{0x01, 0x01, 0x01, 0x03, 0x02, 0x00}, ErrDeltaTruncated},
+		{"run short of values", w8, []byte{0x02, 0x01, 0x01, 0x02, 0x01, 0x02, 0x00}, ErrDeltaTruncated},
+		{"value beyond 32 bits", w8, []byte{0x01, 0x01, 0x01, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x00}, ErrDeltaValue},
+		{"removed id zero", w8, []byte{0x00, 0x01, 0x00}, ErrDeltaIDZero},
+		{"removed ids repeat", w8, []byte{0x00, 0x02, 0x01, 0x00}, ErrDeltaIDOrder},
+		{"removed id overflow", w8, []byte{0x00, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01}, ErrDeltaIDOverflow},
+		{"removed id not in base", w8, []byte{0x00, 0x01, 0x03}, ErrDeltaRemoveUnknown},
+		{"removed id beyond base", w8, []byte{0x00, 0x01, 0x0B}, ErrDeltaRemoveUnknown},
+		{"removed from empty base", NewRows(arena8, 0), []byte{0x00, 0x01, 0x01}, ErrDeltaRemoveUnknown},
+		{"removed id is created", w8, []byte{0x01, 0x05, 0x01, 0x01, 0x02, 0x01, 0x05}, ErrDeltaRemoveUnknown},
+		{"removed id also changed", w8, []byte{0x01, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02}, ErrDeltaRemoveChanged},
+		{"created with kind 0", w8, []byte{0x01, 0x05, 0x01, 0x00, 0x00}, ErrDeltaKind},
+		{"created with kind 0 and a field", w8, []byte{0x01, 0x05, 0x01, 0x02, 0x02, 0x00}, ErrDeltaKind},
+		{"kind changed to 0", w8, []byte{0x01, 0x02, 0x01, 0x01, 0x09, 0x00}, ErrDeltaKind},
+		{"kind 256", w8, []byte{0x01, 0x05, 0x01, 0x01, 0x80, 0x04, 0x00}, ErrDeltaKind},
+		{"negative kind", w8, []byte{0x01, 0x05, 0x01, 0x01, 0x01, 0x00}, ErrDeltaKind},
+		{"kind the schema lacks", s3, []byte{0x01, 0x05, 0x01, 0x01, 0x06, 0x00}, ErrDeltaKind},
+		{"field past a narrow kind", s3, []byte{0x01, 0x05, 0x01, 0x05, 0x04, 0x02, 0x00}, ErrDeltaKind},
+		{"narrowed kind keeps a field", s3, []byte{0x01, 0x01, 0x01, 0x0B, 0x02, 0x01, 0x01, 0x00}, ErrDeltaKind},
+		{"kind without fields gets one", s3, []byte{0x01, 0x05, 0x01, 0x03, 0x0E, 0x02, 0x00}, ErrDeltaKind},
+		{"trailing bytes", w8, []byte{0x00, 0x00, 0x00}, ErrDeltaTrailing},
+		{"trailing after removals", w8, []byte{0x00, 0x01, 0x01, 0x07}, ErrDeltaTrailing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := rowsOf(tt.base.Layout(), ent{99, []int32{1}})
+			err := ApplyDelta(dst, tt.base, tt.delta)
 			if !errors.Is(err, tt.want) || !errors.Is(err, ErrMalformedDelta) {
 				t.Fatalf("ApplyDelta(% x) error = %v, want %v wrapped in %v", tt.delta, err, tt.want, ErrMalformedDelta)
 			}
-			if len(out) != 0 {
-				t.Fatalf("ApplyDelta returned %d entities with the error", len(out))
+			if dst.Len() != 0 {
+				t.Fatalf("ApplyDelta left %s with the error", dump(dst))
 			}
 		})
 	}
 }
 
 func TestApplyDeltaValid(t *testing.T) {
-	base := []Entity{{ID: 1}, {ID: 2, Fields: [FieldCount]int32{5}}, {ID: 10}}
+	base := rowsOf(arena8, ent{1, []int32{1}}, ent{2, []int32{5, 5}}, ent{10, []int32{1}})
+	s3 := rowsOf(NewLayout(testSchema3()), ent{1, []int32{1, 10, 20, 30}}, ent{2, []int32{2, 4}})
 	tests := []struct {
 		name  string
+		base  *Rows
 		delta []byte
-		want  []Entity
+		want  *Rows
 	}{
 		// A listed existing entity with mask 0 is allowed and unchanged.
-		{"listed unchanged", []byte{0x01, 0x02, 0x01, 0x00, 0x00}, base},
+		{"listed unchanged", base, []byte{0x01, 0x02, 0x01, 0x00, 0x00}, base},
 		// Non-minimal varints decode (the encoder never writes them).
-		{"overlong varint", []byte{0x80, 0x00, 0x00}, base},
+		{"overlong varint", base, []byte{0x80, 0x00, 0x00}, base},
+		{"overlong mask", base, []byte{0x01, 0x02, 0x01, 0x82, 0x80, 0x00, 0x02, 0x00}, rowsOf(arena8,
+			ent{1, []int32{1}}, ent{2, []int32{5, 6}}, ent{10, []int32{1}})},
 		// int32 wrap-around: 5 + (-6) = -1; 0 + MaxInt32; one run of 2.
-		{"wrap", []byte{0x02, 0x02, 0x08, 0x02, 0x01, 0x0B, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01}, []Entity{
-			{ID: 2, Fields: [FieldCount]int32{-1}},
-			{ID: 10, Fields: [FieldCount]int32{math.MaxInt32}},
-		}},
+		{"wrap", base, []byte{0x02, 0x02, 0x08, 0x02, 0x02, 0x0B, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01}, rowsOf(arena8,
+			ent{2, []int32{5, -1}}, ent{10, []int32{1, math.MaxInt32}})},
 		// Adjacent runs with the same mask decode like one run.
-		{"split equal runs", []byte{0x02, 0x02, 0x08, 0x01, 0x01, 0x01, 0x01, 0x0B, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01}, []Entity{
-			{ID: 2, Fields: [FieldCount]int32{-1}},
-			{ID: 10, Fields: [FieldCount]int32{math.MaxInt32}},
-		}},
-		// Runs of 2 then 1 over a changed, a created and a changed entity.
-		{"runs across created", []byte{0x03, 0x01, 0x01, 0x01, 0x02, 0x02, 0x01, 0x10, 0x03, 0x02, 0x04, 0x00}, []Entity{
-			{ID: 1, Fields: [FieldCount]int32{0, -2}},
-			{ID: 2, Fields: [FieldCount]int32{5, 1}},
-			{ID: 3, Fields: [FieldCount]int32{0, 0, 0, 0, 2}},
-			{ID: 10},
-		}},
+		{"split equal runs", base, []byte{0x02, 0x02, 0x08, 0x01, 0x02, 0x01, 0x02, 0x0B, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01}, rowsOf(arena8,
+			ent{2, []int32{5, -1}}, ent{10, []int32{1, math.MaxInt32}})},
+		// Runs of 2 then 1 over a changed, a changed and a created entity.
+		{"runs across created", base, []byte{0x03, 0x01, 0x01, 0x01, 0x02, 0x02, 0x01, 0x11, 0x03, 0x02, 0x02, 0x04, 0x00}, rowsOf(arena8,
+			ent{1, []int32{1, -2}}, ent{2, []int32{5, 6}}, ent{3, []int32{1, 0, 0, 0, 2}}, ent{10, []int32{1}})},
+		// A kind narrowed with its extra fields zeroed: player 1 becomes
+		// a shot (x kept, y and hp to 0).
+		{"kind narrowed", s3, []byte{0x01, 0x01, 0x01, 0x0D, 0x02, 0x27, 0x3B, 0x00}, rowsOf(s3.Layout(),
+			ent{1, []int32{2, 10}}, ent{2, []int32{2, 4}})},
+		{"kind without fields", s3, []byte{0x01, 0x05, 0x01, 0x01, 0x0E, 0x00}, rowsOf(s3.Layout(),
+			ent{1, []int32{1, 10, 20, 30}}, ent{2, []int32{2, 4}}, ent{5, []int32{7}})},
+		{"bit 32 at width 33", rowsOf(NewWidthLayout(33), ent{1, []int32{1}}), []byte{0x01, 0x01, 0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x01, 0x00},
+			rowsOf(NewWidthLayout(33), ent{1, append([]int32{1}, append(make([]int32, 31), -1)...)})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := ApplyDelta(nil, base, tt.delta)
-			if err != nil {
+			out := NewRows(tt.base.Layout(), 0)
+			if err := ApplyDelta(out, tt.base, tt.delta); err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(out, tt.want) {
-				t.Fatalf("ApplyDelta = %v, want %v", out, tt.want)
+			if !out.Equal(tt.want) {
+				t.Fatalf("ApplyDelta = %s, want %s", dump(out), dump(tt.want))
 			}
 		})
+	}
+}
+
+func TestApplyDeltaAcrossLayoutsOfOneWidth(t *testing.T) {
+	// A width layout decodes any schema's deltas of its width; a schema's
+	// layout refuses rows its kinds do not allow.
+	schema := NewLayout(testSchema3())
+	world := rowsOf(schema, ent{1, []int32{1, 10, 20, 30}}, ent{4, []int32{2, -4}}, ent{9, []int32{7}})
+	out := NewRows(NewWidthLayout(4), 0)
+	if err := ApplyDelta(out, nil, EncodeDelta(nil, nil, world)); err != nil || !out.Equal(world) {
+		t.Fatalf("width layout: %v, %s", err, dump(out))
+	}
+	foreign := rowsOf(NewWidthLayout(4), ent{1, []int32{2, 1, 1}})
+	err := ApplyDelta(NewRows(schema, 0), nil, EncodeDelta(nil, nil, foreign))
+	if !errors.Is(err, ErrDeltaKind) {
+		t.Fatalf("schema layout accepted a shot with three fields: %v", err)
+	}
+}
+
+func TestCodecAllocations(t *testing.T) {
+	// The steady state allocates nothing: EncodeDelta into a buffer with
+	// room, ApplyDelta into rows with room, Checksum.
+	for _, width := range []int{1, 8, 13, 33} {
+		g := newWorldGen(9, width)
+		base := g.step()
+		for range 20 {
+			base = g.step()
+		}
+		target := g.step()
+		buf := make([]byte, 0, 1<<16)
+		delta := EncodeDelta(nil, base, target)
+		out := NewRows(g.l, base.Len()+target.Len())
+		if n := testing.AllocsPerRun(50, func() { buf = EncodeDelta(buf[:0], base, target) }); n != 0 {
+			t.Errorf("width %d: EncodeDelta allocates %v times", width, n)
+		}
+		if n := testing.AllocsPerRun(50, func() {
+			if err := ApplyDelta(out, base, delta); err != nil {
+				t.Fatal(err)
+			}
+		}); n != 0 {
+			t.Errorf("width %d: ApplyDelta allocates %v times", width, n)
+		}
+		if n := testing.AllocsPerRun(50, func() { Checksum(target) }); n != 0 {
+			t.Errorf("width %d: Checksum allocates %v times", width, n)
+		}
 	}
 }
 
@@ -397,167 +476,5 @@ func TestZigzag(t *testing.T) {
 		if got := unzigzag(tt.z); got != tt.v {
 			t.Errorf("unzigzag(%d) = %d, want %d", tt.z, got, tt.v)
 		}
-	}
-}
-
-func TestChecksumIsCastagnoli(t *testing.T) {
-	// The standard CRC-32C check value, independent of the entity layout.
-	if got := crc32.Update(0, castagnoli, []byte("123456789")); got != 0xE3069283 {
-		t.Fatalf("CRC-32C(123456789) = %#08x, want 0xe3069283", got)
-	}
-}
-
-func TestChecksumKnownVector(t *testing.T) {
-	entities := []Entity{
-		{ID: 1, Fields: [FieldCount]int32{1, 2, -1, 0, 0, 0, 0, 0x01020304}},
-		{ID: 0x0A0B0C0D, Fields: [FieldCount]int32{math.MinInt32, math.MaxInt32}},
-	}
-	// The canonical bytes written out by hand: id then 8 fields, each 4
-	// bytes little-endian two's complement.
-	canonical := []byte{
-		0x01, 0x00, 0x00, 0x00, // id 1
-		0x01, 0x00, 0x00, 0x00, // 1
-		0x02, 0x00, 0x00, 0x00, // 2
-		0xFF, 0xFF, 0xFF, 0xFF, // -1
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0x04, 0x03, 0x02, 0x01, // 0x01020304
-		0x0D, 0x0C, 0x0B, 0x0A, // id 0x0A0B0C0D
-		0x00, 0x00, 0x00, 0x80, // MinInt32
-		0xFF, 0xFF, 0xFF, 0x7F, // MaxInt32
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	}
-	want := crc32.Checksum(canonical, crc32.MakeTable(crc32.Castagnoli))
-	tests := []struct {
-		name     string
-		entities []Entity
-		want     uint32
-	}{
-		{"empty", nil, 0},
-		{"two entities", entities, want},
-		// Pinned so a change of table or layout cannot go unnoticed.
-		{"pinned", entities, 0xECCDD62C},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := Checksum(tt.entities); got != tt.want {
-				t.Fatalf("Checksum = %#08x, want %#08x", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestChecksumAcrossChunks(t *testing.T) {
-	// More entities than one stack chunk: must equal one CRC over all bytes.
-	for _, n := range []int{checksumChunk - 1, checksumChunk, checksumChunk + 1, 3*checksumChunk + 5} {
-		entities := make([]Entity, n)
-		var canonical []byte
-		for k := range entities {
-			e := &entities[k]
-			e.ID = uint32(k + 1)
-			canonical = append(canonical, byte(e.ID), byte(e.ID>>8), byte(e.ID>>16), byte(e.ID>>24))
-			for f := range FieldCount {
-				e.Fields[f] = int32(k*31 - f*1000003)
-				v := uint32(e.Fields[f])
-				canonical = append(canonical, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
-			}
-		}
-		want := crc32.Checksum(canonical, crc32.MakeTable(crc32.Castagnoli))
-		if got := Checksum(entities); got != want {
-			t.Errorf("n=%d: Checksum = %#08x, want %#08x", n, got, want)
-		}
-		if got := checksumPortable(entities); got != want {
-			t.Errorf("n=%d: checksumPortable = %#08x, want %#08x", n, got, want)
-		}
-	}
-}
-
-func TestChecksumSensitivity(t *testing.T) {
-	a := Entity{ID: 1, Fields: [FieldCount]int32{1, 10, 20}}
-	b := Entity{ID: 2, Fields: [FieldCount]int32{1, 30, 40}}
-	ref := Checksum([]Entity{a, b})
-	tests := []struct {
-		name     string
-		entities []Entity
-	}{
-		{"order swapped", []Entity{b, a}},
-		{"one entity dropped", []Entity{a}},
-		{"field changed", []Entity{a, {ID: 2, Fields: [FieldCount]int32{1, 30, 41}}}},
-		{"id changed", []Entity{a, {ID: 3, Fields: b.Fields}}},
-		{"fields moved between entities", []Entity{{ID: 1, Fields: b.Fields}, {ID: 2, Fields: a.Fields}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if Checksum(tt.entities) == ref {
-				t.Fatalf("Checksum did not change")
-			}
-		})
-	}
-}
-
-func TestChecksumFastPathApplies(t *testing.T) {
-	// If Entity ever gains padding or a field, the fast path switches off
-	// and Checksum gets slower; this says so loudly.
-	if got := unsafe.Sizeof(Entity{}); got != checksumEntityBytes {
-		t.Fatalf("Entity is %d bytes in memory, want %d", got, checksumEntityBytes)
-	}
-}
-
-func TestChecksumAllocs(t *testing.T) {
-	entities := make([]Entity, 40)
-	if n := testing.AllocsPerRun(100, func() { Checksum(entities) }); n != 0 {
-		t.Fatalf("Checksum allocates %v times per call", n)
-	}
-}
-
-// docExampleWorlds is the worked example of docs/protocol.md.
-func docExampleWorlds() (base, target []Entity) {
-	base = []Entity{
-		{ID: 1, Fields: [FieldCount]int32{1, 800, -400, 1024, 100, 0, 1, 1}},
-		{ID: 2, Fields: [FieldCount]int32{1, -200, 600, 2048, 100, 0, 1, 2}},
-		{ID: 3, Fields: [FieldCount]int32{1, 0, 0, 0, 100, 3, 1, 3}},
-		{ID: 5, Fields: [FieldCount]int32{2, 120, 40, 0, 0, 0, 1, 1}},
-	}
-	target = []Entity{
-		{ID: 1, Fields: [FieldCount]int32{1, 840, -403, 1024, 100, 0, 1, 1}}, // moved
-		{ID: 2, Fields: [FieldCount]int32{1, -208, 639, 2048, 100, 0, 1, 2}}, // moved
-		{ID: 3, Fields: [FieldCount]int32{1, 0, 0, 0, 90, 3, 1, 3}},          // hit
-		{ID: 7, Fields: [FieldCount]int32{2, 848, -400, 1024, 0, 0, 0, 1}},   // fired
-	} // 5 removed
-	return base, target
-}
-
-// TestDocExample pins the bytes docs/protocol.md shows, so the
-// document cannot drift from the code.
-func TestDocExample(t *testing.T) {
-	base, target := docExampleWorlds()
-	h := NewHistory(4)
-	h.Push(Snapshot{Tick: 100, ServerTimeUS: 5_000_000, Entities: base})
-	h.Push(Snapshot{Tick: 103, ServerTimeUS: 5_150_000, Entities: target,
-		Events: []Event{{Tick: 103, Kind: 1, Actor: 7, Target: 3, Value: -10}}})
-	shared, _ := h.EncodeLatest(100)
-	tests := []struct {
-		name string
-		got  []byte
-		want []byte
-	}{
-		// Runs: (2, x|y) for ids 1 and 2, (1, health), (1, kind|x|y|angle|owner).
-		{"delta", EncodeDelta(nil, base, target), []byte{
-			0x04, 0x01, 0x01, 0x01, 0x04, 0x02, 0x06, 0x01, 0x10, 0x01, 0x8F,
-			0x50, 0x05, 0x0F, 0x4E, 0x13, 0x04, 0xA0, 0x0D, 0x9F, 0x06, 0x80, 0x10, 0x02, 0x01, 0x05}},
-		{"checksum", binary.LittleEndian.AppendUint32(nil, Checksum(target)), []byte{0x8F, 0xA6, 0x22, 0x0E}},
-		{"frame", AppendSnapshotFrame(nil, shared, 42), []byte{
-			0x22, 0x38,
-			0x08, 0x67, 0x10, 0x64, 0x18, 0xB0, 0xAA, 0xBA, 0x02, 0x25, 0x8F, 0xA6, 0x22, 0x0E,
-			0x2A, 0x1A, 0x04, 0x01, 0x01, 0x01, 0x04, 0x02, 0x06, 0x01, 0x10, 0x01, 0x8F,
-			0x50, 0x05, 0x0F, 0x4E, 0x13, 0x04, 0xA0, 0x0D, 0x9F, 0x06, 0x80, 0x10, 0x02, 0x01, 0x05,
-			0x32, 0x0A, 0x08, 0x67, 0x10, 0x01, 0x18, 0x07, 0x20, 0x03, 0x28, 0x13,
-			0x78, 0x2A}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if !bytes.Equal(tt.got, tt.want) {
-				t.Fatalf("got  % X\nwant % X", tt.got, tt.want)
-			}
-		})
 	}
 }

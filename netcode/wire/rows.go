@@ -212,3 +212,33 @@ func (r *Rows) AppendRow(id uint32, row []int32) {
 	r.data = append(r.data, int32(id))
 	r.data = append(r.data, row...)
 }
+
+// validRow reports whether row (the kind first, Width values) is valid in
+// l: its kind is declared and every value past the kind's fields is 0.
+func (l *Layout) validRow(row []int32) bool {
+	n, ok := l.Fields(uint32(row[0]))
+	if !ok {
+		return false
+	}
+	for _, v := range row[1+n:] {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// rowProblem says why validRow refuses row.
+func (l *Layout) rowProblem(row []int32) string {
+	kind := uint32(row[0])
+	n, ok := l.Fields(kind)
+	if !ok {
+		return fmt.Sprintf("kind %d is not declared", kind)
+	}
+	for i, v := range row[1+n:] {
+		if v != 0 {
+			return fmt.Sprintf("kind %d has %d fields, but row value %d is %d", kind, n, 1+n+i, v)
+		}
+	}
+	return "valid"
+}
