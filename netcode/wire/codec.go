@@ -56,7 +56,7 @@ func rowMask(old, t []int32) uint64 {
 	var m uint64
 	for f, v := range t {
 		if v != old[f] {
-			m |= 1 << f
+			m |= 1 << (f & 63) // the mask spares Go's check for shifts past 63
 		}
 	}
 	return m
@@ -160,8 +160,8 @@ func EncodeDelta(dst []byte, base, target *Rows) []byte {
 
 	// The count comes first, so the changes are found before anything is
 	// written. Up to encodeBatch of them are kept on the stack and written
-	// from there; past that, each column walks the rows again, which stays
-	// allocation-free at any size.
+	// from there; past that, each column walks the rows again, batch by
+	// batch, which stays allocation-free at any size.
 	var batch [encodeBatch]change
 	nChanged := 0
 	cw := changeWalk{base: bd, target: td, s: s}
@@ -178,9 +178,13 @@ func EncodeDelta(dst []byte, base, target *Rows) []byte {
 
 	dst = binary.AppendUvarint(dst, uint64(nChanged))
 	if nChanged <= encodeBatch {
-		dst = appendChanges(dst, bd, td, s, batch[:nChanged])
+		cs := batch[:nChanged]
+		dst, _ = appendIDs(dst, td, cs, 0)
+		var runs maskRuns
+		dst = runs.flush(runs.add(dst, cs))
+		dst = appendValueDeltas(dst, bd, td, cs)
 	} else {
-		dst = appendChangesWalking(dst, bd, td, s)
+		dst = appendChangesWalking(dst, bd, td, s, &batch)
 	}
 
 	dst = binary.AppendUvarint(dst, uint64(nRemoved))
@@ -206,45 +210,38 @@ type change struct {
 	mask   uint64
 }
 
-// oldRow returns the row at offset old of base data of stride s, or the
-// all-zero row for -1.
-func oldRow(base []int32, old, s int) []int32 {
-	if old < 0 {
-		return zeroRow[:s-1]
+// appendIDs appends the id gaps of cs, the first one from prev, and
+// returns the last id.
+func appendIDs(dst []byte, target []int32, cs []change, prev uint32) ([]byte, uint32) {
+	for k := range cs {
+		id := uint32(target[cs[k].t])
+		dst = binary.AppendUvarint(dst, uint64(id-prev))
+		prev = id
 	}
-	return base[old+1 : old+s]
+	return dst, prev
 }
 
-// appendValueDeltas appends the zigzag varint deltas of the values in mask.
-func appendValueDeltas(dst []byte, t, old []int32, mask uint64) []byte {
-	old = old[:len(t)]
-	for ; mask != 0; mask &= mask - 1 {
-		f := bits.TrailingZeros64(mask)
-		// uint32 arithmetic wraps, so any pair of int32 values has a delta
-		// that round-trips.
-		d := uint32(t[f]) - uint32(old[f])
-		dst = binary.AppendUvarint(dst, uint64(zigzag(int32(d))))
-	}
-	return dst
-}
-
-// maskRuns run-length encodes the mask column: masks are added one per
-// listed entity, and each maximal run of equal masks is written as the
-// varint run length followed by the varint mask. Players moving in a room
-// mostly share one mask (x|y), so the column costs 2 bytes per run (a few
-// per snapshot) instead of one or more bytes per entity.
+// maskRuns run-length encodes the mask column: masks are added in order,
+// one per listed entity, and each maximal run of equal masks is written as
+// the varint run length followed by the varint mask. Players moving in a
+// room mostly share one mask (x|y), so the column costs 2 bytes per run (a
+// few per snapshot) instead of one or more bytes per entity.
 type maskRuns struct {
 	mask uint64
 	n    uint64
 }
 
-// add appends the run that mask m ends, if any, and counts m.
-func (r *maskRuns) add(dst []byte, m uint64) []byte {
-	if r.n > 0 && m != r.mask {
-		dst = r.flush(dst)
+// add appends the runs that the masks of cs end; the last run stays
+// pending until a different mask or flush.
+func (r *maskRuns) add(dst []byte, cs []change) []byte {
+	for k := range cs {
+		m := cs[k].mask
+		if r.n > 0 && m != r.mask {
+			dst = r.flush(dst)
+		}
+		r.mask = m
+		r.n++
 	}
-	r.mask = m
-	r.n++
 	return dst
 }
 
@@ -259,46 +256,61 @@ func (r *maskRuns) flush(dst []byte) []byte {
 	return dst
 }
 
-// appendChanges appends the id, mask-run and value columns of cs, whose
-// offsets point into base and target data of stride s.
-func appendChanges(dst []byte, base, target []int32, s int, cs []change) []byte {
-	var prev uint32
-	for k := range cs {
-		id := uint32(target[cs[k].t])
-		dst = binary.AppendUvarint(dst, uint64(id-prev))
-		prev = id
-	}
-	var runs maskRuns
-	for k := range cs {
-		dst = runs.add(dst, cs[k].mask)
-	}
-	dst = runs.flush(dst)
+// appendValueDeltas appends, for each change in order, the zigzag varint
+// deltas of the values its mask names. Values are indexed in place rather
+// than through a slice per row, which keeps this loop as cheap as it was
+// for fixed-size entities.
+func appendValueDeltas(dst []byte, base, target []int32, cs []change) []byte {
 	for k := range cs {
 		c := &cs[k]
-		dst = appendValueDeltas(dst, target[c.t+1:c.t+s], oldRow(base, c.old, s), c.mask)
+		for m := c.mask; m != 0; m &= m - 1 {
+			f := 1 + bits.TrailingZeros64(m) // past the id
+			var old int32
+			if c.old >= 0 {
+				old = base[c.old+f]
+			}
+			// uint32 arithmetic wraps, so any pair of int32 values has a
+			// delta that round-trips.
+			d := uint32(target[c.t+f]) - uint32(old)
+			dst = binary.AppendUvarint(dst, uint64(zigzag(int32(d))))
+		}
 	}
 	return dst
 }
 
-// appendChangesWalking appends the same columns as appendChanges, finding
-// the changes again for each column.
-func appendChangesWalking(dst []byte, base, target []int32, s int) []byte {
+// appendChangesWalking appends the id, mask-run and value columns when
+// there are more changes than one batch holds: each column walks the rows
+// again, a batch of changes at a time.
+func appendChangesWalking(dst []byte, base, target []int32, s int, batch *[encodeBatch]change) []byte {
 	var prev uint32
 	cw := changeWalk{base: base, target: target, s: s}
-	for t, _, _, ok := cw.next(); ok; t, _, _, ok = cw.next() {
-		id := uint32(target[t])
-		dst = binary.AppendUvarint(dst, uint64(id-prev))
-		prev = id
+	for cs := cw.fill(batch[:]); len(cs) > 0; cs = cw.fill(batch[:]) {
+		dst, prev = appendIDs(dst, target, cs, prev)
 	}
 	var runs maskRuns
 	cw = changeWalk{base: base, target: target, s: s}
-	for _, _, m, ok := cw.next(); ok; _, _, m, ok = cw.next() {
-		dst = runs.add(dst, m)
+	for cs := cw.fill(batch[:]); len(cs) > 0; cs = cw.fill(batch[:]) {
+		dst = runs.add(dst, cs)
 	}
 	dst = runs.flush(dst)
 	cw = changeWalk{base: base, target: target, s: s}
-	for t, old, m, ok := cw.next(); ok; t, old, m, ok = cw.next() {
-		dst = appendValueDeltas(dst, target[t+1:t+s], oldRow(base, old, s), m)
+	for cs := cw.fill(batch[:]); len(cs) > 0; cs = cw.fill(batch[:]) {
+		dst = appendValueDeltas(dst, base, target, cs)
 	}
 	return dst
+}
+
+// fill puts the next changes into batch, as many as fit, and returns the
+// filled part; it is empty when the walk is done.
+func (w *changeWalk) fill(batch []change) []change {
+	n := 0
+	for n < len(batch) {
+		t, old, m, ok := w.next()
+		if !ok {
+			break
+		}
+		batch[n] = change{t: t, old: old, mask: m}
+		n++
+	}
+	return batch[:n]
 }

@@ -215,8 +215,13 @@ func TestEncodeDeltaWalkingMatchesBatch(t *testing.T) {
 			for e, old, m, ok := cw.next(); ok; e, old, m, ok = cw.next() {
 				cs = append(cs, change{t: e, old: old, mask: m})
 			}
-			batch := appendChanges(nil, base.data, target.data, s, cs)
-			walking := appendChangesWalking(nil, base.data, target.data, s)
+			// The batch path's writers over all changes at once.
+			batch, _ := appendIDs(nil, target.data, cs, 0)
+			var runs maskRuns
+			batch = runs.flush(runs.add(batch, cs))
+			batch = appendValueDeltas(batch, base.data, target.data, cs)
+			var scratch [encodeBatch]change
+			walking := appendChangesWalking(nil, base.data, target.data, s, &scratch)
 			if !bytes.Equal(batch, walking) {
 				t.Fatalf("walking = % x\nbatch   = % x", walking, batch)
 			}
@@ -352,6 +357,7 @@ func TestApplyDeltaErrors(t *testing.T) {
 		{"kind the schema lacks", s3, []byte{0x01, 0x05, 0x01, 0x01, 0x06, 0x00}, ErrDeltaKind},
 		{"field past a narrow kind", s3, []byte{0x01, 0x05, 0x01, 0x05, 0x04, 0x02, 0x00}, ErrDeltaKind},
 		{"narrowed kind keeps a field", s3, []byte{0x01, 0x01, 0x01, 0x0B, 0x02, 0x01, 0x01, 0x00}, ErrDeltaKind},
+		{"value past a narrow kind changed", s3, []byte{0x01, 0x02, 0x01, 0x04, 0x02, 0x00}, ErrDeltaKind},
 		{"kind without fields gets one", s3, []byte{0x01, 0x05, 0x01, 0x03, 0x0E, 0x02, 0x00}, ErrDeltaKind},
 		{"trailing bytes", w8, []byte{0x00, 0x00, 0x00}, ErrDeltaTrailing},
 		{"trailing after removals", w8, []byte{0x00, 0x01, 0x01, 0x07}, ErrDeltaTrailing},
@@ -398,6 +404,8 @@ func TestApplyDeltaValid(t *testing.T) {
 		// a shot (x kept, y and hp to 0).
 		{"kind narrowed", s3, []byte{0x01, 0x01, 0x01, 0x0D, 0x02, 0x27, 0x3B, 0x00}, rowsOf(s3.Layout(),
 			ent{1, []int32{2, 10}}, ent{2, []int32{2, 4}})},
+		// A zero delta leaves the row as valid as it was.
+		{"zero delta past a narrow kind", s3, []byte{0x01, 0x02, 0x01, 0x04, 0x00, 0x00}, s3},
 		{"kind without fields", s3, []byte{0x01, 0x05, 0x01, 0x01, 0x0E, 0x00}, rowsOf(s3.Layout(),
 			ent{1, []int32{1, 10, 20, 30}}, ent{2, []int32{2, 4}}, ent{5, []int32{7}})},
 		{"bit 32 at width 33", rowsOf(NewWidthLayout(33), ent{1, []int32{1}}), []byte{0x01, 0x01, 0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x01, 0x00},

@@ -165,9 +165,11 @@ func (c *maskColumn) next() uint64 {
 // and base must have dst's width: ApplyDelta panics otherwise, as each is
 // a bug in the caller.
 //
-// Every row the delta lists (changed or created) must be valid in dst's
-// layout: a declared kind, and 0 past that kind's fields. Rows of base the
-// delta does not list are copied as they are.
+// Every row the delta lists (changed or created) must come out valid in
+// dst's layout: a declared kind, and 0 past that kind's fields. base's rows
+// are taken to be valid, as they normally are an earlier result: rows the
+// delta does not list are copied as they are, and a changed row is checked
+// only when the delta writes its kind or a value some kind does not have.
 //
 // A malformed delta gives an error wrapping ErrMalformedDelta and one
 // ErrDelta* rule, and leaves dst empty. ApplyDelta never panics on any
@@ -204,6 +206,10 @@ func ApplyDelta(dst, base *Rows, delta []byte) error {
 // applyColumns merge-walks base data bd (stride s), the listed ids and the
 // removed ids of a delta that scanDelta has validated, appending the
 // result to out.
+//
+// Base rows are copied in runs: pend is where the rows not yet copied
+// start, and a run ends only where the result departs from base (a
+// removal, a creation) or a listed row needs its values changed.
 func applyColumns(out, bd []int32, s int, layout *Layout, delta []byte, l *deltaLayout) ([]int32, error) {
 	chg := idColumn{b: delta, off: l.ids, left: l.nChanged}
 	rem := idColumn{b: delta, off: l.removed, left: l.nRemoved}
@@ -211,7 +217,7 @@ func applyColumns(out, bd []int32, s int, layout *Layout, delta []byte, l *delta
 	valOff := l.values
 	cid, cok := chg.next()
 	rid, rok := rem.next()
-	i := 0
+	i, pend := 0, 0
 	for i < len(bd) || cok {
 		bok := i < len(bd)
 		var bid uint32
@@ -223,13 +229,14 @@ func applyColumns(out, bd []int32, s int, layout *Layout, delta []byte, l *delta
 		if rok && (!bok || rid < bid) {
 			return out, malformed(ErrDeltaRemoveUnknown, "id %d", rid)
 		}
-		at := len(out)
+		var at int
+		created := false
 		switch {
 		case bok && (!cok || bid < cid): // not listed: kept or removed
 			if rok && rid == bid {
+				out = append(out, bd[pend:i]...)
+				pend = i + s
 				rid, rok = rem.next()
-			} else {
-				out = append(out, bd[i:i+s]...)
 			}
 			i += s
 			continue
@@ -237,20 +244,29 @@ func applyColumns(out, bd []int32, s int, layout *Layout, delta []byte, l *delta
 			if rok && rid == bid {
 				return out, malformed(ErrDeltaRemoveChanged, "id %d", rid)
 			}
-			out = append(out, bd[i:i+s]...)
 			i += s
+			out = append(out, bd[pend:i]...)
+			pend = i
+			at = len(out) - s
 		default: // listed and not in base: created from an all-zero row
+			out = append(out, bd[pend:i]...)
+			pend = i
+			at = len(out)
 			out = append(out, zeroRow[:s]...)
 			out[at] = int32(cid)
+			created = true
 		}
 		row := out[at+1 : at+s]
-		for m := masks.next(); m != 0; m &= m - 1 {
+		mask := masks.next()
+		for m := mask; m != 0; m &= m - 1 {
 			f := bits.TrailingZeros64(m)
 			z, n := binary.Uvarint(delta[valOff:])
 			valOff += n
 			row[f] = int32(uint32(row[f]) + uint32(unzigzag(uint32(z))))
 		}
-		if !layout.validRow(row) {
+		// A changed row was valid before: unless the values written include
+		// the kind or a value some kind does not have, it still is.
+		if (created || mask&^layout.unchecked != 0) && !layout.validRow(row) {
 			return out, malformed(ErrDeltaKind, "entity %d: %s", cid, layout.rowProblem(row))
 		}
 		cid, cok = chg.next()
@@ -258,5 +274,5 @@ func applyColumns(out, bd []int32, s int, layout *Layout, delta []byte, l *delta
 	if rok {
 		return out, malformed(ErrDeltaRemoveUnknown, "id %d", rid)
 	}
-	return out, nil
+	return append(out, bd[pend:]...), nil
 }
