@@ -44,13 +44,13 @@ var (
 	ErrDeltaTrailing = errors.New("trailing bytes")
 )
 
-// zeroRow is the "old" side of a created entity, every value 0, and, one
-// longer than any row, the id-and-row an appended created entity starts
-// from.
+// zeroRow is all zero and one longer than the widest row: the "old" row
+// of a created entity, and the id and row a decoded one starts from.
 var zeroRow [2 + MaxFields]int32
 
-// rowMask returns the bit set of values in which t differs from old (bit
-// 0 the kind, bit i field i); old must be at least as long as t.
+// rowMask returns the bit set of the row values in which t differs from
+// old (bit i for value i: bit 0 the kind, bit i >= 1 the kind's field i);
+// old must be at least as long as t.
 func rowMask(old, t []int32) uint64 {
 	old = old[:len(t)]
 	var m uint64

@@ -272,6 +272,7 @@ func TestApplyDeltaPanicsOnCallerBugs(t *testing.T) {
 		dst, base *Rows
 	}{
 		{"width mismatch", NewRows(NewWidthLayout(9), 0), base},
+		{"width mismatch with an empty base", NewRows(NewWidthLayout(9), 0), NewRows(NewWidthLayout(8), 0)},
 		{"dst is base", base, base},
 		{"dst without layout", &Rows{}, nil},
 	}

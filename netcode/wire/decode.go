@@ -185,7 +185,7 @@ func ApplyDelta(dst, base *Rows, delta []byte) error {
 	dst.Reset()
 	s := dst.stride()
 	bd := rowsData(base)
-	if bd != nil && base.stride() != s {
+	if base != nil && base.layout != nil && base.stride() != s {
 		panic(fmt.Sprintf("wire: ApplyDelta from rows of width %d into rows of width %d", base.Width(), dst.Width()))
 	}
 	l, err := scanDelta(delta, dst.Width())
