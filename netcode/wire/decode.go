@@ -40,11 +40,16 @@ func readIDs(b []byte, off, n int, what string) (int, error) {
 	var id uint64
 	for k := range n {
 		at := off
-		gap, next, err := readUvarint(b, off, what)
-		if err != nil {
-			return off, err
+		var gap uint64
+		if off < len(b) && b[off] < 0x80 { // one byte, the common gap
+			gap = uint64(b[off])
+			off++
+		} else {
+			var err error
+			if gap, off, err = readUvarint(b, off, what); err != nil {
+				return off, err
+			}
 		}
-		off = next
 		switch {
 		case gap == 0 && k == 0:
 			return off, malformed(ErrDeltaIDZero, "%s at byte %d", what, at)
@@ -100,8 +105,17 @@ func scanDelta(b []byte, width int) (deltaLayout, error) {
 	}
 	l.values = off
 	for range values {
-		if _, off, err = readUint32(b, off, "value delta"); err != nil {
-			return l, err
+		// Most value deltas take one or two bytes, which cannot break a
+		// rule: skip those without decoding them.
+		switch {
+		case off < len(b) && b[off] < 0x80:
+			off++
+		case off+1 < len(b) && b[off+1] < 0x80:
+			off += 2
+		default:
+			if _, off, err = readUint32(b, off, "value delta"); err != nil {
+				return l, err
+			}
 		}
 	}
 	if l.nRemoved, off, err = readCount(b, off, 1, 0, "removed count"); err != nil {
@@ -130,8 +144,14 @@ func (c *idColumn) next() (uint32, bool) {
 	if c.left == 0 {
 		return 0, false
 	}
-	gap, n := binary.Uvarint(c.b[c.off:])
-	c.off += n
+	gap := uint64(c.b[c.off])
+	if gap < 0x80 { // one byte, the common gap
+		c.off++
+	} else {
+		var n int
+		gap, n = binary.Uvarint(c.b[c.off:])
+		c.off += n
+	}
 	c.left--
 	c.id += uint32(gap)
 	return c.id, true
@@ -260,8 +280,14 @@ func applyColumns(out, bd []int32, s int, layout *Layout, delta []byte, l *delta
 		mask := masks.next()
 		for m := mask; m != 0; m &= m - 1 {
 			f := bits.TrailingZeros64(m)
-			z, n := binary.Uvarint(delta[valOff:])
-			valOff += n
+			z := uint64(delta[valOff])
+			if z < 0x80 { // one byte, the common delta
+				valOff++
+			} else {
+				var n int
+				z, n = binary.Uvarint(delta[valOff:])
+				valOff += n
+			}
 			row[f] = int32(uint32(row[f]) + uint32(unzigzag(uint32(z))))
 		}
 		// A changed row was valid before: unless the values written include
