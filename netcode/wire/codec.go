@@ -81,6 +81,9 @@ type changeWalk struct {
 	s            int
 	i, j         int // offsets of the next base and target entity
 	matched      int
+	// changedOnly spares the masks when only which entities are listed
+	// matters: next compares whole rows and returns mask 1 for every one.
+	changedOnly bool
 }
 
 // next returns the offsets in target and base of the next listed entity
@@ -98,10 +101,19 @@ func (w *changeWalk) next() (t, old int, mask uint64, ok bool) {
 			old = w.i
 			w.i += s
 			w.matched++
+			if w.changedOnly {
+				if !slices.Equal(w.base[old:old+s], w.target[t:t+s]) {
+					return t, old, 1, true
+				}
+				continue
+			}
 			if m := rowMask(w.base[old+1:old+s], w.target[t+1:t+s]); m != 0 {
 				return t, old, m, true
 			}
 			continue // unchanged: costs nothing
+		}
+		if w.changedOnly {
+			return t, -1, 1, true
 		}
 		return t, -1, rowMask(zeroRow[:], w.target[t+1:t+s]), true
 	}
@@ -170,6 +182,8 @@ func EncodeDelta(dst []byte, base, target *Rows) []byte {
 			batch[nChanged] = change{t: t, old: old, mask: m}
 		}
 		nChanged++
+		// Past a batch only the count matters here.
+		cw.changedOnly = nChanged >= encodeBatch
 	}
 	nRemoved := nBase - cw.matched
 	// A moving entity takes about 3 bytes plus its share of the mask runs;
@@ -280,10 +294,10 @@ func appendValueDeltas(dst []byte, base, target []int32, cs []change) []byte {
 
 // appendChangesWalking appends the id, mask-run and value columns when
 // there are more changes than one batch holds: each column walks the rows
-// again, a batch of changes at a time.
+// again, a batch of changes at a time, the id column without masks.
 func appendChangesWalking(dst []byte, base, target []int32, s int, batch *[encodeBatch]change) []byte {
 	var prev uint32
-	cw := changeWalk{base: base, target: target, s: s}
+	cw := changeWalk{base: base, target: target, s: s, changedOnly: true}
 	for cs := cw.fill(batch[:]); len(cs) > 0; cs = cw.fill(batch[:]) {
 		dst, prev = appendIDs(dst, target, cs, prev)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -243,6 +244,54 @@ func TestEncodeDeltaWalkingMatchesBatch(t *testing.T) {
 				t.Fatalf("ApplyDelta: %v", err)
 			}
 		})
+	}
+}
+
+func TestEncodeDeltaWalkingMixed(t *testing.T) {
+	// Many changes among unchanged, created and removed entities, at every
+	// width: the walking path's bytes equal the batch writers' over all
+	// changes, and round-trip.
+	for width := 1; width <= 1+MaxFields; width++ {
+		g := newWorldGen(13, width)
+		// Creations are always listed: enough of them make the walk pass a
+		// batch whatever the step changes.
+		create := func(n int) {
+			for range n {
+				e := ent{id: g.randID(), row: g.randRow()}
+				i, _ := slices.BinarySearchFunc(g.world, e.id, cmpEnt)
+				g.world = slices.Insert(g.world, i, e)
+			}
+		}
+		create(4 * encodeBatch)
+		base := rowsOf(g.l, g.world...)
+		for range 3 {
+			g.step()
+			create(encodeBatch + 1)
+			target := rowsOf(g.l, g.world...)
+			s := target.stride()
+			var cs []change
+			cw := changeWalk{base: base.data, target: target.data, s: s}
+			for e, old, m, ok := cw.next(); ok; e, old, m, ok = cw.next() {
+				cs = append(cs, change{t: e, old: old, mask: m})
+			}
+			if len(cs) <= encodeBatch {
+				t.Fatalf("width %d: only %d changes, want more than a batch", width, len(cs))
+			}
+			want := binary.AppendUvarint(nil, uint64(len(cs)))
+			want, _ = appendIDs(want, target.data, cs, 0)
+			var runs maskRuns
+			want = runs.flush(runs.add(want, cs))
+			want = appendValueDeltas(want, base.data, target.data, cs)
+			delta := EncodeDelta(nil, base, target)
+			if !bytes.HasPrefix(delta, want) {
+				t.Fatalf("width %d: EncodeDelta = % x\nbatch writers = % x", width, delta, want)
+			}
+			out := NewRows(g.l, 0)
+			if err := ApplyDelta(out, base, delta); err != nil || !out.Equal(target) {
+				t.Fatalf("width %d: ApplyDelta: %v", width, err)
+			}
+			base = target
+		}
 	}
 }
 
