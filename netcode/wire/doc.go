@@ -1,8 +1,8 @@
-// Package wire is tickwire's protocol without its transport: the entity
-// model and snapshot codec (packed deltas, checksums, quantization), the
-// history ring that encodes a room's newest snapshot once per baseline, the
-// hand-written snapshot frame, and the protocol's constants (close codes,
-// the server clock).
+// Package wire is tickwire's protocol without its transport: the schema a
+// game mode describes its state with, the rows that hold that state, the
+// snapshot codec (packed deltas over rows of any width, checksums, schema
+// driven quantization), the hand-written snapshot frame, and the
+// protocol's constants (close codes, the server clock).
 //
 // Everything here is pure: no I/O, no goroutines, no metrics. It depends on
 // the schema in proto and on protobuf's wire helpers only, so servers,

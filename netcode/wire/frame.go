@@ -40,13 +40,39 @@ func appendVarintField(b []byte, num protowire.Number, v uint64) []byte {
 	return protowire.AppendVarint(b, v)
 }
 
+// sint32 is the varint protobuf writes for a sint32: zigzag over the
+// sign-extended value, which for any int32 equals the 32-bit zigzag.
+func sint32(v int32) uint64 { return protowire.EncodeZigZag(int64(v)) }
+
+// eventValues returns the values an event writes: up to its last nonzero
+// one, as a receiver reads the missing trailing values as 0.
+func eventValues(e *Event) []int32 {
+	n := len(e.Values)
+	for n > 0 && e.Values[n-1] == 0 {
+		n--
+	}
+	return e.Values[:n]
+}
+
+// packedValuesSize is the size of the packed values' payload.
+func packedValuesSize(values []int32) int {
+	n := 0
+	for _, v := range values {
+		n += protowire.SizeVarint(sint32(v))
+	}
+	return n
+}
+
 // eventSize is the size of the GameEvent message body of e.
 func eventSize(e *Event) int {
-	return sizeVarintField(gameEventTick, uint64(e.Tick)) +
+	n := sizeVarintField(gameEventTick, uint64(e.Tick)) +
 		sizeVarintField(gameEventKind, uint64(e.Kind)) +
 		sizeVarintField(gameEventActor, uint64(e.Actor)) +
-		sizeVarintField(gameEventTarget, uint64(e.Target)) +
-		sizePacked(e.Values[:])
+		sizeVarintField(gameEventTarget, uint64(e.Target))
+	if values := eventValues(e); len(values) > 0 {
+		n += protowire.SizeTag(gameEventValues) + protowire.SizeBytes(packedValuesSize(values))
+	}
+	return n
 }
 
 // appendEvent appends e as a length-delimited GameEvent in field num.
@@ -57,19 +83,38 @@ func appendEvent(b []byte, num protowire.Number, e *Event) []byte {
 	b = appendVarintField(b, gameEventKind, uint64(e.Kind))
 	b = appendVarintField(b, gameEventActor, uint64(e.Actor))
 	b = appendVarintField(b, gameEventTarget, uint64(e.Target))
-	return appendPacked(b, gameEventValues, e.Values[:])
+	// repeated sint32 is packed in proto3: one length-delimited field
+	// holding the zigzag varints.
+	if values := eventValues(e); len(values) > 0 {
+		b = protowire.AppendTag(b, gameEventValues, protowire.BytesType)
+		b = protowire.AppendVarint(b, uint64(packedValuesSize(values)))
+		for _, v := range values {
+			b = protowire.AppendVarint(b, sint32(v))
+		}
+	}
+	return b
 }
 
-// SnapshotFields is what the shared part of one Snapshot message holds.
+// SnapshotFields is the part of one Snapshot message that every player
+// with the same baseline shares: fields 1 to 6. A room encodes it once per
+// distinct baseline and hands the bytes to AppendSnapshotFrame per player.
 type SnapshotFields struct {
-	Tick, BaseTick uint32
-	ServerTimeUS   int64
-	Checksum       uint32
-	Delta          []byte
-	Events         [][]Event // concatenated in order
+	// Tick is the tick the snapshot shows.
+	Tick uint32
+	// BaseTick is the tick Delta applies to, 0 for a full snapshot.
+	BaseTick uint32
+	// ServerTimeUS is the server clock when Tick was simulated.
+	ServerTimeUS int64
+	// Checksum is Checksum of the rows Delta produces.
+	Checksum uint32
+	// Delta is EncodeDelta's packed delta from BaseTick's rows to Tick's.
+	Delta []byte
+	// Events are the events to send, written in order: each inner slice
+	// (one snapshot's events) after the one before.
+	Events [][]Event
 }
 
-// Size is the encoded size of the fields.
+// Size returns the number of bytes AppendTo appends.
 func (s *SnapshotFields) Size() int {
 	n := sizeVarintField(snapshotTick, uint64(s.Tick)) +
 		sizeVarintField(snapshotBaseTick, uint64(s.BaseTick)) +
@@ -88,8 +133,9 @@ func (s *SnapshotFields) Size() int {
 	return n
 }
 
-// AppendTo appends the fields in field-number order, omitting zero scalars
-// as proto3 does so that proto.Marshal and this agree byte for byte.
+// AppendTo appends the fields as Snapshot message fields, in field-number
+// order and omitting zero scalars as proto3 does, so that proto.Marshal of
+// the same Snapshot and this agree byte for byte.
 func (s *SnapshotFields) AppendTo(b []byte) []byte {
 	b = appendVarintField(b, snapshotTick, uint64(s.Tick))
 	b = appendVarintField(b, snapshotBaseTick, uint64(s.BaseTick))
@@ -114,7 +160,7 @@ func (s *SnapshotFields) AppendTo(b []byte) []byte {
 // AppendSnapshotFrame appends to dst a complete ServerMessage frame holding
 // the shared snapshot bytes plus this player's last applied input sequence.
 //
-// shared is what History.EncodeLatest returned; the frame is the
+// shared is what SnapshotFields.AppendTo wrote; the frame is the
 // ServerMessage field 4 (snapshot) whose body is shared followed by
 // Snapshot field 15 (last_input_seq), omitted when lastInputSeq is 0. A
 // protobuf decoder merges the two into one Snapshot message.
@@ -131,48 +177,4 @@ func AppendSnapshotFrame(dst, shared []byte, lastInputSeq uint32) []byte {
 func SnapshotFrameSize(shared []byte, lastInputSeq uint32) int {
 	body := len(shared) + sizeVarintField(snapshotLastInputSeq, uint64(lastInputSeq))
 	return protowire.SizeTag(serverMessageSnapshot) + protowire.SizeBytes(body)
-}
-
-// packedLen returns how many of vs to write: up to the last nonzero one.
-func packedLen(vs []int32) int {
-	n := len(vs)
-	for n > 0 && vs[n-1] == 0 {
-		n--
-	}
-	return n
-}
-
-// packedBody returns the size of the packed zigzag varints of vs.
-func packedBody(vs []int32) int {
-	size := 0
-	for _, v := range vs {
-		size += protowire.SizeVarint(protowire.EncodeZigZag(int64(v)))
-	}
-	return size
-}
-
-// sizePacked is the encoded size of vs as a packed repeated sint32 field,
-// 0 when every value is 0.
-func sizePacked(vs []int32) int {
-	n := packedLen(vs)
-	if n == 0 {
-		return 0
-	}
-	return 1 + protowire.SizeBytes(packedBody(vs[:n]))
-}
-
-// appendPacked appends vs as packed repeated sint32 field num (sint32 is
-// zigzag over the sign-extended 64-bit value), omitted when every value
-// is 0.
-func appendPacked(b []byte, num protowire.Number, vs []int32) []byte {
-	n := packedLen(vs)
-	if n == 0 {
-		return b
-	}
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(packedBody(vs[:n])))
-	for _, v := range vs[:n] {
-		b = protowire.AppendVarint(b, protowire.EncodeZigZag(int64(v)))
-	}
-	return b
 }

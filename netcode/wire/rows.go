@@ -13,6 +13,10 @@ type Layout struct {
 	// fields[k] is kind k's field count, or -1 for a kind the schema does
 	// not declare.
 	fields [MaxKind + 1]int8
+	// unchecked has the row values every declared kind has, as mask bits
+	// (bits 1 to the fewest fields of any kind): writing only those cannot
+	// make a valid row invalid, so decoders skip the row's check.
+	unchecked uint64
 }
 
 // NewLayout returns the layout of s, which must be valid (Validate).
@@ -21,12 +25,18 @@ func NewLayout(s *Schema) *Layout {
 	for k := range l.fields {
 		l.fields[k] = -1
 	}
+	fewest := MaxFields
 	for k := range s.Entities {
 		e := &s.Entities[k]
 		l.fields[e.Kind] = int8(len(e.Fields))
+		fewest = min(fewest, len(e.Fields))
 	}
+	l.unchecked = valueBits(fewest)
 	return l
 }
+
+// valueBits returns the mask bits of values 1 to n of a row.
+func valueBits(n int) uint64 { return (1<<n - 1) << 1 }
 
 // NewWidthLayout returns a layout of width values per row that accepts
 // every kind 1..MaxKind with width-1 fields, for code that has no schema
@@ -41,6 +51,7 @@ func NewWidthLayout(width int) *Layout {
 		l.fields[k] = int8(width - 1)
 	}
 	l.fields[0] = -1
+	l.unchecked = valueBits(width - 1)
 	return l
 }
 
@@ -211,4 +222,36 @@ func (r *Rows) AppendRow(id uint32, row []int32) {
 	}
 	r.data = append(r.data, int32(id))
 	r.data = append(r.data, row...)
+}
+
+// validRow reports whether row (the kind first, Width values) is valid in
+// l: its kind is declared and every value past the kind's fields is 0.
+func (l *Layout) validRow(row []int32) bool {
+	n, ok := l.Fields(uint32(row[0]))
+	return ok && allZero(row[1+n:])
+}
+
+// allZero reports whether every value of vs is 0.
+func allZero(vs []int32) bool {
+	for _, v := range vs {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// rowProblem says why validRow refuses row.
+func (l *Layout) rowProblem(row []int32) string {
+	kind := uint32(row[0])
+	n, ok := l.Fields(kind)
+	if !ok {
+		return fmt.Sprintf("kind %d is not declared", kind)
+	}
+	for i, v := range row[1+n:] {
+		if v != 0 {
+			return fmt.Sprintf("kind %d has %d fields, but row value %d is %d", kind, n, 1+n+i, v)
+		}
+	}
+	return "valid"
 }

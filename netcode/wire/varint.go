@@ -6,6 +6,13 @@ import (
 	"math"
 )
 
+// zigzag maps a signed delta to an unsigned one so that small magnitudes of
+// either sign become small varints: 0, -1, 1, -2 → 0, 1, 2, 3.
+func zigzag(v int32) uint32 { return uint32(v)<<1 ^ uint32(v>>31) }
+
+// unzigzag inverts zigzag.
+func unzigzag(z uint32) int32 { return int32(z>>1) ^ -int32(z&1) }
+
 // readUvarint decodes the varint at b[off:] and returns it with the offset
 // just past it. It never panics; off must be within 0..len(b). It is kept
 // small enough to inline; errors are built out of line.
