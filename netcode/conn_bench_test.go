@@ -26,7 +26,7 @@ func BenchmarkConnRead(b *testing.B) {
 	})
 	ws, _ := s.dial(b)
 	frame, err := proto.Marshal(&pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: &pb.InputBatch{
-		Inputs:  []*pb.Input{{Seq: 1000, Tick: 5000, MoveX: 90, MoveY: -90, Aim: 1024}, {Seq: 1001, Tick: 5001, MoveX: 90, MoveY: -90, Aim: 1030}},
+		Inputs:  []*pb.Input{{Seq: 1000, Tick: 5000, Values: []int32{0, 90, -90, 1024}}, {Seq: 1001, Tick: 5001, Values: []int32{0, 90, -90, 1030}}},
 		AckTick: 4990,
 	}}})
 	if err != nil {

@@ -291,9 +291,9 @@ func TestClientInputs(t *testing.T) {
 		newest := b.Inputs[len(b.Inputs)-1]
 		wantAim := aim
 		if i == 5 {
-			wantAim = wire.AngleSteps - 1
+			wantAim = angleSteps - 1
 		}
-		if want := []int32{i, i, -wire.MoveAxisMax, wantAim}; !slices.Equal(newest.Values, want) {
+		if want := []int32{i, i, -moveAxisMax, wantAim}; !slices.Equal(newest.Values, want) {
 			t.Errorf("input %d values = %v, want %v", i, newest.Values, want)
 		}
 		if newest.Tick < 1 {

@@ -26,6 +26,13 @@ const (
 	inButtons, inMoveX, inMoveY, inAim = 0, 1, 2, 3
 )
 
+// The test schema's units: a player's angle has angleSteps per turn, and
+// move axes go to ±moveAxisMax.
+const (
+	angleSteps  = 4096
+	moveAxisMax = 127
+)
+
 // crateSpinSteps is the steps per turn of a crate's spin, unlike the
 // player's 4096, so tests can tell that each angle uses its own field's.
 const crateSpinSteps = 360
@@ -41,7 +48,7 @@ var testSchema = &wire.Schema{
 		{Kind: kindPlayer, Name: "player", Fields: []wire.Field{
 			position("x", wire.RolePositionX),
 			position("y", wire.RolePositionY),
-			{Name: "angle", Type: wire.TypeAngle, Scale: wire.AngleSteps, Interp: wire.InterpAngle, Role: wire.RoleYaw},
+			{Name: "angle", Type: wire.TypeAngle, Scale: angleSteps, Interp: wire.InterpAngle, Role: wire.RoleYaw},
 			{Name: "health", Type: wire.TypeInt},
 			{Name: "owner", Type: wire.TypeUint, Role: wire.RoleOwner},
 		}},
@@ -56,9 +63,9 @@ var testSchema = &wire.Schema{
 	},
 	Input: []wire.Field{
 		{Name: "buttons", Type: wire.TypeFlags, Names: []string{"fire", "jump", "dash"}},
-		{Name: "move_x", Type: wire.TypeInt, Min: -wire.MoveAxisMax, Max: wire.MoveAxisMax},
-		{Name: "move_y", Type: wire.TypeInt, Min: -wire.MoveAxisMax, Max: wire.MoveAxisMax},
-		{Name: "aim", Type: wire.TypeAngle, Scale: wire.AngleSteps},
+		{Name: "move_x", Type: wire.TypeInt, Min: -moveAxisMax, Max: moveAxisMax},
+		{Name: "move_y", Type: wire.TypeInt, Min: -moveAxisMax, Max: moveAxisMax},
+		{Name: "aim", Type: wire.TypeAngle, Scale: angleSteps},
 	},
 	Events: []wire.EventKind{
 		{Kind: 1, Name: "hit", Values: []wire.Field{{Name: "damage", Type: wire.TypeInt}, {Name: "knockback", Type: wire.TypeInt}},
@@ -124,7 +131,7 @@ func world(i int) *wire.Rows {
 		if id == 3 && i%2 == 1 {
 			continue
 		}
-		e := ent(id, int32(i)*int32(id), -int32(i)*3, int32(i*37)%wire.AngleSteps)
+		e := ent(id, int32(i)*int32(id), -int32(i)*3, int32(i*37)%angleSteps)
 		ents = append(ents, e.with(fHealth, 100-int32(i)).with(fOwner, int32(id)))
 	}
 	return rowsOf(append(ents, crate(10+uint32(i/4), int32(i), 0, int32(i*50)%crateSpinSteps))...)

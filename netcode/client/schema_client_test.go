@@ -140,8 +140,8 @@ func TestClientSendInputSchema(t *testing.T) {
 		err    bool
 	}{
 		{"in range", []int32{5, -3, 4, 100}, []int32{5, -3, 4, 100}, false},
-		{"clamped to each field", []int32{0xff, 500, -500, 5000}, []int32{7, wire.MoveAxisMax, -wire.MoveAxisMax, 5000 - wire.AngleSteps}, false},
-		{"negative flags and angle", []int32{-1, 0, 0, -4097}, []int32{7, 0, 0, wire.AngleSteps - 1}, false},
+		{"clamped to each field", []int32{0xff, 500, -500, 5000}, []int32{7, moveAxisMax, -moveAxisMax, 5000 - angleSteps}, false},
+		{"negative flags and angle", []int32{-1, 0, 0, -4097}, []int32{7, 0, 0, angleSteps - 1}, false},
 		{"fewer values", []int32{3}, []int32{3}, false},
 		{"no values", nil, nil, false},
 		{"too many values", []int32{1, 2, 3, 4, 5}, nil, true},
