@@ -24,7 +24,7 @@ type Predictor struct {
 // (zero fields take defaults, as in NewWithOptions).
 func NewPredictor(tickHz int, opts Options) *Predictor {
 	if tickHz <= 0 {
-		tickHz = DefaultTickHz
+		tickHz = game.DefaultTickHz
 	}
 	tickHz = min(tickHz, maxTickHz)
 	opts = opts.withDefaults()
