@@ -204,12 +204,14 @@ func (s *session) hello(h *pb.Hello) error {
 			entry, seat = held.entry, held.seat
 		}
 	}
-	settings := s.server.cfg.Rooms
+	// Welcome's rates are the default mode's, for clients of old; a room's
+	// own rates come in its Joined.
+	rates := s.server.defaultMode.Settings
 	s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Welcome{Welcome: &pb.Welcome{
 		ProtocolVersion:    uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT),
 		SessionId:          s.id,
-		TickHz:             uint32(settings.TickHz),
-		SnapshotHz:         uint32(settings.SnapshotHz),
+		TickHz:             uint32(rates.TickHz),
+		SnapshotHz:         uint32(rates.SnapshotHz),
 		ServerTimeUs:       wire.ServerTimeUS(),
 		MaxFrameBytes:      uint32(s.server.cfg.Conn.MaxFrameBytes),
 		SessionToken:       token,
