@@ -29,16 +29,16 @@ func (o *Options) RegisterFlags(fs *flag.FlagSet, prefix string) {
 	num := func(p *int32, hi int32, name, usage string) {
 		fs.Var(&int32Flag{p: p, hi: hi}, prefix+name, usage)
 	}
-	dur(&o.MatchDuration, "match-duration", "simulated `time` after which a match ends")
+	dur(&o.MatchDuration, "match-duration", "simulated `duration` of a match")
 	num(&o.ScoreLimit, maxFlagCount, "score-limit", "`score` that ends the match when a player reaches it")
 	num(&o.MaxSpeed, maxFlagSpeed, "max-speed", "a player's top `speed` in world units per second")
-	num(&o.Acceleration, maxFlagAccel, "acceleration", "how fast a player reaches its target velocity, world units per second² (`rate`)")
-	dur(&o.FireCooldown, "fire-cooldown", "least `time` between two shots of a player")
+	num(&o.Acceleration, maxFlagAccel, "acceleration", "`rate` at which a player's velocity approaches its target, in world units per second²")
+	dur(&o.FireCooldown, "fire-cooldown", "least `duration` between two shots of a player")
 	num(&o.ProjectileSpeed, maxFlagSpeed, "projectile-speed", "projectile `speed` in world units per second")
-	dur(&o.ProjectileLifetime, "projectile-lifetime", "`time` after which a projectile that hit nothing is removed")
+	dur(&o.ProjectileLifetime, "projectile-lifetime", "`duration` after which a projectile that hit nothing is removed")
 	num(&o.Damage, maxFlagCount, "damage", "`health` a hit takes")
 	num(&o.MaxHealth, maxFlagCount, "max-health", "a fresh player's `health`")
-	dur(&o.RespawnDelay, "respawn-delay", "`time` a dead player waits to respawn")
+	dur(&o.RespawnDelay, "respawn-delay", "`duration` a dead player waits to respawn")
 }
 
 // int32Flag is an int32 option that a flag sets to 1..hi.

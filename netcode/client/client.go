@@ -168,20 +168,17 @@ func (c *Client) interpDelayLocked() time.Duration {
 	return time.Duration(DefaultInterpolationSnapshots * float64(time.Second) / float64(hz))
 }
 
-// snapshotHzLocked returns the room's snapshot rate, else the server's.
+// snapshotHzLocked returns the snapshot rate of the room the client is in,
+// from its Joined, or 0 outside a room. Welcome's rate is never used: the
+// rooms of a server's modes run at rates of their own.
 func (c *Client) snapshotHzLocked() int {
-	if c.joined != nil && c.joined.SnapshotHz > 0 {
-		return int(c.joined.SnapshotHz)
-	}
-	return int(c.welcome.GetSnapshotHz())
+	return int(c.joined.GetSnapshotHz())
 }
 
-// tickHzLocked returns the room's tick rate, else the server's.
+// tickHzLocked returns the tick rate of the room the client is in, from its
+// Joined, or 0 outside a room (see snapshotHzLocked).
 func (c *Client) tickHzLocked() int {
-	if c.joined != nil && c.joined.TickHz > 0 {
-		return int(c.joined.TickHz)
-	}
-	return int(c.welcome.GetTickHz())
+	return int(c.joined.GetTickHz())
 }
 
 // Predicted returns the own entity as the newest authoritative state shows
