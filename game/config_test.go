@@ -81,7 +81,7 @@ func TestSnapshotIntervalAndHistory(t *testing.T) {
 		{60, 60, 1, 90},
 		{60, 30, 2, 45},
 		{60, 15, 4, 22},
-		{10, 1, 10, 8},  // the floor of 8
+		{10, 1, 10, 8}, // the floor of 8
 		{128, 128, 1, 192},
 	}
 	for _, tt := range tests {

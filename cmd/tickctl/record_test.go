@@ -43,6 +43,12 @@ func TestRecordAndReplay(t *testing.T) {
 	if human.code != 0 || !strings.Contains(human.stdout, "all checksums match") {
 		t.Fatalf("replay: exit %d %q", human.code, human.stdout)
 	}
+	// The server ran the default arena options; replayed with another top
+	// speed (an option flag, as the server takes), the bots' moves diverge.
+	other := s.tickctl(t, "replay", path, "-arena.max-speed", "150")
+	if other.code != exitFailure || !strings.Contains(other.stdout, "MISMATCH") {
+		t.Fatalf("replay with -arena.max-speed 150: exit %d %q %q, want a mismatch", other.code, other.stdout, other.stderr)
+	}
 
 	bad := filepath.Join(t.TempDir(), "corrupt.twrec")
 	wantTick := corruptOneInput(t, path, bad)
