@@ -185,8 +185,8 @@ func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, priv
 	return r.seat(ctx, entry, name, link)
 }
 
-// mode returns the catalogue's mode name, or the default mode when name is
-// empty.
+// mode returns the mode named name from the catalogue, or the default mode
+// when name is empty.
 func (r *Registry) mode(name string) (game.Mode, error) {
 	if name == "" {
 		name = r.settings.DefaultMode
