@@ -10,26 +10,13 @@ import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
-// Defaults of a RoomConfig (the "arena-move" benchmark scenario).
+// Defaults of a RoomConfig beyond a mode's Settings (see settings.go for
+// those).
 const (
-	// DefaultTickHz is the default simulation rate.
-	DefaultTickHz = 60
-	// DefaultSnapshotHz is the default snapshot rate.
-	DefaultSnapshotHz = 20
-	// DefaultMaxPlayers is the default number of seats.
-	DefaultMaxPlayers = 16
 	// DefaultInputQueueSize is the default per-seat input queue length.
 	DefaultInputQueueSize = 32
 	// DefaultMaxCatchUp is the default number of late ticks run in a row.
 	DefaultMaxCatchUp = 4
-	// MaxTickHz is the highest allowed simulation rate.
-	MaxTickHz = 128
-	// DefaultMinPlayers is the default number of seats that starts the
-	// countdown: a player alone may play.
-	DefaultMinPlayers = 1
-	// DefaultCountdown is the countdown servers are expected to use; a zero
-	// RoomConfig.Countdown means no countdown at all.
-	DefaultCountdown = 3 * time.Second
 	// DefaultEmptyTimeout is how long a room with no seats lives on.
 	DefaultEmptyTimeout = 30 * time.Second
 	// DefaultRecordBufferBytes bounds a room's in-memory log of its calls
@@ -46,7 +33,8 @@ const (
 
 // RoomConfig describes a room. Zero InputQueueSize, MaxCatchUp, Clock,
 // Logger, MinPlayers and EmptyTimeout take defaults; ID and the rates must
-// be set.
+// be set. TickHz, SnapshotHz, MaxPlayers, MinPlayers and Countdown are the
+// room's Settings and are checked by Settings.Validate.
 type RoomConfig struct {
 	// ID names the room; it must not be empty.
 	ID string
@@ -60,11 +48,10 @@ type RoomConfig struct {
 	ModeOptions map[string]string
 	// TickHz is the simulation rate, 1..MaxTickHz.
 	TickHz int
-	// SnapshotHz is the snapshot rate, 1..TickHz. A snapshot is taken every
-	// round(TickHz/SnapshotHz) ticks, so when SnapshotHz does not divide
-	// TickHz the real rate is TickHz divided by that interval.
+	// SnapshotHz is the snapshot rate, a divisor of TickHz: a snapshot is
+	// taken every TickHz/SnapshotHz ticks, exactly SnapshotHz a second.
 	SnapshotHz int
-	// MaxPlayers is the number of seats, at least 1.
+	// MaxPlayers is the number of seats, 1..MaxRoomSize.
 	MaxPlayers int
 	// Seed is the game's seed, for logs and replays.
 	Seed int64
@@ -135,24 +122,22 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 		return cfg, errors.New("room config: empty id")
 	case cfg.Schema == nil:
 		return cfg, errors.New("room config: no schema")
-	case cfg.TickHz < 1 || cfg.TickHz > MaxTickHz:
-		return cfg, fmt.Errorf("room config: tick rate %d Hz outside 1..%d", cfg.TickHz, MaxTickHz)
-	case cfg.SnapshotHz < 1 || cfg.SnapshotHz > cfg.TickHz:
-		return cfg, fmt.Errorf("room config: snapshot rate %d Hz outside 1..%d (the tick rate)", cfg.SnapshotHz, cfg.TickHz)
-	case cfg.MaxPlayers < 1:
-		return cfg, fmt.Errorf("room config: max players %d < 1", cfg.MaxPlayers)
+	case cfg.MinPlayers < 0:
+		return cfg, fmt.Errorf("room config: min players %d < 0", cfg.MinPlayers)
 	case cfg.InputQueueSize < 0:
 		return cfg, fmt.Errorf("room config: input queue size %d < 0", cfg.InputQueueSize)
 	case cfg.MaxCatchUp < 0:
 		return cfg, fmt.Errorf("room config: max catch-up %d < 0", cfg.MaxCatchUp)
-	case cfg.MinPlayers < 0 || cfg.MinPlayers > cfg.MaxPlayers:
-		return cfg, fmt.Errorf("room config: min players %d outside 0..%d (the max players)", cfg.MinPlayers, cfg.MaxPlayers)
-	case cfg.Countdown < 0:
-		return cfg, fmt.Errorf("room config: countdown %v < 0", cfg.Countdown)
 	case cfg.RecordQueueBytes < 0:
 		return cfg, fmt.Errorf("room config: record queue bytes %d < 0", cfg.RecordQueueBytes)
 	case cfg.RecordFlushTimeout < 0:
 		return cfg, fmt.Errorf("room config: record flush timeout %v < 0", cfg.RecordFlushTimeout)
+	}
+	if cfg.MinPlayers == 0 {
+		cfg.MinPlayers = DefaultMinPlayers
+	}
+	if err := cfg.settings().Validate(); err != nil {
+		return cfg, fmt.Errorf("room config: %w", err)
 	}
 	if err := cfg.Schema.Validate(); err != nil {
 		return cfg, fmt.Errorf("room config: %w", err)
@@ -169,9 +154,6 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.MinPlayers == 0 {
-		cfg.MinPlayers = DefaultMinPlayers
-	}
 	if cfg.EmptyTimeout == 0 {
 		cfg.EmptyTimeout = DefaultEmptyTimeout
 	}
@@ -187,10 +169,16 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 	return cfg, nil
 }
 
-// snapshotInterval returns the ticks between snapshots:
-// round(TickHz/SnapshotHz), at least 1.
+// settings returns the room's Settings.
+func (cfg RoomConfig) settings() Settings {
+	return Settings{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: cfg.MaxPlayers,
+		MinPlayers: cfg.MinPlayers, Countdown: cfg.Countdown}
+}
+
+// snapshotInterval returns the ticks between snapshots, TickHz/SnapshotHz:
+// exact, since Settings.Validate requires SnapshotHz to divide TickHz.
 func snapshotInterval(tickHz, snapshotHz int) uint32 {
-	return uint32(max(1, (tickHz+snapshotHz/2)/snapshotHz))
+	return uint32(tickHz / snapshotHz)
 }
 
 // historySize returns how many snapshots a room keeps: one and a half

@@ -21,7 +21,9 @@ func TestNewRoomValidates(t *testing.T) {
 		{"tick rate too high", func(c *RoomConfig) { c.TickHz = MaxTickHz + 1 }, "tick rate"},
 		{"snapshot rate 0", func(c *RoomConfig) { c.SnapshotHz = 0 }, "snapshot rate"},
 		{"snapshot rate above tick rate", func(c *RoomConfig) { c.SnapshotHz = 61 }, "snapshot rate"},
-		{"no seats", func(c *RoomConfig) { c.MaxPlayers = 0 }, "max players"},
+		{"snapshot rate not a divisor", func(c *RoomConfig) { c.SnapshotHz = 25 }, "snapshot rate 25: want a divisor"},
+		{"no seats", func(c *RoomConfig) { c.MaxPlayers = 0 }, "room size"},
+		{"too many seats", func(c *RoomConfig) { c.MaxPlayers = MaxRoomSize + 1 }, "room size"},
 		{"negative queue", func(c *RoomConfig) { c.InputQueueSize = -1 }, "input queue"},
 		{"negative catch-up", func(c *RoomConfig) { c.MaxCatchUp = -1 }, "catch-up"},
 		{"negative min players", func(c *RoomConfig) { c.MinPlayers = -1 }, "min players"},
@@ -77,9 +79,9 @@ func TestSnapshotIntervalAndHistory(t *testing.T) {
 	}{
 		{60, 20, 3, 30},
 		{60, 60, 1, 90},
-		{60, 25, 2, 45}, // 2.4 rounds to 2: 30 Hz real
-		{60, 16, 4, 22}, // 3.75 rounds to 4: 15 Hz real
-		{10, 1, 10, 8},  // the floor of 8
+		{60, 30, 2, 45},
+		{60, 15, 4, 22},
+		{10, 1, 10, 8}, // the floor of 8
 		{128, 128, 1, 192},
 	}
 	for _, tt := range tests {

@@ -1,8 +1,9 @@
 // Package game owns the simulation side of tickwire: the Game interface a
 // game developer implements (and its optional hooks MatchStarter and
-// PlayerConnection), the modes registry that maps mode names to game
-// factories, and the Room, which runs one Game at a fixed tick rate on a
-// single goroutine that owns all of the room's state.
+// PlayerConnection), the mode catalogue (Modes, each Mode with its
+// factory, room Settings and own options; the settings' defaults and their
+// one validation live here), and the Room, which runs one Game at a fixed
+// tick rate on a single goroutine that owns all of the room's state.
 //
 // A Room reads its players' inputs from bounded queues, one per attached
 // connection (InputPort, which Join and Resume hand out and Resume,
@@ -35,6 +36,7 @@
 //
 // game must not touch sockets or HTTP: it talks to connections only through
 // PlayerLink (and Link, for spectators), whose methods never block. It
-// imports netcode/wire for the codec and proto for message types, and nothing
-// above it (lobby, cmd). game/arena is the reference Game.
+// imports netcode/wire for the codec and proto for message types, and
+// nothing above it (lobby, cmd). game/arena is the reference Game;
+// game/catalog lists the modes tickwire ships.
 package game

@@ -81,11 +81,19 @@ type ViewGrouper interface {
 type Config struct {
 	// TickHz is the simulation rate; each Step is 1/TickHz seconds.
 	TickHz int
+	// SnapshotHz is the room's snapshot rate, a divisor of TickHz.
+	SnapshotHz int
 	// MaxPlayers is the number of seats.
 	MaxPlayers int
 	// Seed seeds the game's random source.
 	Seed int64
+	// Options are the mode's own options (Mode.Options), nil when it has
+	// none. Every room of a mode gets the same value, so a Game copies
+	// what it keeps and never modifies it.
+	Options any
 }
 
-// Factory creates a Game for a new room.
-type Factory func(cfg Config) Game
+// Factory creates the Game of a new room. An error refuses the room (for
+// example options of the wrong type); a join that would have opened it is
+// refused with the error's text.
+type Factory func(cfg Config) (Game, error)

@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode/client"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -36,7 +37,7 @@ type adminServer struct {
 // its admin API with token.
 func startAdmin(t *testing.T, token string) *adminServer {
 	t.Helper()
-	ts := startServer(t, func(c *Config) { c.Rooms.Countdown = 0 })
+	ts := startServerModes(t, nil, arenaModes(func(s *game.Settings) { s.Countdown = 0 }))
 	a := NewAdmin(ts.Server, AdminConfig{Token: token, Version: "test", WatchInterval: 100 * time.Millisecond})
 	hs := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {

@@ -1,10 +1,11 @@
 // Package lobby is tickwire's front door: it accepts WebSocket connections at
 // /ws, runs each connection's session (handshake, join, leave, routing of
 // inputs and acks to the player's seat), keeps the registry of rooms of every
-// game mode, and puts quick-play players into rooms with free seats. It also
-// holds seats for reconnection, signs session tokens, serves the lobby HTTP
-// API (/v1/rooms, /v1/session) and the admin API that tickctl speaks (on its
-// own listener).
+// game mode (each opened with its mode's settings from the game.Modes
+// catalogue), and puts quick-play players into rooms of their mode with free
+// seats. It also holds seats for reconnection, signs session tokens, serves
+// the lobby HTTP API (/v1/modes, /v1/rooms, /v1/session) and the admin API
+// that tickctl speaks (on its own listener).
 //
 // lobby owns sessions and the room registry and starts and waits for every
 // room goroutine. It must not run game rules (that is the Game behind a

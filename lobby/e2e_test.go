@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode/client"
 	"github.com/tickwire/tickwire/netcode/wire"
 )
@@ -94,7 +95,7 @@ func TestSixteenPlayersConverge(t *testing.T) {
 	stop()
 	wg.Wait()
 
-	nominal := float64(ts.cfg.Rooms.SnapshotHz)
+	nominal := float64(game.DefaultSnapshotHz)
 	var all []time.Duration
 	minRate, maxRate := nominal*10, 0.0
 	for i, p := range ps {

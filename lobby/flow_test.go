@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode/client"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -310,10 +311,10 @@ func TestRoomListingAndUpdates(t *testing.T) {
 }
 
 func TestLifecycleCountdown(t *testing.T) {
-	ts := startServer(t, func(c *Config) {
-		c.Rooms.MinPlayers = 2
-		c.Rooms.Countdown = 200 * time.Millisecond
-	})
+	ts := startServerModes(t, nil, arenaModes(func(s *game.Settings) {
+		s.MinPlayers = 2
+		s.Countdown = 200 * time.Millisecond
+	}))
 	ctx := timeout(t, 10*time.Second)
 	phases := make(chan pb.RoomPhase, 16)
 	a := dial(t, ts.url, "a", func(cfg *client.ClientConfig) {

@@ -22,15 +22,31 @@ type testServer struct {
 }
 
 // startServer starts a server with cfg (zero fields take defaults) playing
-// arena, and stops it when the test ends.
+// arena with its default settings, and stops it when the test ends.
 func startServer(t *testing.T, tweak func(*Config)) *testServer {
+	t.Helper()
+	return startServerModes(t, tweak, arenaModes(nil))
+}
+
+// arenaModes returns a catalogue of the arena, its settings adjusted by
+// edit (if set).
+func arenaModes(edit func(*game.Settings)) game.Modes {
+	m := arena.Mode("arena")
+	if edit != nil {
+		edit(&m.Settings)
+	}
+	modes := game.NewModes()
+	modes.Register(m)
+	return modes
+}
+
+// startServerModes is startServer playing the modes of a catalogue.
+func startServerModes(t *testing.T, tweak func(*Config), modes game.Modes) *testServer {
 	t.Helper()
 	cfg := DefaultConfig()
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	modes := game.NewModes()
-	modes.Register("arena", arena.New)
 	srv, err := NewServer(cfg, modes, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

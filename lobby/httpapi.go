@@ -2,12 +2,65 @@ package lobby
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/tickwire/tickwire/game"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+	"google.golang.org/protobuf/encoding/protojson"
 )
+
+// ModeJSON is one game mode of GET /v1/modes: its name, its rooms'
+// settings and its state schema.
+type ModeJSON struct {
+	Name        string `json:"name"`
+	TickHz      int    `json:"tick_hz"`
+	SnapshotHz  int    `json:"snapshot_hz"`
+	MaxPlayers  int    `json:"max_players"`
+	MinPlayers  int    `json:"min_players"`
+	CountdownMS int64  `json:"countdown_ms"`
+	// Default marks the mode of joins that name none.
+	Default bool `json:"default"`
+	// Schema is the mode's Schema message as protojson with the proto's
+	// field names, as Joined carries it.
+	Schema json.RawMessage `json:"schema"`
+}
+
+// ModesJSON is the body of GET /v1/modes.
+type ModesJSON struct {
+	Modes []ModeJSON `json:"modes"`
+}
+
+// newModeJSON describes mode m; isDefault marks the server's default mode.
+func newModeJSON(m game.Mode, isDefault bool) (ModeJSON, error) {
+	s := m.Settings
+	schema, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(m.Schema.Proto())
+	if err != nil {
+		return ModeJSON{}, fmt.Errorf("mode %s schema: %w", m.Name, err)
+	}
+	return ModeJSON{Name: m.Name, TickHz: s.TickHz, SnapshotHz: s.SnapshotHz, MaxPlayers: s.MaxPlayers,
+		MinPlayers: s.MinPlayers, CountdownMS: s.Countdown.Milliseconds(), Default: isDefault, Schema: schema}, nil
+}
+
+// encodeModes returns the body of GET /v1/modes: every mode of the
+// catalogue, sorted by name.
+func encodeModes(modes game.Modes, defaultMode string) ([]byte, error) {
+	out := ModesJSON{Modes: []ModeJSON{}}
+	for _, m := range modes.All() {
+		mj, err := newModeJSON(m, m.Name == defaultMode)
+		if err != nil {
+			return nil, err
+		}
+		out.Modes = append(out.Modes, mj)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encode modes: %w", err)
+	}
+	return append(b, '\n'), nil
+}
 
 // RoomJSON is one room of GET /v1/rooms.
 type RoomJSON struct {
@@ -47,6 +100,12 @@ func PhaseName(p pb.RoomPhase) string {
 	return strings.ToLower(strings.TrimPrefix(p.String(), "ROOM_PHASE_"))
 }
 
+// serveModes lists the game modes the server plays: GET /v1/modes.
+func (s *Server) serveModes(w http.ResponseWriter, _ *http.Request) {
+	writeHeader(w, "modes", http.StatusOK)
+	_, _ = w.Write(s.modesJSON) // the client went away if this fails
+}
+
 // serveRooms lists the public rooms: GET /v1/rooms[?mode=arena].
 func (s *Server) serveRooms(w http.ResponseWriter, r *http.Request) {
 	rooms := s.registry.List(r.URL.Query().Get("mode"))
@@ -82,9 +141,14 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func writeJSON(w http.ResponseWriter, endpoint string, code int, v any) {
+	writeHeader(w, endpoint, code)
+	_ = json.NewEncoder(w).Encode(v) // the client went away if this fails
+}
+
+// writeHeader counts a lobby HTTP answer and writes its JSON header.
+func writeHeader(w http.ResponseWriter, endpoint string, code int) {
 	httpRequests.WithLabelValues(endpoint, strconv.Itoa(code)).Inc()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v) // the client went away if this fails
 }

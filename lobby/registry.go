@@ -26,28 +26,25 @@ var (
 	ErrTooManyRooms = errors.New("server room limit reached")
 	// ErrBadRequest is returned for options out of range.
 	ErrBadRequest = errors.New("bad request")
+	// ErrGameRefused is returned when a mode's factory refuses to build the
+	// game of a new room.
+	ErrGameRefused = errors.New("the game mode refused to open a room")
 	// ErrShuttingDown is returned when a join arrives while the server stops.
 	ErrShuttingDown = errors.New("server is shutting down")
 )
 
-// RoomSettings are the parameters of the rooms the registry opens.
+// RoomSettings are the parameters the registry gives every room it opens,
+// whatever its mode. A room's rates and sizes (tick and snapshot rate, room
+// size, min players, countdown) are its mode's game.Settings, from the
+// catalogue.
 type RoomSettings struct {
-	// TickHz is the simulation rate.
-	TickHz int
-	// SnapshotHz is the snapshot rate.
-	SnapshotHz int
-	// MaxPlayers is the number of seats of a quick-play room, and the most a
-	// created room may ask for.
-	MaxPlayers int
-	// MinPlayers is how many seats a room needs before its countdown.
-	MinPlayers int
-	// Countdown is the time from enough players to the match start.
-	Countdown time.Duration
 	// EmptyTimeout is how long a room with no seats lives on.
 	EmptyTimeout time.Duration
 	// MaxRooms caps the live rooms of the server (0 = no cap).
 	MaxRooms int
-	// DefaultMode is the mode of a join or create that names none.
+	// DefaultMode is the mode of a join or create that names none; empty
+	// means the catalogue's only mode (NewServer refuses an empty one when
+	// there are several).
 	DefaultMode string
 	// RecordDir, when set, makes every room record its input log and
 	// checksums to RecordDir/<room>.twrec (game/record's format).
@@ -161,19 +158,21 @@ func (r *Registry) Join(ctx context.Context, req JoinRequest, name string, link 
 
 // Create opens a room with the given options and seats its creator.
 func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, private bool, name string, link game.PlayerLink) (*game.InputPort, *roomEntry, error) {
-	if mode == "" {
-		mode = r.settings.DefaultMode
+	m, err := r.mode(mode)
+	if err == nil && maxPlayers == 0 {
+		maxPlayers = m.Settings.MaxPlayers
 	}
-	if maxPlayers == 0 {
-		maxPlayers = r.settings.MaxPlayers
+	if err == nil && (maxPlayers < m.Settings.MinPlayers || maxPlayers > m.Settings.MaxPlayers) {
+		// Fewer seats than the mode's minimum would never start a match.
+		err = fmt.Errorf("%w: max players %d, want %d to %d in mode %s",
+			ErrBadRequest, maxPlayers, m.Settings.MinPlayers, m.Settings.MaxPlayers, m.Name)
 	}
-	if maxPlayers < 1 || maxPlayers > r.settings.MaxPlayers {
-		err := fmt.Errorf("%w: max players %d, want 1 to %d", ErrBadRequest, maxPlayers, r.settings.MaxPlayers)
+	if err != nil {
 		joinsTotal.WithLabelValues(joinResult(err)).Inc()
 		return nil, nil, err
 	}
 	r.mu.Lock()
-	entry, err := r.openLocked(mode, maxPlayers, private)
+	entry, err := r.openLocked(m, maxPlayers, private)
 	if err == nil {
 		entry.reserved++
 	}
@@ -184,6 +183,19 @@ func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, priv
 	}
 	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CREATED, entry: entry})
 	return r.seat(ctx, entry, name, link)
+}
+
+// mode returns the mode named name from the catalogue, or the default mode
+// when name is empty.
+func (r *Registry) mode(name string) (game.Mode, error) {
+	if name == "" {
+		name = r.settings.DefaultMode
+	}
+	m, ok := r.modes.Lookup(name)
+	if !ok {
+		return m, fmt.Errorf("%w %q (have %v)", ErrUnknownMode, name, r.modes.Names())
+	}
+	return m, nil
 }
 
 // seat asks the room for the seat reserved in entry.
@@ -229,10 +241,6 @@ func (r *Registry) Forget(entry *roomEntry, seat *game.Seat) {
 // reserve takes a seat in the room req asks for, opening a room for quick
 // play when none has a free seat (opened tells).
 func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err error) {
-	mode := req.Mode
-	if mode == "" {
-		mode = r.settings.DefaultMode
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -251,16 +259,18 @@ func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err 
 			return nil, false, fmt.Errorf("%w %q", ErrUnknownRoom, req.RoomID)
 		}
 	default:
-		if _, ok := r.modes.Lookup(mode); !ok {
-			return nil, false, fmt.Errorf("%w %q (have %v)", ErrUnknownMode, mode, r.modes.Names())
+		m, err := r.mode(req.Mode)
+		if err != nil {
+			return nil, false, err
 		}
+		// Quick play never mixes modes: only rooms of m have a seat for it.
 		for _, e := range r.order {
-			if e.mode == mode && !e.private && !e.ended && e.phase != pb.RoomPhase_ROOM_PHASE_ENDED && e.reserved < e.maxPlayers {
+			if e.mode == m.Name && !e.private && !e.ended && e.phase != pb.RoomPhase_ROOM_PHASE_ENDED && e.reserved < e.maxPlayers {
 				e.reserved++
 				return e, false, nil
 			}
 		}
-		e, err := r.openLocked(mode, r.settings.MaxPlayers, false)
+		e, err := r.openLocked(m, m.Settings.MaxPlayers, false)
 		if err != nil {
 			return nil, false, err
 		}
@@ -282,14 +292,11 @@ func (r *Registry) release(entry *roomEntry) {
 	r.mu.Unlock()
 }
 
-// openLocked starts a new room goroutine; r.mu must be held.
-func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomEntry, error) {
+// openLocked starts a new room goroutine of mode m with maxPlayers seats
+// and the rest of m's settings; r.mu must be held.
+func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomEntry, error) {
 	if r.closed {
 		return nil, ErrShuttingDown
-	}
-	factory, ok := r.modes.Lookup(mode)
-	if !ok {
-		return nil, fmt.Errorf("%w %q (have %v)", ErrUnknownMode, mode, r.modes.Names())
 	}
 	if r.settings.MaxRooms > 0 && len(r.rooms) >= r.settings.MaxRooms {
 		return nil, fmt.Errorf("%w (%d rooms)", ErrTooManyRooms, r.settings.MaxRooms)
@@ -301,17 +308,19 @@ func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomE
 	}
 	seed := r.seed
 	r.seed++
+	mode, s := m.Name, m.Settings
 	entry := &roomEntry{mode: mode, code: code, private: private, maxPlayers: maxPlayers,
 		created: time.Now(), seats: make(map[*game.Seat]struct{}), phase: pb.RoomPhase_ROOM_PHASE_WAITING}
 	cfg := game.RoomConfig{
 		ID:                  id,
 		Mode:                mode,
-		Schema:              r.modes.Schema(mode),
-		TickHz:              r.settings.TickHz,
-		SnapshotHz:          r.settings.SnapshotHz,
+		Schema:              m.Schema,
+		ModeOptions:         m.OptionValues(),
+		TickHz:              s.TickHz,
+		SnapshotHz:          s.SnapshotHz,
 		MaxPlayers:          maxPlayers,
-		MinPlayers:          r.settings.MinPlayers,
-		Countdown:           r.settings.Countdown,
+		MinPlayers:          s.MinPlayers,
+		Countdown:           s.Countdown,
 		EmptyTimeout:        r.settings.EmptyTimeout,
 		Seed:                seed,
 		Logger:              r.log.With("room", id, "mode", mode),
@@ -320,7 +329,12 @@ func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomE
 		RecordBufferBytes:   r.settings.RecordLogBytes,
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
 	}
-	room, err := game.NewRoom(cfg, factory(game.Config{TickHz: cfg.TickHz, MaxPlayers: maxPlayers, Seed: seed}))
+	g, err := m.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: maxPlayers, Seed: seed})
+	if err != nil {
+		r.log.Error("game mode refused to open a room", "mode", mode, "err", err)
+		return nil, fmt.Errorf("%w: %w", ErrGameRefused, err)
+	}
+	room, err := game.NewRoom(cfg, g)
 	if err != nil {
 		return nil, fmt.Errorf("open room: %w", err)
 	}
@@ -331,7 +345,8 @@ func (r *Registry) openLocked(mode string, maxPlayers int, private bool) (*roomE
 	roomsOpened.WithLabelValues(mode).Inc()
 	r.wg.Add(1)
 	go r.run(entry)
-	r.log.Info("room opened", "room", id, "mode", mode, "max_players", maxPlayers, "private", private)
+	r.log.Info("room opened", "room", id, "mode", mode, "max_players", maxPlayers, "private", private,
+		"tick_hz", s.TickHz, "snapshot_hz", s.SnapshotHz)
 	return entry, nil
 }
 
@@ -411,6 +426,8 @@ func joinResult(err error) string {
 		return "too_many_rooms"
 	case errors.Is(err, ErrBadRequest):
 		return "bad_request"
+	case errors.Is(err, ErrGameRefused):
+		return "game_refused"
 	case errors.Is(err, ErrShuttingDown), errors.Is(err, game.ErrRoomClosed):
 		return "closed"
 	default:

@@ -20,7 +20,8 @@ import (
 
 // Config is what a Server needs; DefaultConfig fills every field.
 type Config struct {
-	// Rooms are the parameters of every room.
+	// Rooms are the parameters every room gets whatever its mode, and the
+	// default mode; each mode's own settings come from the catalogue.
 	Rooms RoomSettings
 	// Conn tunes every connection (frame limit, queues, rate limit).
 	Conn netcode.ConnConfig
@@ -43,20 +44,15 @@ type Config struct {
 	CheckOrigin func(r *http.Request) bool
 }
 
-// DefaultConfig returns the embedded defaults: 60 Hz ticks, 20 Hz
-// snapshots, 16 players per room, arena as the default mode, 20 s of
-// reconnection grace.
+// DefaultConfig returns the embedded defaults: rooms closed after 30 s
+// empty, at most 1000 rooms, 20 s of reconnection grace. It names no game
+// mode: the rates and sizes of rooms are their mode's (game.Settings), and
+// the default mode is the catalogue's only one unless set.
 func DefaultConfig() Config {
 	return Config{
 		Rooms: RoomSettings{
-			TickHz:       game.DefaultTickHz,
-			SnapshotHz:   game.DefaultSnapshotHz,
-			MaxPlayers:   game.DefaultMaxPlayers,
-			MinPlayers:   1,
-			Countdown:    3 * time.Second,
-			EmptyTimeout: 30 * time.Second,
+			EmptyTimeout: game.DefaultEmptyTimeout,
 			MaxRooms:     1000,
-			DefaultMode:  "arena",
 		},
 		Conn:           netcode.DefaultConnConfig(),
 		MaxConnections: 10000,
@@ -80,6 +76,11 @@ type Server struct {
 	holds    *holds
 	upgrader websocket.Upgrader
 
+	// defaultMode is the mode of joins that name none; modesJSON the body
+	// of GET /v1/modes, encoded once since the catalogue is fixed.
+	defaultMode game.Mode
+	modesJSON   []byte
+
 	mu       sync.Mutex
 	conns    map[*session]struct{} // every open connection
 	sessions map[string]*session   // welcomed connections by session id
@@ -88,10 +89,17 @@ type Server struct {
 	wg       sync.WaitGroup // one per connection goroutine
 }
 
-// NewServer returns a server playing the given modes.
+// NewServer returns a server playing the modes of the catalogue, which
+// must not change from then on.
 func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) {
-	if _, ok := modes.Lookup(cfg.Rooms.DefaultMode); !ok {
-		return nil, fmt.Errorf("default mode %q is not registered (have %v)", cfg.Rooms.DefaultMode, modes.Names())
+	def, err := defaultMode(modes, cfg.Rooms.DefaultMode)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Rooms.DefaultMode = def.Name
+	modesJSON, err := encodeModes(modes, def.Name)
+	if err != nil {
+		return nil, err
 	}
 	secret := cfg.SessionSecret
 	if len(secret) == 0 {
@@ -107,14 +115,16 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		cfg:      cfg,
-		log:      log,
-		ctx:      ctx,
-		cancel:   cancel,
-		registry: NewRegistry(ctx, modes, cfg.Rooms, log),
-		signer:   signer,
-		conns:    make(map[*session]struct{}),
-		sessions: make(map[string]*session),
+		cfg:         cfg,
+		defaultMode: def,
+		modesJSON:   modesJSON,
+		log:         log,
+		ctx:         ctx,
+		cancel:      cancel,
+		registry:    NewRegistry(ctx, modes, cfg.Rooms, log),
+		signer:      signer,
+		conns:       make(map[*session]struct{}),
+		sessions:    make(map[string]*session),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  4096,
 			WriteBufferSize: 4096,
@@ -128,15 +138,33 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 	return s, nil
 }
 
+// defaultMode returns the mode named name, or the only mode of modes when
+// name is empty.
+func defaultMode(modes game.Modes, name string) (game.Mode, error) {
+	names := modes.Names()
+	if name == "" {
+		if len(names) != 1 {
+			return game.Mode{}, fmt.Errorf("no default mode set: want one of %v", names)
+		}
+		name = names[0]
+	}
+	m, ok := modes.Lookup(name)
+	if !ok {
+		return m, fmt.Errorf("default mode %q is not registered (have %v)", name, names)
+	}
+	return m, nil
+}
+
 // Registry returns the server's room registry.
 func (s *Server) Registry() *Registry { return s.registry }
 
 // Handler serves /ws (the game protocol), /healthz, and the HTTP lobby API
-// (GET /v1/rooms, POST /v1/session).
+// (GET /v1/modes, GET /v1/rooms, POST /v1/session).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)
 	mux.HandleFunc("/healthz", s.serveHealth)
+	mux.HandleFunc("GET /v1/modes", s.serveModes)
 	mux.HandleFunc("GET /v1/rooms", s.serveRooms)
 	mux.HandleFunc("POST /v1/session", s.serveSession)
 	return mux

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode/client"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -131,7 +132,7 @@ func TestDialVersionMismatchIsClear(t *testing.T) {
 }
 
 func TestJoinErrorsKeepConnection(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Rooms.MaxPlayers = 2 })
+	ts := startServerModes(t, nil, arenaModes(func(s *game.Settings) { s.MaxPlayers = 2 }))
 	c := dial(t, ts.url, "ada", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -183,7 +184,7 @@ func TestJoinErrorsKeepConnection(t *testing.T) {
 }
 
 func TestQuickPlayFillsOldestRoomFirst(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Rooms.MaxPlayers = 4 })
+	ts := startServerModes(t, nil, arenaModes(func(s *game.Settings) { s.MaxPlayers = 4 }))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var order []string

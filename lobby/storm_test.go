@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode/client"
 )
 
@@ -15,11 +16,11 @@ import (
 // filled before new ones open (so exactly one room is left part-full).
 func TestQuickPlayStorm(t *testing.T) {
 	const players, roomSize = 1000, 16
-	ts := startServer(t, func(c *Config) {
+	ts := startServerModes(t, nil, arenaModes(func(s *game.Settings) {
 		// Slow clocks keep 63 rooms cheap under the race detector; seating
 		// is what this test is about.
-		c.Rooms.TickHz, c.Rooms.SnapshotHz, c.Rooms.MaxPlayers = 10, 2, roomSize
-	})
+		s.TickHz, s.SnapshotHz, s.MaxPlayers = 10, 2, roomSize
+	}))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 

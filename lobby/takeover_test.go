@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tickwire/tickwire/game"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -52,7 +53,7 @@ func joinedOf(m *pb.ServerMessage) *pb.Joined   { return m.GetJoined() }
 // TestReconnectRightAfterDrop: a reconnection that races the server
 // noticing the drop still resumes the seat.
 func TestReconnectRightAfterDrop(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Rooms.MaxPlayers = 64 })
+	ts := startServerModes(t, nil, arenaModes(func(s *game.Settings) { s.MaxPlayers = 64 }))
 	const rounds = 150
 	lost := 0
 	for i := range rounds {
@@ -104,7 +105,8 @@ func TestSecondHoldReleasesFirst(t *testing.T) {
 // TestJoinDuringTakeover: a join still in flight when another connection
 // takes the session over must not leave a seat that nobody holds.
 func TestJoinDuringTakeover(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.ReconnectGrace = 200 * time.Millisecond; c.Rooms.MaxPlayers = 64 })
+	ts := startServerModes(t, func(c *Config) { c.ReconnectGrace = 200 * time.Millisecond },
+		arenaModes(func(s *game.Settings) { s.MaxPlayers = 64 }))
 	const rounds = 100
 	for i := range rounds {
 		a := rawDial(t, ts.url)

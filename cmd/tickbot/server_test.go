@@ -13,8 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/game/arena"
+	"github.com/tickwire/tickwire/game/catalog"
 	"github.com/tickwire/tickwire/lobby"
 )
 
@@ -27,9 +26,7 @@ func startServer(t *testing.T, tweak func(*lobby.Config)) string {
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	modes := game.NewModes()
-	modes.Register("arena", arena.New)
-	srv, err := lobby.NewServer(cfg, modes, slog.New(slog.DiscardHandler))
+	srv, err := lobby.NewServer(cfg, catalog.Builtin(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

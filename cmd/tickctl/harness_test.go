@@ -31,11 +31,11 @@ type server struct {
 // startServer runs a server with no countdown until the test ends.
 func startServer(t *testing.T, token string) *server {
 	t.Helper()
-	cfg := lobby.DefaultConfig()
-	cfg.Rooms.Countdown = 0
+	mode := arena.Mode("arena")
+	mode.Settings.Countdown = 0
 	modes := game.NewModes()
-	modes.Register("arena", arena.New)
-	srv, err := lobby.NewServer(cfg, modes, slog.New(slog.DiscardHandler))
+	modes.Register(mode)
+	srv, err := lobby.NewServer(lobby.DefaultConfig(), modes, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

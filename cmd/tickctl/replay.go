@@ -6,19 +6,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/game/arena"
+	"github.com/tickwire/tickwire/game/catalog"
 	"github.com/tickwire/tickwire/game/record"
 )
-
-// replayModes are the game modes a replay can rebuild; a mode of your own
-// needs its factory registered here (or a replayer of your own built on
-// game/record).
-func replayModes() game.Modes {
-	modes := game.NewModes()
-	modes.Register("arena", arena.Schema, arena.New)
-	return modes
-}
 
 // replayJSON is the output of replay -json.
 type replayJSON struct {
@@ -37,8 +27,12 @@ type replayJSON struct {
 // errReplayMismatch makes replay exit 1 after its report.
 var errReplayMismatch = errors.New("replay does not match the recording")
 
+// replayCmd replays with the modes the server ships (game/catalog; a mode
+// of your own needs a replayer of your own built on game/record), set to
+// the options the recording holds.
 func replayCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 	verbose := fs.Bool("v", false, "print every comparison, tick by tick")
+	modes := catalog.Builtin()
 	return func(e *env, args []string) error {
 		if err := wantArgs(args, 1, "a recording FILE"); err != nil {
 			return err
@@ -65,7 +59,7 @@ func replayCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 				fmt.Fprintf(e.stdout, "tick %8d  recorded %08x  replayed %08x  %s %s\n", r.Tick, r.Want, r.Got, mark, r.Detail)
 			}
 		}
-		rep, rerr := record.Replay(f, replayModes(), onTick)
+		rep, rerr := record.Replay(f, modes, onTick)
 		out := replayJSON{File: args[0], Mode: rep.Mode, Entries: rep.Entries, Ticks: rep.Ticks, Checksums: rep.Checksums,
 			Mismatches: rep.Mismatches, FirstMismatchTick: rep.FirstMismatchTick, OK: rerr == nil && rep.OK(), Details: details}
 		if rerr != nil {

@@ -1,9 +1,10 @@
 // Command tickwire is the tickwire game server: WebSocket clients join rooms
 // that run a fixed-tick simulation and receive delta snapshots.
 //
-// Run it with no flags for the embedded defaults (":7777", 60 Hz ticks, 20 Hz
-// snapshots, 16 players per room, the arena game). Every flag has an
-// environment override; see -h.
+// Run it with no flags for the embedded defaults (":7777", the arena game at
+// 60 Hz ticks, 20 Hz snapshots, 16 players per room). Every game mode has
+// flags of its own (-arena.tick-hz, -arena.score-limit, ...) and every flag
+// an environment override; see -h.
 package main
 
 import (

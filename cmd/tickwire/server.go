@@ -14,8 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tickwire/tickwire/cmd/internal/cli"
-	"github.com/tickwire/tickwire/game"
-	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/lobby"
 )
 
@@ -26,16 +24,8 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	if err != nil {
 		return err
 	}
-	modes := game.NewModes()
-	modes.Register("arena", arena.Schema, arena.New)
-
 	lcfg := lobby.DefaultConfig()
-	lcfg.Rooms.TickHz = c.tickHz
-	lcfg.Rooms.SnapshotHz = c.snapshotHz
-	lcfg.Rooms.MaxPlayers = c.roomSize
 	lcfg.Rooms.DefaultMode = c.mode
-	lcfg.Rooms.MinPlayers = c.minPlayers
-	lcfg.Rooms.Countdown = c.countdown
 	lcfg.Rooms.EmptyTimeout = c.emptyTimeout
 	lcfg.Rooms.MaxRooms = c.maxRooms
 	lcfg.SessionSecret = []byte(c.sessionSecret)
@@ -46,7 +36,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Conn.SlowConsumerAfter = c.slowConsumer
 	lcfg.Rooms.RecordDir = c.recordDir
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
-	srv, err := lobby.NewServer(lcfg, modes, log)
+	srv, err := lobby.NewServer(lcfg, c.modes, log)
 	if err != nil {
 		return err
 	}
@@ -62,8 +52,12 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
-	log.Info("tickwire listening", "addr", ln.Addr().String(), "tick_hz", c.tickHz,
-		"snapshot_hz", c.snapshotHz, "room_size", c.roomSize, "mode", c.mode)
+	log.Info("tickwire listening", "addr", ln.Addr().String(), "modes", c.modes.Names(), "default_mode", c.mode)
+	for _, m := range c.modes.All() {
+		s := m.Settings
+		log.Info("mode", "mode", m.Name, "tick_hz", s.TickHz, "snapshot_hz", s.SnapshotHz,
+			"room_size", s.MaxPlayers, "min_players", s.MinPlayers, "countdown", s.Countdown)
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

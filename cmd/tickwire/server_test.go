@@ -48,6 +48,11 @@ func TestServeAndShutDown(t *testing.T) {
 	if strings.TrimSpace(body) != "ok" {
 		t.Fatalf("/healthz = %q", body)
 	}
+	modes := get(t, "http://"+addr+"/v1/modes")
+	const wantModes = `{"modes":[{"name":"arena","tick_hz":60,"snapshot_hz":20,"max_players":16,"min_players":1,"countdown_ms":3000,"default":true}]}`
+	if strings.TrimSpace(modes) != wantModes {
+		t.Fatalf("/v1/modes = %s, want %s", modes, wantModes)
+	}
 
 	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
 	defer dcancel()

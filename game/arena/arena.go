@@ -9,14 +9,6 @@ import (
 	"github.com/tickwire/tickwire/netcode/wire"
 )
 
-// Defaults for a zero game.Config.
-const (
-	// DefaultTickHz is the tick rate used when game.Config.TickHz is 0.
-	DefaultTickHz = 60
-	// DefaultMaxPlayers is the seat count used when game.Config.MaxPlayers is 0.
-	DefaultMaxPlayers = 16
-)
-
 // ErrFull refuses a seat when the room already has MaxPlayers players.
 var ErrFull = errors.New("arena is full")
 
@@ -69,19 +61,34 @@ type player struct {
 
 var _ game.Game = (*Game)(nil)
 
-// New returns an arena with DefaultOptions; it is a game.Factory.
-func New(cfg game.Config) game.Game { return NewWithOptions(cfg, Options{}) }
+// New is the arena's game.Factory: an arena with cfg.Options, which may be
+// nil (DefaultOptions), an Options or an *Options (zero fields take
+// defaults). Options of any other type refuse the room.
+func New(cfg game.Config) (game.Game, error) {
+	var opts Options
+	switch o := cfg.Options.(type) {
+	case nil:
+	case Options:
+		opts = o
+	case *Options:
+		opts = *o
+	default:
+		return nil, fmt.Errorf("arena: options of type %T, want arena.Options", cfg.Options)
+	}
+	return NewWithOptions(cfg, opts), nil
+}
 
 // NewWithOptions returns an arena with opts (zero fields take defaults).
-// A zero TickHz or MaxPlayers takes DefaultTickHz or DefaultMaxPlayers; a
-// TickHz above 1000 is clamped to 1000, the most the fixed-point math allows.
+// A zero TickHz or MaxPlayers takes game.DefaultTickHz or
+// game.DefaultMaxPlayers; a TickHz above 1000 is clamped to 1000, the most
+// the fixed-point math allows.
 func NewWithOptions(cfg game.Config, opts Options) *Game {
 	if cfg.TickHz <= 0 {
-		cfg.TickHz = DefaultTickHz
+		cfg.TickHz = game.DefaultTickHz
 	}
 	cfg.TickHz = min(cfg.TickHz, maxTickHz)
 	if cfg.MaxPlayers <= 0 {
-		cfg.MaxPlayers = DefaultMaxPlayers
+		cfg.MaxPlayers = game.DefaultMaxPlayers
 	}
 	opts = opts.withDefaults()
 	seed := uint64(cfg.Seed)

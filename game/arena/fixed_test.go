@@ -3,6 +3,8 @@ package arena
 import (
 	"math"
 	"testing"
+
+	"github.com/tickwire/tickwire/game"
 )
 
 func TestSinTableMatchesMath(t *testing.T) {
@@ -47,14 +49,14 @@ func TestIntegerMath(t *testing.T) {
 }
 
 func TestMapSpawnPointsClear(t *testing.T) {
-	w := newWorld(DefaultTickHz)
+	w := newWorld(game.DefaultTickHz)
 	for i, sp := range SpawnPoints {
 		x, y := int64(sp.X)*w.unit, int64(sp.Y)*w.unit
 		if w.overlapsWall(x, y, w.playerR+w.unit) {
 			t.Errorf("spawn point %d %v touches a wall", i, sp)
 		}
 	}
-	if len(SpawnPoints) < DefaultMaxPlayers {
-		t.Errorf("%d spawn points for %d players", len(SpawnPoints), DefaultMaxPlayers)
+	if len(SpawnPoints) < game.DefaultMaxPlayers {
+		t.Errorf("%d spawn points for %d players", len(SpawnPoints), game.DefaultMaxPlayers)
 	}
 }

@@ -172,7 +172,7 @@ func TestJoinRefusals(t *testing.T) {
 
 func TestZeroConfigDefaults(t *testing.T) {
 	g := NewWithOptions(game.Config{}, Options{})
-	if c := g.Config(); c.TickHz != DefaultTickHz || c.MaxPlayers != DefaultMaxPlayers {
+	if c := g.Config(); c.TickHz != game.DefaultTickHz || c.MaxPlayers != game.DefaultMaxPlayers {
 		t.Errorf("config = %+v, want defaults", c)
 	}
 	if g.Options() != DefaultOptions() {

@@ -1,6 +1,7 @@
 package arena
 
 import (
+	"github.com/tickwire/tickwire/game"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -22,7 +23,7 @@ type Predictor struct {
 // (zero fields take defaults, as in NewWithOptions).
 func NewPredictor(tickHz int, opts Options) *Predictor {
 	if tickHz <= 0 {
-		tickHz = DefaultTickHz
+		tickHz = game.DefaultTickHz
 	}
 	tickHz = min(tickHz, maxTickHz)
 	opts = opts.withDefaults()

@@ -62,7 +62,7 @@ func TestShotsKillAndVictimRespawns(t *testing.T) {
 	}
 	// Respawn exactly RespawnDelay (2 s = 120 ticks) after the death tick.
 	evs = evs[:0]
-	respawnTicks := int(durationTicks(DefaultOptions().RespawnDelay, DefaultTickHz))
+	respawnTicks := int(durationTicks(DefaultOptions().RespawnDelay, game.DefaultTickHz))
 	for i := 1; i <= respawnTicks; i++ {
 		g.Step(0)
 		evs = g.DrainEvents(evs)

@@ -9,14 +9,6 @@ import (
 	"github.com/tickwire/tickwire/netcode/wire"
 )
 
-// Defaults for a zero game.Config.
-const (
-	// DefaultTickHz is the tick rate used when game.Config.TickHz is 0.
-	DefaultTickHz = 60
-	// DefaultMaxPlayers is the seat count used when game.Config.MaxPlayers is 0.
-	DefaultMaxPlayers = 16
-)
-
 // ErrFull refuses a seat when the room already has MaxPlayers drones.
 var ErrFull = errors.New("drones game is full")
 
@@ -76,20 +68,33 @@ func (d *drone) stunned() bool { return d.stunLeft > 0 }
 
 var _ game.Game = (*Game)(nil)
 
-// New returns a drones game with DefaultOptions; it is a game.Factory.
-func New(cfg game.Config) game.Game { return NewWithOptions(cfg, Options{}) }
+// New returns a drones game with cfg.Options (an Options or *Options; nil
+// means DefaultOptions); it is a game.Factory.
+func New(cfg game.Config) (game.Game, error) {
+	var opts Options
+	switch o := cfg.Options.(type) {
+	case nil:
+	case Options:
+		opts = o
+	case *Options:
+		opts = *o
+	default:
+		return nil, fmt.Errorf("drones: options of type %T, want drones.Options", cfg.Options)
+	}
+	return NewWithOptions(cfg, opts), nil
+}
 
 // NewWithOptions returns a drones game with opts (zero fields take
 // defaults) and its first CoreCount cores. A zero TickHz or MaxPlayers
-// takes DefaultTickHz or DefaultMaxPlayers; a TickHz above 1000 is clamped
-// to 1000, the most the fixed-point math allows.
+// takes game.DefaultTickHz or game.DefaultMaxPlayers; a TickHz above 1000
+// is clamped to 1000, the most the fixed-point math allows.
 func NewWithOptions(cfg game.Config, opts Options) *Game {
 	if cfg.TickHz <= 0 {
-		cfg.TickHz = DefaultTickHz
+		cfg.TickHz = game.DefaultTickHz
 	}
 	cfg.TickHz = min(cfg.TickHz, maxTickHz)
 	if cfg.MaxPlayers <= 0 {
-		cfg.MaxPlayers = DefaultMaxPlayers
+		cfg.MaxPlayers = game.DefaultMaxPlayers
 	}
 	opts = opts.withDefaults()
 	seed := uint64(cfg.Seed)

@@ -16,7 +16,7 @@ var endless = Options{MatchDuration: 1000 * time.Hour, CoreLimit: 1 << 30}
 func newTestGame(t testing.TB, cfg game.Config, opts Options, n int) *Game {
 	t.Helper()
 	if cfg.MaxPlayers == 0 {
-		cfg.MaxPlayers = max(n, DefaultMaxPlayers)
+		cfg.MaxPlayers = max(n, game.DefaultMaxPlayers)
 	}
 	g := NewWithOptions(cfg, opts)
 	for i := 1; i <= n; i++ {

@@ -109,7 +109,7 @@ func TestOptionsDefaults(t *testing.T) {
 	g := NewWithOptions(game.Config{TickHz: 5000}, Options{
 		CoreCount: 10000, MaxSpeed: 1 << 30, BoostSpeed: 10, ViewRadius: -7})
 	o := g.Options()
-	if g.Config().TickHz != maxTickHz || g.Config().MaxPlayers != DefaultMaxPlayers {
+	if g.Config().TickHz != maxTickHz || g.Config().MaxPlayers != game.DefaultMaxPlayers {
 		t.Errorf("config %+v", g.Config())
 	}
 	if o.CoreCount != MaxCoreCount || o.MaxSpeed != maxMaxSpeed || o.BoostSpeed != maxMaxSpeed || o.ViewRadius != -1 {
@@ -118,7 +118,7 @@ func TestOptionsDefaults(t *testing.T) {
 	if d := DefaultOptions(); NewWithOptions(game.Config{}, Options{}).Options() != d {
 		t.Errorf("zero options do not take the defaults %+v", d)
 	}
-	if New(game.Config{}) == nil {
+	if g, err := New(game.Config{}); g == nil || err != nil {
 		t.Fatal("New returned nil")
 	}
 }

@@ -276,7 +276,7 @@ func TestSegmentHitsBox(t *testing.T) {
 }
 
 func TestMapRefugesClear(t *testing.T) {
-	w := newWorld(DefaultTickHz)
+	w := newWorld(game.DefaultTickHz)
 	for i, r := range refuges {
 		p := vec{int64(r.X) * w.unit, int64(r.Y) * w.unit, int64(r.Z) * w.unit}
 		if w.hitsPillar(p, 2*(w.droneR+w.coreR)) {

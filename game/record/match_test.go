@@ -109,10 +109,12 @@ func playMatch(t *testing.T) recordedMatch {
 	cfg := game.RoomConfig{ID: "match-1", Mode: "arena", TickHz: 60, SnapshotHz: 20, MaxPlayers: 8, MinPlayers: 8,
 		Countdown: 500 * time.Millisecond, Seed: 4242, Clock: clk, RecordDir: dir,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	modes := game.NewModes()
-	modes.Register("arena", arena.New)
-	factory, _ := modes.Lookup("arena")
-	room, err := game.NewRoom(cfg, factory(game.Config{TickHz: cfg.TickHz, MaxPlayers: cfg.MaxPlayers, Seed: cfg.Seed}))
+	mode, _ := arenaModes(matchOptions()).Lookup("arena")
+	g, err := mode.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: cfg.MaxPlayers, Seed: cfg.Seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := game.NewRoom(cfg, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,10 +204,21 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// arenaModes returns the modes a replay of the arena needs.
-func arenaModes() game.Modes {
+// matchOptions are the arena options of the recorded match: not the
+// defaults, so that a replay shows it builds its game with the options of
+// its catalogue.
+func matchOptions() arena.Options {
+	o := arena.DefaultOptions()
+	o.MaxSpeed, o.ProjectileSpeed = 150, 500
+	return o
+}
+
+// arenaModes returns a catalogue of the arena with opts.
+func arenaModes(opts arena.Options) game.Modes {
 	m := game.NewModes()
-	m.Register("arena", arena.New)
+	mode := arena.Mode("arena")
+	mode.Options = &opts
+	m.Register(mode)
 	return m
 }
 
@@ -224,7 +237,7 @@ func TestRecordedMatchReplays(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var results []record.TickResult
-			rep, err := record.Replay(bytes.NewReader(tt.rec), arenaModes(), func(tr record.TickResult) { results = append(results, tr) })
+			rep, err := record.Replay(bytes.NewReader(tt.rec), arenaModes(matchOptions()), func(tr record.TickResult) { results = append(results, tr) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -243,6 +256,15 @@ func TestRecordedMatchReplays(t *testing.T) {
 			}
 		})
 	}
+	t.Run("replayed with other options", func(t *testing.T) {
+		rep, err := record.Replay(bytes.NewReader(m.file), arenaModes(arena.DefaultOptions()), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Mismatches == 0 {
+			t.Fatalf("report %+v: a replay with the default speeds matched a match played with others", rep)
+		}
+	})
 	t.Logf("10 s of 8 players recorded in %d bytes", len(m.file))
 	if !bytes.Equal(m.file, m.midMatch) {
 		t.Error("the mid-match recording differs from the file recorded from the start")
@@ -315,7 +337,7 @@ func TestCorruptedInputNamesTheFirstMismatchingTick(t *testing.T) {
 		}
 	}
 	var first *record.TickResult
-	rep, err := record.Replay(&buf, arenaModes(), func(tr record.TickResult) {
+	rep, err := record.Replay(&buf, arenaModes(matchOptions()), func(tr record.TickResult) {
 		if !tr.Match && first == nil {
 			first = &tr
 		}

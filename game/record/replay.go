@@ -46,31 +46,41 @@ type Report struct {
 // no mismatch.
 func (rep Report) OK() bool { return rep.Checksums > 0 && rep.Mismatches == 0 }
 
-// Replay re-runs the recording read from r: it reads the header, builds the
-// Game from the factory of its mode in modes with the recorded
-// game.Config, applies every entry in order and compares every recorded
-// checksum, calling onTick (if not nil) for each comparison. No network or
+// Replay re-runs the recording read from r: it reads the header, sets the
+// options of its mode in modes to the recorded ones (Mode.SetOptions),
+// builds the Game with the recorded game.Config (Mode.NewGame), applies
+// every entry in order and compares every recorded checksum, calling onTick (if not nil) for each comparison. No network or
 // clock is involved. Mismatches are reported, not returned as errors; an
 // error means the recording could not be read to its end (the Report then
-// covers what was replayed), named an unknown mode, or the game panicked.
+// covers what was replayed), named an unknown mode, the mode refused to
+// build the game, or the game panicked.
 func Replay(r io.Reader, modes game.Modes, onTick func(TickResult)) (Report, error) {
 	rd, err := NewReader(r)
 	if err != nil {
 		return Report{}, err
 	}
 	h := rd.Header()
-	factory, ok := modes.Lookup(h.GetMode())
+	mode, ok := modes.Lookup(h.GetMode())
 	if !ok {
 		return Report{Mode: h.GetMode()}, fmt.Errorf("replay: unknown mode %q (have %v)", h.GetMode(), modes.Names())
 	}
-	g := factory(Config(h))
+	if err := mode.SetOptions(h.GetOptions()); err != nil {
+		return Report{Mode: h.GetMode()}, fmt.Errorf("replay: recorded options: %w", err)
+	}
+	g, err := mode.NewGame(Config(h))
+	if err != nil {
+		return Report{Mode: h.GetMode()}, fmt.Errorf("replay: %w", err)
+	}
 	return ReplayGame(rd, g, onTick)
 }
 
 // Config returns the game.Config a room with header h gave its Game, as the
-// lobby builds it: the room's tick rate, seats and seed.
+// lobby builds it: the room's rates, seats and seed. The mode's options are
+// recorded beside them (RecordHeader.options); game.Mode.NewGame adds the
+// mode's, which Replay sets to those first.
 func Config(h *pb.RecordHeader) game.Config {
-	return game.Config{TickHz: int(h.GetTickHz()), MaxPlayers: int(h.GetMaxPlayers()), Seed: h.GetSeed()}
+	return game.Config{TickHz: int(h.GetTickHz()), SnapshotHz: int(h.GetSnapshotHz()),
+		MaxPlayers: int(h.GetMaxPlayers()), Seed: h.GetSeed()}
 }
 
 // ReplayGame replays the entries of rd on g, a fresh Game built as the

@@ -24,7 +24,7 @@ type counter struct {
 	calls []string
 }
 
-func newCounter(game.Config) game.Game { return &counter{x: map[game.PlayerID]int32{}} }
+func newCounter(game.Config) (game.Game, error) { return &counter{x: map[game.PlayerID]int32{}}, nil }
 
 func (c *counter) Join(p game.PlayerID, name string) (uint32, error) {
 	switch name {
@@ -81,6 +81,9 @@ func checksum(tick, sum uint32) *pb.RecordEntry {
 	return &pb.RecordEntry{Entry: &pb.RecordEntry_Checksum{Checksum: &pb.RecordChecksum{Tick: tick, Checksum: sum}}}
 }
 
+// errRefused is a factory's refusal.
+var errRefused = errors.New("refused")
+
 var counterHeader = &pb.RecordHeader{FormatVersion: game.RecordFormatVersion, RoomId: "r", Mode: "counter", TickHz: 10, SnapshotHz: 10, MaxPlayers: 2}
 
 // build writes a recording of entries under header h.
@@ -100,8 +103,13 @@ func build(t *testing.T, h *pb.RecordHeader, entries ...*pb.RecordEntry) []byte 
 }
 
 func counterModes() game.Modes {
+	return modesOf(newCounter)
+}
+
+// modesOf returns a catalogue with the mode "counter" built by f.
+func modesOf(f game.Factory) game.Modes {
 	m := game.NewModes()
-	m.Register("counter", newCounter)
+	m.Register(game.Mode{Name: "counter", New: f, Settings: game.DefaultSettings()})
 	return m
 }
 
@@ -155,7 +163,7 @@ func TestReplayReports(t *testing.T) {
 }
 
 func TestReplayMakesTheHookCalls(t *testing.T) {
-	g := newCounter(game.Config{}).(*counter)
+	g := &counter{x: map[game.PlayerID]int32{}}
 	rec := build(t, counterHeader,
 		join(1, "ann", 11),
 		&pb.RecordEntry{Entry: &pb.RecordEntry_StartMatch{StartMatch: &pb.RecordStartMatch{Tick: 1}}},
@@ -204,6 +212,7 @@ func TestReplayErrors(t *testing.T) {
 		{"another format version", build(t, v2), counterModes(), "format version 2", record.ErrFormat, 0},
 		{"no mode", build(t, noMode), counterModes(), "mode", record.ErrFormat, 0},
 		{"unknown mode", good, game.NewModes(), `unknown mode "counter"`, nil, 0},
+		{"the mode refuses", good, modesOf(func(game.Config) (game.Game, error) { return nil, errRefused }), "mode counter: refused", errRefused, 0},
 		{"cut inside an entry", good[:len(good)-2], counterModes(), "entry", io.ErrUnexpectedEOF, 1},
 		{"an empty entry", unknownEntry.Bytes(), counterModes(), "unknown entry", nil, 0},
 		{"steps backwards", build(t, counterHeader, step(2), step(2)), counterModes(), "step to tick 2 after tick 2", nil, 1},

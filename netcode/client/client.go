@@ -184,12 +184,15 @@ func (c *Client) interpDelayLocked() time.Duration {
 	return time.Duration(DefaultInterpolationSnapshots * float64(time.Second) / float64(hz))
 }
 
-// snapshotHzLocked returns the room's snapshot rate, 0 outside a room.
+// snapshotHzLocked returns the snapshot rate of the room the client is in,
+// from its Joined, or 0 outside a room. Welcome's rate is never used: the
+// rooms of a server's modes run at rates of their own.
 func (c *Client) snapshotHzLocked() int {
 	return int(c.joined.GetSnapshotHz())
 }
 
-// tickHzLocked returns the room's tick rate, 0 outside a room.
+// tickHzLocked returns the tick rate of the room the client is in, from its
+// Joined, or 0 outside a room (see snapshotHzLocked).
 func (c *Client) tickHzLocked() int {
 	return int(c.joined.GetTickHz())
 }

@@ -119,7 +119,8 @@ type ClientConfig struct {
 	PingInterval time.Duration
 	// InterpolationDelay is how far behind the estimated server time
 	// Interpolated renders; 0 means DefaultInterpolationSnapshots snapshot
-	// intervals of the current room.
+	// intervals of the current room (Joined's snapshot_hz; none outside a
+	// room).
 	InterpolationDelay time.Duration
 	// Predict, if set, advances the own entity by one input for Predicted.
 	// It runs with the Client's state lock held, so it must not call the

@@ -75,6 +75,10 @@ func TestLayers(t *testing.T) {
 			forbidden: []string{module + "/lobby", module + "/netcode$", "github.com/gorilla/websocket"},
 		},
 		{
+			pkg:       "game/catalog",
+			forbidden: []string{module + "/lobby", module + "/netcode$", module + "/cmd", "github.com/gorilla/websocket"},
+		},
+		{
 			pkg:       "game/arena",
 			forbidden: []string{module + "/lobby", module + "/netcode$", "github.com/gorilla/websocket"},
 		},

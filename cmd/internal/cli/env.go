@@ -3,16 +3,20 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 )
 
 // EnvName is the environment variable that overrides flag name: the prefix,
-// an underscore and the flag's name upper-cased with dashes as underscores
-// (TICKWIRE + tick-hz = TICKWIRE_TICK_HZ).
+// an underscore and the flag's name upper-cased with dashes and dots as
+// underscores (TICKWIRE + arena.tick-hz = TICKWIRE_ARENA_TICK_HZ).
 func EnvName(prefix, name string) string {
-	return prefix + "_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	return prefix + "_" + strings.ToUpper(envReplacer.Replace(name))
 }
+
+// envReplacer turns the separators of flag names into underscores.
+var envReplacer = strings.NewReplacer("-", "_", ".", "_")
 
 // Parse parses args into fs, then gives every flag not set on the command
 // line the value of its environment variable, if that is set. Command-line
@@ -41,24 +45,56 @@ func Parse(fs *flag.FlagSet, prefix string, args []string, getenv func(string) s
 	return err
 }
 
+// Section is a group of flags that Usage lists under a heading of its own,
+// after the flags that belong to no section.
+type Section struct {
+	// Title is the heading, printed with a colon after it.
+	Title string
+	// Flags names the section's flags, in the order to list them.
+	Flags []string
+}
+
 // Usage returns a flag.FlagSet Usage function that prints a synopsis, the
-// flags with their defaults and the environment variable of each.
-func Usage(fs *flag.FlagSet, prefix, synopsis string) func() {
+// flags with their defaults and the environment variable of each: first
+// the flags of no section, sorted, then each section's.
+func Usage(fs *flag.FlagSet, prefix, synopsis string, sections ...Section) func() {
 	return func() {
 		out := fs.Output()
+		inSection := make(map[string]bool)
+		for _, s := range sections {
+			for _, name := range s.Flags {
+				inSection[name] = true
+			}
+		}
 		fmt.Fprintln(out, synopsis)
 		fmt.Fprintln(out, "\nFlags (each can also be set by the environment variable shown):")
 		fs.VisitAll(func(f *flag.Flag) {
-			name, usage := flag.UnquoteUsage(f)
-			line := "  -" + f.Name
-			if name != "" {
-				line += " " + name
+			if !inSection[f.Name] {
+				printFlag(out, prefix, f)
 			}
-			fmt.Fprintf(out, "%s\n    \t%s", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
-			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
-				fmt.Fprintf(out, " (default %s)", f.DefValue)
-			}
-			fmt.Fprintf(out, " [$%s]\n", EnvName(prefix, f.Name))
 		})
+		for _, s := range sections {
+			fmt.Fprintf(out, "\n%s:\n", s.Title)
+			for _, name := range s.Flags {
+				if f := fs.Lookup(name); f != nil {
+					printFlag(out, prefix, f)
+				}
+			}
+		}
 	}
+}
+
+// printFlag prints one flag's name, usage, default and environment
+// variable.
+func printFlag(out io.Writer, prefix string, f *flag.Flag) {
+	name, usage := flag.UnquoteUsage(f)
+	line := "  -" + f.Name
+	if name != "" {
+		line += " " + name
+	}
+	fmt.Fprintf(out, "%s\n    \t%s", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+	if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+		fmt.Fprintf(out, " (default %s)", f.DefValue)
+	}
+	fmt.Fprintf(out, " [$%s]\n", EnvName(prefix, f.Name))
 }

@@ -32,6 +32,33 @@ func TestParsePrecedence(t *testing.T) {
 	}
 }
 
+func TestEnvName(t *testing.T) {
+	tests := []struct{ prefix, flag, want string }{
+		{"TICKWIRE", "addr", "TICKWIRE_ADDR"},
+		{"TICKWIRE", "tick-hz", "TICKWIRE_TICK_HZ"},
+		{"TICKWIRE", "arena.tick-hz", "TICKWIRE_ARENA_TICK_HZ"},
+		{"TICKWIRE", "arena-slow.match-duration", "TICKWIRE_ARENA_SLOW_MATCH_DURATION"},
+	}
+	for _, tt := range tests {
+		if got := EnvName(tt.prefix, tt.flag); got != tt.want {
+			t.Errorf("EnvName(%q, %q) = %q, want %q", tt.prefix, tt.flag, got, tt.want)
+		}
+	}
+}
+
+func TestParseDottedFlagFromEnv(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	hz := fs.Int("arena.tick-hz", 60, "ticks")
+	if err := Parse(fs, "TICKWIRE", nil, func(k string) string {
+		return map[string]string{"TICKWIRE_ARENA_TICK_HZ": "30"}[k]
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if *hz != 30 {
+		t.Fatalf("arena.tick-hz = %d, want 30 from TICKWIRE_ARENA_TICK_HZ", *hz)
+	}
+}
+
 func TestParseBadEnv(t *testing.T) {
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	fs.Int("tick-hz", 60, "ticks")
@@ -57,6 +84,35 @@ func TestUsageNamesEnv(t *testing.T) {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, buf.String())
 		}
+	}
+}
+
+func TestUsageSections(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	var buf bytes.Buffer
+	fs.SetOutput(&buf)
+	fs.String("addr", ":7777", "listen `address`")
+	fs.Int("arena.tick-hz", 60, "ticks per second")
+	fs.Int("arena.score-limit", 20, "score that ends a match")
+	fs.Usage = Usage(fs, "TICKWIRE", "usage: tickwire [flags]",
+		Section{Title: "Mode arena, its rooms", Flags: []string{"arena.tick-hz"}},
+		Section{Title: "Mode arena, its game's options", Flags: []string{"arena.score-limit"}})
+	fs.Usage()
+	out := buf.String()
+	at := func(s string) int {
+		i := strings.Index(out, s)
+		if i < 0 {
+			t.Fatalf("usage lacks %q:\n%s", s, out)
+		}
+		return i
+	}
+	if !(at("-addr") < at("Mode arena, its rooms:") && at("Mode arena, its rooms:") < at("-arena.tick-hz") &&
+		at("-arena.tick-hz") < at("Mode arena, its game's options:") && at("Mode arena, its game's options:") < at("-arena.score-limit")) {
+		t.Errorf("usage out of order:\n%s", out)
+	}
+	at("[$TICKWIRE_ARENA_SCORE_LIMIT]")
+	if strings.Count(out, "-arena.tick-hz") != 1 {
+		t.Errorf("a flag of a section is listed twice:\n%s", out)
 	}
 }
 
