@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,13 +52,13 @@ func (l *link) OfferSnapshot(frame []byte) {
 	if !l.decodeFull {
 		return
 	}
-	view, err := wire.ApplyDelta(nil, nil, s.GetDelta())
-	if err != nil {
+	view := wire.NewRows(wire.NewLayout(arena.Schema), 0)
+	if err := wire.ApplyDelta(view, nil, s.GetDelta()); err != nil {
 		l.err = err
 		return
 	}
-	for _, e := range view {
-		if e.Get(wire.FieldKind) == arena.KindProjectile {
+	for i := range view.Len() {
+		if view.Kind(i) == arena.KindProjectile {
 			l.projectiles++
 		}
 	}
@@ -72,7 +73,7 @@ type player struct {
 	port *game.InputPort // nil once the player left
 	rng  *rand.Rand
 	seq  uint32
-	cur  pb.Input
+	cur  arena.Input
 }
 
 func (p *player) push() {
@@ -81,13 +82,13 @@ func (p *player) push() {
 		p.cur.MoveY = int32(p.rng.IntN(255)) - 127
 	}
 	if p.rng.IntN(15) == 0 {
-		p.cur.Aim = uint32(p.rng.IntN(wire.AngleSteps))
+		p.cur.Aim = int32(p.rng.IntN(arena.AngleSteps))
 	}
 	if p.rng.IntN(20) == 0 {
 		p.cur.Buttons ^= arena.ButtonFire
 	}
 	p.seq++
-	in := &pb.Input{Seq: p.seq, Buttons: p.cur.Buttons, MoveX: p.cur.MoveX, MoveY: p.cur.MoveY, Aim: p.cur.Aim}
+	in := &pb.Input{Seq: p.seq, Values: p.cur.Values()}
 	p.port.PushInputs([]*pb.Input{in})
 }
 
@@ -106,10 +107,11 @@ func playMatch(t *testing.T) recordedMatch {
 	t.Helper()
 	dir := t.TempDir()
 	clk := game.NewManualClock(0)
-	cfg := game.RoomConfig{ID: "match-1", Mode: "arena", TickHz: 60, SnapshotHz: 20, MaxPlayers: 8, MinPlayers: 8,
+	mode, _ := arenaModes(t, matchOptions).Lookup("arena")
+	cfg := game.RoomConfig{ID: "match-1", Mode: "arena", Schema: mode.Schema, ModeOptions: mode.OptionValues(),
+		TickHz: 60, SnapshotHz: 20, MaxPlayers: 8, MinPlayers: 8,
 		Countdown: 500 * time.Millisecond, Seed: 4242, Clock: clk, RecordDir: dir,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	mode, _ := arenaModes(matchOptions()).Lookup("arena")
 	g, err := mode.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: cfg.MaxPlayers, Seed: cfg.Seed})
 	if err != nil {
 		t.Fatal(err)
@@ -204,20 +206,19 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// matchOptions are the arena options of the recorded match: not the
-// defaults, so that a replay shows it builds its game with the options of
-// its catalogue.
-func matchOptions() arena.Options {
-	o := arena.DefaultOptions()
-	o.MaxSpeed, o.ProjectileSpeed = 150, 500
-	return o
-}
+// matchOptions are the arena options of the recorded match, by option
+// name: not the defaults, so that a replay shows it builds its game with
+// the options the recording holds.
+var matchOptions = map[string]string{"max-speed": "150", "projectile-speed": "500", "fog-radius": "400"}
 
-// arenaModes returns a catalogue of the arena with opts.
-func arenaModes(opts arena.Options) game.Modes {
+// arenaModes returns a catalogue of the arena with the options set.
+func arenaModes(t testing.TB, options map[string]string) game.Modes {
+	t.Helper()
 	m := game.NewModes()
 	mode := arena.Mode("arena")
-	mode.Options = &opts
+	if err := mode.SetOptions(options); err != nil {
+		t.Fatal(err)
+	}
 	m.Register(mode)
 	return m
 }
@@ -237,7 +238,7 @@ func TestRecordedMatchReplays(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var results []record.TickResult
-			rep, err := record.Replay(bytes.NewReader(tt.rec), arenaModes(matchOptions()), func(tr record.TickResult) { results = append(results, tr) })
+			rep, err := record.Replay(bytes.NewReader(tt.rec), arenaModes(t, matchOptions), func(tr record.TickResult) { results = append(results, tr) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -256,13 +257,52 @@ func TestRecordedMatchReplays(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the recording keeps the options", func(t *testing.T) {
+		// A catalogue with the default options: the recorded ones win.
+		rep, err := record.Replay(bytes.NewReader(m.file), arenaModes(t, nil), nil)
+		if err != nil || !rep.OK() {
+			t.Fatalf("replay with a default catalogue: %+v, %v; want every checksum matching", rep, err)
+		}
+	})
 	t.Run("replayed with other options", func(t *testing.T) {
-		rep, err := record.Replay(bytes.NewReader(m.file), arenaModes(arena.DefaultOptions()), nil)
+		// The header names the default speeds: the replay diverges.
+		rd, err := record.NewReader(bytes.NewReader(m.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := proto.CloneOf(rd.Header())
+		h.Options["max-speed"] = "100"
+		var buf bytes.Buffer
+		w, err := record.NewWriter(&buf, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for e, err := rd.Next(); err == nil; e, err = rd.Next() {
+			if err := w.Write(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := record.Replay(&buf, arenaModes(t, nil), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.Mismatches == 0 {
-			t.Fatalf("report %+v: a replay with the default speeds matched a match played with others", rep)
+			t.Fatalf("report %+v: a replay with the default speed matched a match played at 150", rep)
+		}
+	})
+	t.Run("an unknown recorded option", func(t *testing.T) {
+		rd, err := record.NewReader(bytes.NewReader(m.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := proto.CloneOf(rd.Header())
+		h.Options["warp-drive"] = "on"
+		var buf bytes.Buffer
+		if _, err := record.NewWriter(&buf, h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := record.Replay(&buf, arenaModes(t, nil), nil); err == nil || !strings.Contains(err.Error(), "warp-drive") {
+			t.Fatalf("replay with an unknown option: %v, want an error naming it", err)
 		}
 	})
 	t.Logf("10 s of 8 players recorded in %d bytes", len(m.file))
@@ -314,11 +354,13 @@ func TestCorruptedInputNamesTheFirstMismatchingTick(t *testing.T) {
 			continue
 		}
 		if in := e.GetInput(); in != nil && in.GetPlayer() == 1 && tick >= corruptTick {
-			if in.GetMoveX() >= 0 {
-				in.MoveX = -127
+			v := arena.InputFromValues(in.GetValues())
+			if v.MoveX >= 0 {
+				v.MoveX = -127
 			} else {
-				in.MoveX = 127
+				v.MoveX = 127
 			}
+			in.Values = v.Values()
 			corrupted = i
 			break
 		}
@@ -337,7 +379,7 @@ func TestCorruptedInputNamesTheFirstMismatchingTick(t *testing.T) {
 		}
 	}
 	var first *record.TickResult
-	rep, err := record.Replay(&buf, arenaModes(matchOptions()), func(tr record.TickResult) {
+	rep, err := record.Replay(&buf, arenaModes(t, matchOptions), func(tr record.TickResult) {
 		if !tr.Match && first == nil {
 			first = &tr
 		}

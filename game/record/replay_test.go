@@ -16,8 +16,17 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
+// counterSchema is counter's: one kind with x; an input of one value.
+var counterSchema = &wire.Schema{
+	Entities: []wire.EntityKind{{Kind: 1, Name: "counter", Fields: []wire.Field{{Name: "x", Type: wire.TypeInt}}}},
+	Input:    []wire.Field{{Name: "add", Type: wire.TypeInt}},
+}
+
+// counterLayout is the rows of counterSchema.
+var counterLayout = wire.NewLayout(counterSchema)
+
 // counter is a tiny deterministic Game: each player's entity (id 10+player)
-// holds the sum of its inputs' MoveX in FieldX, and "boom" as a name
+// holds the sum of its inputs' first value in its x, and "boom" as a name
 // panics in Join. It implements every optional hook, recording the calls.
 type counter struct {
 	x     map[game.PlayerID]int32
@@ -37,7 +46,7 @@ func (c *counter) Join(p game.PlayerID, name string) (uint32, error) {
 	return 10 + uint32(p), nil
 }
 func (c *counter) Leave(p game.PlayerID)                     { delete(c.x, p) }
-func (c *counter) ApplyInput(p game.PlayerID, in game.Input) { c.x[p] += in.MoveX }
+func (c *counter) ApplyInput(p game.PlayerID, in game.Input) { c.x[p] += in.Values[0] }
 func (c *counter) Step(uint32)                               {}
 func (c *counter) DrainEvents(dst []wire.Event) []wire.Event { return dst }
 func (c *counter) Results() ([]game.PlayerResult, bool)      { return nil, false }
@@ -49,22 +58,19 @@ func (c *counter) HandleDebug(cmd string) (string, error) {
 	return "", nil
 }
 
-func (c *counter) View(dst []wire.Entity) []wire.Entity {
+func (c *counter) View(_ game.PlayerID, dst *wire.Rows) {
 	for p := game.PlayerID(1); p < 100; p++ {
 		if x, ok := c.x[p]; ok {
-			e := wire.Entity{ID: 10 + uint32(p)}
-			e.Set(wire.FieldX, x)
-			dst = append(dst, e)
+			dst.Append(10+uint32(p), 1)[0] = x
 		}
 	}
-	return dst
 }
 
 // sumOf is the checksum of one entity id with x.
 func sumOf(id uint32, x int32) uint32 {
-	e := wire.Entity{ID: id}
-	e.Set(wire.FieldX, x)
-	return wire.Checksum([]wire.Entity{e})
+	r := wire.NewRows(counterLayout, 1)
+	r.Append(id, 1)[0] = x
+	return wire.Checksum(r)
 }
 
 // Entry builders.
@@ -72,7 +78,7 @@ func join(p uint32, name string, entity uint32) *pb.RecordEntry {
 	return &pb.RecordEntry{Entry: &pb.RecordEntry_Join{Join: &pb.RecordJoin{Player: p, Name: name, EntityId: entity}}}
 }
 func input(p uint32, seq uint32, x int32) *pb.RecordEntry {
-	return &pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: p, Seq: seq, MoveX: x}}}
+	return &pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: p, Seq: seq, Values: []int32{x}}}}
 }
 func step(tick uint32) *pb.RecordEntry {
 	return &pb.RecordEntry{Entry: &pb.RecordEntry_Step{Step: &pb.RecordStep{Tick: tick}}}
@@ -84,7 +90,8 @@ func checksum(tick, sum uint32) *pb.RecordEntry {
 // errRefused is a factory's refusal.
 var errRefused = errors.New("refused")
 
-var counterHeader = &pb.RecordHeader{FormatVersion: game.RecordFormatVersion, RoomId: "r", Mode: "counter", TickHz: 10, SnapshotHz: 10, MaxPlayers: 2}
+var counterHeader = &pb.RecordHeader{FormatVersion: game.RecordFormatVersion, RoomId: "r", Mode: "counter", TickHz: 10, SnapshotHz: 10, MaxPlayers: 2,
+	Schema: counterSchema.Proto()}
 
 // build writes a recording of entries under header h.
 func build(t *testing.T, h *pb.RecordHeader, entries ...*pb.RecordEntry) []byte {
@@ -109,7 +116,7 @@ func counterModes() game.Modes {
 // modesOf returns a catalogue with the mode "counter" built by f.
 func modesOf(f game.Factory) game.Modes {
 	m := game.NewModes()
-	m.Register(game.Mode{Name: "counter", New: f, Settings: game.DefaultSettings()})
+	m.Register(game.Mode{Name: "counter", Schema: counterSchema, New: f, Settings: game.DefaultSettings()})
 	return m
 }
 
@@ -190,8 +197,8 @@ func TestReplayMakesTheHookCalls(t *testing.T) {
 
 func TestReplayErrors(t *testing.T) {
 	good := build(t, counterHeader, join(1, "ann", 11), step(1), checksum(1, sumOf(11, 0)))
-	v2 := proto.CloneOf(counterHeader)
-	v2.FormatVersion = 2
+	v3 := proto.CloneOf(counterHeader)
+	v3.FormatVersion = game.RecordFormatVersion + 1
 	noMode := proto.CloneOf(counterHeader)
 	noMode.Mode = ""
 	var unknownEntry bytes.Buffer
@@ -209,7 +216,7 @@ func TestReplayErrors(t *testing.T) {
 	}{
 		{"empty stream", nil, counterModes(), "empty stream", record.ErrFormat, 0},
 		{"garbage", []byte("\x05hello world"), counterModes(), "header", record.ErrFormat, 0},
-		{"another format version", build(t, v2), counterModes(), "format version 2", record.ErrFormat, 0},
+		{"another format version", build(t, v3), counterModes(), "format version 3", record.ErrFormat, 0},
 		{"no mode", build(t, noMode), counterModes(), "mode", record.ErrFormat, 0},
 		{"unknown mode", good, game.NewModes(), `unknown mode "counter"`, nil, 0},
 		{"the mode refuses", good, modesOf(func(game.Config) (game.Game, error) { return nil, errRefused }), "mode counter: refused", errRefused, 0},
