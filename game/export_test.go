@@ -4,7 +4,9 @@ package game
 // import the shipped modes that package game itself cannot.
 
 // JoinForTest seats a player directly, without Run: see join.
-func (r *Room) JoinForTest(name string, link PlayerLink) (*InputPort, error) { return r.join(name, link) }
+func (r *Room) JoinForTest(name string, link PlayerLink) (*InputPort, error) {
+	return r.join(name, link)
+}
 
 // StepForTest runs one tick directly, without Run: see step.
 func (r *Room) StepForTest() (ended bool) { return r.step() }
