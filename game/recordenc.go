@@ -95,11 +95,6 @@ func (e *entryEncoder) uint(f protowire.Number, v uint64) {
 	e.inner = appendUvarint(e.inner, v)
 }
 
-// sint appends zigzag (sint32) field f of the inner message unless v is 0.
-func (e *entryEncoder) sint(f protowire.Number, v int32) {
-	e.uint(f, protowire.EncodeZigZag(int64(v)))
-}
-
 // packedSint appends packed repeated sint32 field f of the inner message
 // with vs up to its last nonzero value (trailing zeros are implied).
 func (e *entryEncoder) packedSint(f protowire.Number, vs []int32) {

@@ -10,15 +10,13 @@ import (
 
 // lineGame is a Game on a line: player p's entity (id p) stands at x, set
 // by the first input value, and a player sees the entities within reach
-// of its own. Every step each entity emits an event naming itself. grouped
-// makes it a ViewGrouper (everyone alone, Observer 0); views counts its
-// View calls.
+// of its own. Every step each entity emits an event naming itself; views
+// counts its View calls.
 type lineGame struct {
-	x       map[PlayerID]int32
-	reach   int32
-	grouped bool
-	views   int
-	events  []wire.Event
+	x      map[PlayerID]int32
+	reach  int32
+	views  int
+	events []wire.Event
 }
 
 func newLineGame(reach int32) *lineGame {
