@@ -226,7 +226,7 @@ func TestReconnectWithinGrace(t *testing.T) {
 		t.Fatalf("after resume: %d full snapshots, %d desyncs", c.Stats().FullSnapshots, c.Stats().Desyncs)
 	}
 	after, ok := entityOf(c, j.GetEntityId())
-	if !ok || after[1+arena.PlayerScore] != before[1+arena.PlayerScore] {
+	if !ok || after[arena.PlayerScore] != before[arena.PlayerScore] {
 		t.Fatalf("own entity after resume %v (ok=%v), before %v: want the same score", after, ok, before)
 	}
 	if _, err := c.SendInput(arena.Input{MoveY: arena.MoveAxisMax}.Values()...); err != nil {
@@ -393,15 +393,15 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// entityOf returns entity id of the client's newest state: its row (the
-// kind first), and whether the state holds it.
+// entityOf returns the fields of entity id in the client's newest state,
+// and whether the state holds it.
 func entityOf(c *client.Client, id uint32) ([]int32, bool) {
 	_, rows := c.State()
 	i, ok := rows.Find(id)
 	if !ok {
 		return nil, false
 	}
-	return rows.Row(i), true
+	return rows.Fields(i), true
 }
 
 func playersIn(ts *testServer, roomID string) uint32 {
