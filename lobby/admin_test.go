@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/netcode/client"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -294,15 +295,31 @@ func TestAdminReadEndpoints(t *testing.T) {
 		if v.GetRoomId() != room || v.GetTick() == 0 || len(v.GetEntities()) < 2 {
 			t.Fatalf("state = %v, want the room at a tick with both players", &v)
 		}
-		own := map[uint32]bool{ada.Joined().GetEntityId(): true, bob.Joined().GetEntityId(): true}
+		own := map[uint32]uint32{ada.Joined().GetEntityId(): ada.Joined().GetPlayerId(), bob.Joined().GetEntityId(): bob.Joined().GetPlayerId()}
+		player := arena.Schema.Kind(arena.KindPlayer)
 		for _, e := range v.GetEntities() {
+			pid, ok := own[e.GetId()]
+			if !ok {
+				continue
+			}
 			delete(own, e.GetId())
+			if e.GetKind() != arena.KindPlayer || e.GetKindName() != player.Name || len(e.GetFields()) != len(player.Fields) {
+				t.Fatalf("player entity %v: want kind %d %q with %d fields", e, arena.KindPlayer, player.Name, len(player.Fields))
+			}
+			for f, fv := range e.GetFields() {
+				if fv.GetName() != player.Fields[f].Name {
+					t.Fatalf("entity %d field %d named %q, want the schema's %q", e.GetId(), f, fv.GetName(), player.Fields[f].Name)
+				}
+			}
+			if owner := e.GetFields()[arena.PlayerOwner].GetRaw(); uint32(owner) != pid {
+				t.Fatalf("entity %d owner %d, want player %d", e.GetId(), owner, pid)
+			}
 		}
 		if len(own) != 0 {
 			t.Fatalf("state lacks the players' entities %v", own)
 		}
-		if !strings.Contains(string(b), `"angle_deg"`) {
-			t.Fatalf("state does not use the proto field names: %s", b)
+		if v.GetSchema() == nil || !strings.Contains(string(b), `"kind_name"`) {
+			t.Fatalf("state does not carry the schema or does not use the proto field names: %s", b)
 		}
 	})
 	t.Run("unknown room", func(t *testing.T) {
@@ -379,6 +396,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 		}
 		defer ws.Close()
 		var gotDetail, gotSnapshot bool
+		var layout *wire.Layout // from the first detail's schema
 		_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 		for !gotDetail || !gotSnapshot {
 			kind, b, err := ws.ReadMessage()
@@ -391,6 +409,19 @@ func TestAdminReadEndpoints(t *testing.T) {
 				if err := json.Unmarshal(b, &m); err != nil || m.Type != "room" || m.Room == nil || m.Room.ID != room {
 					t.Fatalf("text frame %s: want a room detail", b)
 				}
+				if !gotDetail {
+					var ps pb.Schema
+					if err := protojson.Unmarshal(m.Schema, &ps); err != nil {
+						t.Fatalf("first room detail's schema %s: %v", m.Schema, err)
+					}
+					s, err := wire.SchemaFromProto(&ps)
+					if err != nil || !proto.Equal(s.Proto(), arena.Schema.Proto()) {
+						t.Fatalf("first room detail's schema %v (%v), want the arena's", &ps, err)
+					}
+					layout = wire.NewLayout(s)
+				} else if len(m.Schema) != 0 {
+					t.Fatalf("a later room detail repeats the schema: %s", b)
+				}
 				gotDetail = true
 			case websocket.BinaryMessage:
 				var m pb.ServerMessage
@@ -401,9 +432,13 @@ func TestAdminReadEndpoints(t *testing.T) {
 				if s == nil {
 					continue
 				}
-				ents, err := wire.ApplyDelta(nil, nil, s.GetDelta())
-				if s.GetBaseTick() != 0 || err != nil || wire.Checksum(ents) != s.GetChecksum() || len(ents) < 2 {
-					t.Fatalf("spectator snapshot base %d, %d entities, err %v: want a full snapshot that verifies", s.GetBaseTick(), len(ents), err)
+				if layout == nil {
+					t.Fatal("a snapshot came before the room detail with the schema")
+				}
+				rows := wire.NewRows(layout, 0)
+				err := wire.ApplyDelta(rows, nil, s.GetDelta())
+				if s.GetBaseTick() != 0 || err != nil || wire.Checksum(rows) != s.GetChecksum() || rows.Len() < 2 {
+					t.Fatalf("spectator snapshot base %d, %d entities, err %v: want a full snapshot that verifies", s.GetBaseTick(), rows.Len(), err)
 				}
 				gotSnapshot = true
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/netcode/client"
 	"github.com/tickwire/tickwire/netcode/wire"
 )
@@ -145,6 +146,8 @@ func TestSixteenPlayersConverge(t *testing.T) {
 // direction about once a second, aim along it, fire now and then.
 func playMoveAndShoot(ctx context.Context, t *testing.T, p *player, seed uint64, hz int) {
 	rng := rand.New(rand.NewPCG(seed, 7))
+	moveX, moveY := &arena.Schema.Input[arena.InputMoveX], &arena.Schema.Input[arena.InputMoveY]
+	aimField := &arena.Schema.Input[arena.InputAim]
 	tick := time.NewTicker(time.Second / time.Duration(hz))
 	defer tick.Stop()
 	var mx, my, aim int32
@@ -156,14 +159,15 @@ func playMoveAndShoot(ctx context.Context, t *testing.T, p *player, seed uint64,
 		}
 		if n%hz == 0 {
 			a := rng.Float64() * 2 * math.Pi
-			mx, my = wire.QuantizeMove(math.Cos(a)), wire.QuantizeMove(math.Sin(a))
-			aim = wire.QuantizeAngle(a)
+			mx = moveX.Quantize(math.Cos(a) * arena.MoveAxisMax)
+			my = moveY.Quantize(math.Sin(a) * arena.MoveAxisMax)
+			aim = aimField.Quantize(a)
 		}
-		var buttons uint32
+		in := arena.Input{MoveX: mx, MoveY: my, Aim: aim}
 		if rng.IntN(4) == 0 {
-			buttons = 1
+			in.Buttons = arena.ButtonFire
 		}
-		seq, err := p.client.SendInput(buttons, mx, my, aim)
+		seq, err := p.client.SendInput(in.Values()...)
 		if err != nil {
 			t.Errorf("send input: %v", err)
 			return
@@ -180,9 +184,9 @@ func divergence(ps []*player) string {
 	_, ref := ps[0].client.State()
 	for i, p := range ps[1:] {
 		_, got := p.client.State()
-		if !slices.Equal(ref, got) {
+		if !ref.Equal(got) {
 			return fmt.Sprintf("player %d has %d entities (checksum %08x), player 0 has %d (checksum %08x)",
-				i+1, len(got), wire.Checksum(got), len(ref), wire.Checksum(ref))
+				i+1, got.Len(), wire.Checksum(got), ref.Len(), wire.Checksum(ref))
 		}
 	}
 	return ""

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/netcode/client"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -181,7 +182,7 @@ func TestReconnectWithinGrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 10 {
-		if _, err := c.SendInput(0, 127, 0, 0); err != nil {
+		if _, err := c.SendInput(arena.Input{MoveX: arena.MoveAxisMax}.Values()...); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -213,6 +214,9 @@ func TestReconnectWithinGrace(t *testing.T) {
 		t.Fatal("reconnected without resuming the seat")
 	}
 	mu.Unlock()
+	// OnReconnect fires on the Welcome; the resumed Joined comes after it,
+	// and until then Joined still shows the seat as first joined.
+	waitFor(t, "the resumed Joined", func() bool { return c.Joined().GetResumed() })
 	j2 := c.Joined()
 	if !j2.GetResumed() || j2.GetEntityId() != j.GetEntityId() || j2.GetPlayerId() != j.GetPlayerId() {
 		t.Fatalf("after reconnect joined = %v, want the seat of %v", j2, j)
@@ -222,10 +226,10 @@ func TestReconnectWithinGrace(t *testing.T) {
 		t.Fatalf("after resume: %d full snapshots, %d desyncs", c.Stats().FullSnapshots, c.Stats().Desyncs)
 	}
 	after, ok := entityOf(c, j.GetEntityId())
-	if !ok || after.Get(wire.FieldScore) != before.Get(wire.FieldScore) {
+	if !ok || after[arena.PlayerScore] != before[arena.PlayerScore] {
 		t.Fatalf("own entity after resume %v (ok=%v), before %v: want the same score", after, ok, before)
 	}
-	if _, err := c.SendInput(0, 0, 127, 0); err != nil {
+	if _, err := c.SendInput(arena.Input{MoveY: arena.MoveAxisMax}.Values()...); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "inputs applied after resume", func() bool { return c.Stats().LastAppliedInputSeq > seqBefore })
@@ -389,14 +393,15 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func entityOf(c *client.Client, id uint32) (wire.Entity, bool) {
-	_, ents := c.State()
-	for _, e := range ents {
-		if e.ID == id {
-			return e, true
-		}
+// entityOf returns the fields of entity id in the client's newest state,
+// and whether the state holds it.
+func entityOf(c *client.Client, id uint32) ([]int32, bool) {
+	_, rows := c.State()
+	i, ok := rows.Find(id)
+	if !ok {
+		return nil, false
 	}
-	return wire.Entity{}, false
+	return rows.Fields(i), true
 }
 
 func playersIn(ts *testServer, roomID string) uint32 {

@@ -1,16 +1,24 @@
 package lobby
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/arena"
+	"github.com/tickwire/tickwire/game/catalog"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -26,7 +34,88 @@ func twoModes() game.Modes {
 }
 
 func TestModesEndpoint(t *testing.T) {
-	ts := startServerModes(t, func(c *Config) { c.Rooms.DefaultMode = "arena" }, twoModes())
+	modes := twoModes()
+	ts := startServerModes(t, func(c *Config) { c.Rooms.DefaultMode = "arena" }, modes)
+	got := getModes(t, ts)
+	want := []ModeJSON{
+		{Name: "arena", TickHz: 60, SnapshotHz: 20, MaxPlayers: 16, MinPlayers: 1, CountdownMS: 3000, Default: true},
+		{Name: "duel", TickHz: 30, SnapshotHz: 10, MaxPlayers: 2, MinPlayers: 2, CountdownMS: 0, Default: false},
+	}
+	checkModes(t, got, want, modes)
+
+	post, err := http.Post(ts.http.URL+"/v1/modes", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post.Body.Close()
+	if post.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /v1/modes = %s, want 405", post.Status)
+	}
+}
+
+// TestModesEndpointBuiltin: GET /v1/modes of a server playing the shipped
+// catalogue lists arena and drones, each with its settings and its schema
+// as JSON with the proto's field names, which decodes into pb.Schema and
+// validates.
+func TestModesEndpointBuiltin(t *testing.T) {
+	modes := catalog.Builtin()
+	ts := startServerModes(t, func(c *Config) { c.Rooms.DefaultMode = "drones" }, modes)
+	got := getModes(t, ts)
+	want := []ModeJSON{
+		{Name: "arena", TickHz: 60, SnapshotHz: 20, MaxPlayers: 16, MinPlayers: 1, CountdownMS: 3000, Default: false},
+		{Name: "drones", TickHz: 30, SnapshotHz: 15, MaxPlayers: 16, MinPlayers: 1, CountdownMS: 3000, Default: true},
+	}
+	checkModes(t, got, want, modes)
+
+	// The schema's JSON names are the proto's (snake case), as a client
+	// written against the .proto expects: schema.entities[].name and so on.
+	for _, m := range got.Modes {
+		var raw struct {
+			Entities []struct {
+				Kind   uint32 `json:"kind"`
+				Name   string `json:"name"`
+				Fields []struct {
+					Name string `json:"name"`
+					Type string `json:"type"`
+				} `json:"fields"`
+			} `json:"entities"`
+			Input []struct {
+				Name string `json:"name"`
+			} `json:"input"`
+			Events []struct {
+				Name string `json:"name"`
+			} `json:"events"`
+		}
+		if err := json.Unmarshal(m.Schema, &raw); err != nil {
+			t.Fatalf("mode %s schema %s: %v", m.Name, m.Schema, err)
+		}
+		mode, _ := modes.Lookup(m.Name)
+		if len(raw.Entities) != len(mode.Schema.Entities) || len(raw.Input) != len(mode.Schema.Input) || len(raw.Events) != len(mode.Schema.Events) {
+			t.Fatalf("mode %s schema %s: want %d entity kinds, %d input values, %d events", m.Name, m.Schema,
+				len(mode.Schema.Entities), len(mode.Schema.Input), len(mode.Schema.Events))
+		}
+		for k, e := range raw.Entities {
+			wk := &mode.Schema.Entities[k]
+			if e.Kind != wk.Kind || e.Name != wk.Name || len(e.Fields) != len(wk.Fields) {
+				t.Fatalf("mode %s entity kind %d: %+v, want %d %q with %d fields", m.Name, k, e, wk.Kind, wk.Name, len(wk.Fields))
+			}
+			for f, field := range e.Fields {
+				if field.Name != wk.Fields[f].Name || field.Type != wk.Fields[f].Type.String() {
+					t.Fatalf("mode %s kind %s field %d: %+v, want %q of %v", m.Name, wk.Name, f, field, wk.Fields[f].Name, wk.Fields[f].Type)
+				}
+			}
+		}
+		for i, in := range raw.Input {
+			if in.Name != mode.Schema.Input[i].Name {
+				t.Fatalf("mode %s input %d named %q, want %q", m.Name, i, in.Name, mode.Schema.Input[i].Name)
+			}
+		}
+	}
+}
+
+// getModes GETs /v1/modes, wants 200 with JSON and decodes it strictly.
+func getModes(t *testing.T, ts *testServer) ModesJSON {
+	t.Helper()
 	resp, err := http.Get(ts.http.URL + "/v1/modes")
 	if err != nil {
 		t.Fatal(err)
@@ -36,19 +125,52 @@ func TestModesEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = `{"modes":[` +
-		`{"name":"arena","tick_hz":60,"snapshot_hz":20,"max_players":16,"min_players":1,"countdown_ms":3000,"default":true},` +
-		`{"name":"duel","tick_hz":30,"snapshot_hz":10,"max_players":2,"min_players":2,"countdown_ms":0,"default":false}]}` + "\n"
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" || string(body) != want {
-		t.Fatalf("GET /v1/modes = %s %q %s\nwant 200 application/json %s", resp.Status, resp.Header.Get("Content-Type"), body, want)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("GET /v1/modes = %s %q %s, want 200 application/json", resp.Status, resp.Header.Get("Content-Type"), body)
 	}
-	post, err := http.Post(ts.http.URL+"/v1/modes", "application/json", nil)
-	if err != nil {
-		t.Fatal(err)
+	var got ModesJSON
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("GET /v1/modes body %s: %v", body, err)
 	}
-	post.Body.Close()
-	if post.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST /v1/modes = %s, want 405", post.Status)
+	for _, key := range []string{`"name"`, `"tick_hz"`, `"snapshot_hz"`, `"max_players"`, `"min_players"`, `"countdown_ms"`, `"default"`, `"schema"`} {
+		if n := bytes.Count(body, []byte(key+":")); n < len(got.Modes) {
+			t.Fatalf("GET /v1/modes body names %s %d times for %d modes: %s", key, n, len(got.Modes), body)
+		}
+	}
+	return got
+}
+
+// checkModes compares the listed modes with want (every field but the
+// schema) and each listed schema with the catalogue's: it must decode with
+// protojson into pb.Schema, pass wire.SchemaFromProto and equal the mode's.
+func checkModes(t *testing.T, got ModesJSON, want []ModeJSON, modes game.Modes) {
+	t.Helper()
+	if len(got.Modes) != len(want) {
+		t.Fatalf("GET /v1/modes lists %d modes, want %d: %+v", len(got.Modes), len(want), got.Modes)
+	}
+	for i, m := range got.Modes {
+		schema := m.Schema
+		m.Schema = nil
+		if !reflect.DeepEqual(m, want[i]) {
+			t.Errorf("mode %d = %+v, want %+v", i, m, want[i])
+		}
+		var ps pb.Schema
+		if err := protojson.Unmarshal(schema, &ps); err != nil {
+			t.Fatalf("mode %s schema %s does not decode as a Schema: %v", m.Name, schema, err)
+		}
+		s, err := wire.SchemaFromProto(&ps)
+		if err != nil {
+			t.Fatalf("mode %s schema does not validate: %v", m.Name, err)
+		}
+		mode, ok := modes.Lookup(m.Name)
+		if !ok {
+			t.Fatalf("listed mode %s is not in the catalogue", m.Name)
+		}
+		if !proto.Equal(s.Proto(), mode.Schema.Proto()) {
+			t.Errorf("mode %s lists schema %v, want the mode's %v", m.Name, s.Proto(), mode.Schema.Proto())
+		}
 	}
 }
 
@@ -99,9 +221,6 @@ func TestRoomsTakeTheirModesSettings(t *testing.T) {
 	ctx := timeout(t, 10*time.Second)
 
 	a1, a2, d1 := dial(t, ts.url, "a1", nil), dial(t, ts.url, "a2", nil), dial(t, ts.url, "d1", nil)
-	if w := d1.Welcome(); w.GetTickHz() != 60 || w.GetSnapshotHz() != 20 {
-		t.Errorf("welcome rates %d/%d, want the default mode's 60/20", w.GetTickHz(), w.GetSnapshotHz())
-	}
 	ja1, err := a1.Join(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +265,7 @@ func TestRoomsTakeTheirModesSettings(t *testing.T) {
 
 func TestRefusedGameKeepsConnection(t *testing.T) {
 	modes := arenaModes(nil)
-	modes.Register(game.Mode{Name: "broken", Settings: game.DefaultSettings(),
+	modes.Register(game.Mode{Name: "broken", Schema: arena.Schema, Settings: game.DefaultSettings(),
 		New: func(game.Config) (game.Game, error) { return nil, errors.New("out of maps") }})
 	ts := startServerModes(t, func(c *Config) { c.Rooms.DefaultMode = "arena" }, modes)
 	ctx := timeout(t, 10*time.Second)

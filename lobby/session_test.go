@@ -3,6 +3,7 @@ package lobby
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,9 @@ import (
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
+
+// currentVersion is the protocol version this server speaks.
+const currentVersion = uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT)
 
 // rawDial opens a plain WebSocket to the server, for tests that speak the
 // protocol badly on purpose.
@@ -73,11 +77,11 @@ func TestHandshakeRefusals(t *testing.T) {
 		wantText  string
 		metric    string
 	}{
-		{"wrong version", &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{ProtocolVersion: 2, Name: "ada"}}},
-			pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, "protocol version 2 is not supported", "version"},
+		{"wrong version", &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{ProtocolVersion: 1, Name: "ada"}}},
+			pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, "protocol version 1 is not supported", "version"},
 		{"join before hello", &pb.ClientMessage{Body: &pb.ClientMessage_JoinRoom{JoinRoom: &pb.JoinRoom{}}},
 			pb.ErrorCode_ERROR_CODE_HELLO_REQUIRED, pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "hello required", "hello_required"},
-		{"bad name", &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{ProtocolVersion: 1, Name: "<script>"}}},
+		{"bad name", &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{ProtocolVersion: currentVersion, Name: "<script>"}}},
 			pb.ErrorCode_ERROR_CODE_INVALID_NAME, pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "invalid name", "name"},
 		{"silence", nil, 0, pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within 300ms", "timeout"},
 	}
@@ -126,7 +130,7 @@ func TestDialVersionMismatchIsClear(t *testing.T) {
 	if code != 4007 {
 		t.Fatalf("close code %d, want 4007", code)
 	}
-	if len(msgs) == 0 || !strings.Contains(msgs[0].GetError().GetMessage(), "this server speaks 1") {
+	if len(msgs) == 0 || !strings.Contains(msgs[0].GetError().GetMessage(), fmt.Sprintf("this server speaks %d", currentVersion)) {
 		t.Fatalf("first message %v does not say which version the server speaks", msgs)
 	}
 }
@@ -252,7 +256,7 @@ func TestGarbageDoesNotHurtOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := rawDial(t, ts.url)
-	rawSend(t, bad, &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{ProtocolVersion: 1, Name: "bad"}}})
+	rawSend(t, bad, &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{ProtocolVersion: currentVersion, Name: "bad"}}})
 	if err := bad.WriteMessage(websocket.BinaryMessage, []byte{0xff, 0xff, 0xff}); err != nil {
 		t.Fatal(err)
 	}

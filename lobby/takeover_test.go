@@ -23,7 +23,7 @@ func (discardLink) Close(pb.CloseReason, string) {}
 
 func helloMsg(name, token string) *pb.ClientMessage {
 	return &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{
-		ProtocolVersion: uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT), Name: name, SessionToken: token}}}
+		ProtocolVersion: currentVersion, Name: name, SessionToken: token}}}
 }
 
 var joinMsg = &pb.ClientMessage{Body: &pb.ClientMessage_JoinRoom{JoinRoom: &pb.JoinRoom{}}}
