@@ -53,13 +53,14 @@ type Game interface {
 	Step(tick uint32)
 	// View appends to dst, with dst.Append in ascending id order, every
 	// entity player p may see now; View(Observer, dst) appends the whole
-	// world. A player receives nothing outside its view: no entity, and no
-	// event naming one. View must not keep dst.
+	// world. A player receives no entity outside its view, and no event
+	// naming one (see DrainEvents). View must not keep dst.
 	View(p PlayerID, dst *wire.Rows)
 	// DrainEvents appends the events since the last call to dst and forgets
 	// them; the room stamps each with the current tick. An event reaches a
 	// player when every entity it names (Actor, Target; 0 names none) is in
-	// that player's view of the snapshot that carries it.
+	// that player's view of the first snapshot tick at or after it (a delta
+	// that covers several snapshot ticks carries each one's events).
 	DrainEvents(dst []wire.Event) []wire.Event
 	// Results reports whether the match has ended, and its results (best
 	// first) once it has.
