@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -135,10 +136,8 @@ func (c config) validate() error {
 	if _, err := serverURL(c.server); err != nil {
 		return err
 	}
-	for _, m := range splitModes(c.mode) {
-		if len(splitModes(c.mode)) > 1 && m == "" {
-			return fmt.Errorf("-mode %q: an empty mode in a list", c.mode)
-		}
+	if modes := splitModes(c.mode); len(modes) > 1 && slices.Contains(modes, "") {
+		return fmt.Errorf("-mode %q: an empty mode in a list", c.mode)
 	}
 	return nil
 }
@@ -146,13 +145,15 @@ func (c config) validate() error {
 // serverURL turns -server into the WebSocket url to dial: host:port gets
 // ws:// in front, http(s):// becomes ws(s)://, and a missing or bare "/"
 // path becomes /ws, the server's WebSocket endpoint.
-func serverURL(s string) (string, error) {
+func serverURL(in string) (string, error) {
+	// Errors quote in, what the user typed, not the url made of it.
+	s := in
 	if !strings.Contains(s, "://") {
 		s = "ws://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("-server %q: %w", s, err)
+		return "", fmt.Errorf("-server %q: %w", in, err)
 	}
 	switch u.Scheme {
 	case "ws", "wss":
@@ -161,10 +162,10 @@ func serverURL(s string) (string, error) {
 	case "https":
 		u.Scheme = "wss"
 	default:
-		return "", fmt.Errorf("-server %q: want host:port or a ws, wss, http or https url", s)
+		return "", fmt.Errorf("-server %q: want host:port or a ws, wss, http or https url", in)
 	}
 	if u.Host == "" {
-		return "", fmt.Errorf("-server %q: no host", s)
+		return "", fmt.Errorf("-server %q: no host", in)
 	}
 	if u.Path == "" || u.Path == "/" {
 		u.Path = "/ws"
