@@ -222,4 +222,12 @@ func TestHelpNamesEveryFlag(t *testing.T) {
 			t.Errorf("help lacks %s", f)
 		}
 	}
+	// The synopsis explains the per-mode brains, mode lists, the server's
+	// forms and the report's modes section.
+	for _, s := range []string{"-mode arena,drones", "drones  wander", "the mode's pilot", "https://host",
+		"host:port", `"modes" section`} {
+		if !strings.Contains(stderr.String(), s) {
+			t.Errorf("help lacks %q", s)
+		}
+	}
 }
