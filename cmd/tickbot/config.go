@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,8 +53,25 @@ tickbot runs headless bot players against a tickwire server to load-test it
 and catch sync bugs: every bot plays over the real protocol with the Go
 client library and verifies every snapshot's checksum. It prints a live
 progress line, a summary table at the end and, with -json, a machine-readable
-report. Exit status: 0 when every bot connected and none saw a desync or an
-unexpected error, 1 otherwise, 2 for a usage error.`
+report, with the figures of each mode in its "modes" section. Exit status: 0
+when every bot connected and none saw a desync or an unexpected error, 1
+otherwise, 2 for a usage error.
+
+-server is host:port (localhost:7777) or a url: ws://host:port/ws,
+wss://host/ws, http://host:port or https://host (http dials ws, https
+dials wss; no path or "/" dials /ws).
+
+-mode arena,drones spreads the bots over the modes in turn: bot 0 plays
+arena, bot 1 drones, bot 2 arena, and so on. Each mode has its own brains
+for -behavior:
+  arena   wander  runs in a random direction, turning about once a second
+          chase   hunts the nearest live player, turns its aim and fires
+          idle    sends empty inputs
+  drones  wander  cruises level at full thrust, turning about once a second
+          chase   flies the mode's pilot: cores, and tags on drones holding some
+          idle    sends empty inputs
+mixed draws each bot's behaviour from the seed (half wander, 3 in 10 chase,
+1 in 5 idle). In a mode tickbot has no brains for, bots are idle.`
 
 // parseConfig reads flags from args and overrides from getenv; problems and
 // -h go to stderr.
@@ -68,7 +86,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.mode, "mode", "", "game `modes` to quick-play, comma-separated: bot i plays the i-th, in turn (empty: the server's default)")
 	fs.StringVar(&c.room, "room", "", "join this room `code` instead of quick play")
 	fs.IntVar(&c.inputHz, "input-hz", 30, "input messages per second per bot (1-120)")
-	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed")
+	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed (what each means in each mode: above)")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed`: the same seed plays the same behaviour")
 	fs.DurationVar(&c.progress, "progress", time.Second, "progress line `interval` (0: none)")
@@ -135,10 +153,8 @@ func (c config) validate() error {
 	if _, err := serverURL(c.server); err != nil {
 		return err
 	}
-	for _, m := range splitModes(c.mode) {
-		if len(splitModes(c.mode)) > 1 && m == "" {
-			return fmt.Errorf("-mode %q: an empty mode in a list", c.mode)
-		}
+	if modes := splitModes(c.mode); len(modes) > 1 && slices.Contains(modes, "") {
+		return fmt.Errorf("-mode %q: an empty mode in a list", c.mode)
 	}
 	return nil
 }
@@ -146,13 +162,15 @@ func (c config) validate() error {
 // serverURL turns -server into the WebSocket url to dial: host:port gets
 // ws:// in front, http(s):// becomes ws(s)://, and a missing or bare "/"
 // path becomes /ws, the server's WebSocket endpoint.
-func serverURL(s string) (string, error) {
+func serverURL(in string) (string, error) {
+	// Errors quote in, what the user typed, not the url made of it.
+	s := in
 	if !strings.Contains(s, "://") {
 		s = "ws://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("-server %q: %w", s, err)
+		return "", fmt.Errorf("-server %q: %w", in, err)
 	}
 	switch u.Scheme {
 	case "ws", "wss":
@@ -161,10 +179,10 @@ func serverURL(s string) (string, error) {
 	case "https":
 		u.Scheme = "wss"
 	default:
-		return "", fmt.Errorf("-server %q: want host:port or a ws, wss, http or https url", s)
+		return "", fmt.Errorf("-server %q: want host:port or a ws, wss, http or https url", in)
 	}
 	if u.Host == "" {
-		return "", fmt.Errorf("-server %q: no host", s)
+		return "", fmt.Errorf("-server %q: no host", in)
 	}
 	if u.Path == "" || u.Path == "/" {
 		u.Path = "/ws"

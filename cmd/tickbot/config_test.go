@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,8 +55,39 @@ func TestParseConfig(t *testing.T) {
 		{name: "negative progress", args: []string{"-progress", "-1s"}, wantErr: "-progress"},
 		{name: "chaos above 1", args: []string{"-chaos-slow", "1.5"}, wantErr: "-chaos-slow"},
 		{name: "negative chaos", args: []string{"-chaos-garbage", "-0.1"}, wantErr: "-chaos-garbage"},
-		{name: "http url", args: []string{"-server", "http://localhost:7777/ws"}, wantErr: "-server"},
-		{name: "url without host", args: []string{"-server", "ws:///ws"}, wantErr: "-server"},
+		{name: "server as http url", args: []string{"-server", "http://localhost:7777"},
+			check: func(t *testing.T, c config) {
+				if c.server != "ws://localhost:7777/ws" {
+					t.Errorf("server = %q, want ws://localhost:7777/ws", c.server)
+				}
+			}},
+		{name: "server from env", env: map[string]string{"TICKBOT_SERVER": "example.com:9000"},
+			check: func(t *testing.T, c config) {
+				if c.server != "ws://example.com:9000/ws" {
+					t.Errorf("server = %q, want ws://example.com:9000/ws", c.server)
+				}
+			}},
+		{name: "server scheme", args: []string{"-server", "ftp://localhost:7777"}, wantErr: `-server "ftp://localhost:7777": want host:port or a ws, wss, http or https url`},
+		{name: "url without host", args: []string{"-server", "ws:///ws"}, wantErr: `-server "ws:///ws": no host`},
+		{name: "mode list", args: []string{"-mode", "arena,drones"},
+			check: func(t *testing.T, c config) {
+				if c.mode != "arena,drones" || !slices.Equal(c.modes, []string{"arena", "drones"}) {
+					t.Errorf("mode %q modes %q, want arena and drones", c.mode, c.modes)
+				}
+			}},
+		{name: "mode list from env", env: map[string]string{"TICKBOT_MODE": "drones, arena"},
+			check: func(t *testing.T, c config) {
+				if !slices.Equal(c.modes, []string{"drones", "arena"}) {
+					t.Errorf("modes %q, want drones and arena", c.modes)
+				}
+			}},
+		{name: "no mode", check: func(t *testing.T, c config) {
+			if !slices.Equal(c.modes, []string{""}) {
+				t.Errorf("modes %q, want the server's default alone", c.modes)
+			}
+		}},
+		{name: "empty mode in a list", args: []string{"-mode", "arena,,drones"}, wantErr: `-mode "arena,,drones": an empty mode in a list`},
+		{name: "trailing comma", args: []string{"-mode", "arena,"}, wantErr: `-mode "arena,": an empty mode in a list`},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected arguments"},
 		{name: "bad log level", args: []string{"-log-level", "loud"}, wantErr: "log level"},
 		{name: "unknown flag", args: []string{"-bot", "3"}, wantErr: "-bot"},
@@ -109,6 +141,75 @@ func TestParseConfigUnsupported(t *testing.T) {
 	}
 }
 
+// TestServerURL: -server takes host:port or a url of any of the four
+// schemes, with or without the /ws path, and says clearly what is wrong
+// with anything else, quoting what was typed.
+func TestServerURL(t *testing.T) {
+	tests := []struct {
+		in, want string
+		wantErr  string // substring of the error; empty: success
+	}{
+		{in: "localhost:7777", want: "ws://localhost:7777/ws"},
+		{in: "127.0.0.1:9000", want: "ws://127.0.0.1:9000/ws"},
+		{in: "[::1]:7777", want: "ws://[::1]:7777/ws"},
+		{in: "game.example.com", want: "ws://game.example.com/ws"},
+		{in: "localhost:7777/ws", want: "ws://localhost:7777/ws"},
+		{in: "ws://localhost:7777", want: "ws://localhost:7777/ws"},
+		{in: "ws://localhost:7777/", want: "ws://localhost:7777/ws"},
+		{in: "ws://localhost:7777/ws", want: "ws://localhost:7777/ws"},
+		{in: "wss://game.example.com/ws", want: "wss://game.example.com/ws"},
+		{in: "http://localhost:7777", want: "ws://localhost:7777/ws"},
+		{in: "http://localhost:7777/", want: "ws://localhost:7777/ws"},
+		{in: "http://localhost:7777/ws", want: "ws://localhost:7777/ws"},
+		{in: "https://game.example.com", want: "wss://game.example.com/ws"},
+		{in: "https://game.example.com:8443/", want: "wss://game.example.com:8443/ws"},
+		{in: "HTTPS://game.example.com", want: "wss://game.example.com/ws"},
+		// A path other than "/" is the server's endpoint behind a proxy: kept.
+		{in: "https://example.com/tickwire/ws", want: "wss://example.com/tickwire/ws"},
+		{in: "ftp://localhost:7777", wantErr: `-server "ftp://localhost:7777": want host:port or a ws, wss, http or https url`},
+		{in: "tcp://localhost:7777/ws", wantErr: `-server "tcp://localhost:7777/ws": want host:port`},
+		{in: "ws:///ws", wantErr: `-server "ws:///ws": no host`},
+		{in: "http://", wantErr: `-server "http://": no host`},
+		{in: "", wantErr: `-server "": no host`},
+		{in: "/ws", wantErr: `-server "/ws": no host`},
+		{in: "localhost:77a7", wantErr: `-server "localhost:77a7": parse`},
+		{in: "ws://local host:7777", wantErr: `-server "ws://local host:7777": parse`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := serverURL(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("serverURL(%q) = %q, %v; want an error with %q", tt.in, got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("serverURL(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSplitModes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", []string{""}},
+		{"arena", []string{"arena"}},
+		{"arena,drones", []string{"arena", "drones"}},
+		{" arena , drones ", []string{"arena", "drones"}},
+		{"drones,arena,drones", []string{"drones", "arena", "drones"}},
+		{"arena,,drones", []string{"arena", "", "drones"}}, // refused by validate
+	}
+	for _, tt := range tests {
+		if got := splitModes(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("splitModes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestHelpNamesEveryFlag(t *testing.T) {
 	var stderr bytes.Buffer
 	_, err := parseConfig([]string{"-h"}, func(string) string { return "" }, &stderr)
@@ -119,6 +220,14 @@ func TestHelpNamesEveryFlag(t *testing.T) {
 		"-behavior", "-json", "-seed", "-chaos-disconnect", "-chaos-slow", "-chaos-garbage", "$TICKBOT_BOTS"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("help lacks %s", f)
+		}
+	}
+	// The synopsis explains the per-mode brains, mode lists, the server's
+	// forms and the report's modes section.
+	for _, s := range []string{"-mode arena,drones", "drones  wander", "the mode's pilot", "https://host",
+		"host:port", `"modes" section`} {
+		if !strings.Contains(stderr.String(), s) {
+			t.Errorf("help lacks %q", s)
 		}
 	}
 }

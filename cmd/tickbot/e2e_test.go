@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -82,4 +84,72 @@ func TestGarbageBotsExpectProtocolError(t *testing.T) {
 	if !containsCount(res.stdout, want, garbage) {
 		t.Errorf("summary lacks %d × %q:\n%s", garbage, want, res.stdout)
 	}
+}
+
+// mixedBotsPerMode is how many bots TestMixedModesEndToEnd plays in each
+// mode. The acceptance run is 64 a mode (docs/tickbot.md has the command
+// and its figures); under the race detector on two cores 64+64 bots starve
+// and their snapshot rates drift past 5 %, while 16+16 hold them with room
+// to spare.
+const mixedBotsPerMode = 16
+
+// TestMixedModesEndToEnd is the acceptance run of several modes on one
+// server: the shipped catalogue (arena at 60/20 Hz, drones at 30/15 Hz),
+// and tickbot spreading its bots over both with -mode arena,drones. The
+// run passes (every bot connected, no desync, no error) and each mode's
+// bots get their own rooms' snapshot rate, within 5 %.
+func TestMixedModesEndToEnd(t *testing.T) {
+	const bots = 2 * mixedBotsPerMode
+	url := startServer(t, nil)
+	res := runTickbot(t, "-server", url, "-bots", strconv.Itoa(bots), "-mode", "arena,drones", "-ramp", "400",
+		"-duration", "3s", "-behavior", "mixed", "-progress", "0")
+	r := res.report
+	if res.code != exitOK {
+		t.Errorf("exit status %d, want 0\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if got := num(t, r, "connected"); got != bots {
+		t.Errorf("connected = %v, want %d", got, bots)
+	}
+	for _, key := range []string{"failed", "desyncs", "errors", "disconnects"} {
+		if got := num(t, r, key); got != 0 {
+			t.Errorf("%s = %v, want 0", key, got)
+		}
+	}
+	if got, want := num(t, r, "rooms"), float64(2*((mixedBotsPerMode+15)/16)); got != want {
+		t.Errorf("rooms = %v, want %v (16 seats a room in each mode)", got, want)
+	}
+	modes, _ := r["modes"].(map[string]any)
+	if len(modes) != 2 {
+		t.Fatalf("modes = %v, want arena and drones", r["modes"])
+	}
+	for name, nominal := range map[string]float64{"arena": 20, "drones": 15} {
+		m, ok := modes[name].(map[string]any)
+		if !ok {
+			t.Errorf("modes lack %s: %v", name, modes)
+			continue
+		}
+		if got := num(t, m, "bots"); got != mixedBotsPerMode {
+			t.Errorf("%s bots = %v, want %d", name, got, mixedBotsPerMode)
+		}
+		if got := num(t, m, "snapshot_hz"); got != nominal {
+			t.Errorf("%s snapshot_hz = %v, want %v", name, got, nominal)
+		}
+		if got := num(t, m, "snapshots_per_bot_per_s"); got < nominal*0.95 || got > nominal*1.05 {
+			t.Errorf("%s snapshots_per_bot_per_s = %v, want %v ± 5%%", name, got, nominal)
+		}
+		if got := num(t, m, "desyncs"); got != 0 {
+			t.Errorf("%s desyncs = %v, want 0", name, got)
+		}
+		for _, key := range []string{"down_bytes_per_bot_per_s", "up_bytes_per_bot_per_s"} {
+			if got := num(t, m, key); got <= 0 {
+				t.Errorf("%s %s = %v, want > 0", name, key, got)
+			}
+		}
+	}
+	for _, want := range []string{"mode arena", "mode drones"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	t.Logf("report: %v", r)
 }

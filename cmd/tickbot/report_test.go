@@ -7,10 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 // TestReportJSONKeys pins the report's keys to exactly the list:
-// other tools parse them.
+// other tools parse them. The modes section appears once some bot joined a
+// room, with its own fixed keys per mode.
 func TestReportJSONKeys(t *testing.T) {
 	var buf bytes.Buffer
 	if err := (&report{}).writeJSON(&buf); err != nil {
@@ -26,6 +29,32 @@ func TestReportJSONKeys(t *testing.T) {
 	if got := sortedKeys(m); !slices.Equal(got, sorted(want)) {
 		t.Errorf("keys = %v\nwant   %v", got, sorted(want))
 	}
+
+	buf.Reset()
+	if err := (&report{Modes: map[string]modeReport{"arena": {}, "drones": {}}}).writeJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	clear(m)
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if got := sortedKeys(m); !slices.Equal(got, sorted(append(want, "modes"))) {
+		t.Errorf("keys with modes = %v\nwant   %v", got, sorted(append(want, "modes")))
+	}
+	var modes map[string]map[string]json.RawMessage
+	if err := json.Unmarshal(m["modes"], &modes); err != nil {
+		t.Fatalf("modes: %v", err)
+	}
+	if got := sortedKeys(modes); !slices.Equal(got, []string{"arena", "drones"}) {
+		t.Errorf("modes = %v, want arena and drones", got)
+	}
+	wantMode := []string{"bots", "snapshot_hz", "snapshots_per_bot_per_s", "down_bytes_per_bot_per_s",
+		"up_bytes_per_bot_per_s", "desyncs"}
+	for name, mode := range modes {
+		if got := sortedKeys(mode); !slices.Equal(got, sorted(wantMode)) {
+			t.Errorf("modes.%s keys = %v\nwant   %v", name, got, sorted(wantMode))
+		}
+	}
 	for _, lat := range []string{"rtt_ms", "input_ack_ms"} {
 		var inner map[string]json.RawMessage
 		if err := json.Unmarshal(m[lat], &inner); err != nil {
@@ -38,12 +67,12 @@ func TestReportJSONKeys(t *testing.T) {
 }
 
 func TestBuildReport(t *testing.T) {
-	c := config{bots: 2, inputHz: 30, behavior: behaviorIdle}
+	c := config{bots: 2, inputHz: 30, behavior: behaviorIdle, modes: []string{""}}
 	f := newFleet(c, nil)
 	now := time.Now()
 	// Bot 0: seated 10 s, 200 snapshots; bot 1 failed to connect.
 	b := f.bots[0]
-	b.seated(now.Add(-10 * time.Second))
+	b.seated(now.Add(-10*time.Second), &pb.Joined{Mode: "arena", SnapshotHz: 20})
 	b.unseated(now)
 	st := b.stats
 	st.Snapshots, st.FullSnapshots, st.BytesIn, st.BytesOut, st.Desyncs = 200, 1, 10000, 3000, 2
@@ -66,6 +95,10 @@ func TestBuildReport(t *testing.T) {
 	}
 	if r.Desyncs != 2 || r.Errors != 1 || r.FullSnapshots != 1 {
 		t.Errorf("desyncs %d errors %d full %d, want 2 1 1", r.Desyncs, r.Errors, r.FullSnapshots)
+	}
+	if len(r.Modes) != 1 || r.Modes["arena"] != (modeReport{Bots: 1, SnapshotHz: 20, SnapshotsPerBotPerS: 20,
+		DownBytesPerBotPerS: 1000, UpBytesPerBotPerS: 300, Desyncs: 2}) {
+		t.Errorf("modes = %+v, want arena alone with bot 0's figures", r.Modes)
 	}
 	if r.InputAckMs.P50 < 20 || r.InputAckMs.P50 > 20.2 || r.InputAckMs.Max < 40 || r.InputAckMs.Max > 40.4 {
 		t.Errorf("input_ack_ms = %+v, want p50 20 and max 40", r.InputAckMs)

@@ -13,20 +13,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/catalog"
 	"github.com/tickwire/tickwire/lobby"
 )
 
-// startServer runs a lobby server playing arena on a loopback httptest
-// listener until the test ends and returns its WebSocket URL. tweak, if
-// set, adjusts the default config.
+// startServer runs a lobby server of the shipped modes (arena, the default,
+// and drones) on a loopback httptest listener until the test ends and
+// returns its WebSocket URL. tweak, if set, adjusts the default config.
 func startServer(t *testing.T, tweak func(*lobby.Config)) string {
 	t.Helper()
+	return startServerModes(t, catalog.Builtin(), tweak)
+}
+
+// startServerModes is startServer playing the modes of catalogue, arena
+// the default.
+func startServerModes(t *testing.T, catalogue game.Modes, tweak func(*lobby.Config)) string {
+	t.Helper()
 	cfg := lobby.DefaultConfig()
+	cfg.Rooms.DefaultMode = "arena"
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	srv, err := lobby.NewServer(cfg, catalog.Builtin(), slog.New(slog.DiscardHandler))
+	srv, err := lobby.NewServer(cfg, catalogue, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -13,9 +15,9 @@ import (
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/arena"
+	"github.com/tickwire/tickwire/game/drones"
 	"github.com/tickwire/tickwire/lobby"
 	"github.com/tickwire/tickwire/netcode/client"
-	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -28,14 +30,40 @@ type server struct {
 	token string
 }
 
-// startServer runs a server with no countdown until the test ends.
+// startServer runs a server of the shipped modes (arena, the default, and
+// drones), both without a countdown, until the test ends.
 func startServer(t *testing.T, token string) *server {
 	t.Helper()
-	mode := arena.Mode("arena")
-	mode.Settings.Countdown = 0
+	return startServerModes(t, token, testModes(t))
+}
+
+// testModes returns the shipped modes without a countdown, the drones'
+// options set by dronesFlags (such as "-drones.view-radius", "300") as
+// tickwire's command line sets them.
+func testModes(t *testing.T, dronesFlags ...string) game.Modes {
+	t.Helper()
+	a := arena.Mode("arena")
+	a.Settings.Countdown = 0
+	d := drones.Mode("drones")
+	d.Settings.Countdown = 0
+	fs := flag.NewFlagSet("drones", flag.ContinueOnError)
+	d.Flags(fs, "drones.")
+	if err := fs.Parse(dronesFlags); err != nil {
+		t.Fatal(err)
+	}
 	modes := game.NewModes()
-	modes.Register(mode)
-	srv, err := lobby.NewServer(lobby.DefaultConfig(), modes, slog.New(slog.DiscardHandler))
+	modes.Register(a)
+	modes.Register(d)
+	return modes
+}
+
+// startServerModes runs a server of modes, arena the default, until the
+// test ends.
+func startServerModes(t *testing.T, token string, modes game.Modes) *server {
+	t.Helper()
+	cfg := lobby.DefaultConfig()
+	cfg.Rooms.DefaultMode = "arena"
+	srv, err := lobby.NewServer(cfg, modes, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,65 +98,51 @@ func (s *server) tickctl(t *testing.T, args ...string) result {
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
-// bot is a Go client that plays: it sends 30 inputs a second, turning about
-// once a second, and records the messages it gets.
+// bot is a Go client that plays: it sends 30 inputs a second and records
+// the messages it gets.
 type bot struct {
 	*client.Client
 	mu   sync.Mutex
 	msgs []*pb.ServerMessage
 }
 
-// startBots seats n bots in one room by quick play and keeps them playing
-// until the test ends; it returns the bots and their room id.
+// startBots seats n arena bots in one room by quick play and keeps them
+// playing until the test ends; it returns the bots and their room id.
 func startBots(t *testing.T, s *server, n int) ([]*bot, string) {
+	t.Helper()
+	return startModeBots(t, s, "arena", n)
+}
+
+// startModeBots seats n bots in one room of mode (arena or drones) by
+// quick play and keeps them playing until the test ends: arena bots run
+// about, turning about once a second; drones bots fly the mode's pilot. It
+// returns the bots and their room id.
+func startModeBots(t *testing.T, s *server, mode string, n int) ([]*bot, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	bots := make([]*bot, n)
-	for i := range bots {
-		b := &bot{}
-		c, err := client.Dial(ctx, client.ClientConfig{URL: s.ws, Name: fmt.Sprintf("bot%d", i), OnMessage: func(m *pb.ServerMessage) {
-			b.mu.Lock()
-			b.msgs = append(b.msgs, m)
-			b.mu.Unlock()
-		}})
-		if err != nil {
-			t.Fatal(err)
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		for _, b := range bots {
+			if b != nil {
+				_ = b.Close()
+			}
 		}
-		b.Client = c
-		jctx, jcancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err = c.Join(jctx, "arena", "")
-		jcancel()
+	})
+	for i := range bots {
+		b, err := dialBot(ctx, s, fmt.Sprintf("bot%d", i), mode)
 		if err != nil {
 			t.Fatal(err)
 		}
 		bots[i] = b
 		wg.Add(1)
-		go func(i int) {
+		go func() {
 			defer wg.Done()
-			tick := time.NewTicker(time.Second / 30)
-			defer tick.Stop()
-			dirs := [][2]int32{{127, 0}, {0, 127}, {-127, 0}, {0, -127}, {90, 90}, {-90, 90}}
-			for k := 0; ; k++ {
-				select {
-				case <-ctx.Done():
-					return
-				case <-c.Done():
-					return
-				case <-tick.C:
-				}
-				d := dirs[(i+k/30)%len(dirs)]
-				_, _ = c.SendInput(0, d[0], d[1], int32((i*500+k*7)%wire.AngleSteps))
-			}
-		}(i)
+			b.play(ctx, mode, i)
+		}()
 	}
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-		for _, b := range bots {
-			_ = b.Close()
-		}
-	})
 	room := bots[0].Joined().GetRoomId()
 	for _, b := range bots[1:] {
 		if b.Joined().GetRoomId() != room {
@@ -136,6 +150,58 @@ func startBots(t *testing.T, s *server, n int) ([]*bot, string) {
 		}
 	}
 	return bots, room
+}
+
+// dialBot connects a bot called name and seats it in a room of mode by
+// quick play.
+func dialBot(ctx context.Context, s *server, name, mode string) (*bot, error) {
+	b := &bot{}
+	c, err := client.Dial(ctx, client.ClientConfig{URL: s.ws, Name: name, OnMessage: func(m *pb.ServerMessage) {
+		b.mu.Lock()
+		b.msgs = append(b.msgs, m)
+		b.mu.Unlock()
+	}})
+	if err != nil {
+		return nil, err
+	}
+	b.Client = c
+	jctx, jcancel := context.WithTimeout(ctx, 5*time.Second)
+	defer jcancel()
+	if _, err := c.Join(jctx, mode, ""); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// play sends the inputs of bot i at 30 Hz until ctx or the connection ends.
+func (b *bot) play(ctx context.Context, mode string, i int) {
+	tick := time.NewTicker(time.Second / 30)
+	defer tick.Stop()
+	rng := rand.New(rand.NewPCG(uint64(i), 1))
+	dirs := [][2]int32{{127, 0}, {0, 127}, {-127, 0}, {0, -127}, {90, 90}, {-90, 90}}
+	for k := 0; ; k++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.Done():
+			return
+		case <-tick.C:
+		}
+		var values []int32
+		switch mode {
+		case "arena":
+			d := dirs[(i+k/30)%len(dirs)]
+			values = arena.Input{MoveX: d[0], MoveY: d[1], Aim: int32((i*500 + k*7) % arena.AngleSteps)}.Values()
+		case "drones":
+			j := b.Joined()
+			_, rows := b.State()
+			if self, ok := client.OwnEntity(drones.Schema, rows, j.GetEntityId(), j.GetPlayerId()); ok {
+				values = drones.Pilot(rows.ID(self), rows, rng).Values()
+			}
+		}
+		_, _ = b.SendInput(values...)
+	}
 }
 
 // find returns the first message a bot got that ok accepts.

@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/lobby"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -139,9 +140,13 @@ func TestReadCommands(t *testing.T) {
 		if r.code != 0 || protojson.Unmarshal([]byte(r.stdout), &v) != nil || v.GetRoomId() != room || len(v.GetEntities()) < 3 {
 			t.Fatalf("state -json: exit %d %s", r.code, r.stdout)
 		}
+		checkWorldView(t, &v, arena.Schema)
 		h := s.tickctl(t, "state", room)
-		if h.code != 0 || !strings.Contains(h.stdout, "ANGLE°") || !strings.Contains(h.stdout, "entities") {
+		if h.code != 0 || !strings.Contains(h.stdout, "ID  X") || !strings.Contains(h.stdout, "entities") {
 			t.Fatalf("state: %s", h.stdout)
+		}
+		if players := checkStateTables(t, h.stdout, room, arena.Schema)["player"]; len(players) != 3 {
+			t.Fatalf("state lists %d players, want 3:\n%s", len(players), h.stdout)
 		}
 	})
 	t.Run("watch", func(t *testing.T) {

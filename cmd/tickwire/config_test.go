@@ -10,6 +10,7 @@ import (
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/arena"
+	"github.com/tickwire/tickwire/game/drones"
 )
 
 func TestParseConfigDefaults(t *testing.T) {
@@ -26,6 +27,39 @@ func TestParseConfigDefaults(t *testing.T) {
 	}
 	if o := *m.Options.(*arena.Options); o != arena.DefaultOptions() {
 		t.Fatalf("arena options = %+v, want the defaults", o)
+	}
+	d, ok := c.modes.Lookup("drones")
+	if !ok || d.Settings != drones.Settings() {
+		t.Fatalf("drones = %+v, %t: want the drones' settings", d, ok)
+	}
+	if o := *d.Options.(*drones.Options); o != drones.DefaultOptions() {
+		t.Fatalf("drones options = %+v, want the defaults", o)
+	}
+}
+
+// TestParseConfigDronesFlags: the drones mode has its own settings and
+// option flags beside arena's, and a refused option names its flag.
+func TestParseConfigDronesFlags(t *testing.T) {
+	c, err := parseConfig([]string{"-mode", "drones", "-drones.snapshot-hz", "10", "-drones.view-radius", "300",
+		"-drones.see-through-pillars"}, func(k string) string {
+		return map[string]string{"TICKWIRE_DRONES_MAX_SPEED": "150"}[k]
+	}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := c.modes.Lookup("arena")
+	d, _ := c.modes.Lookup("drones")
+	if c.mode != "drones" || a.Settings != game.DefaultSettings() || d.Settings.TickHz != 30 || d.Settings.SnapshotHz != 10 {
+		t.Fatalf("mode %q, arena %+v, drones %+v", c.mode, a.Settings, d.Settings)
+	}
+	o := *d.Options.(*drones.Options)
+	if o.ViewRadius != 300 || !o.SeeThroughPillars || o.MaxSpeed != 150 || o.CoreLimit != drones.DefaultOptions().CoreLimit {
+		t.Fatalf("drones options %+v: want view radius 300, through pillars, max speed 150 (env), the rest default", o)
+	}
+	var stderr bytes.Buffer
+	if _, err := parseConfig([]string{"-drones.view-radius", "0"}, func(string) string { return "" }, &stderr); err == nil ||
+		!strings.Contains(stderr.String(), "-drones.view-radius") {
+		t.Fatalf("err %v, stderr %q: want -drones.view-radius 0 refused", err, stderr.String())
 	}
 }
 
@@ -91,7 +125,7 @@ func TestParseConfigRejects(t *testing.T) {
 		{"min players above room size", []string{"-arena.room-size", "4", "-arena.min-players", "5"}, "-arena.min-players 5: want 1 to the room size (4)"},
 		{"negative countdown", []string{"-arena.countdown", "-1s"}, "-arena.countdown -1s: want 0 or more"},
 		{"game option out of range", []string{"-arena.score-limit", "0"}, "-arena.score-limit: want a whole number from 1"},
-		{"unknown default mode", []string{"-mode", "ctf"}, `-mode "ctf": want one of [arena]`},
+		{"unknown default mode", []string{"-mode", "ctf"}, `-mode "ctf": want one of [arena drones]`},
 		{"the old global flags are gone", []string{"-tick-hz", "30"}, "flag provided but not defined: -tick-hz"},
 		{"frame limit", []string{"-max-frame-bytes", "10"}, "-max-frame-bytes 10"},
 		{"short secret", []string{"-session-secret", "abc"}, "-session-secret has 3 bytes"},
@@ -134,7 +168,9 @@ func TestHelpListsFlagsAndEnv(t *testing.T) {
 	for _, want := range []string{"usage: tickwire", "-mode", "[$TICKWIRE_ADDR]",
 		"Mode arena, room settings:", "-arena.tick-hz", "[$TICKWIRE_ARENA_TICK_HZ]", "-arena.snapshot-hz", "-arena.room-size",
 		"-arena.min-players", "-arena.countdown", "Mode arena, game options:", "-arena.match-duration",
-		"-arena.score-limit", "-arena.max-speed", "[$TICKWIRE_ARENA_MAX_SPEED]"} {
+		"-arena.score-limit", "-arena.max-speed", "[$TICKWIRE_ARENA_MAX_SPEED]",
+		"Mode drones, room settings:", "-drones.tick-hz", "Mode drones, game options:", "-drones.view-radius",
+		"[$TICKWIRE_DRONES_VIEW_RADIUS]", "-drones.see-through-pillars"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q", want)
 		}
