@@ -93,6 +93,24 @@ func (m Mode) SetOptions(values map[string]string) error {
 	return nil
 }
 
+// OptionsOf returns cfg.Options as a mode's options type T: a T, a *T, or
+// the zero T when there are none (modes fill zero options with their
+// defaults). Options of another type are an error, for a factory to
+// return.
+func OptionsOf[T any](cfg Config) (T, error) {
+	var opts T
+	switch o := cfg.Options.(type) {
+	case nil:
+	case T:
+		opts = o
+	case *T:
+		opts = *o
+	default:
+		return opts, fmt.Errorf("options of type %T, want %T", cfg.Options, opts)
+	}
+	return opts, nil
+}
+
 // maxModeName bounds a mode name.
 const maxModeName = 32
 

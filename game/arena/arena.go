@@ -65,15 +65,9 @@ var _ game.Game = (*Game)(nil)
 // nil (DefaultOptions), an Options or an *Options (zero fields take
 // defaults). Options of any other type refuse the room.
 func New(cfg game.Config) (game.Game, error) {
-	var opts Options
-	switch o := cfg.Options.(type) {
-	case nil:
-	case Options:
-		opts = o
-	case *Options:
-		opts = *o
-	default:
-		return nil, fmt.Errorf("arena: options of type %T, want arena.Options", cfg.Options)
+	opts, err := game.OptionsOf[Options](cfg)
+	if err != nil {
+		return nil, fmt.Errorf("arena: %w", err)
 	}
 	return NewWithOptions(cfg, opts), nil
 }

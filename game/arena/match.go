@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 )
 
 // match is the match clock and outcome.
@@ -41,7 +42,7 @@ func (g *Game) spawnFree(pt Point, self *player) bool {
 		if q == self || !q.alive {
 			continue
 		}
-		if abs64(q.body.x-x) < near && abs64(q.body.y-y) < near {
+		if fixed.Abs(q.body.x-x) < near && fixed.Abs(q.body.y-y) < near {
 			return false
 		}
 	}

@@ -1,5 +1,7 @@
 package arena
 
+import "github.com/tickwire/tickwire/game/fixed"
+
 // rect is a wall in sub-units.
 type rect struct{ minX, minY, maxX, maxY int64 }
 
@@ -26,7 +28,7 @@ func newWorld(tickHz int) world {
 
 // toGrid quantizes a sub-unit coordinate to the wire grid.
 func (w *world) toGrid(v int64) int32 {
-	return int32(roundDiv(v*PositionScale, w.unit))
+	return int32(fixed.RoundDiv(v*PositionScale, w.unit))
 }
 
 // fromGrid converts a wire grid coordinate to sub-units (exact: unit is a
@@ -37,12 +39,12 @@ func (w *world) fromGrid(v int32) int64 { return int64(v) * (w.unit / PositionSc
 // normalised to length ≤ 1 (ceil of the root keeps a diagonal from
 // exceeding top speed), times maxV.
 func targetVelocity(in Input, maxV int64) (int64, int64) {
-	mx := clamp64(int64(in.MoveX), -MoveAxisMax, MoveAxisMax)
-	my := clamp64(int64(in.MoveY), -MoveAxisMax, MoveAxisMax)
+	mx := fixed.Clamp(int64(in.MoveX), -MoveAxisMax, MoveAxisMax)
+	my := fixed.Clamp(int64(in.MoveY), -MoveAxisMax, MoveAxisMax)
 	if mx == 0 && my == 0 {
 		return 0, 0
 	}
-	den := max(MoveAxisMax, ceilSqrt(mx*mx+my*my))
+	den := max(MoveAxisMax, fixed.CeilSqrt(mx*mx+my*my))
 	return maxV * mx / den, maxV * my / den
 }
 
@@ -55,7 +57,7 @@ func accelerate(b *body, tx, ty, a int64) {
 		b.vx, b.vy = tx, ty
 		return
 	}
-	d := isqrt(d2)
+	d := fixed.Isqrt(d2)
 	b.vx += dvx * a / d
 	b.vy += dvy * a / d
 }
@@ -64,7 +66,7 @@ func accelerate(b *body, tx, ty, a int64) {
 // most half the radius keep the centre from ever crossing a wall surface,
 // so nothing tunnels even at low tick rates.
 func (w *world) moveBody(b *body, r int64) {
-	n := max(1, (max(abs64(b.vx), abs64(b.vy))+r/2-1)/(r/2))
+	n := max(1, (max(fixed.Abs(b.vx), fixed.Abs(b.vy))+r/2-1)/(r/2))
 	for i := int64(0); i < n; i++ {
 		// Split the velocity so the substeps sum to exactly one tick's travel.
 		b.x += b.vx*(i+1)/n - b.vx*i/n
@@ -94,9 +96,9 @@ func (w *world) overlapsWall(x, y, r int64) bool {
 }
 
 func circleHitsRect(x, y, r int64, wr *rect) bool {
-	dx := x - clamp64(x, wr.minX, wr.maxX)
-	dy := y - clamp64(y, wr.minY, wr.maxY)
-	if abs64(dx) >= r || abs64(dy) >= r {
+	dx := x - fixed.Clamp(x, wr.minX, wr.maxX)
+	dy := y - fixed.Clamp(y, wr.minY, wr.maxY)
+	if fixed.Abs(dx) >= r || fixed.Abs(dy) >= r {
 		return false
 	}
 	return dx*dx+dy*dy < r*r
@@ -105,14 +107,14 @@ func circleHitsRect(x, y, r int64, wr *rect) bool {
 // pushOut moves circle b (radius r) out of wall wr along the shortest way
 // and removes the velocity component into the wall, so b slides along it.
 func pushOut(b *body, r int64, wr *rect) {
-	cx := clamp64(b.x, wr.minX, wr.maxX)
-	cy := clamp64(b.y, wr.minY, wr.maxY)
+	cx := fixed.Clamp(b.x, wr.minX, wr.maxX)
+	cy := fixed.Clamp(b.y, wr.minY, wr.maxY)
 	dx, dy := b.x-cx, b.y-cy
 	if dx == 0 && dy == 0 {
 		pushOutFromInside(b, r, wr)
 		return
 	}
-	if abs64(dx) >= r || abs64(dy) >= r {
+	if fixed.Abs(dx) >= r || fixed.Abs(dy) >= r {
 		return
 	}
 	d2 := dx*dx + dy*dy
@@ -133,7 +135,7 @@ func pushOut(b *body, r int64, wr *rect) {
 			b.y, b.vy = cy-r, min(b.vy, 0)
 		}
 	default: // a corner: push along the corner→centre normal
-		d := isqrt(d2)
+		d := fixed.Isqrt(d2)
 		push := r - d + 1
 		b.x += dx * push / d
 		b.y += dy * push / d
@@ -191,14 +193,14 @@ func (g *Game) separatePlayers() {
 				continue
 			}
 			dx, dy := b.body.x-a.body.x, b.body.y-a.body.y
-			if abs64(dx) >= minD || abs64(dy) >= minD {
+			if fixed.Abs(dx) >= minD || fixed.Abs(dy) >= minD {
 				continue
 			}
 			d2 := dx*dx + dy*dy
 			if d2 >= minD*minD {
 				continue
 			}
-			d := isqrt(d2)
+			d := fixed.Isqrt(d2)
 			if d == 0 { // exactly stacked: the higher ID goes +x
 				dx, dy, d = 1, 0, 1
 			}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 )
 
 func TestTopSpeedIsExact(t *testing.T) {
@@ -124,7 +125,7 @@ func TestPlayersDoNotOverlap(t *testing.T) {
 				a, b := fieldsOf(t, g, 1), fieldsOf(t, g, 2)
 				dx := int64(b[PlayerX] - a[PlayerX])
 				dy := int64(b[PlayerY] - a[PlayerY])
-				d := isqrt(dx*dx + dy*dy)
+				d := fixed.Isqrt(dx*dx + dy*dy)
 				if d < minD-tolerance {
 					t.Fatalf("tick %d: players %d grid units apart, want ≥ %d", i, d, minD-tolerance)
 				}

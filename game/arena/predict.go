@@ -2,6 +2,7 @@ package arena
 
 import (
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -80,8 +81,8 @@ func (p *Predictor) Step(kind uint32, fields []int32, seq uint32, in Input) {
 	grid := p.w.unit / PositionScale
 	s := int64(seq)
 	b := body{x: p.w.fromGrid(fields[PlayerX]), y: p.w.fromGrid(fields[PlayerY])}
-	b.vx = (floorDiv(tx*s, grid) - floorDiv(tx*(s-1), grid)) * grid
-	b.vy = (floorDiv(ty*s, grid) - floorDiv(ty*(s-1), grid)) * grid
+	b.vx = (fixed.FloorDiv(tx*s, grid) - fixed.FloorDiv(tx*(s-1), grid)) * grid
+	b.vy = (fixed.FloorDiv(ty*s, grid) - fixed.FloorDiv(ty*(s-1), grid)) * grid
 	p.w.moveBody(&b, p.w.playerR)
 	fields[PlayerX] = p.w.toGrid(b.x)
 	fields[PlayerY] = p.w.toGrid(b.y)

@@ -2,6 +2,7 @@ package arena
 
 import (
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 	"github.com/tickwire/tickwire/netcode/wire"
 )
 
@@ -12,7 +13,7 @@ const (
 	// snapshots/s inside one varint byte per axis.
 	PositionScale = 8
 	// AngleSteps is the angle steps per full turn (12 bits).
-	AngleSteps = 4096
+	AngleSteps = fixed.AngleSteps
 	// MoveAxisMax is the largest magnitude of a move axis in an input.
 	MoveAxisMax = 127
 )

@@ -1,6 +1,9 @@
 package arena
 
-import "github.com/tickwire/tickwire/game"
+import (
+	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
+)
 
 // projectile is a flying shot.
 type projectile struct {
@@ -27,9 +30,9 @@ func (g *Game) fire(now int64) {
 		}
 		p.nextFire = now + g.cooldownTicks
 		p.fired = true
-		c, s := cosA(p.aim), sinA(p.aim)
-		x := p.body.x + muzzle*c/trigOne
-		y := p.body.y + muzzle*s/trigOne
+		c, s := fixed.Cos(p.aim), fixed.Sin(p.aim)
+		x := p.body.x + muzzle*c/fixed.One
+		y := p.body.y + muzzle*s/fixed.One
 		if g.w.overlapsWall(x, y, g.w.projR) {
 			continue
 		}
@@ -39,8 +42,8 @@ func (g *Game) fire(now int64) {
 			shooter: p.ent,
 			x:       x,
 			y:       y,
-			vx:      g.projSpeed * c / trigOne,
-			vy:      g.projSpeed * s / trigOne,
+			vx:      g.projSpeed * c / fixed.One,
+			vy:      g.projSpeed * s / fixed.One,
 			angle:   p.aim,
 			diesAt:  now + g.lifetimeTicks,
 		})
@@ -68,7 +71,7 @@ func (g *Game) moveProjectiles(now int64) {
 // projectileStep moves one shot and reports whether it survives. The start
 // position is checked too: a target may have walked onto a fresh muzzle.
 func (g *Game) projectileStep(s *projectile, r int64) bool {
-	n := max(1, (max(abs64(s.vx), abs64(s.vy))+r-1)/r)
+	n := max(1, (max(fixed.Abs(s.vx), fixed.Abs(s.vy))+r-1)/r)
 	for i := int64(0); i <= n; i++ {
 		if i > 0 {
 			s.x += s.vx*i/n - s.vx*(i-1)/n
@@ -94,7 +97,7 @@ func (g *Game) projectileVictim(s *projectile, r int64) *player {
 			continue
 		}
 		dx, dy := p.body.x-s.x, p.body.y-s.y
-		if abs64(dx) >= reach || abs64(dy) >= reach {
+		if fixed.Abs(dx) >= reach || fixed.Abs(dy) >= reach {
 			continue
 		}
 		if dx*dx+dy*dy < reach*reach {

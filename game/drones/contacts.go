@@ -1,5 +1,7 @@
 package drones
 
+import "github.com/tickwire/tickwire/game/fixed"
+
 // tagReach is how far beyond touching, in world units, a boosting drone
 // still tags: drones bump apart every tick, so without a little reach a
 // tag would depend on how the bump left them.
@@ -75,7 +77,7 @@ func (g *Game) bump(a, b *drone) {
 	if d2 >= minD*minD {
 		return
 	}
-	dist := isqrt(d2)
+	dist := fixed.Isqrt(d2)
 	if dist == 0 { // exactly stacked: the higher id goes +x
 		d, dist = vec{1, 0, 0}, 1
 	}

@@ -3,6 +3,8 @@ package drones
 import (
 	"slices"
 	"time"
+
+	"github.com/tickwire/tickwire/game/fixed"
 )
 
 // Core constants, fixed because they shape the game rather than tune it.
@@ -151,7 +153,7 @@ func (g *Game) crowded(p vec, away int64, others []*drone) bool {
 func (g *Game) launch(d *drone, others []*drone) {
 	p := g.freePoint(g.w.droneR+g.w.unit, 4*g.w.droneR, others)
 	d.body = body{p: p}
-	d.yaw = atan2(g.w.size.y/2-p.y, g.w.size.x/2-p.x)
+	d.yaw = fixed.Atan2(g.w.size.y/2-p.y, g.w.size.x/2-p.x)
 	d.pitch = 0
 	d.in = Input{Yaw: d.yaw}
 	d.energy = g.fullEnergy

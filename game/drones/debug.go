@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 )
 
 // The drones take debug commands from the admin API. The room records
@@ -95,7 +96,7 @@ func (g *Game) debugCores() string {
 // units renders a sub-unit coordinate in world units with one decimal,
 // in integers so the reply is the same everywhere.
 func (w *world) units(v int64) string {
-	tenths := roundDiv(v*10, w.unit)
+	tenths := fixed.RoundDiv(v*10, w.unit)
 	sign := ""
 	if tenths < 0 {
 		sign, tenths = "-", -tenths

@@ -71,15 +71,9 @@ var _ game.Game = (*Game)(nil)
 // New returns a drones game with cfg.Options (an Options or *Options; nil
 // means DefaultOptions); it is a game.Factory.
 func New(cfg game.Config) (game.Game, error) {
-	var opts Options
-	switch o := cfg.Options.(type) {
-	case nil:
-	case Options:
-		opts = o
-	case *Options:
-		opts = *o
-	default:
-		return nil, fmt.Errorf("drones: options of type %T, want drones.Options", cfg.Options)
+	opts, err := game.OptionsOf[Options](cfg)
+	if err != nil {
+		return nil, fmt.Errorf("drones: %w", err)
 	}
 	return NewWithOptions(cfg, opts), nil
 }

@@ -1,5 +1,7 @@
 package drones
 
+import "github.com/tickwire/tickwire/game/fixed"
+
 // Flight constants, fixed because the box is laid out for them.
 const (
 	// dragPerSecond is the share of its velocity a drone loses per second
@@ -76,18 +78,18 @@ func thrustVector(in Input, yaw, pitch int32, accel int64) vec {
 	if in.Thrust == 0 && in.Strafe == 0 && in.Lift == 0 {
 		return vec{}
 	}
-	cy, sy, cp, sp := cosA(yaw), sinA(yaw), cosA(pitch), sinA(pitch)
+	cy, sy, cp, sp := fixed.Cos(yaw), fixed.Sin(yaw), fixed.Cos(pitch), fixed.Sin(pitch)
 	t, s, l := int64(in.Thrust), int64(in.Strafe), int64(in.Lift)
 	// forward = (cp·cy, cp·sy, sp), right = (sy, -cy, 0), up = (0, 0, 1),
-	// each in trigOne units.
+	// each in fixed.One units.
 	raw := vec{
-		t*(cp*cy/trigOne) + s*sy,
-		t*(cp*sy/trigOne) - s*cy,
-		t*sp + l*trigOne,
+		t*(cp*cy/fixed.One) + s*sy,
+		t*(cp*sy/fixed.One) - s*cy,
+		t*sp + l*fixed.One,
 	}
-	const full = AxisMax * trigOne
+	const full = AxisMax * fixed.One
 	if n2 := raw.dot(raw); n2 > full*full {
-		return raw.scale(accel, ceilSqrt(n2))
+		return raw.scale(accel, fixed.CeilSqrt(n2))
 	}
 	return raw.scale(accel, full)
 }
@@ -108,7 +110,7 @@ func dragged(v, drag int64) int64 {
 // makes sure of "at most").
 func limit(v vec, top int64) vec {
 	if n2 := v.dot(v); n2 > top*top {
-		return v.scale(top, ceilSqrt(n2))
+		return v.scale(top, fixed.CeilSqrt(n2))
 	}
 	return v
 }

@@ -1,5 +1,7 @@
 package drones
 
+import "github.com/tickwire/tickwire/game/fixed"
+
 // vec is a point or a velocity in sub-units (per tick).
 type vec struct{ x, y, z int64 }
 
@@ -16,7 +18,7 @@ func (a vec) scale(n, d int64) vec { return vec{a.x * n / d, a.y * n / d, a.z * 
 // first keeps the common far case cheap.
 func within(a, b vec, r int64) bool {
 	d := a.sub(b)
-	if abs64(d.x) > r || abs64(d.y) > r || abs64(d.z) > r {
+	if fixed.Abs(d.x) > r || fixed.Abs(d.y) > r || fixed.Abs(d.z) > r {
 		return false
 	}
 	return d.dot(d) <= r*r
@@ -69,12 +71,12 @@ func newWorld(tickHz int) world {
 
 // toGrid quantizes a sub-unit coordinate to the wire grid.
 func (w *world) toGrid(v int64) int32 {
-	return int32(roundDiv(v*PositionScale, w.unit))
+	return int32(fixed.RoundDiv(v*PositionScale, w.unit))
 }
 
 // toWireVelocity quantizes a velocity component to the wire's scale.
 func toWireVelocity(v int64) int32 {
-	return int32(roundDiv(v*VelocityScale, velScale))
+	return int32(fixed.RoundDiv(v*VelocityScale, velScale))
 }
 
 // move advances b by its velocity, colliding with the box and the pillars.
@@ -82,7 +84,7 @@ func toWireVelocity(v int64) int32 {
 // crossing a surface, so nothing tunnels even at low tick rates.
 func (w *world) move(b *body, r int64) {
 	step := r / 2
-	n := max(1, (max(abs64(b.v.x), abs64(b.v.y), abs64(b.v.z))+step-1)/step)
+	n := max(1, (max(fixed.Abs(b.v.x), fixed.Abs(b.v.y), fixed.Abs(b.v.z))+step-1)/step)
 	for i := int64(0); i < n; i++ {
 		// Split the velocity so the substeps sum to exactly one tick's
 		// travel (unless a collision changes it on the way).
@@ -142,15 +144,15 @@ func (w *world) hitsPillar(p vec, r int64) bool {
 // closest returns the point of bx nearest to p.
 func closest(p vec, bx *box) vec {
 	return vec{
-		clamp64(p.x, bx.min.x, bx.max.x),
-		clamp64(p.y, bx.min.y, bx.max.y),
-		clamp64(p.z, bx.min.z, bx.max.z),
+		fixed.Clamp(p.x, bx.min.x, bx.max.x),
+		fixed.Clamp(p.y, bx.min.y, bx.max.y),
+		fixed.Clamp(p.z, bx.min.z, bx.max.z),
 	}
 }
 
 func sphereHitsBox(p vec, r int64, bx *box) bool {
 	d := p.sub(closest(p, bx))
-	if abs64(d.x) >= r || abs64(d.y) >= r || abs64(d.z) >= r {
+	if fixed.Abs(d.x) >= r || fixed.Abs(d.y) >= r || fixed.Abs(d.z) >= r {
 		return false
 	}
 	return d.dot(d) < r*r
@@ -166,7 +168,7 @@ func pushOut(b *body, r int64, bx *box) bool {
 		pushOutFromInside(b, r, bx)
 		return true
 	}
-	if abs64(d.x) >= r || abs64(d.y) >= r || abs64(d.z) >= r {
+	if fixed.Abs(d.x) >= r || fixed.Abs(d.y) >= r || fixed.Abs(d.z) >= r {
 		return false
 	}
 	d2 := d.dot(d)
@@ -181,7 +183,7 @@ func pushOut(b *body, r int64, bx *box) bool {
 	case d.x == 0 && d.y == 0: // a z face
 		b.p.z, b.v.z = faceOut(c.z, d.z, r, b.v.z)
 	default: // an edge or a corner: push along the surface normal
-		dist := isqrt(d2)
+		dist := fixed.Isqrt(d2)
 		push := r - dist + 1
 		b.p = b.p.add(d.scale(push, dist))
 		if vn := b.v.dot(d) / dist; vn < 0 {

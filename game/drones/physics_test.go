@@ -5,10 +5,11 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 )
 
 // speed returns d's speed in world units per second.
-func speed(d *drone) int64 { return isqrt(d.body.v.dot(d.body.v)) / velScale }
+func speed(d *drone) int64 { return fixed.Isqrt(d.body.v.dot(d.body.v)) / velScale }
 
 func TestTopSpeeds(t *testing.T) {
 	for _, hz := range []int{20, 60, 128} {
@@ -67,7 +68,7 @@ func TestThrustNeverExceedsAcceleration(t *testing.T) {
 						a := thrustVector(Input{Thrust: th, Strafe: st, Lift: li}, yaw, pitch, accel)
 						if a.dot(a) > accel*accel {
 							t.Fatalf("thrust %d strafe %d lift %d yaw %d pitch %d: |a| = %d > %d",
-								th, st, li, yaw, pitch, isqrt(a.dot(a)), accel)
+								th, st, li, yaw, pitch, fixed.Isqrt(a.dot(a)), accel)
 						}
 					}
 				}

@@ -3,6 +3,7 @@ package drones
 import (
 	"math/rand/v2"
 
+	"github.com/tickwire/tickwire/game/fixed"
 	"github.com/tickwire/tickwire/netcode/wire"
 )
 
@@ -118,8 +119,8 @@ func gridPos(f []int32) vec {
 // in the way, climbs over it or slides around it to the right.
 func steer(in *Input, pos, target vec) {
 	d := target.sub(pos)
-	in.Yaw = atan2(d.y, d.x)
-	in.Pitch = wireAngle(clampPitch(atan2(d.z, isqrt(d.x*d.x+d.y*d.y))))
+	in.Yaw = fixed.Atan2(d.y, d.x)
+	in.Pitch = wireAngle(clampPitch(fixed.Atan2(d.z, fixed.Isqrt(d.x*d.x+d.y*d.y))))
 	for k := range pilotPillars {
 		if !segmentHitsBox(pos, target, &pilotPillars[k]) {
 			continue
@@ -141,8 +142,8 @@ func wander(pos vec, yaw int32, rng *rand.Rand) vec {
 	ahead := func(a int32) vec {
 		const look = wanderLook * PositionScale
 		return vec{
-			pos.x + look*cosA(a)/trigOne,
-			pos.y + look*sinA(a)/trigOne,
+			pos.x + look*fixed.Cos(a)/fixed.One,
+			pos.y + look*fixed.Sin(a)/fixed.One,
 			WorldZ / 2 * PositionScale,
 		}
 	}

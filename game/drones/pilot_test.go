@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 	"github.com/tickwire/tickwire/netcode/wire"
 )
 
@@ -66,7 +67,7 @@ func TestPilotHunts(t *testing.T) {
 	if in.Buttons&ButtonBoost == 0 || in.Thrust != AxisMax {
 		t.Fatalf("does not boost at a drone with cores 200 units away: %+v", in)
 	}
-	if want := atan2(60, 200); in.Yaw != want {
+	if want := fixed.Atan2(60, 200); in.Yaw != want {
 		t.Errorf("yaw %d, want %d (at the prey)", in.Yaw, want)
 	}
 	for range 60 {

@@ -2,6 +2,7 @@ package drones
 
 import (
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 	"github.com/tickwire/tickwire/netcode/wire"
 )
 
@@ -15,7 +16,7 @@ const (
 	// between snapshots and keep the deltas small.
 	VelocityScale = 4
 	// AngleSteps is the angle steps per full turn (12 bits).
-	AngleSteps = 4096
+	AngleSteps = fixed.AngleSteps
 	// PitchLimit is the largest pitch, up or down, in angle steps: 910 of
 	// 4096 is 79.98°, so a drone never flies straight up or down and its
 	// yaw always means something.

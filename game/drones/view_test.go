@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/fixed"
 )
 
 func TestViewRadius(t *testing.T) {
@@ -35,7 +36,7 @@ func TestViewRadius(t *testing.T) {
 		r := int64(g.opts.ViewRadius) * g.w.unit
 		seen1, seen2 := has(viewOf(g, 1), b.ent), has(viewOf(g, 2), a.ent)
 		if want := d.dot(d) <= r*r; seen1 != want || seen2 != want {
-			t.Fatalf("%d units apart: 1 sees 2 %v, 2 sees 1 %v, want %v", isqrt(d.dot(d))/g.w.unit, seen1, seen2, want)
+			t.Fatalf("%d units apart: 1 sees 2 %v, 2 sees 1 %v, want %v", fixed.Isqrt(d.dot(d))/g.w.unit, seen1, seen2, want)
 		}
 		met = met || seen1
 	}

@@ -58,6 +58,10 @@ func TestLayers(t *testing.T) {
 		forbidden []string
 	}{
 		{
+			pkg:     "game/fixed",
+			allowed: []string{},
+		},
+		{
 			pkg:     "netcode/wire",
 			allowed: []string{module + "/proto", "google.golang.org/protobuf"},
 		},
