@@ -1,6 +1,10 @@
 package game
 
-import "github.com/tickwire/tickwire/netcode/wire"
+import (
+	"slices"
+
+	"github.com/tickwire/tickwire/netcode/wire"
+)
 
 // PlayerID identifies a seat in a room for the life of the seat. Seats
 // count from 1; 0 is Observer.
@@ -31,6 +35,16 @@ type PlayerResult struct {
 	// Values are the game-defined values the schema's Results name, in
 	// order (arena: kills, deaths).
 	Values []int32
+}
+
+// CloneResults returns a copy of rs that shares no memory with it, Values
+// included: what a Game's Results returns when it keeps the results.
+func CloneResults(rs []PlayerResult) []PlayerResult {
+	out := slices.Clone(rs)
+	for i := range out {
+		out[i].Values = slices.Clone(out[i].Values)
+	}
+	return out
 }
 
 // Game is the simulation a game developer plugs into a room. The room calls

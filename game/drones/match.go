@@ -70,11 +70,7 @@ func (g *Game) Results() ([]game.PlayerResult, bool) {
 	if !g.match.ended {
 		return nil, false
 	}
-	rs := slices.Clone(g.match.results)
-	for i := range rs {
-		rs[i].Values = slices.Clone(rs[i].Values)
-	}
-	return rs, true
+	return game.CloneResults(g.match.results), true
 }
 
 // Standings returns the current standings, best first, ended or not.
