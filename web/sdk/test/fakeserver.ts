@@ -200,9 +200,9 @@ export class FakeServer {
   }
 }
 
-/** until waits for cond, checking on every turn of the event loop; a safety net of WAIT_MS. */
-export async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
+/** until waits for cond, checking every few milliseconds; ms (default WAIT_MS) is a safety net, not an assertion. */
+export async function until(cond: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
