@@ -425,15 +425,6 @@ func list(r *wire.Rows) [][]int64 {
 	return out
 }
 
-// entities returns the entities of r.
-func entities(r *wire.Rows) []ent {
-	var out []ent
-	for i := range r.Len() {
-		out = append(out, ent{id: r.ID(i), row: append([]int32(nil), r.Row(i)...)})
-	}
-	return out
-}
-
 // value returns a random field value: mostly small, sometimes zero, now
 // and then anywhere in int32.
 func (g *gen) value() int32 {
