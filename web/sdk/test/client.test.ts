@@ -14,7 +14,7 @@ after(() => server.close());
 
 /** open connects a client and answers its Hello; the client is seated when joined. */
 async function open(opts: Partial<ConnectOptions> = {}, joined = true): Promise<{ c: Client; conn: FakeConn }> {
-  const pending = connect({ url: server.url, name: "ada", WebSocket: WebSocket as never, pingIntervalMs: 0, ...opts });
+  const pending = connect({ url: server.url, name: "ada", WebSocket, pingIntervalMs: 0, ...opts });
   const conn = await server.accept();
   await conn.welcome();
   const c = await pending;
@@ -257,7 +257,7 @@ test("a final close reason ends the client with a CloseError, no redial", async 
 });
 
 test("a refused hello rejects connect with the ServerError and its CloseError", async () => {
-  const pending = connect({ url: server.url, name: "", WebSocket: WebSocket as never, pingIntervalMs: 0 });
+  const pending = connect({ url: server.url, name: "", WebSocket, pingIntervalMs: 0 });
   const conn = await server.accept();
   await conn.next("hello");
   conn.send({ case: "error", value: { code: ErrorCode.INVALID_NAME, message: "empty name" } });

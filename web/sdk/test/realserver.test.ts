@@ -44,7 +44,7 @@ describe("the real server", { concurrency: true }, () => {
 
   for (const mode of ["arena", "drones"]) {
     test(`${mode}: two SDK clients in a private room verify ${SNAPSHOTS * 2}+ snapshots with no desync, and one resumes its seat`, async () => {
-      const opts = { url: server.url, WebSocket: WebSocket as never, reconnect: { minBackoffMs: 20, maxBackoffMs: 200, giveUpAfterMs: 15000 } };
+      const opts = { url: server.url, WebSocket, reconnect: { minBackoffMs: 20, maxBackoffMs: 200, giveUpAfterMs: 15000 } };
       const a = await connect({ ...opts, name: `${mode}-a` });
       const b = await connect({ ...opts, name: `${mode}-b` });
       const events = [0, 0];
