@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/record"
 )
 
 // RecordErrorTrailer is the HTTP trailer of a streamed recording: empty when
@@ -83,10 +84,10 @@ func (a *Admin) serveRecord(w http.ResponseWriter, r *http.Request) {
 	defer a.streams.Done()
 	buf := newRecordBuffer()
 	sctx, scancel := context.WithTimeout(r.Context(), inspectTimeout)
-	err = e.room.StartRecording(sctx, buf)
+	err = e.recorder.Start(sctx, buf)
 	scancel()
 	switch {
-	case errors.Is(err, game.ErrRecordingUnavailable), errors.Is(err, game.ErrRecordingBusy):
+	case errors.Is(err, record.ErrUnavailable), errors.Is(err, record.ErrBusy):
 		adminRecordFailures.WithLabelValues("start").Inc()
 		writeAdminError(w, http.StatusConflict, fmt.Sprintf("room %q cannot record now: %v", e.room.ID(), err))
 		return
@@ -106,11 +107,11 @@ func (a *Admin) serveRecord(w http.ResponseWriter, r *http.Request) {
 	// Stop even after a failure, so the room lets go of the buffer; a
 	// room that ended has stopped on its own.
 	stopCtx, stopCancel := context.WithTimeout(context.Background(), inspectTimeout)
-	stopErr := e.room.StopRecording(stopCtx)
+	stopErr := e.recorder.Stop(stopCtx)
 	stopCancel()
 	switch {
 	case stopErr == nil, errors.Is(stopErr, game.ErrRoomClosed), failure != "":
-	case errors.Is(stopErr, game.ErrRecordingOverflow):
+	case errors.Is(stopErr, record.ErrOverflow):
 		failure = stopErr.Error()
 		adminRecordFailures.WithLabelValues("overflow").Inc()
 	default:

@@ -75,7 +75,7 @@ func (a *Admin) adminRoom(ctx context.Context, e *roomEntry) (AdminRoomDetail, e
 	out.Overruns = uint64(d.Overruns)
 	out.Entities = int(d.Entities)
 	out.SnapshotBytesPerSec = float64(d.SnapshotBytesPerSec)
-	out.Recording = d.Recording
+	out.Recording = e.recorder.Recording()
 	out.Spectators = d.Spectators
 	out.TickHz = int(d.TickHz)
 	out.SnapshotHz = int(d.SnapshotHz)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/record"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -50,8 +51,8 @@ type RoomSettings struct {
 	// checksums to RecordDir/<room>.twrec (game/record's format).
 	RecordDir string
 	// RecordLogBytes bounds each room's in-memory log of its game calls,
-	// which lets a recording start mid-match (0 = game's default of
-	// 16 MiB, negative = keep no log: recordings can then only start at a
+	// which lets a recording start mid-match (0 = record.DefaultLogBytes,
+	// 16 MiB; negative = keep no log: recordings can then only start at a
 	// room's birth through RecordDir).
 	RecordLogBytes int
 	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
@@ -103,6 +104,7 @@ const updateQueue = 1024
 // never overfill a room; seats holds the taken ones, each given back once.
 type roomEntry struct {
 	room       *game.Room
+	recorder   *record.Recorder
 	mode       string
 	code       string
 	private    bool
@@ -325,10 +327,13 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 		Seed:                seed,
 		Logger:              r.log.With("room", id, "mode", mode),
 		OnChange:            func(c game.RoomChange) { r.roomChanged(entry, c) },
-		RecordDir:           r.settings.RecordDir,
-		RecordBufferBytes:   r.settings.RecordLogBytes,
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
 	}
+	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes})
+	if err != nil {
+		return nil, fmt.Errorf("open room: %w", err)
+	}
+	cfg.Recorder = rec
 	g, err := m.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: maxPlayers, Seed: seed})
 	if err != nil {
 		r.log.Error("game mode refused to open a room", "mode", mode, "err", err)
@@ -338,7 +343,7 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 	if err != nil {
 		return nil, fmt.Errorf("open room: %w", err)
 	}
-	entry.room = room
+	entry.room, entry.recorder = room, rec
 	r.rooms[id] = entry
 	r.codes[code] = entry
 	r.order = append(r.order, entry)

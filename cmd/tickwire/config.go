@@ -11,6 +11,7 @@ import (
 	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/catalog"
+	"github.com/tickwire/tickwire/game/record"
 	"github.com/tickwire/tickwire/lobby"
 )
 
@@ -83,7 +84,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long SIGTERM waits for clients to be told and rooms to end")
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off); a non-loopback address needs -admin-token")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires (empty = none, loopback only)")
-	fs.IntVar(&c.recordLogBytes, "record-log-bytes", game.DefaultRecordBufferBytes, "`bytes` of each room's in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
+	fs.IntVar(&c.recordLogBytes, "record-log-bytes", record.DefaultLogBytes, "`bytes` of each room's in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	modes, sections := defineModeFlags(fs, catalogue)
 	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, sections...)
