@@ -55,6 +55,11 @@ type RoomSettings struct {
 	// 16 MiB; negative = keep no log: recordings can then only start at a
 	// room's birth through RecordDir).
 	RecordLogBytes int
+	// RecordLogBudget bounds the bytes of the in-memory logs of all rooms
+	// together (0 = no bound): a room whose log cannot get more drops it
+	// (recordings of that room can then no longer start), and a room's
+	// share returns when its log is dropped or the room ends.
+	RecordLogBudget int64
 	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
 	// the snapshots of the ticks it returns true for. Tests only.
 	TestCorruptChecksum func(tick uint32) bool
@@ -69,6 +74,7 @@ type Registry struct {
 	modes    game.Modes
 	settings RoomSettings
 	log      *slog.Logger
+	budget   *record.Budget // of the rooms' in-memory logs
 
 	mu     sync.Mutex
 	rooms  map[string]*roomEntry
@@ -124,6 +130,7 @@ func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, l
 		modes:    modes,
 		settings: settings,
 		log:      log,
+		budget:   record.NewBudget(settings.RecordLogBudget),
 		rooms:    make(map[string]*roomEntry),
 		codes:    make(map[string]*roomEntry),
 		subs:     make(map[*session]string),
@@ -329,7 +336,7 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 		OnChange:            func(c game.RoomChange) { r.roomChanged(entry, c) },
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
 	}
-	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes})
+	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes, Budget: r.budget})
 	if err != nil {
 		return nil, fmt.Errorf("open room: %w", err)
 	}

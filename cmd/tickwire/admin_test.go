@@ -27,6 +27,10 @@ func TestAdminFlags(t *testing.T) {
 		{name: "token from env", args: []string{"-admin-addr", ":7778"}, env: map[string]string{"TICKWIRE_ADMIN_TOKEN": "t0ken"},
 			check: func(c config) bool { return c.adminToken == "t0ken" }},
 		{name: "record dir", args: []string{"-record-dir", "recs"}, check: func(c config) bool { return c.recordDir == "recs" }},
+		{name: "record log budget default", check: func(c config) bool { return c.recordLogBudget == 256<<20 }},
+		{name: "record log budget from env", env: map[string]string{"TICKWIRE_RECORD_LOG_BUDGET": "1048576"},
+			check: func(c config) bool { return c.recordLogBudget == 1<<20 }},
+		{name: "negative record log budget", args: []string{"-record-log-budget", "-1"}, wantErr: "-record-log-budget"},
 		{name: "all interfaces without token", args: []string{"-admin-addr", ":7778"}, wantErr: "needs a token"},
 		{name: "public address without token", args: []string{"-admin-addr", "0.0.0.0:7778"}, wantErr: "-admin-token"},
 	}

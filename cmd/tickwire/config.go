@@ -37,6 +37,7 @@ type config struct {
 	adminToken      string
 	recordDir       string
 	recordLogBytes  int
+	recordLogBudget int64
 
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
@@ -85,6 +86,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off); a non-loopback address needs -admin-token")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires (empty = none, loopback only)")
 	fs.IntVar(&c.recordLogBytes, "record-log-bytes", record.DefaultLogBytes, "`bytes` of each room's in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
+	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the in-memory input logs of all rooms may take together; a room that finds it spent drops its log (0 = no bound)")
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	modes, sections := defineModeFlags(fs, catalogue)
 	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, sections...)
@@ -128,6 +130,8 @@ func (c config) validate() error {
 		return fmt.Errorf("-reconnect-grace %v: want more than 0", c.reconnectGrace)
 	case c.recordLogBytes == 0 || c.recordLogBytes < -1:
 		return fmt.Errorf("-record-log-bytes %d: want a size in bytes, or -1 for none", c.recordLogBytes)
+	case c.recordLogBudget < 0:
+		return fmt.Errorf("-record-log-budget %d: want a size in bytes, or 0 for no bound", c.recordLogBudget)
 	case c.shutdownTimeout <= 0:
 		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
 	}
