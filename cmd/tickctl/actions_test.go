@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -18,7 +18,7 @@ func TestKickAndClose(t *testing.T) {
 	victim := bots[0].Joined().GetPlayerId()
 
 	r := s.tickctl(t, "kick", room, itoa(victim), "-reason", "cheating", "-json")
-	var res lobby.AdminActionResult
+	var res admin.ActionResult
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &res) != nil || res.Result != "kicked" || res.Player != victim || !res.ConnectionClosed {
 		t.Fatalf("kick: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}

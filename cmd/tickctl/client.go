@@ -14,7 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 )
 
 // requestTimeout bounds one admin request (not streams).
@@ -80,7 +80,7 @@ func (c *adminClient) send(req *http.Request) (*http.Response, error) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var e lobby.ErrorJSON
+	var e admin.ErrorJSON
 	text := strings.TrimSpace(string(b))
 	if json.Unmarshal(b, &e) == nil && e.Error != "" {
 		text = e.Error
@@ -160,7 +160,7 @@ func (c *adminClient) dialWatch(ctx context.Context, room string) (*websocket.Co
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var e lobby.ErrorJSON
+	var e admin.ErrorJSON
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
 		return nil, errWrongToken

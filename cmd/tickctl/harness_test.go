@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/game/drones"
@@ -68,10 +69,10 @@ func startServerModes(t *testing.T, token string, modes game.Modes) *server {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
-	admin := lobby.NewAdmin(srv, lobby.AdminConfig{Token: token, Version: "test", WatchInterval: 200 * time.Millisecond})
-	as := httptest.NewServer(admin.Handler())
+	api := admin.New(srv, admin.Config{Token: token, Version: "test", WatchInterval: 200 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	as := httptest.NewServer(api.Handler())
 	t.Cleanup(func() {
-		admin.Close()
+		api.Close()
 		as.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

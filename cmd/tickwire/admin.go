@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/lobby"
 )
 
@@ -40,7 +41,7 @@ func serverVersion() string {
 // adminServer is the admin listener; a zero one (admin off) does nothing.
 type adminServer struct {
 	http     *http.Server
-	admin    *lobby.Admin
+	api      *admin.API
 	serveErr chan error // never sends when the admin API is off
 }
 
@@ -53,15 +54,15 @@ func startAdmin(c config, srv *lobby.Server, log *slog.Logger) (*adminServer, er
 	}
 	// validate checked this already; checked again here so that no
 	// caller of run can open an unguarded admin port.
-	if err := lobby.CheckAdminAddr(c.adminAddr, c.adminToken); err != nil {
+	if err := admin.CheckAddr(c.adminAddr, c.adminToken); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", c.adminAddr)
 	if err != nil {
 		return nil, fmt.Errorf("admin listen: %w", err)
 	}
-	a.admin = lobby.NewAdmin(srv, lobby.AdminConfig{Token: c.adminToken, Version: serverVersion()})
-	a.http = &http.Server{Handler: a.admin.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	a.api = admin.New(srv, admin.Config{Token: c.adminToken, Version: serverVersion(), Logger: log})
+	a.http = &http.Server{Handler: a.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := a.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.serveErr <- err
@@ -81,7 +82,7 @@ func (a *adminServer) stop(ctx context.Context) error {
 	}
 	// Streams first: a watch is a hijacked connection Shutdown would not
 	// wait for, and a recording a request it would wait for too long.
-	a.admin.Close()
+	a.api.Close()
 	if err := a.http.Shutdown(ctx); err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}

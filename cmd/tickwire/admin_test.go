@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 )
 
 func TestAdminFlags(t *testing.T) {
@@ -60,7 +60,7 @@ func TestRunRefusesOpenAdmin(t *testing.T) {
 	}
 	c.adminAddr = "0.0.0.0:0"
 	err = run(context.Background(), c, io.Discard, nil)
-	if !errors.Is(err, lobby.ErrAdminNeedsToken) {
+	if !errors.Is(err, admin.ErrNeedsToken) {
 		t.Fatalf("run = %v, want ErrAdminNeedsToken", err)
 	}
 }
@@ -81,11 +81,11 @@ func TestAdminListener(t *testing.T) {
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, c, io.Discard, func(a string) { addrc <- a }) }()
-	var addr, admin string
-	for addr == "" || admin == "" {
+	var addr, adminAddr string
+	for addr == "" || adminAddr == "" {
 		select {
 		case addr = <-addrc:
-		case admin = <-adminc:
+		case adminAddr = <-adminc:
 		case err := <-done:
 			t.Fatalf("run ended early: %v", err)
 		case <-time.After(10 * time.Second):
@@ -106,15 +106,15 @@ func TestAdminListener(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, b
 	}
-	code, b := status("http://"+admin+"/v1/admin/overview", "s3cret")
-	var o lobby.AdminOverview
+	code, b := status("http://"+adminAddr+"/v1/admin/overview", "s3cret")
+	var o admin.Overview
 	if code != http.StatusOK || json.Unmarshal(b, &o) != nil || o.Version == "" {
 		t.Fatalf("overview: %d %s", code, b)
 	}
-	if code, _ := status("http://"+admin+"/v1/admin/overview", "wrong"); code != http.StatusUnauthorized {
+	if code, _ := status("http://"+adminAddr+"/v1/admin/overview", "wrong"); code != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %d, want 401", code)
 	}
-	if code, _ := status("http://"+admin+"/debug/pprof/", "s3cret"); code != http.StatusOK {
+	if code, _ := status("http://"+adminAddr+"/debug/pprof/", "s3cret"); code != http.StatusOK {
 		t.Fatalf("pprof on the admin port: %d, want 200", code)
 	}
 	for _, path := range []string{"/debug/pprof/", "/v1/admin/overview"} {

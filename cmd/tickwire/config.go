@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/catalog"
@@ -136,7 +137,7 @@ func (c config) validate() error {
 		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
 	}
 	if c.adminAddr != "" {
-		if err := lobby.CheckAdminAddr(c.adminAddr, c.adminToken); err != nil {
+		if err := admin.CheckAddr(c.adminAddr, c.adminToken); err != nil {
 			return fmt.Errorf("-admin-addr: %w (set -admin-token or TICKWIRE_ADMIN_TOKEN)", err)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 )
 
 // TestFinding9RecordLogBudget: each room kept up to 16 MiB of recorded
@@ -41,7 +41,7 @@ func TestFinding9RecordLogBudget(t *testing.T) {
 		t.Fatalf("logs hold %v bytes, want the whole budget, %d", got, 2*chunk)
 	}
 
-	var list lobby.AdminRoomList
+	var list admin.RoomList
 	s.adminGet(t, "/v1/admin/rooms", token, &list)
 	if len(list.Rooms) != 3 {
 		t.Fatalf("%d rooms, want 3", len(list.Rooms))

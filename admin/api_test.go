@@ -1,10 +1,11 @@
-package lobby
+package admin
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -28,8 +29,8 @@ import (
 
 // adminServer is a lobby server with its admin API on a second listener.
 type adminServer struct {
-	*testServer
-	admin *Admin
+	lobby *lobbyServer
+	admin *API
 	url   string // http://127.0.0.1:port
 	token string
 }
@@ -38,14 +39,14 @@ type adminServer struct {
 // its admin API with token.
 func startAdmin(t *testing.T, token string) *adminServer {
 	t.Helper()
-	ts := startServerModes(t, nil, arenaModes(func(s *game.Settings) { s.Countdown = 0 }))
-	a := NewAdmin(ts.Server, AdminConfig{Token: token, Version: "test", WatchInterval: 100 * time.Millisecond})
+	ls := startLobby(t, func(s *game.Settings) { s.Countdown = 0 })
+	a := New(ls.Server, Config{Token: token, Version: "test", WatchInterval: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	hs := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {
 		a.Close()
 		hs.Close()
 	})
-	return &adminServer{testServer: ts, admin: a, url: hs.URL, token: token}
+	return &adminServer{lobby: ls, admin: a, url: hs.URL, token: token}
 }
 
 // do sends an admin request with the server's token and returns the status
@@ -157,11 +158,11 @@ func (p *adminPlayer) waitFor(t *testing.T, what string, ok func(*pb.ServerMessa
 
 // waitRoom waits until the room's detail shows a tick past zero and every
 // player seated.
-func (as *adminServer) waitRoom(t *testing.T, id string, players int) AdminRoomDetail {
+func (as *adminServer) waitRoom(t *testing.T, id string, players int) RoomDetail {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		var d AdminRoomDetail
+		var d RoomDetail
 		as.getJSON(t, "/v1/admin/rooms/"+id, &d)
 		if d.Tick > 0 && len(d.PlayerList) == players && d.Entities >= players {
 			return d
@@ -192,12 +193,12 @@ func TestCheckAdminAddr(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr+"/"+tt.token, func(t *testing.T) {
-			err := CheckAdminAddr(tt.addr, tt.token)
+			err := CheckAddr(tt.addr, tt.token)
 			if (err == nil) != tt.ok {
-				t.Fatalf("CheckAdminAddr(%q, %q) = %v, want ok %v", tt.addr, tt.token, err, tt.ok)
+				t.Fatalf("CheckAddr(%q, %q) = %v, want ok %v", tt.addr, tt.token, err, tt.ok)
 			}
-			if !tt.ok && tt.addr != "nonsense" && !errors.Is(err, ErrAdminNeedsToken) {
-				t.Fatalf("error %v does not wrap ErrAdminNeedsToken", err)
+			if !tt.ok && tt.addr != "nonsense" && !errors.Is(err, ErrNeedsToken) {
+				t.Fatalf("error %v does not wrap ErrNeedsToken", err)
 			}
 		})
 	}
@@ -220,7 +221,7 @@ func TestAdminAuth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := testutil.ToFloat64(adminRequests.WithLabelValues(tt.endpoint, itoa(tt.want)))
+			before := testutil.ToFloat64(requests.WithLabelValues(tt.endpoint, itoa(tt.want)))
 			code, body := as.doToken(t, "GET", tt.path, nil, tt.token)
 			if code != tt.want {
 				t.Fatalf("status %d, want %d (%s)", code, tt.want, body)
@@ -231,7 +232,7 @@ func TestAdminAuth(t *testing.T) {
 					t.Fatalf("401 body %s: want a JSON error naming the token", body)
 				}
 			}
-			if got := testutil.ToFloat64(adminRequests.WithLabelValues(tt.endpoint, itoa(tt.want))) - before; got != 1 {
+			if got := testutil.ToFloat64(requests.WithLabelValues(tt.endpoint, itoa(tt.want))) - before; got != 1 {
 				t.Fatalf("tickwire_admin_requests_total{%s,%d} rose by %v, want 1", tt.endpoint, tt.want, got)
 			}
 		})
@@ -242,8 +243,8 @@ func itoa(code int) string { return strconv.Itoa(code) }
 
 func TestAdminReadEndpoints(t *testing.T) {
 	as := startAdmin(t, "")
-	ada := joinAdmin(t, as.testServer.url, "ada")
-	bob := joinAdmin(t, as.testServer.url, "bob")
+	ada := joinAdmin(t, as.lobby.url, "ada")
+	bob := joinAdmin(t, as.lobby.url, "bob")
 	room := ada.Joined().GetRoomId()
 	if bob.Joined().GetRoomId() != room {
 		t.Fatalf("players in rooms %s and %s, want one room", room, bob.Joined().GetRoomId())
@@ -251,7 +252,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 	d := as.waitRoom(t, room, 2)
 
 	t.Run("overview", func(t *testing.T) {
-		var o AdminOverview
+		var o Overview
 		as.getJSON(t, "/v1/admin/overview", &o)
 		if o.Version != "test" || o.Connections != 2 || o.Sessions != 2 || o.Rooms != 1 || o.Players != 2 {
 			t.Fatalf("overview = %+v, want version test, 2 connections and sessions, 1 room, 2 players", o)
@@ -261,7 +262,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 		}
 	})
 	t.Run("rooms", func(t *testing.T) {
-		var l AdminRoomList
+		var l RoomList
 		as.getJSON(t, "/v1/admin/rooms", &l)
 		if len(l.Rooms) != 1 || l.Rooms[0].ID != room || l.Rooms[0].Mode != "arena" || l.Rooms[0].Players != 2 ||
 			l.Rooms[0].State != "running" || l.Rooms[0].Tick == 0 || l.Rooms[0].JoinCode == "" {
@@ -272,7 +273,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 		if d.ID != room || d.TickHz != 60 || d.SnapshotHz != 20 || d.MaxPlayers != 16 || d.Connected != 2 {
 			t.Fatalf("room = %+v", d)
 		}
-		names := map[string]AdminPlayer{}
+		names := map[string]Player{}
 		for _, p := range d.PlayerList {
 			names[p.Name] = p
 		}
@@ -349,7 +350,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 				t.Errorf("%s %s = %d %s, want 400", c.method, c.path, code, b)
 			}
 		}
-		if code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", AdminKickRequest{Player: 999}); code != http.StatusNotFound {
+		if code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", KickRequest{Player: 999}); code != http.StatusNotFound {
 			t.Errorf("kick of an unknown player = %d %s, want 404", code, b)
 		}
 	})
@@ -405,7 +406,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 			}
 			switch kind {
 			case websocket.TextMessage:
-				var m AdminWatchMessage
+				var m WatchMessage
 				if err := json.Unmarshal(b, &m); err != nil || m.Type != "room" || m.Room == nil || m.Room.ID != room {
 					t.Fatalf("text frame %s: want a room detail", b)
 				}

@@ -1,4 +1,4 @@
-package lobby
+package admin
 
 import (
 	"bufio"
@@ -17,13 +17,15 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/tickwire/tickwire/lobby"
 )
 
-// AdminConfig configures the admin API.
-type AdminConfig struct {
+// Config configures the admin API.
+type Config struct {
 	// Token, when set, must arrive with every request as
 	// "Authorization: Bearer <token>". Empty serves everyone, which
-	// CheckAdminAddr allows only on a loopback address.
+	// CheckAddr allows only on a loopback address.
 	Token string
 	// Version is what the overview reports as the server version.
 	Version string
@@ -33,16 +35,18 @@ type AdminConfig struct {
 	// MaxRecordFor caps the duration of one streamed recording; 0 means
 	// one hour.
 	MaxRecordFor time.Duration
+	// Logger receives the API's logs; nil means slog.Default().
+	Logger *slog.Logger
 }
 
-// ErrAdminNeedsToken refuses an admin listener that anyone on the network
+// ErrNeedsToken refuses an admin listener that anyone on the network
 // could reach without a token.
-var ErrAdminNeedsToken = errors.New("the admin API on a non-loopback address needs a token")
+var ErrNeedsToken = errors.New("the admin API on a non-loopback address needs a token")
 
-// CheckAdminAddr refuses to serve the admin API on addr without a token
+// CheckAddr refuses to serve the admin API on addr without a token
 // unless addr is a loopback address (127.0.0.0/8, ::1 or localhost): an
 // empty host or 0.0.0.0 listens on every interface.
-func CheckAdminAddr(addr, token string) error {
+func CheckAddr(addr, token string) error {
 	if token != "" {
 		return nil
 	}
@@ -56,15 +60,15 @@ func CheckAdminAddr(addr, token string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("admin address %q: %w", addr, ErrAdminNeedsToken)
+	return fmt.Errorf("admin address %q: %w", addr, ErrNeedsToken)
 }
 
-// Admin serves the admin API of a Server: inspection, live watch streams,
-// kick, close, debug commands, recordings and /debug/pprof. Mount Handler on
-// its own listener, never on the public one; Close ends the streams.
-type Admin struct {
-	srv      *Server
-	cfg      AdminConfig
+// API serves the admin API of a lobby: inspection, live watch streams,
+// kick, close, debug commands, recordings and /debug/pprof. Mount Handler
+// on its own listener, never on the public one; Close ends the streams.
+type API struct {
+	op       lobby.Operator
+	cfg      Config
 	log      *slog.Logger
 	started  time.Time
 	ctx      context.Context // ends every watch and recording stream
@@ -73,20 +77,23 @@ type Admin struct {
 	upgrader websocket.Upgrader
 }
 
-// NewAdmin returns the admin API of srv. Its streams end with Close or when
-// srv shuts down.
-func NewAdmin(srv *Server, cfg AdminConfig) *Admin {
+// New returns the admin API of the lobby op. Its streams end with Close
+// (or with their rooms).
+func New(op lobby.Operator, cfg Config) *API {
 	if cfg.WatchInterval <= 0 {
 		cfg.WatchInterval = time.Second
 	}
 	if cfg.MaxRecordFor <= 0 {
 		cfg.MaxRecordFor = time.Hour
 	}
-	ctx, cancel := context.WithCancel(srv.ctx)
-	return &Admin{
-		srv:     srv,
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &API{
+		op:      op,
 		cfg:     cfg,
-		log:     srv.log.With("component", "admin"),
+		log:     cfg.Logger.With("component", "admin"),
 		started: time.Now(),
 		ctx:     ctx,
 		cancel:  cancel,
@@ -97,13 +104,13 @@ func NewAdmin(srv *Server, cfg AdminConfig) *Admin {
 }
 
 // Close ends every watch and recording stream and waits for their handlers.
-func (a *Admin) Close() {
+func (a *API) Close() {
 	a.cancel()
 	a.streams.Wait()
 }
 
 // Handler serves the admin API under /v1/admin/ and /debug/pprof/.
-func (a *Admin) Handler() http.Handler {
+func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /v1/admin/overview", a.route("overview", a.serveOverview))
 	mux.Handle("GET /v1/admin/rooms", a.route("rooms", a.serveRooms))
@@ -120,19 +127,19 @@ func (a *Admin) Handler() http.Handler {
 	mux.Handle("/debug/pprof/symbol", a.route("pprof", pprof.Symbol))
 	mux.Handle("/debug/pprof/trace", a.route("pprof", pprof.Trace))
 	mux.Handle("/", a.route("unknown", func(w http.ResponseWriter, r *http.Request) {
-		writeAdminError(w, http.StatusNotFound, "no admin endpoint "+r.Method+" "+r.URL.Path+" (see docs/admin.md)")
+		writeError(w, http.StatusNotFound, "no admin endpoint "+r.Method+" "+r.URL.Path+" (see docs/admin.md)")
 	}))
 	return mux
 }
 
 // route checks the token, then runs h, counting the answer's status under
 // endpoint.
-func (a *Admin) route(endpoint string, h http.HandlerFunc) http.Handler {
+func (a *API) route(endpoint string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
 		if !a.authorized(r) {
 			sw.Header().Set("WWW-Authenticate", `Bearer realm="tickwire admin"`)
-			writeAdminError(sw, http.StatusUnauthorized, "wrong or missing admin token (send Authorization: Bearer <token>)")
+			writeError(sw, http.StatusUnauthorized, "wrong or missing admin token (send Authorization: Bearer <token>)")
 		} else {
 			h(sw, r)
 		}
@@ -140,12 +147,12 @@ func (a *Admin) route(endpoint string, h http.HandlerFunc) http.Handler {
 		if code == 0 {
 			code = http.StatusOK
 		}
-		adminRequests.WithLabelValues(endpoint, strconv.Itoa(code)).Inc()
+		requests.WithLabelValues(endpoint, strconv.Itoa(code)).Inc()
 	})
 }
 
 // authorized compares the bearer token in constant time.
-func (a *Admin) authorized(r *http.Request) bool {
+func (a *API) authorized(r *http.Request) bool {
 	if a.cfg.Token == "" {
 		return true
 	}
@@ -194,8 +201,8 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // Unwrap lets http.ResponseController reach the real writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// writeAdmin answers with v as JSON.
-func writeAdmin(w http.ResponseWriter, code int, v any) {
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
@@ -204,15 +211,20 @@ func writeAdmin(w http.ResponseWriter, code int, v any) {
 	_ = enc.Encode(v) // the client went away if this fails
 }
 
-// writeAdminError answers with an ErrorJSON.
-func writeAdminError(w http.ResponseWriter, code int, text string) {
-	writeAdmin(w, code, ErrorJSON{Error: text})
+// ErrorJSON is the body of every admin API error.
+type ErrorJSON struct {
+	Error string `json:"error"`
+}
+
+// writeError answers with an ErrorJSON.
+func writeError(w http.ResponseWriter, code int, text string) {
+	writeJSON(w, code, ErrorJSON{Error: text})
 }
 
 // decodeBody reads a small JSON request body into v.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(v); err != nil {
-		writeAdminError(w, http.StatusBadRequest, "body must be JSON: "+err.Error())
+		writeError(w, http.StatusBadRequest, "body must be JSON: "+err.Error())
 		return false
 	}
 	return true

@@ -1,0 +1,25 @@
+package admin
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+var (
+	requests = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_admin_requests_total",
+		Help: "Admin API requests by endpoint and status code (401: wrong or missing token).",
+	}, []string{"endpoint", "code"})
+	watchDropped = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_admin_watch_dropped_total",
+		Help: "Watch streams refused and frames they did not deliver, by reason (refused, superseded, queue_full).",
+	}, []string{"reason"})
+	recordFailures = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_admin_record_failures_total",
+		Help: "Streamed recordings that ended early, by reason (overflow, start, stop, write).",
+	}, []string{"reason"})
+	kicks = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_admin_kicks_total",
+		Help: "Players kicked through the admin API.",
+	})
+)
