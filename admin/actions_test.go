@@ -69,7 +69,7 @@ func TestAdminKick(t *testing.T) {
 }
 
 func TestAdminKickHeldSeat(t *testing.T) {
-	as := startAdmin(t, "")
+	as := startAdmin(t, testToken)
 	ada := joinAdmin(t, as.lobby.url, "ada")
 	room, id := ada.Joined().GetRoomId(), ada.Joined().GetPlayerId()
 	as.waitRoom(t, room, 1)
@@ -97,13 +97,13 @@ func TestAdminKickHeldSeat(t *testing.T) {
 }
 
 func TestAdminClose(t *testing.T) {
-	as := startAdmin(t, "")
+	as := startAdmin(t, testToken)
 	ada := joinAdmin(t, as.lobby.url, "ada")
 	bob := joinAdmin(t, as.lobby.url, "bob")
 	room := ada.Joined().GetRoomId()
 	as.waitRoom(t, room, 2)
 
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", nil)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", as.auth())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func waitWatchDetail(t *testing.T, ws *websocket.Conn) {
 }
 
 func TestAdminDebug(t *testing.T) {
-	as := startAdmin(t, "")
+	as := startAdmin(t, testToken)
 	ada := joinAdmin(t, as.lobby.url, "ada")
 	room := ada.Joined().GetRoomId()
 	as.waitRoom(t, room, 1)

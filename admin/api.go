@@ -3,16 +3,13 @@ package admin
 import (
 	"bufio"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,10 +20,25 @@ import (
 
 // Config configures the admin API.
 type Config struct {
-	// Token, when set, must arrive with every request as
-	// "Authorization: Bearer <token>". Empty serves everyone, which
-	// CheckAddr allows only on a loopback address.
+	// Token must arrive with every request as "Authorization: Bearer
+	// <token>"; New refuses an empty one, and CheckAddr a short one on
+	// an address off loopback.
 	Token string
+	// Addr is the address the admin listener is bound to: a request's
+	// Host must name it (an IP it is bound to, a loopback name or
+	// address) or one of Hosts, so that a page of another site whose
+	// name resolves to this machine (DNS rebinding) is turned away.
+	Addr string
+	// Hosts are further host names (or addresses) requests may name in
+	// Host, as an operator reaches the listener (tickwire -admin-host).
+	Hosts []string
+	// Cmdline is the command line /debug/pprof/cmdline shows (nil:
+	// os.Args), with the value of every flag of SecretFlags replaced by
+	// Redacted.
+	Cmdline []string
+	// SecretFlags names the flags whose values never leave the process
+	// (such as "session-secret"), without dashes.
+	SecretFlags []string
 	// Version is what the overview reports as the server version.
 	Version string
 	// WatchInterval is how often a watch stream carries the room detail;
@@ -37,30 +49,6 @@ type Config struct {
 	MaxRecordFor time.Duration
 	// Logger receives the API's logs; nil means slog.Default().
 	Logger *slog.Logger
-}
-
-// ErrNeedsToken refuses an admin listener that anyone on the network
-// could reach without a token.
-var ErrNeedsToken = errors.New("the admin API on a non-loopback address needs a token")
-
-// CheckAddr refuses to serve the admin API on addr without a token
-// unless addr is a loopback address (127.0.0.0/8, ::1 or localhost): an
-// empty host or 0.0.0.0 listens on every interface.
-func CheckAddr(addr, token string) error {
-	if token != "" {
-		return nil
-	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("admin address %q: %w", addr, err)
-	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("admin address %q: %w", addr, ErrNeedsToken)
 }
 
 // API serves the admin API of a lobby: inspection, live watch streams,
@@ -75,11 +63,19 @@ type API struct {
 	cancel   context.CancelFunc
 	streams  sync.WaitGroup // one per watch or recording handler
 	upgrader websocket.Upgrader
+	hosts    hostSet // what a request's Host may name
 }
 
 // New returns the admin API of the lobby op. Its streams end with Close
-// (or with their rooms).
-func New(op lobby.Operator, cfg Config) *API {
+// (or with their rooms). It refuses a config without a token.
+func New(op lobby.Operator, cfg Config) (*API, error) {
+	if cfg.Token == "" {
+		return nil, ErrNeedsToken
+	}
+	hosts, err := allowedHosts(cfg.Addr, cfg.Hosts)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.WatchInterval <= 0 {
 		cfg.WatchInterval = time.Second
 	}
@@ -90,17 +86,19 @@ func New(op lobby.Operator, cfg Config) *API {
 		cfg.Logger = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &API{
+	a := &API{
 		op:      op,
 		cfg:     cfg,
+		hosts:   hosts,
 		log:     cfg.Logger.With("component", "admin"),
 		started: time.Now(),
 		ctx:     ctx,
 		cancel:  cancel,
-		// The admin listener is not a browser's business; the token
-		// guards it, so any origin that has it may watch.
-		upgrader: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 	}
+	// route has refused cross-site requests already; the upgrader checks
+	// again with the same rule.
+	a.upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return !crossSite(r) }}
+	return a, nil
 }
 
 // Close ends every watch and recording stream and waits for their handlers.
@@ -122,7 +120,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST /v1/admin/rooms/{id}/close", a.route("close", a.serveClose))
 	mux.Handle("POST /v1/admin/rooms/{id}/debug", a.route("debug", a.serveDebug))
 	mux.Handle("/debug/pprof/", a.route("pprof", pprof.Index))
-	mux.Handle("/debug/pprof/cmdline", a.route("pprof", pprof.Cmdline))
+	mux.Handle("/debug/pprof/cmdline", a.route("pprof", a.serveCmdline))
 	mux.Handle("/debug/pprof/profile", a.route("pprof", pprof.Profile))
 	mux.Handle("/debug/pprof/symbol", a.route("pprof", pprof.Symbol))
 	mux.Handle("/debug/pprof/trace", a.route("pprof", pprof.Trace))
@@ -132,15 +130,12 @@ func (a *API) Handler() http.Handler {
 	return mux
 }
 
-// route checks the token, then runs h, counting the answer's status under
-// endpoint.
+// route runs h for a request that passes the guards (guard.go), counting
+// the answer's status under endpoint.
 func (a *API) route(endpoint string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
-		if !a.authorized(r) {
-			sw.Header().Set("WWW-Authenticate", `Bearer realm="tickwire admin"`)
-			writeError(sw, http.StatusUnauthorized, "wrong or missing admin token (send Authorization: Bearer <token>)")
-		} else {
+		if a.guard(sw, r) {
 			h(sw, r)
 		}
 		code := sw.code
@@ -149,15 +144,6 @@ func (a *API) route(endpoint string, h http.HandlerFunc) http.Handler {
 		}
 		requests.WithLabelValues(endpoint, strconv.Itoa(code)).Inc()
 	})
-}
-
-// authorized compares the bearer token in constant time.
-func (a *API) authorized(r *http.Request) bool {
-	if a.cfg.Token == "" {
-		return true
-	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.Token)) == 1
 }
 
 // statusWriter remembers the status code for the requests metric; it passes

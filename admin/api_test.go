@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,12 +36,18 @@ type adminServer struct {
 	token string
 }
 
+// testToken is the admin token of the tests that do not test tokens.
+const testToken = "test-admin-token"
+
 // startAdmin starts a server (no countdown, so matches run at once) and
 // its admin API with token.
 func startAdmin(t *testing.T, token string) *adminServer {
 	t.Helper()
 	ls := startLobby(t, func(s *game.Settings) { s.Countdown = 0 })
-	a := New(ls.Server, Config{Token: token, Version: "test", WatchInterval: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	a, err := New(ls.Server, Config{Token: token, Hosts: []string{"admin.example.com"}, Version: "test", WatchInterval: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	hs := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {
 		a.Close()
@@ -58,6 +65,22 @@ func (as *adminServer) do(t *testing.T, method, path string, body any) (int, []b
 
 func (as *adminServer) doToken(t *testing.T, method, path string, body any, token string) (int, []byte) {
 	t.Helper()
+	h := map[string]string{}
+	if token != "" {
+		h["Authorization"] = "Bearer " + token
+	}
+	return as.doHeader(t, method, path, body, h)
+}
+
+// auth is the header that carries the server's token.
+func (as *adminServer) auth() http.Header {
+	return http.Header{"Authorization": {"Bearer " + as.token}}
+}
+
+// doHeader sends an admin request with header (Host too) and returns the
+// status and body.
+func (as *adminServer) doHeader(t *testing.T, method, path string, body any, header map[string]string) (int, []byte) {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -70,8 +93,12 @@ func (as *adminServer) doToken(t *testing.T, method, path string, body any, toke
 	if err != nil {
 		t.Fatal(err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+		} else {
+			req.Header.Set(k, v)
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -174,75 +201,172 @@ func (as *adminServer) waitRoom(t *testing.T, id string, players int) RoomDetail
 	}
 }
 
-func TestCheckAdminAddr(t *testing.T) {
+func TestCheckAddr(t *testing.T) {
+	long := strings.Repeat("k", MinTokenLength)
 	tests := []struct {
 		addr, token string
-		ok          bool
+		want        error // nil: accepted
 	}{
-		{"127.0.0.1:7778", "", true},
-		{"127.0.0.2:7778", "", true},
-		{"[::1]:7778", "", true},
-		{"localhost:7778", "", true},
-		{":7778", "", false},
-		{"0.0.0.0:7778", "", false},
-		{"10.1.2.3:7778", "", false},
-		{"admin.example.com:7778", "", false},
-		{":7778", "s3cret", true},
-		{"0.0.0.0:7778", "s3cret", true},
-		{"nonsense", "", false},
+		{"127.0.0.1:7778", "s", nil},
+		{"127.0.0.2:7778", "s", nil},
+		{"[::1]:7778", "s", nil},
+		{"localhost:7778", "s", nil},
+		{"127.0.0.1:7778", "", ErrNeedsToken},
+		{":7778", "", ErrNeedsToken},
+		{":7778", "s3cret", ErrShortToken},
+		{"0.0.0.0:7778", long[1:], ErrShortToken},
+		{"10.1.2.3:7778", "s3cret", ErrShortToken},
+		{"admin.example.com:7778", "s3cret", ErrShortToken},
+		{":7778", long, nil},
+		{"0.0.0.0:7778", long, nil},
+		{"admin.example.com:7778", long, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr+"/"+tt.token, func(t *testing.T) {
 			err := CheckAddr(tt.addr, tt.token)
-			if (err == nil) != tt.ok {
-				t.Fatalf("CheckAddr(%q, %q) = %v, want ok %v", tt.addr, tt.token, err, tt.ok)
-			}
-			if !tt.ok && tt.addr != "nonsense" && !errors.Is(err, ErrNeedsToken) {
-				t.Fatalf("error %v does not wrap ErrNeedsToken", err)
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Fatalf("CheckAddr(%q, %q) = %v, want %v", tt.addr, tt.token, err, tt.want)
 			}
 		})
 	}
+	if err := CheckAddr("nonsense", long); err == nil {
+		t.Fatal("CheckAddr took an address with no port")
+	}
+	if _, err := New(nil, Config{}); !errors.Is(err, ErrNeedsToken) {
+		t.Fatalf("New without a token: %v, want ErrNeedsToken", err)
+	}
 }
 
-func TestAdminAuth(t *testing.T) {
+// TestAdminGuards: every request must name this listener in Host, come
+// from no browser page of another origin, and carry the token; each
+// refusal is answered and counted by its reason.
+func TestAdminGuards(t *testing.T) {
 	as := startAdmin(t, "s3cret-token")
+	host := strings.TrimPrefix(as.url, "http://") // 127.0.0.1:port
+	self := "http://" + host
 	tests := []struct {
-		name, path, token string
-		want              int
-		endpoint          string
+		name, method, path string
+		header             map[string]string // beside the right token, unless it sets Authorization
+		want               int
+		endpoint, refused  string
 	}{
-		{"no token", "/v1/admin/overview", "", http.StatusUnauthorized, "overview"},
-		{"wrong token", "/v1/admin/overview", "guess", http.StatusUnauthorized, "overview"},
-		{"token prefix", "/v1/admin/rooms", "s3cret", http.StatusUnauthorized, "rooms"},
-		{"right token", "/v1/admin/overview", "s3cret-token", http.StatusOK, "overview"},
-		{"pprof without token", "/debug/pprof/", "", http.StatusUnauthorized, "pprof"},
-		{"pprof with token", "/debug/pprof/", "s3cret-token", http.StatusOK, "pprof"},
-		{"unknown path", "/v1/admin/nope", "s3cret-token", http.StatusNotFound, "unknown"},
+		{"no token", "GET", "/v1/admin/overview", map[string]string{"Authorization": ""}, http.StatusUnauthorized, "overview", "token"},
+		{"wrong token", "GET", "/v1/admin/overview", map[string]string{"Authorization": "Bearer guess"}, http.StatusUnauthorized, "overview", "token"},
+		{"token prefix", "GET", "/v1/admin/rooms", map[string]string{"Authorization": "Bearer s3cret"}, http.StatusUnauthorized, "rooms", "token"},
+		{"not a bearer", "GET", "/v1/admin/rooms", map[string]string{"Authorization": "Basic s3cret-token"}, http.StatusUnauthorized, "rooms", "token"},
+		{"right token", "GET", "/v1/admin/overview", nil, http.StatusOK, "overview", ""},
+		{"pprof without token", "GET", "/debug/pprof/", map[string]string{"Authorization": ""}, http.StatusUnauthorized, "pprof", "token"},
+		{"pprof with token", "GET", "/debug/pprof/", nil, http.StatusOK, "pprof", ""},
+		{"unknown path", "GET", "/v1/admin/nope", nil, http.StatusNotFound, "unknown", ""},
+		{"localhost by name", "GET", "/v1/admin/overview", map[string]string{"Host": "localhost:1"}, http.StatusOK, "overview", ""},
+		{"another loopback address", "GET", "/v1/admin/overview", map[string]string{"Host": "127.9.9.9"}, http.StatusOK, "overview", ""},
+		{"ipv6 loopback", "GET", "/v1/admin/overview", map[string]string{"Host": "[::1]:7778"}, http.StatusOK, "overview", ""},
+		{"configured host", "GET", "/v1/admin/overview", map[string]string{"Host": "Admin.Example.COM:7778"}, http.StatusOK, "overview", ""},
+		{"rebound name", "GET", "/v1/admin/overview", map[string]string{"Host": "attacker.example:7778"}, http.StatusMisdirectedRequest, "overview", "host"},
+		{"rebound name, kick", "POST", "/v1/admin/rooms/x/kick", map[string]string{"Host": "attacker.example"}, http.StatusMisdirectedRequest, "kick", "host"},
+		{"lan address not configured", "GET", "/v1/admin/overview", map[string]string{"Host": "192.168.1.5:7778"}, http.StatusMisdirectedRequest, "overview", "host"},
+		{"cross-site close", "POST", "/v1/admin/rooms/x/close", map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden, "close", "cross_site"},
+		{"cross-site kick, no token", "POST", "/v1/admin/rooms/x/kick", map[string]string{"Origin": "https://evil.example", "Authorization": ""}, http.StatusForbidden, "kick", "cross_site"},
+		{"another port of localhost", "POST", "/v1/admin/rooms/x/debug", map[string]string{"Origin": "http://127.0.0.1:3000"}, http.StatusForbidden, "debug", "cross_site"},
+		{"null origin", "POST", "/v1/admin/rooms/x/close", map[string]string{"Origin": "null"}, http.StatusForbidden, "close", "cross_site"},
+		{"fetch metadata cross-site", "GET", "/v1/admin/rooms", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden, "rooms", "cross_site"},
+		{"fetch metadata same-site", "GET", "/v1/admin/rooms/x/record", map[string]string{"Sec-Fetch-Site": "same-site"}, http.StatusForbidden, "record", "cross_site"},
+		{"cross-site watch", "GET", "/v1/admin/rooms/x/watch", map[string]string{"Origin": "http://evil.example"}, http.StatusForbidden, "watch", "cross_site"},
+		{"own origin", "POST", "/v1/admin/rooms/x/close", map[string]string{"Origin": self, "Sec-Fetch-Site": "same-origin"}, http.StatusNotFound, "close", ""},
+		{"typed in the address bar", "GET", "/v1/admin/overview", map[string]string{"Sec-Fetch-Site": "none"}, http.StatusOK, "overview", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			header := map[string]string{"Authorization": "Bearer " + as.token}
+			for k, v := range tt.header {
+				header[k] = v
+			}
+			if header["Authorization"] == "" {
+				delete(header, "Authorization")
+			}
 			before := testutil.ToFloat64(requests.WithLabelValues(tt.endpoint, itoa(tt.want)))
-			code, body := as.doToken(t, "GET", tt.path, nil, tt.token)
+			refusedBefore := map[string]float64{}
+			for _, r := range []string{"host", "cross_site", "token"} {
+				refusedBefore[r] = testutil.ToFloat64(refused.WithLabelValues(r))
+			}
+			code, body := as.doHeader(t, tt.method, tt.path, map[string]any{}, header)
 			if code != tt.want {
 				t.Fatalf("status %d, want %d (%s)", code, tt.want, body)
 			}
-			if code == http.StatusUnauthorized {
-				var e ErrorJSON
+			var e ErrorJSON
+			switch code {
+			case http.StatusUnauthorized:
 				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, "token") {
 					t.Fatalf("401 body %s: want a JSON error naming the token", body)
+				}
+			case http.StatusMisdirectedRequest:
+				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, "-admin-host") {
+					t.Fatalf("421 body %s: want a JSON error naming -admin-host", body)
+				}
+			case http.StatusForbidden:
+				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, "cross-site") {
+					t.Fatalf("403 body %s: want a JSON error naming the cross-site request", body)
 				}
 			}
 			if got := testutil.ToFloat64(requests.WithLabelValues(tt.endpoint, itoa(tt.want))) - before; got != 1 {
 				t.Fatalf("tickwire_admin_requests_total{%s,%d} rose by %v, want 1", tt.endpoint, tt.want, got)
 			}
+			for r, n := range refusedBefore {
+				want := 0.0
+				if r == tt.refused {
+					want = 1
+				}
+				if got := testutil.ToFloat64(refused.WithLabelValues(r)) - n; got != want {
+					t.Fatalf("tickwire_admin_refused_total{%s} rose by %v, want %v", r, got, want)
+				}
+			}
 		})
+	}
+}
+
+// TestCrossSiteWatchUpgrade: a browser's WebSocket from another origin is
+// refused before the upgrade, one from no browser is served.
+func TestCrossSiteWatchUpgrade(t *testing.T) {
+	as := startAdmin(t, testToken)
+	ada := joinAdmin(t, as.lobby.url, "ada")
+	url := "ws" + strings.TrimPrefix(as.url, "http") + "/v1/admin/rooms/" + ada.Joined().GetRoomId() + "/watch"
+	h := as.auth()
+	h.Set("Origin", "https://evil.example")
+	if ws, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		if ws != nil {
+			ws.Close()
+		}
+		t.Fatalf("cross-site watch: %v, %v: want 403", err, resp)
+	}
+	ws, _, err := websocket.DefaultDialer.Dial(url, as.auth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	waitWatchDetail(t, ws)
+}
+
+func TestRedact(t *testing.T) {
+	secret := []string{"session-secret", "admin-token"}
+	tests := []struct{ in, want []string }{
+		{[]string{"tickwire", "-session-secret", "abc", "-addr", ":1"}, []string{"tickwire", "-session-secret", Redacted, "-addr", ":1"}},
+		{[]string{"tickwire", "--session-secret=abc", "-admin-token=x=y"}, []string{"tickwire", "--session-secret=" + Redacted, "-admin-token=" + Redacted}},
+		{[]string{"tickwire", "--admin-token", "t", "-session-secret-file", "/run/s"}, []string{"tickwire", "--admin-token", Redacted, "-session-secret-file", "/run/s"}},
+		{[]string{"tickwire", "-admin-token"}, []string{"tickwire", "-admin-token"}},
+		{[]string{"-admin-token", "-admin-token", "x"}, []string{"-admin-token", "-admin-token", Redacted}},
+		{[]string{"tickwire", "-", "--", "-x"}, []string{"tickwire", "-", "--", "-x"}},
+	}
+	for _, tt := range tests {
+		if got := redact(tt.in, secret); !slices.Equal(got, tt.want) {
+			t.Errorf("redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
 func itoa(code int) string { return strconv.Itoa(code) }
 
 func TestAdminReadEndpoints(t *testing.T) {
-	as := startAdmin(t, "")
+	as := startAdmin(t, testToken)
 	ada := joinAdmin(t, as.lobby.url, "ada")
 	bob := joinAdmin(t, as.lobby.url, "bob")
 	room := ada.Joined().GetRoomId()
@@ -356,6 +480,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 	})
 	t.Run("record", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", as.url+"/v1/admin/rooms/"+room+"/record?for=500ms", nil)
+		req.Header = as.auth()
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -391,7 +516,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 		}
 	})
 	t.Run("watch", func(t *testing.T) {
-		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", nil)
+		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", as.auth())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,8 +8,12 @@ import (
 var (
 	requests = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_admin_requests_total",
-		Help: "Admin API requests by endpoint and status code (401: wrong or missing token).",
+		Help: "Admin API requests by endpoint and status code (421: foreign Host, 403: cross-site, 401: wrong or missing token).",
 	}, []string{"endpoint", "code"})
+	refused = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_admin_refused_total",
+		Help: "Admin API requests refused before their handler, by reason (host, cross_site, token).",
+	}, []string{"reason"})
 	watchDropped = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_admin_watch_dropped_total",
 		Help: "Watch streams refused and frames they did not deliver, by reason (refused, superseded, queue_full).",

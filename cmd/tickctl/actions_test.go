@@ -13,7 +13,7 @@ import (
 )
 
 func TestKickAndClose(t *testing.T) {
-	s := startServer(t, "")
+	s := startServer(t, "s3cret")
 	bots, room := startBots(t, s, 2)
 	victim := bots[0].Joined().GetPlayerId()
 
@@ -54,7 +54,7 @@ func TestKickAndClose(t *testing.T) {
 }
 
 func TestDebug(t *testing.T) {
-	s := startServer(t, "")
+	s := startServer(t, "s3cret")
 	_, room := startBots(t, s, 1)
 	r := s.tickctl(t, "debug", room, "help")
 	if r.code != 0 || strings.TrimSpace(r.stdout) == "" {

@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/tickwire/tickwire/admin"
+	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/game/arena"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -225,5 +227,46 @@ func TestSparkline(t *testing.T) {
 		if got := sparkline(tt.in); got != tt.want {
 			t.Errorf("sparkline(%v) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestTokenFile: with no -token, tickctl reads the token a tickwire on the
+// machine generated into its state directory, or the file -token-file (or
+// TICKCTL_TOKEN_FILE) names; -token wins over both.
+func TestTokenFile(t *testing.T) {
+	const token = "a-token-tickwire-wrote-of-32-chars"
+	s := startServer(t, token)
+	state := t.TempDir()
+	if err := cli.WriteSecret(filepath.Join(state, "tickwire", cli.AdminTokenFile), token); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), "token")
+	if err := cli.WriteSecret(other, token); err != nil {
+		t.Fatal(err)
+	}
+	withState := map[string]string{"XDG_STATE_HOME": state}
+	empty := map[string]string{"XDG_STATE_HOME": t.TempDir()}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"state directory's file", withState, nil, exitOK, ""},
+		{"state directory of HOME, no file there", map[string]string{"HOME": t.TempDir()}, nil, exitFailure, "missing admin token"},
+		{"-token wins", withState, []string{"-token", "guess"}, exitFailure, "wrong admin token (given by -token"},
+		{"no file", empty, nil, exitFailure, "missing admin token (no -token, and no token file at"},
+		{"-token-file", empty, []string{"-token-file", other}, exitOK, ""},
+		{"TICKCTL_TOKEN_FILE", map[string]string{"TICKCTL_TOKEN_FILE": other}, nil, exitOK, ""},
+		{"-token-file missing", withState, []string{"-token-file", other + ".none"}, exitFailure, "admin token:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.tickctlEnv(t, tt.env, append(tt.args, "overview")...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+				t.Fatalf("exit %d, stderr %q: want exit %d mentioning %q", r.code, r.stderr, tt.code, tt.want)
+			}
+		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,17 @@ import (
 )
 
 func TestAdminFlags(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("k", 32)
+	tokenFile := filepath.Join(dir, "token")
+	if err := os.WriteFile(tokenFile, []byte(long+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secretFile := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secretFile, []byte("a-session-secret-of-some-length\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	home := map[string]string{"HOME": "/home/op"}
 	tests := []struct {
 		name    string
 		args    []string
@@ -22,17 +35,34 @@ func TestAdminFlags(t *testing.T) {
 		wantErr string
 		check   func(c config) bool
 	}{
-		{name: "default loopback", check: func(c config) bool { return c.adminAddr == "127.0.0.1:7778" && c.adminToken == "" }},
+		{name: "default loopback", env: home, check: func(c config) bool {
+			return c.adminAddr == "127.0.0.1:7778" && c.adminToken == "" && c.stateDir == filepath.Join("/home/op", ".local", "state", "tickwire")
+		}},
+		{name: "state dir of XDG", env: map[string]string{"XDG_STATE_HOME": "/xdg", "HOME": "/home/op"},
+			check: func(c config) bool { return c.stateDir == filepath.Join("/xdg", "tickwire") }},
+		{name: "state dir flag", args: []string{"-state-dir", dir}, check: func(c config) bool { return c.stateDir == dir }},
+		{name: "no state dir needed with a token", args: []string{"-admin-token", "t"}, check: func(c config) bool { return c.adminToken == "t" }},
 		{name: "off", args: []string{"-admin-addr", ""}, check: func(c config) bool { return c.adminAddr == "" }},
-		{name: "token from env", args: []string{"-admin-addr", ":7778"}, env: map[string]string{"TICKWIRE_ADMIN_TOKEN": "t0ken"},
-			check: func(c config) bool { return c.adminToken == "t0ken" }},
-		{name: "record dir", args: []string{"-record-dir", "recs"}, check: func(c config) bool { return c.recordDir == "recs" }},
-		{name: "record log budget default", check: func(c config) bool { return c.recordLogBudget == 256<<20 }},
-		{name: "record log budget from env", env: map[string]string{"TICKWIRE_RECORD_LOG_BUDGET": "1048576"},
+		{name: "token from env", args: []string{"-admin-addr", ":7778"}, env: map[string]string{"TICKWIRE_ADMIN_TOKEN": long},
+			check: func(c config) bool { return c.adminToken == long }},
+		{name: "token from file", args: []string{"-admin-addr", ":7778", "-admin-token-file", tokenFile},
+			check: func(c config) bool { return c.adminToken == long }},
+		{name: "token and token file", args: []string{"-admin-token", "t", "-admin-token-file", tokenFile}, wantErr: "both given"},
+		{name: "missing token file", args: []string{"-admin-token-file", filepath.Join(dir, "none")}, wantErr: "-admin-token-file"},
+		{name: "session secret from file", args: []string{"-session-secret-file", secretFile}, env: home,
+			check: func(c config) bool { return c.sessionSecret == "a-session-secret-of-some-length" }},
+		{name: "session secret and its file", args: []string{"-session-secret", "x", "-session-secret-file", secretFile}, env: home, wantErr: "both given"},
+		{name: "admin hosts", args: []string{"-admin-host", "ops.example, 10.0.0.5"}, env: home,
+			check: func(c config) bool { return c.adminHosts == "ops.example, 10.0.0.5" }},
+		{name: "record dir", args: []string{"-record-dir", "recs"}, env: home, check: func(c config) bool { return c.recordDir == "recs" }},
+		{name: "record log budget default", env: home, check: func(c config) bool { return c.recordLogBudget == 256<<20 }},
+		{name: "record log budget from env", env: map[string]string{"TICKWIRE_RECORD_LOG_BUDGET": "1048576", "HOME": "/h"},
 			check: func(c config) bool { return c.recordLogBudget == 1<<20 }},
-		{name: "negative record log budget", args: []string{"-record-log-budget", "-1"}, wantErr: "-record-log-budget"},
-		{name: "all interfaces without token", args: []string{"-admin-addr", ":7778"}, wantErr: "needs a token"},
-		{name: "public address without token", args: []string{"-admin-addr", "0.0.0.0:7778"}, wantErr: "-admin-token"},
+		{name: "negative record log budget", args: []string{"-record-log-budget", "-1"}, env: home, wantErr: "-record-log-budget"},
+		{name: "all interfaces, generated token", args: []string{"-admin-addr", ":7778"}, env: home, check: func(c config) bool { return c.adminToken == "" }},
+		{name: "all interfaces, short token", args: []string{"-admin-addr", ":7778", "-admin-token", "s3cret"}, wantErr: "fewer than 32"},
+		{name: "public address, short token", args: []string{"-admin-addr", "0.0.0.0:7778", "-admin-token", long[1:]}, wantErr: "-admin-addr"},
+		{name: "loopback, short token", args: []string{"-admin-token", "s3cret"}, check: func(c config) bool { return c.adminToken == "s3cret" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,23 +75,27 @@ func TestAdminFlags(t *testing.T) {
 				return
 			}
 			if err != nil || !tt.check(c) {
-				t.Fatalf("config %+v, err %v", c, err)
+				t.Fatalf("admin %q token %d bytes, state dir %q, err %v", c.adminAddr, len(c.adminToken), c.stateDir, err)
 			}
 		})
 	}
 }
 
-// TestRunRefusesOpenAdmin checks that run itself, not only the flag
-// parser, refuses an admin listener on every interface without a token.
-func TestRunRefusesOpenAdmin(t *testing.T) {
+// TestRunRefusesShortTokenOffLoopback checks that run itself, not only the
+// flag parser, refuses an admin listener on every interface with a short
+// token, and one with no token and nowhere to write one.
+func TestRunRefusesShortTokenOffLoopback(t *testing.T) {
 	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-admin-addr", "", "-log-level", "error"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.adminAddr = "0.0.0.0:0"
-	err = run(context.Background(), c, io.Discard, nil)
-	if !errors.Is(err, admin.ErrNeedsToken) {
-		t.Fatalf("run = %v, want ErrAdminNeedsToken", err)
+	c.adminAddr, c.adminToken = "0.0.0.0:0", "s3cret"
+	if err := run(context.Background(), c, io.Discard, nil); !errors.Is(err, admin.ErrShortToken) {
+		t.Fatalf("run = %v, want ErrShortToken", err)
+	}
+	c.adminToken, c.stateDir = "", ""
+	if err := run(context.Background(), c, io.Discard, nil); err == nil || !strings.Contains(err.Error(), "no state directory") {
+		t.Fatalf("run = %v, want a refusal for want of a state directory", err)
 	}
 }
 
