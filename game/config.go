@@ -19,16 +19,6 @@ const (
 	DefaultMaxCatchUp = 4
 	// DefaultEmptyTimeout is how long a room with no seats lives on.
 	DefaultEmptyTimeout = 30 * time.Second
-	// DefaultRecordBufferBytes bounds a room's in-memory log of its calls
-	// into the Game, kept so that a recording started mid-match still
-	// replays from tick 0.
-	DefaultRecordBufferBytes = 16 << 20
-	// DefaultRecordQueueBytes bounds the recorded bytes waiting for a slow
-	// recording writer; beyond it the recording stops.
-	DefaultRecordQueueBytes = 4 << 20
-	// DefaultRecordFlushTimeout is how long an ending room waits for its
-	// recording writers to flush.
-	DefaultRecordFlushTimeout = 5 * time.Second
 )
 
 // RoomConfig describes a room. Zero InputQueueSize, MaxCatchUp, Clock,
@@ -77,23 +67,10 @@ type RoomConfig struct {
 	// or the seat counts change, and once more when the room ends. It must
 	// not block, for it holds up the tick.
 	OnChange func(RoomChange)
-	// RecordBufferBytes bounds the in-memory log of the room's calls into
-	// its Game, from tick 0, that StartRecording writes before streaming:
-	// 0 means DefaultRecordBufferBytes, negative keeps no log. When the log
-	// outgrows it, the room drops it (recordings already running go on)
-	// and StartRecording returns ErrRecordingUnavailable from then on.
-	RecordBufferBytes int
-	// RecordDir, if set, records the whole room to the file
-	// <RecordDir>/<ID>.twrec (see docs/recording.md), closed when the room
-	// ends.
-	RecordDir string
-	// RecordQueueBytes bounds the bytes a recording writer may fall behind
-	// by before the room stops that recording (0 means
-	// DefaultRecordQueueBytes); the tick never waits for a writer.
-	RecordQueueBytes int
-	// RecordFlushTimeout is how long Run, as the room ends, waits for its
-	// recording writers to flush (0 means DefaultRecordFlushTimeout).
-	RecordFlushTimeout time.Duration
+	// Recorder, if set, is told of every call the room makes into its
+	// Game (see Recorder; game/record's Recorder writes recordings). nil
+	// records nothing.
+	Recorder Recorder
 	// TestCorruptChecksum, if set, makes the room send a wrong checksum in
 	// the snapshots of the ticks it returns true for, so that tests can
 	// check that clients detect a desync. Tests only.
@@ -128,10 +105,6 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 		return cfg, fmt.Errorf("room config: input queue size %d < 0", cfg.InputQueueSize)
 	case cfg.MaxCatchUp < 0:
 		return cfg, fmt.Errorf("room config: max catch-up %d < 0", cfg.MaxCatchUp)
-	case cfg.RecordQueueBytes < 0:
-		return cfg, fmt.Errorf("room config: record queue bytes %d < 0", cfg.RecordQueueBytes)
-	case cfg.RecordFlushTimeout < 0:
-		return cfg, fmt.Errorf("room config: record flush timeout %v < 0", cfg.RecordFlushTimeout)
 	}
 	if cfg.MinPlayers == 0 {
 		cfg.MinPlayers = DefaultMinPlayers
@@ -157,14 +130,8 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 	if cfg.EmptyTimeout == 0 {
 		cfg.EmptyTimeout = DefaultEmptyTimeout
 	}
-	if cfg.RecordBufferBytes == 0 {
-		cfg.RecordBufferBytes = DefaultRecordBufferBytes
-	}
-	if cfg.RecordQueueBytes == 0 {
-		cfg.RecordQueueBytes = DefaultRecordQueueBytes
-	}
-	if cfg.RecordFlushTimeout == 0 {
-		cfg.RecordFlushTimeout = DefaultRecordFlushTimeout
+	if cfg.Recorder == nil {
+		cfg.Recorder = noRecorder{}
 	}
 	return cfg, nil
 }

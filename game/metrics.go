@@ -43,28 +43,10 @@ const (
 	disposePanic = "panic"
 )
 
-// Reasons a recording, or the in-memory log behind it, is dropped
-// (tickwire_recording_dropped_total).
+// Reasons an inspection or control request (Spectate, Debug, Kick) is
+// refused (tickwire_room_admin_refused_total). Recordings count their own
+// refusals (game/record).
 const (
-	// recDropBufferFull: the in-memory log outgrew RecordBufferBytes.
-	recDropBufferFull = "buffer_full"
-	// recDropSlowWriter: a writer fell RecordQueueBytes behind.
-	recDropSlowWriter = "slow_writer"
-	// recDropWriteError: a writer returned an error.
-	recDropWriteError = "write_error"
-	// recDropOpenError: the RecordDir file could not be created.
-	recDropOpenError = "open_error"
-	// recDropFlushTimeout: an ending room gave up waiting for a writer.
-	recDropFlushTimeout = "flush_timeout"
-)
-
-// Reasons an inspection or control request (StartRecording, Spectate,
-// Debug, Kick) is refused (tickwire_room_admin_refused_total).
-const (
-	// refuseUnavailable: the in-memory log from tick 0 is gone.
-	refuseUnavailable = "recording_unavailable"
-	// refuseRecordingBusy: the room already records for StartRecording.
-	refuseRecordingBusy = "recording_busy"
 	// refuseSpectatorLimit: the room has MaxSpectators watchers.
 	refuseSpectatorLimit = "spectator_limit"
 	// refuseNoDebug: the game has no debug commands.
@@ -76,17 +58,9 @@ const (
 )
 
 var (
-	recordingsActive = promauto.NewGauge(prometheus.GaugeOpts{
-		Name: "tickwire_recordings_active",
-		Help: "Recordings of rooms being written (RecordDir files and StartRecording writers).",
-	})
-	recordingDropped = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "tickwire_recording_dropped_total",
-		Help: "Recordings stopped, or in-memory logs dropped, by reason (buffer_full, slow_writer, write_error, open_error, flush_timeout).",
-	}, []string{"reason"})
 	adminRefused = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_room_admin_refused_total",
-		Help: "Room inspection and control requests refused, by reason (recording_unavailable, recording_busy, spectator_limit, no_debug, debug_too_long, unknown_player).",
+		Help: "Room inspection and control requests refused, by reason (spectator_limit, no_debug, debug_too_long, unknown_player).",
 	}, []string{"reason"})
 	spectatorsActive = promauto.NewGauge(prometheus.GaugeOpts{
 		Name: "tickwire_spectators",

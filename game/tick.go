@@ -21,7 +21,7 @@ func (r *Room) step() (ended bool) {
 		r.applyInputs(s)
 	}
 	r.game.Step(tick)
-	r.rec.tick(entryStep, tick)
+	r.rec.Step(tick)
 	n := len(r.pending)
 	r.pending = r.game.DrainEvents(r.pending)
 	for k := n; k < len(r.pending); k++ {
@@ -68,7 +68,7 @@ func (r *Room) applyInputs(s *Seat) {
 			continue
 		}
 		r.game.ApplyInput(s.player, in)
-		r.rec.input(s.player, in)
+		r.rec.Input(s.player, in)
 		last = in.Seq
 	}
 	s.lastApplied.Store(last)
@@ -99,11 +99,12 @@ func (r *Room) snapshot(tick uint32) {
 		}
 	}
 	var observer *view
-	if r.rec.on() || len(r.spectators) > 0 {
+	wantSum := r.rec.WantsChecksum()
+	if wantSum || len(r.spectators) > 0 {
 		observer = r.views.of(Observer)
 	}
-	if r.rec.on() {
-		r.rec.checksum(tick, observer.checksum)
+	if wantSum {
+		r.rec.Checksum(tick, observer.checksum)
 	}
 	// ServerTimeUS reads the room clock; RealClock shares the epoch of
 	// wire.ServerTimeUS (process start), so it agrees with Welcome and

@@ -3,11 +3,13 @@
 // inputs and acks to the player's seat), keeps the registry of rooms of every
 // game mode (each opened with its mode's settings from the game.Modes
 // catalogue), and puts quick-play players into rooms of their mode with free
-// seats. It also holds seats for reconnection, signs session tokens, serves
-// the lobby HTTP API (/v1/modes, /v1/rooms, /v1/session) and the admin API
-// that tickctl speaks (on its own listener).
+// seats. It also holds seats for reconnection, signs session tokens and
+// serves the lobby HTTP API (/v1/modes, /v1/rooms, /v1/session). The admin
+// API (package admin) sees it through Operator, a narrow view of the live
+// rooms and the server's counts.
 //
 // lobby owns sessions and the room registry and starts and waits for every
-// room goroutine. It must not run game rules (that is the Game behind a
-// game.Room) nor read or write socket bytes itself (that is netcode.Conn).
+// room goroutine, each with its recorder (game/record). It must not run
+// game rules (that is the Game behind a game.Room), read or write socket
+// bytes itself (that is netcode.Conn), nor import the admin API.
 package lobby

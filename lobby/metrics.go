@@ -62,22 +62,3 @@ var (
 		Help: "Lobby HTTP API requests by endpoint and status code.",
 	}, []string{"endpoint", "code"})
 )
-
-var (
-	adminRequests = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "tickwire_admin_requests_total",
-		Help: "Admin API requests by endpoint and status code (401: wrong or missing token).",
-	}, []string{"endpoint", "code"})
-	adminWatchDropped = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "tickwire_admin_watch_dropped_total",
-		Help: "Watch streams refused and frames they did not deliver, by reason (refused, superseded, queue_full).",
-	}, []string{"reason"})
-	adminRecordFailures = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "tickwire_admin_record_failures_total",
-		Help: "Streamed recordings that ended early, by reason (overflow, start, stop, write).",
-	}, []string{"reason"})
-	adminKicks = promauto.NewCounter(prometheus.CounterOpts{
-		Name: "tickwire_admin_kicks_total",
-		Help: "Players kicked through the admin API.",
-	})
-)

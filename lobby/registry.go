@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/record"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -50,10 +51,15 @@ type RoomSettings struct {
 	// checksums to RecordDir/<room>.twrec (game/record's format).
 	RecordDir string
 	// RecordLogBytes bounds each room's in-memory log of its game calls,
-	// which lets a recording start mid-match (0 = game's default of
-	// 16 MiB, negative = keep no log: recordings can then only start at a
+	// which lets a recording start mid-match (0 = record.DefaultLogBytes,
+	// 16 MiB; negative = keep no log: recordings can then only start at a
 	// room's birth through RecordDir).
 	RecordLogBytes int
+	// RecordLogBudget bounds the bytes of the in-memory logs of all rooms
+	// together (0 = no bound): a room whose log cannot get more drops it
+	// (recordings of that room can then no longer start), and a room's
+	// share returns when its log is dropped or the room ends.
+	RecordLogBudget int64
 	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
 	// the snapshots of the ticks it returns true for. Tests only.
 	TestCorruptChecksum func(tick uint32) bool
@@ -68,6 +74,7 @@ type Registry struct {
 	modes    game.Modes
 	settings RoomSettings
 	log      *slog.Logger
+	budget   *record.Budget // of the rooms' in-memory logs
 
 	mu     sync.Mutex
 	rooms  map[string]*roomEntry
@@ -103,6 +110,7 @@ const updateQueue = 1024
 // never overfill a room; seats holds the taken ones, each given back once.
 type roomEntry struct {
 	room       *game.Room
+	recorder   *record.Recorder
 	mode       string
 	code       string
 	private    bool
@@ -122,6 +130,7 @@ func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, l
 		modes:    modes,
 		settings: settings,
 		log:      log,
+		budget:   record.NewBudget(settings.RecordLogBudget),
 		rooms:    make(map[string]*roomEntry),
 		codes:    make(map[string]*roomEntry),
 		subs:     make(map[*session]string),
@@ -325,10 +334,13 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 		Seed:                seed,
 		Logger:              r.log.With("room", id, "mode", mode),
 		OnChange:            func(c game.RoomChange) { r.roomChanged(entry, c) },
-		RecordDir:           r.settings.RecordDir,
-		RecordBufferBytes:   r.settings.RecordLogBytes,
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
 	}
+	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes, Budget: r.budget})
+	if err != nil {
+		return nil, fmt.Errorf("open room: %w", err)
+	}
+	cfg.Recorder = rec
 	g, err := m.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: maxPlayers, Seed: seed})
 	if err != nil {
 		r.log.Error("game mode refused to open a room", "mode", mode, "err", err)
@@ -338,7 +350,7 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 	if err != nil {
 		return nil, fmt.Errorf("open room: %w", err)
 	}
-	entry.room = room
+	entry.room, entry.recorder = room, rec
 	r.rooms[id] = entry
 	r.codes[code] = entry
 	r.order = append(r.order, entry)

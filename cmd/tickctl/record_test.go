@@ -255,7 +255,7 @@ func TestRecordAndReplayDrones(t *testing.T) {
 // every checksum matches. Without them in the header the replay plays the
 // default rules and disagrees, so the match is the options' doing.
 func TestReplayUsesRecordedOptions(t *testing.T) {
-	s := startServerModes(t, "", testModes(t, "-drones.view-radius", "300", "-drones.max-speed", "150"))
+	s := startServerModes(t, "s3cret", testModes(t, "-drones.view-radius", "300", "-drones.max-speed", "150"))
 	_, room := startModeBots(t, s, "drones", 3)
 	path := filepath.Join(t.TempDir(), "options.twrec")
 	if r := s.tickctl(t, "record", room, "-o", path, "-for", "3s"); r.code != 0 {

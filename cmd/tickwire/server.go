@@ -36,6 +36,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Conn.SlowConsumerAfter = c.slowConsumer
 	lcfg.Rooms.RecordDir = c.recordDir
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
+	lcfg.Rooms.RecordLogBudget = c.recordLogBudget
 	srv, err := lobby.NewServer(lcfg, c.modes, log)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package lobby
+package admin
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/record"
 )
 
 // RecordErrorTrailer is the HTTP trailer of a streamed recording: empty when
@@ -66,67 +67,67 @@ func (b *recordBuffer) take() ([]byte, bool) {
 // input log and checksums (game/record's format) for the duration and
 // streams the bytes as they come. The RecordErrorTrailer trailer is empty
 // when the recording is complete.
-func (a *Admin) serveRecord(w http.ResponseWriter, r *http.Request) {
-	e, ok := a.roomOr404(w, r)
+func (a *API) serveRecord(w http.ResponseWriter, r *http.Request) {
+	room, ok := a.roomOr404(w, r)
 	if !ok {
 		return
 	}
 	dur, err := time.ParseDuration(r.URL.Query().Get("for"))
 	if err != nil || dur <= 0 || dur > a.cfg.MaxRecordFor {
-		writeAdminError(w, http.StatusBadRequest, fmt.Sprintf("for=%q: want a duration such as 10s, at most %v", r.URL.Query().Get("for"), a.cfg.MaxRecordFor))
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("for=%q: want a duration such as 10s, at most %v", r.URL.Query().Get("for"), a.cfg.MaxRecordFor))
 		return
 	}
 	if !a.beginStream() {
-		writeAdminError(w, http.StatusServiceUnavailable, "the admin API is shutting down")
+		writeError(w, http.StatusServiceUnavailable, "the admin API is shutting down")
 		return
 	}
 	defer a.streams.Done()
 	buf := newRecordBuffer()
 	sctx, scancel := context.WithTimeout(r.Context(), inspectTimeout)
-	err = e.room.StartRecording(sctx, buf)
+	err = room.Recorder.Start(sctx, buf)
 	scancel()
 	switch {
-	case errors.Is(err, game.ErrRecordingUnavailable), errors.Is(err, game.ErrRecordingBusy):
-		adminRecordFailures.WithLabelValues("start").Inc()
-		writeAdminError(w, http.StatusConflict, fmt.Sprintf("room %q cannot record now: %v", e.room.ID(), err))
+	case errors.Is(err, record.ErrUnavailable), errors.Is(err, record.ErrBusy):
+		recordFailures.WithLabelValues("start").Inc()
+		writeError(w, http.StatusConflict, fmt.Sprintf("room %q cannot record now: %v", room.Room.ID(), err))
 		return
 	case err != nil:
-		adminRecordFailures.WithLabelValues("start").Inc()
-		roomError(w, e.room.ID(), err)
+		recordFailures.WithLabelValues("start").Inc()
+		roomError(w, room.Room.ID(), err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", e.room.ID()+".twrec"))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", room.Room.ID()+".twrec"))
 	w.Header().Set("Trailer", RecordErrorTrailer)
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
 	_ = rc.Flush()
 
-	failure := a.pumpRecording(w, rc, r, e, buf, dur)
+	failure := a.pumpRecording(w, rc, r, room.Room, buf, dur)
 	// Stop even after a failure, so the room lets go of the buffer; a
 	// room that ended has stopped on its own.
 	stopCtx, stopCancel := context.WithTimeout(context.Background(), inspectTimeout)
-	stopErr := e.room.StopRecording(stopCtx)
+	stopErr := room.Recorder.Stop(stopCtx)
 	stopCancel()
 	switch {
 	case stopErr == nil, errors.Is(stopErr, game.ErrRoomClosed), failure != "":
-	case errors.Is(stopErr, game.ErrRecordingOverflow):
+	case errors.Is(stopErr, record.ErrOverflow):
 		failure = stopErr.Error()
-		adminRecordFailures.WithLabelValues("overflow").Inc()
+		recordFailures.WithLabelValues("overflow").Inc()
 	default:
 		failure = "stop: " + stopErr.Error()
-		adminRecordFailures.WithLabelValues("stop").Inc()
+		recordFailures.WithLabelValues("stop").Inc()
 	}
 	rest, overflow := buf.take()
 	if failure == "" && len(rest) > 0 {
 		if _, err := w.Write(rest); err != nil {
 			failure = "write: " + err.Error()
-			adminRecordFailures.WithLabelValues("write").Inc()
+			recordFailures.WithLabelValues("write").Inc()
 		}
 	}
 	if overflow && failure == "" {
 		failure = errRecordOverflow.Error()
-		adminRecordFailures.WithLabelValues("overflow").Inc()
+		recordFailures.WithLabelValues("overflow").Inc()
 	}
 	w.Header().Set(RecordErrorTrailer, failure)
 }
@@ -134,14 +135,14 @@ func (a *Admin) serveRecord(w http.ResponseWriter, r *http.Request) {
 // pumpRecording copies recorded bytes to the client until dur passed, the
 // room ended, the client left or the admin API closes; it returns a
 // failure text or "".
-func (a *Admin) pumpRecording(w http.ResponseWriter, rc *http.ResponseController, r *http.Request, e *roomEntry, buf *recordBuffer, dur time.Duration) string {
+func (a *API) pumpRecording(w http.ResponseWriter, rc *http.ResponseController, r *http.Request, room *game.Room, buf *recordBuffer, dur time.Duration) string {
 	timer := time.NewTimer(dur)
 	defer timer.Stop()
 	for {
 		select {
 		case <-timer.C:
 			return ""
-		case <-e.room.Done():
+		case <-room.Done():
 			return ""
 		case <-a.ctx.Done():
 			return "server closing"
@@ -150,11 +151,11 @@ func (a *Admin) pumpRecording(w http.ResponseWriter, rc *http.ResponseController
 		case <-buf.ready:
 			b, overflow := buf.take()
 			if overflow {
-				adminRecordFailures.WithLabelValues("overflow").Inc()
+				recordFailures.WithLabelValues("overflow").Inc()
 				return errRecordOverflow.Error()
 			}
 			if _, err := w.Write(b); err != nil {
-				adminRecordFailures.WithLabelValues("write").Inc()
+				recordFailures.WithLabelValues("write").Inc()
 				return "write: " + err.Error()
 			}
 			_ = rc.Flush()

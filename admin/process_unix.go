@@ -1,6 +1,6 @@
 //go:build unix
 
-package lobby
+package admin
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package lobby
+package admin
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/lobby"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -49,7 +50,7 @@ func newWatchLink() *watchLink {
 // not yet written.
 func (l *watchLink) OfferSnapshot(frame []byte) {
 	if old := l.slot.Swap(&frame); old != nil {
-		adminWatchDropped.WithLabelValues("superseded").Inc()
+		watchDropped.WithLabelValues("superseded").Inc()
 	}
 	select {
 	case l.wake <- struct{}{}:
@@ -67,7 +68,7 @@ func (l *watchLink) Send(msg *pb.ServerMessage) bool {
 	case l.reliable <- b:
 		return true
 	default:
-		adminWatchDropped.WithLabelValues("queue_full").Inc()
+		watchDropped.WithLabelValues("queue_full").Inc()
 		l.once.Do(func() { close(l.overflow) })
 		return false
 	}
@@ -75,7 +76,7 @@ func (l *watchLink) Send(msg *pb.ServerMessage) bool {
 
 // beginStream registers a watch or recording handler with Close, or
 // reports that the admin API is closing.
-func (a *Admin) beginStream() bool {
+func (a *API) beginStream() bool {
 	if a.ctx.Err() != nil {
 		return false
 	}
@@ -85,15 +86,15 @@ func (a *Admin) beginStream() bool {
 
 // serveWatch: GET /v1/admin/rooms/{id}/watch upgrades to a WebSocket that
 // carries the room's spectator frames (binary ServerMessage, full
-// snapshots) and, every WatchInterval, an AdminWatchMessage text frame with
+// snapshots) and, every WatchInterval, an WatchMessage text frame with
 // the room detail; a last text frame of type "end" says why it stopped.
-func (a *Admin) serveWatch(w http.ResponseWriter, r *http.Request) {
-	e, ok := a.roomOr404(w, r)
+func (a *API) serveWatch(w http.ResponseWriter, r *http.Request) {
+	room, ok := a.roomOr404(w, r)
 	if !ok {
 		return
 	}
 	if !a.beginStream() {
-		writeAdminError(w, http.StatusServiceUnavailable, "the admin API is shutting down")
+		writeError(w, http.StatusServiceUnavailable, "the admin API is shutting down")
 		return
 	}
 	defer a.streams.Done()
@@ -115,8 +116,8 @@ func (a *Admin) serveWatch(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}()
-	reason := a.watch(ctx, ws, e, readerDone)
-	end, _ := json.Marshal(AdminWatchMessage{Type: "end", Reason: reason})
+	reason := a.watch(ctx, ws, room, readerDone)
+	end, _ := json.Marshal(WatchMessage{Type: "end", Reason: reason})
 	deadline := time.Now().Add(watchWriteTimeout)
 	_ = ws.SetWriteDeadline(deadline)
 	_ = ws.WriteMessage(websocket.TextMessage, end)
@@ -136,18 +137,18 @@ func (a *Admin) serveWatch(w http.ResponseWriter, r *http.Request) {
 // the room at any point (even before the spectator is added, as a close
 // can overtake the upgrade) means it ended since: the stream ends with
 // "room ended" like any other room end, not with an error or a refusal.
-func (a *Admin) watch(ctx context.Context, ws *websocket.Conn, e *roomEntry, readerDone <-chan struct{}) string {
+func (a *API) watch(ctx context.Context, ws *websocket.Conn, room lobby.LiveRoom, readerDone <-chan struct{}) string {
 	const roomEnded = "room ended"
 	link := newWatchLink()
 	sctx, scancel := context.WithTimeout(ctx, inspectTimeout)
-	stop, err := e.room.Spectate(sctx, link)
+	stop, err := room.Room.Spectate(sctx, link)
 	scancel()
 	if errors.Is(err, game.ErrRoomClosed) {
 		return roomEnded
 	}
 	if err != nil {
-		adminWatchDropped.WithLabelValues("refused").Inc()
-		return fmt.Sprintf("cannot watch room %q: %v", e.room.ID(), err)
+		watchDropped.WithLabelValues("refused").Inc()
+		return fmt.Sprintf("cannot watch room %q: %v", room.Room.ID(), err)
 	}
 	defer stop()
 	write := func(kind int, b []byte) error {
@@ -156,16 +157,17 @@ func (a *Admin) watch(ctx context.Context, ws *websocket.Conn, e *roomEntry, rea
 		}
 		return ws.WriteMessage(kind, b)
 	}
-	schema, err := protojson.Marshal(e.room.Schema().Proto())
+	schema, err := protojson.Marshal(room.Room.Schema().Proto())
 	if err != nil {
-		return fmt.Sprintf("schema of room %q: %v", e.room.ID(), err)
+		return fmt.Sprintf("schema of room %q: %v", room.Room.ID(), err)
 	}
 	detail := func() error {
-		d, err := a.adminRoom(ctx, e)
+		// Afresh each time: the lobby's counts change.
+		d, err := a.describeID(ctx, room.Room.ID())
 		if err != nil {
 			return err
 		}
-		b, err := json.Marshal(AdminWatchMessage{Type: "room", Room: &d, Schema: schema})
+		b, err := json.Marshal(WatchMessage{Type: "room", Room: &d, Schema: schema})
 		schema = nil // only the first detail carries it
 		if err != nil {
 			return err
@@ -202,7 +204,7 @@ func (a *Admin) watch(ctx context.Context, ws *websocket.Conn, e *roomEntry, rea
 			return "watcher left"
 		case <-link.overflow:
 			return "watcher too slow"
-		case <-e.room.Done():
+		case <-room.Room.Done():
 			_ = flushReliable()
 			return roomEnded
 		case b := <-link.reliable:

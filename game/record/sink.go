@@ -1,8 +1,7 @@
-package game
+package record
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -10,7 +9,7 @@ import (
 )
 
 // sinkQueueBatches bounds the batches (one per tick) waiting for a sink's
-// writer, besides the byte bound RoomConfig.RecordQueueBytes.
+// writer, besides the byte bound Options.QueueBytes.
 const sinkQueueBatches = 1024
 
 // sinkFlushEvery is how often a writer that keeps up is flushed, so that a
@@ -19,12 +18,12 @@ const sinkFlushEvery = 200 * time.Millisecond
 
 // sink is one recording being written: the room goroutine hands it batches
 // of encoded entries without ever blocking, and the sink's own goroutine
-// (started and waited for by the room) writes them. A sink that falls
-// RecordQueueBytes behind is stopped by the room.
+// (started and waited for by the Recorder) writes them. A sink that falls
+// Options.QueueBytes behind is stopped by the Recorder.
 type sink struct {
-	kind   string    // "file" (RecordDir) or "api" (StartRecording), for logs
+	kind   string    // "file" (Options.Dir) or "api" (Start), for logs
 	w      io.Writer // written only by the sink goroutine
-	closer io.Closer // closed after the last write, if set (RecordDir files)
+	closer io.Closer // closed after the last write, if set (Dir files)
 	limit  int64
 	ch     chan []byte
 	done   chan struct{} // closed when the goroutine is done with w
@@ -150,23 +149,6 @@ func (s *sink) run(initial [][]byte) {
 	case err != nil:
 		s.err = fmt.Errorf("recording write: %w", err)
 	case s.overflowed.Load():
-		s.err = ErrRecordingOverflow
+		s.err = ErrOverflow
 	}
 }
-
-// Errors of recordings.
-var (
-	// ErrRecordingUnavailable means the room no longer holds its log from
-	// tick 0 (it outgrew RoomConfig.RecordBufferBytes, or is disabled), so
-	// a recording started now could not be replayed.
-	ErrRecordingUnavailable = errors.New("recording unavailable: the room's log from tick 0 is gone")
-	// ErrRecordingBusy means StartRecording found a recording it started
-	// still running.
-	ErrRecordingBusy = errors.New("room is already recording")
-	// ErrNotRecording means StopRecording found no recording to stop.
-	ErrNotRecording = errors.New("room is not recording")
-	// ErrRecordingOverflow means the writer fell more than
-	// RoomConfig.RecordQueueBytes behind, so the room stopped the
-	// recording; what was written is a valid but truncated recording.
-	ErrRecordingOverflow = errors.New("recording stopped: the writer fell too far behind")
-)

@@ -1,4 +1,4 @@
-package lobby
+package admin
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/lobby"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -22,52 +23,22 @@ const inspectTimeout = 2 * time.Second
 // inspectParallel bounds the rooms a room list inspects at once.
 const inspectParallel = 64
 
-// lookup returns the live room with id, private ones included.
-func (r *Registry) lookup(id string) (*roomEntry, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, ok := r.rooms[id]
-	if !ok || e.ended {
-		return nil, false
+// describe describes room from the lobby's record and the room's own
+// detail, taken on its goroutine.
+func (a *API) describe(ctx context.Context, room lobby.LiveRoom) (RoomDetail, error) {
+	base := Room{
+		ID: room.Room.ID(), Mode: room.Mode, State: lobby.PhaseName(room.Phase), Private: room.Private, JoinCode: room.JoinCode,
+		Players: room.Players, MaxPlayers: room.MaxPlayers, AgeSeconds: int(time.Since(room.Created) / time.Second),
+		Recording: room.Recorder.Recording(),
 	}
-	return e, true
-}
-
-// entries returns the live rooms, oldest first, private ones included.
-func (r *Registry) entries() []*roomEntry {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make([]*roomEntry, 0, len(r.order))
-	for _, e := range r.order {
-		if !e.ended {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// adminRoomLocked describes e from the registry's record; r.mu must be held.
-func (r *Registry) adminRoomLocked(e *roomEntry) AdminRoom {
-	return AdminRoom{
-		ID: e.room.ID(), Mode: e.mode, State: PhaseName(e.phase), Private: e.private, JoinCode: e.code,
-		Players: e.reserved, MaxPlayers: e.maxPlayers, AgeSeconds: int(time.Since(e.created) / time.Second),
-	}
-}
-
-// adminRoom describes e from the registry and the room's own detail.
-func (a *Admin) adminRoom(ctx context.Context, e *roomEntry) (AdminRoomDetail, error) {
-	reg := a.srv.registry
-	reg.mu.Lock()
-	base := reg.adminRoomLocked(e)
-	reg.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, inspectTimeout)
 	defer cancel()
-	d, err := e.room.Inspect(ctx)
+	d, err := room.Room.Inspect(ctx)
 	if err != nil {
-		return AdminRoomDetail{AdminRoom: base}, err
+		return RoomDetail{Room: base}, err
 	}
-	out := AdminRoomDetail{AdminRoom: base}
-	out.State = PhaseName(d.Phase)
+	out := RoomDetail{Room: base}
+	out.State = lobby.PhaseName(d.Phase)
 	out.Tick = uint32(d.Tick)
 	out.TickP50Ms = ms(d.TickP50)
 	out.TickP99Ms = ms(d.TickP99)
@@ -75,15 +46,14 @@ func (a *Admin) adminRoom(ctx context.Context, e *roomEntry) (AdminRoomDetail, e
 	out.Overruns = uint64(d.Overruns)
 	out.Entities = int(d.Entities)
 	out.SnapshotBytesPerSec = float64(d.SnapshotBytesPerSec)
-	out.Recording = d.Recording
 	out.Spectators = d.Spectators
 	out.TickHz = int(d.TickHz)
 	out.SnapshotHz = int(d.SnapshotHz)
 	out.MaxPlayers = int(d.MaxPlayers)
 	out.SkippedTicks = uint64(d.SkippedTicks)
-	out.PlayerList = make([]AdminPlayer, 0, len(d.Players))
+	out.PlayerList = make([]Player, 0, len(d.Players))
 	for _, p := range d.Players {
-		out.PlayerList = append(out.PlayerList, AdminPlayer{
+		out.PlayerList = append(out.PlayerList, Player{
 			ID: uint32(p.Player), Name: p.Name, EntityID: uint32(p.EntityID), Connected: p.Connected,
 			RTTMs: ms(p.RTT), InputQueueDepth: int(p.InputQueueDepth), DroppedInputs: uint64(p.DroppedInputs),
 			LastAckedTick: uint32(p.LastAckedTick), LastAppliedSeq: uint32(p.LastAppliedSeq), BytesPerSec: float64(p.BytesPerSec),
@@ -95,18 +65,28 @@ func (a *Admin) adminRoom(ctx context.Context, e *roomEntry) (AdminRoomDetail, e
 	return out, nil
 }
 
+// describeID describes the live room id afresh; a room gone from the
+// lobby has ended (game.ErrRoomClosed).
+func (a *API) describeID(ctx context.Context, id string) (RoomDetail, error) {
+	room, ok := a.op.Room(id)
+	if !ok {
+		return RoomDetail{}, fmt.Errorf("room %q: %w", id, game.ErrRoomClosed)
+	}
+	return a.describe(ctx, room)
+}
+
 // ms is d in milliseconds.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // roomOr404 finds the room named in the path, or answers 404.
-func (a *Admin) roomOr404(w http.ResponseWriter, r *http.Request) (*roomEntry, bool) {
+func (a *API) roomOr404(w http.ResponseWriter, r *http.Request) (lobby.LiveRoom, bool) {
 	id := r.PathValue("id")
-	e, ok := a.srv.registry.lookup(id)
+	room, ok := a.op.Room(id)
 	if !ok {
-		writeAdminError(w, http.StatusNotFound, fmt.Sprintf("unknown room %q", id))
-		return nil, false
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown room %q", id))
+		return room, false
 	}
-	return e, true
+	return room, true
 }
 
 // roomError answers an error of a room call: a room that ended meanwhile
@@ -114,96 +94,89 @@ func (a *Admin) roomOr404(w http.ResponseWriter, r *http.Request) (*roomEntry, b
 func roomError(w http.ResponseWriter, id string, err error) {
 	switch {
 	case errors.Is(err, game.ErrRoomClosed):
-		writeAdminError(w, http.StatusNotFound, fmt.Sprintf("unknown room %q (it has ended)", id))
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown room %q (it has ended)", id))
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		writeAdminError(w, http.StatusServiceUnavailable, fmt.Sprintf("room %q did not answer: %v", id, err))
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("room %q did not answer: %v", id, err))
 	default:
-		writeAdminError(w, http.StatusInternalServerError, err.Error())
+		writeError(w, http.StatusInternalServerError, err.Error())
 	}
 }
 
 // serveOverview: GET /v1/admin/overview.
-func (a *Admin) serveOverview(w http.ResponseWriter, _ *http.Request) {
-	s := a.srv
-	out := AdminOverview{
+func (a *API) serveOverview(w http.ResponseWriter, _ *http.Request) {
+	c := a.op.Counters()
+	out := Overview{
 		Version:       a.cfg.Version,
 		GoVersion:     runtime.Version(),
 		UptimeSeconds: time.Since(a.started).Seconds(),
-		HeldSeats:     s.holds.cache.Len(),
+		Connections:   c.Connections,
+		Sessions:      c.Sessions,
+		Rooms:         c.Rooms,
+		Players:       c.Players,
+		HeldSeats:     c.HeldSeats,
 		Goroutines:    runtime.NumGoroutine(),
 	}
-	s.mu.Lock()
-	out.Connections = len(s.conns)
-	out.Sessions = len(s.sessions)
-	s.mu.Unlock()
-	entries := s.registry.entries()
-	out.Rooms = len(entries)
-	s.registry.mu.Lock()
-	for _, e := range entries {
-		out.Players += e.reserved
-	}
-	s.registry.mu.Unlock()
 	out.CPUSeconds, out.RSSBytes = processUsage()
 	out.HeapBytes = heapBytes()
-	writeAdmin(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // serveRooms: GET /v1/admin/rooms, every live room with its tick timings.
-func (a *Admin) serveRooms(w http.ResponseWriter, r *http.Request) {
-	entries := a.srv.registry.entries()
-	rooms := make([]AdminRoom, len(entries))
-	ok := make([]bool, len(entries))
+func (a *API) serveRooms(w http.ResponseWriter, r *http.Request) {
+	live := a.op.Rooms()
+	rooms := make([]Room, len(live))
+	ok := make([]bool, len(live))
 	var g errgroup.Group
 	g.SetLimit(inspectParallel)
-	for i, e := range entries {
+	for i, room := range live {
 		g.Go(func() error {
-			d, err := a.adminRoom(r.Context(), e)
+			d, err := a.describe(r.Context(), room)
 			// A room that ended meanwhile drops out of the list.
-			rooms[i], ok[i] = d.AdminRoom, err == nil || !errors.Is(err, game.ErrRoomClosed)
+			rooms[i], ok[i] = d.Room, err == nil || !errors.Is(err, game.ErrRoomClosed)
 			return nil
 		})
 	}
 	_ = g.Wait() // the goroutines return no errors
-	out := AdminRoomList{Rooms: make([]AdminRoom, 0, len(rooms))}
+	out := RoomList{Rooms: make([]Room, 0, len(rooms))}
 	for i, room := range rooms {
 		if ok[i] {
 			out.Rooms = append(out.Rooms, room)
 		}
 	}
-	writeAdmin(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // serveRoom: GET /v1/admin/rooms/{id}.
-func (a *Admin) serveRoom(w http.ResponseWriter, r *http.Request) {
-	e, ok := a.roomOr404(w, r)
+func (a *API) serveRoom(w http.ResponseWriter, r *http.Request) {
+	room, ok := a.roomOr404(w, r)
 	if !ok {
 		return
 	}
-	d, err := a.adminRoom(r.Context(), e)
+	d, err := a.describe(r.Context(), room)
 	if err != nil {
-		roomError(w, e.room.ID(), err)
+		roomError(w, room.Room.ID(), err)
 		return
 	}
-	writeAdmin(w, http.StatusOK, d)
+	writeJSON(w, http.StatusOK, d)
 }
 
 // serveState: GET /v1/admin/rooms/{id}/state, the world as protojson.
-func (a *Admin) serveState(w http.ResponseWriter, r *http.Request) {
-	e, ok := a.roomOr404(w, r)
+func (a *API) serveState(w http.ResponseWriter, r *http.Request) {
+	room, ok := a.roomOr404(w, r)
 	if !ok {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), inspectTimeout)
 	defer cancel()
-	tick, rows, err := e.room.State(ctx)
+	tick, rows, err := room.Room.State(ctx)
 	if err != nil {
-		roomError(w, e.room.ID(), err)
+		roomError(w, room.Room.ID(), err)
 		return
 	}
 	b, err := protojson.MarshalOptions{Multiline: true, UseProtoNames: true, EmitUnpopulated: true}.
-		Marshal(WorldView(e.room.ID(), tick, e.room.Schema(), rows))
+		Marshal(WorldView(room.Room.ID(), tick, room.Room.Schema(), rows))
 	if err != nil {
-		writeAdminError(w, http.StatusInternalServerError, fmt.Sprintf("marshal world view: %v", err))
+		writeError(w, http.StatusInternalServerError, fmt.Sprintf("marshal world view: %v", err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

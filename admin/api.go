@@ -1,30 +1,44 @@
-package lobby
+package admin
 
 import (
 	"bufio"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/tickwire/tickwire/lobby"
 )
 
-// AdminConfig configures the admin API.
-type AdminConfig struct {
-	// Token, when set, must arrive with every request as
-	// "Authorization: Bearer <token>". Empty serves everyone, which
-	// CheckAdminAddr allows only on a loopback address.
+// Config configures the admin API.
+type Config struct {
+	// Token must arrive with every request as "Authorization: Bearer
+	// <token>"; New refuses an empty one, and CheckAddr a short one on
+	// an address off loopback.
 	Token string
+	// Addr is the address the admin listener is bound to: a request's
+	// Host must name it (an IP it is bound to, a loopback name or
+	// address) or one of Hosts, so that a page of another site whose
+	// name resolves to this machine (DNS rebinding) is turned away.
+	Addr string
+	// Hosts are further host names (or addresses) requests may name in
+	// Host, as an operator reaches the listener (tickwire -admin-host).
+	Hosts []string
+	// Cmdline is the command line /debug/pprof/cmdline shows (nil:
+	// os.Args), with the value of every flag of SecretFlags replaced by
+	// Redacted.
+	Cmdline []string
+	// SecretFlags names the flags whose values never leave the process
+	// (such as "session-secret"), without dashes.
+	SecretFlags []string
 	// Version is what the overview reports as the server version.
 	Version string
 	// WatchInterval is how often a watch stream carries the room detail;
@@ -33,77 +47,68 @@ type AdminConfig struct {
 	// MaxRecordFor caps the duration of one streamed recording; 0 means
 	// one hour.
 	MaxRecordFor time.Duration
+	// Logger receives the API's logs; nil means slog.Default().
+	Logger *slog.Logger
 }
 
-// ErrAdminNeedsToken refuses an admin listener that anyone on the network
-// could reach without a token.
-var ErrAdminNeedsToken = errors.New("the admin API on a non-loopback address needs a token")
-
-// CheckAdminAddr refuses to serve the admin API on addr without a token
-// unless addr is a loopback address (127.0.0.0/8, ::1 or localhost): an
-// empty host or 0.0.0.0 listens on every interface.
-func CheckAdminAddr(addr, token string) error {
-	if token != "" {
-		return nil
-	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("admin address %q: %w", addr, err)
-	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("admin address %q: %w", addr, ErrAdminNeedsToken)
-}
-
-// Admin serves the admin API of a Server: inspection, live watch streams,
-// kick, close, debug commands, recordings and /debug/pprof. Mount Handler on
-// its own listener, never on the public one; Close ends the streams.
-type Admin struct {
-	srv      *Server
-	cfg      AdminConfig
+// API serves the admin API of a lobby: inspection, live watch streams,
+// kick, close, debug commands, recordings and /debug/pprof. Mount Handler
+// on its own listener, never on the public one; Close ends the streams.
+type API struct {
+	op       lobby.Operator
+	cfg      Config
 	log      *slog.Logger
 	started  time.Time
 	ctx      context.Context // ends every watch and recording stream
 	cancel   context.CancelFunc
 	streams  sync.WaitGroup // one per watch or recording handler
 	upgrader websocket.Upgrader
+	hosts    hostSet // what a request's Host may name
 }
 
-// NewAdmin returns the admin API of srv. Its streams end with Close or when
-// srv shuts down.
-func NewAdmin(srv *Server, cfg AdminConfig) *Admin {
+// New returns the admin API of the lobby op. Its streams end with Close
+// (or with their rooms). It refuses a config without a token.
+func New(op lobby.Operator, cfg Config) (*API, error) {
+	if cfg.Token == "" {
+		return nil, ErrNeedsToken
+	}
+	hosts, err := allowedHosts(cfg.Addr, cfg.Hosts)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.WatchInterval <= 0 {
 		cfg.WatchInterval = time.Second
 	}
 	if cfg.MaxRecordFor <= 0 {
 		cfg.MaxRecordFor = time.Hour
 	}
-	ctx, cancel := context.WithCancel(srv.ctx)
-	return &Admin{
-		srv:     srv,
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &API{
+		op:      op,
 		cfg:     cfg,
-		log:     srv.log.With("component", "admin"),
+		hosts:   hosts,
+		log:     cfg.Logger.With("component", "admin"),
 		started: time.Now(),
 		ctx:     ctx,
 		cancel:  cancel,
-		// The admin listener is not a browser's business; the token
-		// guards it, so any origin that has it may watch.
-		upgrader: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 	}
+	// route has refused cross-site requests already; the upgrader checks
+	// again with the same rule.
+	a.upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return !crossSite(r) }}
+	return a, nil
 }
 
 // Close ends every watch and recording stream and waits for their handlers.
-func (a *Admin) Close() {
+func (a *API) Close() {
 	a.cancel()
 	a.streams.Wait()
 }
 
 // Handler serves the admin API under /v1/admin/ and /debug/pprof/.
-func (a *Admin) Handler() http.Handler {
+func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /v1/admin/overview", a.route("overview", a.serveOverview))
 	mux.Handle("GET /v1/admin/rooms", a.route("rooms", a.serveRooms))
@@ -115,42 +120,30 @@ func (a *Admin) Handler() http.Handler {
 	mux.Handle("POST /v1/admin/rooms/{id}/close", a.route("close", a.serveClose))
 	mux.Handle("POST /v1/admin/rooms/{id}/debug", a.route("debug", a.serveDebug))
 	mux.Handle("/debug/pprof/", a.route("pprof", pprof.Index))
-	mux.Handle("/debug/pprof/cmdline", a.route("pprof", pprof.Cmdline))
+	mux.Handle("/debug/pprof/cmdline", a.route("pprof", a.serveCmdline))
 	mux.Handle("/debug/pprof/profile", a.route("pprof", pprof.Profile))
 	mux.Handle("/debug/pprof/symbol", a.route("pprof", pprof.Symbol))
 	mux.Handle("/debug/pprof/trace", a.route("pprof", pprof.Trace))
 	mux.Handle("/", a.route("unknown", func(w http.ResponseWriter, r *http.Request) {
-		writeAdminError(w, http.StatusNotFound, "no admin endpoint "+r.Method+" "+r.URL.Path+" (see docs/admin.md)")
+		writeError(w, http.StatusNotFound, "no admin endpoint "+r.Method+" "+r.URL.Path+" (see docs/admin.md)")
 	}))
 	return mux
 }
 
-// route checks the token, then runs h, counting the answer's status under
-// endpoint.
-func (a *Admin) route(endpoint string, h http.HandlerFunc) http.Handler {
+// route runs h for a request that passes the guards (guard.go), counting
+// the answer's status under endpoint.
+func (a *API) route(endpoint string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
-		if !a.authorized(r) {
-			sw.Header().Set("WWW-Authenticate", `Bearer realm="tickwire admin"`)
-			writeAdminError(sw, http.StatusUnauthorized, "wrong or missing admin token (send Authorization: Bearer <token>)")
-		} else {
+		if a.guard(sw, r) {
 			h(sw, r)
 		}
 		code := sw.code
 		if code == 0 {
 			code = http.StatusOK
 		}
-		adminRequests.WithLabelValues(endpoint, strconv.Itoa(code)).Inc()
+		requests.WithLabelValues(endpoint, strconv.Itoa(code)).Inc()
 	})
-}
-
-// authorized compares the bearer token in constant time.
-func (a *Admin) authorized(r *http.Request) bool {
-	if a.cfg.Token == "" {
-		return true
-	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.Token)) == 1
 }
 
 // statusWriter remembers the status code for the requests metric; it passes
@@ -194,8 +187,8 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // Unwrap lets http.ResponseController reach the real writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// writeAdmin answers with v as JSON.
-func writeAdmin(w http.ResponseWriter, code int, v any) {
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
@@ -204,15 +197,20 @@ func writeAdmin(w http.ResponseWriter, code int, v any) {
 	_ = enc.Encode(v) // the client went away if this fails
 }
 
-// writeAdminError answers with an ErrorJSON.
-func writeAdminError(w http.ResponseWriter, code int, text string) {
-	writeAdmin(w, code, ErrorJSON{Error: text})
+// ErrorJSON is the body of every admin API error.
+type ErrorJSON struct {
+	Error string `json:"error"`
+}
+
+// writeError answers with an ErrorJSON.
+func writeError(w http.ResponseWriter, code int, text string) {
+	writeJSON(w, code, ErrorJSON{Error: text})
 }
 
 // decodeBody reads a small JSON request body into v.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(v); err != nil {
-		writeAdminError(w, http.StatusBadRequest, "body must be JSON: "+err.Error())
+		writeError(w, http.StatusBadRequest, "body must be JSON: "+err.Error())
 		return false
 	}
 	return true

@@ -1,4 +1,4 @@
-package lobby
+package admin
 
 import (
 	"encoding/json"
@@ -17,21 +17,21 @@ import (
 
 func TestAdminKick(t *testing.T) {
 	as := startAdmin(t, "tok")
-	ada := joinAdmin(t, as.testServer.url, "ada")
-	bob := joinAdmin(t, as.testServer.url, "bob")
+	ada := joinAdmin(t, as.lobby.url, "ada")
+	bob := joinAdmin(t, as.lobby.url, "bob")
 	room, adaID := ada.Joined().GetRoomId(), ada.Joined().GetPlayerId()
 	as.waitRoom(t, room, 2)
-	kicks := testutil.ToFloat64(adminKicks)
+	before := testutil.ToFloat64(kicks)
 
-	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", AdminKickRequest{Player: adaID, Reason: "spamming the chat"})
+	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", KickRequest{Player: adaID, Reason: "spamming the chat"})
 	if code != http.StatusOK {
 		t.Fatalf("kick: %d %s", code, b)
 	}
-	var res AdminActionResult
+	var res ActionResult
 	if err := json.Unmarshal(b, &res); err != nil || res.Result != "kicked" || !res.ConnectionClosed || res.Player != adaID {
 		t.Fatalf("kick answer %s: want kicked with the connection closed", b)
 	}
-	if got := testutil.ToFloat64(adminKicks) - kicks; got != 1 {
+	if got := testutil.ToFloat64(kicks) - before; got != 1 {
 		t.Fatalf("tickwire_admin_kicks_total rose by %v, want 1", got)
 	}
 	left := ada.waitFor(t, "Left", func(m *pb.ServerMessage) bool { return m.GetLeft() != nil }).GetLeft()
@@ -49,12 +49,8 @@ func TestAdminKick(t *testing.T) {
 	}
 
 	// The kicked connection's session ends without holding the seat.
-	waitFor(t, "the kicked connection forgotten", func() bool {
-		as.mu.Lock()
-		defer as.mu.Unlock()
-		return len(as.conns) == 1
-	})
-	if n := as.holds.cache.Len(); n != 0 {
+	waitFor(t, "the kicked connection forgotten", func() bool { return as.lobby.Counters().Connections == 1 })
+	if n := as.lobby.Counters().HeldSeats; n != 0 {
 		t.Fatalf("%d seats held after the kick, want none", n)
 	}
 
@@ -67,33 +63,33 @@ func TestAdminKick(t *testing.T) {
 		t.Fatalf("bob's connection ended: %v", bob.Err())
 	default:
 	}
-	if code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", AdminKickRequest{Player: adaID}); code != http.StatusNotFound {
+	if code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", KickRequest{Player: adaID}); code != http.StatusNotFound {
 		t.Fatalf("second kick: %d %s, want 404", code, b)
 	}
 }
 
 func TestAdminKickHeldSeat(t *testing.T) {
-	as := startAdmin(t, "")
-	ada := joinAdmin(t, as.testServer.url, "ada")
+	as := startAdmin(t, testToken)
+	ada := joinAdmin(t, as.lobby.url, "ada")
 	room, id := ada.Joined().GetRoomId(), ada.Joined().GetPlayerId()
 	as.waitRoom(t, room, 1)
 	ada.DropConnection() // the seat is held for a reconnection
 	deadline := time.Now().Add(10 * time.Second)
-	for as.holds.cache.Len() != 1 {
+	for as.lobby.Counters().HeldSeats != 1 {
 		if time.Now().After(deadline) {
 			t.Fatal("the dropped player's seat was never held")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", AdminKickRequest{Player: id})
-	var res AdminActionResult
+	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", KickRequest{Player: id})
+	var res ActionResult
 	if code != http.StatusOK || json.Unmarshal(b, &res) != nil || res.ConnectionClosed {
 		t.Fatalf("kick of a held seat: %d %s, want ok with no connection closed", code, b)
 	}
-	if n := as.holds.cache.Len(); n != 0 {
+	if n := as.lobby.Counters().HeldSeats; n != 0 {
 		t.Fatalf("%d seats still held after the kick", n)
 	}
-	var l AdminRoomList
+	var l RoomList
 	as.getJSON(t, "/v1/admin/rooms", &l)
 	if len(l.Rooms) == 1 && l.Rooms[0].Players != 0 {
 		t.Fatalf("room still counts %d seats after the kick", l.Rooms[0].Players)
@@ -101,13 +97,13 @@ func TestAdminKickHeldSeat(t *testing.T) {
 }
 
 func TestAdminClose(t *testing.T) {
-	as := startAdmin(t, "")
-	ada := joinAdmin(t, as.testServer.url, "ada")
-	bob := joinAdmin(t, as.testServer.url, "bob")
+	as := startAdmin(t, testToken)
+	ada := joinAdmin(t, as.lobby.url, "ada")
+	bob := joinAdmin(t, as.lobby.url, "bob")
 	room := ada.Joined().GetRoomId()
 	as.waitRoom(t, room, 2)
 
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", nil)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", as.auth())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +113,7 @@ func TestAdminClose(t *testing.T) {
 	// cannot overtake the watch.
 	waitWatchDetail(t, ws)
 
-	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/close", AdminCloseRequest{Reason: "server maintenance"})
+	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/close", CloseRequest{Reason: "server maintenance"})
 	if code != http.StatusAccepted {
 		t.Fatalf("close: %d %s", code, b)
 	}
@@ -136,7 +132,7 @@ func TestAdminClose(t *testing.T) {
 		if err != nil {
 			t.Fatalf("watch ended without an end message: %v", err)
 		}
-		var m AdminWatchMessage
+		var m WatchMessage
 		if kind == websocket.TextMessage && json.Unmarshal(b, &m) == nil && m.Type == "end" {
 			if m.Reason != "room ended" {
 				t.Fatalf("watch end reason %q, want room ended", m.Reason)
@@ -166,7 +162,7 @@ func waitWatchDetail(t *testing.T, ws *websocket.Conn) {
 		if err != nil {
 			t.Fatalf("watch ended before the first room detail: %v", err)
 		}
-		var m AdminWatchMessage
+		var m WatchMessage
 		if kind != websocket.TextMessage || json.Unmarshal(b, &m) != nil {
 			continue
 		}
@@ -180,12 +176,12 @@ func waitWatchDetail(t *testing.T, ws *websocket.Conn) {
 }
 
 func TestAdminDebug(t *testing.T) {
-	as := startAdmin(t, "")
-	ada := joinAdmin(t, as.testServer.url, "ada")
+	as := startAdmin(t, testToken)
+	ada := joinAdmin(t, as.lobby.url, "ada")
 	room := ada.Joined().GetRoomId()
 	as.waitRoom(t, room, 1)
-	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/debug", AdminDebugRequest{Command: "help"})
-	var reply AdminDebugReply
+	code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/debug", DebugRequest{Command: "help"})
+	var reply DebugReply
 	if code != http.StatusOK || json.Unmarshal(b, &reply) != nil || reply.Reply == "" {
 		t.Fatalf("debug help: %d %s, want the game's reply", code, b)
 	}

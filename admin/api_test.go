@@ -1,12 +1,14 @@
-package lobby
+package admin
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,24 +30,30 @@ import (
 
 // adminServer is a lobby server with its admin API on a second listener.
 type adminServer struct {
-	*testServer
-	admin *Admin
+	lobby *lobbyServer
+	admin *API
 	url   string // http://127.0.0.1:port
 	token string
 }
+
+// testToken is the admin token of the tests that do not test tokens.
+const testToken = "test-admin-token"
 
 // startAdmin starts a server (no countdown, so matches run at once) and
 // its admin API with token.
 func startAdmin(t *testing.T, token string) *adminServer {
 	t.Helper()
-	ts := startServerModes(t, nil, arenaModes(func(s *game.Settings) { s.Countdown = 0 }))
-	a := NewAdmin(ts.Server, AdminConfig{Token: token, Version: "test", WatchInterval: 100 * time.Millisecond})
+	ls := startLobby(t, func(s *game.Settings) { s.Countdown = 0 })
+	a, err := New(ls.Server, Config{Token: token, Hosts: []string{"admin.example.com"}, Version: "test", WatchInterval: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	hs := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {
 		a.Close()
 		hs.Close()
 	})
-	return &adminServer{testServer: ts, admin: a, url: hs.URL, token: token}
+	return &adminServer{lobby: ls, admin: a, url: hs.URL, token: token}
 }
 
 // do sends an admin request with the server's token and returns the status
@@ -56,6 +64,22 @@ func (as *adminServer) do(t *testing.T, method, path string, body any) (int, []b
 }
 
 func (as *adminServer) doToken(t *testing.T, method, path string, body any, token string) (int, []byte) {
+	t.Helper()
+	h := map[string]string{}
+	if token != "" {
+		h["Authorization"] = "Bearer " + token
+	}
+	return as.doHeader(t, method, path, body, h)
+}
+
+// auth is the header that carries the server's token.
+func (as *adminServer) auth() http.Header {
+	return http.Header{"Authorization": {"Bearer " + as.token}}
+}
+
+// doHeader sends an admin request with header (Host too) and returns the
+// status and body.
+func (as *adminServer) doHeader(t *testing.T, method, path string, body any, header map[string]string) (int, []byte) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -69,8 +93,12 @@ func (as *adminServer) doToken(t *testing.T, method, path string, body any, toke
 	if err != nil {
 		t.Fatal(err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+		} else {
+			req.Header.Set(k, v)
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -157,11 +185,11 @@ func (p *adminPlayer) waitFor(t *testing.T, what string, ok func(*pb.ServerMessa
 
 // waitRoom waits until the room's detail shows a tick past zero and every
 // player seated.
-func (as *adminServer) waitRoom(t *testing.T, id string, players int) AdminRoomDetail {
+func (as *adminServer) waitRoom(t *testing.T, id string, players int) RoomDetail {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		var d AdminRoomDetail
+		var d RoomDetail
 		as.getJSON(t, "/v1/admin/rooms/"+id, &d)
 		if d.Tick > 0 && len(d.PlayerList) == players && d.Entities >= players {
 			return d
@@ -173,77 +201,174 @@ func (as *adminServer) waitRoom(t *testing.T, id string, players int) AdminRoomD
 	}
 }
 
-func TestCheckAdminAddr(t *testing.T) {
+func TestCheckAddr(t *testing.T) {
+	long := strings.Repeat("k", MinTokenLength)
 	tests := []struct {
 		addr, token string
-		ok          bool
+		want        error // nil: accepted
 	}{
-		{"127.0.0.1:7778", "", true},
-		{"127.0.0.2:7778", "", true},
-		{"[::1]:7778", "", true},
-		{"localhost:7778", "", true},
-		{":7778", "", false},
-		{"0.0.0.0:7778", "", false},
-		{"10.1.2.3:7778", "", false},
-		{"admin.example.com:7778", "", false},
-		{":7778", "s3cret", true},
-		{"0.0.0.0:7778", "s3cret", true},
-		{"nonsense", "", false},
+		{"127.0.0.1:7778", "s", nil},
+		{"127.0.0.2:7778", "s", nil},
+		{"[::1]:7778", "s", nil},
+		{"localhost:7778", "s", nil},
+		{"127.0.0.1:7778", "", ErrNeedsToken},
+		{":7778", "", ErrNeedsToken},
+		{":7778", "s3cret", ErrShortToken},
+		{"0.0.0.0:7778", long[1:], ErrShortToken},
+		{"10.1.2.3:7778", "s3cret", ErrShortToken},
+		{"admin.example.com:7778", "s3cret", ErrShortToken},
+		{":7778", long, nil},
+		{"0.0.0.0:7778", long, nil},
+		{"admin.example.com:7778", long, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr+"/"+tt.token, func(t *testing.T) {
-			err := CheckAdminAddr(tt.addr, tt.token)
-			if (err == nil) != tt.ok {
-				t.Fatalf("CheckAdminAddr(%q, %q) = %v, want ok %v", tt.addr, tt.token, err, tt.ok)
+			err := CheckAddr(tt.addr, tt.token)
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Fatalf("CheckAddr(%q, %q) = %v, want %v", tt.addr, tt.token, err, tt.want)
 			}
-			if !tt.ok && tt.addr != "nonsense" && !errors.Is(err, ErrAdminNeedsToken) {
-				t.Fatalf("error %v does not wrap ErrAdminNeedsToken", err)
+		})
+	}
+	if err := CheckAddr("nonsense", long); err == nil {
+		t.Fatal("CheckAddr took an address with no port")
+	}
+	if _, err := New(nil, Config{}); !errors.Is(err, ErrNeedsToken) {
+		t.Fatalf("New without a token: %v, want ErrNeedsToken", err)
+	}
+}
+
+// TestAdminGuards: every request must name this listener in Host, come
+// from no browser page of another origin, and carry the token; each
+// refusal is answered and counted by its reason.
+func TestAdminGuards(t *testing.T) {
+	as := startAdmin(t, "s3cret-token")
+	host := strings.TrimPrefix(as.url, "http://") // 127.0.0.1:port
+	self := "http://" + host
+	tests := []struct {
+		name, method, path string
+		header             map[string]string // beside the right token, unless it sets Authorization
+		want               int
+		endpoint, refused  string
+	}{
+		{"no token", "GET", "/v1/admin/overview", map[string]string{"Authorization": ""}, http.StatusUnauthorized, "overview", "token"},
+		{"wrong token", "GET", "/v1/admin/overview", map[string]string{"Authorization": "Bearer guess"}, http.StatusUnauthorized, "overview", "token"},
+		{"token prefix", "GET", "/v1/admin/rooms", map[string]string{"Authorization": "Bearer s3cret"}, http.StatusUnauthorized, "rooms", "token"},
+		{"not a bearer", "GET", "/v1/admin/rooms", map[string]string{"Authorization": "Basic s3cret-token"}, http.StatusUnauthorized, "rooms", "token"},
+		{"right token", "GET", "/v1/admin/overview", nil, http.StatusOK, "overview", ""},
+		{"pprof without token", "GET", "/debug/pprof/", map[string]string{"Authorization": ""}, http.StatusUnauthorized, "pprof", "token"},
+		{"pprof with token", "GET", "/debug/pprof/", nil, http.StatusOK, "pprof", ""},
+		{"unknown path", "GET", "/v1/admin/nope", nil, http.StatusNotFound, "unknown", ""},
+		{"localhost by name", "GET", "/v1/admin/overview", map[string]string{"Host": "localhost:1"}, http.StatusOK, "overview", ""},
+		{"another loopback address", "GET", "/v1/admin/overview", map[string]string{"Host": "127.9.9.9"}, http.StatusOK, "overview", ""},
+		{"ipv6 loopback", "GET", "/v1/admin/overview", map[string]string{"Host": "[::1]:7778"}, http.StatusOK, "overview", ""},
+		{"configured host", "GET", "/v1/admin/overview", map[string]string{"Host": "Admin.Example.COM:7778"}, http.StatusOK, "overview", ""},
+		{"rebound name", "GET", "/v1/admin/overview", map[string]string{"Host": "attacker.example:7778"}, http.StatusMisdirectedRequest, "overview", "host"},
+		{"rebound name, kick", "POST", "/v1/admin/rooms/x/kick", map[string]string{"Host": "attacker.example"}, http.StatusMisdirectedRequest, "kick", "host"},
+		{"lan address not configured", "GET", "/v1/admin/overview", map[string]string{"Host": "192.168.1.5:7778"}, http.StatusMisdirectedRequest, "overview", "host"},
+		{"cross-site close", "POST", "/v1/admin/rooms/x/close", map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden, "close", "cross_site"},
+		{"cross-site kick, no token", "POST", "/v1/admin/rooms/x/kick", map[string]string{"Origin": "https://evil.example", "Authorization": ""}, http.StatusForbidden, "kick", "cross_site"},
+		{"another port of localhost", "POST", "/v1/admin/rooms/x/debug", map[string]string{"Origin": "http://127.0.0.1:3000"}, http.StatusForbidden, "debug", "cross_site"},
+		{"null origin", "POST", "/v1/admin/rooms/x/close", map[string]string{"Origin": "null"}, http.StatusForbidden, "close", "cross_site"},
+		{"fetch metadata cross-site", "GET", "/v1/admin/rooms", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden, "rooms", "cross_site"},
+		{"fetch metadata same-site", "GET", "/v1/admin/rooms/x/record", map[string]string{"Sec-Fetch-Site": "same-site"}, http.StatusForbidden, "record", "cross_site"},
+		{"cross-site watch", "GET", "/v1/admin/rooms/x/watch", map[string]string{"Origin": "http://evil.example"}, http.StatusForbidden, "watch", "cross_site"},
+		{"own origin", "POST", "/v1/admin/rooms/x/close", map[string]string{"Origin": self, "Sec-Fetch-Site": "same-origin"}, http.StatusNotFound, "close", ""},
+		{"typed in the address bar", "GET", "/v1/admin/overview", map[string]string{"Sec-Fetch-Site": "none"}, http.StatusOK, "overview", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			header := map[string]string{"Authorization": "Bearer " + as.token}
+			for k, v := range tt.header {
+				header[k] = v
+			}
+			if header["Authorization"] == "" {
+				delete(header, "Authorization")
+			}
+			before := testutil.ToFloat64(requests.WithLabelValues(tt.endpoint, itoa(tt.want)))
+			refusedBefore := map[string]float64{}
+			for _, r := range []string{"host", "cross_site", "token"} {
+				refusedBefore[r] = testutil.ToFloat64(refused.WithLabelValues(r))
+			}
+			code, body := as.doHeader(t, tt.method, tt.path, map[string]any{}, header)
+			if code != tt.want {
+				t.Fatalf("status %d, want %d (%s)", code, tt.want, body)
+			}
+			var e ErrorJSON
+			switch code {
+			case http.StatusUnauthorized:
+				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, "token") {
+					t.Fatalf("401 body %s: want a JSON error naming the token", body)
+				}
+			case http.StatusMisdirectedRequest:
+				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, "-admin-host") {
+					t.Fatalf("421 body %s: want a JSON error naming -admin-host", body)
+				}
+			case http.StatusForbidden:
+				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, "cross-site") {
+					t.Fatalf("403 body %s: want a JSON error naming the cross-site request", body)
+				}
+			}
+			if got := testutil.ToFloat64(requests.WithLabelValues(tt.endpoint, itoa(tt.want))) - before; got != 1 {
+				t.Fatalf("tickwire_admin_requests_total{%s,%d} rose by %v, want 1", tt.endpoint, tt.want, got)
+			}
+			for r, n := range refusedBefore {
+				want := 0.0
+				if r == tt.refused {
+					want = 1
+				}
+				if got := testutil.ToFloat64(refused.WithLabelValues(r)) - n; got != want {
+					t.Fatalf("tickwire_admin_refused_total{%s} rose by %v, want %v", r, got, want)
+				}
 			}
 		})
 	}
 }
 
-func TestAdminAuth(t *testing.T) {
-	as := startAdmin(t, "s3cret-token")
-	tests := []struct {
-		name, path, token string
-		want              int
-		endpoint          string
-	}{
-		{"no token", "/v1/admin/overview", "", http.StatusUnauthorized, "overview"},
-		{"wrong token", "/v1/admin/overview", "guess", http.StatusUnauthorized, "overview"},
-		{"token prefix", "/v1/admin/rooms", "s3cret", http.StatusUnauthorized, "rooms"},
-		{"right token", "/v1/admin/overview", "s3cret-token", http.StatusOK, "overview"},
-		{"pprof without token", "/debug/pprof/", "", http.StatusUnauthorized, "pprof"},
-		{"pprof with token", "/debug/pprof/", "s3cret-token", http.StatusOK, "pprof"},
-		{"unknown path", "/v1/admin/nope", "s3cret-token", http.StatusNotFound, "unknown"},
+// TestCrossSiteWatchUpgrade: a browser's WebSocket from another origin is
+// refused before the upgrade, one from no browser is served.
+func TestCrossSiteWatchUpgrade(t *testing.T) {
+	as := startAdmin(t, testToken)
+	ada := joinAdmin(t, as.lobby.url, "ada")
+	url := "ws" + strings.TrimPrefix(as.url, "http") + "/v1/admin/rooms/" + ada.Joined().GetRoomId() + "/watch"
+	h := as.auth()
+	h.Set("Origin", "https://evil.example")
+	if ws, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		if ws != nil {
+			ws.Close()
+		}
+		t.Fatalf("cross-site watch: %v, %v: want 403", err, resp)
+	}
+	ws, _, err := websocket.DefaultDialer.Dial(url, as.auth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	waitWatchDetail(t, ws)
+}
+
+func TestRedact(t *testing.T) {
+	secret := []string{"session-secret", "admin-token"}
+	tests := []struct{ in, want []string }{
+		{[]string{"tickwire", "-session-secret", "abc", "-addr", ":1"}, []string{"tickwire", "-session-secret", Redacted, "-addr", ":1"}},
+		{[]string{"tickwire", "--session-secret=abc", "-admin-token=x=y"}, []string{"tickwire", "--session-secret=" + Redacted, "-admin-token=" + Redacted}},
+		{[]string{"tickwire", "--admin-token", "t", "-session-secret-file", "/run/s"}, []string{"tickwire", "--admin-token", Redacted, "-session-secret-file", "/run/s"}},
+		{[]string{"tickwire", "-admin-token"}, []string{"tickwire", "-admin-token"}},
+		{[]string{"-admin-token", "-admin-token", "x"}, []string{"-admin-token", "-admin-token", Redacted}},
+		{[]string{"tickwire", "-", "--", "-x"}, []string{"tickwire", "-", "--", "-x"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			before := testutil.ToFloat64(adminRequests.WithLabelValues(tt.endpoint, itoa(tt.want)))
-			code, body := as.doToken(t, "GET", tt.path, nil, tt.token)
-			if code != tt.want {
-				t.Fatalf("status %d, want %d (%s)", code, tt.want, body)
-			}
-			if code == http.StatusUnauthorized {
-				var e ErrorJSON
-				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, "token") {
-					t.Fatalf("401 body %s: want a JSON error naming the token", body)
-				}
-			}
-			if got := testutil.ToFloat64(adminRequests.WithLabelValues(tt.endpoint, itoa(tt.want))) - before; got != 1 {
-				t.Fatalf("tickwire_admin_requests_total{%s,%d} rose by %v, want 1", tt.endpoint, tt.want, got)
-			}
-		})
+		if got := redact(tt.in, secret); !slices.Equal(got, tt.want) {
+			t.Errorf("redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
 func itoa(code int) string { return strconv.Itoa(code) }
 
 func TestAdminReadEndpoints(t *testing.T) {
-	as := startAdmin(t, "")
-	ada := joinAdmin(t, as.testServer.url, "ada")
-	bob := joinAdmin(t, as.testServer.url, "bob")
+	as := startAdmin(t, testToken)
+	ada := joinAdmin(t, as.lobby.url, "ada")
+	bob := joinAdmin(t, as.lobby.url, "bob")
 	room := ada.Joined().GetRoomId()
 	if bob.Joined().GetRoomId() != room {
 		t.Fatalf("players in rooms %s and %s, want one room", room, bob.Joined().GetRoomId())
@@ -251,7 +376,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 	d := as.waitRoom(t, room, 2)
 
 	t.Run("overview", func(t *testing.T) {
-		var o AdminOverview
+		var o Overview
 		as.getJSON(t, "/v1/admin/overview", &o)
 		if o.Version != "test" || o.Connections != 2 || o.Sessions != 2 || o.Rooms != 1 || o.Players != 2 {
 			t.Fatalf("overview = %+v, want version test, 2 connections and sessions, 1 room, 2 players", o)
@@ -261,7 +386,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 		}
 	})
 	t.Run("rooms", func(t *testing.T) {
-		var l AdminRoomList
+		var l RoomList
 		as.getJSON(t, "/v1/admin/rooms", &l)
 		if len(l.Rooms) != 1 || l.Rooms[0].ID != room || l.Rooms[0].Mode != "arena" || l.Rooms[0].Players != 2 ||
 			l.Rooms[0].State != "running" || l.Rooms[0].Tick == 0 || l.Rooms[0].JoinCode == "" {
@@ -272,7 +397,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 		if d.ID != room || d.TickHz != 60 || d.SnapshotHz != 20 || d.MaxPlayers != 16 || d.Connected != 2 {
 			t.Fatalf("room = %+v", d)
 		}
-		names := map[string]AdminPlayer{}
+		names := map[string]Player{}
 		for _, p := range d.PlayerList {
 			names[p.Name] = p
 		}
@@ -349,12 +474,13 @@ func TestAdminReadEndpoints(t *testing.T) {
 				t.Errorf("%s %s = %d %s, want 400", c.method, c.path, code, b)
 			}
 		}
-		if code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", AdminKickRequest{Player: 999}); code != http.StatusNotFound {
+		if code, b := as.do(t, "POST", "/v1/admin/rooms/"+room+"/kick", KickRequest{Player: 999}); code != http.StatusNotFound {
 			t.Errorf("kick of an unknown player = %d %s, want 404", code, b)
 		}
 	})
 	t.Run("record", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", as.url+"/v1/admin/rooms/"+room+"/record?for=500ms", nil)
+		req.Header = as.auth()
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -390,7 +516,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 		}
 	})
 	t.Run("watch", func(t *testing.T) {
-		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", nil)
+		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(as.url, "http")+"/v1/admin/rooms/"+room+"/watch", as.auth())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -405,7 +531,7 @@ func TestAdminReadEndpoints(t *testing.T) {
 			}
 			switch kind {
 			case websocket.TextMessage:
-				var m AdminWatchMessage
+				var m WatchMessage
 				if err := json.Unmarshal(b, &m); err != nil || m.Type != "room" || m.Room == nil || m.Room.ID != room {
 					t.Fatalf("text frame %s: want a room detail", b)
 				}

@@ -1,12 +1,12 @@
-package lobby
+package admin
 
 import "encoding/json"
 
 // The JSON bodies of the admin API (docs/admin.md). Durations are
 // milliseconds as numbers, rates per second, sizes in bytes.
 
-// AdminOverview answers GET /v1/admin/overview.
-type AdminOverview struct {
+// Overview answers GET /v1/admin/overview.
+type Overview struct {
 	Version       string  `json:"version"`
 	GoVersion     string  `json:"go_version"`
 	UptimeSeconds float64 `json:"uptime_s"`
@@ -25,8 +25,8 @@ type AdminOverview struct {
 	Goroutines int     `json:"goroutines"`
 }
 
-// AdminRoom is one room of GET /v1/admin/rooms; private rooms included.
-type AdminRoom struct {
+// Room is one room of GET /v1/admin/rooms; private rooms included.
+type Room struct {
 	ID         string  `json:"id"`
 	Mode       string  `json:"mode"`
 	State      string  `json:"state"`
@@ -48,22 +48,22 @@ type AdminRoom struct {
 	Spectators          int     `json:"spectators"`
 }
 
-// AdminRoomList answers GET /v1/admin/rooms.
-type AdminRoomList struct {
-	Rooms []AdminRoom `json:"rooms"`
+// RoomList answers GET /v1/admin/rooms.
+type RoomList struct {
+	Rooms []Room `json:"rooms"`
 }
 
-// AdminRoomDetail answers GET /v1/admin/rooms/{id}.
-type AdminRoomDetail struct {
-	AdminRoom
-	TickHz       int           `json:"tick_hz"`
-	SnapshotHz   int           `json:"snapshot_hz"`
-	SkippedTicks uint64        `json:"skipped_ticks"`
-	PlayerList   []AdminPlayer `json:"player_list"`
+// RoomDetail answers GET /v1/admin/rooms/{id}.
+type RoomDetail struct {
+	Room
+	TickHz       int      `json:"tick_hz"`
+	SnapshotHz   int      `json:"snapshot_hz"`
+	SkippedTicks uint64   `json:"skipped_ticks"`
+	PlayerList   []Player `json:"player_list"`
 }
 
-// AdminPlayer is one seat of a room.
-type AdminPlayer struct {
+// Player is one seat of a room.
+type Player struct {
 	ID       uint32 `json:"id"`
 	Name     string `json:"name"`
 	EntityID uint32 `json:"entity_id"`
@@ -77,29 +77,29 @@ type AdminPlayer struct {
 	BytesPerSec     float64 `json:"bytes_per_s"`
 }
 
-// AdminKickRequest is the body of POST /v1/admin/rooms/{id}/kick.
-type AdminKickRequest struct {
+// KickRequest is the body of POST /v1/admin/rooms/{id}/kick.
+type KickRequest struct {
 	Player uint32 `json:"player"`
 	Reason string `json:"reason"`
 }
 
-// AdminCloseRequest is the body of POST /v1/admin/rooms/{id}/close.
-type AdminCloseRequest struct {
+// CloseRequest is the body of POST /v1/admin/rooms/{id}/close.
+type CloseRequest struct {
 	Reason string `json:"reason"`
 }
 
-// AdminDebugRequest is the body of POST /v1/admin/rooms/{id}/debug.
-type AdminDebugRequest struct {
+// DebugRequest is the body of POST /v1/admin/rooms/{id}/debug.
+type DebugRequest struct {
 	Command string `json:"command"`
 }
 
-// AdminDebugReply answers a debug command with the game's reply.
-type AdminDebugReply struct {
+// DebugReply answers a debug command with the game's reply.
+type DebugReply struct {
 	Reply string `json:"reply"`
 }
 
-// AdminActionResult answers kick and close.
-type AdminActionResult struct {
+// ActionResult answers kick and close.
+type ActionResult struct {
 	Room   string `json:"room"`
 	Player uint32 `json:"player,omitempty"`
 	// ConnectionClosed says a kicked player's connection was found and
@@ -108,13 +108,13 @@ type AdminActionResult struct {
 	Result           string `json:"result"`
 }
 
-// AdminWatchMessage is a text frame of the watch stream: Type "room" with
+// WatchMessage is a text frame of the watch stream: Type "room" with
 // Room set every interval (the first one also with Schema, the room's state
 // schema as protojson, which the snapshot frames need to be decoded), and
 // Type "end" with Reason as the last frame.
-type AdminWatchMessage struct {
-	Type   string           `json:"type"`
-	Room   *AdminRoomDetail `json:"room,omitempty"`
-	Schema json.RawMessage  `json:"schema,omitempty"`
-	Reason string           `json:"reason,omitempty"`
+type WatchMessage struct {
+	Type   string          `json:"type"`
+	Room   *RoomDetail     `json:"room,omitempty"`
+	Schema json.RawMessage `json:"schema,omitempty"`
+	Reason string          `json:"reason,omitempty"`
 }

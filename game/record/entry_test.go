@@ -1,18 +1,18 @@
-package game
+package record
 
 import (
 	"bytes"
-	"io"
-	"log/slog"
 	"testing"
 
-	"github.com/tickwire/tickwire/netcode/wire"
-	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/encoding/protodelim"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/netcode/wire"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
-// TestEntryEncoderMatchesProto checks the room's hand encoding against the
+// TestEntryEncoderMatchesProto checks the Recorder's hand encoding against the
 // generated messages: the bytes of proto.Marshal, and a round trip.
 func TestEntryEncoderMatchesProto(t *testing.T) {
 	var e entryEncoder
@@ -31,11 +31,11 @@ func TestEntryEncoderMatchesProto(t *testing.T) {
 			&pb.RecordEntry{Entry: &pb.RecordEntry_Disconnected{Disconnected: &pb.RecordDisconnected{Player: 2}}}},
 		{"reconnected", e.player(nil, entryReconnected, 2),
 			&pb.RecordEntry{Entry: &pb.RecordEntry_Reconnected{Reconnected: &pb.RecordReconnected{Player: 2}}}},
-		{"input", e.input(nil, 5, Input{Seq: 70000, Values: [wire.MaxInputFields]int32{1, -127, 64, 65535}}),
+		{"input", e.input(nil, 5, game.Input{Seq: 70000, Values: [wire.MaxInputFields]int32{1, -127, 64, 65535}}),
 			&pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: 5, Seq: 70000, Values: []int32{1, -127, 64, 65535}}}}},
-		{"input trailing zeros", e.input(nil, 5, Input{Seq: 2, Values: [wire.MaxInputFields]int32{0, -1 << 31, 0, 7}}),
+		{"input trailing zeros", e.input(nil, 5, game.Input{Seq: 2, Values: [wire.MaxInputFields]int32{0, -1 << 31, 0, 7}}),
 			&pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: 5, Seq: 2, Values: []int32{0, -1 << 31, 0, 7}}}}},
-		{"input zeros", e.input(nil, 1, Input{Seq: 1}),
+		{"input zeros", e.input(nil, 1, game.Input{Seq: 1}),
 			&pb.RecordEntry{Entry: &pb.RecordEntry_Input{Input: &pb.RecordInput{Player: 1, Seq: 1}}}},
 		{"start match", e.tick(nil, entryStartMatch, 181),
 			&pb.RecordEntry{Entry: &pb.RecordEntry_StartMatch{StartMatch: &pb.RecordStartMatch{Tick: 181}}}},
@@ -68,8 +68,14 @@ func TestEntryEncoderMatchesProto(t *testing.T) {
 	}
 }
 
+// headerSchema is a small valid schema for headers.
+var headerSchema = &wire.Schema{
+	Entities: []wire.EntityKind{{Kind: 1, Name: "dot", Fields: []wire.Field{{Name: "x", Type: wire.TypeInt}}}},
+	Input:    []wire.Field{{Name: "dx", Type: wire.TypeInt}},
+}
+
 func TestAppendHeader(t *testing.T) {
-	cfg := RoomConfig{ID: "r9", Mode: "arena", Schema: fakeSchema, ModeOptions: map[string]string{"fog": "300"},
+	cfg := game.RoomConfig{ID: "r9", Mode: "arena", Schema: headerSchema, ModeOptions: map[string]string{"fog": "300"},
 		TickHz: 60, SnapshotHz: 20, MaxPlayers: 16, Seed: -5}
 	b, err := appendHeader([]byte{0xff}, cfg, 1700000000)
 	if err != nil {
@@ -79,9 +85,9 @@ func TestAppendHeader(t *testing.T) {
 	if err := protodelim.UnmarshalFrom(bytes.NewReader(b[1:]), &h); err != nil {
 		t.Fatal(err)
 	}
-	want := &pb.RecordHeader{FormatVersion: RecordFormatVersion, RoomId: "r9", Mode: "arena", TickHz: 60,
+	want := &pb.RecordHeader{FormatVersion: FormatVersion, RoomId: "r9", Mode: "arena", TickHz: 60,
 		SnapshotHz: 20, MaxPlayers: 16, Seed: -5, StartedUnix: 1700000000,
-		Schema: fakeSchema.Proto(), Options: map[string]string{"fog": "300"}}
+		Schema: headerSchema.Proto(), Options: map[string]string{"fog": "300"}}
 	if !proto.Equal(&h, want) {
 		t.Errorf("header %v, want %v", &h, want)
 	}
@@ -90,12 +96,15 @@ func TestAppendHeader(t *testing.T) {
 // BenchmarkRecorderInput measures recording one input into the in-memory
 // log, the recording cost of every input a room applies.
 func BenchmarkRecorderInput(b *testing.B) {
-	rc := newRecorder(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, 1<<40)
-	in := Input{Seq: 1000, Values: [wire.MaxInputFields]int32{1, -90, 45, 2000}}
+	rc, err := NewRecorder(Options{LogBytes: 1 << 40})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := game.Input{Seq: 1000, Values: [wire.MaxInputFields]int32{1, -90, 45, 2000}}
 	b.ReportAllocs()
 	for i := range b.N {
 		in.Seq = uint32(i)
-		rc.input(PlayerID(i%16+1), in)
+		rc.Input(game.PlayerID(i%16+1), in)
 	}
 	b.ReportMetric(float64(rc.size)/float64(b.N), "B/entry")
 }

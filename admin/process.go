@@ -1,4 +1,4 @@
-package lobby
+package admin
 
 import "runtime/metrics"
 

@@ -1,18 +1,21 @@
-package game
+package record
 
 import (
 	"fmt"
 
-	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/tickwire/tickwire/game"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
-// RecordFormatVersion is the version of the recording format the room
-// writes (RecordHeader.format_version); docs/recording.md describes it.
-const RecordFormatVersion = 2
+// FormatVersion is the version of the recording format a Recorder writes
+// and a Reader reads (RecordHeader.format_version); docs/recording.md
+// describes it.
+const FormatVersion = 2
 
-// The room encodes RecordEntry messages by hand, straight into its log,
+// A Recorder encodes RecordEntry messages by hand, straight into its log,
 // because it does so on the tick path for every input: the generated types
 // would cost three allocations an entry. The field numbers below are those
 // of proto/tickwire/v1/record.proto; a test checks the bytes against
@@ -39,9 +42,9 @@ type entryEncoder struct {
 }
 
 // appendHeader appends the length-delimited RecordHeader of a room.
-func appendHeader(dst []byte, cfg RoomConfig, startedUnix int64) ([]byte, error) {
+func appendHeader(dst []byte, cfg game.RoomConfig, startedUnix int64) ([]byte, error) {
 	h := &pb.RecordHeader{
-		FormatVersion: RecordFormatVersion,
+		FormatVersion: FormatVersion,
 		RoomId:        cfg.ID,
 		Mode:          cfg.Mode,
 		TickHz:        uint32(cfg.TickHz),
@@ -127,7 +130,7 @@ func (e *entryEncoder) str(f protowire.Number, s string) {
 }
 
 // join appends RecordJoin.
-func (e *entryEncoder) join(dst []byte, p PlayerID, name string, entity uint32, refused bool) []byte {
+func (e *entryEncoder) join(dst []byte, p game.PlayerID, name string, entity uint32, refused bool) []byte {
 	e.inner = e.inner[:0]
 	e.uint(1, uint64(p))
 	e.str(2, name)
@@ -140,14 +143,14 @@ func (e *entryEncoder) join(dst []byte, p PlayerID, name string, entity uint32, 
 
 // player appends one of the entries whose only field is the player
 // (RecordLeave, RecordDisconnected, RecordReconnected).
-func (e *entryEncoder) player(dst []byte, f protowire.Number, p PlayerID) []byte {
+func (e *entryEncoder) player(dst []byte, f protowire.Number, p game.PlayerID) []byte {
 	e.inner = e.inner[:0]
 	e.uint(1, uint64(p))
 	return e.finish(dst, f)
 }
 
 // input appends RecordInput.
-func (e *entryEncoder) input(dst []byte, p PlayerID, in Input) []byte {
+func (e *entryEncoder) input(dst []byte, p game.PlayerID, in game.Input) []byte {
 	e.inner = e.inner[:0]
 	e.uint(1, uint64(p))
 	e.uint(2, uint64(in.Seq))
