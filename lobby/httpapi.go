@@ -23,6 +23,11 @@ type ModeJSON struct {
 	CountdownMS int64  `json:"countdown_ms"`
 	// Default marks the mode of joins that name none.
 	Default bool `json:"default"`
+	// Options are the mode's own options as the server runs them, by
+	// option name, as their flags print them (arena: "match-duration":
+	// "5m0s", "max-speed": "100"); absent for a mode without options.
+	// Clients use them for timers and prediction.
+	Options map[string]string `json:"options,omitempty"`
 	// Schema is the mode's Schema message as protojson with the proto's
 	// field names, as Joined carries it.
 	Schema json.RawMessage `json:"schema"`
@@ -41,7 +46,8 @@ func newModeJSON(m game.Mode, isDefault bool) (ModeJSON, error) {
 		return ModeJSON{}, fmt.Errorf("mode %s schema: %w", m.Name, err)
 	}
 	return ModeJSON{Name: m.Name, TickHz: s.TickHz, SnapshotHz: s.SnapshotHz, MaxPlayers: s.MaxPlayers,
-		MinPlayers: s.MinPlayers, CountdownMS: s.Countdown.Milliseconds(), Default: isDefault, Schema: schema}, nil
+		MinPlayers: s.MinPlayers, CountdownMS: s.Countdown.Milliseconds(), Default: isDefault,
+		Options: m.OptionValues(), Schema: schema}, nil
 }
 
 // encodeModes returns the body of GET /v1/modes: every mode of the
