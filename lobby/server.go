@@ -42,6 +42,10 @@ type Config struct {
 	// CheckOrigin decides which browser origins may connect; nil allows all,
 	// which suits a game server whose clients are not cookie-authenticated.
 	CheckOrigin func(r *http.Request) bool
+	// Static, when set, answers every request that none of the lobby's
+	// routes takes: cmd/tickwire serves the browser game there (package
+	// web, at /). Nil leaves those requests a 404.
+	Static http.Handler
 }
 
 // DefaultConfig returns the embedded defaults: rooms closed after 30 s
@@ -160,8 +164,9 @@ func defaultMode(modes game.Modes, name string) (game.Mode, error) {
 // Registry returns the server's room registry.
 func (s *Server) Registry() *Registry { return s.registry }
 
-// Handler serves /ws (the game protocol), /healthz, and the HTTP lobby API
-// (GET /v1/modes, GET /v1/rooms, POST /v1/session).
+// Handler serves /ws (the game protocol), /healthz, the HTTP lobby API
+// (GET /v1/modes, GET /v1/rooms, POST /v1/session) and, with
+// Config.Static, everything else through it.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)
@@ -169,6 +174,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/modes", s.serveModes)
 	mux.HandleFunc("GET /v1/rooms", s.serveRooms)
 	mux.HandleFunc("POST /v1/session", s.serveSession)
+	if s.cfg.Static != nil {
+		mux.Handle("/", s.cfg.Static)
+	}
 	return mux
 }
 
