@@ -12,12 +12,12 @@ run:
 build:
 	$(GO) build -o bin/ ./cmd/...
 
-## test: the Go tests with the race detector, then the web SDK's (tools/webtest.sh)
+## test: the Go tests with the race detector, then the web tests (tools/webtest.sh: SDK and game unit tests, bundle check, Chromium end to end)
 test:
 	$(GO) test -race -count=1 ./...
 	tools/webtest.sh
 
-## web: type-check the TypeScript under web/ (npm ci first when needed)
+## web: type-check the TypeScript under web/ and bundle the browser game into web/app/dist (npm ci first when needed)
 web:
 	tools/web.sh
 

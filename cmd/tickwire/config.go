@@ -56,8 +56,9 @@ type config struct {
 const synopsis = `usage: tickwire [flags]
 
 tickwire is an authoritative multiplayer game state sync server. Clients
-connect over WebSocket at /ws; /healthz answers health checks, /metrics
-serves Prometheus metrics and GET /v1/modes lists the game modes. With no
+connect over WebSocket at /ws; / serves the browser game, /healthz answers
+health checks, /metrics serves Prometheus metrics and GET /v1/modes lists
+the game modes. With no
 flags it serves the arena game on :7777, and the admin API (docs/admin.md,
 for tickctl) on 127.0.0.1:7778.
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/web"
 )
 
 // run serves until ctx ends, then shuts down gracefully. ready, when set,
@@ -37,6 +38,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Rooms.RecordDir = c.recordDir
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
 	lcfg.Rooms.RecordLogBudget = c.recordLogBudget
+	lcfg.Static = web.AppHandler() // the browser game at /
 	srv, err := lobby.NewServer(lcfg, c.modes, log)
 	if err != nil {
 		return err

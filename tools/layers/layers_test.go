@@ -101,6 +101,10 @@ func TestLayers(t *testing.T) {
 			forbidden: []string{module + "/lobby", module + "/netcode$", "github.com/gorilla/websocket"},
 		},
 		{
+			pkg:     "web",
+			allowed: []string{},
+		},
+		{
 			pkg:       "lobby",
 			forbidden: []string{module + "/cmd", module + "/netcode/client", module + "/admin"},
 		},

@@ -1,6 +1,6 @@
-// Runs the SDK's unit tests: esbuild transpiles sdk/src and sdk/test (file
-// by file, no bundling) into .build/, then node's test runner runs every
-// test/*.test.js. Arguments are passed on to node --test (such as
+// Runs the unit tests of the SDK and of the browser game: esbuild
+// transpiles sdk/ and app/ sources and tests (file by file, no bundling)
+// into .build/, then node's test runner runs every test/*.test.js. Arguments are passed on to node --test (such as
 // --test-name-pattern). Environment: TICKWIRE_SERVER_BIN names a built
 // tickwire binary for the tests against the real server (else they build
 // one with go build, with -race when TICKWIRE_RACE=1).
@@ -23,7 +23,7 @@ function files(dir) {
 }
 
 rmSync(out, { recursive: true, force: true });
-const entries = [...files(join(web, "sdk", "src")), ...files(join(web, "sdk", "test"))];
+const entries = ["sdk/src", "sdk/test", "app/src", "app/test"].flatMap((d) => files(join(web, d)));
 await build({
   entryPoints: entries,
   outdir: out,
