@@ -5,6 +5,7 @@
 // checksum. Screenshots land in web/.build/e2e/.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -21,6 +22,7 @@ interface Info {
   name: string;
   sessionId: string;
   roomId: string;
+  mode: string;
   playerId: number;
   entityId: number;
   phase: string;
@@ -56,7 +58,7 @@ let server: Server;
 let browser: Browser;
 
 before(async () => {
-  server = await startServer(process.env.TICKWIRE_SERVER_BIN!, ["-arena.countdown", "1s"]);
+  server = await startServer(process.env.TICKWIRE_SERVER_BIN!, ["-arena.countdown", "1s", "-drones.countdown", "1s"]);
   // launch starts Chromium with a fresh temporary profile of its own.
   browser = await chromium.launch({
     executablePath: process.env.TICKWIRE_CHROMIUM || "/usr/bin/chromium",
@@ -95,6 +97,17 @@ async function capture(why: string): Promise<void> {
     await p.screenshot({ path: join(artifacts, `${why}-${i}.png`) }).catch(() => {});
     console.log(`page ${i} state:`, JSON.stringify(await info(p).catch((e) => String(e))).slice(0, 3000));
   }
+}
+
+/** sideBySide puts the screenshots at paths next to each other, at 3/4 size, into out. */
+async function sideBySide(paths: string[], out: string): Promise<void> {
+  const w = Math.round(VIEWPORT.width * 0.75);
+  const h = Math.round(VIEWPORT.height * 0.75);
+  const page = await browser.newPage({ viewport: { width: w * paths.length + 8 * (paths.length - 1), height: h } });
+  const imgs = paths.map((p) => `<img src="data:image/png;base64,${readFileSync(p).toString("base64")}" width="${w}" height="${h}">`);
+  await page.setContent(`<body style="margin:0;background:#000;display:flex;gap:8px">${imgs.join("")}</body>`);
+  await page.screenshot({ path: out });
+  await page.close();
 }
 
 /** openPage opens url in a fresh context (its own storage and network) and reports page errors. */
@@ -199,6 +212,7 @@ async function twoPlayers(): Promise<void> {
   await a.page.waitForTimeout(300);
   await a.page.screenshot({ path: join(artifacts, "a-fight.png") });
   await b.page.screenshot({ path: join(artifacts, "b-fight.png") });
+  await sideBySide([join(artifacts, "a-fight.png"), join(artifacts, "b-fight.png")], join(artifacts, "match.png"));
   if (firing) await a.page.mouse.up();
   await hold([]);
   const aNow = (await aSeenByB())!;
@@ -269,5 +283,26 @@ async function twoPlayers(): Promise<void> {
   assert.deepEqual(b.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(e)), []);
   await a.page.locator("#to-lobby").click();
   assert.equal((await info(a.page)).screen, "lobby");
+
+  // The second mode plays too: A quick-plays drones and flies (thrust
+  // toward the pointer, and up).
+  await a.page.locator('button[data-quick-play="drones"]').click();
+  const start = await until("A flying a drone", 10000, async () => {
+    const i = await info(a.page);
+    return i.mode === "drones" && i.phase === "running" && i.self ? i.self : undefined;
+  });
+  const box = (await a.page.locator("#view").boundingBox())!;
+  await a.page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.2);
+  await a.page.keyboard.down("KeyW");
+  await a.page.keyboard.down("Space");
+  const flown = await until("A's drone moving", 10000, async () => {
+    const me = (await info(a.page)).self;
+    return me && Math.hypot(me.x - start.x, me.y - start.y) > 100 && me.z > start.z ? me : undefined;
+  });
+  await a.page.screenshot({ path: join(artifacts, "a-drones.png") });
+  await a.page.keyboard.up("KeyW");
+  await a.page.keyboard.up("Space");
+  step(`A flew a drone from (${start.x}, ${start.y}, ${start.z}) to (${flown.x.toFixed(0)}, ${flown.y.toFixed(0)}, ${flown.z.toFixed(0)})`);
+  assert.equal((await info(a.page)).stats!.desyncs, 0);
   step("done");
 }
