@@ -161,8 +161,13 @@ export class App {
     });
   }
 
-  /** request runs a lobby call, showing its failure in the lobby. */
+  /**
+   * request runs a lobby call, showing its failure in the lobby. A name
+   * typed but not confirmed counts: the session is renewed with it first.
+   */
   async #request(fn: () => Promise<unknown>): Promise<void> {
+    const name = this.lobby.name;
+    if (this.client && !this.client.joined && name && name !== this.client.welcome.name) await this.#rename(name);
     if (!this.client) {
       this.lobby.status("Not connected yet.");
       return;
