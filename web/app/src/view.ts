@@ -6,7 +6,7 @@ import { FieldRole } from "../../sdk/src/index.js";
 import type { Controls } from "./input.js";
 import type { ModeInfo } from "./modes.js";
 
-/** HudLine is one item of the HUD's top line. */
+/** HudItem is one item of the HUD's top line. */
 export interface HudItem {
   label: string;
   value: string;
