@@ -32,7 +32,7 @@ const result = await build({
   metafile: true,
   logLevel: "warning",
 });
-const assets = Object.keys(result.metafile.outputs).map((p) => relative(out, resolve(p)).split("\\").join("/"));
+const assets = Object.keys(result.metafile.outputs).map((p) => relative(out, resolve(web, p)).split("\\").join("/"));
 const js = assets.find((p) => p.endsWith(".js"));
 const css = assets.find((p) => p.endsWith(".css"));
 if (!js || !css) throw new Error(`the bundle lacks a script or a stylesheet: ${assets.join(", ")}`);
