@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -20,13 +21,31 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {
 		return fmt.Errorf("set read deadline: %w", err)
 	}
+	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst)
+	// Control frames spend the same budget as messages: the socket library
+	// would otherwise answer every ping, however many, for free.
+	c.ws.SetPingHandler(func(payload string) error {
+		if !c.allowControl(limiter) {
+			return nil
+		}
+		err := c.ws.WriteControl(websocket.PongMessage, []byte(payload), time.Now().Add(controlWriteWait))
+		var ne net.Error
+		if err == nil || errors.Is(err, websocket.ErrCloseSent) || errors.As(err, &ne) {
+			// As the library's own handler: a failed pong is the writer's
+			// business, not a reason to stop reading.
+			return nil
+		}
+		return err
+	})
 	// Liveness comes from pongs to the writer's pings (the gorilla chat
 	// pattern): a peer that answers none within PongWait is gone.
 	c.ws.SetPongHandler(func(payload string) error {
+		if !c.allowControl(limiter) {
+			return nil
+		}
 		c.recordPong(payload, monoNanos())
 		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
 	})
-	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst, monoNanos())
 	var buf bytes.Buffer // reused: proto.Unmarshal copies what it keeps
 	for {
 		kind, r, err := c.ws.NextReader()
@@ -67,7 +86,7 @@ func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle f
 		return c.refuse(rejectText, pb.ErrorCode_ERROR_CODE_BAD_MESSAGE,
 			"text frames are not accepted: send each ClientMessage as a binary protobuf frame", "text frame")
 	}
-	switch limiter.take(monoNanos()) {
+	switch limiter.take(time.Now()) {
 	case dropped:
 		c.stats.rateLimited.Add(1)
 		framesRejected.WithLabelValues(rejectRateLimited).Inc()
@@ -102,4 +121,31 @@ func (c *Conn) refuse(label string, code pb.ErrorCode, text, closeMsg string) er
 	framesRejected.WithLabelValues(label).Inc()
 	c.Send(wire.ErrorMessage(code, text))
 	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: closeMsg}
+}
+
+// controlWriteWait bounds the reader's pong to a client ping, as the socket
+// library's own ping handler does.
+const controlWriteWait = time.Second
+
+// allowControl spends a message token for a control frame (ping or pong)
+// and says whether to act on it. A dropped frame is ignored and counted; a
+// flood closes the connection with PROTOCOL_ERROR, like a message flood.
+func (c *Conn) allowControl(limiter *rateLimiter) bool {
+	if c.closed.Load() {
+		return false
+	}
+	switch limiter.take(time.Now()) {
+	case allowed:
+		return true
+	case dropped:
+		c.stats.rateLimited.Add(1)
+		framesRejected.WithLabelValues(rejectControlRateLimited).Inc()
+		return false
+	}
+	c.stats.rateLimited.Add(1)
+	text := fmt.Sprintf("more than %g messages per second, control frames included (burst %d)", c.cfg.InputRate, c.cfg.InputBurst)
+	framesRejected.WithLabelValues(rejectControlFlood).Inc()
+	c.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_RATE_LIMITED, text))
+	c.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "control frame flood")
+	return false
 }

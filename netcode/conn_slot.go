@@ -64,6 +64,16 @@ func (c *Conn) Send(msg *pb.ServerMessage) bool {
 		c.log.Error("cannot marshal server message", "err", err)
 		return false
 	}
+	return c.SendFrame(frame)
+}
+
+// SendFrame is Send for a ServerMessage marshaled already, so that one
+// encoding (a room listing, an update for every subscriber) can be shared
+// by many connections. The frame must not be modified afterwards.
+func (c *Conn) SendFrame(frame []byte) bool {
+	if c.closed.Load() {
+		return false
+	}
 	select {
 	case c.reliable <- frame:
 		return true
