@@ -42,6 +42,16 @@ type RoomSettings struct {
 	EmptyTimeout time.Duration
 	// MaxRooms caps the live rooms of the server (0 = no cap).
 	MaxRooms int
+	// MaxCustomRooms caps the live rooms opened by CreateRoom, so that
+	// quick play always finds room: 0 means three quarters of MaxRooms,
+	// negative no cap of its own.
+	MaxCustomRooms int
+	// MaxBatchInputs, MaxSeqJump and SlowConsumerAfter are every room's
+	// rules for inputs and acks (game.RoomConfig; 0 means the game's
+	// defaults, a negative SlowConsumerAfter never).
+	MaxBatchInputs    int
+	MaxSeqJump        uint32
+	SlowConsumerAfter time.Duration
 	// DefaultMode is the mode of a join or create that names none; empty
 	// means the catalogue's only mode (NewServer refuses an empty one when
 	// there are several).
@@ -76,6 +86,16 @@ type Registry struct {
 	subs   map[*session]string
 	closed bool
 	seed   int64
+	// seq numbers the rooms in opening order, for listing cursors.
+	seq uint64
+	// custom counts the live rooms CreateRoom opened; maxCustom caps it
+	// (0 = no cap).
+	custom, maxCustom int
+	// version changes whenever a listing would: a room opened or closed,
+	// its players or phase changed. The listing cache keys on it.
+	version uint64
+
+	listings listCache
 
 	// updates carries room changes to the notifier goroutine, so a room's
 	// goroutine never takes mu nor writes to subscribers itself.
@@ -102,10 +122,14 @@ const updateQueue = 1024
 // reserved counts seats taken, held or being taken, so concurrent joins
 // never overfill a room; seats holds the taken ones, each given back once.
 type roomEntry struct {
-	room       *game.Room
-	mode       string
-	code       string
-	private    bool
+	room    *game.Room
+	mode    string
+	code    string
+	private bool
+	// custom marks a room CreateRoom opened: quick play never fills it,
+	// it is joined by id or code.
+	custom     bool
+	seq        uint64
 	maxPlayers int
 	created    time.Time
 	reserved   int
@@ -127,6 +151,13 @@ func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, l
 		subs:     make(map[*session]string),
 		seed:     1,
 		updates:  make(chan roomUpdate, updateQueue),
+		listings: listCache{pages: make(map[listKey]cachedPage)},
+	}
+	switch {
+	case settings.MaxCustomRooms > 0:
+		r.maxCustom = settings.MaxCustomRooms
+	case settings.MaxCustomRooms == 0 && settings.MaxRooms > 0:
+		r.maxCustom = max(1, settings.MaxRooms*3/4)
 	}
 	r.notifier.Add(1)
 	go r.notify()
@@ -172,7 +203,7 @@ func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, priv
 		return nil, nil, err
 	}
 	r.mu.Lock()
-	entry, err := r.openLocked(m, maxPlayers, private)
+	entry, err := r.openLocked(m, maxPlayers, private, true)
 	if err == nil {
 		entry.reserved++
 	}
@@ -231,6 +262,7 @@ func (r *Registry) Forget(entry *roomEntry, seat *game.Seat) {
 	delete(entry.seats, seat)
 	if counted && entry.reserved > 0 {
 		entry.reserved--
+		r.version++
 	}
 	r.mu.Unlock()
 	if counted {
@@ -263,14 +295,18 @@ func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err 
 		if err != nil {
 			return nil, false, err
 		}
-		// Quick play never mixes modes: only rooms of m have a seat for it.
+		// Quick play never mixes modes: only rooms of m have a seat for
+		// it. It fills only the rooms it opened itself: a room made by
+		// CreateRoom is its creator's (one of a single seat, or with
+		// settings of their own), joined by id or code.
 		for _, e := range r.order {
-			if e.mode == m.Name && !e.private && !e.ended && e.phase != pb.RoomPhase_ROOM_PHASE_ENDED && e.reserved < e.maxPlayers {
+			if e.mode == m.Name && !e.custom && !e.private && !e.ended && e.phase != pb.RoomPhase_ROOM_PHASE_ENDED && e.reserved < e.maxPlayers {
 				e.reserved++
+				r.version++
 				return e, false, nil
 			}
 		}
-		e, err := r.openLocked(m, m.Settings.MaxPlayers, false)
+		e, err := r.openLocked(m, m.Settings.MaxPlayers, false, false)
 		if err != nil {
 			return nil, false, err
 		}
@@ -281,6 +317,7 @@ func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err 
 		return nil, false, fmt.Errorf("%w (%d of %d seats taken)", game.ErrRoomFull, entry.reserved, entry.maxPlayers)
 	}
 	entry.reserved++
+	r.version++
 	return entry, false, nil
 }
 
@@ -288,18 +325,24 @@ func (r *Registry) release(entry *roomEntry) {
 	r.mu.Lock()
 	if entry.reserved > 0 {
 		entry.reserved--
+		r.version++
 	}
 	r.mu.Unlock()
 }
 
 // openLocked starts a new room goroutine of mode m with maxPlayers seats
-// and the rest of m's settings; r.mu must be held.
-func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomEntry, error) {
+// and the rest of m's settings, for CreateRoom when custom is set; r.mu
+// must be held.
+func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool) (*roomEntry, error) {
 	if r.closed {
 		return nil, ErrShuttingDown
 	}
 	if r.settings.MaxRooms > 0 && len(r.rooms) >= r.settings.MaxRooms {
 		return nil, fmt.Errorf("%w (%d rooms)", ErrTooManyRooms, r.settings.MaxRooms)
+	}
+	if custom && r.maxCustom > 0 && r.custom >= r.maxCustom {
+		requestsRefused.WithLabelValues("custom_rooms").Inc()
+		return nil, fmt.Errorf("%w (%d rooms made by CreateRoom; the rest are kept for quick play)", ErrTooManyRooms, r.maxCustom)
 	}
 	id := newRoomID()
 	code := newJoinCode()
@@ -309,7 +352,7 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 	seed := r.seed
 	r.seed++
 	mode, s := m.Name, m.Settings
-	entry := &roomEntry{mode: mode, code: code, private: private, maxPlayers: maxPlayers,
+	entry := &roomEntry{mode: mode, code: code, private: private, custom: custom, maxPlayers: maxPlayers,
 		created: time.Now(), seats: make(map[*game.Seat]struct{}), phase: pb.RoomPhase_ROOM_PHASE_WAITING}
 	cfg := game.RoomConfig{
 		ID:                  id,
@@ -328,6 +371,9 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 		RecordDir:           r.settings.RecordDir,
 		RecordBufferBytes:   r.settings.RecordLogBytes,
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
+		MaxBatchInputs:      r.settings.MaxBatchInputs,
+		MaxSeqJump:          r.settings.MaxSeqJump,
+		SlowConsumerAfter:   r.settings.SlowConsumerAfter,
 	}
 	g, err := m.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: maxPlayers, Seed: seed})
 	if err != nil {
@@ -339,9 +385,15 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 		return nil, fmt.Errorf("open room: %w", err)
 	}
 	entry.room = room
+	r.seq++
+	entry.seq = r.seq
 	r.rooms[id] = entry
 	r.codes[code] = entry
 	r.order = append(r.order, entry)
+	if custom {
+		r.custom++
+	}
+	r.version++
 	roomsOpened.WithLabelValues(mode).Inc()
 	r.wg.Add(1)
 	go r.run(entry)
@@ -364,6 +416,10 @@ func (r *Registry) run(entry *roomEntry) {
 	err := entry.room.Run(r.ctx)
 	r.mu.Lock()
 	entry.ended = true
+	if entry.custom {
+		r.custom--
+	}
+	r.version++
 	delete(r.rooms, entry.room.ID())
 	delete(r.codes, entry.code)
 	for i, e := range r.order {
