@@ -158,3 +158,24 @@ func discard(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 }
+
+// TestConnectionRatePerAddr: an address may open only so many connections
+// in a while, so that one cut off for flooding (pings, inputs) cannot come
+// straight back, again and again; past the rate a connection is closed at
+// once and counted, and other addresses are not held back.
+func TestConnectionRatePerAddr(t *testing.T) {
+	fd := startFrontDoor(t, func(c *Config) { c.Limits.ConnRatePerAddr = Rate{N: 5, Per: time.Minute} }, nil)
+	refused := metricValue(t, "tickwire_connections_refused_total", "reason", "tcp_addr_rate")
+	for i := range 7 {
+		_, answered := openKeepAlive(t, fd.addr, loopback(1), "/healthz")
+		if answered != (i < 5) {
+			t.Fatalf("connection %d of the address: answered %t, want %t", i, answered, i < 5)
+		}
+	}
+	if d := metricValue(t, "tickwire_connections_refused_total", "reason", "tcp_addr_rate") - refused; d != 2 {
+		t.Errorf("%v connections counted over the address's rate, want 2", d)
+	}
+	if _, answered := openKeepAlive(t, fd.addr, loopback(2), "/healthz"); !answered {
+		t.Error("another address was refused")
+	}
+}

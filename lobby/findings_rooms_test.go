@@ -2,6 +2,7 @@ package lobby
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -24,6 +25,16 @@ func slowArena(size int) func(*game.Settings) {
 // by quick play and returns their room ids; every join must succeed.
 func quickPlay(t *testing.T, url string, first, n int) []string {
 	t.Helper()
+	rooms, err := tryQuickPlay(t, url, first, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rooms
+}
+
+// tryQuickPlay is quickPlay returning the failed joins as an error, for a
+// goroutine other than the test's.
+func tryQuickPlay(t *testing.T, url string, first, n int) ([]string, error) {
 	rooms := make([]string, n)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
@@ -49,13 +60,11 @@ func quickPlay(t *testing.T, url string, first, n int) []string {
 	}
 	wg.Wait()
 	close(errs)
+	var all []error
 	for err := range errs {
-		t.Error(err)
+		all = append(all, err)
 	}
-	if t.Failed() {
-		t.FailNow()
-	}
-	return rooms
+	return rooms, errors.Join(all...)
 }
 
 // createAndGo signs a guest in from the loopback address n, creates a room

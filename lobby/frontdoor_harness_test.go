@@ -33,11 +33,17 @@ type frontDoor struct {
 // adjusted by edit, and stops it when the test ends.
 func startFrontDoor(t *testing.T, tweak func(*Config), edit func(*game.Settings)) *frontDoor {
 	t.Helper()
+	return startFrontDoorModes(t, tweak, arenaModes(edit))
+}
+
+// startFrontDoorModes is startFrontDoor playing the modes of a catalogue.
+func startFrontDoorModes(t *testing.T, tweak func(*Config), modes game.Modes) *frontDoor {
+	t.Helper()
 	cfg := DefaultConfig()
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	srv, err := NewServer(cfg, arenaModes(edit), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := NewServer(cfg, modes, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +162,24 @@ func metricValue(t *testing.T, name string, labels ...string) float64 {
 		}
 	}
 	return 0
+}
+
+// metricSum adds up every series of a counter of the default registry.
+func metricSum(t *testing.T, name string) float64 {
+	t.Helper()
+	families, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() == name {
+			for _, m := range f.GetMetric() {
+				sum += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return sum
 }
 
 // eventually polls cond until it holds; the deadline only guards against a

@@ -18,6 +18,10 @@ type Limits struct {
 	// connections at the listener (HTTP keep-alive included) and
 	// WebSocket sessions at the upgrade.
 	ConnsPerAddr int
+	// ConnRatePerAddr bounds how fast one client address may open TCP
+	// connections: a client cut off for flooding cannot just dial again
+	// and again.
+	ConnRatePerAddr Rate
 	// ConnReserve is how many connections past MaxConnections the listener
 	// still accepts, for /healthz and /metrics only, so that health checks
 	// answer while the public port is full.
@@ -44,6 +48,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		ConnsPerAddr:      64,
+		ConnRatePerAddr:   Rate{N: 60, Per: 10 * time.Second},
 		ConnReserve:       16,
 		LobbyIdleTimeout:  time.Minute,
 		SignInsPerAddr:    Rate{N: 20, Per: 10 * time.Second},

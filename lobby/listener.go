@@ -37,9 +37,10 @@ func DefaultHTTPConfig() HTTPConfig {
 // Listener wraps ln, the public port's listener, with the connection
 // budgets: every accepted TCP connection, whatever it carries (a plain
 // HTTP request, a keep-alive connection between requests, a WebSocket),
-// counts toward Config.MaxConnections and Limits.ConnsPerAddr (by the TCP
-// peer's address; a trusted proxy's connections count toward the total
-// only). One over a budget is closed at once and counted. Past
+// counts toward Config.MaxConnections, and toward Limits.ConnsPerAddr and
+// Limits.ConnRatePerAddr of the TCP peer's address (a trusted proxy's
+// connections count toward the total only). One over a budget is closed at
+// once and counted. Past
 // MaxConnections, up to Limits.ConnReserve more are accepted for
 // /healthz and /metrics only, with a short life, so that health checks and
 // scrapes answer while the port is full. Serve it with the *http.Server of
@@ -117,9 +118,10 @@ func (l *limitListener) Accept() (net.Conn, error) {
 }
 
 // tcpBudget counts the public port's TCP connections, in all and by
-// client address.
+// client address, and how fast each address opens them.
 type tcpBudget struct {
 	max, perAddr, reserve int
+	rate                  *keyedLimiter
 	proxies               Proxies
 
 	mu       sync.Mutex
@@ -128,15 +130,25 @@ type tcpBudget struct {
 	byAddr   map[string]int
 }
 
-func newTCPBudget(max, perAddr, reserve int, proxies Proxies) *tcpBudget {
-	return &tcpBudget{max: max, perAddr: perAddr, reserve: reserve, proxies: proxies, byAddr: make(map[string]int)}
+func newTCPBudget(max, perAddr, reserve int, rate Rate, proxies Proxies) *tcpBudget {
+	return &tcpBudget{max: max, perAddr: perAddr, reserve: reserve, rate: newKeyedLimiter(rate), proxies: proxies,
+		byAddr: make(map[string]int)}
 }
 
 // admit counts c in and returns it wrapped, or closes it, counts the
 // refusal and returns nil.
 func (b *tcpBudget) admit(c net.Conn) net.Conn {
 	peer := remoteAddr(c.RemoteAddr().String())
-	tc := &trackedConn{Conn: c, budget: b, key: addrKey(peer), perAddr: b.perAddr > 0 && !b.proxies.trusted(peer)}
+	trusted := b.proxies.trusted(peer)
+	tc := &trackedConn{Conn: c, budget: b, key: addrKey(peer), perAddr: b.perAddr > 0 && !trusted}
+	now := time.Now()
+	if !trusted {
+		if l := b.rate.get(tc.key, now); l != nil && !l.AllowN(now, 1) {
+			connectionsRefused.WithLabelValues("tcp_addr_rate").Inc()
+			_ = c.Close()
+			return nil
+		}
+	}
 	reason := ""
 	b.mu.Lock()
 	switch {
@@ -162,7 +174,7 @@ func (b *tcpBudget) admit(c net.Conn) net.Conn {
 	}
 	tcpConnections.Set(float64(n))
 	if tc.reserve {
-		tc.end = time.Now().Add(reserveConnLifetime)
+		tc.end = now.Add(reserveConnLifetime)
 		_ = c.SetDeadline(tc.end)
 	}
 	return tc

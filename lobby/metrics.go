@@ -16,7 +16,7 @@ var (
 	}, []string{"reason"})
 	connectionsRefused = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_connections_refused_total",
-		Help: "Connections and requests refused at the front door, by reason: tcp_limit and tcp_addr_limit (closed at accept), reserve_only " +
+		Help: "Connections and requests refused at the front door, by reason: tcp_limit, tcp_addr_limit and tcp_addr_rate (closed at accept), reserve_only " +
 			"(a reserve connection asked for something but /healthz or /metrics), too_many_connections, too_many_per_addr, origin, " +
 			"shutting_down and upgrade (WebSocket upgrades).",
 	}, []string{"reason"})

@@ -166,7 +166,7 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 			CheckOrigin: func(*http.Request) bool { return true },
 		},
 		origins: origins,
-		tcp:     newTCPBudget(cfg.MaxConnections, l.ConnsPerAddr, l.ConnReserve, cfg.TrustedProxies),
+		tcp:     newTCPBudget(cfg.MaxConnections, l.ConnsPerAddr, l.ConnReserve, l.ConnRatePerAddr, cfg.TrustedProxies),
 		signIns: newBudget("signin", "guest sign-ins", l.SignInsPerAddr, Rate{}, l.SignIns),
 		creates: newBudget("create", "rooms created", l.CreatesPerAddr, l.CreatesPerSession, Rate{}),
 		lists:   newBudget("list", "room listings", l.ListsPerAddr, l.ListsPerSession, l.Lists),

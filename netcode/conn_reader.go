@@ -15,7 +15,10 @@ import (
 
 // readLoop is the read goroutine: it reads frames until the socket fails or
 // the peer closes, refusing bad ones and handing valid messages to handle.
-// Once the connection is closing it only reads on, to see the peer's close.
+// Once the connection is closing it only reads on, to see the peer's close;
+// but after a refusal (a bad frame, a flood) it stops at once: what such a
+// peer sends next is not worth reading, and a flooder would keep the
+// reader busy until the socket is cut.
 func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	c.ws.SetReadLimit(c.cfg.MaxFrameBytes)
 	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {
@@ -26,7 +29,7 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	// would otherwise answer every ping, however many, for free.
 	c.ws.SetPingHandler(func(payload string) error {
 		if !c.allowControl(limiter) {
-			return nil
+			return c.controlErr()
 		}
 		err := c.ws.WriteControl(websocket.PongMessage, []byte(payload), time.Now().Add(controlWriteWait))
 		var ne net.Error
@@ -41,7 +44,7 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	// pattern): a peer that answers none within PongWait is gone.
 	c.ws.SetPongHandler(func(payload string) error {
 		if !c.allowControl(limiter) {
-			return nil
+			return c.controlErr()
 		}
 		c.recordPong(payload, monoNanos())
 		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
@@ -74,6 +77,7 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 			} else {
 				c.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, err.Error())
 			}
+			return fmt.Errorf("refused: %w", err)
 		}
 	}
 }
@@ -121,6 +125,20 @@ func (c *Conn) refuse(label string, code pb.ErrorCode, text, closeMsg string) er
 	framesRejected.WithLabelValues(label).Inc()
 	c.Send(wire.ErrorMessage(code, text))
 	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: closeMsg}
+}
+
+// errControlFlood ends the reader of a connection closed for a control
+// frame flood.
+var errControlFlood = errors.New("control frame flood")
+
+// controlErr is what a control frame handler returns for a frame it did
+// not act on: nothing for a dropped frame, errControlFlood once a flood
+// closed the connection, which ends the reader.
+func (c *Conn) controlErr() error {
+	if c.closed.Load() && c.closeReason == pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR {
+		return errControlFlood
+	}
+	return nil
 }
 
 // controlWriteWait bounds the reader's pong to a client ping, as the socket

@@ -32,6 +32,7 @@ func defineFrontDoorFlags(fs *flag.FlagSet, f *frontDoor) cli.Section {
 	f.limits, f.http = lobby.DefaultLimits(), lobby.DefaultHTTPConfig()
 	l := &f.limits
 	fs.IntVar(&l.ConnsPerAddr, "max-conns-per-addr", l.ConnsPerAddr, "most connections of one client address, TCP (keep-alive included) and WebSocket (0 = no limit)")
+	fs.Var(&l.ConnRatePerAddr, "conn-rate-per-addr", "new TCP connections of one client address, as N/duration (0 = no limit)")
 	fs.IntVar(&l.ConnReserve, "conn-reserve", l.ConnReserve, "connections accepted past -max-conns for /healthz and /metrics only")
 	fs.IntVar(&f.fdReserve, "fd-reserve", 256, "open files kept back from the public port (admin API, recordings, logs); -max-conns is lowered to fit the open-file limit less this and -conn-reserve")
 	fs.DurationVar(&l.LobbyIdleTimeout, "lobby-idle-timeout", l.LobbyIdleTimeout, "close a signed-in connection that has held no seat for this long (IDLE_TIMEOUT; 0 = never)")
@@ -53,7 +54,7 @@ func defineFrontDoorFlags(fs *flag.FlagSet, f *frontDoor) cli.Section {
 	fs.DurationVar(&f.http.WriteTimeout, "http-write-timeout", f.http.WriteTimeout, "how long writing an HTTP answer may take")
 	fs.DurationVar(&f.http.IdleTimeout, "http-idle-timeout", f.http.IdleTimeout, "how long an idle keep-alive connection is kept")
 	return cli.Section{Title: "Front door budgets and timeouts", Flags: []string{
-		"max-conns-per-addr", "conn-reserve", "fd-reserve", "lobby-idle-timeout", "trusted-proxy", "allowed-origins",
+		"max-conns-per-addr", "conn-rate-per-addr", "conn-reserve", "fd-reserve", "lobby-idle-timeout", "trusted-proxy", "allowed-origins",
 		"signin-rate-per-addr", "signin-rate", "create-rate-per-addr", "create-rate-per-session", "max-custom-rooms",
 		"list-rate-per-addr", "list-rate-per-session", "list-rate", "max-held-seats-per-addr", "max-batch-inputs",
 		"max-seq-jump", "http-header-timeout", "http-read-timeout", "http-write-timeout", "http-idle-timeout",
