@@ -75,6 +75,9 @@ func ValidateName(name string) (string, error) {
 // scriptOf returns the name of r's Unicode script, "" for Common and
 // Inherited (which go with any script).
 func scriptOf(r rune) string {
+	if r < utf8.RuneSelf {
+		return "Latin" // the only letters of ASCII
+	}
 	for name, table := range unicode.Scripts {
 		if name != "Common" && name != "Inherited" && unicode.Is(table, r) {
 			return name

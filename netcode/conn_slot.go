@@ -31,7 +31,10 @@ func (c *Conn) OfferSnapshot(frame []byte) {
 
 // checkStalled runs after a supersede: it starts the stall clock, or closes
 // the connection when the clock has run past SlowConsumerAfter. The writer
-// stops the clock whenever it takes a snapshot.
+// stops the clock whenever it takes a snapshot. A room closes a player
+// whose acks trail it first (socket buffers can hide a reader that stopped
+// for many seconds); this stays as the backstop for a peer whose acks say
+// more than it reads, and for any link that sends no acks.
 func (c *Conn) checkStalled() {
 	now := monoNanos()
 	if c.stalledSince.CompareAndSwap(0, now) {
