@@ -75,19 +75,37 @@ type honestFleet struct {
 
 // windowFigures are what one measuring window found.
 type windowFigures struct {
-	share   float64 // snapshots received over snapshots due
-	minBot  float64 // the lowest share of one player
-	p50     time.Duration
-	p99     time.Duration
-	acked   int
-	desyncs uint64 // all along, not only in the window
+	share    float64 // snapshots received over snapshots due
+	minBot   float64 // the lowest share of one player
+	p50      time.Duration
+	p99      time.Duration
+	acked    int
+	desyncs  uint64  // all along, not only in the window
+	refusals float64 // refusals and drops counted meanwhile
 }
 
-// TestAttacksLeaveHonestPlayersAlone runs the attacks: room exhaustion,
-// listing spam (8 connections at 110 pages a second, HTTP beside), idle
-// and lobby-only connections, seat squatting, a ping flood and input
-// floods, each for a measured window of attackWindow. With the budgets off
-// (Limits{}) newcomers find no room from the third attack on.
+// meets reports whether the window meets the targets.
+func (w windowFigures) meets() bool {
+	return w.share >= attackMinShare && w.p99 <= attackMaxP99 && w.acked > 0 && w.desyncs == 0
+}
+
+func (w windowFigures) String() string {
+	return fmt.Sprintf("snapshots %5.1f %% (worst player %5.1f %%), input→ack p50 %v p99 %v over %d inputs, desyncs %d, %.0f refusals",
+		100*w.share, 100*w.minBot, w.p50.Round(time.Millisecond), w.p99.Round(time.Millisecond), w.acked, w.desyncs, w.refusals)
+}
+
+// TestAttacksLeaveHonestPlayersAlone runs the attacks, one subtest each:
+// room exhaustion, listing spam (8 connections at 110 pages a second, HTTP
+// beside), idle and lobby-only connections, seat squatting, a ping flood
+// and input floods, each for a measured window of attackWindow. With the
+// budgets off (Limits{}) newcomers find no room from the third attack on.
+//
+// The figures are of a shared machine, where a hiccup of a few hundred
+// milliseconds spoils a window's p99: an attack gets up to attackAttempts
+// windows to meet the targets. When it misses them all, a window without
+// any attack decides: if that one meets the targets the attack is to
+// blame and the subtest fails; if not, the machine is too busy to tell
+// and the subtest is skipped, saying so.
 func TestAttacksLeaveHonestPlayersAlone(t *testing.T) {
 	filler := arena.Mode("filler")
 	filler.Settings = game.Settings{TickHz: 1, SnapshotHz: 1, MaxPlayers: 1, MinPlayers: 1}
@@ -123,39 +141,68 @@ func TestAttacksLeaveHonestPlayersAlone(t *testing.T) {
 		{"ping flood", attackPings},
 		{"input flood", attackInputs},
 	}
-	for i, a := range attacks {
-		refusals := refusalCount(t)
-		ctx, stop := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		wg.Go(func() { a.run(ctx, t, fd) })
-		time.Sleep(attackRamp)
-		// Newcomers of their own addresses sign in and find seats by quick
-		// play while the attack goes on.
-		var newcomers error
-		seated := 0
-		wg.Go(func() {
-			var rooms []string
-			rooms, newcomers = tryQuickPlay(t, fd.url, 150+attackNewcomers*i, attackNewcomers)
-			for _, r := range rooms {
-				if r != "" {
-					seated++
+	newcomer := 150 // the next newcomer's address
+	for _, a := range attacks {
+		t.Run(a.name, func(t *testing.T) {
+			for attempt := 1; ; attempt++ {
+				f, seated, err := runAttack(t, fd, fleet, a.run, newcomer)
+				newcomer += attackNewcomers
+				if err != nil {
+					t.Fatalf("newcomers could not play: %v", err)
 				}
+				if f.desyncs != 0 {
+					t.Fatalf("%d desyncs", f.desyncs)
+				}
+				t.Logf("%s; %d of %d newcomers seated", f, seated, attackNewcomers)
+				if f.meets() {
+					return
+				}
+				if attempt < attackAttempts {
+					continue // an attack hurts every window; a busy machine now and then
+				}
+				// Missed every time: was it the attack, or a machine too busy
+				// to keep the pace even without it?
+				quiet := fleet.measure(attackWindow)
+				if quiet.meets() {
+					t.Fatalf("beside the attack honest players got %s; want at least %.0f %% of their snapshots and a p99 input→ack of at most %v (without it: %s)",
+						f, 100*attackMinShare, attackMaxP99, quiet)
+				}
+				t.Skipf("the machine is too busy to tell: without the attack too, honest players got %s", quiet)
 			}
 		})
-		f := fleet.measure(attackWindow)
-		stop()
-		wg.Wait()
-		if newcomers != nil {
-			t.Errorf("%s: newcomers could not play: %v", a.name, newcomers)
-		}
-		t.Logf("%-27s snapshots %5.1f %% (worst player %5.1f %%), input→ack p50 %v p99 %v over %d inputs, desyncs %d; %d of %d newcomers seated; %.0f refusals",
-			a.name, 100*f.share, 100*f.minBot, f.p50.Round(time.Millisecond), f.p99.Round(time.Millisecond), f.acked, f.desyncs,
-			seated, attackNewcomers, refusalCount(t)-refusals)
-		if f.share < attackMinShare || f.p99 > attackMaxP99 || f.desyncs != 0 || f.acked == 0 {
-			t.Errorf("%s: honest players got %.1f %% of their snapshots and a p99 input→ack of %v with %d desyncs; want at least %.0f %%, at most %v, none",
-				a.name, 100*f.share, f.p99, f.desyncs, 100*attackMinShare, attackMaxP99)
-		}
 	}
+}
+
+// attackAttempts is how many windows an attack gets to meet the targets.
+// An attack that does harm does it in every window; a shared machine's
+// hiccup spoils one now and then.
+const attackAttempts = 3
+
+// runAttack runs one attack while newcomers, of their own addresses from
+// loopback(newcomer), join by quick play, and measures the honest players
+// beside it.
+func runAttack(t *testing.T, fd *frontDoor, fleet *honestFleet, attack func(context.Context, *testing.T, *frontDoor), newcomer int) (windowFigures, int, error) {
+	refusals := refusalCount(t)
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { attack(ctx, t, fd) })
+	time.Sleep(attackRamp)
+	var newcomers error
+	seated := 0
+	wg.Go(func() {
+		var rooms []string
+		rooms, newcomers = tryQuickPlay(t, fd.url, newcomer, attackNewcomers, false)
+		for _, r := range rooms {
+			if r != "" {
+				seated++
+			}
+		}
+	})
+	f := fleet.measure(attackWindow)
+	stop()
+	wg.Wait()
+	f.refusals = refusalCount(t) - refusals
+	return f, seated, newcomers
 }
 
 // attackNewcomers is how many new players join beside each attack.
@@ -429,7 +476,12 @@ func attackInputs(ctx context.Context, t *testing.T, fd *frontDoor) {
 				_ = ws.WriteMessage(websocket.BinaryMessage, join)
 				go drain(ws)
 				frames := pacer(attackFramesPerConn)
-				burst := maskedFrames(websocket.BinaryMessage, inputFlood(1, 600), 10)
+				flood := inputFlood(1<<14, 650)
+				if len(flood) > int(fd.cfg.Conn.MaxFrameBytes) {
+					t.Errorf("the input flood's frame has %d bytes, more than the server reads", len(flood))
+					return
+				}
+				burst := maskedFrames(websocket.BinaryMessage, flood, 10)
 				for frames.WaitN(ctx, 10) == nil {
 					if _, err := ws.NetConn().Write(burst); err != nil {
 						break
@@ -442,11 +494,12 @@ func attackInputs(ctx context.Context, t *testing.T, fd *frontDoor) {
 	wg.Wait()
 }
 
-// inputFlood is an InputBatch of n inputs from seq on, about 4 KB.
+// inputFlood is an InputBatch of n inputs from seq on, seqs only: 650 of
+// them from seq 16384 on take 3,903 bytes, as many as fit in a frame.
 func inputFlood(seq uint32, n int) []byte {
 	batch := &pb.InputBatch{Inputs: make([]*pb.Input, n)}
 	for i := range batch.Inputs {
-		batch.Inputs[i] = &pb.Input{Seq: seq + uint32(i), Values: []int32{1}}
+		batch.Inputs[i] = &pb.Input{Seq: seq + uint32(i)}
 	}
 	b, _ := proto.Marshal(&pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: batch}})
 	return b
@@ -488,5 +541,3 @@ func drain(ws *websocket.Conn) {
 type closerFunc func() error
 
 func (f closerFunc) Close() error { return f() }
-
-

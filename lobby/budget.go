@@ -7,6 +7,10 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tickwire/tickwire/netcode/wire"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 // Scopes of a budget, the suffix of its refusal labels.
@@ -25,21 +29,37 @@ type budget struct {
 	perAddr *keyedLimiter
 	perSess *keyedLimiter
 	server  *rate.Limiter
+	// refusals are the Error frames of its refusals, by label, encoded
+	// once: a client over a budget is often one that asks a lot.
+	refusals map[string][]byte
 }
 
 // newBudget returns the budget name, of requests described by what, with
-// the given rates (a rate that is not On is no budget).
-func newBudget(name, what string, perAddr, perSession, server Rate) *budget {
+// the given rates (a rate that is not On is no budget); a refused request
+// gets an Error of code.
+func newBudget(name, what string, code pb.ErrorCode, perAddr, perSession, server Rate) *budget {
 	b := &budget{
 		name: name, what: what,
 		rates:   map[string]Rate{scopeAddr: perAddr, scopeSession: perSession, scopeServer: server},
 		perAddr: newKeyedLimiter(perAddr), perSess: newKeyedLimiter(perSession),
+		refusals: make(map[string][]byte),
 	}
 	if server.On() {
 		b.server = rate.NewLimiter(server.limit(), server.N)
 	}
+	for scope := range b.rates {
+		label := name + "_" + scope
+		frame, err := proto.Marshal(wire.ErrorMessage(code, b.text(label)))
+		if err != nil {
+			panic(fmt.Sprintf("lobby: encode a refusal: %v", err)) // the message is ours and valid
+		}
+		b.refusals[label] = frame
+	}
 	return b
 }
+
+// refusal returns the Error frame that answers a refusal label of allow.
+func (b *budget) refusal(label string) []byte { return b.refusals[label] }
 
 // scopeNames name the scopes in refusal texts.
 var scopeNames = map[string]string{scopeAddr: "per client address", scopeSession: "per session", scopeServer: "on this server"}

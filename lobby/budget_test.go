@@ -5,6 +5,10 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 func TestRateText(t *testing.T) {
@@ -43,7 +47,7 @@ func TestRateText(t *testing.T) {
 // TestBudgetScopes: a budget refuses by the first scope without a token,
 // and a refusal spends no token of the other scopes.
 func TestBudgetScopes(t *testing.T) {
-	b := newBudget("list", "room listings", Rate{3, time.Minute}, Rate{2, time.Minute}, Rate{4, time.Minute})
+	b := newBudget("list", "room listings", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, Rate{3, time.Minute}, Rate{2, time.Minute}, Rate{4, time.Minute})
 	now := time.Unix(1000, 0)
 	steps := []struct{ addr, session, want string }{
 		{"a", "s1", ""},
@@ -60,8 +64,13 @@ func TestBudgetScopes(t *testing.T) {
 			t.Fatalf("step %d (%s, %s): %q, want %q", i, s.addr, s.session, got, s.want)
 		}
 	}
-	if got := b.text("list_addr"); got != "too many room listings: at most 3 every 1m per client address" {
+	const text = "too many room listings: at most 3 every 1m per client address"
+	if got := b.text("list_addr"); got != text {
 		t.Errorf("text = %q", got)
+	}
+	var m pb.ServerMessage
+	if err := proto.Unmarshal(b.refusal("list_addr"), &m); err != nil || m.GetError().GetCode() != pb.ErrorCode_ERROR_CODE_RATE_LIMITED || m.GetError().GetMessage() != text {
+		t.Errorf("refusal frame %v, %v", &m, err)
 	}
 	// A minute later every bucket is full again.
 	if got := b.allow("a", "s1", now.Add(time.Minute)); got != "" {

@@ -25,7 +25,7 @@ func slowArena(size int) func(*game.Settings) {
 // by quick play and returns their room ids; every join must succeed.
 func quickPlay(t *testing.T, url string, first, n int) []string {
 	t.Helper()
-	rooms, err := tryQuickPlay(t, url, first, n)
+	rooms, err := tryQuickPlay(t, url, first, n, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,8 +33,9 @@ func quickPlay(t *testing.T, url string, first, n int) []string {
 }
 
 // tryQuickPlay is quickPlay returning the failed joins as an error, for a
-// goroutine other than the test's.
-func tryQuickPlay(t *testing.T, url string, first, n int) ([]string, error) {
+// goroutine other than the test's; the players stay until the test ends
+// when keep is set, and leave once seated otherwise.
+func tryQuickPlay(t *testing.T, url string, first, n int, keep bool) ([]string, error) {
 	rooms := make([]string, n)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
@@ -47,7 +48,11 @@ func tryQuickPlay(t *testing.T, url string, first, n int) ([]string, error) {
 				errs <- fmt.Errorf("honest %d: %w", i, err)
 				return
 			}
-			t.Cleanup(func() { _ = c.Close() })
+			if keep {
+				t.Cleanup(func() { _ = c.Close() })
+			} else {
+				defer c.Close()
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			j, err := c.Join(ctx, "", "")

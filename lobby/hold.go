@@ -20,6 +20,9 @@ type heldSeat struct {
 	// held seats per address.
 	addr    string
 	claimed atomic.Bool
+	// early marks a hold released before its grace ran out, for a newer
+	// hold of the same address.
+	early atomic.Bool
 }
 
 // holds keeps held seats by session id in an expiring LRU. Expiry releases
@@ -82,6 +85,9 @@ func (h *holds) hold(sessionID string, s *heldSeat) {
 	h.mu.Unlock()
 	if victim != "" {
 		holdsReleasedEarly.WithLabelValues("addr_budget").Inc()
+		if v, ok := h.cache.Peek(victim); ok {
+			v.early.Store(true)
+		}
 		h.cache.Remove(victim) // its eviction releases the seat
 	}
 	if h.cache.Len() >= h.size {

@@ -117,9 +117,7 @@ func (s *Server) serveModes(w http.ResponseWriter, _ *http.Request) {
 // budget of the client's address.
 func (s *Server) serveRooms(w http.ResponseWriter, r *http.Request) {
 	if refusal := s.lists.allow(s.clientAddr(r), "", time.Now()); refusal != "" {
-		requestsRefused.WithLabelValues(refusal).Inc()
-		w.Header().Set("Retry-After", "1")
-		writeJSON(w, "rooms", http.StatusTooManyRequests, ErrorJSON{Error: s.lists.text(refusal)})
+		tooMany(w, "rooms", s.lists, refusal)
 		return
 	}
 	q := r.URL.Query()
@@ -171,9 +169,7 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if refusal := s.signIns.allow(s.clientAddr(r), "", time.Now()); refusal != "" {
-		requestsRefused.WithLabelValues(refusal).Inc()
-		w.Header().Set("Retry-After", "1")
-		writeJSON(w, "session", http.StatusTooManyRequests, ErrorJSON{Error: s.signIns.text(refusal)})
+		tooMany(w, "session", s.signIns, refusal)
 		return
 	}
 	var req SessionRequest
@@ -193,6 +189,16 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, "session", http.StatusOK, SessionJSON{SessionID: id, Name: name, SessionToken: token, ExpiresUnix: claims.Expires.Unix()})
+}
+
+// tooMany answers a request over budget b with 429, counted, and closes
+// its connection: a client that keeps asking on one keep-alive connection
+// must then open new ones, which the connection rate per address bounds.
+func tooMany(w http.ResponseWriter, endpoint string, b *budget, refusal string) {
+	requestsRefused.WithLabelValues(refusal).Inc()
+	w.Header().Set("Retry-After", "1")
+	w.Header().Set("Connection", "close")
+	writeJSON(w, endpoint, http.StatusTooManyRequests, ErrorJSON{Error: b.text(refusal)})
 }
 
 func writeJSON(w http.ResponseWriter, endpoint string, code int, v any) {

@@ -202,7 +202,7 @@ func encodeRoomList(p roomPage) ([]byte, error) {
 func (s *session) list(mode, cursor string, limit uint32, subscribe bool) {
 	if refusal := s.server.lists.allow(s.addr, s.id, time.Now()); refusal != "" {
 		requestsRefused.WithLabelValues(refusal).Inc()
-		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_RATE_LIMITED, s.server.lists.text(refusal)))
+		s.conn.SendFrame(s.server.lists.refusal(refusal))
 		return
 	}
 	after, n, err := parseListRequest(cursor, limit)

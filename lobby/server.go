@@ -167,9 +167,9 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		},
 		origins: origins,
 		tcp:     newTCPBudget(cfg.MaxConnections, l.ConnsPerAddr, l.ConnReserve, l.ConnRatePerAddr, cfg.TrustedProxies),
-		signIns: newBudget("signin", "guest sign-ins", l.SignInsPerAddr, Rate{}, l.SignIns),
-		creates: newBudget("create", "rooms created", l.CreatesPerAddr, l.CreatesPerSession, Rate{}),
-		lists:   newBudget("list", "room listings", l.ListsPerAddr, l.ListsPerSession, l.Lists),
+		signIns: newBudget("signin", "guest sign-ins", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.SignInsPerAddr, Rate{}, l.SignIns),
+		creates: newBudget("create", "rooms created", pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS, l.CreatesPerAddr, l.CreatesPerSession, Rate{}),
+		lists:   newBudget("list", "room listings", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.ListsPerAddr, l.ListsPerSession, l.Lists),
 	}
 	s.holds = newHolds(cfg.MaxHeldSeats, l.HeldSeatsPerAddr, cfg.ReconnectGrace, s.expireHold)
 	return s, nil
@@ -315,10 +315,15 @@ func (s *Server) claimSession(sess *session) (replaced *session) {
 	return replaced
 }
 
-// expireHold releases a seat whose grace ran out.
+// expireHold releases a seat whose grace ran out, or that a newer hold
+// pushed out.
 func (s *Server) expireHold(h *heldSeat) {
-	seatsExpired.Inc()
 	s.registry.Leave(h.entry, h.seat)
+	if h.early.Load() {
+		s.log.Info("held seat released early for a newer hold of its address", "room", h.entry.room.ID(), "player", h.seat.Player())
+		return
+	}
+	seatsExpired.Inc()
 	s.log.Info("reconnection grace expired; seat released", "room", h.entry.room.ID(), "player", h.seat.Player())
 }
 

@@ -92,7 +92,7 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		c := body.CreateRoom
 		if refusal := s.server.creates.allow(s.addr, s.id, time.Now()); refusal != "" {
 			requestsRefused.WithLabelValues(refusal).Inc()
-			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS, s.server.creates.text(refusal)))
+			s.conn.SendFrame(s.server.creates.refusal(refusal))
 			return nil
 		}
 		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
@@ -150,8 +150,7 @@ func (s *session) hello(h *pb.Hello) error {
 	} else {
 		if refusal := s.server.signIns.allow(s.addr, "", time.Now()); refusal != "" {
 			handshakeFailures.WithLabelValues(refusal).Inc()
-			text := s.server.signIns.text(refusal)
-			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_RATE_LIMITED, text))
+			s.conn.SendFrame(s.server.signIns.refusal(refusal))
 			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "too many sign-ins"}
 		}
 		name, err := ValidateName(h.GetName())

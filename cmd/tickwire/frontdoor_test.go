@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"strings"
 	"testing"
@@ -98,22 +99,28 @@ func TestConnBudget(t *testing.T) {
 // TestRunServesHealthzWhenFull starts the real server with room for two
 // connections: two idle TCP connections fill the port, a third is served
 // /healthz from the reserve but nothing else, and once the reserve is used
-// up a connection is closed at once.
+// up a connection is closed at once; the admin API, on its own listener,
+// answers all along.
 func TestRunServesHealthzWhenFull(t *testing.T) {
-	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-admin-addr", "", "-log-level", "error",
+	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-admin-token", "s3cret", "-log-level", "error",
 		"-max-conns", "2", "-conn-reserve", "1", "-fd-reserve", "0"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
+	adminc := make(chan string, 1)
+	c.adminReady = func(a string) { adminc <- a }
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, c, io.Discard, func(a string) { addrc <- a }) }()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case err := <-done:
-		t.Fatalf("run ended early: %v", err)
+	var addr, admin string
+	for addr == "" || admin == "" {
+		select {
+		case addr = <-addrc:
+		case admin = <-adminc:
+		case err := <-done:
+			t.Fatalf("run ended early: %v", err)
+		}
 	}
 	defer func() {
 		cancel()
@@ -144,6 +151,13 @@ func TestRunServesHealthzWhenFull(t *testing.T) {
 	if got := rawGet(t, addr, "/healthz"); got != "" {
 		t.Fatalf("GET /healthz past the reserve: %q, want the connection closed unanswered", firstLine(got))
 	}
+	req, _ := http.NewRequest("GET", "http://"+admin+"/v1/admin/overview", nil)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	resp, err := (&http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("the admin API while the public port is full: %v %v, want 200", resp, err)
+	}
+	resp.Body.Close()
 }
 
 // rawGet sends one GET on a new connection and returns the whole answer,
