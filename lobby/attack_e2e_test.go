@@ -3,11 +3,13 @@ package lobby
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -208,13 +210,13 @@ func runAttack(t *testing.T, fd *frontDoor, fleet *honestFleet, attack func(cont
 // attackNewcomers is how many new players join beside each attack.
 const attackNewcomers = 4
 
-// refusalCount sums every refusal and drop the front door and the
-// connections count, to show the defences at work.
+// refusalCount sums every refusal, drop and paced read the front door and
+// the connections count, to show the defences at work.
 func refusalCount(t *testing.T) float64 {
 	n := 0.0
 	for _, name := range []string{"tickwire_connections_refused_total", "tickwire_requests_refused_total",
 		"tickwire_handshake_failures_total", "tickwire_frames_rejected_total", "tickwire_held_seats_released_early_total",
-		"tickwire_lobby_idle_closed_total"} {
+		"tickwire_lobby_idle_closed_total", "tickwire_reads_paced_total"} {
 		n += metricSum(t, name)
 	}
 	return n
@@ -429,7 +431,7 @@ func attackPings(ctx context.Context, t *testing.T, fd *frontDoor) {
 				go drain(ws)
 				burst := maskedFrames(websocket.PingMessage, []byte("flood"), 100)
 				for pings.WaitN(ctx, 100) == nil {
-					if _, err := ws.NetConn().Write(burst); err != nil {
+					if !writeRaw(ws, burst) {
 						break
 					}
 				}
@@ -438,6 +440,18 @@ func attackPings(ctx context.Context, t *testing.T, fd *frontDoor) {
 		})
 	}
 	wg.Wait()
+}
+
+// writeRaw writes ready frames straight to the socket, giving up after a
+// second: a server that reads no faster than its budget leaves the
+// attacker's writes waiting.
+func writeRaw(ws *websocket.Conn, frames []byte) bool {
+	nc := ws.NetConn()
+	if nc.SetWriteDeadline(time.Now().Add(time.Second)) != nil {
+		return false
+	}
+	_, err := nc.Write(frames)
+	return err == nil || errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // maskedFrames returns n WebSocket frames of opcode carrying payload, as a
@@ -483,7 +497,7 @@ func attackInputs(ctx context.Context, t *testing.T, fd *frontDoor) {
 				}
 				burst := maskedFrames(websocket.BinaryMessage, flood, 10)
 				for frames.WaitN(ctx, 10) == nil {
-					if _, err := ws.NetConn().Write(burst); err != nil {
+					if !writeRaw(ws, burst) {
 						break
 					}
 				}

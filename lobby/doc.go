@@ -7,6 +7,14 @@
 // the lobby HTTP API (/v1/modes, /v1/rooms, /v1/session) and the admin API
 // that tickctl speaks (on its own listener).
 //
+// It keeps the front door's budgets (limits.go, budget.go): what one client
+// address (clientaddr.go: the TCP peer, or behind a trusted proxy the
+// address X-Forwarded-For names), one session and the whole server may
+// take of connections (listener.go wraps the public listener and sets the
+// HTTP server's timeouts; idle.go closes lobby-only connections), guest
+// sign-ins, rooms, listings (pages encoded once per change, listing.go),
+// held seats and origins (origin.go); names are checked in names.go.
+//
 // lobby owns sessions and the room registry and starts and waits for every
 // room goroutine. It must not run game rules (that is the Game behind a
 // game.Room) nor read or write socket bytes itself (that is netcode.Conn).

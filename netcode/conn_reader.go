@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
@@ -15,21 +17,23 @@ import (
 
 // readLoop is the read goroutine: it reads frames until the socket fails or
 // the peer closes, refusing bad ones and handing valid messages to handle.
-// Once the connection is closing it only reads on, to see the peer's close;
-// but after a refusal (a bad frame, a flood) it stops at once: what such a
-// peer sends next is not worth reading, and a flooder would keep the
-// reader busy until the socket is cut.
+// Once the connection is closing it only reads on, to see the peer's close
+// (a socket closed with unread bytes is reset, and a reset peer may lose
+// the close frame explaining why). Every frame, control frames included,
+// spends the read budget first, so reading on costs no more than reading.
 func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	c.ws.SetReadLimit(c.cfg.MaxFrameBytes)
 	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {
 		return fmt.Errorf("set read deadline: %w", err)
 	}
 	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst)
-	// Control frames spend the same budget as messages: the socket library
-	// would otherwise answer every ping, however many, for free.
+	readBudget := rate.NewLimiter(rate.Limit(c.cfg.ReadBytesPerSecond), max(c.cfg.ReadBytesPerSecond, int(c.cfg.MaxFrameBytes)))
+	// Control frames spend the same budgets as messages: the socket
+	// library would otherwise answer every ping, however many, for free.
 	c.ws.SetPingHandler(func(payload string) error {
+		c.paceRead(readBudget, controlFrameBytes+len(payload))
 		if !c.allowControl(limiter) {
-			return c.controlErr()
+			return nil
 		}
 		err := c.ws.WriteControl(websocket.PongMessage, []byte(payload), time.Now().Add(controlWriteWait))
 		var ne net.Error
@@ -43,8 +47,9 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	// Liveness comes from pongs to the writer's pings (the gorilla chat
 	// pattern): a peer that answers none within PongWait is gone.
 	c.ws.SetPongHandler(func(payload string) error {
+		c.paceRead(readBudget, controlFrameBytes+len(payload))
 		if !c.allowControl(limiter) {
-			return c.controlErr()
+			return nil
 		}
 		c.recordPong(payload, monoNanos())
 		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
@@ -67,6 +72,7 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 		c.stats.bytesIn.Add(uint64(buf.Len()))
 		wsFramesReceived.Inc()
 		wsBytesReceived.Add(float64(buf.Len()))
+		c.paceRead(readBudget, buf.Len())
 		if c.closed.Load() {
 			continue
 		}
@@ -77,7 +83,6 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 			} else {
 				c.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, err.Error())
 			}
-			return fmt.Errorf("refused: %w", err)
 		}
 	}
 }
@@ -127,18 +132,23 @@ func (c *Conn) refuse(label string, code pb.ErrorCode, text, closeMsg string) er
 	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: closeMsg}
 }
 
-// errControlFlood ends the reader of a connection closed for a control
-// frame flood.
-var errControlFlood = errors.New("control frame flood")
+// controlFrameBytes is what a client's control frame costs beyond its
+// payload: two header bytes and the four of its mask.
+const controlFrameBytes = 6
 
-// controlErr is what a control frame handler returns for a frame it did
-// not act on: nothing for a dropped frame, errControlFlood once a flood
-// closed the connection, which ends the reader.
-func (c *Conn) controlErr() error {
-	if c.closed.Load() && c.closeReason == pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR {
-		return errControlFlood
+// paceRead spends n bytes of the read budget and, when it is overdrawn,
+// waits until it is not before the reader reads on: the frames a peer
+// sends beyond the budget then wait in socket buffers, and TCP slows the
+// peer down. A wait is at most a second (a burst's worth), so a closing
+// connection's reader is never held up for long; each wait is counted.
+func (c *Conn) paceRead(budget *rate.Limiter, n int) {
+	now := time.Now()
+	wait := budget.ReserveN(now, min(n, budget.Burst())).DelayFrom(now)
+	if wait <= 0 {
+		return
 	}
-	return nil
+	readsPaced.Inc()
+	time.Sleep(wait)
 }
 
 // controlWriteWait bounds the reader's pong to a client ping, as the socket

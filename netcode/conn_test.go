@@ -45,6 +45,12 @@ func TestConnRoundTrip(t *testing.T) {
 	if got := counter(wsFramesReceived) - framesIn; got != 2 {
 		t.Errorf("frames received metric rose by %v, want 2", got)
 	}
+	// The writer counts a frame once its write returns, which may be
+	// after the client has read it.
+	deadline := time.Now().Add(waitLimit)
+	for sv.conn.Stats().FramesOut == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 	st := sv.conn.Stats()
 	if st.FramesIn != 2 || st.FramesOut != 1 || st.BytesIn == 0 || st.BytesOut == 0 {
 		t.Errorf("stats = %+v, want 2 frames in, 1 out, some bytes both ways", st)

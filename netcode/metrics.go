@@ -69,6 +69,10 @@ var (
 		Name: "tickwire_frames_rejected_total",
 		Help: "Client frames refused, by reason (too_large, text, malformed, empty, rate_limited, control_rate_limited, control_flood).",
 	}, []string{"reason"})
+	readsPaced = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_reads_paced_total",
+		Help: "Times a connection's reader waited before reading on because its client sent more than ReadBytesPerSecond.",
+	})
 	slowConsumers = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_slow_consumers_total",
 		Help: "Connections closed for not keeping up, by reason (snapshot_stalled, reliable_queue_full).",

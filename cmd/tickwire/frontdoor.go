@@ -8,6 +8,7 @@ import (
 	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/netcode"
 )
 
 // frontDoor is what the front door's flags decide: budgets per client
@@ -24,6 +25,7 @@ type frontDoor struct {
 	maxCustomRooms int
 	maxBatchInputs int
 	maxSeqJump     uint
+	readRate       int
 }
 
 // defineFrontDoorFlags defines the front door's flags on fs, with the
@@ -47,6 +49,7 @@ func defineFrontDoorFlags(fs *flag.FlagSet, f *frontDoor) cli.Section {
 	fs.Var(&l.ListsPerSession, "list-rate-per-session", "room listings of one session, as N/duration (0 = no limit)")
 	fs.Var(&l.Lists, "list-rate", "room listings of the whole server, as N/duration (0 = no limit)")
 	fs.IntVar(&l.HeldSeatsPerAddr, "max-held-seats-per-addr", l.HeldSeatsPerAddr, "most seats held for reconnection for players of one client address; past it the oldest is released (0 = no limit)")
+	fs.IntVar(&f.readRate, "read-bytes-per-sec", netcode.DefaultConnConfig().ReadBytesPerSecond, "client `bytes` a connection's reader takes in a second; past it the reader waits and TCP slows the client down")
 	fs.IntVar(&f.maxBatchInputs, "max-batch-inputs", game.DefaultMaxBatchInputs, "most inputs taken from one InputBatch, the newest")
 	fs.UintVar(&f.maxSeqJump, "max-seq-jump", game.DefaultMaxSeqJump, "how far above a seat's highest input seq an input may be")
 	fs.DurationVar(&f.http.ReadHeaderTimeout, "http-header-timeout", f.http.ReadHeaderTimeout, "how long a connection may take to send a request's headers")
@@ -56,7 +59,7 @@ func defineFrontDoorFlags(fs *flag.FlagSet, f *frontDoor) cli.Section {
 	return cli.Section{Title: "Front door budgets and timeouts", Flags: []string{
 		"max-conns-per-addr", "conn-rate-per-addr", "conn-reserve", "fd-reserve", "lobby-idle-timeout", "trusted-proxy", "allowed-origins",
 		"signin-rate-per-addr", "signin-rate", "create-rate-per-addr", "create-rate-per-session", "max-custom-rooms",
-		"list-rate-per-addr", "list-rate-per-session", "list-rate", "max-held-seats-per-addr", "max-batch-inputs",
+		"list-rate-per-addr", "list-rate-per-session", "list-rate", "max-held-seats-per-addr", "read-bytes-per-sec", "max-batch-inputs",
 		"max-seq-jump", "http-header-timeout", "http-read-timeout", "http-write-timeout", "http-idle-timeout",
 	}}
 }
@@ -84,6 +87,8 @@ func (f *frontDoor) validate() error {
 		return fmt.Errorf("-max-custom-rooms %d: want -1 or more", f.maxCustomRooms)
 	case l.HeldSeatsPerAddr < 0:
 		return fmt.Errorf("-max-held-seats-per-addr %d: want 0 or more", l.HeldSeatsPerAddr)
+	case f.readRate < 1024:
+		return fmt.Errorf("-read-bytes-per-sec %d: want at least 1024", f.readRate)
 	case f.maxBatchInputs < 1:
 		return fmt.Errorf("-max-batch-inputs %d: want at least 1", f.maxBatchInputs)
 	case f.maxSeqJump < 1 || f.maxSeqJump > game.MaxFirstSeq:
@@ -105,6 +110,7 @@ func (f *frontDoor) apply(cfg *lobby.Config) {
 	cfg.TrustedProxies = f.proxies
 	cfg.AllowedOrigins = f.origins
 	cfg.Rooms.MaxCustomRooms = f.maxCustomRooms
+	cfg.Conn.ReadBytesPerSecond = f.readRate
 	cfg.Rooms.MaxBatchInputs = f.maxBatchInputs
 	cfg.Rooms.MaxSeqJump = uint32(f.maxSeqJump)
 }
