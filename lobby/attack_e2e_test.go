@@ -335,30 +335,22 @@ func attackRooms(ctx context.Context, t *testing.T, fd *frontDoor) {
 }
 
 // attackListings asks for 100-room pages from 8 connections at 110 a
-// second each (below the message rate limit, as the review's run did) and
-// over HTTP as fast as answers come.
+// second each (below the message rate limit, as the review's run did),
+// signing in again whenever one is cut, and over HTTP.
 func attackListings(ctx context.Context, t *testing.T, fd *frontDoor) {
 	list, _ := proto.Marshal(&pb.ClientMessage{Body: &pb.ClientMessage_ListRooms{ListRooms: &pb.ListRooms{Limit: 100}}})
+	dials := pacer(attackDialsPerSecond)
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			ws := rawSignIn(ctx, fd, "lister")
-			if ws == nil {
-				return
-			}
-			defer ws.Close()
-			go drain(ws)
-			tick := time.NewTicker(time.Second / 110)
-			defer tick.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-tick.C:
+			for dials.Wait(ctx) == nil {
+				ws := rawSignIn(ctx, fd, "lister")
+				if ws == nil {
+					continue
 				}
-				if ws.WriteMessage(websocket.BinaryMessage, list) != nil {
-					return
-				}
+				go drain(ws)
+				listAt110(ctx, ws, list)
+				ws.Close()
 			}
 		})
 	}
@@ -377,6 +369,23 @@ func attackListings(ctx context.Context, t *testing.T, fd *frontDoor) {
 		})
 	}
 	wg.Wait()
+}
+
+// listAt110 sends frame 110 times a second until ctx ends or the server
+// cuts the connection.
+func listAt110(ctx context.Context, ws *websocket.Conn, frame []byte) {
+	tick := time.NewTicker(time.Second / 110)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if ws.WriteMessage(websocket.BinaryMessage, frame) != nil {
+			return
+		}
+	}
 }
 
 // attackIdle keeps trying to hold 300 idle TCP connections and 50 signed-in

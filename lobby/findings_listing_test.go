@@ -148,3 +148,32 @@ func TestFinding3ListingsPaginatedAndCached(t *testing.T) {
 		t.Fatalf("listing after a room opened: total %d, %v; want %d", list.GetTotal(), err, rooms+1)
 	}
 }
+
+// TestRefusalsCloseAPersistentClient: a client that keeps asking after
+// its requests are refused is closed with PROTOCOL_ERROR, so that a
+// budget's refusals cannot be turned into work of their own.
+func TestRefusalsCloseAPersistentClient(t *testing.T) {
+	fd := startFrontDoor(t, func(c *Config) {
+		c.Limits.ListsPerSession = Rate{N: 1, Per: time.Minute}
+		c.Limits.RefusalsPerConn = Rate{N: 3, Per: time.Minute}
+	}, nil)
+	c := mustDialFrom(t, fd.url, loopback(1), "lister", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.ListRooms(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := c.ListRooms(ctx, ""); !isServerError(err, pb.ErrorCode_ERROR_CODE_RATE_LIMITED) {
+			t.Fatalf("refusal %d: %v, want RATE_LIMITED", i, err)
+		}
+	}
+	before := metricValue(t, "tickwire_requests_refused_total", "reason", "refusals_conn")
+	_, _ = c.ListRooms(ctx, "")
+	if r := closeReason(t, c); r != pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR {
+		t.Fatalf("closed with %v, want PROTOCOL_ERROR", r)
+	}
+	if d := metricValue(t, "tickwire_requests_refused_total", "reason", "refusals_conn") - before; d != 1 {
+		t.Errorf("%v closes counted, want 1", d)
+	}
+}

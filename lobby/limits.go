@@ -38,6 +38,11 @@ type Limits struct {
 	// ListsPerAddr, ListsPerSession and Lists bound listing requests
 	// (ListRooms, SubscribeRooms, GET /v1/rooms).
 	ListsPerAddr, ListsPerSession, Lists Rate
+	// RefusalsPerConn bounds the requests one connection may have refused
+	// by the budgets above: a client that keeps asking after its refusals
+	// is closed with PROTOCOL_ERROR, and coming back costs it a new
+	// connection and sign-in, which have budgets of their own.
+	RefusalsPerConn Rate
 	// HeldSeatsPerAddr caps the seats held for reconnection of players of
 	// one client address; past it the address's oldest hold is released.
 	// (A session holds at most one seat.)
@@ -58,6 +63,7 @@ func DefaultLimits() Limits {
 		ListsPerAddr:      Rate{N: 20, Per: 2 * time.Second},
 		ListsPerSession:   Rate{N: 10, Per: 2 * time.Second},
 		Lists:             Rate{N: 2000, Per: time.Second},
+		RefusalsPerConn:   Rate{N: 10, Per: 10 * time.Second},
 		HeldSeatsPerAddr:  16,
 	}
 }

@@ -198,18 +198,19 @@ func encodeRoomList(p roomPage) ([]byte, error) {
 }
 
 // list answers ListRooms, or SubscribeRooms (subscribe set) with the first
-// page, within the session's listing budget.
-func (s *session) list(mode, cursor string, limit uint32, subscribe bool) {
+// page, within the session's listing budget; a returned error closes the
+// connection (see session.refused).
+func (s *session) list(mode, cursor string, limit uint32, subscribe bool) error {
 	if refusal := s.server.lists.allow(s.addr, s.id, time.Now()); refusal != "" {
 		requestsRefused.WithLabelValues(refusal).Inc()
 		s.conn.SendFrame(s.server.lists.refusal(refusal))
-		return
+		return s.refused()
 	}
 	after, n, err := parseListRequest(cursor, limit)
 	if err != nil {
 		requestsRefused.WithLabelValues("bad_cursor").Inc()
 		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_REQUEST, err.Error()))
-		return
+		return s.refused()
 	}
 	if subscribe {
 		s.server.registry.Subscribe(s, mode)
@@ -217,9 +218,10 @@ func (s *session) list(mode, cursor string, limit uint32, subscribe bool) {
 	frame, err := s.server.registry.page(listKey{mode: mode, cursor: after, limit: n}, encodeRoomList)
 	if err != nil {
 		s.server.log.Error("cannot encode a room list", "err", err)
-		return
+		return nil
 	}
 	s.conn.SendFrame(frame)
+	return nil
 }
 
 // Subscribe sends the session a RoomUpdate for every later change to the

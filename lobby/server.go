@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode"
@@ -239,6 +240,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.release(addr)
 	sess := &session{server: s, addr: addr}
+	if r := s.cfg.Limits.RefusalsPerConn; r.On() {
+		sess.refusals = rate.NewLimiter(r.limit(), r.N)
+	}
 	sess.conn = netcode.NewConn(ws, s.cfg.Conn, s.log)
 	s.mu.Lock()
 	s.conns[sess] = struct{}{}

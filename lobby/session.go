@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode"
 	"github.com/tickwire/tickwire/netcode/wire"
@@ -28,6 +30,9 @@ type session struct {
 	// addr is the key of the client's address in the per-address
 	// budgets.
 	addr string
+	// refusals is the connection's budget of refused requests (nil: none);
+	// only the read goroutine uses it.
+	refusals *rate.Limiter
 
 	welcomed bool
 	id       string
@@ -49,6 +54,17 @@ type session struct {
 	idle      *time.Timer
 	idleSince time.Time
 	seatSeen  bool
+}
+
+// refused spends a token of the connection's budget of refused requests,
+// after a refusal the client has been told of, and returns the close of a
+// client that keeps asking regardless.
+func (s *session) refused() error {
+	if s.refusals == nil || s.refusals.Allow() {
+		return nil
+	}
+	requestsRefused.WithLabelValues("refusals_conn").Inc()
+	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "too many refused requests"}
 }
 
 // handle routes one client message; a returned error closes the connection.
@@ -93,7 +109,7 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		if refusal := s.server.creates.allow(s.addr, s.id, time.Now()); refusal != "" {
 			requestsRefused.WithLabelValues(refusal).Inc()
 			s.conn.SendFrame(s.server.creates.refusal(refusal))
-			return nil
+			return s.refused()
 		}
 		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 			port, entry, err := s.server.registry.Create(ctx, c.GetMode(), int(c.GetMaxPlayers()), c.GetPrivate(), s.name, s.conn)
@@ -109,14 +125,14 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		s.leave()
 	case *pb.ClientMessage_ListRooms:
 		l := body.ListRooms
-		s.list(l.GetMode(), l.GetCursor(), l.GetLimit(), false)
+		return s.list(l.GetMode(), l.GetCursor(), l.GetLimit(), false)
 	case *pb.ClientMessage_SubscribeRooms:
 		if body.SubscribeRooms.GetUnsubscribe() {
 			s.server.registry.Unsubscribe(s)
 			return nil
 		}
 		sub := body.SubscribeRooms
-		s.list(sub.GetMode(), "", sub.GetLimit(), true)
+		return s.list(sub.GetMode(), "", sub.GetLimit(), true)
 	case *pb.ClientMessage_Hello:
 		requestsRefused.WithLabelValues("second_hello").Inc()
 		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, "hello was already received"))
