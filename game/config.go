@@ -19,6 +19,17 @@ const (
 	DefaultMaxCatchUp = 4
 	// DefaultEmptyTimeout is how long a room with no seats lives on.
 	DefaultEmptyTimeout = 30 * time.Second
+	// DefaultMaxBatchInputs is the most inputs a room takes from one
+	// InputBatch: an honest client sends its newest input and a few
+	// repeats (the Go client 4 in all).
+	DefaultMaxBatchInputs = 8
+	// DefaultMaxSeqJump is how far above the highest seq queued or applied
+	// a seat's next input may be.
+	DefaultMaxSeqJump = 1024
+	// DefaultSlowConsumerAfter is how far, in time, a player's newest
+	// acknowledged snapshot may trail the room before the room closes the
+	// player's link as a slow consumer.
+	DefaultSlowConsumerAfter = 3 * time.Second
 )
 
 // RoomConfig describes a room. Zero InputQueueSize, MaxCatchUp, Clock,
@@ -71,6 +82,21 @@ type RoomConfig struct {
 	// Game (see Recorder; game/record's Recorder writes recordings). nil
 	// records nothing.
 	Recorder Recorder
+	// MaxBatchInputs is the most inputs taken from one batch (0 means
+	// DefaultMaxBatchInputs); the older ones of a larger batch are dropped
+	// and counted.
+	MaxBatchInputs int
+	// MaxSeqJump is how far above the highest seq queued or applied for a
+	// seat an input may be (0 means DefaultMaxSeqJump); one further ahead
+	// is dropped and counted, so that a single wild seq cannot make every
+	// later input stale. A seat's first input may have any seq up to
+	// MaxFirstSeq.
+	MaxSeqJump uint32
+	// SlowConsumerAfter is how long a player's newest acknowledged
+	// snapshot (or, before any ack, the first snapshot sent to its link)
+	// may trail the room's tick before the room closes the link with
+	// SLOW_CONSUMER; 0 means DefaultSlowConsumerAfter, negative never.
+	SlowConsumerAfter time.Duration
 	// TestCorruptChecksum, if set, makes the room send a wrong checksum in
 	// the snapshots of the ticks it returns true for, so that tests can
 	// check that clients detect a desync. Tests only.
@@ -105,6 +131,8 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 		return cfg, fmt.Errorf("room config: input queue size %d < 0", cfg.InputQueueSize)
 	case cfg.MaxCatchUp < 0:
 		return cfg, fmt.Errorf("room config: max catch-up %d < 0", cfg.MaxCatchUp)
+	case cfg.MaxBatchInputs < 0:
+		return cfg, fmt.Errorf("room config: max batch inputs %d < 0", cfg.MaxBatchInputs)
 	}
 	if cfg.MinPlayers == 0 {
 		cfg.MinPlayers = DefaultMinPlayers
@@ -132,6 +160,15 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 	}
 	if cfg.Recorder == nil {
 		cfg.Recorder = noRecorder{}
+	}
+	if cfg.MaxBatchInputs == 0 {
+		cfg.MaxBatchInputs = DefaultMaxBatchInputs
+	}
+	if cfg.MaxSeqJump == 0 {
+		cfg.MaxSeqJump = DefaultMaxSeqJump
+	}
+	if cfg.SlowConsumerAfter == 0 {
+		cfg.SlowConsumerAfter = DefaultSlowConsumerAfter
 	}
 	return cfg, nil
 }

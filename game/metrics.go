@@ -27,6 +27,12 @@ const (
 	// dropLeft: the input came through a port whose seat was given up
 	// (Leave, Kick).
 	dropLeft = "left"
+	// dropBatchOverflow: the input was among the oldest of a batch larger
+	// than MaxBatchInputs.
+	dropBatchOverflow = "batch_overflow"
+	// dropSeqJump: the seq was more than MaxSeqJump above the highest one
+	// queued or applied (or above MaxFirstSeq for a seat's first input).
+	dropSeqJump = "seq_jump"
 )
 
 // Reasons a room's Run ended (tickwire_rooms_disposed_total).
@@ -92,7 +98,7 @@ var (
 	})
 	inputsDropped = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_inputs_dropped_total",
-		Help: "Player inputs dropped, by reason (queue_full, duplicate, stale, invalid, disconnected, replaced, left).",
+		Help: "Player inputs dropped, by reason (queue_full, duplicate, stale, invalid, disconnected, replaced, left, batch_overflow, seq_jump).",
 	}, []string{"reason"})
 	snapshotsEncoded = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_snapshots_encoded_total",
@@ -126,19 +132,30 @@ var (
 		Name: "tickwire_room_phase_changes_total",
 		Help: "Room phase changes, by the phase entered (waiting, countdown, running, ended).",
 	}, []string{"phase"})
+	acksIgnored = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_acks_ignored_total",
+		Help: "Snapshot acks ignored, by reason (ahead: a tick the player was never offered).",
+	}, []string{"reason"})
+	slowPlayers = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_slow_players_total",
+		Help: "Player links a room closed with SLOW_CONSUMER because their newest acknowledged snapshot trailed the room by more than SlowConsumerAfter.",
+	})
 	roomsDisposed = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_rooms_disposed_total",
 		Help: "Rooms whose Run ended, by reason (match_ended, empty, closed, shutdown, panic).",
 	}, []string{"reason"})
 
 	// Children resolved once so the tick path does no label lookups.
-	droppedQueueFull    = inputsDropped.WithLabelValues(dropQueueFull)
-	droppedDuplicate    = inputsDropped.WithLabelValues(dropDuplicate)
-	droppedStale        = inputsDropped.WithLabelValues(dropStale)
-	droppedInvalid      = inputsDropped.WithLabelValues(dropInvalid)
-	droppedDisconnected = inputsDropped.WithLabelValues(dropDisconnected)
-	droppedReplaced     = inputsDropped.WithLabelValues(dropReplaced)
-	droppedLeft         = inputsDropped.WithLabelValues(dropLeft)
-	encodedFull         = snapshotsEncoded.WithLabelValues("full")
-	encodedDelta        = snapshotsEncoded.WithLabelValues("delta")
+	droppedQueueFull     = inputsDropped.WithLabelValues(dropQueueFull)
+	droppedDuplicate     = inputsDropped.WithLabelValues(dropDuplicate)
+	droppedStale         = inputsDropped.WithLabelValues(dropStale)
+	droppedInvalid       = inputsDropped.WithLabelValues(dropInvalid)
+	droppedDisconnected  = inputsDropped.WithLabelValues(dropDisconnected)
+	droppedReplaced      = inputsDropped.WithLabelValues(dropReplaced)
+	droppedLeft          = inputsDropped.WithLabelValues(dropLeft)
+	droppedBatchOverflow = inputsDropped.WithLabelValues(dropBatchOverflow)
+	droppedSeqJump       = inputsDropped.WithLabelValues(dropSeqJump)
+	acksIgnoredAhead     = acksIgnored.WithLabelValues("ahead")
+	encodedFull          = snapshotsEncoded.WithLabelValues("full")
+	encodedDelta         = snapshotsEncoded.WithLabelValues("delta")
 )

@@ -57,6 +57,8 @@ type Room struct {
 	nextPlayer  PlayerID
 	seats       []*Seat
 	layout      *wire.Layout // the rows of cfg.Schema
+	inputRules  inputRules   // what the seats check inputs against
+	slowTicks   uint32       // cfg.SlowConsumerAfter in ticks, 0 = never
 	schemaProto *pb.Schema   // cfg.Schema as sent in Joined, shared
 	history     *history
 	views       viewBuilder
@@ -97,10 +99,14 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 		done:        make(chan struct{}),
 		nextPlayer:  1,
 		layout:      wire.NewLayout(cfg.Schema),
+		inputRules:  inputRules{fields: cfg.Schema.Input, maxBatch: cfg.MaxBatchInputs, maxJump: cfg.MaxSeqJump},
 		schemaProto: cfg.Schema.Proto(),
 		history:     newHistory(historySize(cfg.TickHz, interval)),
 		phase:       pb.RoomPhase_ROOM_PHASE_WAITING,
 		tickTimes:   newTickWindow(tickWindowSeconds * cfg.TickHz),
+	}
+	if cfg.SlowConsumerAfter > 0 {
+		r.slowTicks = max(1, durationTicks(cfg.SlowConsumerAfter, cfg.TickHz))
 	}
 	// The test hook: the shared encoding carries the wrong checksum, so
 	// every seat of that tick gets it.

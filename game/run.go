@@ -129,7 +129,7 @@ func (r *Room) join(name string, link PlayerLink) (*InputPort, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrJoinRefused, err)
 	}
-	seat := newSeat(r.cfg.ID, p, entity, name, r.cfg.Schema.Input)
+	seat := newSeat(r.cfg.ID, p, entity, name, &r.inputRules)
 	port := seat.attach(link, r.cfg.InputQueueSize)
 	seat.rate.add(r.cfg.Clock.Now(), 0)
 	joined := r.joinedMessage(seat, false)

@@ -8,6 +8,14 @@
 // API (package admin) sees it through Operator, a narrow view of the live
 // rooms and the server's counts.
 //
+// It keeps the front door's budgets (limits.go, budget.go): what one client
+// address (clientaddr.go: the TCP peer, or behind a trusted proxy the
+// address X-Forwarded-For names), one session and the whole server may
+// take of connections (listener.go wraps the public listener and sets the
+// HTTP server's timeouts; idle.go closes lobby-only connections), guest
+// sign-ins, rooms, listings (pages encoded once per change, listing.go),
+// held seats and origins (origin.go); names are checked in names.go.
+//
 // lobby owns sessions and the room registry and starts and waits for every
 // room goroutine, each with its recorder (game/record). It must not run
 // game rules (that is the Game behind a game.Room), read or write socket

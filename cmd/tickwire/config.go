@@ -49,6 +49,8 @@ type config struct {
 	// secrets redacted.
 	cmdline []string
 
+	frontDoor
+
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
 }
@@ -83,9 +85,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":7777", "listen `address` for WebSocket, health and metrics")
 	fs.StringVar(&c.mode, "mode", "arena", fmt.Sprintf("default game `mode` for clients that name none (one of %s)", strings.Join(catalogue.Names(), ", ")))
-	fs.IntVar(&c.maxConns, "max-conns", d.MaxConnections, "most concurrent connections (0 = no limit)")
+	fs.IntVar(&c.maxConns, "max-conns", d.MaxConnections, "most concurrent connections on the public port, TCP (keep-alive included) and WebSocket (0 = no limit but the open-file limit)")
 	fs.IntVar(&c.maxFrameBytes, "max-frame-bytes", int(d.Conn.MaxFrameBytes), "largest client frame in `bytes`; larger ones close the connection")
-	fs.DurationVar(&c.slowConsumer, "slow-consumer-after", d.Conn.SlowConsumerAfter, "close a client that has read no snapshot for this long (slow-consumer reason)")
+	fs.DurationVar(&c.slowConsumer, "slow-consumer-after", d.Conn.SlowConsumerAfter, "close a player whose newest acknowledged snapshot trails the room by this long, or whose snapshots could not be written for this long (SLOW_CONSUMER)")
 	fs.DurationVar(&c.emptyTimeout, "empty-timeout", d.Rooms.EmptyTimeout, "how long a room with no players lives on")
 	fs.IntVar(&c.maxRooms, "max-rooms", d.Rooms.MaxRooms, "most live rooms (0 = no limit)")
 	fs.StringVar(&c.sessionSecret, "session-secret", "", "`secret` that signs session tokens (at least 16 bytes; empty = random, tokens die with the process); prefer -session-secret-file or the environment, which no process listing shows")
@@ -101,8 +103,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.IntVar(&c.recordLogBytes, "record-log-bytes", record.DefaultLogBytes, "`bytes` of each room's in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
 	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the in-memory input logs of all rooms may take together; a room that finds it spent drops its log (0 = no bound)")
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
+	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
 	modes, sections := defineModeFlags(fs, catalogue)
-	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, sections...)
+	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags}, sections...)...)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "tickwire:", err)
@@ -113,6 +116,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	var err error
 	if c.modes, err = buildModes(modes); err == nil {
 		err = c.readSecretFiles()
+		if err == nil {
+			err = c.frontDoor.validate()
+		}
 	}
 	if err == nil {
 		err = c.validate()
