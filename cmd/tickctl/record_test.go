@@ -266,8 +266,10 @@ func TestReplayUsesRecordedOptions(t *testing.T) {
 		t.Fatalf("recorded options %v, want view-radius 300 and max-speed 150", opts)
 	}
 	r, rep := replayOf(t, s, path)
-	if r.code != 0 || !rep.OK || rep.Mismatches != 0 || rep.Checksums < 45 {
-		t.Fatalf("replay: exit %d, report %+v: want all of at least 45 checksums matching", r.code, rep)
+	// 3 s at 15 snapshots a second is 45 checksums; a loaded machine's
+	// recording loses a few ticks at its start, so ask for 2 s' worth.
+	if r.code != 0 || !rep.OK || rep.Mismatches != 0 || rep.Checksums < 30 {
+		t.Fatalf("replay: exit %d, report %+v: want all of at least 30 checksums matching", r.code, rep)
 	}
 	r, rep = replayOf(t, s, withOptions(t, path, nil))
 	if r.code != exitFailure || rep.Mismatches == 0 {
