@@ -120,6 +120,16 @@ export interface CreatedRoom {
   joinCode: string;
 }
 
+/** RoomPage is one page of a room listing ({@link Client.listRoomsPage}). */
+export interface RoomPage {
+  /** rooms are the page's rooms, oldest first. */
+  rooms: RoomInfo[];
+  /** nextCursor asks for the next page; empty on the last page. */
+  nextCursor: string;
+  /** total counts the listed rooms of the mode on every page. */
+  total: number;
+}
+
 /** Body is a ClientMessage's oneof, as create() takes it. */
 type Body = NonNullable<MessageInitShape<typeof ClientMessageSchema>["body"]>;
 
@@ -417,10 +427,28 @@ export class Client {
     return { joined: a.joined!, room: a.created?.room, joinCode: a.created?.joinCode ?? "" };
   }
 
-  /** listRooms resolves with the public rooms of mode (empty: all). */
+  /**
+   * listRooms resolves with the first page of the public rooms of mode
+   * (empty: all), up to the server's default page size (50); listRoomsPage
+   * walks further.
+   */
   async listRooms(mode = ""): Promise<RoomInfo[]> {
-    const a = await this.#request("list", { case: "listRooms", value: { mode } });
-    return a.rooms ?? [];
+    return (await this.listRoomsPage(mode)).rooms;
+  }
+
+  /**
+   * listRoomsPage resolves with one page of the public rooms of mode,
+   * oldest first: at most limit rooms (0: the server's default, 50; the
+   * server sends no more than 100) from cursor (empty: the first page;
+   * else a previous page's nextCursor, which is empty on the last page).
+   * total counts the listed rooms of the mode on every page.
+   */
+  async listRoomsPage(mode = "", page: { limit?: number; cursor?: string } = {}): Promise<RoomPage> {
+    const a = await this.#request("list", {
+      case: "listRooms",
+      value: { mode, limit: page.limit ?? 0, cursor: page.cursor ?? "" },
+    });
+    return { rooms: a.rooms ?? [], nextCursor: a.list?.nextCursor ?? "", total: a.list?.total ?? 0 };
   }
 
   /**

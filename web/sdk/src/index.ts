@@ -2,7 +2,7 @@
 // See web/sdk/README.md.
 
 export { Client, connect } from "./client.js";
-export type { ClientEvents, ConnectOptions, CreatedRoom, SnapshotInfo } from "./client.js";
+export type { ClientEvents, ConnectOptions, CreatedRoom, RoomPage, SnapshotInfo } from "./client.js";
 export { Entity, GameEvent, World } from "./entity.js";
 export {
   ClientClosedError,

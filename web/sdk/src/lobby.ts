@@ -14,6 +14,7 @@ export interface Answer {
   joined?: Joined;
   created?: RoomCreated;
   rooms?: RoomInfo[];
+  list?: RoomList;
 }
 
 /** A room-list subscription: its callback and the list as the updates left it. */
@@ -106,7 +107,7 @@ export class Lobby {
   roomList(list: RoomList): LobbyFollowUp {
     const r = this.#head("list", "subscribe", "resubscribe");
     if (!r) return {};
-    this.#pop({ rooms: list.rooms });
+    this.#pop({ rooms: list.rooms, list });
     if (r.kind === "subscribe") {
       if (r.abandoned) return { unsubscribe: true };
       r.sub!.rooms = roomMap(list.rooms);

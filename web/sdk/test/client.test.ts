@@ -188,6 +188,15 @@ test("lobby requests are answered in order; refusals are ServerErrors", async ()
   conn.send({ case: "roomCreated", value: { room: { roomId: "r1", mode: "ships", private: true }, joinCode: "ABCDEF" } });
   await assert.rejects(code, (e: unknown) => e instanceof ServerError && e.code === ErrorCode.UNKNOWN_CODE);
   assert.deepEqual((await list).map((r) => r.roomId), ["a"]);
+  // A page further on: the limit and cursor go out, the next cursor and
+  // the total come back.
+  const page = c.listRoomsPage("ships", { limit: 1, cursor: "c1" });
+  const lr = await conn.next("listRooms");
+  assert.equal(lr.limit, 1);
+  assert.equal(lr.cursor, "c1");
+  conn.send({ case: "roomList", value: { rooms: [{ roomId: "b", mode: "ships" }], nextCursor: "c2", total: 3 } });
+  const p = await page;
+  assert.deepEqual([p.rooms.map((r) => r.roomId), p.nextCursor, p.total], [["b"], "c2", 3]);
   const room = await created;
   assert.equal(room.joinCode, "ABCDEF");
   assert.equal(room.joined.roomId, "r1");

@@ -42,6 +42,29 @@ describe("the real server", { concurrency: true }, () => {
     return () => clearInterval(t);
   }
 
+  test("listRoomsPage walks the public rooms a page at a time", async () => {
+    const opts = { url: server.url, WebSocket };
+    const owners = await Promise.all([1, 2, 3].map((i) => connect({ ...opts, name: `owner-${i}` })));
+    const made = new Set<string>();
+    for (const o of owners) made.add((await o.createRoom("arena", { maxPlayers: 4 })).joined.roomId);
+    const reader = await connect({ ...opts, name: "reader" });
+    const seen: string[] = [];
+    let cursor = "";
+    let pages = 0;
+    do {
+      const page = await reader.listRoomsPage("arena", { limit: 2, cursor });
+      assert.ok(page.rooms.length <= 2, "no more than the limit");
+      assert.equal(page.total, 3, "the total counts every page");
+      seen.push(...page.rooms.map((r) => r.roomId));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== "" && pages < 10);
+    assert.equal(pages, 2);
+    assert.deepEqual(new Set(seen), made, "every public room once");
+    assert.equal(seen.length, 3);
+    await Promise.all([...owners, reader].map((c) => c.close()));
+  });
+
   for (const mode of ["arena", "drones"]) {
     test(`${mode}: two SDK clients in a private room verify ${SNAPSHOTS * 2}+ snapshots with no desync, and one resumes its seat`, async () => {
       const opts = { url: server.url, WebSocket, reconnect: { minBackoffMs: 20, maxBackoffMs: 200, giveUpAfterMs: 15000 } };
