@@ -26,4 +26,8 @@ var (
 		Name: "tickwire_admin_kicks_total",
 		Help: "Players kicked through the admin API.",
 	})
+	notices = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_admin_notices_total",
+		Help: "Notices sent through the admin API.",
+	})
 )

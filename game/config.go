@@ -101,6 +101,9 @@ type RoomConfig struct {
 	// the snapshots of the ticks it returns true for, so that tests can
 	// check that clients detect a desync. Tests only.
 	TestCorruptChecksum func(tick uint32) bool
+	// Talk holds the budgets and hooks of game messages and chat
+	// (message.go); zero fields take defaults.
+	Talk TalkConfig
 }
 
 // RoomChange is what a room reports to RoomConfig.OnChange.
@@ -146,6 +149,11 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = RealClock{}
 	}
+	talk, err := cfg.Talk.withDefaults()
+	if err != nil {
+		return cfg, fmt.Errorf("room config: %w", err)
+	}
+	cfg.Talk = talk
 	if cfg.InputQueueSize == 0 {
 		cfg.InputQueueSize = DefaultInputQueueSize
 	}

@@ -93,6 +93,7 @@ func (r *Room) resume(seat *Seat, link PlayerLink) (*InputPort, error) {
 	joined := r.joinedMessage(seat, true)
 	seat.send(joined, proto.Size(joined))
 	r.sendCountdown(seat)
+	r.sendChatHistory(seat)
 	seatResumes.Inc()
 	if pc, ok := r.game.(PlayerConnection); wasHeld && ok {
 		pc.Reconnected(seat.player)

@@ -22,6 +22,9 @@ type InputPort struct {
 	// unapplied inputs are taken. Owned by the port's reader.
 	highest uint32
 	acks    acks
+	// talk are the connection's chat and game message budgets; owned
+	// by the port's reader.
+	talk portTalk
 	// state is portAttached, or why the port was retired.
 	state atomic.Int32
 }
@@ -49,7 +52,7 @@ const (
 // newPort returns an attached port of seat with an input queue of
 // queueSize. Room goroutine only (it reads the seat's last applied seq).
 func newPort(seat *Seat, queueSize int) *InputPort {
-	return &InputPort{seat: seat, queue: newInputQueue(queueSize), highest: seat.lastApplied.Load()}
+	return &InputPort{seat: seat, queue: newInputQueue(queueSize), highest: seat.lastApplied.Load(), talk: newPortTalk(seat.talk)}
 }
 
 // Seat returns the seat the port feeds.

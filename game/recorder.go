@@ -27,12 +27,15 @@ type Recorder interface {
 	Reconnected(p PlayerID)
 	// Input follows Game.ApplyInput(p, in).
 	Input(p PlayerID, in Input)
+	// Message follows Messenger.HandleMessage(p, m).
+	Message(p PlayerID, m Message)
 	// StartMatch follows MatchStarter.StartMatch(tick).
 	StartMatch(tick uint32)
 	// Debug precedes DebugHandler.HandleDebug(command), so that a command
 	// that panics the game is still recorded.
 	Debug(command string)
-	// Step follows Game.Step(tick) (and Game.DrainEvents).
+	// Step follows Game.Step(tick) (and Game.DrainEvents, and
+	// Messenger.DrainMessages).
 	Step(tick uint32)
 	// WantsChecksum reports whether Checksum is wanted for the snapshot
 	// tick at hand: the room builds the whole world's view for it only
@@ -71,6 +74,7 @@ func (noRecorder) Leave(PlayerID)                      {}
 func (noRecorder) Disconnected(PlayerID)               {}
 func (noRecorder) Reconnected(PlayerID)                {}
 func (noRecorder) Input(PlayerID, Input)               {}
+func (noRecorder) Message(PlayerID, Message)           {}
 func (noRecorder) StartMatch(uint32)                   {}
 func (noRecorder) Debug(string)                        {}
 func (noRecorder) Step(uint32)                         {}

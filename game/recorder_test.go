@@ -48,13 +48,16 @@ func (f *fakeRecorder) Leave(p PlayerID)           { f.note("leave %d", p) }
 func (f *fakeRecorder) Disconnected(p PlayerID)    { f.note("disconnected %d", p) }
 func (f *fakeRecorder) Reconnected(p PlayerID)     { f.note("reconnected %d", p) }
 func (f *fakeRecorder) Input(p PlayerID, in Input) { f.note("input %d %d %d", p, in.Seq, in.Values[1]) }
-func (f *fakeRecorder) StartMatch(tick uint32)     { f.note("start %d", tick) }
-func (f *fakeRecorder) Debug(command string)       { f.note("debug %s", command) }
-func (f *fakeRecorder) Step(tick uint32)           { f.note("step %d", tick) }
-func (f *fakeRecorder) WantsChecksum() bool        { return f.wantSums }
-func (f *fakeRecorder) Checksum(tick, sum uint32)  { f.note("checksum %d", tick) }
-func (f *fakeRecorder) EndTick()                   { f.note("end tick") }
-func (f *fakeRecorder) Close()                     { f.note("close") }
+func (f *fakeRecorder) Message(p PlayerID, m Message) {
+	f.note("message %d %d %d", p, m.Kind, m.Values[0])
+}
+func (f *fakeRecorder) StartMatch(tick uint32)    { f.note("start %d", tick) }
+func (f *fakeRecorder) Debug(command string)      { f.note("debug %s", command) }
+func (f *fakeRecorder) Step(tick uint32)          { f.note("step %d", tick) }
+func (f *fakeRecorder) WantsChecksum() bool       { return f.wantSums }
+func (f *fakeRecorder) Checksum(tick, sum uint32) { f.note("checksum %d", tick) }
+func (f *fakeRecorder) EndTick()                  { f.note("end tick") }
+func (f *fakeRecorder) Close()                    { f.note("close") }
 
 // TestRecorderHearsEveryCall checks the hook's contract: Open by NewRoom
 // with the room and its configuration, every call into the Game in order

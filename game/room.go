@@ -77,6 +77,7 @@ type Room struct {
 	tickTimes   tickWindow    // the latest tick durations, for Inspect
 	byteRate    rateWindow    // snapshot bytes offered, sampled each second
 	lastSample  time.Duration // clock reading of the last rate sample
+	talk        roomTalk      // game messages, chat and notices (talk_room.go)
 }
 
 // NewRoom validates cfg and returns a room for g; Run starts it.
@@ -112,6 +113,7 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 	// every seat of that tick gets it.
 	r.history.testCorruptChecksum = cfg.TestCorruptChecksum
 	r.stats.phase.Store(int32(r.phase))
+	r.talk = newRoomTalk(cfg, g)
 	r.rec = cfg.Recorder
 	r.rec.Open(r, cfg)
 	return r, nil

@@ -130,11 +130,13 @@ func (r *Room) join(name string, link PlayerLink) (*InputPort, error) {
 		return nil, fmt.Errorf("%w: %w", ErrJoinRefused, err)
 	}
 	seat := newSeat(r.cfg.ID, p, entity, name, &r.inputRules)
+	seat.talk = &r.talk.rules
 	port := seat.attach(link, r.cfg.InputQueueSize)
 	seat.rate.add(r.cfg.Clock.Now(), 0)
 	joined := r.joinedMessage(seat, false)
 	seat.send(joined, proto.Size(joined))
 	r.seats = append(r.seats, seat)
+	r.sendChatHistory(seat)
 	r.connected++
 	r.stats.players.Store(int32(len(r.seats)))
 	roomPlayers.Inc()

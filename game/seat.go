@@ -71,6 +71,11 @@ type Seat struct {
 	// rules are what checkInput validates inputs against; shared and
 	// read-only.
 	rules *inputRules
+	// talk are what the ports check chat and game messages against
+	// (shared, read-only; nil takes none), talkState the seat's share of
+	// the room's queue of them and its mute.
+	talk      *talkRules
+	talkState seatTalk
 	// linkStart is the tick of the first snapshot offered to the current
 	// link (0 before it), from which its ack lag counts until it acks;
 	// slow is set once the room closed the link for lagging. Room

@@ -22,6 +22,7 @@ func (r *Room) step() (ended bool) {
 	for _, s := range r.seats {
 		r.applyInputs(s)
 	}
+	r.takeTalk()
 	r.game.Step(tick)
 	r.rec.Step(tick)
 	n := len(r.pending)
@@ -29,6 +30,7 @@ func (r *Room) step() (ended bool) {
 	for k := n; k < len(r.pending); k++ {
 		r.pending[k].Tick = tick
 	}
+	r.sendGameMessages()
 	if tick%r.interval == 0 {
 		r.snapshot(tick)
 	}

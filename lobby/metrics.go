@@ -59,6 +59,7 @@ var (
 		Name: "tickwire_requests_refused_total",
 		Help: "Client requests refused, by reason: a budget (create_, list_, signin_ followed by session, addr or server), " +
 			"custom_rooms, bad_cursor, refusals_conn (a connection closed for asking on after its refusals), already_in_room, not_in_room, " +
+			"chat_outside_room, message_outside_room, " +
 			"second_hello, unexpected_message.",
 	}, []string{"reason"})
 	holdsReleasedEarly = promauto.NewCounterVec(prometheus.CounterOpts{

@@ -1,6 +1,7 @@
 package lobby
 
 import (
+	"context"
 	"time"
 
 	"github.com/tickwire/tickwire/game"
@@ -28,6 +29,9 @@ type Operator interface {
 	ReleaseKicked(id string, seat *game.Seat)
 	// Counters returns the server's counts of connections and seats.
 	Counters() Counters
+	// Notify sends an operator's notice to the whole server, a room or a
+	// player, and returns how many connections it reached (notice.go).
+	Notify(ctx context.Context, n Notice) (int, error)
 }
 
 // LiveRoom is the lobby's record of a live room, copied under the

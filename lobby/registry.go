@@ -53,6 +53,10 @@ type RoomSettings struct {
 	MaxBatchInputs    int
 	MaxSeqJump        uint32
 	SlowConsumerAfter time.Duration
+	// Talk are every room's budgets of chat and game messages and the
+	// server's chat moderation hook (game.TalkConfig; zero fields take
+	// the game's defaults).
+	Talk game.TalkConfig
 	// DefaultMode is the mode of a join or create that names none; empty
 	// means the catalogue's only mode (NewServer refuses an empty one when
 	// there are several).
@@ -381,6 +385,7 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool)
 		MaxBatchInputs:      r.settings.MaxBatchInputs,
 		MaxSeqJump:          r.settings.MaxSeqJump,
 		SlowConsumerAfter:   r.settings.SlowConsumerAfter,
+		Talk:                r.settings.Talk,
 	}
 	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes, Budget: r.budget})
 	if err != nil {

@@ -98,6 +98,10 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		} else {
 			messagesIgnored.WithLabelValues("resync_outside_room").Inc()
 		}
+	case *pb.ClientMessage_GameMessage:
+		s.gameMessage(body.GameMessage)
+	case *pb.ClientMessage_Chat:
+		s.chat(body.Chat)
 	case *pb.ClientMessage_JoinRoom:
 		j := body.JoinRoom
 		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {

@@ -40,6 +40,8 @@ type Game struct {
 	viewR                                 int64 // sub-units; -1 for the whole box
 
 	match match
+	// outbox holds the game messages not yet drained (ready.go).
+	outbox []game.Outgoing
 }
 
 // drone is one seat's drone and bookkeeping.
@@ -61,6 +63,8 @@ type drone struct {
 	tags     int32 // tags made
 	tagged   int32 // times tagged
 	pickups  int32 // cores collected from the field
+	// ready is the player's ready vote (ready.go).
+	ready bool
 }
 
 // stunned reports whether d is out of control after a tag.
@@ -149,6 +153,7 @@ func (g *Game) Join(p game.PlayerID, name string) (uint32, error) {
 	g.launch(d, g.drones)
 	g.drones = append(g.drones, d)
 	g.byPlayer[p] = d
+	g.readyChanged()
 	return d.ent, nil
 }
 
@@ -165,6 +170,7 @@ func (g *Game) Leave(p game.PlayerID) {
 			break
 		}
 	}
+	g.readyChanged()
 }
 
 // ApplyInput records p's newest input; Step flies by it.

@@ -182,6 +182,7 @@ var Schema = &wire.Schema{
 		ResultTagged:  {Name: "tagged", Type: wire.TypeUint},
 		ResultPickups: {Name: "pickups", Type: wire.TypeUint},
 	},
+	Messages: messages,
 }
 
 // layout is the row layout of Schema, shared by every game and the tests.

@@ -32,6 +32,7 @@ const (
 	entryDebug        protowire.Number = 7
 	entryStep         protowire.Number = 8
 	entryChecksum     protowire.Number = 9
+	entryMessage      protowire.Number = 10
 )
 
 // entryEncoder appends length-delimited RecordEntry messages (uvarint size,
@@ -156,6 +157,15 @@ func (e *entryEncoder) input(dst []byte, p game.PlayerID, in game.Input) []byte 
 	e.uint(2, uint64(in.Seq))
 	e.packedSint(7, in.Values[:])
 	return e.finish(dst, entryInput)
+}
+
+// message appends RecordMessage.
+func (e *entryEncoder) message(dst []byte, p game.PlayerID, m game.Message) []byte {
+	e.inner = e.inner[:0]
+	e.uint(1, uint64(p))
+	e.uint(2, uint64(m.Kind))
+	e.packedSint(3, m.Values[:])
+	return e.finish(dst, entryMessage)
 }
 
 // tick appends one of the entries whose only field is a tick (RecordStep,

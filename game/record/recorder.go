@@ -291,6 +291,14 @@ func (rc *Recorder) Input(p game.PlayerID, in game.Input) {
 	}
 }
 
+// Message implements game.Recorder.
+func (rc *Recorder) Message(p game.PlayerID, m game.Message) {
+	if rc.want() {
+		rc.scratch = rc.enc.message(rc.scratch[:0], p, m)
+		rc.add()
+	}
+}
+
 // StartMatch implements game.Recorder.
 func (rc *Recorder) StartMatch(tick uint32) { rc.tick(entryStartMatch, tick) }
 

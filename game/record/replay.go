@@ -114,12 +114,13 @@ func ReplayGame(rd *Reader, g game.Game, onTick func(TickResult)) (rep Report, e
 
 // replayer is the state of one replay.
 type replayer struct {
-	g      game.Game
-	onTick func(TickResult)
-	rep    Report
-	tick   uint32 // the last tick stepped
-	view   *wire.Rows
-	events []wire.Event
+	g        game.Game
+	onTick   func(TickResult)
+	rep      Report
+	tick     uint32 // the last tick stepped
+	view     *wire.Rows
+	events   []wire.Event
+	outgoing []game.Outgoing
 }
 
 // apply makes the call e records.
@@ -149,6 +150,10 @@ func (rp *replayer) apply(e *pb.RecordEntry) error {
 		}
 		copy(gi.Values[:], in.GetValues())
 		rp.g.ApplyInput(game.PlayerID(in.GetPlayer()), gi)
+	case *pb.RecordEntry_Message:
+		if err := rp.message(x.Message); err != nil {
+			return err
+		}
 	case *pb.RecordEntry_StartMatch:
 		ms, ok := rp.g.(game.MatchStarter)
 		if !ok {
@@ -170,12 +175,32 @@ func (rp *replayer) apply(e *pb.RecordEntry) error {
 		rp.tick = tick
 		rp.g.Step(tick)
 		rp.events = rp.g.DrainEvents(rp.events[:0])
+		if m, ok := rp.g.(game.Messenger); ok {
+			// What the game sends is no part of the checksums, but
+			// draining keeps the game as the room left it.
+			rp.outgoing = m.DrainMessages(rp.outgoing[:0])
+		}
 		rp.rep.Ticks++
 	case *pb.RecordEntry_Checksum:
 		rp.checksum(x.Checksum)
 	default:
 		return fmt.Errorf("unknown entry %T", x)
 	}
+	return nil
+}
+
+// message hands the game a recorded message.
+func (rp *replayer) message(m *pb.RecordMessage) error {
+	ms, ok := rp.g.(game.Messenger)
+	if !ok {
+		return errors.New("recorded a game message, but the game is no game.Messenger")
+	}
+	gm := game.Message{Kind: m.GetKind()}
+	if len(m.GetValues()) > len(gm.Values) {
+		return fmt.Errorf("message of player %d has %d values, at most %d", m.GetPlayer(), len(m.GetValues()), len(gm.Values))
+	}
+	copy(gm.Values[:], m.GetValues())
+	ms.HandleMessage(game.PlayerID(m.GetPlayer()), gm)
 	return nil
 }
 

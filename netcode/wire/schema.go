@@ -140,6 +140,8 @@ type Schema struct {
 	// Results names a player result's game-defined values, in order; at
 	// most MaxResultValues.
 	Results []Field
+	// Messages are the game message kinds (message.go).
+	Messages []MessageKind
 }
 
 // Width returns the number of values in each of the schema's rows: the
@@ -256,7 +258,7 @@ func (s *Schema) Validate() error {
 	if err := checkFields(s.Results, MaxResultValues); err != nil {
 		return invalid("results: %v", err)
 	}
-	return nil
+	return s.validateMessages()
 }
 
 // invalid wraps a rule's message in ErrInvalidSchema.

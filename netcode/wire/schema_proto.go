@@ -9,8 +9,9 @@ import (
 // Proto returns the schema as its wire message.
 func (s *Schema) Proto() *pb.Schema {
 	m := &pb.Schema{
-		Input:   fieldsProto(s.Input),
-		Results: fieldsProto(s.Results),
+		Input:    fieldsProto(s.Input),
+		Results:  fieldsProto(s.Results),
+		Messages: messagesProto(s.Messages),
 	}
 	for k := range s.Entities {
 		e := &s.Entities[k]
@@ -47,8 +48,9 @@ func SchemaFromProto(m *pb.Schema) (*Schema, error) {
 		return nil, fmt.Errorf("%w: missing", ErrInvalidSchema)
 	}
 	s := &Schema{
-		Input:   fieldsFromProto(m.GetInput()),
-		Results: fieldsFromProto(m.GetResults()),
+		Input:    fieldsFromProto(m.GetInput()),
+		Results:  fieldsFromProto(m.GetResults()),
+		Messages: messagesFromProto(m.GetMessages()),
 	}
 	for _, e := range m.GetEntities() {
 		s.Entities = append(s.Entities, EntityKind{Kind: e.GetKind(), Name: e.GetName(), Fields: fieldsFromProto(e.GetFields())})

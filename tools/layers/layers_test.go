@@ -129,10 +129,11 @@ func TestLayers(t *testing.T) {
 
 // TestAdminSeesTheLobbyThroughOperator keeps the admin API on the lobby's
 // narrow view: of package lobby, its code names only Operator and what
-// Operator's methods return (so it never reaches the registry, sessions or
-// held seats, nor takes their locks), and PhaseName.
+// Operator's methods take and return, errors included (so it never reaches
+// the registry, sessions or held seats, nor takes their locks), and
+// PhaseName.
 func TestAdminSeesTheLobbyThroughOperator(t *testing.T) {
-	allowed := []string{"Operator", "LiveRoom", "Counters", "PhaseName"}
+	allowed := []string{"Operator", "LiveRoom", "Counters", "PhaseName", "Notice", "ErrBadNotice", "ErrUnknownRoom"}
 	out, err := exec.Command("go", "list", "-f", "{{.Dir}}\n{{range .GoFiles}}{{.}}\n{{end}}", module+"/admin").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list admin: %v\n%s", err, out)

@@ -170,6 +170,7 @@ type RecordEntry struct {
 	//	*RecordEntry_Debug
 	//	*RecordEntry_Step
 	//	*RecordEntry_Checksum
+	//	*RecordEntry_Message
 	Entry         isRecordEntry_Entry `protobuf_oneof:"entry"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -293,6 +294,15 @@ func (x *RecordEntry) GetChecksum() *RecordChecksum {
 	return nil
 }
 
+func (x *RecordEntry) GetMessage() *RecordMessage {
+	if x != nil {
+		if x, ok := x.Entry.(*RecordEntry_Message); ok {
+			return x.Message
+		}
+	}
+	return nil
+}
+
 type isRecordEntry_Entry interface {
 	isRecordEntry_Entry()
 }
@@ -333,6 +343,10 @@ type RecordEntry_Checksum struct {
 	Checksum *RecordChecksum `protobuf:"bytes,9,opt,name=checksum,proto3,oneof"`
 }
 
+type RecordEntry_Message struct {
+	Message *RecordMessage `protobuf:"bytes,10,opt,name=message,proto3,oneof"`
+}
+
 func (*RecordEntry_Join) isRecordEntry_Entry() {}
 
 func (*RecordEntry_Leave) isRecordEntry_Entry() {}
@@ -350,6 +364,8 @@ func (*RecordEntry_Debug) isRecordEntry_Entry() {}
 func (*RecordEntry_Step) isRecordEntry_Entry() {}
 
 func (*RecordEntry_Checksum) isRecordEntry_Entry() {}
+
+func (*RecordEntry_Message) isRecordEntry_Entry() {}
 
 // RecordJoin is Game.Join(player, name); entity_id is what it returned.
 type RecordJoin struct {
@@ -620,6 +636,70 @@ func (x *RecordInput) GetValues() []int32 {
 	return nil
 }
 
+// RecordMessage is Messenger.HandleMessage(player, Message{kind, values}),
+// the message as the room validated it.
+type RecordMessage struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Player uint32                 `protobuf:"varint,1,opt,name=player,proto3" json:"player,omitempty"`
+	Kind   uint32                 `protobuf:"varint,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The values after the server's clamping, in the kind's order; trailing
+	// zeros are left out.
+	Values        []int32 `protobuf:"zigzag32,3,rep,packed,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordMessage) Reset() {
+	*x = RecordMessage{}
+	mi := &file_tickwire_v1_record_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordMessage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordMessage) ProtoMessage() {}
+
+func (x *RecordMessage) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_record_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordMessage.ProtoReflect.Descriptor instead.
+func (*RecordMessage) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RecordMessage) GetPlayer() uint32 {
+	if x != nil {
+		return x.Player
+	}
+	return 0
+}
+
+func (x *RecordMessage) GetKind() uint32 {
+	if x != nil {
+		return x.Kind
+	}
+	return 0
+}
+
+func (x *RecordMessage) GetValues() []int32 {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
 // RecordStartMatch is MatchStarter.StartMatch(tick).
 type RecordStartMatch struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -630,7 +710,7 @@ type RecordStartMatch struct {
 
 func (x *RecordStartMatch) Reset() {
 	*x = RecordStartMatch{}
-	mi := &file_tickwire_v1_record_proto_msgTypes[7]
+	mi := &file_tickwire_v1_record_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -642,7 +722,7 @@ func (x *RecordStartMatch) String() string {
 func (*RecordStartMatch) ProtoMessage() {}
 
 func (x *RecordStartMatch) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_record_proto_msgTypes[7]
+	mi := &file_tickwire_v1_record_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -655,7 +735,7 @@ func (x *RecordStartMatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStartMatch.ProtoReflect.Descriptor instead.
 func (*RecordStartMatch) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{7}
+	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *RecordStartMatch) GetTick() uint32 {
@@ -675,7 +755,7 @@ type RecordDebug struct {
 
 func (x *RecordDebug) Reset() {
 	*x = RecordDebug{}
-	mi := &file_tickwire_v1_record_proto_msgTypes[8]
+	mi := &file_tickwire_v1_record_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -687,7 +767,7 @@ func (x *RecordDebug) String() string {
 func (*RecordDebug) ProtoMessage() {}
 
 func (x *RecordDebug) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_record_proto_msgTypes[8]
+	mi := &file_tickwire_v1_record_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -700,7 +780,7 @@ func (x *RecordDebug) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDebug.ProtoReflect.Descriptor instead.
 func (*RecordDebug) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{8}
+	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *RecordDebug) GetCommand() string {
@@ -720,7 +800,7 @@ type RecordStep struct {
 
 func (x *RecordStep) Reset() {
 	*x = RecordStep{}
-	mi := &file_tickwire_v1_record_proto_msgTypes[9]
+	mi := &file_tickwire_v1_record_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -732,7 +812,7 @@ func (x *RecordStep) String() string {
 func (*RecordStep) ProtoMessage() {}
 
 func (x *RecordStep) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_record_proto_msgTypes[9]
+	mi := &file_tickwire_v1_record_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -745,7 +825,7 @@ func (x *RecordStep) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStep.ProtoReflect.Descriptor instead.
 func (*RecordStep) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{9}
+	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RecordStep) GetTick() uint32 {
@@ -768,7 +848,7 @@ type RecordChecksum struct {
 
 func (x *RecordChecksum) Reset() {
 	*x = RecordChecksum{}
-	mi := &file_tickwire_v1_record_proto_msgTypes[10]
+	mi := &file_tickwire_v1_record_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -780,7 +860,7 @@ func (x *RecordChecksum) String() string {
 func (*RecordChecksum) ProtoMessage() {}
 
 func (x *RecordChecksum) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_record_proto_msgTypes[10]
+	mi := &file_tickwire_v1_record_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -793,7 +873,7 @@ func (x *RecordChecksum) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordChecksum.ProtoReflect.Descriptor instead.
 func (*RecordChecksum) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{10}
+	return file_tickwire_v1_record_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RecordChecksum) GetTick() uint32 {
@@ -831,7 +911,7 @@ const file_tickwire_v1_record_proto_rawDesc = "" +
 	" \x03(\v2&.tickwire.v1.RecordHeader.OptionsEntryR\aoptions\x1a:\n" +
 	"\fOptionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x92\x04\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xca\x04\n" +
 	"\vRecordEntry\x12-\n" +
 	"\x04join\x18\x01 \x01(\v2\x17.tickwire.v1.RecordJoinH\x00R\x04join\x120\n" +
 	"\x05leave\x18\x02 \x01(\v2\x18.tickwire.v1.RecordLeaveH\x00R\x05leave\x12E\n" +
@@ -842,7 +922,9 @@ const file_tickwire_v1_record_proto_rawDesc = "" +
 	"startMatch\x120\n" +
 	"\x05debug\x18\a \x01(\v2\x18.tickwire.v1.RecordDebugH\x00R\x05debug\x12-\n" +
 	"\x04step\x18\b \x01(\v2\x17.tickwire.v1.RecordStepH\x00R\x04step\x129\n" +
-	"\bchecksum\x18\t \x01(\v2\x1b.tickwire.v1.RecordChecksumH\x00R\bchecksumB\a\n" +
+	"\bchecksum\x18\t \x01(\v2\x1b.tickwire.v1.RecordChecksumH\x00R\bchecksum\x126\n" +
+	"\amessage\x18\n" +
+	" \x01(\v2\x1a.tickwire.v1.RecordMessageH\x00R\amessageB\a\n" +
 	"\x05entry\"o\n" +
 	"\n" +
 	"RecordJoin\x12\x16\n" +
@@ -859,7 +941,11 @@ const file_tickwire_v1_record_proto_rawDesc = "" +
 	"\vRecordInput\x12\x16\n" +
 	"\x06player\x18\x01 \x01(\rR\x06player\x12\x10\n" +
 	"\x03seq\x18\x02 \x01(\rR\x03seq\x12\x16\n" +
-	"\x06values\x18\a \x03(\x11R\x06valuesJ\x04\b\x03\x10\a\"&\n" +
+	"\x06values\x18\a \x03(\x11R\x06valuesJ\x04\b\x03\x10\a\"S\n" +
+	"\rRecordMessage\x12\x16\n" +
+	"\x06player\x18\x01 \x01(\rR\x06player\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\rR\x04kind\x12\x16\n" +
+	"\x06values\x18\x03 \x03(\x11R\x06values\"&\n" +
 	"\x10RecordStartMatch\x12\x12\n" +
 	"\x04tick\x18\x01 \x01(\rR\x04tick\"'\n" +
 	"\vRecordDebug\x12\x18\n" +
@@ -883,7 +969,7 @@ func file_tickwire_v1_record_proto_rawDescGZIP() []byte {
 	return file_tickwire_v1_record_proto_rawDescData
 }
 
-var file_tickwire_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_tickwire_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_tickwire_v1_record_proto_goTypes = []any{
 	(*RecordHeader)(nil),       // 0: tickwire.v1.RecordHeader
 	(*RecordEntry)(nil),        // 1: tickwire.v1.RecordEntry
@@ -892,30 +978,32 @@ var file_tickwire_v1_record_proto_goTypes = []any{
 	(*RecordDisconnected)(nil), // 4: tickwire.v1.RecordDisconnected
 	(*RecordReconnected)(nil),  // 5: tickwire.v1.RecordReconnected
 	(*RecordInput)(nil),        // 6: tickwire.v1.RecordInput
-	(*RecordStartMatch)(nil),   // 7: tickwire.v1.RecordStartMatch
-	(*RecordDebug)(nil),        // 8: tickwire.v1.RecordDebug
-	(*RecordStep)(nil),         // 9: tickwire.v1.RecordStep
-	(*RecordChecksum)(nil),     // 10: tickwire.v1.RecordChecksum
-	nil,                        // 11: tickwire.v1.RecordHeader.OptionsEntry
-	(*Schema)(nil),             // 12: tickwire.v1.Schema
+	(*RecordMessage)(nil),      // 7: tickwire.v1.RecordMessage
+	(*RecordStartMatch)(nil),   // 8: tickwire.v1.RecordStartMatch
+	(*RecordDebug)(nil),        // 9: tickwire.v1.RecordDebug
+	(*RecordStep)(nil),         // 10: tickwire.v1.RecordStep
+	(*RecordChecksum)(nil),     // 11: tickwire.v1.RecordChecksum
+	nil,                        // 12: tickwire.v1.RecordHeader.OptionsEntry
+	(*Schema)(nil),             // 13: tickwire.v1.Schema
 }
 var file_tickwire_v1_record_proto_depIdxs = []int32{
-	12, // 0: tickwire.v1.RecordHeader.schema:type_name -> tickwire.v1.Schema
-	11, // 1: tickwire.v1.RecordHeader.options:type_name -> tickwire.v1.RecordHeader.OptionsEntry
+	13, // 0: tickwire.v1.RecordHeader.schema:type_name -> tickwire.v1.Schema
+	12, // 1: tickwire.v1.RecordHeader.options:type_name -> tickwire.v1.RecordHeader.OptionsEntry
 	2,  // 2: tickwire.v1.RecordEntry.join:type_name -> tickwire.v1.RecordJoin
 	3,  // 3: tickwire.v1.RecordEntry.leave:type_name -> tickwire.v1.RecordLeave
 	4,  // 4: tickwire.v1.RecordEntry.disconnected:type_name -> tickwire.v1.RecordDisconnected
 	5,  // 5: tickwire.v1.RecordEntry.reconnected:type_name -> tickwire.v1.RecordReconnected
 	6,  // 6: tickwire.v1.RecordEntry.input:type_name -> tickwire.v1.RecordInput
-	7,  // 7: tickwire.v1.RecordEntry.start_match:type_name -> tickwire.v1.RecordStartMatch
-	8,  // 8: tickwire.v1.RecordEntry.debug:type_name -> tickwire.v1.RecordDebug
-	9,  // 9: tickwire.v1.RecordEntry.step:type_name -> tickwire.v1.RecordStep
-	10, // 10: tickwire.v1.RecordEntry.checksum:type_name -> tickwire.v1.RecordChecksum
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	8,  // 7: tickwire.v1.RecordEntry.start_match:type_name -> tickwire.v1.RecordStartMatch
+	9,  // 8: tickwire.v1.RecordEntry.debug:type_name -> tickwire.v1.RecordDebug
+	10, // 9: tickwire.v1.RecordEntry.step:type_name -> tickwire.v1.RecordStep
+	11, // 10: tickwire.v1.RecordEntry.checksum:type_name -> tickwire.v1.RecordChecksum
+	7,  // 11: tickwire.v1.RecordEntry.message:type_name -> tickwire.v1.RecordMessage
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_tickwire_v1_record_proto_init() }
@@ -934,6 +1022,7 @@ func file_tickwire_v1_record_proto_init() {
 		(*RecordEntry_Debug)(nil),
 		(*RecordEntry_Step)(nil),
 		(*RecordEntry_Checksum)(nil),
+		(*RecordEntry_Message)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -941,7 +1030,7 @@ func file_tickwire_v1_record_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tickwire_v1_record_proto_rawDesc), len(file_tickwire_v1_record_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -76,6 +76,158 @@ func (ProtocolVersion) EnumDescriptor() ([]byte, []int) {
 	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{0}
 }
 
+// ChatChannel is who a chat line reaches.
+type ChatChannel int32
+
+const (
+	// Everyone seated in the room.
+	ChatChannel_CHAT_CHANNEL_ROOM ChatChannel = 0
+	// The sender's team, as the game assigns teams.
+	ChatChannel_CHAT_CHANNEL_TEAM ChatChannel = 1
+)
+
+// Enum value maps for ChatChannel.
+var (
+	ChatChannel_name = map[int32]string{
+		0: "CHAT_CHANNEL_ROOM",
+		1: "CHAT_CHANNEL_TEAM",
+	}
+	ChatChannel_value = map[string]int32{
+		"CHAT_CHANNEL_ROOM": 0,
+		"CHAT_CHANNEL_TEAM": 1,
+	}
+)
+
+func (x ChatChannel) Enum() *ChatChannel {
+	p := new(ChatChannel)
+	*p = x
+	return p
+}
+
+func (x ChatChannel) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ChatChannel) Descriptor() protoreflect.EnumDescriptor {
+	return file_tickwire_v1_tickwire_proto_enumTypes[1].Descriptor()
+}
+
+func (ChatChannel) Type() protoreflect.EnumType {
+	return &file_tickwire_v1_tickwire_proto_enumTypes[1]
+}
+
+func (x ChatChannel) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ChatChannel.Descriptor instead.
+func (ChatChannel) EnumDescriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{1}
+}
+
+// NoticeSeverity is how much a notice matters.
+type NoticeSeverity int32
+
+const (
+	NoticeSeverity_NOTICE_SEVERITY_INFO     NoticeSeverity = 0
+	NoticeSeverity_NOTICE_SEVERITY_WARNING  NoticeSeverity = 1
+	NoticeSeverity_NOTICE_SEVERITY_CRITICAL NoticeSeverity = 2
+)
+
+// Enum value maps for NoticeSeverity.
+var (
+	NoticeSeverity_name = map[int32]string{
+		0: "NOTICE_SEVERITY_INFO",
+		1: "NOTICE_SEVERITY_WARNING",
+		2: "NOTICE_SEVERITY_CRITICAL",
+	}
+	NoticeSeverity_value = map[string]int32{
+		"NOTICE_SEVERITY_INFO":     0,
+		"NOTICE_SEVERITY_WARNING":  1,
+		"NOTICE_SEVERITY_CRITICAL": 2,
+	}
+)
+
+func (x NoticeSeverity) Enum() *NoticeSeverity {
+	p := new(NoticeSeverity)
+	*p = x
+	return p
+}
+
+func (x NoticeSeverity) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (NoticeSeverity) Descriptor() protoreflect.EnumDescriptor {
+	return file_tickwire_v1_tickwire_proto_enumTypes[2].Descriptor()
+}
+
+func (NoticeSeverity) Type() protoreflect.EnumType {
+	return &file_tickwire_v1_tickwire_proto_enumTypes[2]
+}
+
+func (x NoticeSeverity) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use NoticeSeverity.Descriptor instead.
+func (NoticeSeverity) EnumDescriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{2}
+}
+
+// NoticeScope is who a notice was sent to.
+type NoticeScope int32
+
+const (
+	// Every connection of the server.
+	NoticeScope_NOTICE_SCOPE_SERVER NoticeScope = 0
+	// Every player (and spectator) of one room.
+	NoticeScope_NOTICE_SCOPE_ROOM NoticeScope = 1
+	// One player.
+	NoticeScope_NOTICE_SCOPE_PLAYER NoticeScope = 2
+)
+
+// Enum value maps for NoticeScope.
+var (
+	NoticeScope_name = map[int32]string{
+		0: "NOTICE_SCOPE_SERVER",
+		1: "NOTICE_SCOPE_ROOM",
+		2: "NOTICE_SCOPE_PLAYER",
+	}
+	NoticeScope_value = map[string]int32{
+		"NOTICE_SCOPE_SERVER": 0,
+		"NOTICE_SCOPE_ROOM":   1,
+		"NOTICE_SCOPE_PLAYER": 2,
+	}
+)
+
+func (x NoticeScope) Enum() *NoticeScope {
+	p := new(NoticeScope)
+	*p = x
+	return p
+}
+
+func (x NoticeScope) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (NoticeScope) Descriptor() protoreflect.EnumDescriptor {
+	return file_tickwire_v1_tickwire_proto_enumTypes[3].Descriptor()
+}
+
+func (NoticeScope) Type() protoreflect.EnumType {
+	return &file_tickwire_v1_tickwire_proto_enumTypes[3]
+}
+
+func (x NoticeScope) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use NoticeScope.Descriptor instead.
+func (NoticeScope) EnumDescriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{3}
+}
+
 // RoomPhase is a room's place in its lifecycle: WAITING until enough
 // players joined, COUNTDOWN, RUNNING, ENDED (results sent), then the room is
 // disposed.
@@ -118,11 +270,11 @@ func (x RoomPhase) String() string {
 }
 
 func (RoomPhase) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[1].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[4].Descriptor()
 }
 
 func (RoomPhase) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[1]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[4]
 }
 
 func (x RoomPhase) Number() protoreflect.EnumNumber {
@@ -131,7 +283,7 @@ func (x RoomPhase) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RoomPhase.Descriptor instead.
 func (RoomPhase) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{1}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{4}
 }
 
 // ErrorCode names why a request was refused.
@@ -158,6 +310,14 @@ const (
 	ErrorCode_ERROR_CODE_UNKNOWN_CODE        ErrorCode = 17
 	ErrorCode_ERROR_CODE_TOO_MANY_ROOMS      ErrorCode = 18
 	ErrorCode_ERROR_CODE_BAD_REQUEST         ErrorCode = 19
+	// A chat line was refused: not in a room, empty or too long, control
+	// characters, team chat without teams, the sender is muted, past the
+	// chat rate, or moderation dropped it. Never the answer to a request.
+	ErrorCode_ERROR_CODE_CHAT_REFUSED ErrorCode = 20
+	// A game message was refused: not in a room, a mode without game
+	// messages, a kind the mode does not declare, more values than the kind
+	// names, or past the message rate. Never the answer to a request.
+	ErrorCode_ERROR_CODE_MESSAGE_REFUSED ErrorCode = 21
 )
 
 // Enum value maps for ErrorCode.
@@ -183,6 +343,8 @@ var (
 		17: "ERROR_CODE_UNKNOWN_CODE",
 		18: "ERROR_CODE_TOO_MANY_ROOMS",
 		19: "ERROR_CODE_BAD_REQUEST",
+		20: "ERROR_CODE_CHAT_REFUSED",
+		21: "ERROR_CODE_MESSAGE_REFUSED",
 	}
 	ErrorCode_value = map[string]int32{
 		"ERROR_CODE_UNSPECIFIED":         0,
@@ -205,6 +367,8 @@ var (
 		"ERROR_CODE_UNKNOWN_CODE":        17,
 		"ERROR_CODE_TOO_MANY_ROOMS":      18,
 		"ERROR_CODE_BAD_REQUEST":         19,
+		"ERROR_CODE_CHAT_REFUSED":        20,
+		"ERROR_CODE_MESSAGE_REFUSED":     21,
 	}
 )
 
@@ -219,11 +383,11 @@ func (x ErrorCode) String() string {
 }
 
 func (ErrorCode) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[2].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[5].Descriptor()
 }
 
 func (ErrorCode) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[2]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[5]
 }
 
 func (x ErrorCode) Number() protoreflect.EnumNumber {
@@ -232,7 +396,7 @@ func (x ErrorCode) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErrorCode.Descriptor instead.
 func (ErrorCode) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{2}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{5}
 }
 
 // CloseReason says why a connection or seat ended. On WebSocket close
@@ -300,11 +464,11 @@ func (x CloseReason) String() string {
 }
 
 func (CloseReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[3].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[6].Descriptor()
 }
 
 func (CloseReason) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[3]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[6]
 }
 
 func (x CloseReason) Number() protoreflect.EnumNumber {
@@ -313,7 +477,7 @@ func (x CloseReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CloseReason.Descriptor instead.
 func (CloseReason) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{3}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{6}
 }
 
 // FieldType says how to read a field's 32-bit integer.
@@ -372,11 +536,11 @@ func (x FieldType) String() string {
 }
 
 func (FieldType) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[4].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[7].Descriptor()
 }
 
 func (FieldType) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[4]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[7]
 }
 
 func (x FieldType) Number() protoreflect.EnumNumber {
@@ -385,7 +549,7 @@ func (x FieldType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FieldType.Descriptor instead.
 func (FieldType) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{4}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{7}
 }
 
 // Interpolation says how a client blends a field between two snapshots.
@@ -425,11 +589,11 @@ func (x Interpolation) String() string {
 }
 
 func (Interpolation) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[5].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[8].Descriptor()
 }
 
 func (Interpolation) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[5]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[8]
 }
 
 func (x Interpolation) Number() protoreflect.EnumNumber {
@@ -438,7 +602,7 @@ func (x Interpolation) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Interpolation.Descriptor instead.
 func (Interpolation) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{5}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{8}
 }
 
 // FieldRole names what a field means, for code that knows no game: a
@@ -503,11 +667,11 @@ func (x FieldRole) String() string {
 }
 
 func (FieldRole) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[6].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[9].Descriptor()
 }
 
 func (FieldRole) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[6]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[9]
 }
 
 func (x FieldRole) Number() protoreflect.EnumNumber {
@@ -516,7 +680,7 @@ func (x FieldRole) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FieldRole.Descriptor instead.
 func (FieldRole) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{6}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{9}
 }
 
 type RoomUpdate_Kind int32
@@ -555,11 +719,11 @@ func (x RoomUpdate_Kind) String() string {
 }
 
 func (RoomUpdate_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_tickwire_v1_tickwire_proto_enumTypes[7].Descriptor()
+	return file_tickwire_v1_tickwire_proto_enumTypes[10].Descriptor()
 }
 
 func (RoomUpdate_Kind) Type() protoreflect.EnumType {
-	return &file_tickwire_v1_tickwire_proto_enumTypes[7]
+	return &file_tickwire_v1_tickwire_proto_enumTypes[10]
 }
 
 func (x RoomUpdate_Kind) Number() protoreflect.EnumNumber {
@@ -586,6 +750,8 @@ type ClientMessage struct {
 	//	*ClientMessage_CreateRoom
 	//	*ClientMessage_ListRooms
 	//	*ClientMessage_SubscribeRooms
+	//	*ClientMessage_GameMessage
+	//	*ClientMessage_Chat
 	Body          isClientMessage_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -718,6 +884,24 @@ func (x *ClientMessage) GetSubscribeRooms() *SubscribeRooms {
 	return nil
 }
 
+func (x *ClientMessage) GetGameMessage() *GameMessage {
+	if x != nil {
+		if x, ok := x.Body.(*ClientMessage_GameMessage); ok {
+			return x.GameMessage
+		}
+	}
+	return nil
+}
+
+func (x *ClientMessage) GetChat() *SendChat {
+	if x != nil {
+		if x, ok := x.Body.(*ClientMessage_Chat); ok {
+			return x.Chat
+		}
+	}
+	return nil
+}
+
 type isClientMessage_Body interface {
 	isClientMessage_Body()
 }
@@ -762,6 +946,14 @@ type ClientMessage_SubscribeRooms struct {
 	SubscribeRooms *SubscribeRooms `protobuf:"bytes,10,opt,name=subscribe_rooms,json=subscribeRooms,proto3,oneof"`
 }
 
+type ClientMessage_GameMessage struct {
+	GameMessage *GameMessage `protobuf:"bytes,11,opt,name=game_message,json=gameMessage,proto3,oneof"`
+}
+
+type ClientMessage_Chat struct {
+	Chat *SendChat `protobuf:"bytes,12,opt,name=chat,proto3,oneof"`
+}
+
 func (*ClientMessage_Hello) isClientMessage_Body() {}
 
 func (*ClientMessage_JoinRoom) isClientMessage_Body() {}
@@ -782,6 +974,10 @@ func (*ClientMessage_ListRooms) isClientMessage_Body() {}
 
 func (*ClientMessage_SubscribeRooms) isClientMessage_Body() {}
 
+func (*ClientMessage_GameMessage) isClientMessage_Body() {}
+
+func (*ClientMessage_Chat) isClientMessage_Body() {}
+
 // ServerMessage is the envelope of every frame a server sends.
 type ServerMessage struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -799,6 +995,9 @@ type ServerMessage struct {
 	//	*ServerMessage_RoomList
 	//	*ServerMessage_RoomUpdate
 	//	*ServerMessage_RoomState
+	//	*ServerMessage_GameMessage
+	//	*ServerMessage_Chat
+	//	*ServerMessage_Notice
 	Body          isServerMessage_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -949,6 +1148,33 @@ func (x *ServerMessage) GetRoomState() *RoomState {
 	return nil
 }
 
+func (x *ServerMessage) GetGameMessage() *GameMessage {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_GameMessage); ok {
+			return x.GameMessage
+		}
+	}
+	return nil
+}
+
+func (x *ServerMessage) GetChat() *ChatLine {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_Chat); ok {
+			return x.Chat
+		}
+	}
+	return nil
+}
+
+func (x *ServerMessage) GetNotice() *Notice {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_Notice); ok {
+			return x.Notice
+		}
+	}
+	return nil
+}
+
 type isServerMessage_Body interface {
 	isServerMessage_Body()
 }
@@ -1001,6 +1227,18 @@ type ServerMessage_RoomState struct {
 	RoomState *RoomState `protobuf:"bytes,12,opt,name=room_state,json=roomState,proto3,oneof"`
 }
 
+type ServerMessage_GameMessage struct {
+	GameMessage *GameMessage `protobuf:"bytes,13,opt,name=game_message,json=gameMessage,proto3,oneof"`
+}
+
+type ServerMessage_Chat struct {
+	Chat *ChatLine `protobuf:"bytes,14,opt,name=chat,proto3,oneof"`
+}
+
+type ServerMessage_Notice struct {
+	Notice *Notice `protobuf:"bytes,15,opt,name=notice,proto3,oneof"`
+}
+
 func (*ServerMessage_Welcome) isServerMessage_Body() {}
 
 func (*ServerMessage_Joined) isServerMessage_Body() {}
@@ -1024,6 +1262,12 @@ func (*ServerMessage_RoomList) isServerMessage_Body() {}
 func (*ServerMessage_RoomUpdate) isServerMessage_Body() {}
 
 func (*ServerMessage_RoomState) isServerMessage_Body() {}
+
+func (*ServerMessage_GameMessage) isServerMessage_Body() {}
+
+func (*ServerMessage_Chat) isServerMessage_Body() {}
+
+func (*ServerMessage_Notice) isServerMessage_Body() {}
 
 // Hello is the first message of a connection.
 type Hello struct {
@@ -2783,6 +3027,298 @@ func (x *RoomState) GetPlayersNeeded() uint32 {
 	return 0
 }
 
+// GameMessage is a reliable, ordered message of the game's own kinds
+// (Schema.messages): from a client to its room's game, or from the game to
+// one player, some or all of the room. docs/protocol.md, "Game messages".
+type GameMessage struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One of Schema.messages.
+	Kind uint32 `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The values in the order the kind names them (at most 16); missing
+	// trailing values are 0. The server clamps each to its field's range.
+	Values []int32 `protobuf:"zigzag32,2,rep,packed,name=values,proto3" json:"values,omitempty"`
+	// From the server: the player the message is from, 0 for the game
+	// itself (always 0 today). Ignored from clients.
+	FromPlayer    uint32 `protobuf:"varint,3,opt,name=from_player,json=fromPlayer,proto3" json:"from_player,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GameMessage) Reset() {
+	*x = GameMessage{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GameMessage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GameMessage) ProtoMessage() {}
+
+func (x *GameMessage) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GameMessage.ProtoReflect.Descriptor instead.
+func (*GameMessage) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *GameMessage) GetKind() uint32 {
+	if x != nil {
+		return x.Kind
+	}
+	return 0
+}
+
+func (x *GameMessage) GetValues() []int32 {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+func (x *GameMessage) GetFromPlayer() uint32 {
+	if x != nil {
+		return x.FromPlayer
+	}
+	return 0
+}
+
+// SendChat asks to say a line in the room's chat.
+type SendChat struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Channel ChatChannel            `protobuf:"varint,1,opt,name=channel,proto3,enum=tickwire.v1.ChatChannel" json:"channel,omitempty"`
+	// 1 to 200 characters after trimming spaces; no control characters.
+	Text          string `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendChat) Reset() {
+	*x = SendChat{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendChat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendChat) ProtoMessage() {}
+
+func (x *SendChat) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendChat.ProtoReflect.Descriptor instead.
+func (*SendChat) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *SendChat) GetChannel() ChatChannel {
+	if x != nil {
+		return x.Channel
+	}
+	return ChatChannel_CHAT_CHANNEL_ROOM
+}
+
+func (x *SendChat) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// ChatLine is one line of a room's chat, in the room's order.
+type ChatLine struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The room-wide number of the line: increasing by 1 per accepted line,
+	// from 1 (team lines count too, so a player may see gaps).
+	Seq     uint64      `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
+	Channel ChatChannel `protobuf:"varint,2,opt,name=channel,proto3,enum=tickwire.v1.ChatChannel" json:"channel,omitempty"`
+	// The sender's player id and display name.
+	FromPlayer uint32 `protobuf:"varint,3,opt,name=from_player,json=fromPlayer,proto3" json:"from_player,omitempty"`
+	Name       string `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	// The line as the server accepted it (moderation may have replaced it).
+	Text string `protobuf:"bytes,5,opt,name=text,proto3" json:"text,omitempty"`
+	// Server clock in microseconds when the room accepted the line.
+	ServerTimeUs int64 `protobuf:"varint,6,opt,name=server_time_us,json=serverTimeUs,proto3" json:"server_time_us,omitempty"`
+	// Set for the recent lines a player is sent on joining or resuming.
+	Replay        bool `protobuf:"varint,7,opt,name=replay,proto3" json:"replay,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChatLine) Reset() {
+	*x = ChatLine{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChatLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChatLine) ProtoMessage() {}
+
+func (x *ChatLine) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChatLine.ProtoReflect.Descriptor instead.
+func (*ChatLine) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ChatLine) GetSeq() uint64 {
+	if x != nil {
+		return x.Seq
+	}
+	return 0
+}
+
+func (x *ChatLine) GetChannel() ChatChannel {
+	if x != nil {
+		return x.Channel
+	}
+	return ChatChannel_CHAT_CHANNEL_ROOM
+}
+
+func (x *ChatLine) GetFromPlayer() uint32 {
+	if x != nil {
+		return x.FromPlayer
+	}
+	return 0
+}
+
+func (x *ChatLine) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ChatLine) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *ChatLine) GetServerTimeUs() int64 {
+	if x != nil {
+		return x.ServerTimeUs
+	}
+	return 0
+}
+
+func (x *ChatLine) GetReplay() bool {
+	if x != nil {
+		return x.Replay
+	}
+	return false
+}
+
+// Notice is a message of the server's operator, such as "maintenance in 5
+// minutes".
+type Notice struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Severity NoticeSeverity         `protobuf:"varint,1,opt,name=severity,proto3,enum=tickwire.v1.NoticeSeverity" json:"severity,omitempty"`
+	Text     string                 `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	// Server clock in microseconds when it was sent.
+	ServerTimeUs  int64       `protobuf:"varint,3,opt,name=server_time_us,json=serverTimeUs,proto3" json:"server_time_us,omitempty"`
+	Scope         NoticeScope `protobuf:"varint,4,opt,name=scope,proto3,enum=tickwire.v1.NoticeScope" json:"scope,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Notice) Reset() {
+	*x = Notice{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Notice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Notice) ProtoMessage() {}
+
+func (x *Notice) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Notice.ProtoReflect.Descriptor instead.
+func (*Notice) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *Notice) GetSeverity() NoticeSeverity {
+	if x != nil {
+		return x.Severity
+	}
+	return NoticeSeverity_NOTICE_SEVERITY_INFO
+}
+
+func (x *Notice) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *Notice) GetServerTimeUs() int64 {
+	if x != nil {
+		return x.ServerTimeUs
+	}
+	return 0
+}
+
+func (x *Notice) GetScope() NoticeScope {
+	if x != nil {
+		return x.Scope
+	}
+	return NoticeScope_NOTICE_SCOPE_SERVER
+}
+
 // Schema describes a game mode's state, input, events and results, so that
 // a client can decode and name everything of a room without the game's
 // code. Every entity is a row of integers: its kind, then the fields its
@@ -2796,14 +3332,18 @@ type Schema struct {
 	// The event kinds, each with a distinct nonzero kind number.
 	Events []*EventKindSchema `protobuf:"bytes,3,rep,name=events,proto3" json:"events,omitempty"`
 	// The values of PlayerResult.values, in order.
-	Results       []*FieldSchema `protobuf:"bytes,4,rep,name=results,proto3" json:"results,omitempty"`
+	Results []*FieldSchema `protobuf:"bytes,4,rep,name=results,proto3" json:"results,omitempty"`
+	// The game message kinds, each with a distinct nonzero kind number; the
+	// same list serves both ways (GameMessage from a client and from the
+	// game).
+	Messages      []*MessageKindSchema `protobuf:"bytes,5,rep,name=messages,proto3" json:"messages,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Schema) Reset() {
 	*x = Schema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2815,7 +3355,7 @@ func (x *Schema) String() string {
 func (*Schema) ProtoMessage() {}
 
 func (x *Schema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2828,7 +3368,7 @@ func (x *Schema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Schema.ProtoReflect.Descriptor instead.
 func (*Schema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{28}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Schema) GetEntities() []*EntityKindSchema {
@@ -2859,6 +3399,77 @@ func (x *Schema) GetResults() []*FieldSchema {
 	return nil
 }
 
+func (x *Schema) GetMessages() []*MessageKindSchema {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
+// MessageKindSchema is one kind of game message.
+type MessageKindSchema struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The kind number of GameMessage.kind (nonzero).
+	Kind uint32 `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// A name such as "ready", unique among the messages.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// What GameMessage.values hold, in order (at most 16).
+	Values        []*FieldSchema `protobuf:"bytes,3,rep,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MessageKindSchema) Reset() {
+	*x = MessageKindSchema{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MessageKindSchema) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MessageKindSchema) ProtoMessage() {}
+
+func (x *MessageKindSchema) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MessageKindSchema.ProtoReflect.Descriptor instead.
+func (*MessageKindSchema) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *MessageKindSchema) GetKind() uint32 {
+	if x != nil {
+		return x.Kind
+	}
+	return 0
+}
+
+func (x *MessageKindSchema) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *MessageKindSchema) GetValues() []*FieldSchema {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
 // EntityKindSchema is one kind of entity and its fields.
 type EntityKindSchema struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2874,7 +3485,7 @@ type EntityKindSchema struct {
 
 func (x *EntityKindSchema) Reset() {
 	*x = EntityKindSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2886,7 +3497,7 @@ func (x *EntityKindSchema) String() string {
 func (*EntityKindSchema) ProtoMessage() {}
 
 func (x *EntityKindSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2899,7 +3510,7 @@ func (x *EntityKindSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EntityKindSchema.ProtoReflect.Descriptor instead.
 func (*EntityKindSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{29}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *EntityKindSchema) GetKind() uint32 {
@@ -2942,7 +3553,7 @@ type EventKindSchema struct {
 
 func (x *EventKindSchema) Reset() {
 	*x = EventKindSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2954,7 +3565,7 @@ func (x *EventKindSchema) String() string {
 func (*EventKindSchema) ProtoMessage() {}
 
 func (x *EventKindSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2967,7 +3578,7 @@ func (x *EventKindSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventKindSchema.ProtoReflect.Descriptor instead.
 func (*EventKindSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{30}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *EventKindSchema) GetKind() uint32 {
@@ -3035,7 +3646,7 @@ type FieldSchema struct {
 
 func (x *FieldSchema) Reset() {
 	*x = FieldSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3047,7 +3658,7 @@ func (x *FieldSchema) String() string {
 func (*FieldSchema) ProtoMessage() {}
 
 func (x *FieldSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3060,7 +3671,7 @@ func (x *FieldSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldSchema.ProtoReflect.Descriptor instead.
 func (*FieldSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{31}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *FieldSchema) GetName() string {
@@ -3123,7 +3734,7 @@ var File_tickwire_v1_tickwire_proto protoreflect.FileDescriptor
 
 const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\n" +
-	"\x1atickwire/v1/tickwire.proto\x12\vtickwire.v1\"\xa5\x04\n" +
+	"\x1atickwire/v1/tickwire.proto\x12\vtickwire.v1\"\x91\x05\n" +
 	"\rClientMessage\x12*\n" +
 	"\x05hello\x18\x01 \x01(\v2\x12.tickwire.v1.HelloH\x00R\x05hello\x124\n" +
 	"\tjoin_room\x18\x02 \x01(\v2\x15.tickwire.v1.JoinRoomH\x00R\bjoinRoom\x127\n" +
@@ -3138,8 +3749,10 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\n" +
 	"list_rooms\x18\t \x01(\v2\x16.tickwire.v1.ListRoomsH\x00R\tlistRooms\x12F\n" +
 	"\x0fsubscribe_rooms\x18\n" +
-	" \x01(\v2\x1b.tickwire.v1.SubscribeRoomsH\x00R\x0esubscribeRoomsB\x06\n" +
-	"\x04body\"\x89\x05\n" +
+	" \x01(\v2\x1b.tickwire.v1.SubscribeRoomsH\x00R\x0esubscribeRooms\x12=\n" +
+	"\fgame_message\x18\v \x01(\v2\x18.tickwire.v1.GameMessageH\x00R\vgameMessage\x12+\n" +
+	"\x04chat\x18\f \x01(\v2\x15.tickwire.v1.SendChatH\x00R\x04chatB\x06\n" +
+	"\x04body\"\xa4\x06\n" +
 	"\rServerMessage\x120\n" +
 	"\awelcome\x18\x01 \x01(\v2\x14.tickwire.v1.WelcomeH\x00R\awelcome\x12-\n" +
 	"\x06joined\x18\x02 \x01(\v2\x13.tickwire.v1.JoinedH\x00R\x06joined\x12'\n" +
@@ -3155,7 +3768,10 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\vroom_update\x18\v \x01(\v2\x17.tickwire.v1.RoomUpdateH\x00R\n" +
 	"roomUpdate\x127\n" +
 	"\n" +
-	"room_state\x18\f \x01(\v2\x16.tickwire.v1.RoomStateH\x00R\troomStateB\x06\n" +
+	"room_state\x18\f \x01(\v2\x16.tickwire.v1.RoomStateH\x00R\troomState\x12=\n" +
+	"\fgame_message\x18\r \x01(\v2\x18.tickwire.v1.GameMessageH\x00R\vgameMessage\x12+\n" +
+	"\x04chat\x18\x0e \x01(\v2\x15.tickwire.v1.ChatLineH\x00R\x04chat\x12-\n" +
+	"\x06notice\x18\x0f \x01(\v2\x13.tickwire.v1.NoticeH\x00R\x06noticeB\x06\n" +
 	"\x04body\"k\n" +
 	"\x05Hello\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x12\n" +
@@ -3288,12 +3904,39 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x05phase\x18\x02 \x01(\x0e2\x16.tickwire.v1.RoomPhaseR\x05phase\x12\x12\n" +
 	"\x04tick\x18\x03 \x01(\rR\x04tick\x12'\n" +
 	"\x0fcountdown_ticks\x18\x04 \x01(\rR\x0ecountdownTicks\x12%\n" +
-	"\x0eplayers_needed\x18\x05 \x01(\rR\rplayersNeeded\"\xdd\x01\n" +
+	"\x0eplayers_needed\x18\x05 \x01(\rR\rplayersNeeded\"Z\n" +
+	"\vGameMessage\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x16\n" +
+	"\x06values\x18\x02 \x03(\x11R\x06values\x12\x1f\n" +
+	"\vfrom_player\x18\x03 \x01(\rR\n" +
+	"fromPlayer\"R\n" +
+	"\bSendChat\x122\n" +
+	"\achannel\x18\x01 \x01(\x0e2\x18.tickwire.v1.ChatChannelR\achannel\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\"\xd7\x01\n" +
+	"\bChatLine\x12\x10\n" +
+	"\x03seq\x18\x01 \x01(\x04R\x03seq\x122\n" +
+	"\achannel\x18\x02 \x01(\x0e2\x18.tickwire.v1.ChatChannelR\achannel\x12\x1f\n" +
+	"\vfrom_player\x18\x03 \x01(\rR\n" +
+	"fromPlayer\x12\x12\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\x12\x12\n" +
+	"\x04text\x18\x05 \x01(\tR\x04text\x12$\n" +
+	"\x0eserver_time_us\x18\x06 \x01(\x03R\fserverTimeUs\x12\x16\n" +
+	"\x06replay\x18\a \x01(\bR\x06replay\"\xab\x01\n" +
+	"\x06Notice\x127\n" +
+	"\bseverity\x18\x01 \x01(\x0e2\x1b.tickwire.v1.NoticeSeverityR\bseverity\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\x12$\n" +
+	"\x0eserver_time_us\x18\x03 \x01(\x03R\fserverTimeUs\x12.\n" +
+	"\x05scope\x18\x04 \x01(\x0e2\x18.tickwire.v1.NoticeScopeR\x05scope\"\x99\x02\n" +
 	"\x06Schema\x129\n" +
 	"\bentities\x18\x01 \x03(\v2\x1d.tickwire.v1.EntityKindSchemaR\bentities\x12.\n" +
 	"\x05input\x18\x02 \x03(\v2\x18.tickwire.v1.FieldSchemaR\x05input\x124\n" +
 	"\x06events\x18\x03 \x03(\v2\x1c.tickwire.v1.EventKindSchemaR\x06events\x122\n" +
-	"\aresults\x18\x04 \x03(\v2\x18.tickwire.v1.FieldSchemaR\aresults\"l\n" +
+	"\aresults\x18\x04 \x03(\v2\x18.tickwire.v1.FieldSchemaR\aresults\x12:\n" +
+	"\bmessages\x18\x05 \x03(\v2\x1e.tickwire.v1.MessageKindSchemaR\bmessages\"m\n" +
+	"\x11MessageKindSchema\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x120\n" +
+	"\x06values\x18\x03 \x03(\v2\x18.tickwire.v1.FieldSchemaR\x06values\"l\n" +
 	"\x10EntityKindSchema\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x120\n" +
@@ -3315,13 +3958,24 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x04role\x18\b \x01(\x0e2\x16.tickwire.v1.FieldRoleR\x04role*W\n" +
 	"\x0fProtocolVersion\x12 \n" +
 	"\x1cPROTOCOL_VERSION_UNSPECIFIED\x10\x00\x12\x1c\n" +
-	"\x18PROTOCOL_VERSION_CURRENT\x10\x02\"\x04\b\x01\x10\x01*\x87\x01\n" +
+	"\x18PROTOCOL_VERSION_CURRENT\x10\x02\"\x04\b\x01\x10\x01*;\n" +
+	"\vChatChannel\x12\x15\n" +
+	"\x11CHAT_CHANNEL_ROOM\x10\x00\x12\x15\n" +
+	"\x11CHAT_CHANNEL_TEAM\x10\x01*e\n" +
+	"\x0eNoticeSeverity\x12\x18\n" +
+	"\x14NOTICE_SEVERITY_INFO\x10\x00\x12\x1b\n" +
+	"\x17NOTICE_SEVERITY_WARNING\x10\x01\x12\x1c\n" +
+	"\x18NOTICE_SEVERITY_CRITICAL\x10\x02*V\n" +
+	"\vNoticeScope\x12\x17\n" +
+	"\x13NOTICE_SCOPE_SERVER\x10\x00\x12\x15\n" +
+	"\x11NOTICE_SCOPE_ROOM\x10\x01\x12\x17\n" +
+	"\x13NOTICE_SCOPE_PLAYER\x10\x02*\x87\x01\n" +
 	"\tRoomPhase\x12\x1a\n" +
 	"\x16ROOM_PHASE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12ROOM_PHASE_WAITING\x10\x01\x12\x18\n" +
 	"\x14ROOM_PHASE_COUNTDOWN\x10\x02\x12\x16\n" +
 	"\x12ROOM_PHASE_RUNNING\x10\x03\x12\x14\n" +
-	"\x10ROOM_PHASE_ENDED\x10\x04*\xdb\x04\n" +
+	"\x10ROOM_PHASE_ENDED\x10\x04*\x98\x05\n" +
 	"\tErrorCode\x12\x1a\n" +
 	"\x16ERROR_CODE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16ERROR_CODE_BAD_MESSAGE\x10\x01\x12\"\n" +
@@ -3343,7 +3997,9 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x18ERROR_CODE_EXPIRED_TOKEN\x10\x10\x12\x1b\n" +
 	"\x17ERROR_CODE_UNKNOWN_CODE\x10\x11\x12\x1d\n" +
 	"\x19ERROR_CODE_TOO_MANY_ROOMS\x10\x12\x12\x1a\n" +
-	"\x16ERROR_CODE_BAD_REQUEST\x10\x13*\x95\x03\n" +
+	"\x16ERROR_CODE_BAD_REQUEST\x10\x13\x12\x1b\n" +
+	"\x17ERROR_CODE_CHAT_REFUSED\x10\x14\x12\x1e\n" +
+	"\x1aERROR_CODE_MESSAGE_REFUSED\x10\x15*\x95\x03\n" +
 	"\vCloseReason\x12\x1c\n" +
 	"\x18CLOSE_REASON_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13CLOSE_REASON_NORMAL\x10\x01\x12\x17\n" +
@@ -3398,101 +4054,120 @@ func file_tickwire_v1_tickwire_proto_rawDescGZIP() []byte {
 	return file_tickwire_v1_tickwire_proto_rawDescData
 }
 
-var file_tickwire_v1_tickwire_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_tickwire_v1_tickwire_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_tickwire_v1_tickwire_proto_goTypes = []any{
-	(ProtocolVersion)(0),     // 0: tickwire.v1.ProtocolVersion
-	(RoomPhase)(0),           // 1: tickwire.v1.RoomPhase
-	(ErrorCode)(0),           // 2: tickwire.v1.ErrorCode
-	(CloseReason)(0),         // 3: tickwire.v1.CloseReason
-	(FieldType)(0),           // 4: tickwire.v1.FieldType
-	(Interpolation)(0),       // 5: tickwire.v1.Interpolation
-	(FieldRole)(0),           // 6: tickwire.v1.FieldRole
-	(RoomUpdate_Kind)(0),     // 7: tickwire.v1.RoomUpdate.Kind
-	(*ClientMessage)(nil),    // 8: tickwire.v1.ClientMessage
-	(*ServerMessage)(nil),    // 9: tickwire.v1.ServerMessage
-	(*Hello)(nil),            // 10: tickwire.v1.Hello
-	(*Welcome)(nil),          // 11: tickwire.v1.Welcome
-	(*JoinRoom)(nil),         // 12: tickwire.v1.JoinRoom
-	(*Joined)(nil),           // 13: tickwire.v1.Joined
-	(*LeaveRoom)(nil),        // 14: tickwire.v1.LeaveRoom
-	(*Left)(nil),             // 15: tickwire.v1.Left
-	(*Input)(nil),            // 16: tickwire.v1.Input
-	(*InputBatch)(nil),       // 17: tickwire.v1.InputBatch
-	(*Ack)(nil),              // 18: tickwire.v1.Ack
-	(*Ping)(nil),             // 19: tickwire.v1.Ping
-	(*Pong)(nil),             // 20: tickwire.v1.Pong
-	(*ResyncRequest)(nil),    // 21: tickwire.v1.ResyncRequest
-	(*Snapshot)(nil),         // 22: tickwire.v1.Snapshot
-	(*GameEvent)(nil),        // 23: tickwire.v1.GameEvent
-	(*MatchResults)(nil),     // 24: tickwire.v1.MatchResults
-	(*PlayerResult)(nil),     // 25: tickwire.v1.PlayerResult
-	(*Error)(nil),            // 26: tickwire.v1.Error
-	(*Closing)(nil),          // 27: tickwire.v1.Closing
-	(*CreateRoom)(nil),       // 28: tickwire.v1.CreateRoom
-	(*RoomCreated)(nil),      // 29: tickwire.v1.RoomCreated
-	(*ListRooms)(nil),        // 30: tickwire.v1.ListRooms
-	(*RoomList)(nil),         // 31: tickwire.v1.RoomList
-	(*SubscribeRooms)(nil),   // 32: tickwire.v1.SubscribeRooms
-	(*RoomUpdate)(nil),       // 33: tickwire.v1.RoomUpdate
-	(*RoomInfo)(nil),         // 34: tickwire.v1.RoomInfo
-	(*RoomState)(nil),        // 35: tickwire.v1.RoomState
-	(*Schema)(nil),           // 36: tickwire.v1.Schema
-	(*EntityKindSchema)(nil), // 37: tickwire.v1.EntityKindSchema
-	(*EventKindSchema)(nil),  // 38: tickwire.v1.EventKindSchema
-	(*FieldSchema)(nil),      // 39: tickwire.v1.FieldSchema
+	(ProtocolVersion)(0),      // 0: tickwire.v1.ProtocolVersion
+	(ChatChannel)(0),          // 1: tickwire.v1.ChatChannel
+	(NoticeSeverity)(0),       // 2: tickwire.v1.NoticeSeverity
+	(NoticeScope)(0),          // 3: tickwire.v1.NoticeScope
+	(RoomPhase)(0),            // 4: tickwire.v1.RoomPhase
+	(ErrorCode)(0),            // 5: tickwire.v1.ErrorCode
+	(CloseReason)(0),          // 6: tickwire.v1.CloseReason
+	(FieldType)(0),            // 7: tickwire.v1.FieldType
+	(Interpolation)(0),        // 8: tickwire.v1.Interpolation
+	(FieldRole)(0),            // 9: tickwire.v1.FieldRole
+	(RoomUpdate_Kind)(0),      // 10: tickwire.v1.RoomUpdate.Kind
+	(*ClientMessage)(nil),     // 11: tickwire.v1.ClientMessage
+	(*ServerMessage)(nil),     // 12: tickwire.v1.ServerMessage
+	(*Hello)(nil),             // 13: tickwire.v1.Hello
+	(*Welcome)(nil),           // 14: tickwire.v1.Welcome
+	(*JoinRoom)(nil),          // 15: tickwire.v1.JoinRoom
+	(*Joined)(nil),            // 16: tickwire.v1.Joined
+	(*LeaveRoom)(nil),         // 17: tickwire.v1.LeaveRoom
+	(*Left)(nil),              // 18: tickwire.v1.Left
+	(*Input)(nil),             // 19: tickwire.v1.Input
+	(*InputBatch)(nil),        // 20: tickwire.v1.InputBatch
+	(*Ack)(nil),               // 21: tickwire.v1.Ack
+	(*Ping)(nil),              // 22: tickwire.v1.Ping
+	(*Pong)(nil),              // 23: tickwire.v1.Pong
+	(*ResyncRequest)(nil),     // 24: tickwire.v1.ResyncRequest
+	(*Snapshot)(nil),          // 25: tickwire.v1.Snapshot
+	(*GameEvent)(nil),         // 26: tickwire.v1.GameEvent
+	(*MatchResults)(nil),      // 27: tickwire.v1.MatchResults
+	(*PlayerResult)(nil),      // 28: tickwire.v1.PlayerResult
+	(*Error)(nil),             // 29: tickwire.v1.Error
+	(*Closing)(nil),           // 30: tickwire.v1.Closing
+	(*CreateRoom)(nil),        // 31: tickwire.v1.CreateRoom
+	(*RoomCreated)(nil),       // 32: tickwire.v1.RoomCreated
+	(*ListRooms)(nil),         // 33: tickwire.v1.ListRooms
+	(*RoomList)(nil),          // 34: tickwire.v1.RoomList
+	(*SubscribeRooms)(nil),    // 35: tickwire.v1.SubscribeRooms
+	(*RoomUpdate)(nil),        // 36: tickwire.v1.RoomUpdate
+	(*RoomInfo)(nil),          // 37: tickwire.v1.RoomInfo
+	(*RoomState)(nil),         // 38: tickwire.v1.RoomState
+	(*GameMessage)(nil),       // 39: tickwire.v1.GameMessage
+	(*SendChat)(nil),          // 40: tickwire.v1.SendChat
+	(*ChatLine)(nil),          // 41: tickwire.v1.ChatLine
+	(*Notice)(nil),            // 42: tickwire.v1.Notice
+	(*Schema)(nil),            // 43: tickwire.v1.Schema
+	(*MessageKindSchema)(nil), // 44: tickwire.v1.MessageKindSchema
+	(*EntityKindSchema)(nil),  // 45: tickwire.v1.EntityKindSchema
+	(*EventKindSchema)(nil),   // 46: tickwire.v1.EventKindSchema
+	(*FieldSchema)(nil),       // 47: tickwire.v1.FieldSchema
 }
 var file_tickwire_v1_tickwire_proto_depIdxs = []int32{
-	10, // 0: tickwire.v1.ClientMessage.hello:type_name -> tickwire.v1.Hello
-	12, // 1: tickwire.v1.ClientMessage.join_room:type_name -> tickwire.v1.JoinRoom
-	14, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
-	17, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
-	18, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
-	19, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
-	21, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
-	28, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
-	30, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
-	32, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
-	11, // 10: tickwire.v1.ServerMessage.welcome:type_name -> tickwire.v1.Welcome
-	13, // 11: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
-	15, // 12: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
-	22, // 13: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
-	20, // 14: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
-	26, // 15: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
-	27, // 16: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
-	24, // 17: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
-	29, // 18: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
-	31, // 19: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
-	33, // 20: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
-	35, // 21: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
-	1,  // 22: tickwire.v1.Joined.phase:type_name -> tickwire.v1.RoomPhase
-	36, // 23: tickwire.v1.Joined.schema:type_name -> tickwire.v1.Schema
-	3,  // 24: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
-	16, // 25: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
-	23, // 26: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
-	25, // 27: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
-	2,  // 28: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
-	3,  // 29: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
-	34, // 30: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
-	34, // 31: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
-	7,  // 32: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
-	34, // 33: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
-	1,  // 34: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
-	1,  // 35: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
-	37, // 36: tickwire.v1.Schema.entities:type_name -> tickwire.v1.EntityKindSchema
-	39, // 37: tickwire.v1.Schema.input:type_name -> tickwire.v1.FieldSchema
-	38, // 38: tickwire.v1.Schema.events:type_name -> tickwire.v1.EventKindSchema
-	39, // 39: tickwire.v1.Schema.results:type_name -> tickwire.v1.FieldSchema
-	39, // 40: tickwire.v1.EntityKindSchema.fields:type_name -> tickwire.v1.FieldSchema
-	39, // 41: tickwire.v1.EventKindSchema.values:type_name -> tickwire.v1.FieldSchema
-	4,  // 42: tickwire.v1.FieldSchema.type:type_name -> tickwire.v1.FieldType
-	5,  // 43: tickwire.v1.FieldSchema.interpolation:type_name -> tickwire.v1.Interpolation
-	6,  // 44: tickwire.v1.FieldSchema.role:type_name -> tickwire.v1.FieldRole
-	45, // [45:45] is the sub-list for method output_type
-	45, // [45:45] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	45, // [45:45] is the sub-list for extension extendee
-	0,  // [0:45] is the sub-list for field type_name
+	13, // 0: tickwire.v1.ClientMessage.hello:type_name -> tickwire.v1.Hello
+	15, // 1: tickwire.v1.ClientMessage.join_room:type_name -> tickwire.v1.JoinRoom
+	17, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
+	20, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
+	21, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
+	22, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
+	24, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
+	31, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
+	33, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
+	35, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
+	39, // 10: tickwire.v1.ClientMessage.game_message:type_name -> tickwire.v1.GameMessage
+	40, // 11: tickwire.v1.ClientMessage.chat:type_name -> tickwire.v1.SendChat
+	14, // 12: tickwire.v1.ServerMessage.welcome:type_name -> tickwire.v1.Welcome
+	16, // 13: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
+	18, // 14: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
+	25, // 15: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
+	23, // 16: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
+	29, // 17: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
+	30, // 18: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
+	27, // 19: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
+	32, // 20: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
+	34, // 21: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
+	36, // 22: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
+	38, // 23: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
+	39, // 24: tickwire.v1.ServerMessage.game_message:type_name -> tickwire.v1.GameMessage
+	41, // 25: tickwire.v1.ServerMessage.chat:type_name -> tickwire.v1.ChatLine
+	42, // 26: tickwire.v1.ServerMessage.notice:type_name -> tickwire.v1.Notice
+	4,  // 27: tickwire.v1.Joined.phase:type_name -> tickwire.v1.RoomPhase
+	43, // 28: tickwire.v1.Joined.schema:type_name -> tickwire.v1.Schema
+	6,  // 29: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
+	19, // 30: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
+	26, // 31: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
+	28, // 32: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
+	5,  // 33: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
+	6,  // 34: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
+	37, // 35: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
+	37, // 36: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
+	10, // 37: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
+	37, // 38: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
+	4,  // 39: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
+	4,  // 40: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
+	1,  // 41: tickwire.v1.SendChat.channel:type_name -> tickwire.v1.ChatChannel
+	1,  // 42: tickwire.v1.ChatLine.channel:type_name -> tickwire.v1.ChatChannel
+	2,  // 43: tickwire.v1.Notice.severity:type_name -> tickwire.v1.NoticeSeverity
+	3,  // 44: tickwire.v1.Notice.scope:type_name -> tickwire.v1.NoticeScope
+	45, // 45: tickwire.v1.Schema.entities:type_name -> tickwire.v1.EntityKindSchema
+	47, // 46: tickwire.v1.Schema.input:type_name -> tickwire.v1.FieldSchema
+	46, // 47: tickwire.v1.Schema.events:type_name -> tickwire.v1.EventKindSchema
+	47, // 48: tickwire.v1.Schema.results:type_name -> tickwire.v1.FieldSchema
+	44, // 49: tickwire.v1.Schema.messages:type_name -> tickwire.v1.MessageKindSchema
+	47, // 50: tickwire.v1.MessageKindSchema.values:type_name -> tickwire.v1.FieldSchema
+	47, // 51: tickwire.v1.EntityKindSchema.fields:type_name -> tickwire.v1.FieldSchema
+	47, // 52: tickwire.v1.EventKindSchema.values:type_name -> tickwire.v1.FieldSchema
+	7,  // 53: tickwire.v1.FieldSchema.type:type_name -> tickwire.v1.FieldType
+	8,  // 54: tickwire.v1.FieldSchema.interpolation:type_name -> tickwire.v1.Interpolation
+	9,  // 55: tickwire.v1.FieldSchema.role:type_name -> tickwire.v1.FieldRole
+	56, // [56:56] is the sub-list for method output_type
+	56, // [56:56] is the sub-list for method input_type
+	56, // [56:56] is the sub-list for extension type_name
+	56, // [56:56] is the sub-list for extension extendee
+	0,  // [0:56] is the sub-list for field type_name
 }
 
 func init() { file_tickwire_v1_tickwire_proto_init() }
@@ -3511,6 +4186,8 @@ func file_tickwire_v1_tickwire_proto_init() {
 		(*ClientMessage_CreateRoom)(nil),
 		(*ClientMessage_ListRooms)(nil),
 		(*ClientMessage_SubscribeRooms)(nil),
+		(*ClientMessage_GameMessage)(nil),
+		(*ClientMessage_Chat)(nil),
 	}
 	file_tickwire_v1_tickwire_proto_msgTypes[1].OneofWrappers = []any{
 		(*ServerMessage_Welcome)(nil),
@@ -3525,14 +4202,17 @@ func file_tickwire_v1_tickwire_proto_init() {
 		(*ServerMessage_RoomList)(nil),
 		(*ServerMessage_RoomUpdate)(nil),
 		(*ServerMessage_RoomState)(nil),
+		(*ServerMessage_GameMessage)(nil),
+		(*ServerMessage_Chat)(nil),
+		(*ServerMessage_Notice)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tickwire_v1_tickwire_proto_rawDesc), len(file_tickwire_v1_tickwire_proto_rawDesc)),
-			NumEnums:      8,
-			NumMessages:   32,
+			NumEnums:      11,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -22,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tickwire/v1/record.proto.
  */
 export const file_tickwire_v1_record: GenFile = /*@__PURE__*/
-  fileDesc("Chh0aWNrd2lyZS92MS9yZWNvcmQucHJvdG8SC3RpY2t3aXJlLnYxIrICCgxSZWNvcmRIZWFkZXISFgoOZm9ybWF0X3ZlcnNpb24YASABKA0SDwoHcm9vbV9pZBgCIAEoCRIMCgRtb2RlGAMgASgJEg8KB3RpY2tfaHoYBCABKA0SEwoLc25hcHNob3RfaHoYBSABKA0SEwoLbWF4X3BsYXllcnMYBiABKA0SDAoEc2VlZBgHIAEoAxIUCgxzdGFydGVkX3VuaXgYCCABKAMSIwoGc2NoZW1hGAkgASgLMhMudGlja3dpcmUudjEuU2NoZW1hEjcKB29wdGlvbnMYCiADKAsyJi50aWNrd2lyZS52MS5SZWNvcmRIZWFkZXIuT3B0aW9uc0VudHJ5Gi4KDE9wdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIsADCgtSZWNvcmRFbnRyeRInCgRqb2luGAEgASgLMhcudGlja3dpcmUudjEuUmVjb3JkSm9pbkgAEikKBWxlYXZlGAIgASgLMhgudGlja3dpcmUudjEuUmVjb3JkTGVhdmVIABI3CgxkaXNjb25uZWN0ZWQYAyABKAsyHy50aWNrd2lyZS52MS5SZWNvcmREaXNjb25uZWN0ZWRIABI1CgtyZWNvbm5lY3RlZBgEIAEoCzIeLnRpY2t3aXJlLnYxLlJlY29yZFJlY29ubmVjdGVkSAASKQoFaW5wdXQYBSABKAsyGC50aWNrd2lyZS52MS5SZWNvcmRJbnB1dEgAEjQKC3N0YXJ0X21hdGNoGAYgASgLMh0udGlja3dpcmUudjEuUmVjb3JkU3RhcnRNYXRjaEgAEikKBWRlYnVnGAcgASgLMhgudGlja3dpcmUudjEuUmVjb3JkRGVidWdIABInCgRzdGVwGAggASgLMhcudGlja3dpcmUudjEuUmVjb3JkU3RlcEgAEi8KCGNoZWNrc3VtGAkgASgLMhsudGlja3dpcmUudjEuUmVjb3JkQ2hlY2tzdW1IAEIHCgVlbnRyeSJOCgpSZWNvcmRKb2luEg4KBnBsYXllchgBIAEoDRIMCgRuYW1lGAIgASgJEhEKCWVudGl0eV9pZBgDIAEoDRIPCgdyZWZ1c2VkGAQgASgIIh0KC1JlY29yZExlYXZlEg4KBnBsYXllchgBIAEoDSIkChJSZWNvcmREaXNjb25uZWN0ZWQSDgoGcGxheWVyGAEgASgNIiMKEVJlY29yZFJlY29ubmVjdGVkEg4KBnBsYXllchgBIAEoDSJACgtSZWNvcmRJbnB1dBIOCgZwbGF5ZXIYASABKA0SCwoDc2VxGAIgASgNEg4KBnZhbHVlcxgHIAMoEUoECAMQByIgChBSZWNvcmRTdGFydE1hdGNoEgwKBHRpY2sYASABKA0iHgoLUmVjb3JkRGVidWcSDwoHY29tbWFuZBgBIAEoCSIaCgpSZWNvcmRTdGVwEgwKBHRpY2sYASABKA0iMAoOUmVjb3JkQ2hlY2tzdW0SDAoEdGljaxgBIAEoDRIQCghjaGVja3N1bRgCIAEoB0I7WjlnaXRodWIuY29tL3RpY2t3aXJlL3RpY2t3aXJlL3Byb3RvL3RpY2t3aXJlL3YxO3RpY2t3aXJldjFiBnByb3RvMw", [file_tickwire_v1_tickwire]);
+  fileDesc("Chh0aWNrd2lyZS92MS9yZWNvcmQucHJvdG8SC3RpY2t3aXJlLnYxIrICCgxSZWNvcmRIZWFkZXISFgoOZm9ybWF0X3ZlcnNpb24YASABKA0SDwoHcm9vbV9pZBgCIAEoCRIMCgRtb2RlGAMgASgJEg8KB3RpY2tfaHoYBCABKA0SEwoLc25hcHNob3RfaHoYBSABKA0SEwoLbWF4X3BsYXllcnMYBiABKA0SDAoEc2VlZBgHIAEoAxIUCgxzdGFydGVkX3VuaXgYCCABKAMSIwoGc2NoZW1hGAkgASgLMhMudGlja3dpcmUudjEuU2NoZW1hEjcKB29wdGlvbnMYCiADKAsyJi50aWNrd2lyZS52MS5SZWNvcmRIZWFkZXIuT3B0aW9uc0VudHJ5Gi4KDE9wdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIu8DCgtSZWNvcmRFbnRyeRInCgRqb2luGAEgASgLMhcudGlja3dpcmUudjEuUmVjb3JkSm9pbkgAEikKBWxlYXZlGAIgASgLMhgudGlja3dpcmUudjEuUmVjb3JkTGVhdmVIABI3CgxkaXNjb25uZWN0ZWQYAyABKAsyHy50aWNrd2lyZS52MS5SZWNvcmREaXNjb25uZWN0ZWRIABI1CgtyZWNvbm5lY3RlZBgEIAEoCzIeLnRpY2t3aXJlLnYxLlJlY29yZFJlY29ubmVjdGVkSAASKQoFaW5wdXQYBSABKAsyGC50aWNrd2lyZS52MS5SZWNvcmRJbnB1dEgAEjQKC3N0YXJ0X21hdGNoGAYgASgLMh0udGlja3dpcmUudjEuUmVjb3JkU3RhcnRNYXRjaEgAEikKBWRlYnVnGAcgASgLMhgudGlja3dpcmUudjEuUmVjb3JkRGVidWdIABInCgRzdGVwGAggASgLMhcudGlja3dpcmUudjEuUmVjb3JkU3RlcEgAEi8KCGNoZWNrc3VtGAkgASgLMhsudGlja3dpcmUudjEuUmVjb3JkQ2hlY2tzdW1IABItCgdtZXNzYWdlGAogASgLMhoudGlja3dpcmUudjEuUmVjb3JkTWVzc2FnZUgAQgcKBWVudHJ5Ik4KClJlY29yZEpvaW4SDgoGcGxheWVyGAEgASgNEgwKBG5hbWUYAiABKAkSEQoJZW50aXR5X2lkGAMgASgNEg8KB3JlZnVzZWQYBCABKAgiHQoLUmVjb3JkTGVhdmUSDgoGcGxheWVyGAEgASgNIiQKElJlY29yZERpc2Nvbm5lY3RlZBIOCgZwbGF5ZXIYASABKA0iIwoRUmVjb3JkUmVjb25uZWN0ZWQSDgoGcGxheWVyGAEgASgNIkAKC1JlY29yZElucHV0Eg4KBnBsYXllchgBIAEoDRILCgNzZXEYAiABKA0SDgoGdmFsdWVzGAcgAygRSgQIAxAHIj0KDVJlY29yZE1lc3NhZ2USDgoGcGxheWVyGAEgASgNEgwKBGtpbmQYAiABKA0SDgoGdmFsdWVzGAMgAygRIiAKEFJlY29yZFN0YXJ0TWF0Y2gSDAoEdGljaxgBIAEoDSIeCgtSZWNvcmREZWJ1ZxIPCgdjb21tYW5kGAEgASgJIhoKClJlY29yZFN0ZXASDAoEdGljaxgBIAEoDSIwCg5SZWNvcmRDaGVja3N1bRIMCgR0aWNrGAEgASgNEhAKCGNoZWNrc3VtGAIgASgHQjtaOWdpdGh1Yi5jb20vdGlja3dpcmUvdGlja3dpcmUvcHJvdG8vdGlja3dpcmUvdjE7dGlja3dpcmV2MWIGcHJvdG8z", [file_tickwire_v1_tickwire]);
 
 /**
  * RecordHeader opens a recording: what a replay needs to build the same Game
@@ -164,6 +164,12 @@ export type RecordEntry = Message<"tickwire.v1.RecordEntry"> & {
      */
     value: RecordChecksum;
     case: "checksum";
+  } | {
+    /**
+     * @generated from field: tickwire.v1.RecordMessage message = 10;
+     */
+    value: RecordMessage;
+    case: "message";
   } | { case: undefined; value?: undefined };
 };
 
@@ -301,6 +307,39 @@ export const RecordInputSchema: GenMessage<RecordInput> = /*@__PURE__*/
   messageDesc(file_tickwire_v1_record, 6);
 
 /**
+ * RecordMessage is Messenger.HandleMessage(player, Message{kind, values}),
+ * the message as the room validated it.
+ *
+ * @generated from message tickwire.v1.RecordMessage
+ */
+export type RecordMessage = Message<"tickwire.v1.RecordMessage"> & {
+  /**
+   * @generated from field: uint32 player = 1;
+   */
+  player: number;
+
+  /**
+   * @generated from field: uint32 kind = 2;
+   */
+  kind: number;
+
+  /**
+   * The values after the server's clamping, in the kind's order; trailing
+   * zeros are left out.
+   *
+   * @generated from field: repeated sint32 values = 3;
+   */
+  values: number[];
+};
+
+/**
+ * Describes the message tickwire.v1.RecordMessage.
+ * Use `create(RecordMessageSchema)` to create a new message.
+ */
+export const RecordMessageSchema: GenMessage<RecordMessage> = /*@__PURE__*/
+  messageDesc(file_tickwire_v1_record, 7);
+
+/**
  * RecordStartMatch is MatchStarter.StartMatch(tick).
  *
  * @generated from message tickwire.v1.RecordStartMatch
@@ -317,7 +356,7 @@ export type RecordStartMatch = Message<"tickwire.v1.RecordStartMatch"> & {
  * Use `create(RecordStartMatchSchema)` to create a new message.
  */
 export const RecordStartMatchSchema: GenMessage<RecordStartMatch> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_record, 7);
+  messageDesc(file_tickwire_v1_record, 8);
 
 /**
  * RecordDebug is DebugHandler.HandleDebug(command).
@@ -336,7 +375,7 @@ export type RecordDebug = Message<"tickwire.v1.RecordDebug"> & {
  * Use `create(RecordDebugSchema)` to create a new message.
  */
 export const RecordDebugSchema: GenMessage<RecordDebug> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_record, 8);
+  messageDesc(file_tickwire_v1_record, 9);
 
 /**
  * RecordStep is Game.Step(tick) followed by Game.DrainEvents.
@@ -355,7 +394,7 @@ export type RecordStep = Message<"tickwire.v1.RecordStep"> & {
  * Use `create(RecordStepSchema)` to create a new message.
  */
 export const RecordStepSchema: GenMessage<RecordStep> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_record, 9);
+  messageDesc(file_tickwire_v1_record, 10);
 
 /**
  * RecordChecksum is the snapshot checksum (CRC-32C of the canonical row
@@ -381,5 +420,5 @@ export type RecordChecksum = Message<"tickwire.v1.RecordChecksum"> & {
  * Use `create(RecordChecksumSchema)` to create a new message.
  */
 export const RecordChecksumSchema: GenMessage<RecordChecksum> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_record, 10);
+  messageDesc(file_tickwire_v1_record, 11);
 

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tickwire/v1/tickwire.proto.
  */
 export const file_tickwire_v1_tickwire: GenFile = /*@__PURE__*/
-  fileDesc("Chp0aWNrd2lyZS92MS90aWNrd2lyZS5wcm90bxILdGlja3dpcmUudjEiyAMKDUNsaWVudE1lc3NhZ2USIwoFaGVsbG8YASABKAsyEi50aWNrd2lyZS52MS5IZWxsb0gAEioKCWpvaW5fcm9vbRgCIAEoCzIVLnRpY2t3aXJlLnYxLkpvaW5Sb29tSAASLAoKbGVhdmVfcm9vbRgDIAEoCzIWLnRpY2t3aXJlLnYxLkxlYXZlUm9vbUgAEigKBWlucHV0GAQgASgLMhcudGlja3dpcmUudjEuSW5wdXRCYXRjaEgAEh8KA2FjaxgFIAEoCzIQLnRpY2t3aXJlLnYxLkFja0gAEiEKBHBpbmcYBiABKAsyES50aWNrd2lyZS52MS5QaW5nSAASLAoGcmVzeW5jGAcgASgLMhoudGlja3dpcmUudjEuUmVzeW5jUmVxdWVzdEgAEi4KC2NyZWF0ZV9yb29tGAggASgLMhcudGlja3dpcmUudjEuQ3JlYXRlUm9vbUgAEiwKCmxpc3Rfcm9vbXMYCSABKAsyFi50aWNrd2lyZS52MS5MaXN0Um9vbXNIABI2Cg9zdWJzY3JpYmVfcm9vbXMYCiABKAsyGy50aWNrd2lyZS52MS5TdWJzY3JpYmVSb29tc0gAQgYKBGJvZHkilgQKDVNlcnZlck1lc3NhZ2USJwoHd2VsY29tZRgBIAEoCzIULnRpY2t3aXJlLnYxLldlbGNvbWVIABIlCgZqb2luZWQYAiABKAsyEy50aWNrd2lyZS52MS5Kb2luZWRIABIhCgRsZWZ0GAMgASgLMhEudGlja3dpcmUudjEuTGVmdEgAEikKCHNuYXBzaG90GAQgASgLMhUudGlja3dpcmUudjEuU25hcHNob3RIABIhCgRwb25nGAUgASgLMhEudGlja3dpcmUudjEuUG9uZ0gAEiMKBWVycm9yGAYgASgLMhIudGlja3dpcmUudjEuRXJyb3JIABInCgdjbG9zaW5nGAcgASgLMhQudGlja3dpcmUudjEuQ2xvc2luZ0gAEjIKDW1hdGNoX3Jlc3VsdHMYCCABKAsyGS50aWNrd2lyZS52MS5NYXRjaFJlc3VsdHNIABIwCgxyb29tX2NyZWF0ZWQYCSABKAsyGC50aWNrd2lyZS52MS5Sb29tQ3JlYXRlZEgAEioKCXJvb21fbGlzdBgKIAEoCzIVLnRpY2t3aXJlLnYxLlJvb21MaXN0SAASLgoLcm9vbV91cGRhdGUYCyABKAsyFy50aWNrd2lyZS52MS5Sb29tVXBkYXRlSAASLAoKcm9vbV9zdGF0ZRgMIAEoCzIWLnRpY2t3aXJlLnYxLlJvb21TdGF0ZUgAQgYKBGJvZHkiRgoFSGVsbG8SGAoQcHJvdG9jb2xfdmVyc2lvbhgBIAEoDRIMCgRuYW1lGAIgASgJEhUKDXNlc3Npb25fdG9rZW4YAyABKAki3gEKB1dlbGNvbWUSGAoQcHJvdG9jb2xfdmVyc2lvbhgBIAEoDRISCgpzZXNzaW9uX2lkGAIgASgJEhYKDnNlcnZlcl90aW1lX3VzGAUgASgDEhcKD21heF9mcmFtZV9ieXRlcxgGIAEoDRIVCg1zZXNzaW9uX3Rva2VuGAcgASgJEhwKFHNlc3Npb25fZXhwaXJlc191bml4GAggASgDEgwKBG5hbWUYCSABKAkSDwoHcmVzdW1lZBgKIAEoCEoECAMQBEoECAQQBVIHdGlja19oelILc25hcHNob3RfaHoiPAoISm9pblJvb20SDAoEbW9kZRgBIAEoCRIPCgdyb29tX2lkGAIgASgJEhEKCWpvaW5fY29kZRgDIAEoCSLzAQoGSm9pbmVkEg8KB3Jvb21faWQYASABKAkSDAoEbW9kZRgCIAEoCRIRCglwbGF5ZXJfaWQYAyABKA0SEQoJZW50aXR5X2lkGAQgASgNEgwKBHRpY2sYBSABKA0SDwoHdGlja19oehgGIAEoDRITCgtzbmFwc2hvdF9oehgHIAEoDRITCgttYXhfcGxheWVycxgIIAEoDRIPCgdyZXN1bWVkGAkgASgIEiUKBXBoYXNlGAogASgOMhYudGlja3dpcmUudjEuUm9vbVBoYXNlEiMKBnNjaGVtYRgLIAEoCzITLnRpY2t3aXJlLnYxLlNjaGVtYSILCglMZWF2ZVJvb20iUgoETGVmdBIPCgdyb29tX2lkGAEgASgJEigKBnJlYXNvbhgCIAEoDjIYLnRpY2t3aXJlLnYxLkNsb3NlUmVhc29uEg8KB21lc3NhZ2UYAyABKAkiOAoFSW5wdXQSCwoDc2VxGAEgASgNEgwKBHRpY2sYAiABKA0SDgoGdmFsdWVzGAcgAygRSgQIAxAHIkIKCklucHV0QmF0Y2gSIgoGaW5wdXRzGAEgAygLMhIudGlja3dpcmUudjEuSW5wdXQSEAoIYWNrX3RpY2sYAiABKA0iEwoDQWNrEgwKBHRpY2sYASABKA0iHgoEUGluZxIWCg5jbGllbnRfdGltZV91cxgBIAEoAyI2CgRQb25nEhYKDmNsaWVudF90aW1lX3VzGAEgASgDEhYKDnNlcnZlcl90aW1lX3VzGAIgASgDIh0KDVJlc3luY1JlcXVlc3QSDAoEdGljaxgBIAEoDSKkAQoIU25hcHNob3QSDAoEdGljaxgBIAEoDRIRCgliYXNlX3RpY2sYAiABKA0SFgoOc2VydmVyX3RpbWVfdXMYAyABKAMSEAoIY2hlY2tzdW0YBCABKAcSDQoFZGVsdGEYBSABKAwSJgoGZXZlbnRzGAYgAygLMhYudGlja3dpcmUudjEuR2FtZUV2ZW50EhYKDmxhc3RfaW5wdXRfc2VxGA8gASgNIlwKCUdhbWVFdmVudBIMCgR0aWNrGAEgASgNEgwKBGtpbmQYAiABKA0SDQoFYWN0b3IYAyABKA0SDgoGdGFyZ2V0GAQgASgNEg4KBnZhbHVlcxgGIAMoEUoECAUQBiJZCgxNYXRjaFJlc3VsdHMSDwoHcm9vbV9pZBgBIAEoCRIMCgR0aWNrGAIgASgNEioKB3BsYXllcnMYAyADKAsyGS50aWNrd2lyZS52MS5QbGF5ZXJSZXN1bHQibQoMUGxheWVyUmVzdWx0EhEKCXBsYXllcl9pZBgBIAEoDRIMCgRuYW1lGAIgASgJEhEKCWVudGl0eV9pZBgDIAEoDRINCgVzY29yZRgEIAEoERIOCgZ2YWx1ZXMYByADKBFKBAgFEAZKBAgGEAciPgoFRXJyb3ISJAoEY29kZRgBIAEoDjIWLnRpY2t3aXJlLnYxLkVycm9yQ29kZRIPCgdtZXNzYWdlGAIgASgJIkQKB0Nsb3NpbmcSKAoGcmVhc29uGAEgASgOMhgudGlja3dpcmUudjEuQ2xvc2VSZWFzb24SDwoHbWVzc2FnZRgCIAEoCSJACgpDcmVhdGVSb29tEgwKBG1vZGUYASABKAkSEwoLbWF4X3BsYXllcnMYAiABKA0SDwoHcHJpdmF0ZRgDIAEoCCJFCgtSb29tQ3JlYXRlZBIjCgRyb29tGAEgASgLMhUudGlja3dpcmUudjEuUm9vbUluZm8SEQoJam9pbl9jb2RlGAIgASgJIjgKCUxpc3RSb29tcxIMCgRtb2RlGAEgASgJEg0KBWxpbWl0GAIgASgNEg4KBmN1cnNvchgDIAEoCSJUCghSb29tTGlzdBIkCgVyb29tcxgBIAMoCzIVLnRpY2t3aXJlLnYxLlJvb21JbmZvEhMKC25leHRfY3Vyc29yGAIgASgJEg0KBXRvdGFsGAMgASgNIkIKDlN1YnNjcmliZVJvb21zEgwKBG1vZGUYASABKAkSEwoLdW5zdWJzY3JpYmUYAiABKAgSDQoFbGltaXQYAyABKA0isAEKClJvb21VcGRhdGUSKgoEa2luZBgBIAEoDjIcLnRpY2t3aXJlLnYxLlJvb21VcGRhdGUuS2luZBIjCgRyb29tGAIgASgLMhUudGlja3dpcmUudjEuUm9vbUluZm8iUQoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEAoMS0lORF9DUkVBVEVEEAESEAoMS0lORF9DSEFOR0VEEAISDwoLS0lORF9DTE9TRUQQAyKWAQoIUm9vbUluZm8SDwoHcm9vbV9pZBgBIAEoCRIMCgRtb2RlGAIgASgJEiUKBXBoYXNlGAMgASgOMhYudGlja3dpcmUudjEuUm9vbVBoYXNlEg8KB3BsYXllcnMYBCABKA0SEwoLbWF4X3BsYXllcnMYBSABKA0SDQoFYWdlX3MYBiABKA0SDwoHcHJpdmF0ZRgHIAEoCCKCAQoJUm9vbVN0YXRlEg8KB3Jvb21faWQYASABKAkSJQoFcGhhc2UYAiABKA4yFi50aWNrd2lyZS52MS5Sb29tUGhhc2USDAoEdGljaxgDIAEoDRIXCg9jb3VudGRvd25fdGlja3MYBCABKA0SFgoOcGxheWVyc19uZWVkZWQYBSABKA0iuwEKBlNjaGVtYRIvCghlbnRpdGllcxgBIAMoCzIdLnRpY2t3aXJlLnYxLkVudGl0eUtpbmRTY2hlbWESJwoFaW5wdXQYAiADKAsyGC50aWNrd2lyZS52MS5GaWVsZFNjaGVtYRIsCgZldmVudHMYAyADKAsyHC50aWNrd2lyZS52MS5FdmVudEtpbmRTY2hlbWESKQoHcmVzdWx0cxgEIAMoCzIYLnRpY2t3aXJlLnYxLkZpZWxkU2NoZW1hIlgKEEVudGl0eUtpbmRTY2hlbWESDAoEa2luZBgBIAEoDRIMCgRuYW1lGAIgASgJEigKBmZpZWxkcxgDIAMoCzIYLnRpY2t3aXJlLnYxLkZpZWxkU2NoZW1hInYKD0V2ZW50S2luZFNjaGVtYRIMCgRraW5kGAEgASgNEgwKBG5hbWUYAiABKAkSKAoGdmFsdWVzGAMgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWESDQoFYWN0b3IYBCABKAkSDgoGdGFyZ2V0GAUgASgJItIBCgtGaWVsZFNjaGVtYRIMCgRuYW1lGAEgASgJEiQKBHR5cGUYAiABKA4yFi50aWNrd2lyZS52MS5GaWVsZFR5cGUSDQoFc2NhbGUYAyABKAUSCwoDbWluGAQgASgREgsKA21heBgFIAEoERINCgVuYW1lcxgGIAMoCRIxCg1pbnRlcnBvbGF0aW9uGAcgASgOMhoudGlja3dpcmUudjEuSW50ZXJwb2xhdGlvbhIkCgRyb2xlGAggASgOMhYudGlja3dpcmUudjEuRmllbGRSb2xlKlcKD1Byb3RvY29sVmVyc2lvbhIgChxQUk9UT0NPTF9WRVJTSU9OX1VOU1BFQ0lGSUVEEAASHAoYUFJPVE9DT0xfVkVSU0lPTl9DVVJSRU5UEAIiBAgBEAEqhwEKCVJvb21QaGFzZRIaChZST09NX1BIQVNFX1VOU1BFQ0lGSUVEEAASFgoSUk9PTV9QSEFTRV9XQUlUSU5HEAESGAoUUk9PTV9QSEFTRV9DT1VOVERPV04QAhIWChJST09NX1BIQVNFX1JVTk5JTkcQAxIUChBST09NX1BIQVNFX0VOREVEEAQq2wQKCUVycm9yQ29kZRIaChZFUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASGgoWRVJST1JfQ09ERV9CQURfTUVTU0FHRRABEiIKHkVSUk9SX0NPREVfVU5TVVBQT1JURURfVkVSU0lPThACEh0KGUVSUk9SX0NPREVfSEVMTE9fUkVRVUlSRUQQAxIbChdFUlJPUl9DT0RFX0lOVkFMSURfTkFNRRAEEhsKF0VSUk9SX0NPREVfVU5LTk9XTl9ST09NEAUSGAoURVJST1JfQ09ERV9ST09NX0ZVTEwQBhIbChdFUlJPUl9DT0RFX1VOS05PV05fTU9ERRAHEh4KGkVSUk9SX0NPREVfQUxSRUFEWV9JTl9ST09NEAgSGgoWRVJST1JfQ09ERV9OT1RfSU5fUk9PTRAJEhsKF0VSUk9SX0NPREVfUkFURV9MSU1JVEVEEAoSHgoaRVJST1JfQ09ERV9GUkFNRV9UT09fTEFSR0UQCxIaChZFUlJPUl9DT0RFX1NFUlZFUl9GVUxMEAwSGwoXRVJST1JfQ09ERV9KT0lOX1JFRlVTRUQQDRIcChhFUlJPUl9DT0RFX1NIVVRUSU5HX0RPV04QDhIcChhFUlJPUl9DT0RFX0lOVkFMSURfVE9LRU4QDxIcChhFUlJPUl9DT0RFX0VYUElSRURfVE9LRU4QEBIbChdFUlJPUl9DT0RFX1VOS05PV05fQ09ERRAREh0KGUVSUk9SX0NPREVfVE9PX01BTllfUk9PTVMQEhIaChZFUlJPUl9DT0RFX0JBRF9SRVFVRVNUEBMqlQMKC0Nsb3NlUmVhc29uEhwKGENMT1NFX1JFQVNPTl9VTlNQRUNJRklFRBAAEhcKE0NMT1NFX1JFQVNPTl9OT1JNQUwQARIXChNDTE9TRV9SRUFTT05fS0lDS0VEEAISHAoYQ0xPU0VfUkVBU09OX1JPT01fQ0xPU0VEEAMSHgoaQ0xPU0VfUkVBU09OX1NMT1dfQ09OU1VNRVIQBBIgChxDTE9TRV9SRUFTT05fU0VSVkVSX1NIVVRET1dOEAUSHwobQ0xPU0VfUkVBU09OX1BST1RPQ09MX0VSUk9SEAYSIQodQ0xPU0VfUkVBU09OX1ZFUlNJT05fTUlTTUFUQ0gQBxIZChVDTE9TRV9SRUFTT05fUkVQTEFDRUQQCBIcChhDTE9TRV9SRUFTT05fTUFUQ0hfRU5ERUQQCRIdChlDTE9TRV9SRUFTT05fSURMRV9USU1FT1VUEAoSHAoYQ0xPU0VfUkVBU09OX0FVVEhfRkFJTEVEEAsSHAoYQ0xPU0VfUkVBU09OX1NFUlZFUl9GVUxMEAwqvAEKCUZpZWxkVHlwZRIaChZGSUVMRF9UWVBFX1VOU1BFQ0lGSUVEEAASEgoORklFTERfVFlQRV9JTlQQARITCg9GSUVMRF9UWVBFX1VJTlQQAhITCg9GSUVMRF9UWVBFX0JPT0wQAxITCg9GSUVMRF9UWVBFX0VOVU0QBBIUChBGSUVMRF9UWVBFX0ZMQUdTEAUSFAoQRklFTERfVFlQRV9GSVhFRBAGEhQKEEZJRUxEX1RZUEVfQU5HTEUQBypaCg1JbnRlcnBvbGF0aW9uEhYKEklOVEVSUE9MQVRJT05fTk9ORRAAEhgKFElOVEVSUE9MQVRJT05fTElORUFSEAESFwoTSU5URVJQT0xBVElPTl9BTkdMRRACKpcCCglGaWVsZFJvbGUSEwoPRklFTERfUk9MRV9OT05FEAASGQoVRklFTERfUk9MRV9QT1NJVElPTl9YEAESGQoVRklFTERfUk9MRV9QT1NJVElPTl9ZEAISGQoVRklFTERfUk9MRV9QT1NJVElPTl9aEAMSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9YEAQSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9ZEAUSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9aEAYSEgoORklFTERfUk9MRV9ZQVcQBxIUChBGSUVMRF9ST0xFX1BJVENIEAgSEwoPRklFTERfUk9MRV9ST0xMEAkSFAoQRklFTERfUk9MRV9PV05FUhAKQjtaOWdpdGh1Yi5jb20vdGlja3dpcmUvdGlja3dpcmUvcHJvdG8vdGlja3dpcmUvdjE7dGlja3dpcmV2MWIGcHJvdG8z");
+  fileDesc("Chp0aWNrd2lyZS92MS90aWNrd2lyZS5wcm90bxILdGlja3dpcmUudjEioQQKDUNsaWVudE1lc3NhZ2USIwoFaGVsbG8YASABKAsyEi50aWNrd2lyZS52MS5IZWxsb0gAEioKCWpvaW5fcm9vbRgCIAEoCzIVLnRpY2t3aXJlLnYxLkpvaW5Sb29tSAASLAoKbGVhdmVfcm9vbRgDIAEoCzIWLnRpY2t3aXJlLnYxLkxlYXZlUm9vbUgAEigKBWlucHV0GAQgASgLMhcudGlja3dpcmUudjEuSW5wdXRCYXRjaEgAEh8KA2FjaxgFIAEoCzIQLnRpY2t3aXJlLnYxLkFja0gAEiEKBHBpbmcYBiABKAsyES50aWNrd2lyZS52MS5QaW5nSAASLAoGcmVzeW5jGAcgASgLMhoudGlja3dpcmUudjEuUmVzeW5jUmVxdWVzdEgAEi4KC2NyZWF0ZV9yb29tGAggASgLMhcudGlja3dpcmUudjEuQ3JlYXRlUm9vbUgAEiwKCmxpc3Rfcm9vbXMYCSABKAsyFi50aWNrd2lyZS52MS5MaXN0Um9vbXNIABI2Cg9zdWJzY3JpYmVfcm9vbXMYCiABKAsyGy50aWNrd2lyZS52MS5TdWJzY3JpYmVSb29tc0gAEjAKDGdhbWVfbWVzc2FnZRgLIAEoCzIYLnRpY2t3aXJlLnYxLkdhbWVNZXNzYWdlSAASJQoEY2hhdBgMIAEoCzIVLnRpY2t3aXJlLnYxLlNlbmRDaGF0SABCBgoEYm9keSKWBQoNU2VydmVyTWVzc2FnZRInCgd3ZWxjb21lGAEgASgLMhQudGlja3dpcmUudjEuV2VsY29tZUgAEiUKBmpvaW5lZBgCIAEoCzITLnRpY2t3aXJlLnYxLkpvaW5lZEgAEiEKBGxlZnQYAyABKAsyES50aWNrd2lyZS52MS5MZWZ0SAASKQoIc25hcHNob3QYBCABKAsyFS50aWNrd2lyZS52MS5TbmFwc2hvdEgAEiEKBHBvbmcYBSABKAsyES50aWNrd2lyZS52MS5Qb25nSAASIwoFZXJyb3IYBiABKAsyEi50aWNrd2lyZS52MS5FcnJvckgAEicKB2Nsb3NpbmcYByABKAsyFC50aWNrd2lyZS52MS5DbG9zaW5nSAASMgoNbWF0Y2hfcmVzdWx0cxgIIAEoCzIZLnRpY2t3aXJlLnYxLk1hdGNoUmVzdWx0c0gAEjAKDHJvb21fY3JlYXRlZBgJIAEoCzIYLnRpY2t3aXJlLnYxLlJvb21DcmVhdGVkSAASKgoJcm9vbV9saXN0GAogASgLMhUudGlja3dpcmUudjEuUm9vbUxpc3RIABIuCgtyb29tX3VwZGF0ZRgLIAEoCzIXLnRpY2t3aXJlLnYxLlJvb21VcGRhdGVIABIsCgpyb29tX3N0YXRlGAwgASgLMhYudGlja3dpcmUudjEuUm9vbVN0YXRlSAASMAoMZ2FtZV9tZXNzYWdlGA0gASgLMhgudGlja3dpcmUudjEuR2FtZU1lc3NhZ2VIABIlCgRjaGF0GA4gASgLMhUudGlja3dpcmUudjEuQ2hhdExpbmVIABIlCgZub3RpY2UYDyABKAsyEy50aWNrd2lyZS52MS5Ob3RpY2VIAEIGCgRib2R5IkYKBUhlbGxvEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SDAoEbmFtZRgCIAEoCRIVCg1zZXNzaW9uX3Rva2VuGAMgASgJIt4BCgdXZWxjb21lEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SEgoKc2Vzc2lvbl9pZBgCIAEoCRIWCg5zZXJ2ZXJfdGltZV91cxgFIAEoAxIXCg9tYXhfZnJhbWVfYnl0ZXMYBiABKA0SFQoNc2Vzc2lvbl90b2tlbhgHIAEoCRIcChRzZXNzaW9uX2V4cGlyZXNfdW5peBgIIAEoAxIMCgRuYW1lGAkgASgJEg8KB3Jlc3VtZWQYCiABKAhKBAgDEARKBAgEEAVSB3RpY2tfaHpSC3NuYXBzaG90X2h6IjwKCEpvaW5Sb29tEgwKBG1vZGUYASABKAkSDwoHcm9vbV9pZBgCIAEoCRIRCglqb2luX2NvZGUYAyABKAki8wEKBkpvaW5lZBIPCgdyb29tX2lkGAEgASgJEgwKBG1vZGUYAiABKAkSEQoJcGxheWVyX2lkGAMgASgNEhEKCWVudGl0eV9pZBgEIAEoDRIMCgR0aWNrGAUgASgNEg8KB3RpY2tfaHoYBiABKA0SEwoLc25hcHNob3RfaHoYByABKA0SEwoLbWF4X3BsYXllcnMYCCABKA0SDwoHcmVzdW1lZBgJIAEoCBIlCgVwaGFzZRgKIAEoDjIWLnRpY2t3aXJlLnYxLlJvb21QaGFzZRIjCgZzY2hlbWEYCyABKAsyEy50aWNrd2lyZS52MS5TY2hlbWEiCwoJTGVhdmVSb29tIlIKBExlZnQSDwoHcm9vbV9pZBgBIAEoCRIoCgZyZWFzb24YAiABKA4yGC50aWNrd2lyZS52MS5DbG9zZVJlYXNvbhIPCgdtZXNzYWdlGAMgASgJIjgKBUlucHV0EgsKA3NlcRgBIAEoDRIMCgR0aWNrGAIgASgNEg4KBnZhbHVlcxgHIAMoEUoECAMQByJCCgpJbnB1dEJhdGNoEiIKBmlucHV0cxgBIAMoCzISLnRpY2t3aXJlLnYxLklucHV0EhAKCGFja190aWNrGAIgASgNIhMKA0FjaxIMCgR0aWNrGAEgASgNIh4KBFBpbmcSFgoOY2xpZW50X3RpbWVfdXMYASABKAMiNgoEUG9uZxIWCg5jbGllbnRfdGltZV91cxgBIAEoAxIWCg5zZXJ2ZXJfdGltZV91cxgCIAEoAyIdCg1SZXN5bmNSZXF1ZXN0EgwKBHRpY2sYASABKA0ipAEKCFNuYXBzaG90EgwKBHRpY2sYASABKA0SEQoJYmFzZV90aWNrGAIgASgNEhYKDnNlcnZlcl90aW1lX3VzGAMgASgDEhAKCGNoZWNrc3VtGAQgASgHEg0KBWRlbHRhGAUgASgMEiYKBmV2ZW50cxgGIAMoCzIWLnRpY2t3aXJlLnYxLkdhbWVFdmVudBIWCg5sYXN0X2lucHV0X3NlcRgPIAEoDSJcCglHYW1lRXZlbnQSDAoEdGljaxgBIAEoDRIMCgRraW5kGAIgASgNEg0KBWFjdG9yGAMgASgNEg4KBnRhcmdldBgEIAEoDRIOCgZ2YWx1ZXMYBiADKBFKBAgFEAYiWQoMTWF0Y2hSZXN1bHRzEg8KB3Jvb21faWQYASABKAkSDAoEdGljaxgCIAEoDRIqCgdwbGF5ZXJzGAMgAygLMhkudGlja3dpcmUudjEuUGxheWVyUmVzdWx0Im0KDFBsYXllclJlc3VsdBIRCglwbGF5ZXJfaWQYASABKA0SDAoEbmFtZRgCIAEoCRIRCgllbnRpdHlfaWQYAyABKA0SDQoFc2NvcmUYBCABKBESDgoGdmFsdWVzGAcgAygRSgQIBRAGSgQIBhAHIj4KBUVycm9yEiQKBGNvZGUYASABKA4yFi50aWNrd2lyZS52MS5FcnJvckNvZGUSDwoHbWVzc2FnZRgCIAEoCSJECgdDbG9zaW5nEigKBnJlYXNvbhgBIAEoDjIYLnRpY2t3aXJlLnYxLkNsb3NlUmVhc29uEg8KB21lc3NhZ2UYAiABKAkiQAoKQ3JlYXRlUm9vbRIMCgRtb2RlGAEgASgJEhMKC21heF9wbGF5ZXJzGAIgASgNEg8KB3ByaXZhdGUYAyABKAgiRQoLUm9vbUNyZWF0ZWQSIwoEcm9vbRgBIAEoCzIVLnRpY2t3aXJlLnYxLlJvb21JbmZvEhEKCWpvaW5fY29kZRgCIAEoCSI4CglMaXN0Um9vbXMSDAoEbW9kZRgBIAEoCRINCgVsaW1pdBgCIAEoDRIOCgZjdXJzb3IYAyABKAkiVAoIUm9vbUxpc3QSJAoFcm9vbXMYASADKAsyFS50aWNrd2lyZS52MS5Sb29tSW5mbxITCgtuZXh0X2N1cnNvchgCIAEoCRINCgV0b3RhbBgDIAEoDSJCCg5TdWJzY3JpYmVSb29tcxIMCgRtb2RlGAEgASgJEhMKC3Vuc3Vic2NyaWJlGAIgASgIEg0KBWxpbWl0GAMgASgNIrABCgpSb29tVXBkYXRlEioKBGtpbmQYASABKA4yHC50aWNrd2lyZS52MS5Sb29tVXBkYXRlLktpbmQSIwoEcm9vbRgCIAEoCzIVLnRpY2t3aXJlLnYxLlJvb21JbmZvIlEKBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEhAKDEtJTkRfQ1JFQVRFRBABEhAKDEtJTkRfQ0hBTkdFRBACEg8KC0tJTkRfQ0xPU0VEEAMilgEKCFJvb21JbmZvEg8KB3Jvb21faWQYASABKAkSDAoEbW9kZRgCIAEoCRIlCgVwaGFzZRgDIAEoDjIWLnRpY2t3aXJlLnYxLlJvb21QaGFzZRIPCgdwbGF5ZXJzGAQgASgNEhMKC21heF9wbGF5ZXJzGAUgASgNEg0KBWFnZV9zGAYgASgNEg8KB3ByaXZhdGUYByABKAgiggEKCVJvb21TdGF0ZRIPCgdyb29tX2lkGAEgASgJEiUKBXBoYXNlGAIgASgOMhYudGlja3dpcmUudjEuUm9vbVBoYXNlEgwKBHRpY2sYAyABKA0SFwoPY291bnRkb3duX3RpY2tzGAQgASgNEhYKDnBsYXllcnNfbmVlZGVkGAUgASgNIkAKC0dhbWVNZXNzYWdlEgwKBGtpbmQYASABKA0SDgoGdmFsdWVzGAIgAygREhMKC2Zyb21fcGxheWVyGAMgASgNIkMKCFNlbmRDaGF0EikKB2NoYW5uZWwYASABKA4yGC50aWNrd2lyZS52MS5DaGF0Q2hhbm5lbBIMCgR0ZXh0GAIgASgJIpsBCghDaGF0TGluZRILCgNzZXEYASABKAQSKQoHY2hhbm5lbBgCIAEoDjIYLnRpY2t3aXJlLnYxLkNoYXRDaGFubmVsEhMKC2Zyb21fcGxheWVyGAMgASgNEgwKBG5hbWUYBCABKAkSDAoEdGV4dBgFIAEoCRIWCg5zZXJ2ZXJfdGltZV91cxgGIAEoAxIOCgZyZXBsYXkYByABKAgihgEKBk5vdGljZRItCghzZXZlcml0eRgBIAEoDjIbLnRpY2t3aXJlLnYxLk5vdGljZVNldmVyaXR5EgwKBHRleHQYAiABKAkSFgoOc2VydmVyX3RpbWVfdXMYAyABKAMSJwoFc2NvcGUYBCABKA4yGC50aWNrd2lyZS52MS5Ob3RpY2VTY29wZSLtAQoGU2NoZW1hEi8KCGVudGl0aWVzGAEgAygLMh0udGlja3dpcmUudjEuRW50aXR5S2luZFNjaGVtYRInCgVpbnB1dBgCIAMoCzIYLnRpY2t3aXJlLnYxLkZpZWxkU2NoZW1hEiwKBmV2ZW50cxgDIAMoCzIcLnRpY2t3aXJlLnYxLkV2ZW50S2luZFNjaGVtYRIpCgdyZXN1bHRzGAQgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWESMAoIbWVzc2FnZXMYBSADKAsyHi50aWNrd2lyZS52MS5NZXNzYWdlS2luZFNjaGVtYSJZChFNZXNzYWdlS2luZFNjaGVtYRIMCgRraW5kGAEgASgNEgwKBG5hbWUYAiABKAkSKAoGdmFsdWVzGAMgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWEiWAoQRW50aXR5S2luZFNjaGVtYRIMCgRraW5kGAEgASgNEgwKBG5hbWUYAiABKAkSKAoGZmllbGRzGAMgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWEidgoPRXZlbnRLaW5kU2NoZW1hEgwKBGtpbmQYASABKA0SDAoEbmFtZRgCIAEoCRIoCgZ2YWx1ZXMYAyADKAsyGC50aWNrd2lyZS52MS5GaWVsZFNjaGVtYRINCgVhY3RvchgEIAEoCRIOCgZ0YXJnZXQYBSABKAki0gEKC0ZpZWxkU2NoZW1hEgwKBG5hbWUYASABKAkSJAoEdHlwZRgCIAEoDjIWLnRpY2t3aXJlLnYxLkZpZWxkVHlwZRINCgVzY2FsZRgDIAEoBRILCgNtaW4YBCABKBESCwoDbWF4GAUgASgREg0KBW5hbWVzGAYgAygJEjEKDWludGVycG9sYXRpb24YByABKA4yGi50aWNrd2lyZS52MS5JbnRlcnBvbGF0aW9uEiQKBHJvbGUYCCABKA4yFi50aWNrd2lyZS52MS5GaWVsZFJvbGUqVwoPUHJvdG9jb2xWZXJzaW9uEiAKHFBST1RPQ09MX1ZFUlNJT05fVU5TUEVDSUZJRUQQABIcChhQUk9UT0NPTF9WRVJTSU9OX0NVUlJFTlQQAiIECAEQASo7CgtDaGF0Q2hhbm5lbBIVChFDSEFUX0NIQU5ORUxfUk9PTRAAEhUKEUNIQVRfQ0hBTk5FTF9URUFNEAEqZQoOTm90aWNlU2V2ZXJpdHkSGAoUTk9USUNFX1NFVkVSSVRZX0lORk8QABIbChdOT1RJQ0VfU0VWRVJJVFlfV0FSTklORxABEhwKGE5PVElDRV9TRVZFUklUWV9DUklUSUNBTBACKlYKC05vdGljZVNjb3BlEhcKE05PVElDRV9TQ09QRV9TRVJWRVIQABIVChFOT1RJQ0VfU0NPUEVfUk9PTRABEhcKE05PVElDRV9TQ09QRV9QTEFZRVIQAiqHAQoJUm9vbVBoYXNlEhoKFlJPT01fUEhBU0VfVU5TUEVDSUZJRUQQABIWChJST09NX1BIQVNFX1dBSVRJTkcQARIYChRST09NX1BIQVNFX0NPVU5URE9XThACEhYKElJPT01fUEhBU0VfUlVOTklORxADEhQKEFJPT01fUEhBU0VfRU5ERUQQBCqYBQoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DT0RFX0JBRF9NRVNTQUdFEAESIgoeRVJST1JfQ09ERV9VTlNVUFBPUlRFRF9WRVJTSU9OEAISHQoZRVJST1JfQ09ERV9IRUxMT19SRVFVSVJFRBADEhsKF0VSUk9SX0NPREVfSU5WQUxJRF9OQU1FEAQSGwoXRVJST1JfQ09ERV9VTktOT1dOX1JPT00QBRIYChRFUlJPUl9DT0RFX1JPT01fRlVMTBAGEhsKF0VSUk9SX0NPREVfVU5LTk9XTl9NT0RFEAcSHgoaRVJST1JfQ09ERV9BTFJFQURZX0lOX1JPT00QCBIaChZFUlJPUl9DT0RFX05PVF9JTl9ST09NEAkSGwoXRVJST1JfQ09ERV9SQVRFX0xJTUlURUQQChIeChpFUlJPUl9DT0RFX0ZSQU1FX1RPT19MQVJHRRALEhoKFkVSUk9SX0NPREVfU0VSVkVSX0ZVTEwQDBIbChdFUlJPUl9DT0RFX0pPSU5fUkVGVVNFRBANEhwKGEVSUk9SX0NPREVfU0hVVFRJTkdfRE9XThAOEhwKGEVSUk9SX0NPREVfSU5WQUxJRF9UT0tFThAPEhwKGEVSUk9SX0NPREVfRVhQSVJFRF9UT0tFThAQEhsKF0VSUk9SX0NPREVfVU5LTk9XTl9DT0RFEBESHQoZRVJST1JfQ09ERV9UT09fTUFOWV9ST09NUxASEhoKFkVSUk9SX0NPREVfQkFEX1JFUVVFU1QQExIbChdFUlJPUl9DT0RFX0NIQVRfUkVGVVNFRBAUEh4KGkVSUk9SX0NPREVfTUVTU0FHRV9SRUZVU0VEEBUqlQMKC0Nsb3NlUmVhc29uEhwKGENMT1NFX1JFQVNPTl9VTlNQRUNJRklFRBAAEhcKE0NMT1NFX1JFQVNPTl9OT1JNQUwQARIXChNDTE9TRV9SRUFTT05fS0lDS0VEEAISHAoYQ0xPU0VfUkVBU09OX1JPT01fQ0xPU0VEEAMSHgoaQ0xPU0VfUkVBU09OX1NMT1dfQ09OU1VNRVIQBBIgChxDTE9TRV9SRUFTT05fU0VSVkVSX1NIVVRET1dOEAUSHwobQ0xPU0VfUkVBU09OX1BST1RPQ09MX0VSUk9SEAYSIQodQ0xPU0VfUkVBU09OX1ZFUlNJT05fTUlTTUFUQ0gQBxIZChVDTE9TRV9SRUFTT05fUkVQTEFDRUQQCBIcChhDTE9TRV9SRUFTT05fTUFUQ0hfRU5ERUQQCRIdChlDTE9TRV9SRUFTT05fSURMRV9USU1FT1VUEAoSHAoYQ0xPU0VfUkVBU09OX0FVVEhfRkFJTEVEEAsSHAoYQ0xPU0VfUkVBU09OX1NFUlZFUl9GVUxMEAwqvAEKCUZpZWxkVHlwZRIaChZGSUVMRF9UWVBFX1VOU1BFQ0lGSUVEEAASEgoORklFTERfVFlQRV9JTlQQARITCg9GSUVMRF9UWVBFX1VJTlQQAhITCg9GSUVMRF9UWVBFX0JPT0wQAxITCg9GSUVMRF9UWVBFX0VOVU0QBBIUChBGSUVMRF9UWVBFX0ZMQUdTEAUSFAoQRklFTERfVFlQRV9GSVhFRBAGEhQKEEZJRUxEX1RZUEVfQU5HTEUQBypaCg1JbnRlcnBvbGF0aW9uEhYKEklOVEVSUE9MQVRJT05fTk9ORRAAEhgKFElOVEVSUE9MQVRJT05fTElORUFSEAESFwoTSU5URVJQT0xBVElPTl9BTkdMRRACKpcCCglGaWVsZFJvbGUSEwoPRklFTERfUk9MRV9OT05FEAASGQoVRklFTERfUk9MRV9QT1NJVElPTl9YEAESGQoVRklFTERfUk9MRV9QT1NJVElPTl9ZEAISGQoVRklFTERfUk9MRV9QT1NJVElPTl9aEAMSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9YEAQSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9ZEAUSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9aEAYSEgoORklFTERfUk9MRV9ZQVcQBxIUChBGSUVMRF9ST0xFX1BJVENIEAgSEwoPRklFTERfUk9MRV9ST0xMEAkSFAoQRklFTERfUk9MRV9PV05FUhAKQjtaOWdpdGh1Yi5jb20vdGlja3dpcmUvdGlja3dpcmUvcHJvdG8vdGlja3dpcmUvdjE7dGlja3dpcmV2MWIGcHJvdG8z");
 
 /**
  * ClientMessage is the envelope of every frame a client sends.
@@ -87,6 +87,18 @@ export type ClientMessage = Message<"tickwire.v1.ClientMessage"> & {
      */
     value: SubscribeRooms;
     case: "subscribeRooms";
+  } | {
+    /**
+     * @generated from field: tickwire.v1.GameMessage game_message = 11;
+     */
+    value: GameMessage;
+    case: "gameMessage";
+  } | {
+    /**
+     * @generated from field: tickwire.v1.SendChat chat = 12;
+     */
+    value: SendChat;
+    case: "chat";
   } | { case: undefined; value?: undefined };
 };
 
@@ -178,6 +190,24 @@ export type ServerMessage = Message<"tickwire.v1.ServerMessage"> & {
      */
     value: RoomState;
     case: "roomState";
+  } | {
+    /**
+     * @generated from field: tickwire.v1.GameMessage game_message = 13;
+     */
+    value: GameMessage;
+    case: "gameMessage";
+  } | {
+    /**
+     * @generated from field: tickwire.v1.ChatLine chat = 14;
+     */
+    value: ChatLine;
+    case: "chat";
+  } | {
+    /**
+     * @generated from field: tickwire.v1.Notice notice = 15;
+     */
+    value: Notice;
+    case: "notice";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1165,6 +1195,168 @@ export const RoomStateSchema: GenMessage<RoomState> = /*@__PURE__*/
   messageDesc(file_tickwire_v1_tickwire, 27);
 
 /**
+ * GameMessage is a reliable, ordered message of the game's own kinds
+ * (Schema.messages): from a client to its room's game, or from the game to
+ * one player, some or all of the room. docs/protocol.md, "Game messages".
+ *
+ * @generated from message tickwire.v1.GameMessage
+ */
+export type GameMessage = Message<"tickwire.v1.GameMessage"> & {
+  /**
+   * One of Schema.messages.
+   *
+   * @generated from field: uint32 kind = 1;
+   */
+  kind: number;
+
+  /**
+   * The values in the order the kind names them (at most 16); missing
+   * trailing values are 0. The server clamps each to its field's range.
+   *
+   * @generated from field: repeated sint32 values = 2;
+   */
+  values: number[];
+
+  /**
+   * From the server: the player the message is from, 0 for the game
+   * itself (always 0 today). Ignored from clients.
+   *
+   * @generated from field: uint32 from_player = 3;
+   */
+  fromPlayer: number;
+};
+
+/**
+ * Describes the message tickwire.v1.GameMessage.
+ * Use `create(GameMessageSchema)` to create a new message.
+ */
+export const GameMessageSchema: GenMessage<GameMessage> = /*@__PURE__*/
+  messageDesc(file_tickwire_v1_tickwire, 28);
+
+/**
+ * SendChat asks to say a line in the room's chat.
+ *
+ * @generated from message tickwire.v1.SendChat
+ */
+export type SendChat = Message<"tickwire.v1.SendChat"> & {
+  /**
+   * @generated from field: tickwire.v1.ChatChannel channel = 1;
+   */
+  channel: ChatChannel;
+
+  /**
+   * 1 to 200 characters after trimming spaces; no control characters.
+   *
+   * @generated from field: string text = 2;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message tickwire.v1.SendChat.
+ * Use `create(SendChatSchema)` to create a new message.
+ */
+export const SendChatSchema: GenMessage<SendChat> = /*@__PURE__*/
+  messageDesc(file_tickwire_v1_tickwire, 29);
+
+/**
+ * ChatLine is one line of a room's chat, in the room's order.
+ *
+ * @generated from message tickwire.v1.ChatLine
+ */
+export type ChatLine = Message<"tickwire.v1.ChatLine"> & {
+  /**
+   * The room-wide number of the line: increasing by 1 per accepted line,
+   * from 1 (team lines count too, so a player may see gaps).
+   *
+   * @generated from field: uint64 seq = 1;
+   */
+  seq: bigint;
+
+  /**
+   * @generated from field: tickwire.v1.ChatChannel channel = 2;
+   */
+  channel: ChatChannel;
+
+  /**
+   * The sender's player id and display name.
+   *
+   * @generated from field: uint32 from_player = 3;
+   */
+  fromPlayer: number;
+
+  /**
+   * @generated from field: string name = 4;
+   */
+  name: string;
+
+  /**
+   * The line as the server accepted it (moderation may have replaced it).
+   *
+   * @generated from field: string text = 5;
+   */
+  text: string;
+
+  /**
+   * Server clock in microseconds when the room accepted the line.
+   *
+   * @generated from field: int64 server_time_us = 6;
+   */
+  serverTimeUs: bigint;
+
+  /**
+   * Set for the recent lines a player is sent on joining or resuming.
+   *
+   * @generated from field: bool replay = 7;
+   */
+  replay: boolean;
+};
+
+/**
+ * Describes the message tickwire.v1.ChatLine.
+ * Use `create(ChatLineSchema)` to create a new message.
+ */
+export const ChatLineSchema: GenMessage<ChatLine> = /*@__PURE__*/
+  messageDesc(file_tickwire_v1_tickwire, 30);
+
+/**
+ * Notice is a message of the server's operator, such as "maintenance in 5
+ * minutes".
+ *
+ * @generated from message tickwire.v1.Notice
+ */
+export type Notice = Message<"tickwire.v1.Notice"> & {
+  /**
+   * @generated from field: tickwire.v1.NoticeSeverity severity = 1;
+   */
+  severity: NoticeSeverity;
+
+  /**
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * Server clock in microseconds when it was sent.
+   *
+   * @generated from field: int64 server_time_us = 3;
+   */
+  serverTimeUs: bigint;
+
+  /**
+   * @generated from field: tickwire.v1.NoticeScope scope = 4;
+   */
+  scope: NoticeScope;
+};
+
+/**
+ * Describes the message tickwire.v1.Notice.
+ * Use `create(NoticeSchema)` to create a new message.
+ */
+export const NoticeSchema: GenMessage<Notice> = /*@__PURE__*/
+  messageDesc(file_tickwire_v1_tickwire, 31);
+
+/**
  * Schema describes a game mode's state, input, events and results, so that
  * a client can decode and name everything of a room without the game's
  * code. Every entity is a row of integers: its kind, then the fields its
@@ -1200,6 +1392,15 @@ export type Schema = Message<"tickwire.v1.Schema"> & {
    * @generated from field: repeated tickwire.v1.FieldSchema results = 4;
    */
   results: FieldSchema[];
+
+  /**
+   * The game message kinds, each with a distinct nonzero kind number; the
+   * same list serves both ways (GameMessage from a client and from the
+   * game).
+   *
+   * @generated from field: repeated tickwire.v1.MessageKindSchema messages = 5;
+   */
+  messages: MessageKindSchema[];
 };
 
 /**
@@ -1207,7 +1408,42 @@ export type Schema = Message<"tickwire.v1.Schema"> & {
  * Use `create(SchemaSchema)` to create a new message.
  */
 export const SchemaSchema: GenMessage<Schema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 28);
+  messageDesc(file_tickwire_v1_tickwire, 32);
+
+/**
+ * MessageKindSchema is one kind of game message.
+ *
+ * @generated from message tickwire.v1.MessageKindSchema
+ */
+export type MessageKindSchema = Message<"tickwire.v1.MessageKindSchema"> & {
+  /**
+   * The kind number of GameMessage.kind (nonzero).
+   *
+   * @generated from field: uint32 kind = 1;
+   */
+  kind: number;
+
+  /**
+   * A name such as "ready", unique among the messages.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * What GameMessage.values hold, in order (at most 16).
+   *
+   * @generated from field: repeated tickwire.v1.FieldSchema values = 3;
+   */
+  values: FieldSchema[];
+};
+
+/**
+ * Describes the message tickwire.v1.MessageKindSchema.
+ * Use `create(MessageKindSchemaSchema)` to create a new message.
+ */
+export const MessageKindSchemaSchema: GenMessage<MessageKindSchema> = /*@__PURE__*/
+  messageDesc(file_tickwire_v1_tickwire, 33);
 
 /**
  * EntityKindSchema is one kind of entity and its fields.
@@ -1242,7 +1478,7 @@ export type EntityKindSchema = Message<"tickwire.v1.EntityKindSchema"> & {
  * Use `create(EntityKindSchemaSchema)` to create a new message.
  */
 export const EntityKindSchemaSchema: GenMessage<EntityKindSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 29);
+  messageDesc(file_tickwire_v1_tickwire, 34);
 
 /**
  * EventKindSchema is one kind of game event.
@@ -1290,7 +1526,7 @@ export type EventKindSchema = Message<"tickwire.v1.EventKindSchema"> & {
  * Use `create(EventKindSchemaSchema)` to create a new message.
  */
 export const EventKindSchemaSchema: GenMessage<EventKindSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 30);
+  messageDesc(file_tickwire_v1_tickwire, 35);
 
 /**
  * FieldSchema is one named integer: an entity field, an input value, an
@@ -1363,7 +1599,7 @@ export type FieldSchema = Message<"tickwire.v1.FieldSchema"> & {
  * Use `create(FieldSchemaSchema)` to create a new message.
  */
 export const FieldSchemaSchema: GenMessage<FieldSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 31);
+  messageDesc(file_tickwire_v1_tickwire, 36);
 
 /**
  * ProtocolVersion names the versions of this schema; a client sends the one
@@ -1390,6 +1626,95 @@ export enum ProtocolVersion {
  */
 export const ProtocolVersionSchema: GenEnum<ProtocolVersion> = /*@__PURE__*/
   enumDesc(file_tickwire_v1_tickwire, 0);
+
+/**
+ * ChatChannel is who a chat line reaches.
+ *
+ * @generated from enum tickwire.v1.ChatChannel
+ */
+export enum ChatChannel {
+  /**
+   * Everyone seated in the room.
+   *
+   * @generated from enum value: CHAT_CHANNEL_ROOM = 0;
+   */
+  ROOM = 0,
+
+  /**
+   * The sender's team, as the game assigns teams.
+   *
+   * @generated from enum value: CHAT_CHANNEL_TEAM = 1;
+   */
+  TEAM = 1,
+}
+
+/**
+ * Describes the enum tickwire.v1.ChatChannel.
+ */
+export const ChatChannelSchema: GenEnum<ChatChannel> = /*@__PURE__*/
+  enumDesc(file_tickwire_v1_tickwire, 1);
+
+/**
+ * NoticeSeverity is how much a notice matters.
+ *
+ * @generated from enum tickwire.v1.NoticeSeverity
+ */
+export enum NoticeSeverity {
+  /**
+   * @generated from enum value: NOTICE_SEVERITY_INFO = 0;
+   */
+  INFO = 0,
+
+  /**
+   * @generated from enum value: NOTICE_SEVERITY_WARNING = 1;
+   */
+  WARNING = 1,
+
+  /**
+   * @generated from enum value: NOTICE_SEVERITY_CRITICAL = 2;
+   */
+  CRITICAL = 2,
+}
+
+/**
+ * Describes the enum tickwire.v1.NoticeSeverity.
+ */
+export const NoticeSeveritySchema: GenEnum<NoticeSeverity> = /*@__PURE__*/
+  enumDesc(file_tickwire_v1_tickwire, 2);
+
+/**
+ * NoticeScope is who a notice was sent to.
+ *
+ * @generated from enum tickwire.v1.NoticeScope
+ */
+export enum NoticeScope {
+  /**
+   * Every connection of the server.
+   *
+   * @generated from enum value: NOTICE_SCOPE_SERVER = 0;
+   */
+  SERVER = 0,
+
+  /**
+   * Every player (and spectator) of one room.
+   *
+   * @generated from enum value: NOTICE_SCOPE_ROOM = 1;
+   */
+  ROOM = 1,
+
+  /**
+   * One player.
+   *
+   * @generated from enum value: NOTICE_SCOPE_PLAYER = 2;
+   */
+  PLAYER = 2,
+}
+
+/**
+ * Describes the enum tickwire.v1.NoticeScope.
+ */
+export const NoticeScopeSchema: GenEnum<NoticeScope> = /*@__PURE__*/
+  enumDesc(file_tickwire_v1_tickwire, 3);
 
 /**
  * RoomPhase is a room's place in its lifecycle: WAITING until enough
@@ -1429,7 +1754,7 @@ export enum RoomPhase {
  * Describes the enum tickwire.v1.RoomPhase.
  */
 export const RoomPhaseSchema: GenEnum<RoomPhase> = /*@__PURE__*/
-  enumDesc(file_tickwire_v1_tickwire, 1);
+  enumDesc(file_tickwire_v1_tickwire, 4);
 
 /**
  * ErrorCode names why a request was refused.
@@ -1536,13 +1861,31 @@ export enum ErrorCode {
    * @generated from enum value: ERROR_CODE_BAD_REQUEST = 19;
    */
   BAD_REQUEST = 19,
+
+  /**
+   * A chat line was refused: not in a room, empty or too long, control
+   * characters, team chat without teams, the sender is muted, past the
+   * chat rate, or moderation dropped it. Never the answer to a request.
+   *
+   * @generated from enum value: ERROR_CODE_CHAT_REFUSED = 20;
+   */
+  CHAT_REFUSED = 20,
+
+  /**
+   * A game message was refused: not in a room, a mode without game
+   * messages, a kind the mode does not declare, more values than the kind
+   * names, or past the message rate. Never the answer to a request.
+   *
+   * @generated from enum value: ERROR_CODE_MESSAGE_REFUSED = 21;
+   */
+  MESSAGE_REFUSED = 21,
 }
 
 /**
  * Describes the enum tickwire.v1.ErrorCode.
  */
 export const ErrorCodeSchema: GenEnum<ErrorCode> = /*@__PURE__*/
-  enumDesc(file_tickwire_v1_tickwire, 2);
+  enumDesc(file_tickwire_v1_tickwire, 5);
 
 /**
  * CloseReason says why a connection or seat ended. On WebSocket close
@@ -1621,7 +1964,7 @@ export enum CloseReason {
  * Describes the enum tickwire.v1.CloseReason.
  */
 export const CloseReasonSchema: GenEnum<CloseReason> = /*@__PURE__*/
-  enumDesc(file_tickwire_v1_tickwire, 3);
+  enumDesc(file_tickwire_v1_tickwire, 6);
 
 /**
  * FieldType says how to read a field's 32-bit integer.
@@ -1688,7 +2031,7 @@ export enum FieldType {
  * Describes the enum tickwire.v1.FieldType.
  */
 export const FieldTypeSchema: GenEnum<FieldType> = /*@__PURE__*/
-  enumDesc(file_tickwire_v1_tickwire, 4);
+  enumDesc(file_tickwire_v1_tickwire, 7);
 
 /**
  * Interpolation says how a client blends a field between two snapshots.
@@ -1722,7 +2065,7 @@ export enum Interpolation {
  * Describes the enum tickwire.v1.Interpolation.
  */
 export const InterpolationSchema: GenEnum<Interpolation> = /*@__PURE__*/
-  enumDesc(file_tickwire_v1_tickwire, 5);
+  enumDesc(file_tickwire_v1_tickwire, 8);
 
 /**
  * FieldRole names what a field means, for code that knows no game: a
@@ -1797,5 +2140,5 @@ export enum FieldRole {
  * Describes the enum tickwire.v1.FieldRole.
  */
 export const FieldRoleSchema: GenEnum<FieldRole> = /*@__PURE__*/
-  enumDesc(file_tickwire_v1_tickwire, 6);
+  enumDesc(file_tickwire_v1_tickwire, 9);
 
