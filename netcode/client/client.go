@@ -88,6 +88,7 @@ type Client struct {
 	resyncing    bool        // a ResyncRequest awaits its full snapshot
 	closing      *pb.Closing // the current connection's Closing, if any
 	userClosed   bool
+	chatSeq      uint64 // the newest chat line's seq in the room (talk.go)
 	err          error
 	stats        ClientStats
 }

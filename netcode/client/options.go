@@ -135,11 +135,22 @@ type ClientConfig struct {
 	// OnEvent is called for each game event of an applied snapshot, once
 	// even when several snapshots repeat it.
 	OnEvent func(wire.Event)
-	// OnMessage is called for every server message other than Snapshot and
-	// Pong: Joined, Left, Error, Closing, MatchResults, RoomState,
-	// RoomCreated, RoomList, RoomUpdate and any unexpected one, after the
-	// client has taken it into account (Phase already shows a RoomState).
+	// OnMessage is called for every server message other than Snapshot,
+	// Pong, GameMessage, ChatLine and Notice: Joined, Left, Error, Closing,
+	// MatchResults, RoomState, RoomCreated, RoomList, RoomUpdate and any
+	// unexpected one, after the client has taken it into account (Phase
+	// already shows a RoomState).
 	OnMessage func(*pb.ServerMessage)
+	// OnGameMessage is called for every game message the room's game
+	// sends the player, in order.
+	OnGameMessage func(*pb.GameMessage)
+	// OnChat is called for every chat line of the room, in the room's
+	// order, once: lines the server sends again on a resume (replay set)
+	// that the client saw before are left out; lines of the room's recent
+	// history sent on a join come with replay set.
+	OnChat func(*pb.ChatLine)
+	// OnNotice is called for every notice of the server's operator.
+	OnNotice func(*pb.Notice)
 	// OnDisconnect is called when the connection is lost for a reason that
 	// is not final and reconnection is enabled, with that reason, before
 	// the first redial. A final end calls nothing: Done closes instead.

@@ -118,6 +118,7 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 			c.resetViewLocked()
 		} else {
 			c.resetRoomLocked()
+			c.chatSeq = 0
 			c.handleJoinedLocked(b.Joined)
 		}
 		c.mu.Unlock()
@@ -150,14 +151,35 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 	case *pb.ServerMessage_Error:
 		c.mu.Lock()
 		// Requests are answered in order, so an Error while requests wait
-		// is the oldest one's answer.
-		c.handleErrorLocked(b.Error)
+		// is the oldest one's answer; a refused chat line or game message
+		// answers none.
+		if !talkError(b.Error) {
+			c.handleErrorLocked(b.Error)
+		}
 		c.mu.Unlock()
 		c.log.Debug("server error", "code", b.Error.Code, "message", b.Error.Message)
 	case *pb.ServerMessage_Closing:
 		c.mu.Lock()
 		c.closing = b.Closing
 		c.mu.Unlock()
+	case *pb.ServerMessage_GameMessage:
+		if c.cfg.OnGameMessage != nil {
+			c.cfg.OnGameMessage(b.GameMessage)
+		}
+		return
+	case *pb.ServerMessage_Chat:
+		c.mu.Lock()
+		fresh := c.takeChatLocked(b.Chat)
+		c.mu.Unlock()
+		if fresh && c.cfg.OnChat != nil {
+			c.cfg.OnChat(b.Chat)
+		}
+		return
+	case *pb.ServerMessage_Notice:
+		if c.cfg.OnNotice != nil {
+			c.cfg.OnNotice(b.Notice)
+		}
+		return
 	}
 	if c.cfg.OnMessage != nil {
 		c.cfg.OnMessage(msg)
