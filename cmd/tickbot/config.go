@@ -38,6 +38,7 @@ type config struct {
 	jsonPath string
 	seed     uint64
 	progress time.Duration
+	chatRate float64 // chat lines per bot per second
 
 	chaosDisconnect float64 // per bot per second
 	chaosSlow       float64 // share of bots
@@ -71,7 +72,13 @@ for -behavior:
           chase   flies the mode's pilot: cores, and tags on drones holding some
           idle    sends empty inputs
 mixed draws each bot's behaviour from the seed (half wander, 3 in 10 chase,
-1 in 5 idle). In a mode tickbot has no brains for, bots are idle.`
+1 in 5 idle). In a mode tickbot has no brains for, bots are idle.
+
+-chat R makes every bot say R lines a second in its room's chat; the
+report counts the lines sent (chat_sent), the other bots' lines received
+(chat_received), their delivery time (chat_ms, from one bot's send to
+another's receipt, on the one clock of this process) and the operator's
+notices received (notices). A refused line is an error of the run.`
 
 // parseConfig reads flags from args and overrides from getenv; problems and
 // -h go to stderr.
@@ -89,6 +96,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed (what each means in each mode: above)")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed`: the same seed plays the same behaviour")
+	fs.Float64Var(&c.chatRate, "chat", 0, "chat lines per bot per second `R` (0: none; the server's budget is 2)")
 	fs.DurationVar(&c.progress, "progress", time.Second, "progress line `interval` (0: none)")
 	fs.Float64Var(&c.chaosDisconnect, "chaos-disconnect", 0, "chance `P` per bot per second of dropping its connection and resuming the session")
 	fs.Float64Var(&c.chaosSlow, "chaos-slow", 0, "share `P` of bots that now and then stop reading the socket for a while")
@@ -133,6 +141,8 @@ func (c config) validate() error {
 		return fmt.Errorf("-input-hz %d: want 1 to 120", c.inputHz)
 	case c.progress < 0:
 		return fmt.Errorf("-progress %v: want 0 or more", c.progress)
+	case !(c.chatRate >= 0 && c.chatRate <= 100):
+		return fmt.Errorf("-chat %v: want 0 to 100 lines per bot per second", c.chatRate)
 	}
 	switch c.behavior {
 	case behaviorWander, behaviorChase, behaviorIdle, behaviorMixed:

@@ -151,6 +151,9 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 			f.tally.ack(latency)
 		},
 		OnMessage: func(m *pb.ServerMessage) {
+			if e := m.GetError(); e != nil && talkRefused(e) {
+				f.tally.unexpected("refused: " + e.GetMessage())
+			}
 			if l := m.GetLeft(); l != nil {
 				select {
 				case b.left <- l.GetReason():
@@ -160,6 +163,7 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 		},
 	}
 	resumeOptions(&cfg, f, b)
+	chatOptions(&cfg, f, b)
 	dctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	client, err := client.Dial(dctx, cfg)
 	if err == nil {
@@ -212,10 +216,16 @@ func (b *bot) play(ctx context.Context, f *fleet, c *client.Client) {
 	chaos := newBotChaos(f.cfg, b.plan)
 	tick := time.NewTicker(time.Second / time.Duration(f.cfg.inputHz))
 	defer tick.Stop()
+	chatTick, chatC := chatTicker(f.cfg)
+	if chatTick != nil {
+		defer chatTick.Stop()
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case now := <-chatC:
+			b.say(f, c, now)
 		case <-c.Done():
 			return
 		case reason := <-b.left:

@@ -37,6 +37,12 @@ type report struct {
 	Disconnects         uint64      `json:"disconnects"`
 	Reconnects          uint64      `json:"reconnects"`
 	Errors              uint64      `json:"errors"`
+	// Chat: lines said, other bots' lines received, their delivery time,
+	// and notices received (issue 13).
+	ChatSent     uint64      `json:"chat_sent"`
+	ChatReceived uint64      `json:"chat_received"`
+	ChatMs       latencyJSON `json:"chat_ms"`
+	Notices      uint64      `json:"notices"`
 	// Modes breaks the figures down by game mode, for runs that spread
 	// bots over several (-mode a,b).
 	Modes map[string]modeReport `json:"modes,omitempty"`
@@ -47,6 +53,7 @@ type report struct {
 	expectedReasons map[string]int
 	rttSamples      uint64
 	ackSamples      uint64
+	chatSamples     uint64
 }
 
 // modeReport is one mode's part of the report.
@@ -100,6 +107,11 @@ func buildReport(f *fleet, elapsed time.Duration, now time.Time) *report {
 		expectedReasons: copyCounts(tl.expected),
 		rttSamples:      tl.rtt.count(),
 		ackSamples:      tl.inputAck.count(),
+		ChatSent:        tl.chat.sent,
+		ChatReceived:    tl.chat.received,
+		ChatMs:          latencyOf(&tl.chat.latency),
+		Notices:         tl.chat.notices,
+		chatSamples:     tl.chat.latency.count(),
 	}
 	if t.decodeErrors > 0 {
 		r.errorReasons["undecodable server frame"] += int(t.decodeErrors)
@@ -171,8 +183,9 @@ func (r *report) writeSummary(w io.Writer) error {
 		r.Connected, r.Bots, r.Failed, max(0, r.Bots-r.Connected-r.Failed))
 	fmt.Fprintf(&b, "  %-14s %.2f /bot/s (full %d)\n", "snapshots", r.SnapshotsPerBotPerS, r.FullSnapshots)
 	fmt.Fprintf(&b, "  %-14s down %.0f B/bot/s, up %.0f B/bot/s\n", "payload", r.DownBytesPerBotPerS, r.UpBytesPerBotPerS)
-	fmt.Fprintf(&b, "  %-14s desyncs %d, disconnects %d, reconnects %d, errors %d\n\n", "problems",
+	fmt.Fprintf(&b, "  %-14s desyncs %d, disconnects %d, reconnects %d, errors %d\n", "problems",
 		r.Desyncs, r.Disconnects, r.Reconnects, r.Errors)
+	fmt.Fprintf(&b, "  %-14s sent %d, received %d, notices %d\n\n", "chat", r.ChatSent, r.ChatReceived, r.Notices)
 	if len(r.Modes) > 1 {
 		modes := make([]string, 0, len(r.Modes))
 		for m := range r.Modes {
@@ -192,7 +205,7 @@ func (r *report) writeSummary(w io.Writer) error {
 		name string
 		v    latencyJSON
 		n    uint64
-	}{{"rtt", r.RTTMs, r.rttSamples}, {"input→ack", r.InputAckMs, r.ackSamples}} {
+	}{{"rtt", r.RTTMs, r.rttSamples}, {"input→ack", r.InputAckMs, r.ackSamples}, {"chat", r.ChatMs, r.chatSamples}} {
 		fmt.Fprintf(tw, "  %-10s\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", l.name, l.v.P50, l.v.P95, l.v.P99, l.v.Max, l.n)
 	}
 	if err := tw.Flush(); err != nil {

@@ -25,7 +25,7 @@ func TestReportJSONKeys(t *testing.T) {
 	}
 	want := []string{"bots", "connected", "failed", "duration_s", "rooms", "snapshots_per_bot_per_s",
 		"full_snapshots", "down_bytes_per_bot_per_s", "up_bytes_per_bot_per_s", "rtt_ms", "input_ack_ms",
-		"desyncs", "disconnects", "reconnects", "errors"}
+		"desyncs", "disconnects", "reconnects", "errors", "chat_sent", "chat_received", "chat_ms", "notices"}
 	if got := sortedKeys(m); !slices.Equal(got, sorted(want)) {
 		t.Errorf("keys = %v\nwant   %v", got, sorted(want))
 	}

@@ -42,6 +42,7 @@ func startServerModes(t *testing.T, catalogue game.Modes, tweak func(*lobby.Conf
 	if err != nil {
 		t.Fatal(err)
 	}
+	lastServer = srv
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -53,6 +54,10 @@ func startServerModes(t *testing.T, catalogue game.Modes, tweak func(*lobby.Conf
 	})
 	return "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
 }
+
+// lastServer is the server startServerModes started last, for a test
+// that acts on it (tests of this package do not run in parallel).
+var lastServer *lobby.Server
 
 // runResult is one tickbot run as a test sees it.
 type runResult struct {

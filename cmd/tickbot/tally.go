@@ -22,6 +22,7 @@ type tally struct {
 	errors    map[string]int // unexpected, after connecting: each fails the run
 	expected  map[string]int // chaos outcomes the run asked for
 	drops     int            // connections that ended under a bot
+	chat      chatTally      // chat lines and notices (chat.go)
 }
 
 func newTally() *tally {

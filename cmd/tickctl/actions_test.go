@@ -63,3 +63,70 @@ func TestDebug(t *testing.T) {
 }
 
 func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// TestNotifyAndMute sends notices to the whole server, a room and a player
+// (every connected bot counts its own), and mutes and unmutes a player.
+func TestNotifyAndMute(t *testing.T) {
+	s := startServer(t, "s3cret")
+	bots, room := startBots(t, s, 3)
+	notices := func(b *bot) (n int, last *pb.Notice) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for _, m := range b.msgs {
+			if nt := m.GetNotice(); nt != nil {
+				n++
+				last = nt
+			}
+		}
+		return n, last
+	}
+	r := s.tickctl(t, "notify", "-severity", "warning", "maintenance", "in", "5", "minutes")
+	if r.code != 0 || !strings.Contains(r.stdout, "notice sent to 3 connection(s) (scope server)") {
+		t.Fatalf("notify: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	for i, b := range bots {
+		eventually(t, "bot "+itoa(uint32(i))+" gets the notice", func() bool { n, _ := notices(b); return n == 1 })
+		if _, nt := notices(b); nt.GetText() != "maintenance in 5 minutes" ||
+			nt.GetSeverity() != pb.NoticeSeverity_NOTICE_SEVERITY_WARNING || nt.GetScope() != pb.NoticeScope_NOTICE_SCOPE_SERVER {
+			t.Errorf("bot %d got %v", i, nt)
+		}
+	}
+	target := bots[2].Joined().GetPlayerId()
+	r = s.tickctl(t, "notify", "-room", room, "-player", itoa(target), "-json", "just you")
+	var res admin.NoticeResult
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &res) != nil || res.Reached != 1 || res.Scope != "player" {
+		t.Fatalf("notify player: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	eventually(t, "the player gets its notice", func() bool { n, _ := notices(bots[2]); return n == 2 })
+	if n, _ := notices(bots[0]); n != 1 {
+		t.Errorf("another bot has %d notices, want 1", n)
+	}
+	if r := s.tickctl(t, "notify", "-room", "nope", "hello"); r.code != exitFailure || !strings.Contains(r.stderr, "unknown room") {
+		t.Errorf("notify to an unknown room: exit %d %s", r.code, r.stderr)
+	}
+	if r := s.tickctl(t, "notify"); r.code != exitUsage {
+		t.Errorf("notify without text: exit %d, want usage", r.code)
+	}
+
+	r = s.tickctl(t, "mute", room, itoa(target))
+	if r.code != 0 || !strings.Contains(r.stdout, "muted") {
+		t.Fatalf("mute: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if err := bots[2].Chat("hello?"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the muted bot is refused", func() bool {
+		return bots[2].find(func(m *pb.ServerMessage) bool {
+			return m.GetError().GetCode() == pb.ErrorCode_ERROR_CODE_CHAT_REFUSED
+		}) != nil
+	})
+	if r := s.tickctl(t, "mute", "-off", room, itoa(target)); r.code != 0 || !strings.Contains(r.stdout, "unmuted") {
+		t.Fatalf("unmute: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if err := bots[2].Chat("hello!"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the others see the line", func() bool {
+		return bots[0].find(func(m *pb.ServerMessage) bool { return m.GetChat().GetText() == "hello!" }) != nil
+	})
+}

@@ -168,11 +168,15 @@ func startModeBots(t *testing.T, s *server, mode string, n int) ([]*bot, string)
 // quick play.
 func dialBot(ctx context.Context, s *server, name, mode string) (*bot, error) {
 	b := &bot{}
-	c, err := client.Dial(ctx, client.ClientConfig{URL: s.ws, Name: name, OnMessage: func(m *pb.ServerMessage) {
+	keep := func(m *pb.ServerMessage) {
 		b.mu.Lock()
 		b.msgs = append(b.msgs, m)
 		b.mu.Unlock()
-	}})
+	}
+	c, err := client.Dial(ctx, client.ClientConfig{URL: s.ws, Name: name, OnMessage: keep,
+		OnNotice: func(n *pb.Notice) { keep(&pb.ServerMessage{Body: &pb.ServerMessage_Notice{Notice: n}}) },
+		OnChat:   func(l *pb.ChatLine) { keep(&pb.ServerMessage{Body: &pb.ServerMessage_Chat{Chat: l}}) },
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -102,6 +102,8 @@ var commands = map[string]command{
 	"kick":     {"ROOM PLAYER", "kick a player", kickCmd},
 	"close":    {"ROOM", "close a room", closeCmd},
 	"debug":    {"ROOM COMMAND...", "send a debug command to a room's game", debugCmd},
+	"notify":   {"TEXT...", "send a notice to everyone, a room (-room) or a player (-player)", notifyCmd},
+	"mute":     {"ROOM PLAYER", "mute a player's chat in a room (-off lifts it)", muteCmd},
 	"record":   {"ROOM", "record a room to a file", recordCmd},
 	"replay":   {"FILE", "replay a recording and compare checksums", replayCmd},
 }

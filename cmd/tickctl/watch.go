@@ -69,7 +69,9 @@ type watchView struct {
 	tick     uint32
 	entities int
 	events   []string
-	ended    string
+	// talkLines are the recent chat lines and notices (watch_talk.go).
+	talkLines []string
+	ended     string
 	// schema and rows decode the snapshots; nil until the first room
 	// message names the schema.
 	schema *wire.Schema
@@ -128,24 +130,41 @@ func (v *watchView) run(ctx context.Context, ws *websocket.Conn, e *env) error {
 				}
 			}
 		case websocket.BinaryMessage:
-			line := v.frame(b)
+			line, talk, text := v.frame(b)
 			if e.g.json && line != nil {
 				if err := json.NewEncoder(e.stdout).Encode(line); err != nil {
 					return err
 				}
+			}
+			switch {
+			case talk == nil:
+			case e.g.json:
+				if err := json.NewEncoder(e.stdout).Encode(talk); err != nil {
+					return err
+				}
+			case e.terminal:
+				if v.detail != nil {
+					v.render(e.stdout, true)
+				}
+			default:
+				fmt.Fprintf(e.stdout, "%s %s\n", time.Now().Format("15:04:05"), text)
 			}
 		}
 	}
 }
 
 // frame takes in one spectator frame; snapshots are full, so each decodes
-// on its own and its checksum is verified.
-func (v *watchView) frame(b []byte) *watchSnapshot {
+// on its own and its checksum is verified. It returns a snapshot's -json
+// line, or a chat line's or notice's -json line and text.
+func (v *watchView) frame(b []byte) (*watchSnapshot, *watchTalk, string) {
 	var msg pb.ServerMessage
 	if err := proto.Unmarshal(b, &msg); err != nil {
-		return nil
+		return nil, nil, ""
 	}
 	v.frames++
+	if t, text := v.talk(&msg); t != nil {
+		return nil, t, text
+	}
 	switch body := msg.Body.(type) {
 	case *pb.ServerMessage_Snapshot:
 		s := body.Snapshot
@@ -166,13 +185,13 @@ func (v *watchView) frame(b []byte) *watchSnapshot {
 		if len(v.events) > recentEvents {
 			v.events = v.events[len(v.events)-recentEvents:]
 		}
-		return out
+		return out, nil, ""
 	case *pb.ServerMessage_Left:
 		v.events = append(v.events, fmt.Sprintf("room left: %s %s", body.Left.GetReason(), body.Left.GetMessage()))
 	case *pb.ServerMessage_MatchResults:
 		v.events = append(v.events, fmt.Sprintf("match results at tick %d (%d players)", body.MatchResults.GetTick(), len(body.MatchResults.GetPlayers())))
 	}
-	return nil
+	return nil, nil, ""
 }
 
 // takeSchema adopts the room's schema from the watch stream's first room
@@ -251,6 +270,12 @@ func (v *watchView) render(w io.Writer, terminal bool) {
 	b.WriteString("\nrecent events\n")
 	for _, ev := range v.events {
 		b.WriteString("  " + ev + "\n")
+	}
+	if len(v.talkLines) > 0 {
+		b.WriteString("\nchat and notices\n")
+		for _, l := range v.talkLines {
+			b.WriteString("  " + l + "\n")
+		}
 	}
 	_, _ = io.WriteString(w, b.String())
 }
