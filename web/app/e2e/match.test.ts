@@ -34,6 +34,8 @@ interface Info {
   self: Record<string, number> | null;
   entities: Record<string, number | string>[];
   results: { players: { playerId: number; name: string; score: number; values: number[] }[] } | null;
+  chat: string[];
+  notice: string;
 }
 
 const info = (p: Page) => p.evaluate(() => window.tickwire.info() as unknown as Info);
@@ -164,6 +166,14 @@ async function twoPlayers(): Promise<void> {
     (await info(a.page)).phase === "running" && (await info(b.page)).phase === "running" ? true : undefined,
   );
   step(`B joined as player ${bJoined.playerId}; match running`);
+
+  // A says a line in the chat box; it crosses to B's.
+  await a.page.locator("#chat-text").fill("hello from alice");
+  await a.page.locator("#chat-text").press("Enter");
+  await until("A's line in B's chat box", 10000, async () => ((await info(b.page)).chat.includes("alice: hello from alice") ? true : undefined));
+  assert.equal(await b.page.locator("#chat li").last().innerText(), "alice: hello from alice");
+  await a.page.locator("#chat-text").blur(); // the keys are the game's again
+  step("A's chat line reached B");
 
   // Where B sees A at first, to tell later that A moved.
   const aEntity = aInfo.entityId;

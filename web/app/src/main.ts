@@ -4,6 +4,7 @@
 
 import "./style.css";
 import { type Client, ClientClosedError, CloseError, CloseReason, connect, ErrorCode, type pb, type PredictFn, type Schema, ServerError } from "../../sdk/src/index.js";
+import { NoticeBanner } from "./chat.js";
 import { LobbyScreen, phaseName } from "./lobby.js";
 import { fetchModes, type ModeInfo } from "./modes.js";
 import { Play } from "./play.js";
@@ -32,6 +33,7 @@ export class App {
   screen: Screen = "connecting";
   results: Results | null = null;
   readonly lobby: LobbyScreen;
+  readonly notices = new NoticeBanner();
   #predict: PredictFn | undefined;
 
   constructor() {
@@ -105,6 +107,7 @@ export class App {
       void this.#subscribe(client);
     });
     client.on("close", (err) => this.#closed(client, err));
+    client.on("notice", (n) => this.notices.show(n));
     if (client.joined) this.#enterGame(client.joined);
     else {
       this.#show("lobby");
@@ -249,6 +252,8 @@ export class App {
       stats: c?.stats ?? null,
       net: play?.net.rates ?? null,
       hits: play ? { ...play.hits } : null,
+      chat: play ? [...play.chat.lines] : [],
+      notice: this.notices.last,
       self: c?.ownEntity()?.toJSON() ?? null,
       entities: c ? c.state().entities.map((e) => e.toJSON()) : [],
       results: this.results

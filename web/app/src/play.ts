@@ -5,6 +5,7 @@
 import type { Client, GameEvent, pb, SnapshotInfo } from "../../sdk/src/index.js";
 import { RoomPhase } from "../../sdk/src/index.js";
 import { ArenaView } from "./arena.js";
+import { ChatBox } from "./chat.js";
 import { DronesView } from "./drones.js";
 import { Controls } from "./input.js";
 import { type ModeInfo, optionDurationMs } from "./modes.js";
@@ -19,6 +20,7 @@ export class Play {
   readonly client: Client;
   readonly view: ModeView;
   readonly net: NetGraph;
+  readonly chat: ChatBox;
   readonly #mode: ModeInfo | undefined;
   readonly #controls: Controls;
   readonly #canvas: HTMLCanvasElement;
@@ -47,6 +49,7 @@ export class Play {
     const name = client.joined?.mode;
     this.view = name === "arena" ? new ArenaView(ctx) : name === "drones" ? new DronesView(ctx) : new GenericView(ctx);
     this.net = new NetGraph(document.getElementById("netgraph") as HTMLCanvasElement);
+    this.chat = new ChatBox(client);
     document.getElementById("help")!.textContent = this.view.help;
     this.#off.push(
       client.on("event", (ev) => this.#onEvent(ev)),
@@ -215,6 +218,7 @@ export class Play {
     cancelAnimationFrame(this.#raf);
     clearInterval(this.#inputTimer);
     this.#controls.dispose();
+    this.chat.dispose();
     for (const off of this.#off) off();
   }
 }

@@ -2,8 +2,11 @@
 
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type {
+  ChatLine,
+  GameMessage,
   Joined,
   Left,
+  Notice,
   MatchResults,
   RoomCreated,
   RoomInfo,
@@ -13,7 +16,7 @@ import type {
   Snapshot,
   Welcome,
 } from "./gen/tickwire/v1/tickwire_pb.js";
-import { ClientMessageSchema, CloseReason, RoomPhase } from "./gen/tickwire/v1/tickwire_pb.js";
+import { ChatChannel, ClientMessageSchema, CloseReason, ErrorCode, RoomPhase } from "./gen/tickwire/v1/tickwire_pb.js";
 import { ClockSync, nowUs } from "./clock.js";
 import { Entity, entityAt, GameEvent, ownEntityIndex, World } from "./entity.js";
 import {
@@ -100,8 +103,18 @@ export interface ClientEvents {
   roomUpdate: (update: RoomUpdate) => void;
   /** inputAck: the server reported input seq applied, latencyMs after it was sent. */
   inputAck: (seq: number, latencyMs: number) => void;
-  /** message: every server message but Snapshot and Pong, after the client took it into account. */
+  /** message: every server message but Snapshot, Pong, GameMessage, ChatLine and Notice, after the client took it into account. */
   message: (msg: ServerMessage) => void;
+  /** gameMessage: a message of the room's game to this player, in order. */
+  gameMessage: (msg: GameMessage) => void;
+  /**
+   * chat: a line of the room's chat, in the room's order, once: lines the
+   * server sends again on a resume (replay set) that the client saw are
+   * left out; the recent lines sent on a join come with replay set.
+   */
+  chat: (line: ChatLine) => void;
+  /** notice: a notice of the server's operator. */
+  notice: (notice: Notice) => void;
   /** disconnect: the connection was lost and the client redials. */
   disconnect: (err: Error) => void;
   /** reconnect: a redial got its Welcome; resumed says whether the seat was kept. */
@@ -179,6 +192,8 @@ export class Client {
   #inputs = new InputLog();
   #lobby = new Lobby();
   #ackTick = 0;
+  /** chatSeq is the newest chat line's seq in the room (0 after a fresh join). */
+  #chatSeq = 0n;
   #lastInputAtMs = -Infinity;
   #snapServerUs = 0;
   #pings: number[] = [];
@@ -470,6 +485,32 @@ export class Client {
     if (this.#socket) this.#send({ case: "subscribeRooms", value: { unsubscribe: true } });
   }
 
+  /**
+   * sendMessage sends the room's game a game message of kind (one of the
+   * schema's messages) with values in the kind's order. A refusal comes
+   * back as an Error of code MESSAGE_REFUSED ("message" event).
+   */
+  sendMessage(kind: number, ...values: number[]): void {
+    this.#talk({ case: "gameMessage", value: { kind, values } }, "sendMessage");
+  }
+
+  /**
+   * chat says text to everyone in the room (team: to the player's team, in
+   * a mode with teams). The line comes back numbered through "chat"; a
+   * refusal as an Error of code CHAT_REFUSED ("message" event).
+   */
+  chat(text: string, team = false): void {
+    const channel = team ? ChatChannel.TEAM : ChatChannel.ROOM;
+    this.#talk({ case: "chat", value: { channel, text } }, "chat");
+  }
+
+  #talk(body: Body, what: string): void {
+    if (this.#error) throw this.#error;
+    if (!this.#socket) throw new ReconnectingError(what);
+    if (!this.#joined) throw new NotJoinedError(what);
+    this.#send(body);
+  }
+
   /** leave gives up the seat; "left" follows. */
   leave(): void {
     if (this.#error) throw this.#error;
@@ -592,6 +633,7 @@ export class Client {
         }
         if (j.resumed) this.#resetView();
         else {
+          this.#chatSeq = 0n;
           this.#resetSeat();
           this.#lobby.joined(j);
         }
@@ -619,8 +661,21 @@ export class Client {
         this.#followUp(this.#lobby.roomUpdate(b.value));
         break;
       case "error":
-        this.#lobby.error(b.value);
+        // A refused chat line or game message answers no request.
+        if (b.value.code !== ErrorCode.CHAT_REFUSED && b.value.code !== ErrorCode.MESSAGE_REFUSED) this.#lobby.error(b.value);
         break;
+      case "gameMessage":
+        this.#emit("gameMessage", b.value);
+        return;
+      case "chat":
+        if (b.value.seq > this.#chatSeq) {
+          this.#chatSeq = b.value.seq;
+          this.#emit("chat", b.value);
+        }
+        return;
+      case "notice":
+        this.#emit("notice", b.value);
+        return;
       case "closing":
         this.#closing = { reason: b.value.reason, message: b.value.message };
         break;

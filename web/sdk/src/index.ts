@@ -30,4 +30,15 @@ export { checksum, Layout, Rows } from "./rows.js";
 
 // The wire protocol's messages and enums (protobuf-es).
 export * as pb from "./gen/tickwire/v1/tickwire_pb.js";
-export { CloseReason, ErrorCode, FieldRole, FieldType, Interpolation, RoomPhase, RoomUpdate_Kind } from "./gen/tickwire/v1/tickwire_pb.js";
+export {
+  ChatChannel,
+  CloseReason,
+  ErrorCode,
+  FieldRole,
+  FieldType,
+  Interpolation,
+  NoticeScope,
+  NoticeSeverity,
+  RoomPhase,
+  RoomUpdate_Kind,
+} from "./gen/tickwire/v1/tickwire_pb.js";
