@@ -106,13 +106,19 @@ func (r *Room) CloseWithResults(reason string) {
 // closeResults returns the results CloseWithResults sends. Room goroutine
 // only.
 func (r *Room) closeResults() []PlayerResult {
-	if res, ended := r.game.Results(); ended {
+	r.calling = CallResults
+	res, ended := r.game.Results()
+	r.calling = ""
+	if ended {
 		return res
 	}
 	if sr, ok := r.game.(StandingsReporter); ok {
-		return sr.Standings()
+		r.calling = CallStandings
+		res = sr.Standings()
+		r.calling = ""
+		return res
 	}
-	res := make([]PlayerResult, 0, len(r.seats))
+	res = make([]PlayerResult, 0, len(r.seats))
 	for _, s := range r.seats {
 		res = append(res, PlayerResult{Player: s.player, Name: s.name, EntityID: s.entity})
 	}
@@ -141,7 +147,9 @@ func (r *Room) debug(command string) (string, error) {
 	}
 	r.rec.Debug(command)
 	debugCommands.Inc()
+	r.calling = CallDebug
 	reply, err := dh.HandleDebug(command)
+	r.calling = ""
 	r.cfg.Logger.Info("debug command", "room", r.cfg.ID, "tick", r.tick, "command", command, "err", err)
 	if err != nil {
 		return reply, fmt.Errorf("debug %q: %w", command, err)

@@ -77,6 +77,10 @@ type Room struct {
 	tickTimes   tickWindow    // the latest tick durations, for Inspect
 	byteRate    rateWindow    // snapshot bytes offered, sampled each second
 	lastSample  time.Duration // clock reading of the last rate sample
+
+	// calling names the Game call in progress (CallStep, ...), "" outside
+	// one: Run's recover labels a panic with it. Run goroutine only.
+	calling string
 }
 
 // NewRoom validates cfg and returns a room for g; Run starts it.

@@ -22,10 +22,14 @@ func (r *Room) step() (ended bool) {
 	for _, s := range r.seats {
 		r.applyInputs(s)
 	}
+	r.calling = CallStep
 	r.game.Step(tick)
+	r.calling = ""
 	r.rec.Step(tick)
 	n := len(r.pending)
+	r.calling = CallDrainEvents
 	r.pending = r.game.DrainEvents(r.pending)
+	r.calling = ""
 	for k := n; k < len(r.pending); k++ {
 		r.pending[k].Tick = tick
 	}
@@ -36,7 +40,10 @@ func (r *Room) step() (ended bool) {
 	if r.phase != pb.RoomPhase_ROOM_PHASE_RUNNING {
 		return false // warm-up: nothing counts yet
 	}
-	if results, over := r.game.Results(); over {
+	r.calling = CallResults
+	results, over := r.game.Results()
+	r.calling = ""
+	if over {
 		r.endMatch(tick, results)
 		return true
 	}
@@ -69,7 +76,9 @@ func (r *Room) applyInputs(s *Seat) {
 			s.dropped.Add(1)
 			continue
 		}
+		r.calling = CallApplyInput
 		r.game.ApplyInput(s.player, in)
+		r.calling = ""
 		r.rec.Input(s.player, in)
 		last = in.Seq
 	}

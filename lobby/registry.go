@@ -388,6 +388,12 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool)
 	}
 	cfg.Recorder = rec
 	g, err := m.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: maxPlayers, Seed: seed})
+	if pe := (*game.PanicError)(nil); errors.As(err, &pe) {
+		// NewGame recovered the factory's panic (and counted it); the
+		// player is told no more than that, the log gets the rest.
+		r.log.Error("game mode panicked opening a room", "mode", mode, "err", err, "stack", string(pe.Stack))
+		return nil, fmt.Errorf("%w: %s", ErrGameRefused, game.InternalErrorMessage)
+	}
 	if err != nil {
 		r.log.Error("game mode refused to open a room", "mode", mode, "err", err)
 		return nil, fmt.Errorf("%w: %w", ErrGameRefused, err)
