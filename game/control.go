@@ -93,7 +93,7 @@ func (r *Room) seatOf(p PlayerID) *Seat {
 // spectator) gets MatchResults (Game.Results if the match ended, else the
 // game's StandingsReporter, else the seats with no scores), then
 // Left{ROOM_CLOSED, reason}; Run returns nil. It never blocks; only the first
-// call of Close or CloseWithResults counts.
+// call of Close, CloseWithResults or Drain counts.
 func (r *Room) CloseWithResults(reason string) {
 	r.once.Do(func() {
 		r.reason = pb.CloseReason_CLOSE_REASON_ROOM_CLOSED
@@ -118,11 +118,7 @@ func (r *Room) closeResults() []PlayerResult {
 		r.calling = ""
 		return res
 	}
-	res = make([]PlayerResult, 0, len(r.seats))
-	for _, s := range r.seats {
-		res = append(res, PlayerResult{Player: s.player, Name: s.name, EntityID: s.entity})
-	}
-	return res
+	return r.seatResults()
 }
 
 // Debug hands command to the Game if it implements DebugHandler, on the

@@ -179,9 +179,16 @@ type genericRoom struct {
 // test ends.
 func startGeneric(t *testing.T, g Game, id string) *genericRoom {
 	t.Helper()
-	clk := NewManualClock(0)
-	cfg := runCfg(clk)
+	cfg := runCfg(NewManualClock(0))
 	cfg.ID = id
+	return startGenericCfg(t, g, cfg)
+}
+
+// startGenericCfg is startGeneric with a config of its own (its Clock a
+// *ManualClock).
+func startGenericCfg(t *testing.T, g Game, cfg RoomConfig) *genericRoom {
+	t.Helper()
+	clk := cfg.Clock.(*ManualClock)
 	r, err := NewRoom(cfg, g)
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +215,14 @@ func (rr *genericRoom) advance(n int) {
 	rr.t.Helper()
 	for range n {
 		want := rr.r.Stats().Tick + 1
-		rr.waitIdle()
+		waitFor(rr.t, "room to wait for its timer or end", func() bool {
+			select {
+			case <-rr.r.Done():
+				return true
+			default:
+				return rr.clk.Timers() == 1
+			}
+		})
 		rr.clk.Advance(runPeriod)
 		waitFor(rr.t, "tick", func() bool {
 			select {

@@ -50,6 +50,7 @@ func (r *Room) beginMatch(tick uint32) {
 		r.calling = ""
 		r.rec.StartMatch(tick)
 	}
+	r.matchStarted, r.matchStart = true, tick
 	r.setPhase(pb.RoomPhase_ROOM_PHASE_RUNNING, tick)
 }
 

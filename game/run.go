@@ -49,6 +49,7 @@ func (r *Room) Run(ctx context.Context) (err error) {
 			err = fmt.Errorf("room %s: at tick %d: %w", r.cfg.ID, r.tick, pe)
 			r.cfg.Logger.Error("room panicked", "room", r.cfg.ID, "where", where, "err", err, "stack", string(pe.Stack))
 			r.calling = ""
+			r.reportEnd(EndCrashed, nil)
 			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, InternalErrorMessage, disposePanic)
 		}
 	}()
@@ -62,17 +63,24 @@ func (r *Room) Run(ctx context.Context) (err error) {
 	for {
 		select {
 		case <-ctx.Done():
+			r.reportEnd(EndShutdown, nil)
 			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, "", disposeShutdown)
 			return fmt.Errorf("room %s: %w", r.cfg.ID, ctx.Err())
 		case <-r.closing:
-			disposal := disposeClosed
+			disposal, end := disposeClosed, EndClosed
 			if r.reason == pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN {
-				disposal = disposeShutdown
+				disposal, end = disposeShutdown, EndShutdown
 			}
+			if r.drained {
+				end = EndDrained
+			}
+			var results []PlayerResult
 			if r.withResults {
+				results = r.closeResults()
 				r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, r.tick)
-				r.sendResults(r.tick, r.closeResults())
+				r.sendResults(r.tick, results)
 			}
+			r.reportEnd(end, results)
 			r.end(r.reason, r.closeMessage, disposal)
 			return nil
 		case fn := <-r.calls:
@@ -96,6 +104,7 @@ func (r *Room) Run(ctx context.Context) (err error) {
 			}
 			if r.emptyTooLong(now) {
 				r.cfg.Logger.Info("room empty too long", "room", r.cfg.ID, "timeout", r.cfg.EmptyTimeout)
+				r.reportEnd(EndAbandoned, nil)
 				r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, "", disposeEmpty)
 				return nil
 			}

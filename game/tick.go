@@ -207,6 +207,7 @@ func (r *Room) encodeFor(s *Seat, tick uint32) []byte {
 func (r *Room) endMatch(tick uint32, results []PlayerResult) {
 	r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, tick)
 	r.sendResults(tick, results)
+	r.reportEnd(EndMatchOver, results)
 	r.end(pb.CloseReason_CLOSE_REASON_MATCH_ENDED, "", disposeMatchEnded)
 }
 

@@ -70,6 +70,10 @@ type RoomSettings struct {
 	// (recordings of that room can then no longer start), and a room's
 	// share returns when its log is dropped or the room ends.
 	RecordLogBudget int64
+	// OnMatchEnd, when set, is told of every room's end on that room's
+	// goroutine (game.RoomConfig.OnEnd): it must not block. A
+	// ResultsWriter's Record writes them to a file.
+	OnMatchEnd func(game.MatchEnd)
 	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
 	// the snapshots of the ticks it returns true for. Tests only.
 	TestCorruptChecksum func(tick uint32) bool
@@ -381,6 +385,7 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool)
 		MaxBatchInputs:      r.settings.MaxBatchInputs,
 		MaxSeqJump:          r.settings.MaxSeqJump,
 		SlowConsumerAfter:   r.settings.SlowConsumerAfter,
+		OnEnd:               r.settings.OnMatchEnd,
 	}
 	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes, Budget: r.budget})
 	if err != nil {

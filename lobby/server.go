@@ -115,6 +115,7 @@ type Server struct {
 	active   int                   // admitted connections, counted before the upgrade
 	byAddr   map[string]int        // admitted connections by client address key
 	closing  bool
+	draining bool           // Drain began: /healthz says so
 	wg       sync.WaitGroup // one per connection goroutine
 }
 
@@ -220,9 +221,9 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
-	closing := s.closing
+	closing, draining := s.closing, s.draining
 	s.mu.Unlock()
-	if closing {
+	if closing || draining {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}

@@ -50,6 +50,7 @@ type config struct {
 	cmdline []string
 
 	frontDoor
+	lifecycle
 
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
@@ -96,7 +97,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.DurationVar(&c.reconnectGrace, "reconnect-grace", d.ReconnectGrace, "how long a dropped player's seat is held for reconnection")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long SIGTERM waits for clients to be told and rooms to end")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "after the drain, how long the stop waits for connections to be told and closed")
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off)")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires, at least 32 characters off loopback (empty = read -admin-token-file, else generate one into the state directory)")
 	c.defineAdminFlags(fs, getenv)
@@ -104,8 +105,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the in-memory input logs of all rooms may take together; a room that finds it spent drops its log (0 = no bound)")
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
+	lifecycleFlags := defineLifecycleFlags(fs, &c.lifecycle)
 	modes, sections := defineModeFlags(fs, catalogue)
-	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags}, sections...)...)
+	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags, lifecycleFlags}, sections...)...)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "tickwire:", err)
@@ -118,6 +120,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		err = c.readSecretFiles()
 		if err == nil {
 			err = c.frontDoor.validate()
+		}
+		if err == nil {
+			err = c.lifecycle.validate()
 		}
 	}
 	if err == nil {

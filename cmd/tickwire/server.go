@@ -48,6 +48,16 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
 	lcfg.Rooms.RecordLogBudget = c.recordLogBudget
 	lcfg.Static = web.AppHandler() // the browser game at /
+	closeResults, err := c.lifecycle.openResults(&lcfg, log)
+	if err != nil {
+		return err
+	}
+	// Runs last: the rooms that end in the shutdown have written theirs.
+	defer func() {
+		if cerr := closeResults(); cerr != nil {
+			log.Error("results file", "err", cerr)
+		}
+	}()
 	srv, err := lobby.NewServer(lcfg, c.modes, log)
 	if err != nil {
 		return err
@@ -96,6 +106,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 		return fmt.Errorf("serve admin: %w", err)
 	case <-ctx.Done():
 	}
+	c.lifecycle.drain(srv, log)
 	log.Info("shutting down", "timeout", c.shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
