@@ -119,6 +119,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST /v1/admin/rooms/{id}/kick", a.route("kick", a.serveKick))
 	mux.Handle("POST /v1/admin/rooms/{id}/close", a.route("close", a.serveClose))
 	mux.Handle("POST /v1/admin/rooms/{id}/debug", a.route("debug", a.serveDebug))
+	mux.Handle("POST /v1/admin/sessions/{id}/revoke", a.route("revoke", a.serveRevoke))
 	mux.Handle("/debug/pprof/", a.route("pprof", pprof.Index))
 	mux.Handle("/debug/pprof/cmdline", a.route("pprof", a.serveCmdline))
 	mux.Handle("/debug/pprof/profile", a.route("pprof", pprof.Profile))

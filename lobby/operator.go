@@ -28,6 +28,10 @@ type Operator interface {
 	ReleaseKicked(id string, seat *game.Seat)
 	// Counters returns the server's counts of connections and seats.
 	Counters() Counters
+	// RevokeSession revokes a session: its tokens are refused from now
+	// on, its live connection is closed (AUTH_FAILED), its held seat
+	// released.
+	RevokeSession(id string) Revocation
 }
 
 // LiveRoom is the lobby's record of a live room, copied under the

@@ -91,7 +91,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.DurationVar(&c.slowConsumer, "slow-consumer-after", d.Conn.SlowConsumerAfter, "close a player whose newest acknowledged snapshot trails the room by this long, or whose snapshots could not be written for this long (SLOW_CONSUMER)")
 	fs.DurationVar(&c.emptyTimeout, "empty-timeout", d.Rooms.EmptyTimeout, "how long a room with no players lives on")
 	fs.IntVar(&c.maxRooms, "max-rooms", d.Rooms.MaxRooms, "most live rooms (0 = no limit)")
-	fs.StringVar(&c.sessionSecret, "session-secret", "", "`secret` that signs session tokens (at least 16 bytes; empty = random, tokens die with the process); prefer -session-secret-file or the environment, which no process listing shows")
+	fs.StringVar(&c.sessionSecret, "session-secret", "", "`secret` that signs session tokens (at least 16 bytes; empty = the state directory's session-secret, generated there at the first start, so tokens survive restarts); prefer -session-secret-file or the environment, which no process listing shows")
 	fs.StringVar(&c.sessionSecretFile, "session-secret-file", "", "read the session secret from `file`")
 	fs.DurationVar(&c.sessionTTL, "session-ttl", d.SessionTTL, "how long a session token is valid")
 	fs.DurationVar(&c.reconnectGrace, "reconnect-grace", d.ReconnectGrace, "how long a dropped player's seat is held for reconnection")

@@ -116,3 +116,36 @@ func TestSecondSignalExits(t *testing.T) {
 		t.Errorf("second SIGTERM exits with %d, want 143", code)
 	}
 }
+
+// TestFinding11SessionSecretPersisted checks the secret half of finding 11:
+// with no -session-secret, tickwire generates one into the state
+// directory (0600) and reads it at the next start, so a token of one run
+// is good at the next: the client is welcomed back into its session.
+func TestFinding11SessionSecretPersisted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	env := map[string]string{"TICKWIRE_STATE_DIR": dir}
+	first := startRun(t, env, "-log-level", "error")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a, err := client.Dial(ctx, client.ClientConfig{URL: "ws://" + first.addr + "/ws", Name: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	fi, err := os.Stat(filepath.Join(dir, "session-secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("session secret file mode %v, want 0600", fi.Mode().Perm())
+	}
+	second := startRun(t, env, "-log-level", "error")
+	b, err := client.Dial(ctx, client.ClientConfig{URL: "ws://" + second.addr + "/ws", SessionToken: a.SessionToken()})
+	if err != nil {
+		t.Fatalf("the next run refuses the token: %v", err)
+	}
+	defer b.Close()
+	if b.Welcome().GetSessionId() != a.Welcome().GetSessionId() || b.Welcome().GetName() != "ada" {
+		t.Errorf("next run welcomed %v, want session %s of ada", b.Welcome(), a.Welcome().GetSessionId())
+	}
+}

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -20,6 +24,7 @@ type lifecycle struct {
 	drainTimeout time.Duration
 	resultsFile  string
 	resultsQueue int
+	maxSessions  int
 }
 
 // defineLifecycleFlags defines the lifecycle flags on fs and returns their
@@ -28,7 +33,9 @@ func defineLifecycleFlags(fs *flag.FlagSet, l *lifecycle) cli.Section {
 	fs.DurationVar(&l.drainTimeout, "drain-timeout", 20*time.Second, "on SIGTERM, how long running matches may play on before they are ended with their standings (0 = end them at once); a second SIGTERM exits at once with status 143")
 	fs.StringVar(&l.resultsFile, "results-file", "", "append every ended match (players, scores, duration, end reason) as a JSON line to `file` (empty = off)")
 	fs.IntVar(&l.resultsQueue, "results-queue", lobby.DefaultResultsQueue, "ended matches waiting for -results-file; past it they are dropped and counted")
-	return cli.Section{Title: "Start and stop", Flags: []string{"drain-timeout", "shutdown-timeout", "results-file", "results-queue"}}
+	fs.IntVar(&l.maxSessions, "max-sessions", lobby.DefaultConfig().MaxSessions, "sessions the session table keeps (token generations, for retiring renewed tokens); past it the least recently used is forgotten")
+	return cli.Section{Title: "Start and stop, sessions", Flags: []string{"drain-timeout", "shutdown-timeout", "results-file", "results-queue",
+		"session-secret", "session-secret-file", "session-ttl", "max-sessions"}}
 }
 
 // validate checks the lifecycle flags.
@@ -38,6 +45,8 @@ func (l *lifecycle) validate() error {
 		return fmt.Errorf("-drain-timeout %v: want 0 or more", l.drainTimeout)
 	case l.resultsQueue < 1:
 		return fmt.Errorf("-results-queue %d: want at least 1", l.resultsQueue)
+	case l.maxSessions < 1:
+		return fmt.Errorf("-max-sessions %d: want at least 1", l.maxSessions)
 	}
 	return nil
 }
@@ -55,6 +64,37 @@ func (l *lifecycle) openResults(cfg *lobby.Config, log *slog.Logger) (closeFn fu
 	cfg.Rooms.OnMatchEnd = w.Record
 	log.Info("writing match results", "file", l.resultsFile)
 	return w.Close, nil
+}
+
+// sessionSecret returns the secret that signs session tokens: the one
+// given (-session-secret, its file or the environment), else the one in
+// the state directory, generated there (0600) on the first start, so that
+// tokens stay good across restarts; with neither, nil (a random secret:
+// tokens die with the process).
+func sessionSecret(given, stateDir string, log *slog.Logger) ([]byte, error) {
+	if given != "" {
+		return []byte(given), nil
+	}
+	if stateDir == "" {
+		return nil, nil
+	}
+	path := filepath.Join(stateDir, cli.SessionSecretFile)
+	secret, err := cli.ReadSecret(path)
+	switch {
+	case err == nil && len(secret) >= 16:
+		log.Info("session secret read from the state directory", "file", path)
+		return []byte(secret), nil
+	case err == nil:
+		return nil, fmt.Errorf("session secret in %s has %d bytes: want at least 16", path, len(secret))
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("session secret: %w", err)
+	}
+	secret = base64.RawURLEncoding.EncodeToString(lobby.RandomSecret())
+	if err := cli.WriteSecret(path, secret); err != nil {
+		return nil, fmt.Errorf("session secret: %w", err)
+	}
+	log.Info("session secret generated into the state directory; tokens survive restarts", "file", path)
+	return []byte(secret), nil
 }
 
 // drain runs the drain before the shutdown: no new players, running

@@ -29,7 +29,10 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Rooms.DefaultMode = c.mode
 	lcfg.Rooms.EmptyTimeout = c.emptyTimeout
 	lcfg.Rooms.MaxRooms = c.maxRooms
-	lcfg.SessionSecret = []byte(c.sessionSecret)
+	if lcfg.SessionSecret, err = sessionSecret(c.sessionSecret, c.stateDir, log); err != nil {
+		return err
+	}
+	lcfg.MaxSessions = c.maxSessions
 	lcfg.SessionTTL = c.sessionTTL
 	lcfg.ReconnectGrace = c.reconnectGrace
 	fileLimit, err := raiseOpenFileLimit()

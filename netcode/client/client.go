@@ -90,6 +90,9 @@ type Client struct {
 	userClosed   bool
 	err          error
 	stats        ClientStats
+	// tokenGone is set when a redial's token was refused: the next Hello
+	// signs in as a new guest.
+	tokenGone bool
 }
 
 // Welcome returns the server's newest Welcome (a redial replaces it).
