@@ -51,6 +51,7 @@ type config struct {
 
 	frontDoor
 	lifecycle
+	tls tlsFlags
 
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
@@ -85,6 +86,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs := flag.NewFlagSet("tickwire", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":7777", "listen `address` for WebSocket, health and metrics")
+	defineTLSFlags(fs, &c.tls)
 	fs.StringVar(&c.mode, "mode", "arena", fmt.Sprintf("default game `mode` for clients that name none (one of %s)", strings.Join(catalogue.Names(), ", ")))
 	fs.IntVar(&c.maxConns, "max-conns", d.MaxConnections, "most concurrent connections on the public port, TCP (keep-alive included) and WebSocket (0 = no limit but the open-file limit)")
 	fs.IntVar(&c.maxFrameBytes, "max-frame-bytes", int(d.Conn.MaxFrameBytes), "largest client frame in `bytes`; larger ones close the connection")

@@ -70,6 +70,10 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	mux.Handle("/", srv.Handler())
 	mux.Handle("/metrics", promhttp.HandlerFor(metricsGatherer(), promhttp.HandlerOpts{}))
 
+	tlsCfg, err := c.tls.load()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -78,8 +82,8 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	// timeouts end idle and slow ones.
 	httpSrv := srv.HTTPServer(mux)
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpSrv.Serve(srv.Listener(ln)) }()
-	log.Info("tickwire listening", "addr", ln.Addr().String(), "modes", c.modes.Names(), "default_mode", c.mode,
+	go func() { serveErr <- httpSrv.Serve(wrapTLS(srv.Listener(ln), tlsCfg)) }()
+	log.Info("tickwire listening", "addr", ln.Addr().String(), "tls", tlsCfg != nil, "modes", c.modes.Names(), "default_mode", c.mode,
 		"max_conns", maxConns, "open_file_limit", fileLimit)
 	for _, m := range c.modes.All() {
 		s := m.Settings
