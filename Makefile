@@ -37,6 +37,11 @@ proto-check:
 fuzz:
 	tools/fuzz.sh
 
+## soak: 300 bots with 2 % random drops and resumes beside a trickle of attacks, for SOAK (default 10m); not part of CI
+SOAK ?= 10m
+soak:
+	TICKWIRE_SOAK=$(SOAK) $(GO) test -run '^TestSoak$$' -count=1 -timeout 0 -v ./lobby/
+
 ## bench: codec and room benchmarks (compare runs with benchstat)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./netcode/... ./game/...
