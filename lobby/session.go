@@ -211,7 +211,16 @@ func (s *session) hello(h *pb.Hello) error {
 	// Take over the seat of a replaced connection, or of a held one.
 	var entry *roomEntry
 	var seat *game.Seat
-	if old := s.server.claimSession(s); old != nil {
+	old := s.server.claimSession(s)
+	if !fresh && s.server.store.Revoked(s.id) {
+		// Revoked while this Hello was under way, before the claim that
+		// would have let RevokeSession find this connection.
+		s.revoked.Store(true)
+		handshakeFailures.WithLabelValues("revoked_session").Inc()
+		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, ErrSessionRevoked.Error()))
+		return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: ErrSessionRevoked.Error()}
+	}
+	if old != nil {
 		var port *game.InputPort
 		entry, port = old.handOver()
 		sessionsReplaced.Inc()

@@ -40,6 +40,8 @@ type SessionStore interface {
 	// until (the expiry of the newest token it may hold); it reports
 	// whether the table knew the session.
 	Revoke(id string, until time.Time) (known bool)
+	// Revoked reports whether session id is revoked now.
+	Revoked(id string) bool
 }
 
 // sessionGens is a session's entry: used is the newest generation a Hello
@@ -99,6 +101,14 @@ func (m *memorySessions) Renew(id string, gen uint64, _ time.Time) (uint64, erro
 	g.issued = max(g.issued, gen) + 1
 	m.live.Add(id, g)
 	return g.issued, nil
+}
+
+// Revoked implements SessionStore.
+func (m *memorySessions) Revoked(id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	until, ok := m.revoked[id]
+	return ok && m.now().Before(until)
 }
 
 // Revoke implements SessionStore.

@@ -45,6 +45,9 @@ func TestMemorySessions(t *testing.T) {
 	if _, err := renew("a", 4); !errors.Is(err, ErrSessionRevoked) {
 		t.Errorf("renew of a revoked session: %v, want ErrSessionRevoked", err)
 	}
+	if !m.Revoked("a") || m.Revoked("b") {
+		t.Errorf("Revoked(a), Revoked(b) = %v, %v; want true, false", m.Revoked("a"), m.Revoked("b"))
+	}
 	if m.Revoke("zzz", now.Add(time.Hour)) {
 		t.Error("Revoke of an unknown session says known")
 	}
