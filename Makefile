@@ -2,7 +2,7 @@
 # run the same thing.
 GO ?= go
 
-.PHONY: run build test web lint proto proto-check bench fuzz
+.PHONY: run build test web lint proto proto-check bench fuzz soak
 
 ## run: start the server with embedded defaults on :7777
 run:
@@ -32,6 +32,15 @@ proto:
 ## proto-check: fail when the committed generated code is stale (the TypeScript too, with web/node_modules)
 proto-check:
 	tools/proto.sh check
+
+## fuzz: every fuzz target (the server's decoders of client bytes, the codec) for FUZZTIME each (default 10s; CI runs 2s)
+fuzz:
+	tools/fuzz.sh
+
+## soak: 300 bots with 2 % random drops and resumes beside a trickle of attacks, for SOAK (default 10m); not part of CI
+SOAK ?= 10m
+soak:
+	TICKWIRE_SOAK=$(SOAK) $(GO) test -run '^TestSoak$$' -count=1 -timeout 0 -v ./lobby/
 
 ## bench: codec and room benchmarks (compare runs with benchstat)
 bench:

@@ -121,6 +121,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST /v1/admin/rooms/{id}/debug", a.route("debug", a.serveDebug))
 	mux.Handle("POST /v1/admin/rooms/{id}/mute", a.route("mute", a.serveMute))
 	mux.Handle("POST /v1/admin/notices", a.route("notices", a.serveNotice))
+	mux.Handle("POST /v1/admin/sessions/{id}/revoke", a.route("revoke", a.serveRevoke))
 	mux.Handle("/debug/pprof/", a.route("pprof", pprof.Index))
 	mux.Handle("/debug/pprof/cmdline", a.route("pprof", a.serveCmdline))
 	mux.Handle("/debug/pprof/profile", a.route("pprof", pprof.Profile))

@@ -78,6 +78,10 @@ type RoomConfig struct {
 	// or the seat counts change, and once more when the room ends. It must
 	// not block, for it holds up the tick.
 	OnChange func(RoomChange)
+	// OnEnd, if set, is called once on the room goroutine when the room
+	// ends, with how its match ended and the players' results (see
+	// MatchEnd for which rooms report). It must not block.
+	OnEnd func(MatchEnd)
 	// Recorder, if set, is told of every call the room makes into its
 	// Game (see Recorder; game/record's Recorder writes recordings). nil
 	// records nothing.

@@ -65,7 +65,9 @@ func (r *Room) disconnect(port *InputPort) {
 	r.connected--
 	seatsHeld.Inc()
 	if pc, ok := r.game.(PlayerConnection); ok {
+		r.calling = CallDisconnected
 		pc.Disconnected(seat.player)
+		r.calling = ""
 		r.rec.Disconnected(seat.player)
 	}
 	r.cfg.Logger.Debug("player disconnected", "room", r.cfg.ID, "player", seat.player)
@@ -96,7 +98,9 @@ func (r *Room) resume(seat *Seat, link PlayerLink) (*InputPort, error) {
 	r.sendChatHistory(seat)
 	seatResumes.Inc()
 	if pc, ok := r.game.(PlayerConnection); wasHeld && ok {
+		r.calling = CallReconnected
 		pc.Reconnected(seat.player)
+		r.calling = ""
 		r.rec.Reconnected(seat.player)
 	}
 	r.cfg.Logger.Debug("player resumed", "room", r.cfg.ID, "player", seat.player, "was_held", wasHeld)

@@ -93,7 +93,7 @@ func (r *Room) seatOf(p PlayerID) *Seat {
 // spectator) gets MatchResults (Game.Results if the match ended, else the
 // game's StandingsReporter, else the seats with no scores), then
 // Left{ROOM_CLOSED, reason}; Run returns nil. It never blocks; only the first
-// call of Close or CloseWithResults counts.
+// call of Close, CloseWithResults or Drain counts.
 func (r *Room) CloseWithResults(reason string) {
 	r.once.Do(func() {
 		r.reason = pb.CloseReason_CLOSE_REASON_ROOM_CLOSED
@@ -106,17 +106,19 @@ func (r *Room) CloseWithResults(reason string) {
 // closeResults returns the results CloseWithResults sends. Room goroutine
 // only.
 func (r *Room) closeResults() []PlayerResult {
-	if res, ended := r.game.Results(); ended {
+	r.calling = CallResults
+	res, ended := r.game.Results()
+	r.calling = ""
+	if ended {
 		return res
 	}
 	if sr, ok := r.game.(StandingsReporter); ok {
-		return sr.Standings()
+		r.calling = CallStandings
+		res = sr.Standings()
+		r.calling = ""
+		return res
 	}
-	res := make([]PlayerResult, 0, len(r.seats))
-	for _, s := range r.seats {
-		res = append(res, PlayerResult{Player: s.player, Name: s.name, EntityID: s.entity})
-	}
-	return res
+	return r.seatResults()
 }
 
 // Debug hands command to the Game if it implements DebugHandler, on the
@@ -141,7 +143,9 @@ func (r *Room) debug(command string) (string, error) {
 	}
 	r.rec.Debug(command)
 	debugCommands.Inc()
+	r.calling = CallDebug
 	reply, err := dh.HandleDebug(command)
+	r.calling = ""
 	r.cfg.Logger.Info("debug command", "room", r.cfg.ID, "tick", r.tick, "command", command, "err", err)
 	if err != nil {
 		return reply, fmt.Errorf("debug %q: %w", command, err)

@@ -29,7 +29,10 @@
 // For the admin API, a Room can be inspected (Inspect, State), controlled
 // (Kick, which also closes the player's link, CloseWithResults, Debug with
 // the optional DebugHandler hook) and watched (Spectate), all on its
-// goroutine so the tick never waits. It tells its Recorder hook
+// goroutine so the tick never waits; Drain ends it with its standings for
+// a server that stops, and RoomConfig.OnEnd hears how every room ended
+// (MatchEnd). Every call into game code is recovered (recover.go): a
+// panicking Game ends its room alone. It tells its Recorder hook
 // (RoomConfig.Recorder) of every call it makes into the Game, and Exec
 // lets the hook's owner act on it between ticks; game/record implements
 // the hook (the in-memory log and the recordings) and replays recordings.

@@ -135,7 +135,9 @@ func (r *Room) State(ctx context.Context) (uint32, *wire.Rows, error) {
 	}
 	st, err := do(ctx, r, "state", func() (state, error) {
 		view := wire.NewRows(r.layout, r.entities)
+		r.calling = CallView
 		r.game.View(Observer, view)
+		r.calling = ""
 		return state{r.tick, view}, nil
 	})
 	return st.tick, st.view, err

@@ -42,10 +42,16 @@ type Mode struct {
 
 // NewGame builds a game of the mode with cfg and the mode's options. The
 // lobby builds every room's game this way, and so does a replay, so that a
-// replay's game is the room's.
-func (m Mode) NewGame(cfg Config) (Game, error) {
+// replay's game is the room's. A factory that panics is recovered: NewGame
+// then returns a *PanicError (Where CallFactory) and counts it.
+func (m Mode) NewGame(cfg Config) (g Game, err error) {
 	cfg.Options = m.Options
-	g, err := m.New(cfg)
+	defer func() {
+		if p := recover(); p != nil {
+			g, err = nil, fmt.Errorf("mode %s: %w", m.Name, recovered(CallFactory, p))
+		}
+	}()
+	g, err = m.New(cfg)
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("mode %s: %w", m.Name, err)

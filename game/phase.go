@@ -45,9 +45,12 @@ func (r *Room) countdownOver(tick uint32) bool {
 // match, and lets the game reset itself for it before that tick's inputs.
 func (r *Room) beginMatch(tick uint32) {
 	if ms, ok := r.game.(MatchStarter); ok {
+		r.calling = CallStartMatch
 		ms.StartMatch(tick)
+		r.calling = ""
 		r.rec.StartMatch(tick)
 	}
+	r.matchStarted, r.matchStart = true, tick
 	r.setPhase(pb.RoomPhase_ROOM_PHASE_RUNNING, tick)
 }
 

@@ -29,9 +29,10 @@ var (
 // queued and offers every player snapshot frames. Other goroutines change a
 // room only through Join, Leave, Disconnect, Resume, Close and the admin
 // methods (Kick, CloseWithResults, Debug, Spectate, and Exec for its
-// Recorder's owner), and read it through Stats, Phase, Inspect and State.
-// Close and CloseWithResults signal its goroutine, Stats and Phase read
-// what it publishes, and the others queue a function for it (calls.go).
+// Recorder's owner), Drain, and read it through Stats, Phase, Inspect and
+// State. Close, CloseWithResults and Drain signal its goroutine, Stats and
+// Phase read what it publishes, and the others queue a function for it
+// (calls.go).
 // Players feed it through their InputPorts.
 type Room struct {
 	cfg       RoomConfig
@@ -78,6 +79,17 @@ type Room struct {
 	byteRate    rateWindow    // snapshot bytes offered, sampled each second
 	lastSample  time.Duration // clock reading of the last rate sample
 	talk        roomTalk      // game messages, chat and notices (talk_room.go)
+
+	// calling names the Game call in progress (CallStep, ...), "" outside
+	// one: Run's recover labels a panic with it. Run goroutine only.
+	calling string
+	// drained is set with reason by Drain; read it only after closing.
+	drained bool
+	// matchStarted and matchStart say whether and at which tick the match
+	// began; reported that OnEnd has been called. Run goroutine only.
+	matchStarted bool
+	matchStart   uint32
+	reported     bool
 }
 
 // NewRoom validates cfg and returns a room for g; Run starts it.
@@ -171,8 +183,8 @@ func (r *Room) Leave(seat *Seat) {
 }
 
 // Close ends the room: its goroutine sends every player Left with reason and
-// Run returns nil. Close never blocks; only the first call of Close or
-// CloseWithResults counts.
+// Run returns nil. Close never blocks; only the first call of Close,
+// CloseWithResults or Drain counts.
 func (r *Room) Close(reason pb.CloseReason) {
 	r.once.Do(func() {
 		r.reason = reason

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"time"
 
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -19,7 +18,8 @@ import (
 // Run may be called once.
 //
 // A panic of the Game ends only this room: Run tells every player the room
-// closed and returns the panic as an error.
+// closed (Left{ROOM_CLOSED, InternalErrorMessage}), counts the panic by the
+// call it happened in and returns it as an error wrapping a *PanicError.
 func (r *Room) Run(ctx context.Context) (err error) {
 	if !r.started.CompareAndSwap(false, true) {
 		return errors.New("room run: already started")
@@ -41,9 +41,16 @@ func (r *Room) Run(ctx context.Context) (err error) {
 	}()
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("room %s: panic at tick %d: %v", r.cfg.ID, r.tick, p)
-			r.cfg.Logger.Error("room panicked", "room", r.cfg.ID, "err", err, "stack", string(debug.Stack()))
-			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, "", disposePanic)
+			where := r.calling
+			if where == "" {
+				where = CallRoom
+			}
+			pe := recovered(where, p)
+			err = fmt.Errorf("room %s: at tick %d: %w", r.cfg.ID, r.tick, pe)
+			r.cfg.Logger.Error("room panicked", "room", r.cfg.ID, "where", where, "err", err, "stack", string(pe.Stack))
+			r.calling = ""
+			r.reportEnd(EndCrashed, nil)
+			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, InternalErrorMessage, disposePanic)
 		}
 	}()
 
@@ -56,17 +63,24 @@ func (r *Room) Run(ctx context.Context) (err error) {
 	for {
 		select {
 		case <-ctx.Done():
+			r.reportEnd(EndShutdown, nil)
 			r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, "", disposeShutdown)
 			return fmt.Errorf("room %s: %w", r.cfg.ID, ctx.Err())
 		case <-r.closing:
-			disposal := disposeClosed
+			disposal, end := disposeClosed, EndClosed
 			if r.reason == pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN {
-				disposal = disposeShutdown
+				disposal, end = disposeShutdown, EndShutdown
 			}
+			if r.drained {
+				end = EndDrained
+			}
+			var results []PlayerResult
 			if r.withResults {
+				results = r.closeResults()
 				r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, r.tick)
-				r.sendResults(r.tick, r.closeResults())
+				r.sendResults(r.tick, results)
 			}
+			r.reportEnd(end, results)
 			r.end(r.reason, r.closeMessage, disposal)
 			return nil
 		case fn := <-r.calls:
@@ -90,6 +104,7 @@ func (r *Room) Run(ctx context.Context) (err error) {
 			}
 			if r.emptyTooLong(now) {
 				r.cfg.Logger.Info("room empty too long", "room", r.cfg.ID, "timeout", r.cfg.EmptyTimeout)
+				r.reportEnd(EndAbandoned, nil)
 				r.end(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED, "", disposeEmpty)
 				return nil
 			}
@@ -124,7 +139,9 @@ func (r *Room) join(name string, link PlayerLink) (*InputPort, error) {
 	// about an earlier holder can be mistaken for a later one.
 	p := r.nextPlayer
 	r.nextPlayer++
+	r.calling = CallJoin
 	entity, err := r.game.Join(p, name)
+	r.calling = ""
 	r.rec.Join(p, name, entity, err != nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrJoinRefused, err)
@@ -181,7 +198,9 @@ func (r *Room) leave(seat *Seat) {
 	}
 	r.stats.players.Store(int32(len(r.seats)))
 	roomPlayers.Dec()
+	r.calling = CallLeave
 	r.game.Leave(seat.player)
+	r.calling = ""
 	r.rec.Leave(seat.player)
 	r.cfg.Logger.Debug("player left", "room", r.cfg.ID, "player", seat.player, "held", held)
 	if len(r.seats) == 0 {

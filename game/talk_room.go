@@ -75,10 +75,14 @@ func (r *Room) takeItem(it talkItem) {
 		return
 	}
 	if it.chat {
+		r.calling = CallChat
 		r.chat(seat, it.channel, it.text)
+		r.calling = ""
 		return
 	}
+	r.calling = CallHandleMessage
 	r.talk.messenger.HandleMessage(seat.player, it.msg)
+	r.calling = ""
 	r.rec.Message(seat.player, it.msg)
 	gameMessagesIn.Inc()
 }
@@ -90,7 +94,9 @@ func (r *Room) sendGameMessages() {
 	if t.messenger == nil {
 		return
 	}
+	r.calling = CallDrainMessages
 	t.outgoing = t.messenger.DrainMessages(t.outgoing[:0])
+	r.calling = ""
 	for i := range t.outgoing {
 		out := &t.outgoing[i]
 		kind := r.cfg.Schema.Message(out.Message.Kind)

@@ -23,10 +23,14 @@ func (r *Room) step() (ended bool) {
 		r.applyInputs(s)
 	}
 	r.takeTalk()
+	r.calling = CallStep
 	r.game.Step(tick)
+	r.calling = ""
 	r.rec.Step(tick)
 	n := len(r.pending)
+	r.calling = CallDrainEvents
 	r.pending = r.game.DrainEvents(r.pending)
+	r.calling = ""
 	for k := n; k < len(r.pending); k++ {
 		r.pending[k].Tick = tick
 	}
@@ -38,7 +42,10 @@ func (r *Room) step() (ended bool) {
 	if r.phase != pb.RoomPhase_ROOM_PHASE_RUNNING {
 		return false // warm-up: nothing counts yet
 	}
-	if results, over := r.game.Results(); over {
+	r.calling = CallResults
+	results, over := r.game.Results()
+	r.calling = ""
+	if over {
 		r.endMatch(tick, results)
 		return true
 	}
@@ -71,7 +78,9 @@ func (r *Room) applyInputs(s *Seat) {
 			s.dropped.Add(1)
 			continue
 		}
+		r.calling = CallApplyInput
 		r.game.ApplyInput(s.player, in)
+		r.calling = ""
 		r.rec.Input(s.player, in)
 		last = in.Seq
 	}
@@ -200,6 +209,7 @@ func (r *Room) encodeFor(s *Seat, tick uint32) []byte {
 func (r *Room) endMatch(tick uint32, results []PlayerResult) {
 	r.setPhase(pb.RoomPhase_ROOM_PHASE_ENDED, tick)
 	r.sendResults(tick, results)
+	r.reportEnd(EndMatchOver, results)
 	r.end(pb.CloseReason_CLOSE_REASON_MATCH_ENDED, "", disposeMatchEnded)
 }
 

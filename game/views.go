@@ -34,14 +34,18 @@ func (b *viewBuilder) of(p PlayerID) *view {
 	// with a player's key as players count from 1.
 	key := uint64(p)
 	if b.grouper != nil {
+		b.room.calling = CallViewGroup
 		key = b.grouper.ViewGroup(p)
+		b.room.calling = ""
 	}
 	if v, ok := b.groups[key]; ok {
 		return v
 	}
 	r := b.room
 	v := r.history.newView(r.layout)
+	r.calling = CallView
 	r.game.View(p, v.rows)
+	r.calling = ""
 	v.checksum = wire.Checksum(v.rows)
 	for _, d := range b.distinct {
 		if d.checksum == v.checksum && d.rows.Equal(v.rows) {

@@ -16,6 +16,12 @@
 // sign-ins, rooms, listings (pages encoded once per change, listing.go),
 // held seats and origins (origin.go); names are checked in names.go.
 //
+// Sessions outlive connections: the session table (sessions.go, behind
+// SessionStore) retires renewed tokens and keeps operators' revocations
+// (revoke.go). A stop drains first (drain.go): no new players, running
+// matches end or are ended with their results, which a ResultsWriter
+// (results.go) appends to a file as JSON lines.
+//
 // lobby owns sessions and the room registry and starts and waits for every
 // room goroutine, each with its recorder (game/record). It must not run
 // game rules (that is the Game behind a game.Room), read or write socket

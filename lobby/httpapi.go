@@ -189,7 +189,10 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := newSessionID()
-	token, claims, err := s.signer.Issue(id, name)
+	token, claims, err := s.signer.IssueGeneration(id, name, 1)
+	if err == nil {
+		err = s.store.Start(id, 1, claims.Expires)
+	}
 	if err != nil {
 		writeJSON(w, "session", http.StatusInternalServerError, ErrorJSON{Error: err.Error()})
 		return

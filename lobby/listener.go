@@ -2,6 +2,7 @@ package lobby
 
 import (
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net"
 	"net/http"
@@ -73,6 +74,9 @@ type reserveKey struct{}
 // markReserve is the http.Server's ConnContext: it marks the requests of
 // a reserve connection.
 func markReserve(ctx context.Context, c net.Conn) context.Context {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn() // TLS on top of the front door's listener
+	}
 	if tc, ok := c.(*trackedConn); ok && tc.reserve {
 		return context.WithValue(ctx, reserveKey{}, true)
 	}

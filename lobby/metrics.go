@@ -31,6 +31,10 @@ var (
 )
 
 var (
+	drainsCut = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_drain_matches_cut_total",
+		Help: "Running matches a drain ended at -drain-timeout with their standings, rather than letting them finish.",
+	})
 	sessionsReplaced = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "tickwire_sessions_replaced_total",
 		Help: "Connections closed because a newer connection took over their session.",

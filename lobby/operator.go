@@ -32,6 +32,10 @@ type Operator interface {
 	// Notify sends an operator's notice to the whole server, a room or a
 	// player, and returns how many connections it reached (notice.go).
 	Notify(ctx context.Context, n Notice) (int, error)
+	// RevokeSession revokes a session: its tokens are refused from now
+	// on, its live connection is closed (AUTH_FAILED), its held seat
+	// released.
+	RevokeSession(id string) Revocation
 }
 
 // LiveRoom is the lobby's record of a live room, copied under the

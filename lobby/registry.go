@@ -74,6 +74,10 @@ type RoomSettings struct {
 	// (recordings of that room can then no longer start), and a room's
 	// share returns when its log is dropped or the room ends.
 	RecordLogBudget int64
+	// OnMatchEnd, when set, is told of every room's end on that room's
+	// goroutine (game.RoomConfig.OnEnd): it must not block. A
+	// ResultsWriter's Record writes them to a file.
+	OnMatchEnd func(game.MatchEnd)
 	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
 	// the snapshots of the ticks it returns true for. Tests only.
 	TestCorruptChecksum func(tick uint32) bool
@@ -386,6 +390,7 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool)
 		MaxSeqJump:          r.settings.MaxSeqJump,
 		SlowConsumerAfter:   r.settings.SlowConsumerAfter,
 		Talk:                r.settings.Talk,
+		OnEnd:               r.settings.OnMatchEnd,
 	}
 	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes, Budget: r.budget})
 	if err != nil {
@@ -393,6 +398,12 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool)
 	}
 	cfg.Recorder = rec
 	g, err := m.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: maxPlayers, Seed: seed})
+	if pe := (*game.PanicError)(nil); errors.As(err, &pe) {
+		// NewGame recovered the factory's panic (and counted it); the
+		// player is told no more than that, the log gets the rest.
+		r.log.Error("game mode panicked opening a room", "mode", mode, "err", err, "stack", string(pe.Stack))
+		return nil, fmt.Errorf("%w: %s", ErrGameRefused, game.InternalErrorMessage)
+	}
 	if err != nil {
 		r.log.Error("game mode refused to open a room", "mode", mode, "err", err)
 		return nil, fmt.Errorf("%w: %w", ErrGameRefused, err)

@@ -50,6 +50,13 @@ type Config struct {
 	SessionSecret []byte
 	// SessionTTL is how long a session token is valid.
 	SessionTTL time.Duration
+	// Sessions is the table of sessions that retires renewed tokens and
+	// keeps revocations; nil means an in-memory one of MaxSessions.
+	Sessions SessionStore
+	// MaxSessions bounds the in-memory session table; past it the least
+	// recently used session is forgotten (its next good token is taken as
+	// after a restart).
+	MaxSessions int
 	// ReconnectGrace is how long a dropped player's seat is held.
 	ReconnectGrace time.Duration
 	// MaxHeldSeats bounds the seats held at once; past it the oldest hold
@@ -79,6 +86,7 @@ func DefaultConfig() Config {
 		HTTP:           DefaultHTTPConfig(),
 		HelloTimeout:   5 * time.Second,
 		SessionTTL:     24 * time.Hour,
+		MaxSessions:    200000,
 		ReconnectGrace: 20 * time.Second,
 		MaxHeldSeats:   10000,
 	}
@@ -94,6 +102,7 @@ type Server struct {
 	cancel   context.CancelFunc
 	registry *Registry
 	signer   *Signer
+	store    SessionStore // the session table (sessions.go)
 	holds    *holds
 	upgrader websocket.Upgrader
 
@@ -115,6 +124,7 @@ type Server struct {
 	active   int                   // admitted connections, counted before the upgrade
 	byAddr   map[string]int        // admitted connections by client address key
 	closing  bool
+	draining bool           // Drain began: /healthz says so
 	wg       sync.WaitGroup // one per connection goroutine
 }
 
@@ -142,6 +152,13 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 	if cfg.ReconnectGrace <= 0 {
 		return nil, fmt.Errorf("reconnect grace %v, want more than 0", cfg.ReconnectGrace)
 	}
+	store := cfg.Sessions
+	if store == nil {
+		if cfg.MaxSessions <= 0 {
+			return nil, fmt.Errorf("max sessions %d, want more than 0", cfg.MaxSessions)
+		}
+		store = NewMemorySessions(cfg.MaxSessions, cfg.SessionTTL)
+	}
 	if cfg.Rooms.SlowConsumerAfter == 0 {
 		// One setting for both ways of telling a slow consumer: the
 		// connection's stalled writes and the room's ack lag.
@@ -162,6 +179,7 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		cancel:      cancel,
 		registry:    NewRegistry(ctx, modes, cfg.Rooms, log),
 		signer:      signer,
+		store:       store,
 		conns:       make(map[*session]struct{}),
 		sessions:    make(map[string]*session),
 		byAddr:      make(map[string]int),
@@ -220,9 +238,9 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
-	closing := s.closing
+	closing, draining := s.closing, s.draining
 	s.mu.Unlock()
-	if closing {
+	if closing || draining {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -37,6 +38,9 @@ type session struct {
 	welcomed bool
 	id       string
 	name     string
+	// revoked is set when an operator revoked the session (RevokeSession),
+	// before its connection is closed: its seat is released, not held.
+	revoked atomic.Bool
 
 	// seating is held while a join, create or resume is in flight: the room
 	// tells the client Joined before the port is stored here, so a takeover
@@ -155,6 +159,10 @@ func (s *session) hello(h *pb.Hello) error {
 		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, text))
 		return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, Message: text}
 	}
+	// gen is the generation of the token this Hello is answered with;
+	// fresh says the session is new.
+	var gen uint64
+	var fresh bool
 	if tok := h.GetSessionToken(); tok != "" {
 		claims, err := s.server.signer.Verify(tok)
 		if err != nil {
@@ -166,7 +174,17 @@ func (s *session) hello(h *pb.Hello) error {
 			s.conn.Send(wire.ErrorMessage(code, err.Error()))
 			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: err.Error()}
 		}
-		s.id, s.name = claims.SessionID, claims.Name
+		next, err := s.server.store.Renew(claims.SessionID, claims.Generation, claims.Expires)
+		if err != nil {
+			label := "retired_token"
+			if errors.Is(err, ErrSessionRevoked) {
+				label = "revoked_session"
+			}
+			handshakeFailures.WithLabelValues(label).Inc()
+			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, err.Error()))
+			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: err.Error()}
+		}
+		s.id, s.name, gen = claims.SessionID, claims.Name, next
 	} else {
 		if refusal := s.server.signIns.allow(s.addr, "", time.Now()); refusal != "" {
 			handshakeFailures.WithLabelValues(refusal).Inc()
@@ -179,11 +197,16 @@ func (s *session) hello(h *pb.Hello) error {
 			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_NAME, err.Error()))
 			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "invalid name"}
 		}
-		s.id, s.name = newSessionID(), name
+		s.id, s.name, gen, fresh = newSessionID(), name, 1, true
 	}
-	token, claims, err := s.server.signer.Issue(s.id, s.name)
+	token, claims, err := s.server.signer.IssueGeneration(s.id, s.name, gen)
 	if err != nil {
 		return fmt.Errorf("issue session token: %w", err)
+	}
+	if fresh {
+		if err := s.server.store.Start(s.id, gen, claims.Expires); err != nil {
+			return fmt.Errorf("start session: %w", err)
+		}
 	}
 	s.welcomed = true
 	s.helloTimer.Stop()
@@ -192,7 +215,16 @@ func (s *session) hello(h *pb.Hello) error {
 	// Take over the seat of a replaced connection, or of a held one.
 	var entry *roomEntry
 	var seat *game.Seat
-	if old := s.server.claimSession(s); old != nil {
+	old := s.server.claimSession(s)
+	if !fresh && s.server.store.Revoked(s.id) {
+		// Revoked while this Hello was under way, before the claim that
+		// would have let RevokeSession find this connection.
+		s.revoked.Store(true)
+		handshakeFailures.WithLabelValues("revoked_session").Inc()
+		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, ErrSessionRevoked.Error()))
+		return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: ErrSessionRevoked.Error()}
+	}
+	if old != nil {
 		var port *game.InputPort
 		entry, port = old.handOver()
 		sessionsReplaced.Inc()
@@ -355,8 +387,9 @@ func (s *session) disconnected(serverClosing bool) {
 		s.server.registry.Forget(entry, seat)
 		return
 	}
-	if serverClosing || s.conn.PeerLeft() {
-		// A normal closure (1000) is a goodbye: no seat to hold.
+	if serverClosing || s.conn.PeerLeft() || s.revoked.Load() {
+		// A normal closure (1000) is a goodbye, and a revoked session
+		// comes back to nothing: no seat to hold.
 		s.server.registry.Leave(entry, seat)
 		return
 	}

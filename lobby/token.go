@@ -20,8 +20,12 @@ var ErrInvalidToken = errors.New("invalid session token")
 var ErrExpiredToken = errors.New("session token expired")
 
 // tokenVersion is the first byte of every token payload, so the format can
-// change without old tokens being misread.
-const tokenVersion = 1
+// change without old tokens being misread. Version 2 added the generation;
+// a version 1 token reads as generation 0.
+const (
+	tokenVersion   = 2
+	tokenVersionV1 = 1
+)
 
 // SessionClaims is what a session token says about its holder.
 type SessionClaims struct {
@@ -31,12 +35,16 @@ type SessionClaims struct {
 	Name string
 	// Expires is when the token stops being accepted.
 	Expires time.Time
+	// Generation numbers the session's tokens: each renewal issues the
+	// next, and the session table (SessionStore) retires older ones.
+	Generation uint64
 }
 
 // Signer issues and checks HMAC-SHA256-signed session tokens. A token is
 // base64url(payload) "." base64url(mac), where payload is a version byte,
 // the expiry in Unix seconds (8 bytes, big-endian), then the session id and
-// name, each prefixed by its length in one byte.
+// name, each prefixed by its length in one byte, then the generation (8
+// bytes, big-endian).
 type Signer struct {
 	secret []byte
 	ttl    time.Duration
@@ -64,19 +72,27 @@ func RandomSecret() []byte {
 	return b
 }
 
-// Issue returns a token for a session, valid for the signer's lifetime.
+// Issue returns a token of generation 0 for a session, valid for the
+// signer's lifetime.
 func (s *Signer) Issue(sessionID, name string) (token string, claims SessionClaims, err error) {
+	return s.IssueGeneration(sessionID, name, 0)
+}
+
+// IssueGeneration returns a token of generation gen for a session, valid
+// for the signer's lifetime.
+func (s *Signer) IssueGeneration(sessionID, name string, gen uint64) (token string, claims SessionClaims, err error) {
 	if len(sessionID) > 255 || len(name) > 255 {
 		return "", SessionClaims{}, errors.New("session id or name too long for a token")
 	}
-	claims = SessionClaims{SessionID: sessionID, Name: name, Expires: s.now().Add(s.ttl).Truncate(time.Second)}
-	payload := make([]byte, 0, 11+len(sessionID)+len(name))
+	claims = SessionClaims{SessionID: sessionID, Name: name, Expires: s.now().Add(s.ttl).Truncate(time.Second), Generation: gen}
+	payload := make([]byte, 0, 19+len(sessionID)+len(name))
 	payload = append(payload, tokenVersion)
 	payload = binary.BigEndian.AppendUint64(payload, uint64(claims.Expires.Unix()))
 	payload = append(payload, byte(len(sessionID)))
 	payload = append(payload, sessionID...)
 	payload = append(payload, byte(len(name)))
 	payload = append(payload, name...)
+	payload = binary.BigEndian.AppendUint64(payload, gen)
 	enc := base64.RawURLEncoding
 	return enc.EncodeToString(payload) + "." + enc.EncodeToString(s.mac(payload)), claims, nil
 }
@@ -114,7 +130,7 @@ func (s *Signer) mac(payload []byte) []byte {
 
 func parsePayload(p []byte) (SessionClaims, error) {
 	bad := fmt.Errorf("%w: malformed payload", ErrInvalidToken)
-	if len(p) < 10 || p[0] != tokenVersion {
+	if len(p) < 10 || p[0] != tokenVersion && p[0] != tokenVersionV1 {
 		return SessionClaims{}, bad
 	}
 	exp := int64(binary.BigEndian.Uint64(p[1:9]))
@@ -130,8 +146,13 @@ func parsePayload(p []byte) (SessionClaims, error) {
 	}
 	sid, ok1 := field()
 	name, ok2 := field()
+	var gen uint64
+	if p[0] == tokenVersion && len(rest) == 8 {
+		gen = binary.BigEndian.Uint64(rest)
+		rest = rest[8:]
+	}
 	if !ok1 || !ok2 || len(rest) != 0 || sid == "" {
 		return SessionClaims{}, bad
 	}
-	return SessionClaims{SessionID: sid, Name: name, Expires: time.Unix(exp, 0)}, nil
+	return SessionClaims{SessionID: sid, Name: name, Expires: time.Unix(exp, 0), Generation: gen}, nil
 }

@@ -63,6 +63,10 @@ type bot struct {
 	// judgeEnd counts it once instead of the connection's end as well.
 	leftFor  pb.CloseReason
 	lostSeat chan struct{} // a reconnection did not resume the seat
+	// client is the bot's client once dialed; signIns the client's count
+	// of fresh sign-ins already judged (reader goroutine only).
+	client  atomic.Pointer[client.Client]
+	signIns uint64
 }
 
 func newBot(c config, i int) *bot {
@@ -167,6 +171,7 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 	dctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	client, err := client.Dial(dctx, cfg)
 	if err == nil {
+		b.client.Store(client)
 		err = b.join(dctx, f, client)
 		if err != nil {
 			_ = client.Close()

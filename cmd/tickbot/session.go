@@ -48,13 +48,21 @@ func (b *bot) lost(f *fleet, err error) {
 }
 
 // reconnected records a redial; a session that did not get its seat back
-// is the server's failure to resume, and the bot looks for a new seat.
+// is the server's failure to resume, unless the server refused the
+// session's token (it restarted with another secret, or revoked the
+// session) and the client signed in again: the seat went with the
+// session. Either way the bot goes back to quick play.
 func (b *bot) reconnected(f *fleet, resumed bool) {
 	if resumed {
 		f.tally.expect("session resumed")
 		return
 	}
-	f.tally.unexpected("reconnected without the held seat")
+	if c := b.client.Load(); c != nil && c.Stats().SignIns > b.signIns {
+		b.signIns = c.Stats().SignIns
+		f.tally.expect("signed in again: the server refused the session's token")
+	} else {
+		f.tally.unexpected("reconnected without the held seat")
+	}
 	select {
 	case b.lostSeat <- struct{}{}:
 	default:

@@ -37,6 +37,7 @@ Commands:
   kick ROOM PLAYER [-reason R]   remove a player; the client sees the reason
   close ROOM [-reason R]         end a room; players get results and the reason
   debug ROOM COMMAND...          send the room's game a debug command
+  revoke SESSION                 refuse a session's tokens, close its connection
   record ROOM -o FILE -for D     record the room's inputs and checksums
   replay FILE                    re-run a recording offline, compare checksums
 
@@ -104,6 +105,7 @@ var commands = map[string]command{
 	"debug":    {"ROOM COMMAND...", "send a debug command to a room's game", debugCmd},
 	"notify":   {"TEXT...", "send a notice to everyone, a room (-room) or a player (-player)", notifyCmd},
 	"mute":     {"ROOM PLAYER", "mute a player's chat in a room (-off lifts it)", muteCmd},
+	"revoke":   {"SESSION", "revoke a session", revokeCmd},
 	"record":   {"ROOM", "record a room to a file", recordCmd},
 	"replay":   {"FILE", "replay a recording and compare checksums", replayCmd},
 }

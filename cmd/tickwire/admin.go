@@ -50,7 +50,7 @@ func serverVersion() string {
 func (c *config) defineAdminFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.adminTokenFile, "admin-token-file", "", "read the admin token from `file`")
 	fs.StringVar(&c.adminHosts, "admin-host", "", "comma-separated host `names` requests to the admin API may name in Host besides its address and loopback (DNS rebinding guard)")
-	fs.StringVar(&c.stateDir, "state-dir", cli.StateDir(getenv), "`directory` (created 0700) of the admin token tickwire generates when given none, which tickctl reads")
+	fs.StringVar(&c.stateDir, "state-dir", cli.StateDir(getenv), "`directory` (created 0700) of the admin token and the session secret tickwire generates when given none (tickctl reads the token)")
 }
 
 // validateAdmin checks the admin flags: a token given must be long enough

@@ -50,6 +50,8 @@ type config struct {
 	cmdline []string
 
 	frontDoor
+	lifecycle
+	tls tlsFlags
 
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
@@ -84,19 +86,20 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs := flag.NewFlagSet("tickwire", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":7777", "listen `address` for WebSocket, health and metrics")
+	defineTLSFlags(fs, &c.tls)
 	fs.StringVar(&c.mode, "mode", "arena", fmt.Sprintf("default game `mode` for clients that name none (one of %s)", strings.Join(catalogue.Names(), ", ")))
 	fs.IntVar(&c.maxConns, "max-conns", d.MaxConnections, "most concurrent connections on the public port, TCP (keep-alive included) and WebSocket (0 = no limit but the open-file limit)")
 	fs.IntVar(&c.maxFrameBytes, "max-frame-bytes", int(d.Conn.MaxFrameBytes), "largest client frame in `bytes`; larger ones close the connection")
 	fs.DurationVar(&c.slowConsumer, "slow-consumer-after", d.Conn.SlowConsumerAfter, "close a player whose newest acknowledged snapshot trails the room by this long, or whose snapshots could not be written for this long (SLOW_CONSUMER)")
 	fs.DurationVar(&c.emptyTimeout, "empty-timeout", d.Rooms.EmptyTimeout, "how long a room with no players lives on")
 	fs.IntVar(&c.maxRooms, "max-rooms", d.Rooms.MaxRooms, "most live rooms (0 = no limit)")
-	fs.StringVar(&c.sessionSecret, "session-secret", "", "`secret` that signs session tokens (at least 16 bytes; empty = random, tokens die with the process); prefer -session-secret-file or the environment, which no process listing shows")
+	fs.StringVar(&c.sessionSecret, "session-secret", "", "`secret` that signs session tokens (at least 16 bytes; empty = the state directory's session-secret, generated there at the first start, so tokens survive restarts); prefer -session-secret-file or the environment, which no process listing shows")
 	fs.StringVar(&c.sessionSecretFile, "session-secret-file", "", "read the session secret from `file`")
 	fs.DurationVar(&c.sessionTTL, "session-ttl", d.SessionTTL, "how long a session token is valid")
 	fs.DurationVar(&c.reconnectGrace, "reconnect-grace", d.ReconnectGrace, "how long a dropped player's seat is held for reconnection")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long SIGTERM waits for clients to be told and rooms to end")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "after the drain, how long the stop waits for connections to be told and closed")
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off)")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires, at least 32 characters off loopback (empty = read -admin-token-file, else generate one into the state directory)")
 	c.defineAdminFlags(fs, getenv)
@@ -104,8 +107,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the in-memory input logs of all rooms may take together; a room that finds it spent drops its log (0 = no bound)")
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
+	lifecycleFlags := defineLifecycleFlags(fs, &c.lifecycle)
 	modes, sections := defineModeFlags(fs, catalogue)
-	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags}, sections...)...)
+	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags, lifecycleFlags}, sections...)...)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "tickwire:", err)
@@ -118,6 +122,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		err = c.readSecretFiles()
 		if err == nil {
 			err = c.frontDoor.validate()
+		}
+		if err == nil {
+			err = c.lifecycle.validate()
 		}
 	}
 	if err == nil {

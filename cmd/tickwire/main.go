@@ -8,13 +8,10 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 func main() {
@@ -25,9 +22,13 @@ func main() {
 	if err != nil {
 		os.Exit(2) // parseConfig has printed the problem
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg, os.Stderr, nil); err != nil {
+	// The first SIGTERM drains and stops gracefully; a second exits at once.
+	sigs, unnotify := notifySignals()
+	ctx, stop := signalContext(sigs, os.Exit)
+	err = run(ctx, cfg, os.Stderr, nil)
+	stop()
+	unnotify()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "tickwire:", err)
 		os.Exit(1)
 	}

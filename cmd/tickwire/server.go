@@ -29,7 +29,10 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Rooms.DefaultMode = c.mode
 	lcfg.Rooms.EmptyTimeout = c.emptyTimeout
 	lcfg.Rooms.MaxRooms = c.maxRooms
-	lcfg.SessionSecret = []byte(c.sessionSecret)
+	if lcfg.SessionSecret, err = sessionSecret(c.sessionSecret, c.stateDir, log); err != nil {
+		return err
+	}
+	lcfg.MaxSessions = c.maxSessions
 	lcfg.SessionTTL = c.sessionTTL
 	lcfg.ReconnectGrace = c.reconnectGrace
 	fileLimit, err := raiseOpenFileLimit()
@@ -48,6 +51,16 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
 	lcfg.Rooms.RecordLogBudget = c.recordLogBudget
 	lcfg.Static = web.AppHandler() // the browser game at /
+	closeResults, err := c.lifecycle.openResults(&lcfg, log)
+	if err != nil {
+		return err
+	}
+	// Runs last: the rooms that end in the shutdown have written theirs.
+	defer func() {
+		if cerr := closeResults(); cerr != nil {
+			log.Error("results file", "err", cerr)
+		}
+	}()
 	srv, err := lobby.NewServer(lcfg, c.modes, log)
 	if err != nil {
 		return err
@@ -57,6 +70,10 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	mux.Handle("/", srv.Handler())
 	mux.Handle("/metrics", promhttp.HandlerFor(metricsGatherer(), promhttp.HandlerOpts{}))
 
+	tlsCfg, err := c.tls.load()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -65,8 +82,8 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	// timeouts end idle and slow ones.
 	httpSrv := srv.HTTPServer(mux)
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpSrv.Serve(srv.Listener(ln)) }()
-	log.Info("tickwire listening", "addr", ln.Addr().String(), "modes", c.modes.Names(), "default_mode", c.mode,
+	go func() { serveErr <- httpSrv.Serve(wrapTLS(srv.Listener(ln), tlsCfg)) }()
+	log.Info("tickwire listening", "addr", ln.Addr().String(), "tls", tlsCfg != nil, "modes", c.modes.Names(), "default_mode", c.mode,
 		"max_conns", maxConns, "open_file_limit", fileLimit)
 	for _, m := range c.modes.All() {
 		s := m.Settings
@@ -96,6 +113,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 		return fmt.Errorf("serve admin: %w", err)
 	case <-ctx.Done():
 	}
+	c.lifecycle.drain(srv, log)
 	log.Info("shutting down", "timeout", c.shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()

@@ -91,6 +91,9 @@ type Client struct {
 	chatSeq      uint64 // the newest chat line's seq in the room (talk.go)
 	err          error
 	stats        ClientStats
+	// tokenGone is set when a redial's token was refused: the next Hello
+	// signs in as a new guest.
+	tokenGone bool
 }
 
 // Welcome returns the server's newest Welcome (a redial replaces it).

@@ -96,10 +96,18 @@ func (c *Client) handshake(ctx context.Context, conn *websocket.Conn, token stri
 	})
 	defer stopAfter()
 
+	name := c.cfg.Name
+	if token == "" && name == "" {
+		// A fresh sign-in of a client that dialed with a token only:
+		// the name the server knew it by.
+		c.mu.Lock()
+		name = c.welcome.GetName()
+		c.mu.Unlock()
+	}
 	sentUS := clientClockUS(time.Now())
 	hello := &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{
 		ProtocolVersion: uint32(pb.ProtocolVersion_PROTOCOL_VERSION_CURRENT),
-		Name:            c.cfg.Name,
+		Name:            name,
 		SessionToken:    token,
 	}}}
 	c.writeMu.Lock()

@@ -166,8 +166,22 @@ func (c *Client) redial(lost error) (*websocket.Conn, bool) {
 			}
 			c.mu.Lock()
 			c.stats.ReconnectFailures++
+			refused := token != "" && tokenRefused(err)
+			if refused {
+				// The server forgot the session (it restarted with
+				// another secret, the token expired) or refuses it
+				// (revoked, retired): the seat is gone with it, so the
+				// next attempt signs in as a new guest and the client
+				// is back in the lobby.
+				c.tokenGone = true
+			}
 			c.mu.Unlock()
 			c.log.Debug("reconnect attempt failed", "attempt", attempt+1, "err", err)
+			if refused {
+				c.log.Info("the server refused the session token; signing in again", "err", err)
+				lastErr = err
+				continue
+			}
 			if !reconnectable(err) {
 				c.end(fmt.Errorf("client: reconnect: %w", err))
 				return nil, false
@@ -189,9 +203,19 @@ func (c *Client) end(err error) {
 	c.endLocked(err)
 }
 
+// tokenRefused reports whether err is the server's refusal of a Hello's
+// session token.
+func tokenRefused(err error) bool {
+	se, ok := errors.AsType[*ServerError](err)
+	return ok && (se.Code == pb.ErrorCode_ERROR_CODE_INVALID_TOKEN || se.Code == pb.ErrorCode_ERROR_CODE_EXPIRED_TOKEN)
+}
+
 // tokenLocked returns the token to resume with: the newest Welcome's, else
-// the configured one.
+// the configured one; none after the server refused it (a fresh sign-in).
 func (c *Client) tokenLocked() string {
+	if c.tokenGone {
+		return ""
+	}
 	if t := c.welcome.GetSessionToken(); t != "" {
 		return t
 	}
@@ -215,6 +239,10 @@ func (c *Client) resume(conn *websocket.Conn, w *pb.Welcome) bool {
 	}
 	c.conn, c.welcome, c.closing = conn, w, nil
 	c.stats.Reconnects++
+	if c.tokenGone {
+		c.tokenGone = false // w carries the new session's token
+		c.stats.SignIns++
+	}
 	if w.Resumed {
 		c.resetViewLocked() // the seat's schema stays: Joined{resumed} restates it
 	} else if c.joined != nil {

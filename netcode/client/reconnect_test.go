@@ -327,15 +327,17 @@ func TestClientReconnectEnds(t *testing.T) {
 				t.Errorf("ReconnectFailures = %d with %d redial hellos, want them counted, > 0", failures, hellos-1)
 			}
 		}},
-		{"refused token", helloAnswer{refuse: pb.ErrorCode_ERROR_CODE_EXPIRED_TOKEN, reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED},
+		// A refused token makes the next redial a fresh sign-in, without
+		// token; a refusal of that one is final like any other.
+		{"refused token, then refused sign-in", helloAnswer{refuse: pb.ErrorCode_ERROR_CODE_EXPIRED_TOKEN, reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED},
 			func(t *testing.T, err error, failures uint64, hellos int32) {
 				se, ok1 := errorsAs[*ServerError](err)
 				ce, ok2 := errorsAs[*wire.CloseError](err)
 				if !ok1 || se.Code != pb.ErrorCode_ERROR_CODE_EXPIRED_TOKEN || !ok2 || ce.Reason != pb.CloseReason_CLOSE_REASON_AUTH_FAILED {
 					t.Errorf("Err() = %v, want EXPIRED_TOKEN and AUTH_FAILED", err)
 				}
-				if errors.Is(err, ErrReconnectGaveUp) || failures != 1 || hellos != 2 {
-					t.Errorf("a refused token was retried: err %v, failures %d, hellos %d", err, failures, hellos)
+				if errors.Is(err, ErrReconnectGaveUp) || failures != 2 || hellos != 3 {
+					t.Errorf("want one redial with the token and one fresh sign-in: err %v, failures %d, hellos %d", err, failures, hellos)
 				}
 			}},
 	}

@@ -54,6 +54,10 @@ type ClientStats struct {
 	// reconnection; Reconnects redials that got a Welcome;
 	// ReconnectFailures redial attempts that did not.
 	Disconnects, Reconnects, ReconnectFailures uint64
+	// SignIns counts reconnections that signed in as a new guest because
+	// the server refused the session's token (after a restart with another
+	// secret, an expiry or a revocation); the seat was lost with it.
+	SignIns uint64
 
 	// PredictionErrorLast and PredictionErrorMax are the distances, in the
 	// raw units of the entity's position fields, between the prediction for

@@ -12,6 +12,11 @@ import (
 // tickwire generates when it is given none and tickctl reads by default.
 const AdminTokenFile = "admin-token"
 
+// SessionSecretFile is the name, in the state directory, of the session
+// secret tickwire generates when it is given none, so that session tokens
+// survive a restart.
+const SessionSecretFile = "session-secret"
+
 // StateDir returns the directory where the tickwire commands keep state
 // between runs: $TICKWIRE_STATE_DIR (tickwire's -state-dir), else
 // $XDG_STATE_HOME/tickwire, else $HOME/.local/state/tickwire; "" when none

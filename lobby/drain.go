@@ -1,0 +1,81 @@
+package lobby
+
+import (
+	"context"
+	"time"
+
+	"github.com/tickwire/tickwire/game"
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// Drain is the first step of a graceful stop (SIGTERM): the server takes
+// no new players (JoinRoom and CreateRoom get SHUTTING_DOWN, /healthz
+// answers 503) but keeps its connections, so players whose matches run
+// can resume their seats; rooms whose match is not running end at once;
+// running matches play on until they end or ctx does, and are then ended
+// with their standings (game.Room.Drain: MatchResults, then
+// Left{SERVER_SHUTDOWN}). Shutdown follows, and closes the connections.
+// Drain returns once no room is left, or ctx ended and every room has been
+// told to end; it reports how many matches it cut short.
+func (s *Server) Drain(ctx context.Context) (cut int) {
+	s.mu.Lock()
+	s.draining = true
+	s.mu.Unlock()
+	s.announceDrain()
+	return s.registry.Drain(ctx)
+}
+
+// announceDrain is where the clients would be told of a drain: the
+// protocol has no such notice yet, so they learn of it from SHUTTING_DOWN
+// refusals and, as their rooms end, from MatchResults and Left.
+func (s *Server) announceDrain() {
+	s.log.Info("draining: no new players; running matches play on")
+}
+
+// Drain refuses new joins and rooms, ends every room whose match is not
+// running, and waits for the running ones to end or ctx to; it then drains
+// those left (game.Room.Drain) and returns how many it cut short.
+func (r *Registry) Drain(ctx context.Context) (cut int) {
+	r.mu.Lock()
+	r.closed = true
+	entries := append([]*roomEntry(nil), r.order...)
+	r.mu.Unlock()
+	var running []*game.Room
+	for _, e := range entries {
+		if e.room.Phase() == pb.RoomPhase_ROOM_PHASE_RUNNING {
+			running = append(running, e.room)
+			continue
+		}
+		e.room.Drain() // nothing under way: results of whoever sat there
+	}
+	for i, room := range running {
+		select {
+		case <-room.Done():
+			continue
+		case <-ctx.Done():
+		}
+		for _, left := range running[i:] {
+			select {
+			case <-left.Done():
+			default:
+				left.Drain()
+				cut++
+			}
+		}
+		break
+	}
+	// Every room has been told to end; wait (briefly: a room ends within a
+	// tick) for their last messages to be queued.
+	wait := make(chan struct{})
+	go func() { r.wg.Wait(); close(wait) }()
+	select {
+	case <-wait:
+	case <-time.After(drainSettle):
+	}
+	drainsCut.Add(float64(cut))
+	return cut
+}
+
+// drainSettle bounds the wait for drained rooms to end; Shutdown waits for
+// whatever is left.
+const drainSettle = 2 * time.Second
