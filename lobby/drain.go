@@ -2,6 +2,7 @@ package lobby
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tickwire/tickwire/game"
@@ -21,15 +22,21 @@ func (s *Server) Drain(ctx context.Context) (cut int) {
 	s.mu.Lock()
 	s.draining = true
 	s.mu.Unlock()
-	s.announceDrain()
+	s.announceDrain(ctx)
 	return s.registry.Drain(ctx)
 }
 
-// announceDrain is where the clients would be told of a drain: the
-// protocol has no such notice yet, so they learn of it from SHUTTING_DOWN
-// refusals and, as their rooms end, from MatchResults and Left.
-func (s *Server) announceDrain() {
-	s.log.Info("draining: no new players; running matches play on")
+// announceDrain tells every connection of the drain with a WARNING notice
+// of the server scope, before any room ends, so that players learn why
+// new games are refused and how long theirs may last.
+func (s *Server) announceDrain(ctx context.Context) {
+	text := "The server is shutting down: no new games; running matches play on until they end."
+	if deadline, ok := ctx.Deadline(); ok {
+		text = fmt.Sprintf("The server is shutting down: no new games; running matches play on for at most %s.",
+			time.Until(deadline).Round(time.Second))
+	}
+	reached, err := s.Notify(ctx, Notice{Scope: pb.NoticeScope_NOTICE_SCOPE_SERVER, Severity: pb.NoticeSeverity_NOTICE_SEVERITY_WARNING, Text: text})
+	s.log.Info("draining: no new players; running matches play on", "notified", reached, "err", err)
 }
 
 // Drain refuses new joins and rooms, ends every room whose match is not

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -88,7 +89,8 @@ func (m *messages) has(match func(*pb.ServerMessage) bool) bool {
 
 // TestFinding11Drain reproduces the drain half of finding 11 of the
 // hardening review: SIGTERM told every client SERVER_SHUTDOWN at once and
-// sent no match results. A drain now takes no new players (JoinRoom and
+// sent no match results. A drain now warns every connection with a
+// notice, takes no new players (JoinRoom and
 // CreateRoom get SHUTTING_DOWN, /healthz 503) but keeps connections, so a
 // player whose socket drops resumes its seat; a running match plays on and
 // ends by itself, or is ended with MatchResults and Left{SERVER_SHUTDOWN}
@@ -105,7 +107,16 @@ func TestFinding11Drain(t *testing.T) {
 	defer cancel()
 
 	var amsgs, qmsgs messages
-	a := dial(t, ts.url, "ann", func(c *client.ClientConfig) { c.OnMessage = amsgs.add })
+	var notices atomic.Int32
+	a := dial(t, ts.url, "ann", func(c *client.ClientConfig) {
+		c.OnMessage = amsgs.add
+		c.OnNotice = func(n *pb.Notice) {
+			if n.GetScope() == pb.NoticeScope_NOTICE_SCOPE_SERVER &&
+				n.GetSeverity() == pb.NoticeSeverity_NOTICE_SEVERITY_WARNING && strings.Contains(n.GetText(), "shutting down") {
+				notices.Add(1)
+			}
+		}
+	})
 	if _, err := a.Join(ctx, "arena", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -136,6 +147,8 @@ func TestFinding11Drain(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusServiceUnavailable
 	})
+	// Every connection is warned first, with a notice of the server scope.
+	eventually(t, "the drain's notice", func() bool { return notices.Load() == 1 })
 	late := dial(t, ts.url, "late", nil)
 	_, err := late.Join(ctx, "arena", "")
 	if se := (*client.ServerError)(nil); !errors.As(err, &se) || se.Code != pb.ErrorCode_ERROR_CODE_SHUTTING_DOWN {
