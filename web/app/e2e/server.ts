@@ -3,6 +3,9 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** Server is a running tickwire process. */
 export interface Server {
@@ -21,11 +24,17 @@ export interface Server {
 /** startServer runs bin with extra flags and resolves once both listeners are up. */
 export async function startServer(bin: string, flags: string[] = []): Promise<Server> {
   const adminToken = randomBytes(24).toString("hex");
-  const proc: ChildProcess = spawn(bin, ["-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-admin-token", adminToken, "-log-level", "info", ...flags], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  // A state directory of its own (the session secret lives there), and a
+  // short drain, so that stop ends a running match at once.
+  const state = mkdtempSync(join(tmpdir(), "tickwire-e2e-state-"));
+  const proc: ChildProcess = spawn(
+    bin,
+    ["-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-admin-token", adminToken, "-state-dir", state, "-drain-timeout", "1s", "-log-level", "info", ...flags],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let log = "";
   const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  void exited.then(() => rmSync(state, { recursive: true, force: true }));
   const listening = new Promise<{ base: string; admin: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 20000);
     proc.stderr!.setEncoding("utf8");

@@ -37,8 +37,13 @@ export class TickwireServer {
       const b = spawnSync("go", ["build", ...race, "-o", bin, "./cmd/tickwire"], { cwd: repo, stdio: "inherit" });
       if (b.status !== 0) throw new Error("go build ./cmd/tickwire failed");
     }
-    const cleanup = () => dir && rmSync(dir, { recursive: true, force: true });
-    const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-admin-addr", "", "-log-format", "json", ...args], {
+    // A state directory of its own: the session secret lives there.
+    const state = mkdtempSync(join(tmpdir(), "tickwire-sdk-state-"));
+    const cleanup = () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      rmSync(state, { recursive: true, force: true });
+    };
+    const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-admin-addr", "", "-state-dir", state, "-drain-timeout", "1s", "-log-format", "json", ...args], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     const addr = await new Promise<string>((resolve, reject) => {
