@@ -54,6 +54,10 @@ type ClientStats struct {
 	// reconnection; Reconnects redials that got a Welcome;
 	// ReconnectFailures redial attempts that did not.
 	Disconnects, Reconnects, ReconnectFailures uint64
+	// Redirects counts moves to another node of a cluster that a server's
+	// Redirect asked for (a seat placed there, or a resume), each a new
+	// connection.
+	Redirects uint64
 
 	// PredictionErrorLast and PredictionErrorMax are the distances, in the
 	// raw units of the entity's position fields, between the prediction for

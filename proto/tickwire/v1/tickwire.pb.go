@@ -158,6 +158,10 @@ const (
 	ErrorCode_ERROR_CODE_UNKNOWN_CODE        ErrorCode = 17
 	ErrorCode_ERROR_CODE_TOO_MANY_ROOMS      ErrorCode = 18
 	ErrorCode_ERROR_CODE_BAD_REQUEST         ErrorCode = 19
+	// The cluster's room directory cannot be reached: matchmaking (quick
+	// play, joins by id or code, new rooms) is refused until it is back;
+	// seated players play on. Numbered apart, like Redirect.
+	ErrorCode_ERROR_CODE_MATCHMAKING_UNAVAILABLE ErrorCode = 30
 )
 
 // Enum value maps for ErrorCode.
@@ -183,28 +187,30 @@ var (
 		17: "ERROR_CODE_UNKNOWN_CODE",
 		18: "ERROR_CODE_TOO_MANY_ROOMS",
 		19: "ERROR_CODE_BAD_REQUEST",
+		30: "ERROR_CODE_MATCHMAKING_UNAVAILABLE",
 	}
 	ErrorCode_value = map[string]int32{
-		"ERROR_CODE_UNSPECIFIED":         0,
-		"ERROR_CODE_BAD_MESSAGE":         1,
-		"ERROR_CODE_UNSUPPORTED_VERSION": 2,
-		"ERROR_CODE_HELLO_REQUIRED":      3,
-		"ERROR_CODE_INVALID_NAME":        4,
-		"ERROR_CODE_UNKNOWN_ROOM":        5,
-		"ERROR_CODE_ROOM_FULL":           6,
-		"ERROR_CODE_UNKNOWN_MODE":        7,
-		"ERROR_CODE_ALREADY_IN_ROOM":     8,
-		"ERROR_CODE_NOT_IN_ROOM":         9,
-		"ERROR_CODE_RATE_LIMITED":        10,
-		"ERROR_CODE_FRAME_TOO_LARGE":     11,
-		"ERROR_CODE_SERVER_FULL":         12,
-		"ERROR_CODE_JOIN_REFUSED":        13,
-		"ERROR_CODE_SHUTTING_DOWN":       14,
-		"ERROR_CODE_INVALID_TOKEN":       15,
-		"ERROR_CODE_EXPIRED_TOKEN":       16,
-		"ERROR_CODE_UNKNOWN_CODE":        17,
-		"ERROR_CODE_TOO_MANY_ROOMS":      18,
-		"ERROR_CODE_BAD_REQUEST":         19,
+		"ERROR_CODE_UNSPECIFIED":             0,
+		"ERROR_CODE_BAD_MESSAGE":             1,
+		"ERROR_CODE_UNSUPPORTED_VERSION":     2,
+		"ERROR_CODE_HELLO_REQUIRED":          3,
+		"ERROR_CODE_INVALID_NAME":            4,
+		"ERROR_CODE_UNKNOWN_ROOM":            5,
+		"ERROR_CODE_ROOM_FULL":               6,
+		"ERROR_CODE_UNKNOWN_MODE":            7,
+		"ERROR_CODE_ALREADY_IN_ROOM":         8,
+		"ERROR_CODE_NOT_IN_ROOM":             9,
+		"ERROR_CODE_RATE_LIMITED":            10,
+		"ERROR_CODE_FRAME_TOO_LARGE":         11,
+		"ERROR_CODE_SERVER_FULL":             12,
+		"ERROR_CODE_JOIN_REFUSED":            13,
+		"ERROR_CODE_SHUTTING_DOWN":           14,
+		"ERROR_CODE_INVALID_TOKEN":           15,
+		"ERROR_CODE_EXPIRED_TOKEN":           16,
+		"ERROR_CODE_UNKNOWN_CODE":            17,
+		"ERROR_CODE_TOO_MANY_ROOMS":          18,
+		"ERROR_CODE_BAD_REQUEST":             19,
+		"ERROR_CODE_MATCHMAKING_UNAVAILABLE": 30,
 	}
 )
 
@@ -568,7 +574,7 @@ func (x RoomUpdate_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RoomUpdate_Kind.Descriptor instead.
 func (RoomUpdate_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{25, 0}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{26, 0}
 }
 
 // ClientMessage is the envelope of every frame a client sends.
@@ -799,6 +805,7 @@ type ServerMessage struct {
 	//	*ServerMessage_RoomList
 	//	*ServerMessage_RoomUpdate
 	//	*ServerMessage_RoomState
+	//	*ServerMessage_Redirect
 	Body          isServerMessage_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -949,6 +956,15 @@ func (x *ServerMessage) GetRoomState() *RoomState {
 	return nil
 }
 
+func (x *ServerMessage) GetRedirect() *Redirect {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_Redirect); ok {
+			return x.Redirect
+		}
+	}
+	return nil
+}
+
 type isServerMessage_Body interface {
 	isServerMessage_Body()
 }
@@ -1001,6 +1017,12 @@ type ServerMessage_RoomState struct {
 	RoomState *RoomState `protobuf:"bytes,12,opt,name=room_state,json=roomState,proto3,oneof"`
 }
 
+type ServerMessage_Redirect struct {
+	// Numbered apart from the messages above so that additions to the
+	// protocol made side by side do not collide.
+	Redirect *Redirect `protobuf:"bytes,20,opt,name=redirect,proto3,oneof"`
+}
+
 func (*ServerMessage_Welcome) isServerMessage_Body() {}
 
 func (*ServerMessage_Joined) isServerMessage_Body() {}
@@ -1024,6 +1046,8 @@ func (*ServerMessage_RoomList) isServerMessage_Body() {}
 func (*ServerMessage_RoomUpdate) isServerMessage_Body() {}
 
 func (*ServerMessage_RoomState) isServerMessage_Body() {}
+
+func (*ServerMessage_Redirect) isServerMessage_Body() {}
 
 // Hello is the first message of a connection.
 type Hello struct {
@@ -1209,7 +1233,10 @@ type JoinRoom struct {
 	// A specific room; empty means any room of the mode with a free seat.
 	RoomId string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
 	// A private room's join code (case-insensitive); overrides room_id.
-	JoinCode      string `protobuf:"bytes,3,opt,name=join_code,json=joinCode,proto3" json:"join_code,omitempty"`
+	JoinCode string `protobuf:"bytes,3,opt,name=join_code,json=joinCode,proto3" json:"join_code,omitempty"`
+	// A seat reservation from a Redirect, sent with its room_id to the node
+	// the Redirect named: the seat it holds is taken, once.
+	Reservation   string `protobuf:"bytes,4,opt,name=reservation,proto3" json:"reservation,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1265,6 +1292,93 @@ func (x *JoinRoom) GetJoinCode() string {
 	return ""
 }
 
+func (x *JoinRoom) GetReservation() string {
+	if x != nil {
+		return x.Reservation
+	}
+	return ""
+}
+
+// Redirect sends the client to another node of a cluster. It answers a
+// JoinRoom whose seat is on another node (room_id and reservation set: the
+// client connects to url, says Hello with its session token, and sends
+// JoinRoom{room_id, reservation} there, before the reservation expires),
+// or replaces Welcome when a Hello's session holds a seat on another node
+// (room_id set, no reservation: the client says Hello at url with the same
+// token and resumes there). The server closes the connection after a
+// Redirect that replaced Welcome.
+type Redirect struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The WebSocket URL of the node to connect to.
+	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	// The room the seat is in.
+	RoomId string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The seat reservation to send in JoinRoom; empty for a resume.
+	Reservation string `protobuf:"bytes,3,opt,name=reservation,proto3" json:"reservation,omitempty"`
+	// When the reservation lapses (Unix milliseconds); 0 for a resume.
+	ExpiresUnixMs int64 `protobuf:"varint,4,opt,name=expires_unix_ms,json=expiresUnixMs,proto3" json:"expires_unix_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Redirect) Reset() {
+	*x = Redirect{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Redirect) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Redirect) ProtoMessage() {}
+
+func (x *Redirect) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Redirect.ProtoReflect.Descriptor instead.
+func (*Redirect) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Redirect) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *Redirect) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *Redirect) GetReservation() string {
+	if x != nil {
+		return x.Reservation
+	}
+	return ""
+}
+
+func (x *Redirect) GetExpiresUnixMs() int64 {
+	if x != nil {
+		return x.ExpiresUnixMs
+	}
+	return 0
+}
+
 // Joined confirms a seat in a room.
 type Joined struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -1296,7 +1410,7 @@ type Joined struct {
 
 func (x *Joined) Reset() {
 	*x = Joined{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[5]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1308,7 +1422,7 @@ func (x *Joined) String() string {
 func (*Joined) ProtoMessage() {}
 
 func (x *Joined) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[5]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1321,7 +1435,7 @@ func (x *Joined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Joined.ProtoReflect.Descriptor instead.
 func (*Joined) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{5}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Joined) GetRoomId() string {
@@ -1410,7 +1524,7 @@ type LeaveRoom struct {
 
 func (x *LeaveRoom) Reset() {
 	*x = LeaveRoom{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[6]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1422,7 +1536,7 @@ func (x *LeaveRoom) String() string {
 func (*LeaveRoom) ProtoMessage() {}
 
 func (x *LeaveRoom) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[6]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1435,7 +1549,7 @@ func (x *LeaveRoom) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeaveRoom.ProtoReflect.Descriptor instead.
 func (*LeaveRoom) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{6}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{7}
 }
 
 // Left tells the client it no longer has a seat.
@@ -1450,7 +1564,7 @@ type Left struct {
 
 func (x *Left) Reset() {
 	*x = Left{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[7]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1462,7 +1576,7 @@ func (x *Left) String() string {
 func (*Left) ProtoMessage() {}
 
 func (x *Left) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[7]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1475,7 +1589,7 @@ func (x *Left) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Left.ProtoReflect.Descriptor instead.
 func (*Left) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{7}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Left) GetRoomId() string {
@@ -1516,7 +1630,7 @@ type Input struct {
 
 func (x *Input) Reset() {
 	*x = Input{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[8]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1528,7 +1642,7 @@ func (x *Input) String() string {
 func (*Input) ProtoMessage() {}
 
 func (x *Input) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[8]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1541,7 +1655,7 @@ func (x *Input) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Input.ProtoReflect.Descriptor instead.
 func (*Input) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{8}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Input) GetSeq() uint32 {
@@ -1579,7 +1693,7 @@ type InputBatch struct {
 
 func (x *InputBatch) Reset() {
 	*x = InputBatch{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[9]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1591,7 +1705,7 @@ func (x *InputBatch) String() string {
 func (*InputBatch) ProtoMessage() {}
 
 func (x *InputBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[9]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1604,7 +1718,7 @@ func (x *InputBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InputBatch.ProtoReflect.Descriptor instead.
 func (*InputBatch) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{9}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *InputBatch) GetInputs() []*Input {
@@ -1631,7 +1745,7 @@ type Ack struct {
 
 func (x *Ack) Reset() {
 	*x = Ack{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[10]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1643,7 +1757,7 @@ func (x *Ack) String() string {
 func (*Ack) ProtoMessage() {}
 
 func (x *Ack) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[10]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1656,7 +1770,7 @@ func (x *Ack) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ack.ProtoReflect.Descriptor instead.
 func (*Ack) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{10}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Ack) GetTick() uint32 {
@@ -1677,7 +1791,7 @@ type Ping struct {
 
 func (x *Ping) Reset() {
 	*x = Ping{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[11]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1689,7 +1803,7 @@ func (x *Ping) String() string {
 func (*Ping) ProtoMessage() {}
 
 func (x *Ping) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[11]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1702,7 +1816,7 @@ func (x *Ping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ping.ProtoReflect.Descriptor instead.
 func (*Ping) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{11}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Ping) GetClientTimeUs() int64 {
@@ -1724,7 +1838,7 @@ type Pong struct {
 
 func (x *Pong) Reset() {
 	*x = Pong{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[12]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1736,7 +1850,7 @@ func (x *Pong) String() string {
 func (*Pong) ProtoMessage() {}
 
 func (x *Pong) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[12]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1749,7 +1863,7 @@ func (x *Pong) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Pong.ProtoReflect.Descriptor instead.
 func (*Pong) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{12}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Pong) GetClientTimeUs() int64 {
@@ -1777,7 +1891,7 @@ type ResyncRequest struct {
 
 func (x *ResyncRequest) Reset() {
 	*x = ResyncRequest{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[13]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1789,7 +1903,7 @@ func (x *ResyncRequest) String() string {
 func (*ResyncRequest) ProtoMessage() {}
 
 func (x *ResyncRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[13]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1802,7 +1916,7 @@ func (x *ResyncRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResyncRequest.ProtoReflect.Descriptor instead.
 func (*ResyncRequest) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{13}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ResyncRequest) GetTick() uint32 {
@@ -1836,7 +1950,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[14]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1848,7 +1962,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[14]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1861,7 +1975,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{14}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Snapshot) GetTick() uint32 {
@@ -1933,7 +2047,7 @@ type GameEvent struct {
 
 func (x *GameEvent) Reset() {
 	*x = GameEvent{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[15]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1945,7 +2059,7 @@ func (x *GameEvent) String() string {
 func (*GameEvent) ProtoMessage() {}
 
 func (x *GameEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[15]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1958,7 +2072,7 @@ func (x *GameEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GameEvent.ProtoReflect.Descriptor instead.
 func (*GameEvent) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{15}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GameEvent) GetTick() uint32 {
@@ -2008,7 +2122,7 @@ type MatchResults struct {
 
 func (x *MatchResults) Reset() {
 	*x = MatchResults{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[16]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2020,7 +2134,7 @@ func (x *MatchResults) String() string {
 func (*MatchResults) ProtoMessage() {}
 
 func (x *MatchResults) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[16]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2033,7 +2147,7 @@ func (x *MatchResults) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MatchResults.ProtoReflect.Descriptor instead.
 func (*MatchResults) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{16}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *MatchResults) GetRoomId() string {
@@ -2072,7 +2186,7 @@ type PlayerResult struct {
 
 func (x *PlayerResult) Reset() {
 	*x = PlayerResult{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[17]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2084,7 +2198,7 @@ func (x *PlayerResult) String() string {
 func (*PlayerResult) ProtoMessage() {}
 
 func (x *PlayerResult) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[17]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2097,7 +2211,7 @@ func (x *PlayerResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlayerResult.ProtoReflect.Descriptor instead.
 func (*PlayerResult) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{17}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PlayerResult) GetPlayerId() uint32 {
@@ -2146,7 +2260,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[18]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2158,7 +2272,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[18]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2171,7 +2285,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{18}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Error) GetCode() ErrorCode {
@@ -2199,7 +2313,7 @@ type Closing struct {
 
 func (x *Closing) Reset() {
 	*x = Closing{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[19]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2211,7 +2325,7 @@ func (x *Closing) String() string {
 func (*Closing) ProtoMessage() {}
 
 func (x *Closing) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[19]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2224,7 +2338,7 @@ func (x *Closing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Closing.ProtoReflect.Descriptor instead.
 func (*Closing) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{19}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Closing) GetReason() CloseReason {
@@ -2257,7 +2371,7 @@ type CreateRoom struct {
 
 func (x *CreateRoom) Reset() {
 	*x = CreateRoom{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2269,7 +2383,7 @@ func (x *CreateRoom) String() string {
 func (*CreateRoom) ProtoMessage() {}
 
 func (x *CreateRoom) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2282,7 +2396,7 @@ func (x *CreateRoom) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRoom.ProtoReflect.Descriptor instead.
 func (*CreateRoom) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{20}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateRoom) GetMode() string {
@@ -2319,7 +2433,7 @@ type RoomCreated struct {
 
 func (x *RoomCreated) Reset() {
 	*x = RoomCreated{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2331,7 +2445,7 @@ func (x *RoomCreated) String() string {
 func (*RoomCreated) ProtoMessage() {}
 
 func (x *RoomCreated) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2344,7 +2458,7 @@ func (x *RoomCreated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomCreated.ProtoReflect.Descriptor instead.
 func (*RoomCreated) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{21}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RoomCreated) GetRoom() *RoomInfo {
@@ -2379,7 +2493,7 @@ type ListRooms struct {
 
 func (x *ListRooms) Reset() {
 	*x = ListRooms{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2391,7 +2505,7 @@ func (x *ListRooms) String() string {
 func (*ListRooms) ProtoMessage() {}
 
 func (x *ListRooms) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2404,7 +2518,7 @@ func (x *ListRooms) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRooms.ProtoReflect.Descriptor instead.
 func (*ListRooms) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{22}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListRooms) GetMode() string {
@@ -2443,7 +2557,7 @@ type RoomList struct {
 
 func (x *RoomList) Reset() {
 	*x = RoomList{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2455,7 +2569,7 @@ func (x *RoomList) String() string {
 func (*RoomList) ProtoMessage() {}
 
 func (x *RoomList) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2468,7 +2582,7 @@ func (x *RoomList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomList.ProtoReflect.Descriptor instead.
 func (*RoomList) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{23}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RoomList) GetRooms() []*RoomInfo {
@@ -2507,7 +2621,7 @@ type SubscribeRooms struct {
 
 func (x *SubscribeRooms) Reset() {
 	*x = SubscribeRooms{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2519,7 +2633,7 @@ func (x *SubscribeRooms) String() string {
 func (*SubscribeRooms) ProtoMessage() {}
 
 func (x *SubscribeRooms) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2532,7 +2646,7 @@ func (x *SubscribeRooms) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeRooms.ProtoReflect.Descriptor instead.
 func (*SubscribeRooms) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{24}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SubscribeRooms) GetMode() string {
@@ -2567,7 +2681,7 @@ type RoomUpdate struct {
 
 func (x *RoomUpdate) Reset() {
 	*x = RoomUpdate{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2579,7 +2693,7 @@ func (x *RoomUpdate) String() string {
 func (*RoomUpdate) ProtoMessage() {}
 
 func (x *RoomUpdate) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2592,7 +2706,7 @@ func (x *RoomUpdate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomUpdate.ProtoReflect.Descriptor instead.
 func (*RoomUpdate) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{25}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *RoomUpdate) GetKind() RoomUpdate_Kind {
@@ -2626,7 +2740,7 @@ type RoomInfo struct {
 
 func (x *RoomInfo) Reset() {
 	*x = RoomInfo{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2638,7 +2752,7 @@ func (x *RoomInfo) String() string {
 func (*RoomInfo) ProtoMessage() {}
 
 func (x *RoomInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2651,7 +2765,7 @@ func (x *RoomInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomInfo.ProtoReflect.Descriptor instead.
 func (*RoomInfo) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{26}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RoomInfo) GetRoomId() string {
@@ -2720,7 +2834,7 @@ type RoomState struct {
 
 func (x *RoomState) Reset() {
 	*x = RoomState{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2732,7 +2846,7 @@ func (x *RoomState) String() string {
 func (*RoomState) ProtoMessage() {}
 
 func (x *RoomState) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2745,7 +2859,7 @@ func (x *RoomState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomState.ProtoReflect.Descriptor instead.
 func (*RoomState) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{27}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *RoomState) GetRoomId() string {
@@ -2803,7 +2917,7 @@ type Schema struct {
 
 func (x *Schema) Reset() {
 	*x = Schema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2815,7 +2929,7 @@ func (x *Schema) String() string {
 func (*Schema) ProtoMessage() {}
 
 func (x *Schema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2828,7 +2942,7 @@ func (x *Schema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Schema.ProtoReflect.Descriptor instead.
 func (*Schema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{28}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Schema) GetEntities() []*EntityKindSchema {
@@ -2874,7 +2988,7 @@ type EntityKindSchema struct {
 
 func (x *EntityKindSchema) Reset() {
 	*x = EntityKindSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2886,7 +3000,7 @@ func (x *EntityKindSchema) String() string {
 func (*EntityKindSchema) ProtoMessage() {}
 
 func (x *EntityKindSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2899,7 +3013,7 @@ func (x *EntityKindSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EntityKindSchema.ProtoReflect.Descriptor instead.
 func (*EntityKindSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{29}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *EntityKindSchema) GetKind() uint32 {
@@ -2942,7 +3056,7 @@ type EventKindSchema struct {
 
 func (x *EventKindSchema) Reset() {
 	*x = EventKindSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2954,7 +3068,7 @@ func (x *EventKindSchema) String() string {
 func (*EventKindSchema) ProtoMessage() {}
 
 func (x *EventKindSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2967,7 +3081,7 @@ func (x *EventKindSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventKindSchema.ProtoReflect.Descriptor instead.
 func (*EventKindSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{30}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *EventKindSchema) GetKind() uint32 {
@@ -3035,7 +3149,7 @@ type FieldSchema struct {
 
 func (x *FieldSchema) Reset() {
 	*x = FieldSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3047,7 +3161,7 @@ func (x *FieldSchema) String() string {
 func (*FieldSchema) ProtoMessage() {}
 
 func (x *FieldSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3060,7 +3174,7 @@ func (x *FieldSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldSchema.ProtoReflect.Descriptor instead.
 func (*FieldSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{31}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *FieldSchema) GetName() string {
@@ -3139,7 +3253,7 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"list_rooms\x18\t \x01(\v2\x16.tickwire.v1.ListRoomsH\x00R\tlistRooms\x12F\n" +
 	"\x0fsubscribe_rooms\x18\n" +
 	" \x01(\v2\x1b.tickwire.v1.SubscribeRoomsH\x00R\x0esubscribeRoomsB\x06\n" +
-	"\x04body\"\x89\x05\n" +
+	"\x04body\"\xbe\x05\n" +
 	"\rServerMessage\x120\n" +
 	"\awelcome\x18\x01 \x01(\v2\x14.tickwire.v1.WelcomeH\x00R\awelcome\x12-\n" +
 	"\x06joined\x18\x02 \x01(\v2\x13.tickwire.v1.JoinedH\x00R\x06joined\x12'\n" +
@@ -3155,7 +3269,8 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\vroom_update\x18\v \x01(\v2\x17.tickwire.v1.RoomUpdateH\x00R\n" +
 	"roomUpdate\x127\n" +
 	"\n" +
-	"room_state\x18\f \x01(\v2\x16.tickwire.v1.RoomStateH\x00R\troomStateB\x06\n" +
+	"room_state\x18\f \x01(\v2\x16.tickwire.v1.RoomStateH\x00R\troomState\x123\n" +
+	"\bredirect\x18\x14 \x01(\v2\x15.tickwire.v1.RedirectH\x00R\bredirectB\x06\n" +
 	"\x04body\"k\n" +
 	"\x05Hello\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x12\n" +
@@ -3171,11 +3286,17 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x14session_expires_unix\x18\b \x01(\x03R\x12sessionExpiresUnix\x12\x12\n" +
 	"\x04name\x18\t \x01(\tR\x04name\x12\x18\n" +
 	"\aresumed\x18\n" +
-	" \x01(\bR\aresumedJ\x04\b\x03\x10\x04J\x04\b\x04\x10\x05R\atick_hzR\vsnapshot_hz\"T\n" +
+	" \x01(\bR\aresumedJ\x04\b\x03\x10\x04J\x04\b\x04\x10\x05R\atick_hzR\vsnapshot_hz\"v\n" +
 	"\bJoinRoom\x12\x12\n" +
 	"\x04mode\x18\x01 \x01(\tR\x04mode\x12\x17\n" +
 	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12\x1b\n" +
-	"\tjoin_code\x18\x03 \x01(\tR\bjoinCode\"\xd3\x02\n" +
+	"\tjoin_code\x18\x03 \x01(\tR\bjoinCode\x12 \n" +
+	"\vreservation\x18\x04 \x01(\tR\vreservation\"\x7f\n" +
+	"\bRedirect\x12\x10\n" +
+	"\x03url\x18\x01 \x01(\tR\x03url\x12\x17\n" +
+	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12 \n" +
+	"\vreservation\x18\x03 \x01(\tR\vreservation\x12&\n" +
+	"\x0fexpires_unix_ms\x18\x04 \x01(\x03R\rexpiresUnixMs\"\xd3\x02\n" +
 	"\x06Joined\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
 	"\x04mode\x18\x02 \x01(\tR\x04mode\x12\x1b\n" +
@@ -3321,7 +3442,7 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x12ROOM_PHASE_WAITING\x10\x01\x12\x18\n" +
 	"\x14ROOM_PHASE_COUNTDOWN\x10\x02\x12\x16\n" +
 	"\x12ROOM_PHASE_RUNNING\x10\x03\x12\x14\n" +
-	"\x10ROOM_PHASE_ENDED\x10\x04*\xdb\x04\n" +
+	"\x10ROOM_PHASE_ENDED\x10\x04*\x83\x05\n" +
 	"\tErrorCode\x12\x1a\n" +
 	"\x16ERROR_CODE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16ERROR_CODE_BAD_MESSAGE\x10\x01\x12\"\n" +
@@ -3343,7 +3464,8 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x18ERROR_CODE_EXPIRED_TOKEN\x10\x10\x12\x1b\n" +
 	"\x17ERROR_CODE_UNKNOWN_CODE\x10\x11\x12\x1d\n" +
 	"\x19ERROR_CODE_TOO_MANY_ROOMS\x10\x12\x12\x1a\n" +
-	"\x16ERROR_CODE_BAD_REQUEST\x10\x13*\x95\x03\n" +
+	"\x16ERROR_CODE_BAD_REQUEST\x10\x13\x12&\n" +
+	"\"ERROR_CODE_MATCHMAKING_UNAVAILABLE\x10\x1e*\x95\x03\n" +
 	"\vCloseReason\x12\x1c\n" +
 	"\x18CLOSE_REASON_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13CLOSE_REASON_NORMAL\x10\x01\x12\x17\n" +
@@ -3399,7 +3521,7 @@ func file_tickwire_v1_tickwire_proto_rawDescGZIP() []byte {
 }
 
 var file_tickwire_v1_tickwire_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_tickwire_v1_tickwire_proto_goTypes = []any{
 	(ProtocolVersion)(0),     // 0: tickwire.v1.ProtocolVersion
 	(RoomPhase)(0),           // 1: tickwire.v1.RoomPhase
@@ -3414,85 +3536,87 @@ var file_tickwire_v1_tickwire_proto_goTypes = []any{
 	(*Hello)(nil),            // 10: tickwire.v1.Hello
 	(*Welcome)(nil),          // 11: tickwire.v1.Welcome
 	(*JoinRoom)(nil),         // 12: tickwire.v1.JoinRoom
-	(*Joined)(nil),           // 13: tickwire.v1.Joined
-	(*LeaveRoom)(nil),        // 14: tickwire.v1.LeaveRoom
-	(*Left)(nil),             // 15: tickwire.v1.Left
-	(*Input)(nil),            // 16: tickwire.v1.Input
-	(*InputBatch)(nil),       // 17: tickwire.v1.InputBatch
-	(*Ack)(nil),              // 18: tickwire.v1.Ack
-	(*Ping)(nil),             // 19: tickwire.v1.Ping
-	(*Pong)(nil),             // 20: tickwire.v1.Pong
-	(*ResyncRequest)(nil),    // 21: tickwire.v1.ResyncRequest
-	(*Snapshot)(nil),         // 22: tickwire.v1.Snapshot
-	(*GameEvent)(nil),        // 23: tickwire.v1.GameEvent
-	(*MatchResults)(nil),     // 24: tickwire.v1.MatchResults
-	(*PlayerResult)(nil),     // 25: tickwire.v1.PlayerResult
-	(*Error)(nil),            // 26: tickwire.v1.Error
-	(*Closing)(nil),          // 27: tickwire.v1.Closing
-	(*CreateRoom)(nil),       // 28: tickwire.v1.CreateRoom
-	(*RoomCreated)(nil),      // 29: tickwire.v1.RoomCreated
-	(*ListRooms)(nil),        // 30: tickwire.v1.ListRooms
-	(*RoomList)(nil),         // 31: tickwire.v1.RoomList
-	(*SubscribeRooms)(nil),   // 32: tickwire.v1.SubscribeRooms
-	(*RoomUpdate)(nil),       // 33: tickwire.v1.RoomUpdate
-	(*RoomInfo)(nil),         // 34: tickwire.v1.RoomInfo
-	(*RoomState)(nil),        // 35: tickwire.v1.RoomState
-	(*Schema)(nil),           // 36: tickwire.v1.Schema
-	(*EntityKindSchema)(nil), // 37: tickwire.v1.EntityKindSchema
-	(*EventKindSchema)(nil),  // 38: tickwire.v1.EventKindSchema
-	(*FieldSchema)(nil),      // 39: tickwire.v1.FieldSchema
+	(*Redirect)(nil),         // 13: tickwire.v1.Redirect
+	(*Joined)(nil),           // 14: tickwire.v1.Joined
+	(*LeaveRoom)(nil),        // 15: tickwire.v1.LeaveRoom
+	(*Left)(nil),             // 16: tickwire.v1.Left
+	(*Input)(nil),            // 17: tickwire.v1.Input
+	(*InputBatch)(nil),       // 18: tickwire.v1.InputBatch
+	(*Ack)(nil),              // 19: tickwire.v1.Ack
+	(*Ping)(nil),             // 20: tickwire.v1.Ping
+	(*Pong)(nil),             // 21: tickwire.v1.Pong
+	(*ResyncRequest)(nil),    // 22: tickwire.v1.ResyncRequest
+	(*Snapshot)(nil),         // 23: tickwire.v1.Snapshot
+	(*GameEvent)(nil),        // 24: tickwire.v1.GameEvent
+	(*MatchResults)(nil),     // 25: tickwire.v1.MatchResults
+	(*PlayerResult)(nil),     // 26: tickwire.v1.PlayerResult
+	(*Error)(nil),            // 27: tickwire.v1.Error
+	(*Closing)(nil),          // 28: tickwire.v1.Closing
+	(*CreateRoom)(nil),       // 29: tickwire.v1.CreateRoom
+	(*RoomCreated)(nil),      // 30: tickwire.v1.RoomCreated
+	(*ListRooms)(nil),        // 31: tickwire.v1.ListRooms
+	(*RoomList)(nil),         // 32: tickwire.v1.RoomList
+	(*SubscribeRooms)(nil),   // 33: tickwire.v1.SubscribeRooms
+	(*RoomUpdate)(nil),       // 34: tickwire.v1.RoomUpdate
+	(*RoomInfo)(nil),         // 35: tickwire.v1.RoomInfo
+	(*RoomState)(nil),        // 36: tickwire.v1.RoomState
+	(*Schema)(nil),           // 37: tickwire.v1.Schema
+	(*EntityKindSchema)(nil), // 38: tickwire.v1.EntityKindSchema
+	(*EventKindSchema)(nil),  // 39: tickwire.v1.EventKindSchema
+	(*FieldSchema)(nil),      // 40: tickwire.v1.FieldSchema
 }
 var file_tickwire_v1_tickwire_proto_depIdxs = []int32{
 	10, // 0: tickwire.v1.ClientMessage.hello:type_name -> tickwire.v1.Hello
 	12, // 1: tickwire.v1.ClientMessage.join_room:type_name -> tickwire.v1.JoinRoom
-	14, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
-	17, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
-	18, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
-	19, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
-	21, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
-	28, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
-	30, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
-	32, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
+	15, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
+	18, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
+	19, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
+	20, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
+	22, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
+	29, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
+	31, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
+	33, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
 	11, // 10: tickwire.v1.ServerMessage.welcome:type_name -> tickwire.v1.Welcome
-	13, // 11: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
-	15, // 12: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
-	22, // 13: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
-	20, // 14: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
-	26, // 15: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
-	27, // 16: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
-	24, // 17: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
-	29, // 18: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
-	31, // 19: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
-	33, // 20: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
-	35, // 21: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
-	1,  // 22: tickwire.v1.Joined.phase:type_name -> tickwire.v1.RoomPhase
-	36, // 23: tickwire.v1.Joined.schema:type_name -> tickwire.v1.Schema
-	3,  // 24: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
-	16, // 25: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
-	23, // 26: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
-	25, // 27: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
-	2,  // 28: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
-	3,  // 29: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
-	34, // 30: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
-	34, // 31: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
-	7,  // 32: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
-	34, // 33: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
-	1,  // 34: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
-	1,  // 35: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
-	37, // 36: tickwire.v1.Schema.entities:type_name -> tickwire.v1.EntityKindSchema
-	39, // 37: tickwire.v1.Schema.input:type_name -> tickwire.v1.FieldSchema
-	38, // 38: tickwire.v1.Schema.events:type_name -> tickwire.v1.EventKindSchema
-	39, // 39: tickwire.v1.Schema.results:type_name -> tickwire.v1.FieldSchema
-	39, // 40: tickwire.v1.EntityKindSchema.fields:type_name -> tickwire.v1.FieldSchema
-	39, // 41: tickwire.v1.EventKindSchema.values:type_name -> tickwire.v1.FieldSchema
-	4,  // 42: tickwire.v1.FieldSchema.type:type_name -> tickwire.v1.FieldType
-	5,  // 43: tickwire.v1.FieldSchema.interpolation:type_name -> tickwire.v1.Interpolation
-	6,  // 44: tickwire.v1.FieldSchema.role:type_name -> tickwire.v1.FieldRole
-	45, // [45:45] is the sub-list for method output_type
-	45, // [45:45] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	45, // [45:45] is the sub-list for extension extendee
-	0,  // [0:45] is the sub-list for field type_name
+	14, // 11: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
+	16, // 12: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
+	23, // 13: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
+	21, // 14: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
+	27, // 15: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
+	28, // 16: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
+	25, // 17: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
+	30, // 18: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
+	32, // 19: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
+	34, // 20: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
+	36, // 21: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
+	13, // 22: tickwire.v1.ServerMessage.redirect:type_name -> tickwire.v1.Redirect
+	1,  // 23: tickwire.v1.Joined.phase:type_name -> tickwire.v1.RoomPhase
+	37, // 24: tickwire.v1.Joined.schema:type_name -> tickwire.v1.Schema
+	3,  // 25: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
+	17, // 26: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
+	24, // 27: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
+	26, // 28: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
+	2,  // 29: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
+	3,  // 30: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
+	35, // 31: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
+	35, // 32: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
+	7,  // 33: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
+	35, // 34: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
+	1,  // 35: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
+	1,  // 36: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
+	38, // 37: tickwire.v1.Schema.entities:type_name -> tickwire.v1.EntityKindSchema
+	40, // 38: tickwire.v1.Schema.input:type_name -> tickwire.v1.FieldSchema
+	39, // 39: tickwire.v1.Schema.events:type_name -> tickwire.v1.EventKindSchema
+	40, // 40: tickwire.v1.Schema.results:type_name -> tickwire.v1.FieldSchema
+	40, // 41: tickwire.v1.EntityKindSchema.fields:type_name -> tickwire.v1.FieldSchema
+	40, // 42: tickwire.v1.EventKindSchema.values:type_name -> tickwire.v1.FieldSchema
+	4,  // 43: tickwire.v1.FieldSchema.type:type_name -> tickwire.v1.FieldType
+	5,  // 44: tickwire.v1.FieldSchema.interpolation:type_name -> tickwire.v1.Interpolation
+	6,  // 45: tickwire.v1.FieldSchema.role:type_name -> tickwire.v1.FieldRole
+	46, // [46:46] is the sub-list for method output_type
+	46, // [46:46] is the sub-list for method input_type
+	46, // [46:46] is the sub-list for extension type_name
+	46, // [46:46] is the sub-list for extension extendee
+	0,  // [0:46] is the sub-list for field type_name
 }
 
 func init() { file_tickwire_v1_tickwire_proto_init() }
@@ -3525,6 +3649,7 @@ func file_tickwire_v1_tickwire_proto_init() {
 		(*ServerMessage_RoomList)(nil),
 		(*ServerMessage_RoomUpdate)(nil),
 		(*ServerMessage_RoomState)(nil),
+		(*ServerMessage_Redirect)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -3532,7 +3657,7 @@ func file_tickwire_v1_tickwire_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tickwire_v1_tickwire_proto_rawDesc), len(file_tickwire_v1_tickwire_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   32,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tickwire/v1/tickwire.proto.
  */
 export const file_tickwire_v1_tickwire: GenFile = /*@__PURE__*/
-  fileDesc("Chp0aWNrd2lyZS92MS90aWNrd2lyZS5wcm90bxILdGlja3dpcmUudjEiyAMKDUNsaWVudE1lc3NhZ2USIwoFaGVsbG8YASABKAsyEi50aWNrd2lyZS52MS5IZWxsb0gAEioKCWpvaW5fcm9vbRgCIAEoCzIVLnRpY2t3aXJlLnYxLkpvaW5Sb29tSAASLAoKbGVhdmVfcm9vbRgDIAEoCzIWLnRpY2t3aXJlLnYxLkxlYXZlUm9vbUgAEigKBWlucHV0GAQgASgLMhcudGlja3dpcmUudjEuSW5wdXRCYXRjaEgAEh8KA2FjaxgFIAEoCzIQLnRpY2t3aXJlLnYxLkFja0gAEiEKBHBpbmcYBiABKAsyES50aWNrd2lyZS52MS5QaW5nSAASLAoGcmVzeW5jGAcgASgLMhoudGlja3dpcmUudjEuUmVzeW5jUmVxdWVzdEgAEi4KC2NyZWF0ZV9yb29tGAggASgLMhcudGlja3dpcmUudjEuQ3JlYXRlUm9vbUgAEiwKCmxpc3Rfcm9vbXMYCSABKAsyFi50aWNrd2lyZS52MS5MaXN0Um9vbXNIABI2Cg9zdWJzY3JpYmVfcm9vbXMYCiABKAsyGy50aWNrd2lyZS52MS5TdWJzY3JpYmVSb29tc0gAQgYKBGJvZHkilgQKDVNlcnZlck1lc3NhZ2USJwoHd2VsY29tZRgBIAEoCzIULnRpY2t3aXJlLnYxLldlbGNvbWVIABIlCgZqb2luZWQYAiABKAsyEy50aWNrd2lyZS52MS5Kb2luZWRIABIhCgRsZWZ0GAMgASgLMhEudGlja3dpcmUudjEuTGVmdEgAEikKCHNuYXBzaG90GAQgASgLMhUudGlja3dpcmUudjEuU25hcHNob3RIABIhCgRwb25nGAUgASgLMhEudGlja3dpcmUudjEuUG9uZ0gAEiMKBWVycm9yGAYgASgLMhIudGlja3dpcmUudjEuRXJyb3JIABInCgdjbG9zaW5nGAcgASgLMhQudGlja3dpcmUudjEuQ2xvc2luZ0gAEjIKDW1hdGNoX3Jlc3VsdHMYCCABKAsyGS50aWNrd2lyZS52MS5NYXRjaFJlc3VsdHNIABIwCgxyb29tX2NyZWF0ZWQYCSABKAsyGC50aWNrd2lyZS52MS5Sb29tQ3JlYXRlZEgAEioKCXJvb21fbGlzdBgKIAEoCzIVLnRpY2t3aXJlLnYxLlJvb21MaXN0SAASLgoLcm9vbV91cGRhdGUYCyABKAsyFy50aWNrd2lyZS52MS5Sb29tVXBkYXRlSAASLAoKcm9vbV9zdGF0ZRgMIAEoCzIWLnRpY2t3aXJlLnYxLlJvb21TdGF0ZUgAQgYKBGJvZHkiRgoFSGVsbG8SGAoQcHJvdG9jb2xfdmVyc2lvbhgBIAEoDRIMCgRuYW1lGAIgASgJEhUKDXNlc3Npb25fdG9rZW4YAyABKAki3gEKB1dlbGNvbWUSGAoQcHJvdG9jb2xfdmVyc2lvbhgBIAEoDRISCgpzZXNzaW9uX2lkGAIgASgJEhYKDnNlcnZlcl90aW1lX3VzGAUgASgDEhcKD21heF9mcmFtZV9ieXRlcxgGIAEoDRIVCg1zZXNzaW9uX3Rva2VuGAcgASgJEhwKFHNlc3Npb25fZXhwaXJlc191bml4GAggASgDEgwKBG5hbWUYCSABKAkSDwoHcmVzdW1lZBgKIAEoCEoECAMQBEoECAQQBVIHdGlja19oelILc25hcHNob3RfaHoiPAoISm9pblJvb20SDAoEbW9kZRgBIAEoCRIPCgdyb29tX2lkGAIgASgJEhEKCWpvaW5fY29kZRgDIAEoCSLzAQoGSm9pbmVkEg8KB3Jvb21faWQYASABKAkSDAoEbW9kZRgCIAEoCRIRCglwbGF5ZXJfaWQYAyABKA0SEQoJZW50aXR5X2lkGAQgASgNEgwKBHRpY2sYBSABKA0SDwoHdGlja19oehgGIAEoDRITCgtzbmFwc2hvdF9oehgHIAEoDRITCgttYXhfcGxheWVycxgIIAEoDRIPCgdyZXN1bWVkGAkgASgIEiUKBXBoYXNlGAogASgOMhYudGlja3dpcmUudjEuUm9vbVBoYXNlEiMKBnNjaGVtYRgLIAEoCzITLnRpY2t3aXJlLnYxLlNjaGVtYSILCglMZWF2ZVJvb20iUgoETGVmdBIPCgdyb29tX2lkGAEgASgJEigKBnJlYXNvbhgCIAEoDjIYLnRpY2t3aXJlLnYxLkNsb3NlUmVhc29uEg8KB21lc3NhZ2UYAyABKAkiOAoFSW5wdXQSCwoDc2VxGAEgASgNEgwKBHRpY2sYAiABKA0SDgoGdmFsdWVzGAcgAygRSgQIAxAHIkIKCklucHV0QmF0Y2gSIgoGaW5wdXRzGAEgAygLMhIudGlja3dpcmUudjEuSW5wdXQSEAoIYWNrX3RpY2sYAiABKA0iEwoDQWNrEgwKBHRpY2sYASABKA0iHgoEUGluZxIWCg5jbGllbnRfdGltZV91cxgBIAEoAyI2CgRQb25nEhYKDmNsaWVudF90aW1lX3VzGAEgASgDEhYKDnNlcnZlcl90aW1lX3VzGAIgASgDIh0KDVJlc3luY1JlcXVlc3QSDAoEdGljaxgBIAEoDSKkAQoIU25hcHNob3QSDAoEdGljaxgBIAEoDRIRCgliYXNlX3RpY2sYAiABKA0SFgoOc2VydmVyX3RpbWVfdXMYAyABKAMSEAoIY2hlY2tzdW0YBCABKAcSDQoFZGVsdGEYBSABKAwSJgoGZXZlbnRzGAYgAygLMhYudGlja3dpcmUudjEuR2FtZUV2ZW50EhYKDmxhc3RfaW5wdXRfc2VxGA8gASgNIlwKCUdhbWVFdmVudBIMCgR0aWNrGAEgASgNEgwKBGtpbmQYAiABKA0SDQoFYWN0b3IYAyABKA0SDgoGdGFyZ2V0GAQgASgNEg4KBnZhbHVlcxgGIAMoEUoECAUQBiJZCgxNYXRjaFJlc3VsdHMSDwoHcm9vbV9pZBgBIAEoCRIMCgR0aWNrGAIgASgNEioKB3BsYXllcnMYAyADKAsyGS50aWNrd2lyZS52MS5QbGF5ZXJSZXN1bHQibQoMUGxheWVyUmVzdWx0EhEKCXBsYXllcl9pZBgBIAEoDRIMCgRuYW1lGAIgASgJEhEKCWVudGl0eV9pZBgDIAEoDRINCgVzY29yZRgEIAEoERIOCgZ2YWx1ZXMYByADKBFKBAgFEAZKBAgGEAciPgoFRXJyb3ISJAoEY29kZRgBIAEoDjIWLnRpY2t3aXJlLnYxLkVycm9yQ29kZRIPCgdtZXNzYWdlGAIgASgJIkQKB0Nsb3NpbmcSKAoGcmVhc29uGAEgASgOMhgudGlja3dpcmUudjEuQ2xvc2VSZWFzb24SDwoHbWVzc2FnZRgCIAEoCSJACgpDcmVhdGVSb29tEgwKBG1vZGUYASABKAkSEwoLbWF4X3BsYXllcnMYAiABKA0SDwoHcHJpdmF0ZRgDIAEoCCJFCgtSb29tQ3JlYXRlZBIjCgRyb29tGAEgASgLMhUudGlja3dpcmUudjEuUm9vbUluZm8SEQoJam9pbl9jb2RlGAIgASgJIjgKCUxpc3RSb29tcxIMCgRtb2RlGAEgASgJEg0KBWxpbWl0GAIgASgNEg4KBmN1cnNvchgDIAEoCSJUCghSb29tTGlzdBIkCgVyb29tcxgBIAMoCzIVLnRpY2t3aXJlLnYxLlJvb21JbmZvEhMKC25leHRfY3Vyc29yGAIgASgJEg0KBXRvdGFsGAMgASgNIkIKDlN1YnNjcmliZVJvb21zEgwKBG1vZGUYASABKAkSEwoLdW5zdWJzY3JpYmUYAiABKAgSDQoFbGltaXQYAyABKA0isAEKClJvb21VcGRhdGUSKgoEa2luZBgBIAEoDjIcLnRpY2t3aXJlLnYxLlJvb21VcGRhdGUuS2luZBIjCgRyb29tGAIgASgLMhUudGlja3dpcmUudjEuUm9vbUluZm8iUQoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEAoMS0lORF9DUkVBVEVEEAESEAoMS0lORF9DSEFOR0VEEAISDwoLS0lORF9DTE9TRUQQAyKWAQoIUm9vbUluZm8SDwoHcm9vbV9pZBgBIAEoCRIMCgRtb2RlGAIgASgJEiUKBXBoYXNlGAMgASgOMhYudGlja3dpcmUudjEuUm9vbVBoYXNlEg8KB3BsYXllcnMYBCABKA0SEwoLbWF4X3BsYXllcnMYBSABKA0SDQoFYWdlX3MYBiABKA0SDwoHcHJpdmF0ZRgHIAEoCCKCAQoJUm9vbVN0YXRlEg8KB3Jvb21faWQYASABKAkSJQoFcGhhc2UYAiABKA4yFi50aWNrd2lyZS52MS5Sb29tUGhhc2USDAoEdGljaxgDIAEoDRIXCg9jb3VudGRvd25fdGlja3MYBCABKA0SFgoOcGxheWVyc19uZWVkZWQYBSABKA0iuwEKBlNjaGVtYRIvCghlbnRpdGllcxgBIAMoCzIdLnRpY2t3aXJlLnYxLkVudGl0eUtpbmRTY2hlbWESJwoFaW5wdXQYAiADKAsyGC50aWNrd2lyZS52MS5GaWVsZFNjaGVtYRIsCgZldmVudHMYAyADKAsyHC50aWNrd2lyZS52MS5FdmVudEtpbmRTY2hlbWESKQoHcmVzdWx0cxgEIAMoCzIYLnRpY2t3aXJlLnYxLkZpZWxkU2NoZW1hIlgKEEVudGl0eUtpbmRTY2hlbWESDAoEa2luZBgBIAEoDRIMCgRuYW1lGAIgASgJEigKBmZpZWxkcxgDIAMoCzIYLnRpY2t3aXJlLnYxLkZpZWxkU2NoZW1hInYKD0V2ZW50S2luZFNjaGVtYRIMCgRraW5kGAEgASgNEgwKBG5hbWUYAiABKAkSKAoGdmFsdWVzGAMgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWESDQoFYWN0b3IYBCABKAkSDgoGdGFyZ2V0GAUgASgJItIBCgtGaWVsZFNjaGVtYRIMCgRuYW1lGAEgASgJEiQKBHR5cGUYAiABKA4yFi50aWNrd2lyZS52MS5GaWVsZFR5cGUSDQoFc2NhbGUYAyABKAUSCwoDbWluGAQgASgREgsKA21heBgFIAEoERINCgVuYW1lcxgGIAMoCRIxCg1pbnRlcnBvbGF0aW9uGAcgASgOMhoudGlja3dpcmUudjEuSW50ZXJwb2xhdGlvbhIkCgRyb2xlGAggASgOMhYudGlja3dpcmUudjEuRmllbGRSb2xlKlcKD1Byb3RvY29sVmVyc2lvbhIgChxQUk9UT0NPTF9WRVJTSU9OX1VOU1BFQ0lGSUVEEAASHAoYUFJPVE9DT0xfVkVSU0lPTl9DVVJSRU5UEAIiBAgBEAEqhwEKCVJvb21QaGFzZRIaChZST09NX1BIQVNFX1VOU1BFQ0lGSUVEEAASFgoSUk9PTV9QSEFTRV9XQUlUSU5HEAESGAoUUk9PTV9QSEFTRV9DT1VOVERPV04QAhIWChJST09NX1BIQVNFX1JVTk5JTkcQAxIUChBST09NX1BIQVNFX0VOREVEEAQq2wQKCUVycm9yQ29kZRIaChZFUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASGgoWRVJST1JfQ09ERV9CQURfTUVTU0FHRRABEiIKHkVSUk9SX0NPREVfVU5TVVBQT1JURURfVkVSU0lPThACEh0KGUVSUk9SX0NPREVfSEVMTE9fUkVRVUlSRUQQAxIbChdFUlJPUl9DT0RFX0lOVkFMSURfTkFNRRAEEhsKF0VSUk9SX0NPREVfVU5LTk9XTl9ST09NEAUSGAoURVJST1JfQ09ERV9ST09NX0ZVTEwQBhIbChdFUlJPUl9DT0RFX1VOS05PV05fTU9ERRAHEh4KGkVSUk9SX0NPREVfQUxSRUFEWV9JTl9ST09NEAgSGgoWRVJST1JfQ09ERV9OT1RfSU5fUk9PTRAJEhsKF0VSUk9SX0NPREVfUkFURV9MSU1JVEVEEAoSHgoaRVJST1JfQ09ERV9GUkFNRV9UT09fTEFSR0UQCxIaChZFUlJPUl9DT0RFX1NFUlZFUl9GVUxMEAwSGwoXRVJST1JfQ09ERV9KT0lOX1JFRlVTRUQQDRIcChhFUlJPUl9DT0RFX1NIVVRUSU5HX0RPV04QDhIcChhFUlJPUl9DT0RFX0lOVkFMSURfVE9LRU4QDxIcChhFUlJPUl9DT0RFX0VYUElSRURfVE9LRU4QEBIbChdFUlJPUl9DT0RFX1VOS05PV05fQ09ERRAREh0KGUVSUk9SX0NPREVfVE9PX01BTllfUk9PTVMQEhIaChZFUlJPUl9DT0RFX0JBRF9SRVFVRVNUEBMqlQMKC0Nsb3NlUmVhc29uEhwKGENMT1NFX1JFQVNPTl9VTlNQRUNJRklFRBAAEhcKE0NMT1NFX1JFQVNPTl9OT1JNQUwQARIXChNDTE9TRV9SRUFTT05fS0lDS0VEEAISHAoYQ0xPU0VfUkVBU09OX1JPT01fQ0xPU0VEEAMSHgoaQ0xPU0VfUkVBU09OX1NMT1dfQ09OU1VNRVIQBBIgChxDTE9TRV9SRUFTT05fU0VSVkVSX1NIVVRET1dOEAUSHwobQ0xPU0VfUkVBU09OX1BST1RPQ09MX0VSUk9SEAYSIQodQ0xPU0VfUkVBU09OX1ZFUlNJT05fTUlTTUFUQ0gQBxIZChVDTE9TRV9SRUFTT05fUkVQTEFDRUQQCBIcChhDTE9TRV9SRUFTT05fTUFUQ0hfRU5ERUQQCRIdChlDTE9TRV9SRUFTT05fSURMRV9USU1FT1VUEAoSHAoYQ0xPU0VfUkVBU09OX0FVVEhfRkFJTEVEEAsSHAoYQ0xPU0VfUkVBU09OX1NFUlZFUl9GVUxMEAwqvAEKCUZpZWxkVHlwZRIaChZGSUVMRF9UWVBFX1VOU1BFQ0lGSUVEEAASEgoORklFTERfVFlQRV9JTlQQARITCg9GSUVMRF9UWVBFX1VJTlQQAhITCg9GSUVMRF9UWVBFX0JPT0wQAxITCg9GSUVMRF9UWVBFX0VOVU0QBBIUChBGSUVMRF9UWVBFX0ZMQUdTEAUSFAoQRklFTERfVFlQRV9GSVhFRBAGEhQKEEZJRUxEX1RZUEVfQU5HTEUQBypaCg1JbnRlcnBvbGF0aW9uEhYKEklOVEVSUE9MQVRJT05fTk9ORRAAEhgKFElOVEVSUE9MQVRJT05fTElORUFSEAESFwoTSU5URVJQT0xBVElPTl9BTkdMRRACKpcCCglGaWVsZFJvbGUSEwoPRklFTERfUk9MRV9OT05FEAASGQoVRklFTERfUk9MRV9QT1NJVElPTl9YEAESGQoVRklFTERfUk9MRV9QT1NJVElPTl9ZEAISGQoVRklFTERfUk9MRV9QT1NJVElPTl9aEAMSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9YEAQSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9ZEAUSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9aEAYSEgoORklFTERfUk9MRV9ZQVcQBxIUChBGSUVMRF9ST0xFX1BJVENIEAgSEwoPRklFTERfUk9MRV9ST0xMEAkSFAoQRklFTERfUk9MRV9PV05FUhAKQjtaOWdpdGh1Yi5jb20vdGlja3dpcmUvdGlja3dpcmUvcHJvdG8vdGlja3dpcmUvdjE7dGlja3dpcmV2MWIGcHJvdG8z");
+  fileDesc("Chp0aWNrd2lyZS92MS90aWNrd2lyZS5wcm90bxILdGlja3dpcmUudjEiyAMKDUNsaWVudE1lc3NhZ2USIwoFaGVsbG8YASABKAsyEi50aWNrd2lyZS52MS5IZWxsb0gAEioKCWpvaW5fcm9vbRgCIAEoCzIVLnRpY2t3aXJlLnYxLkpvaW5Sb29tSAASLAoKbGVhdmVfcm9vbRgDIAEoCzIWLnRpY2t3aXJlLnYxLkxlYXZlUm9vbUgAEigKBWlucHV0GAQgASgLMhcudGlja3dpcmUudjEuSW5wdXRCYXRjaEgAEh8KA2FjaxgFIAEoCzIQLnRpY2t3aXJlLnYxLkFja0gAEiEKBHBpbmcYBiABKAsyES50aWNrd2lyZS52MS5QaW5nSAASLAoGcmVzeW5jGAcgASgLMhoudGlja3dpcmUudjEuUmVzeW5jUmVxdWVzdEgAEi4KC2NyZWF0ZV9yb29tGAggASgLMhcudGlja3dpcmUudjEuQ3JlYXRlUm9vbUgAEiwKCmxpc3Rfcm9vbXMYCSABKAsyFi50aWNrd2lyZS52MS5MaXN0Um9vbXNIABI2Cg9zdWJzY3JpYmVfcm9vbXMYCiABKAsyGy50aWNrd2lyZS52MS5TdWJzY3JpYmVSb29tc0gAQgYKBGJvZHkiwQQKDVNlcnZlck1lc3NhZ2USJwoHd2VsY29tZRgBIAEoCzIULnRpY2t3aXJlLnYxLldlbGNvbWVIABIlCgZqb2luZWQYAiABKAsyEy50aWNrd2lyZS52MS5Kb2luZWRIABIhCgRsZWZ0GAMgASgLMhEudGlja3dpcmUudjEuTGVmdEgAEikKCHNuYXBzaG90GAQgASgLMhUudGlja3dpcmUudjEuU25hcHNob3RIABIhCgRwb25nGAUgASgLMhEudGlja3dpcmUudjEuUG9uZ0gAEiMKBWVycm9yGAYgASgLMhIudGlja3dpcmUudjEuRXJyb3JIABInCgdjbG9zaW5nGAcgASgLMhQudGlja3dpcmUudjEuQ2xvc2luZ0gAEjIKDW1hdGNoX3Jlc3VsdHMYCCABKAsyGS50aWNrd2lyZS52MS5NYXRjaFJlc3VsdHNIABIwCgxyb29tX2NyZWF0ZWQYCSABKAsyGC50aWNrd2lyZS52MS5Sb29tQ3JlYXRlZEgAEioKCXJvb21fbGlzdBgKIAEoCzIVLnRpY2t3aXJlLnYxLlJvb21MaXN0SAASLgoLcm9vbV91cGRhdGUYCyABKAsyFy50aWNrd2lyZS52MS5Sb29tVXBkYXRlSAASLAoKcm9vbV9zdGF0ZRgMIAEoCzIWLnRpY2t3aXJlLnYxLlJvb21TdGF0ZUgAEikKCHJlZGlyZWN0GBQgASgLMhUudGlja3dpcmUudjEuUmVkaXJlY3RIAEIGCgRib2R5IkYKBUhlbGxvEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SDAoEbmFtZRgCIAEoCRIVCg1zZXNzaW9uX3Rva2VuGAMgASgJIt4BCgdXZWxjb21lEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SEgoKc2Vzc2lvbl9pZBgCIAEoCRIWCg5zZXJ2ZXJfdGltZV91cxgFIAEoAxIXCg9tYXhfZnJhbWVfYnl0ZXMYBiABKA0SFQoNc2Vzc2lvbl90b2tlbhgHIAEoCRIcChRzZXNzaW9uX2V4cGlyZXNfdW5peBgIIAEoAxIMCgRuYW1lGAkgASgJEg8KB3Jlc3VtZWQYCiABKAhKBAgDEARKBAgEEAVSB3RpY2tfaHpSC3NuYXBzaG90X2h6IlEKCEpvaW5Sb29tEgwKBG1vZGUYASABKAkSDwoHcm9vbV9pZBgCIAEoCRIRCglqb2luX2NvZGUYAyABKAkSEwoLcmVzZXJ2YXRpb24YBCABKAkiVgoIUmVkaXJlY3QSCwoDdXJsGAEgASgJEg8KB3Jvb21faWQYAiABKAkSEwoLcmVzZXJ2YXRpb24YAyABKAkSFwoPZXhwaXJlc191bml4X21zGAQgASgDIvMBCgZKb2luZWQSDwoHcm9vbV9pZBgBIAEoCRIMCgRtb2RlGAIgASgJEhEKCXBsYXllcl9pZBgDIAEoDRIRCgllbnRpdHlfaWQYBCABKA0SDAoEdGljaxgFIAEoDRIPCgd0aWNrX2h6GAYgASgNEhMKC3NuYXBzaG90X2h6GAcgASgNEhMKC21heF9wbGF5ZXJzGAggASgNEg8KB3Jlc3VtZWQYCSABKAgSJQoFcGhhc2UYCiABKA4yFi50aWNrd2lyZS52MS5Sb29tUGhhc2USIwoGc2NoZW1hGAsgASgLMhMudGlja3dpcmUudjEuU2NoZW1hIgsKCUxlYXZlUm9vbSJSCgRMZWZ0Eg8KB3Jvb21faWQYASABKAkSKAoGcmVhc29uGAIgASgOMhgudGlja3dpcmUudjEuQ2xvc2VSZWFzb24SDwoHbWVzc2FnZRgDIAEoCSI4CgVJbnB1dBILCgNzZXEYASABKA0SDAoEdGljaxgCIAEoDRIOCgZ2YWx1ZXMYByADKBFKBAgDEAciQgoKSW5wdXRCYXRjaBIiCgZpbnB1dHMYASADKAsyEi50aWNrd2lyZS52MS5JbnB1dBIQCghhY2tfdGljaxgCIAEoDSITCgNBY2sSDAoEdGljaxgBIAEoDSIeCgRQaW5nEhYKDmNsaWVudF90aW1lX3VzGAEgASgDIjYKBFBvbmcSFgoOY2xpZW50X3RpbWVfdXMYASABKAMSFgoOc2VydmVyX3RpbWVfdXMYAiABKAMiHQoNUmVzeW5jUmVxdWVzdBIMCgR0aWNrGAEgASgNIqQBCghTbmFwc2hvdBIMCgR0aWNrGAEgASgNEhEKCWJhc2VfdGljaxgCIAEoDRIWCg5zZXJ2ZXJfdGltZV91cxgDIAEoAxIQCghjaGVja3N1bRgEIAEoBxINCgVkZWx0YRgFIAEoDBImCgZldmVudHMYBiADKAsyFi50aWNrd2lyZS52MS5HYW1lRXZlbnQSFgoObGFzdF9pbnB1dF9zZXEYDyABKA0iXAoJR2FtZUV2ZW50EgwKBHRpY2sYASABKA0SDAoEa2luZBgCIAEoDRINCgVhY3RvchgDIAEoDRIOCgZ0YXJnZXQYBCABKA0SDgoGdmFsdWVzGAYgAygRSgQIBRAGIlkKDE1hdGNoUmVzdWx0cxIPCgdyb29tX2lkGAEgASgJEgwKBHRpY2sYAiABKA0SKgoHcGxheWVycxgDIAMoCzIZLnRpY2t3aXJlLnYxLlBsYXllclJlc3VsdCJtCgxQbGF5ZXJSZXN1bHQSEQoJcGxheWVyX2lkGAEgASgNEgwKBG5hbWUYAiABKAkSEQoJZW50aXR5X2lkGAMgASgNEg0KBXNjb3JlGAQgASgREg4KBnZhbHVlcxgHIAMoEUoECAUQBkoECAYQByI+CgVFcnJvchIkCgRjb2RlGAEgASgOMhYudGlja3dpcmUudjEuRXJyb3JDb2RlEg8KB21lc3NhZ2UYAiABKAkiRAoHQ2xvc2luZxIoCgZyZWFzb24YASABKA4yGC50aWNrd2lyZS52MS5DbG9zZVJlYXNvbhIPCgdtZXNzYWdlGAIgASgJIkAKCkNyZWF0ZVJvb20SDAoEbW9kZRgBIAEoCRITCgttYXhfcGxheWVycxgCIAEoDRIPCgdwcml2YXRlGAMgASgIIkUKC1Jvb21DcmVhdGVkEiMKBHJvb20YASABKAsyFS50aWNrd2lyZS52MS5Sb29tSW5mbxIRCglqb2luX2NvZGUYAiABKAkiOAoJTGlzdFJvb21zEgwKBG1vZGUYASABKAkSDQoFbGltaXQYAiABKA0SDgoGY3Vyc29yGAMgASgJIlQKCFJvb21MaXN0EiQKBXJvb21zGAEgAygLMhUudGlja3dpcmUudjEuUm9vbUluZm8SEwoLbmV4dF9jdXJzb3IYAiABKAkSDQoFdG90YWwYAyABKA0iQgoOU3Vic2NyaWJlUm9vbXMSDAoEbW9kZRgBIAEoCRITCgt1bnN1YnNjcmliZRgCIAEoCBINCgVsaW1pdBgDIAEoDSKwAQoKUm9vbVVwZGF0ZRIqCgRraW5kGAEgASgOMhwudGlja3dpcmUudjEuUm9vbVVwZGF0ZS5LaW5kEiMKBHJvb20YAiABKAsyFS50aWNrd2lyZS52MS5Sb29tSW5mbyJRCgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABIQCgxLSU5EX0NSRUFURUQQARIQCgxLSU5EX0NIQU5HRUQQAhIPCgtLSU5EX0NMT1NFRBADIpYBCghSb29tSW5mbxIPCgdyb29tX2lkGAEgASgJEgwKBG1vZGUYAiABKAkSJQoFcGhhc2UYAyABKA4yFi50aWNrd2lyZS52MS5Sb29tUGhhc2USDwoHcGxheWVycxgEIAEoDRITCgttYXhfcGxheWVycxgFIAEoDRINCgVhZ2VfcxgGIAEoDRIPCgdwcml2YXRlGAcgASgIIoIBCglSb29tU3RhdGUSDwoHcm9vbV9pZBgBIAEoCRIlCgVwaGFzZRgCIAEoDjIWLnRpY2t3aXJlLnYxLlJvb21QaGFzZRIMCgR0aWNrGAMgASgNEhcKD2NvdW50ZG93bl90aWNrcxgEIAEoDRIWCg5wbGF5ZXJzX25lZWRlZBgFIAEoDSK7AQoGU2NoZW1hEi8KCGVudGl0aWVzGAEgAygLMh0udGlja3dpcmUudjEuRW50aXR5S2luZFNjaGVtYRInCgVpbnB1dBgCIAMoCzIYLnRpY2t3aXJlLnYxLkZpZWxkU2NoZW1hEiwKBmV2ZW50cxgDIAMoCzIcLnRpY2t3aXJlLnYxLkV2ZW50S2luZFNjaGVtYRIpCgdyZXN1bHRzGAQgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWEiWAoQRW50aXR5S2luZFNjaGVtYRIMCgRraW5kGAEgASgNEgwKBG5hbWUYAiABKAkSKAoGZmllbGRzGAMgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWEidgoPRXZlbnRLaW5kU2NoZW1hEgwKBGtpbmQYASABKA0SDAoEbmFtZRgCIAEoCRIoCgZ2YWx1ZXMYAyADKAsyGC50aWNrd2lyZS52MS5GaWVsZFNjaGVtYRINCgVhY3RvchgEIAEoCRIOCgZ0YXJnZXQYBSABKAki0gEKC0ZpZWxkU2NoZW1hEgwKBG5hbWUYASABKAkSJAoEdHlwZRgCIAEoDjIWLnRpY2t3aXJlLnYxLkZpZWxkVHlwZRINCgVzY2FsZRgDIAEoBRILCgNtaW4YBCABKBESCwoDbWF4GAUgASgREg0KBW5hbWVzGAYgAygJEjEKDWludGVycG9sYXRpb24YByABKA4yGi50aWNrd2lyZS52MS5JbnRlcnBvbGF0aW9uEiQKBHJvbGUYCCABKA4yFi50aWNrd2lyZS52MS5GaWVsZFJvbGUqVwoPUHJvdG9jb2xWZXJzaW9uEiAKHFBST1RPQ09MX1ZFUlNJT05fVU5TUEVDSUZJRUQQABIcChhQUk9UT0NPTF9WRVJTSU9OX0NVUlJFTlQQAiIECAEQASqHAQoJUm9vbVBoYXNlEhoKFlJPT01fUEhBU0VfVU5TUEVDSUZJRUQQABIWChJST09NX1BIQVNFX1dBSVRJTkcQARIYChRST09NX1BIQVNFX0NPVU5URE9XThACEhYKElJPT01fUEhBU0VfUlVOTklORxADEhQKEFJPT01fUEhBU0VfRU5ERUQQBCqDBQoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DT0RFX0JBRF9NRVNTQUdFEAESIgoeRVJST1JfQ09ERV9VTlNVUFBPUlRFRF9WRVJTSU9OEAISHQoZRVJST1JfQ09ERV9IRUxMT19SRVFVSVJFRBADEhsKF0VSUk9SX0NPREVfSU5WQUxJRF9OQU1FEAQSGwoXRVJST1JfQ09ERV9VTktOT1dOX1JPT00QBRIYChRFUlJPUl9DT0RFX1JPT01fRlVMTBAGEhsKF0VSUk9SX0NPREVfVU5LTk9XTl9NT0RFEAcSHgoaRVJST1JfQ09ERV9BTFJFQURZX0lOX1JPT00QCBIaChZFUlJPUl9DT0RFX05PVF9JTl9ST09NEAkSGwoXRVJST1JfQ09ERV9SQVRFX0xJTUlURUQQChIeChpFUlJPUl9DT0RFX0ZSQU1FX1RPT19MQVJHRRALEhoKFkVSUk9SX0NPREVfU0VSVkVSX0ZVTEwQDBIbChdFUlJPUl9DT0RFX0pPSU5fUkVGVVNFRBANEhwKGEVSUk9SX0NPREVfU0hVVFRJTkdfRE9XThAOEhwKGEVSUk9SX0NPREVfSU5WQUxJRF9UT0tFThAPEhwKGEVSUk9SX0NPREVfRVhQSVJFRF9UT0tFThAQEhsKF0VSUk9SX0NPREVfVU5LTk9XTl9DT0RFEBESHQoZRVJST1JfQ09ERV9UT09fTUFOWV9ST09NUxASEhoKFkVSUk9SX0NPREVfQkFEX1JFUVVFU1QQExImCiJFUlJPUl9DT0RFX01BVENITUFLSU5HX1VOQVZBSUxBQkxFEB4qlQMKC0Nsb3NlUmVhc29uEhwKGENMT1NFX1JFQVNPTl9VTlNQRUNJRklFRBAAEhcKE0NMT1NFX1JFQVNPTl9OT1JNQUwQARIXChNDTE9TRV9SRUFTT05fS0lDS0VEEAISHAoYQ0xPU0VfUkVBU09OX1JPT01fQ0xPU0VEEAMSHgoaQ0xPU0VfUkVBU09OX1NMT1dfQ09OU1VNRVIQBBIgChxDTE9TRV9SRUFTT05fU0VSVkVSX1NIVVRET1dOEAUSHwobQ0xPU0VfUkVBU09OX1BST1RPQ09MX0VSUk9SEAYSIQodQ0xPU0VfUkVBU09OX1ZFUlNJT05fTUlTTUFUQ0gQBxIZChVDTE9TRV9SRUFTT05fUkVQTEFDRUQQCBIcChhDTE9TRV9SRUFTT05fTUFUQ0hfRU5ERUQQCRIdChlDTE9TRV9SRUFTT05fSURMRV9USU1FT1VUEAoSHAoYQ0xPU0VfUkVBU09OX0FVVEhfRkFJTEVEEAsSHAoYQ0xPU0VfUkVBU09OX1NFUlZFUl9GVUxMEAwqvAEKCUZpZWxkVHlwZRIaChZGSUVMRF9UWVBFX1VOU1BFQ0lGSUVEEAASEgoORklFTERfVFlQRV9JTlQQARITCg9GSUVMRF9UWVBFX1VJTlQQAhITCg9GSUVMRF9UWVBFX0JPT0wQAxITCg9GSUVMRF9UWVBFX0VOVU0QBBIUChBGSUVMRF9UWVBFX0ZMQUdTEAUSFAoQRklFTERfVFlQRV9GSVhFRBAGEhQKEEZJRUxEX1RZUEVfQU5HTEUQBypaCg1JbnRlcnBvbGF0aW9uEhYKEklOVEVSUE9MQVRJT05fTk9ORRAAEhgKFElOVEVSUE9MQVRJT05fTElORUFSEAESFwoTSU5URVJQT0xBVElPTl9BTkdMRRACKpcCCglGaWVsZFJvbGUSEwoPRklFTERfUk9MRV9OT05FEAASGQoVRklFTERfUk9MRV9QT1NJVElPTl9YEAESGQoVRklFTERfUk9MRV9QT1NJVElPTl9ZEAISGQoVRklFTERfUk9MRV9QT1NJVElPTl9aEAMSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9YEAQSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9ZEAUSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9aEAYSEgoORklFTERfUk9MRV9ZQVcQBxIUChBGSUVMRF9ST0xFX1BJVENIEAgSEwoPRklFTERfUk9MRV9ST0xMEAkSFAoQRklFTERfUk9MRV9PV05FUhAKQjtaOWdpdGh1Yi5jb20vdGlja3dpcmUvdGlja3dpcmUvcHJvdG8vdGlja3dpcmUvdjE7dGlja3dpcmV2MWIGcHJvdG8z");
 
 /**
  * ClientMessage is the envelope of every frame a client sends.
@@ -178,6 +178,15 @@ export type ServerMessage = Message<"tickwire.v1.ServerMessage"> & {
      */
     value: RoomState;
     case: "roomState";
+  } | {
+    /**
+     * Numbered apart from the messages above so that additions to the
+     * protocol made side by side do not collide.
+     *
+     * @generated from field: tickwire.v1.Redirect redirect = 20;
+     */
+    value: Redirect;
+    case: "redirect";
   } | { case: undefined; value?: undefined };
 };
 
@@ -321,6 +330,14 @@ export type JoinRoom = Message<"tickwire.v1.JoinRoom"> & {
    * @generated from field: string join_code = 3;
    */
   joinCode: string;
+
+  /**
+   * A seat reservation from a Redirect, sent with its room_id to the node
+   * the Redirect named: the seat it holds is taken, once.
+   *
+   * @generated from field: string reservation = 4;
+   */
+  reservation: string;
 };
 
 /**
@@ -329,6 +346,55 @@ export type JoinRoom = Message<"tickwire.v1.JoinRoom"> & {
  */
 export const JoinRoomSchema: GenMessage<JoinRoom> = /*@__PURE__*/
   messageDesc(file_tickwire_v1_tickwire, 4);
+
+/**
+ * Redirect sends the client to another node of a cluster. It answers a
+ * JoinRoom whose seat is on another node (room_id and reservation set: the
+ * client connects to url, says Hello with its session token, and sends
+ * JoinRoom{room_id, reservation} there, before the reservation expires),
+ * or replaces Welcome when a Hello's session holds a seat on another node
+ * (room_id set, no reservation: the client says Hello at url with the same
+ * token and resumes there). The server closes the connection after a
+ * Redirect that replaced Welcome.
+ *
+ * @generated from message tickwire.v1.Redirect
+ */
+export type Redirect = Message<"tickwire.v1.Redirect"> & {
+  /**
+   * The WebSocket URL of the node to connect to.
+   *
+   * @generated from field: string url = 1;
+   */
+  url: string;
+
+  /**
+   * The room the seat is in.
+   *
+   * @generated from field: string room_id = 2;
+   */
+  roomId: string;
+
+  /**
+   * The seat reservation to send in JoinRoom; empty for a resume.
+   *
+   * @generated from field: string reservation = 3;
+   */
+  reservation: string;
+
+  /**
+   * When the reservation lapses (Unix milliseconds); 0 for a resume.
+   *
+   * @generated from field: int64 expires_unix_ms = 4;
+   */
+  expiresUnixMs: bigint;
+};
+
+/**
+ * Describes the message tickwire.v1.Redirect.
+ * Use `create(RedirectSchema)` to create a new message.
+ */
+export const RedirectSchema: GenMessage<Redirect> = /*@__PURE__*/
+  messageDesc(file_tickwire_v1_tickwire, 5);
 
 /**
  * Joined confirms a seat in a room.
@@ -416,7 +482,7 @@ export type Joined = Message<"tickwire.v1.Joined"> & {
  * Use `create(JoinedSchema)` to create a new message.
  */
 export const JoinedSchema: GenMessage<Joined> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 5);
+  messageDesc(file_tickwire_v1_tickwire, 6);
 
 /**
  * LeaveRoom gives up the seat.
@@ -431,7 +497,7 @@ export type LeaveRoom = Message<"tickwire.v1.LeaveRoom"> & {
  * Use `create(LeaveRoomSchema)` to create a new message.
  */
 export const LeaveRoomSchema: GenMessage<LeaveRoom> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 6);
+  messageDesc(file_tickwire_v1_tickwire, 7);
 
 /**
  * Left tells the client it no longer has a seat.
@@ -460,7 +526,7 @@ export type Left = Message<"tickwire.v1.Left"> & {
  * Use `create(LeftSchema)` to create a new message.
  */
 export const LeftSchema: GenMessage<Left> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 7);
+  messageDesc(file_tickwire_v1_tickwire, 8);
 
 /**
  * Input is one tick's worth of a player's controls.
@@ -497,7 +563,7 @@ export type Input = Message<"tickwire.v1.Input"> & {
  * Use `create(InputSchema)` to create a new message.
  */
 export const InputSchema: GenMessage<Input> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 8);
+  messageDesc(file_tickwire_v1_tickwire, 9);
 
 /**
  * InputBatch carries the newest inputs, oldest first. Clients repeat the
@@ -525,7 +591,7 @@ export type InputBatch = Message<"tickwire.v1.InputBatch"> & {
  * Use `create(InputBatchSchema)` to create a new message.
  */
 export const InputBatchSchema: GenMessage<InputBatch> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 9);
+  messageDesc(file_tickwire_v1_tickwire, 10);
 
 /**
  * Ack acknowledges the newest snapshot tick the client has applied.
@@ -544,7 +610,7 @@ export type Ack = Message<"tickwire.v1.Ack"> & {
  * Use `create(AckSchema)` to create a new message.
  */
 export const AckSchema: GenMessage<Ack> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 10);
+  messageDesc(file_tickwire_v1_tickwire, 11);
 
 /**
  * Ping measures round-trip time and clock offset.
@@ -565,7 +631,7 @@ export type Ping = Message<"tickwire.v1.Ping"> & {
  * Use `create(PingSchema)` to create a new message.
  */
 export const PingSchema: GenMessage<Ping> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 11);
+  messageDesc(file_tickwire_v1_tickwire, 12);
 
 /**
  * Pong answers Ping.
@@ -591,7 +657,7 @@ export type Pong = Message<"tickwire.v1.Pong"> & {
  * Use `create(PongSchema)` to create a new message.
  */
 export const PongSchema: GenMessage<Pong> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 12);
+  messageDesc(file_tickwire_v1_tickwire, 13);
 
 /**
  * ResyncRequest asks for a full snapshot, after a checksum mismatch.
@@ -612,7 +678,7 @@ export type ResyncRequest = Message<"tickwire.v1.ResyncRequest"> & {
  * Use `create(ResyncRequestSchema)` to create a new message.
  */
 export const ResyncRequestSchema: GenMessage<ResyncRequest> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 13);
+  messageDesc(file_tickwire_v1_tickwire, 14);
 
 /**
  * Snapshot is the room's state at a tick, as a delta against base_tick.
@@ -676,7 +742,7 @@ export type Snapshot = Message<"tickwire.v1.Snapshot"> & {
  * Use `create(SnapshotSchema)` to create a new message.
  */
 export const SnapshotSchema: GenMessage<Snapshot> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 14);
+  messageDesc(file_tickwire_v1_tickwire, 15);
 
 /**
  * GameEvent is a one-off happening; its meaning is game-defined and named
@@ -725,7 +791,7 @@ export type GameEvent = Message<"tickwire.v1.GameEvent"> & {
  * Use `create(GameEventSchema)` to create a new message.
  */
 export const GameEventSchema: GenMessage<GameEvent> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 15);
+  messageDesc(file_tickwire_v1_tickwire, 16);
 
 /**
  * MatchResults ends a match.
@@ -754,7 +820,7 @@ export type MatchResults = Message<"tickwire.v1.MatchResults"> & {
  * Use `create(MatchResultsSchema)` to create a new message.
  */
 export const MatchResultsSchema: GenMessage<MatchResults> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 16);
+  messageDesc(file_tickwire_v1_tickwire, 17);
 
 /**
  * PlayerResult is one player's line in MatchResults, best first.
@@ -795,7 +861,7 @@ export type PlayerResult = Message<"tickwire.v1.PlayerResult"> & {
  * Use `create(PlayerResultSchema)` to create a new message.
  */
 export const PlayerResultSchema: GenMessage<PlayerResult> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 17);
+  messageDesc(file_tickwire_v1_tickwire, 18);
 
 /**
  * Error reports a refused request. Fatal errors are followed by Closing.
@@ -819,7 +885,7 @@ export type Error = Message<"tickwire.v1.Error"> & {
  * Use `create(ErrorSchema)` to create a new message.
  */
 export const ErrorSchema: GenMessage<Error> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 18);
+  messageDesc(file_tickwire_v1_tickwire, 19);
 
 /**
  * Closing is the last message before the server closes the connection.
@@ -843,7 +909,7 @@ export type Closing = Message<"tickwire.v1.Closing"> & {
  * Use `create(ClosingSchema)` to create a new message.
  */
 export const ClosingSchema: GenMessage<Closing> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 19);
+  messageDesc(file_tickwire_v1_tickwire, 20);
 
 /**
  * CreateRoom opens a new room and seats its creator: the answer is Joined,
@@ -879,7 +945,7 @@ export type CreateRoom = Message<"tickwire.v1.CreateRoom"> & {
  * Use `create(CreateRoomSchema)` to create a new message.
  */
 export const CreateRoomSchema: GenMessage<CreateRoom> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 20);
+  messageDesc(file_tickwire_v1_tickwire, 21);
 
 /**
  * RoomCreated answers CreateRoom.
@@ -906,7 +972,7 @@ export type RoomCreated = Message<"tickwire.v1.RoomCreated"> & {
  * Use `create(RoomCreatedSchema)` to create a new message.
  */
 export const RoomCreatedSchema: GenMessage<RoomCreated> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 21);
+  messageDesc(file_tickwire_v1_tickwire, 22);
 
 /**
  * ListRooms asks for one page of the public rooms, oldest first.
@@ -944,7 +1010,7 @@ export type ListRooms = Message<"tickwire.v1.ListRooms"> & {
  * Use `create(ListRoomsSchema)` to create a new message.
  */
 export const ListRoomsSchema: GenMessage<ListRooms> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 22);
+  messageDesc(file_tickwire_v1_tickwire, 23);
 
 /**
  * RoomList answers ListRooms, and starts a RoomUpdate stream after
@@ -978,7 +1044,7 @@ export type RoomList = Message<"tickwire.v1.RoomList"> & {
  * Use `create(RoomListSchema)` to create a new message.
  */
 export const RoomListSchema: GenMessage<RoomList> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 23);
+  messageDesc(file_tickwire_v1_tickwire, 24);
 
 /**
  * SubscribeRooms asks for the first page of the public room list followed
@@ -1011,7 +1077,7 @@ export type SubscribeRooms = Message<"tickwire.v1.SubscribeRooms"> & {
  * Use `create(SubscribeRoomsSchema)` to create a new message.
  */
 export const SubscribeRoomsSchema: GenMessage<SubscribeRooms> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 24);
+  messageDesc(file_tickwire_v1_tickwire, 25);
 
 /**
  * RoomUpdate is one change to the public room list.
@@ -1035,7 +1101,7 @@ export type RoomUpdate = Message<"tickwire.v1.RoomUpdate"> & {
  * Use `create(RoomUpdateSchema)` to create a new message.
  */
 export const RoomUpdateSchema: GenMessage<RoomUpdate> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 25);
+  messageDesc(file_tickwire_v1_tickwire, 26);
 
 /**
  * @generated from enum tickwire.v1.RoomUpdate.Kind
@@ -1066,7 +1132,7 @@ export enum RoomUpdate_Kind {
  * Describes the enum tickwire.v1.RoomUpdate.Kind.
  */
 export const RoomUpdate_KindSchema: GenEnum<RoomUpdate_Kind> = /*@__PURE__*/
-  enumDesc(file_tickwire_v1_tickwire, 25, 0);
+  enumDesc(file_tickwire_v1_tickwire, 26, 0);
 
 /**
  * RoomInfo describes a room for listings.
@@ -1117,7 +1183,7 @@ export type RoomInfo = Message<"tickwire.v1.RoomInfo"> & {
  * Use `create(RoomInfoSchema)` to create a new message.
  */
 export const RoomInfoSchema: GenMessage<RoomInfo> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 26);
+  messageDesc(file_tickwire_v1_tickwire, 27);
 
 /**
  * RoomState tells the players of a room that its lifecycle phase changed.
@@ -1162,7 +1228,7 @@ export type RoomState = Message<"tickwire.v1.RoomState"> & {
  * Use `create(RoomStateSchema)` to create a new message.
  */
 export const RoomStateSchema: GenMessage<RoomState> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 27);
+  messageDesc(file_tickwire_v1_tickwire, 28);
 
 /**
  * Schema describes a game mode's state, input, events and results, so that
@@ -1207,7 +1273,7 @@ export type Schema = Message<"tickwire.v1.Schema"> & {
  * Use `create(SchemaSchema)` to create a new message.
  */
 export const SchemaSchema: GenMessage<Schema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 28);
+  messageDesc(file_tickwire_v1_tickwire, 29);
 
 /**
  * EntityKindSchema is one kind of entity and its fields.
@@ -1242,7 +1308,7 @@ export type EntityKindSchema = Message<"tickwire.v1.EntityKindSchema"> & {
  * Use `create(EntityKindSchemaSchema)` to create a new message.
  */
 export const EntityKindSchemaSchema: GenMessage<EntityKindSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 29);
+  messageDesc(file_tickwire_v1_tickwire, 30);
 
 /**
  * EventKindSchema is one kind of game event.
@@ -1290,7 +1356,7 @@ export type EventKindSchema = Message<"tickwire.v1.EventKindSchema"> & {
  * Use `create(EventKindSchemaSchema)` to create a new message.
  */
 export const EventKindSchemaSchema: GenMessage<EventKindSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 30);
+  messageDesc(file_tickwire_v1_tickwire, 31);
 
 /**
  * FieldSchema is one named integer: an entity field, an input value, an
@@ -1363,7 +1429,7 @@ export type FieldSchema = Message<"tickwire.v1.FieldSchema"> & {
  * Use `create(FieldSchemaSchema)` to create a new message.
  */
 export const FieldSchemaSchema: GenMessage<FieldSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 31);
+  messageDesc(file_tickwire_v1_tickwire, 32);
 
 /**
  * ProtocolVersion names the versions of this schema; a client sends the one
@@ -1536,6 +1602,15 @@ export enum ErrorCode {
    * @generated from enum value: ERROR_CODE_BAD_REQUEST = 19;
    */
   BAD_REQUEST = 19,
+
+  /**
+   * The cluster's room directory cannot be reached: matchmaking (quick
+   * play, joins by id or code, new rooms) is refused until it is back;
+   * seated players play on. Numbered apart, like Redirect.
+   *
+   * @generated from enum value: ERROR_CODE_MATCHMAKING_UNAVAILABLE = 30;
+   */
+  MATCHMAKING_UNAVAILABLE = 30,
 }
 
 /**
