@@ -115,6 +115,11 @@ type Hooks struct {
 	// Reconnected is called after the store came back and this node's
 	// node record and rooms were registered again.
 	Reconnected func()
+	// Pause holds the node's placements (QuickPlay, Reserve, Honour and
+	// the local seat that follows each) until the returned resume is
+	// called, so that the counts of LocalRooms and the directory agree
+	// while the rooms are registered again.
+	Pause func() (resume func())
 }
 
 // Directory is the shared lobby directory. Methods that a player waits for

@@ -12,6 +12,14 @@ import (
 
 // heartbeat writes the node's record with a fresh TTL.
 func (d *Redis) heartbeat(ctx context.Context) error {
+	_, err := d.renew(ctx)
+	return err
+}
+
+// renew writes the node's record with a fresh TTL and reports whether the
+// record had lapsed: then other nodes may have reaped this node's rooms
+// (a pause longer than the TTL), and the caller registers them again.
+func (d *Redis) renew(ctx context.Context) (lapsed bool, err error) {
 	d.mu.Lock()
 	self, hooks, draining := d.self, d.hooks, d.draining
 	d.mu.Unlock()
@@ -23,14 +31,19 @@ func (d *Redis) heartbeat(ctx context.Context) error {
 		}
 	}
 	key := d.key("node", self.ID)
-	_, err := d.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	var existed *redis.IntCmd
+	_, err = d.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		existed = p.Exists(ctx, key)
 		p.HSet(ctx, key, "url", self.URL, "draining", flag(draining), "maxrooms", self.MaxRooms,
 			"players", players, "rooms", rooms)
 		p.PExpire(ctx, key, d.cfg.TTL)
 		p.SAdd(ctx, d.key("nodes"), self.ID)
 		return nil
 	})
-	return err
+	if err != nil {
+		return false, err
+	}
+	return existed.Val() == 0, nil
 }
 
 // beat is the heartbeat goroutine: it renews the node, notices the store
@@ -54,9 +67,20 @@ func (d *Redis) beat(life context.Context) {
 
 // tick is one heartbeat.
 func (d *Redis) tick(ctx context.Context) {
-	if err := d.heartbeat(ctx); err != nil {
+	lapsed, err := d.renew(ctx)
+	if err != nil {
 		_ = d.fail("heartbeat", err)
 		return
+	}
+	if lapsed && d.healthyNow() {
+		// Alive all along, but silent past the TTL: the rooms may have
+		// been reaped.
+		lapses.Inc()
+		d.log.Warn("this node's directory record had lapsed: registering its rooms again")
+		if err := d.reregister(ctx); err != nil {
+			_ = d.fail("reregister", err)
+			return
+		}
 	}
 	if !d.healthyNow() {
 		if err := d.reregister(ctx); err != nil {
@@ -85,11 +109,39 @@ func (d *Redis) hooksNow() Hooks {
 	return d.hooks
 }
 
-// reregister records every local room again, as it is now.
+// reregister records every local room again, as it is now. It runs on
+// the write goroutine, after the writes queued before it (which the rooms'
+// state already reflects), with the node's placements paused: a seat the
+// directory counted in but the node has not yet, or the reverse, would
+// otherwise be lost or counted twice by the absolute counts it writes.
 func (d *Redis) reregister(ctx context.Context) error {
+	done := make(chan error, 1)
+	f := func(ctx context.Context) error {
+		err := d.registerAll(ctx)
+		done <- err
+		return err
+	}
+	select {
+	case d.writes <- f:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// registerAll writes every local room, placements paused.
+func (d *Redis) registerAll(ctx context.Context) error {
 	h := d.hooksNow()
 	if h.LocalRooms == nil {
 		return nil
+	}
+	if h.Pause != nil {
+		defer h.Pause()()
 	}
 	for _, r := range h.LocalRooms() {
 		if err := d.register(ctx, r); err != nil {

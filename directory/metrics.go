@@ -22,6 +22,10 @@ var (
 		Name: "tickwire_directory_recoveries_total",
 		Help: "Times the store came back and the node registered its rooms again.",
 	})
+	lapses = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_directory_lapses_total",
+		Help: "Heartbeats that found this node's record lapsed (silent past the TTL) and registered its rooms again.",
+	})
 	roomsReaped = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "tickwire_directory_rooms_reaped_total",
 		Help: "Rooms of dead nodes this node took out of the directory.",

@@ -86,7 +86,10 @@ func (d *Redis) Honour(ctx context.Context, id, reservation string) error {
 	if err != nil {
 		return d.scriptError("honour", err)
 	}
-	if n != 1 {
+	switch n {
+	case 0:
+		return fmt.Errorf("%w: room %s is not on this node", ErrNoRoom, id)
+	case -1:
 		return ErrReservation
 	}
 	return nil

@@ -124,6 +124,8 @@ func redact(u *url.URL) string { return u.Redacted() }
 
 // NewRedis returns a directory on rdb, which it closes on Close.
 func NewRedis(rdb redis.UniversalClient, cfg RedisConfig, log *slog.Logger) *Redis {
+	// go-redis has one logger per process; the first directory's wins.
+	setRedisLog.Do(func() { redis.SetLogger(redisLog{log.With("component", "go-redis")}) })
 	return &Redis{rdb: rdb, cfg: cfg.withDefaults(), log: log.With("component", "directory"),
 		writes: make(chan func(context.Context) error, writeQueue)}
 }
@@ -259,3 +261,13 @@ func newID(n int) string {
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b)
 }
+
+// redisLog sends go-redis's own messages (a failed dial, every time) to
+// slog at debug level: the directory logs an outage once, at error level.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, fmt.Sprintf(format, v...))
+}
+
+var setRedisLog sync.Once

@@ -121,7 +121,7 @@ func TestReservationHonouredOnce(t *testing.T) {
 	if _, err := a.d.Reserve(ctx, "", "ABCDEF"); !errors.Is(err, ErrFull) {
 		t.Fatalf("third seat of two: %v, want ErrFull", err)
 	}
-	if err := a.d.Honour(ctx, "r1", p.Reservation); !errors.Is(err, ErrReservation) {
+	if err := a.d.Honour(ctx, "r1", p.Reservation); !errors.Is(err, ErrNoRoom) {
 		t.Fatalf("honoured on the wrong node: %v", err)
 	}
 	if err := b.d.Honour(ctx, "r1", p.Reservation); err != nil {

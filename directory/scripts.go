@@ -56,7 +56,7 @@ for _, id in ipairs(redis.call('ZRANGE', open, 0, -1)) do
     redis.call('ZREM', open, id)
   else
     local url, draining = alive(r.node)
-    if url and r.phase ~= 'ended' and used(id, r) < r.max then
+    if url and not draining and r.phase ~= 'ended' and used(id, r) < r.max then
       return {id, r.node, url, take(id, r.node, self, resv, ttl), '0'}
     end
   end
@@ -114,14 +114,15 @@ return {id, r.node, url, take(id, r.node, self, resv, ttl)}
 `)
 
 // honourScript: ARGV prefix, room id, self, reservation. It returns 1 when
-// the reservation was live and is now a seat of the room, else 0.
+// the reservation was live and is now a seat of the room, 0 for a room
+// that is not this node's, -1 for a reservation unknown, lapsed or used.
 var honourScript = redis.NewScript(luaCommon + `
 local id, self, resv = ARGV[2], ARGV[3], ARGV[4]
 local r = room(id)
 if not r or r.node ~= self then return 0 end
 local rk = p .. 'room:' .. id .. ':resv'
 redis.call('ZREMRANGEBYSCORE', rk, '-inf', now)
-if redis.call('ZREM', rk, resv) == 0 then return 0 end
+if redis.call('ZREM', rk, resv) == 0 then return -1 end
 redis.call('HINCRBY', p .. 'room:' .. id, 'seated', 1)
 return 1
 `)

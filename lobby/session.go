@@ -37,6 +37,9 @@ type session struct {
 	welcomed bool
 	id       string
 	name     string
+	// goneRoom is the room of a seat on a cluster node that is gone, told
+	// after Welcome (cluster_session.go).
+	goneRoom string
 
 	// seating is held while a join, create or resume is in flight: the room
 	// tells the client Joined before the port is stored here, so a takeover
@@ -100,6 +103,10 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		}
 	case *pb.ClientMessage_JoinRoom:
 		j := body.JoinRoom
+		if s.server.registry.cluster != nil {
+			s.clusterJoin(j)
+			return nil
+		}
 		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 			req := JoinRequest{Mode: j.GetMode(), RoomID: j.GetRoomId(), Code: j.GetJoinCode()}
 			return s.server.registry.Join(ctx, req, s.name, s.conn)
@@ -163,6 +170,9 @@ func (s *session) hello(h *pb.Hello) error {
 			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: err.Error()}
 		}
 		s.id, s.name = claims.SessionID, claims.Name
+		if redirected, err := s.clusterHello(); redirected || err != nil {
+			return err
+		}
 	} else {
 		if refusal := s.server.signIns.allow(s.addr, "", time.Now()); refusal != "" {
 			handshakeFailures.WithLabelValues(refusal).Inc()
@@ -216,6 +226,8 @@ func (s *session) hello(h *pb.Hello) error {
 	}}})
 	if seat != nil {
 		s.resume(entry, seat)
+	} else {
+		s.clusterSeatGone()
 	}
 	return nil
 }
@@ -241,6 +253,7 @@ func (s *session) resume(entry *roomEntry, seat *game.Seat) {
 	s.entry, s.port = entry, port
 	s.seatSeen = true
 	s.mu.Unlock()
+	s.server.registry.cluster.seated(s.id, entry)
 }
 
 // handOver gives this (replaced) connection's seat, through its port, to
@@ -267,6 +280,9 @@ func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry
 	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
 	defer cancel()
 	port, entry, err := do(ctx)
+	if errors.Is(err, errRedirected) {
+		return // the client was sent to the room's node
+	}
 	if err != nil {
 		s.conn.Send(wire.ErrorMessage(joinErrorCode(err), err.Error()))
 		return
@@ -282,6 +298,7 @@ func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry
 	s.entry, s.port = entry, port
 	s.seatSeen = true
 	s.mu.Unlock()
+	s.server.registry.cluster.seated(s.id, entry)
 }
 
 // leave gives up the seat at the client's request.
@@ -299,6 +316,7 @@ func (s *session) leave() {
 		return
 	}
 	s.server.registry.Leave(entry, port.Seat())
+	s.server.registry.cluster.seated(s.id, nil)
 	s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{
 		RoomId: entry.room.ID(), Reason: pb.CloseReason_CLOSE_REASON_NORMAL,
 	}}})
@@ -384,6 +402,8 @@ func joinErrorCode(err error) pb.ErrorCode {
 		return pb.ErrorCode_ERROR_CODE_BAD_REQUEST
 	case errors.Is(err, ErrShuttingDown):
 		return pb.ErrorCode_ERROR_CODE_SHUTTING_DOWN
+	case errors.Is(err, ErrMatchmakingUnavailable):
+		return pb.ErrorCode_ERROR_CODE_MATCHMAKING_UNAVAILABLE
 	default:
 		return pb.ErrorCode_ERROR_CODE_JOIN_REFUSED
 	}

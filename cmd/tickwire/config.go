@@ -50,6 +50,7 @@ type config struct {
 	cmdline []string
 
 	frontDoor
+	cluster
 
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
@@ -104,8 +105,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the in-memory input logs of all rooms may take together; a room that finds it spent drops its log (0 = no bound)")
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
+	clusterFlags := defineClusterFlags(fs, &c.cluster)
 	modes, sections := defineModeFlags(fs, catalogue)
-	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags}, sections...)...)
+	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags, clusterFlags}, sections...)...)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "tickwire:", err)
@@ -118,6 +120,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		err = c.readSecretFiles()
 		if err == nil {
 			err = c.frontDoor.validate()
+		}
+		if err == nil {
+			err = c.cluster.validate(c.addr, c.sessionSecret)
 		}
 	}
 	if err == nil {

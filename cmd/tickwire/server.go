@@ -48,6 +48,9 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
 	lcfg.Rooms.RecordLogBudget = c.recordLogBudget
 	lcfg.Static = web.AppHandler() // the browser game at /
+	if err := c.cluster.apply(&lcfg, log); err != nil {
+		return err
+	}
 	srv, err := lobby.NewServer(lcfg, c.modes, log)
 	if err != nil {
 		return err
@@ -76,6 +79,8 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	stopDrain := drainOnSignal(srv, log)
+	defer stopDrain()
 
 	admin, err := startAdmin(c, srv, log)
 	if err != nil {
