@@ -179,3 +179,9 @@ type Directory interface {
 
 // opTimeout bounds one call to the store.
 const opTimeout = 2 * time.Second
+
+// Both implementations keep the whole contract.
+var (
+	_ Directory = (*Redis)(nil)
+	_ Directory = (*Memory)(nil)
+)

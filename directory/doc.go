@@ -5,10 +5,11 @@
 // holds each session's live connection and seat, and the stream of room
 // changes every node relays to its listing subscribers.
 //
-// Directory is the interface the lobby consumes; Redis implements it on a
+// Directory is the interface the lobby consumes. Redis implements it on a
 // Redis server (go-redis's universal client: one server, Sentinel or
-// Cluster). A single node needs no directory: the lobby's own registry is
-// the embedded default.
+// Cluster); Memory implements the same contract in one process's memory,
+// for several lobbies in one program and for tests. A single node needs no
+// directory at all: the lobby's own registry is the embedded default.
 //
 // Seat counts change only inside Lua scripts, so concurrent quick plays on
 // many nodes never overfill a room. Rooms and their tick loops stay on the

@@ -15,7 +15,7 @@ import (
 
 // testNode is one node's directory with the rooms it runs.
 type testNode struct {
-	d     *Redis
+	d     Directory
 	mu    sync.Mutex
 	rooms map[string]Room
 }
@@ -36,8 +36,13 @@ func startNode(t *testing.T, srv *redistest.Server, id string, cfg RedisConfig) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &testNode{rooms: make(map[string]Room)}
-	n.d = NewRedis(rdb, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return startDir(t, NewRedis(rdb, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))), id)
+}
+
+// startDir starts d as node id, closed when the test ends.
+func startDir(t *testing.T, d Directory, id string) *testNode {
+	t.Helper()
+	n := &testNode{d: d, rooms: make(map[string]Room)}
 	if err := n.d.Start(context.Background(), Node{ID: id, URL: "ws://" + id + "/ws"}, Hooks{LocalRooms: n.local}); err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +50,34 @@ func startNode(t *testing.T, srv *redistest.Server, id string, cfg RedisConfig) 
 	return n
 }
 
+// implementations starts the nodes of a cluster on each directory
+// implementation, for the tests of the contract both keep.
+var implementations = []struct {
+	name  string
+	start func(t *testing.T) func(id string) *testNode
+}{
+	{"redis", func(t *testing.T) func(string) *testNode {
+		srv := redistest.Start(t)
+		return func(id string) *testNode { return startNode(t, srv, id, RedisConfig{}) }
+	}},
+	{"memory", func(t *testing.T) func(string) *testNode {
+		st := NewMemoryStore()
+		return func(id string) *testNode { return startDir(t, st.Node(), id) }
+	}},
+}
+
 // TestQuickPlayNeverOverfills runs concurrent quick plays on three nodes:
 // every room ends at or under capacity and every placement counts.
 func TestQuickPlayNeverOverfills(t *testing.T) {
-	srv := redistest.Start(t)
-	nodes := []*testNode{startNode(t, srv, "a", RedisConfig{}), startNode(t, srv, "b", RedisConfig{}), startNode(t, srv, "c", RedisConfig{})}
+	for _, impl := range implementations {
+		t.Run(impl.name, func(t *testing.T) {
+			start := impl.start(t)
+			testQuickPlayNeverOverfills(t, []*testNode{start("a"), start("b"), start("c")})
+		})
+	}
+}
+
+func testQuickPlayNeverOverfills(t *testing.T, nodes []*testNode) {
 	const players, size = 150, 8
 	var mu sync.Mutex
 	seats := make(map[string]int)
@@ -102,8 +130,15 @@ func TestQuickPlayNeverOverfills(t *testing.T) {
 // TestReservationHonouredOnce: a seat reserved for a client sent to another
 // node is honoured there once; a second use and a wrong node are refused.
 func TestReservationHonouredOnce(t *testing.T) {
-	srv := redistest.Start(t)
-	a, b := startNode(t, srv, "a", RedisConfig{}), startNode(t, srv, "b", RedisConfig{})
+	for _, impl := range implementations {
+		t.Run(impl.name, func(t *testing.T) {
+			start := impl.start(t)
+			testReservationHonouredOnce(t, start("a"), start("b"))
+		})
+	}
+}
+
+func testReservationHonouredOnce(t *testing.T, a, b *testNode) {
 	ctx := context.Background()
 	if err := b.d.Register(ctx, Room{ID: "r1", Mode: "arena", Code: "ABCDEF", MaxPlayers: 2, Players: 1, Custom: true, Private: true}); err != nil {
 		t.Fatal(err)
