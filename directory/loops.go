@@ -164,7 +164,7 @@ func (d *Redis) reap(ctx context.Context) (int, error) {
 		d.publish(ctx, Update{Kind: UpdateClosed, Room: Room{ID: res[i], Mode: res[i+1], Node: res[i+2], Phase: "ended"}})
 	}
 	if n > 0 {
-		d.log.Info("reaped the rooms of dead nodes", "rooms", n)
+		d.log.Info("took the rooms of dead or departed nodes out of the directory", "rooms", n)
 	}
 	return n, nil
 }
@@ -209,13 +209,13 @@ func (d *Redis) sweep(ctx context.Context) error {
 // the store comes back.
 func (d *Redis) listen(life context.Context, sub *redis.PubSub) {
 	defer d.wg.Done()
-	defer sub.Close()
 	self := d.Self().ID
 	hooks := d.hooksNow()
 	ch := sub.Channel()
 	for {
 		select {
 		case <-life.Done():
+			closeSubscription(sub, ch)
 			return
 		case msg, ok := <-ch:
 			if !ok {
@@ -237,6 +237,25 @@ func (d *Redis) listen(life context.Context, sub *redis.PubSub) {
 					hooks.SessionClaimed(sid)
 				}
 			}
+		}
+	}
+}
+
+// closeSubscription closes sub and drains ch until go-redis closes it:
+// its reader goroutine may be blocked handing over one last message, and
+// would otherwise outlive the directory (for up to a minute).
+func closeSubscription(sub *redis.PubSub, ch <-chan *redis.Message) {
+	_ = sub.Close()
+	safety := time.NewTimer(5 * time.Second)
+	defer safety.Stop()
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-safety.C:
+			return
 		}
 	}
 }
