@@ -37,7 +37,7 @@ func (d *Redis) renew(ctx context.Context) (lapsed bool, err error) {
 		p.HSet(ctx, key, "url", self.URL, "draining", flag(draining), "maxrooms", self.MaxRooms,
 			"players", players, "rooms", rooms)
 		p.PExpire(ctx, key, d.cfg.TTL)
-		p.SAdd(ctx, d.key("nodes"), self.ID)
+		p.ZAdd(ctx, d.key("nodes"), redis.Z{Score: float64(time.Now().UnixMilli()), Member: self.ID})
 		return nil
 	})
 	if err != nil {
@@ -94,7 +94,7 @@ func (d *Redis) tick(ctx context.Context) {
 			h.Reconnected()
 		}
 	}
-	if _, err := d.reap(ctx); err != nil {
+	if _, err := d.reap(ctx, ""); err != nil {
 		_ = d.fail("reap", err)
 		return
 	}
@@ -151,9 +151,15 @@ func (d *Redis) registerAll(ctx context.Context) error {
 	return nil
 }
 
-// reap takes dead nodes and their rooms out and relays the rooms' closing.
-func (d *Redis) reap(ctx context.Context) (int, error) {
-	res, err := reapScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix).StringSlice()
+// reap takes the nodes silent for twice the TTL, or (only set) that node
+// once its record is gone, and their rooms out, and relays the rooms'
+// closing.
+func (d *Redis) reap(ctx context.Context, only string) (int, error) {
+	grace := 2 * d.cfg.TTL
+	if only != "" {
+		grace = 0
+	}
+	res, err := reapScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, grace.Milliseconds(), only).StringSlice()
 	if err != nil {
 		return 0, err
 	}

@@ -214,7 +214,7 @@ func (d *Redis) Rooms(ctx context.Context) ([]Room, error) {
 
 // Nodes returns the live nodes, sorted by id.
 func (d *Redis) Nodes(ctx context.Context) ([]Node, error) {
-	ids, err := d.rdb.SMembers(ctx, d.key("nodes")).Result()
+	ids, err := d.rdb.ZRange(ctx, d.key("nodes"), 0, -1).Result()
 	if err != nil {
 		return nil, d.fail("nodes", err)
 	}

@@ -26,7 +26,8 @@ type RedisConfig struct {
 	Prefix string
 	// Heartbeat is how often the node renews its record (1 s); TTL is how
 	// long the record outlives the last renewal (5 s): a node that dies
-	// leaves the directory, rooms and all, within TTL plus a heartbeat.
+	// leaves listings and placements within TTL, and the directory, rooms
+	// and all, after twice the TTL (so a node only paused keeps them).
 	Heartbeat, TTL time.Duration
 	// ReservationTTL is how long a seat reserved for a client on its way
 	// to another node is kept for it (10 s).
@@ -206,8 +207,8 @@ func (d *Redis) Close(ctx context.Context) error {
 		cctx, cancel := context.WithTimeout(ctx, opTimeout)
 		err := d.rdb.Del(cctx, d.key("node", d.self.ID)).Err()
 		if err == nil {
-			// The reaper of any node (this one, now) removes the rest.
-			_, err = d.reap(cctx)
+			// Leaving: this node's rooms go now, not after the grace.
+			_, err = d.reap(cctx, d.self.ID)
 		}
 		cancel()
 		if err != nil {

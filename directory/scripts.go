@@ -63,7 +63,7 @@ for _, id in ipairs(redis.call('ZRANGE', open, 0, -1)) do
 end
 -- No free seat: place a new room on the live node with the fewest seats.
 local best, bestLoad, bestURL = nil, nil, nil
-for _, n in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
+for _, n in ipairs(redis.call('ZRANGE', p .. 'nodes', 0, -1)) do
   local h = redis.call('HMGET', p .. 'node:' .. n, 'url', 'draining', 'maxrooms')
   local ids = redis.call('SMEMBERS', p .. 'noderooms:' .. n)
   local cap = tonumber(h[3] or '0') or 0
@@ -178,13 +178,20 @@ if redis.call('GET', p .. 'code:' .. h[3]) == id then redis.call('DEL', p .. 'co
 return h[2]
 `)
 
-// reapScript: ARGV prefix. It takes the nodes whose heartbeat key expired
-// out of the directory with their rooms, and returns {room id, mode, node}
-// triples of the rooms it removed. Only the first node to run it after a
-// death sees those rooms, so their closing is relayed once.
+// reapScript: ARGV prefix, grace ms, and a node id to reap that node
+// alone (a node leaving) or "". It takes the nodes whose heartbeat
+// key expired and whose last heartbeat is older than the grace out of the
+// directory with their rooms, and returns {room id, mode, node} triples of
+// the rooms it removed. Only the first node to run it after a death sees
+// those rooms, so their closing is relayed once. Listings and placements
+// leave out a node as soon as its key expires; the grace only delays the
+// deletion, so that a node merely paused past its TTL (a loaded machine)
+// finds its rooms still there, reservations and all, when it beats again.
 var reapScript = redis.NewScript(luaCommon + `
 local out = {}
-for _, n in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
+local dead = redis.call('ZRANGEBYSCORE', p .. 'nodes', '-inf', now - tonumber(ARGV[2]))
+if ARGV[3] ~= '' then dead = {ARGV[3]} end
+for _, n in ipairs(dead) do
   if redis.call('EXISTS', p .. 'node:' .. n) == 0 then
     for _, id in ipairs(redis.call('SMEMBERS', p .. 'noderooms:' .. n)) do
       local key = p .. 'room:' .. id
@@ -200,7 +207,7 @@ for _, n in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
       end
     end
     redis.call('DEL', p .. 'noderooms:' .. n)
-    redis.call('SREM', p .. 'nodes', n)
+    redis.call('ZREM', p .. 'nodes', n)
   end
 end
 return out

@@ -44,6 +44,9 @@ func startNode(t *testing.T, srv *redistest.Server, id string, tweak func(*Confi
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := DefaultConfig()
 	cfg.Limits = Limits{}
+	// Hundreds of clients dialing at once on a loaded machine may take
+	// longer than the default 5 s to be read.
+	cfg.HelloTimeout = 30 * time.Second
 	cfg.SessionSecret = clusterSecret
 	cfg.Cluster = ClusterConfig{Directory: directory.NewRedis(rdb, clusterDirConfig, log), NodeID: id, PublicURL: url}
 	if tweak != nil {

@@ -64,9 +64,10 @@ func TestClusterQuickPlay(t *testing.T) {
 		if n != i%3 {
 			remote++
 		}
-		if !seatedOn(nodes[n], c.Welcome().SessionId, j.RoomId) {
-			t.Errorf("player %d is not connected to node %d, which runs its room %s", i, n, j.RoomId)
-		}
+		// The room sends Joined before the session stores its seat.
+		eventually(t, fmt.Sprintf("player %d connected to node %d, which runs its room %s", i, n, j.RoomId), func() bool {
+			return seatedOn(nodes[n], c.Welcome().SessionId, j.RoomId)
+		})
 	}
 	for id, n := range perRoom {
 		if n > 16 {
