@@ -205,6 +205,11 @@ export class Client {
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #redialTimer: ReturnType<typeof setTimeout> | undefined;
   #userClosed = false;
+  // A move to another node (a Redirect) is under way: the old socket's end
+  // meanwhile (the node left behind closes it, REPLACED) is kept in
+  // lostWhileMoving, a loss only if the move fails.
+  #moving = false;
+  #lostWhileMoving: Error | null = null;
   #error: Error | null = null;
   #ended: Promise<void>;
   #markEnded!: () => void;
@@ -451,18 +456,30 @@ export class Client {
    * client back to its seat's node.
    */
   async #move(url: string): Promise<void> {
-    const hs = await handshakeFollowing(this.#ctor, url, { name: this.#opts.name ?? "", token: this.sessionToken }, this.#opts.handshakeTimeoutMs ?? 10000);
-    if (this.#error || !this.#socket) {
-      hs.socket.close(1000);
-      throw this.#error ?? new ReconnectingError("join");
+    this.#moving = true;
+    let hs: Handshake;
+    try {
+      hs = await handshakeFollowing(this.#ctor, url, { name: this.#opts.name ?? "", token: this.sessionToken }, this.#opts.handshakeTimeoutMs ?? 10000);
+    } catch (e) {
+      this.#moving = false;
+      const lost = this.#lostWhileMoving;
+      this.#lostWhileMoving = null;
+      if (lost) this.#afterLoss(lost);
+      throw e;
     }
-    const old = this.#socket;
+    this.#moving = false;
+    this.#lostWhileMoving = null;
+    if (this.#error) {
+      hs.socket.close(1000);
+      throw this.#error;
+    }
+    const old = this.#socket; // null when the node left behind closed it already
     this.#socket = null; // the old socket's close is not a loss
     clearInterval(this.#pingTimer);
     this.#lobby.failAll(new ReconnectingError("request"));
     this.#stats.redirects++;
     this.#takeOver(hs);
-    old.close(1000);
+    old?.close(1000);
     this.#renewSubscription();
   }
 
@@ -800,6 +817,15 @@ export class Client {
     if (socket !== this.#socket) return;
     this.#socket = null;
     clearInterval(this.#pingTimer);
+    if (this.#moving) {
+      this.#lostWhileMoving = err;
+      return;
+    }
+    this.#afterLoss(err);
+  }
+
+  /** afterLoss ends the client or starts redialing after the live connection was lost. */
+  #afterLoss(err: Error): void {
     if (this.#userClosed || !this.#policy || !reconnectable(err)) {
       this.#end(err);
       return;

@@ -324,3 +324,25 @@ test("a Hello answered by Redirect is followed to the node holding the seat", as
   assert.equal(c.welcome.resumed, true);
   await c.close();
 });
+
+test("the node left behind closing the old connection (REPLACED) during a move is no loss", async () => {
+  const { c, conn } = await open({}, false);
+  const j = c.join("ships");
+  await conn.next("joinRoom");
+  conn.send({ case: "redirect", value: { url: server.url, roomId: "r1", reservation: "seat-1", expiresUnixMs: 0n } });
+  const other = await server.accept();
+  await other.next("hello", (m) => m.body.case === "hello");
+  // The new node claimed the session: the old one replaces its connection
+  // before the client has its Welcome.
+  conn.send({ case: "closing", value: { reason: CloseReason.REPLACED, message: "another connection took over this session on another node" } });
+  conn.ws.close(4000 + CloseReason.REPLACED, "replaced");
+  await conn.closed;
+  other.send({ case: "welcome", value: { protocolVersion: 2, sessionId: "s1", serverTimeUs: 1_000_000n, sessionToken: "token-2" } });
+  const jr = await other.next("joinRoom");
+  assert.equal(jr.reservation, "seat-1");
+  other.joined();
+  assert.equal((await j).roomId, "r1");
+  assert.equal(c.error, null);
+  assert.equal(c.stats.disconnects, 0);
+  await c.close();
+});
