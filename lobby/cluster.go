@@ -44,6 +44,10 @@ var errRedirected = errors.New("redirected to another node")
 // store round trip per that period, not per request.
 const clusterListCacheAge = 250 * time.Millisecond
 
+// clusterListTimeout bounds the directory's answer to a listing; past it
+// the node lists its own rooms.
+const clusterListTimeout = 2 * time.Second
+
 // reservationTTL is how long a reservation token is good for; the
 // directory keeps the seat as long (directory.RedisConfig.ReservationTTL).
 const reservationTTL = 10 * time.Second

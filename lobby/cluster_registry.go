@@ -246,7 +246,7 @@ func (c *clusterRooms) page(r *Registry, key listKey) (roomPage, bool) {
 	if c == nil {
 		return roomPage{}, false
 	}
-	ctx, cancel := context.WithTimeout(r.ctx, time.Second)
+	ctx, cancel := context.WithTimeout(r.ctx, clusterListTimeout)
 	defer cancel()
 	list, err := c.clusterList(ctx)
 	if err != nil {

@@ -97,25 +97,28 @@ func TestClusterQuickPlay(t *testing.T) {
 			t.Errorf("player %d: %d desyncs, %d decode errors", i, st.Desyncs, st.DecodeErrors)
 		}
 	}
-	// The cluster-wide listing from any node counts every player.
+	// The cluster-wide listing from any node counts every player. (A node
+	// whose directory is slower than a second to answer lists its own
+	// rooms: a loaded machine gets another try.)
 	for n, node := range nodes {
 		cl := dial(t, node.url, "lister", nil)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		list, err := cl.ListRoomsPage(ctx, "", "", 100)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		total := 0
-		for _, r := range list.GetRooms() {
-			total += int(r.GetPlayers())
-			if r.GetPlayers() > r.GetMaxPlayers() {
-				t.Errorf("node %d lists room %s with %d of %d players", n, r.GetRoomId(), r.GetPlayers(), r.GetMaxPlayers())
+		var rooms, total int
+		eventually(t, fmt.Sprintf("node %d lists every room", n), func() bool {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			list, err := cl.ListRoomsPage(ctx, "", "", 100)
+			cancel()
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if len(list.GetRooms()) != len(perRoom) || total != players {
-			t.Errorf("node %d lists %d rooms with %d players, want %d and %d", n, len(list.GetRooms()), total, len(perRoom), players)
-		}
+			rooms, total = len(list.GetRooms()), 0
+			for _, r := range list.GetRooms() {
+				total += int(r.GetPlayers())
+				if r.GetPlayers() > r.GetMaxPlayers() {
+					t.Errorf("node %d lists room %s with %d of %d players", n, r.GetRoomId(), r.GetPlayers(), r.GetMaxPlayers())
+				}
+			}
+			return rooms == len(perRoom) && total == players
+		})
 	}
 }
 
@@ -177,17 +180,25 @@ func TestClusterRedisDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// rate measures the room's clock through the player's snapshots (the
-	// newest one's tick: a loaded machine may make the client skip some
-	// snapshots, latest wins, but not the room's clock) and the snapshots
-	// received, per second.
+	// rate measures the room's ticks (asked of the room itself) and the
+	// player's snapshots per second, over three seconds.
+	live, ok := nodes[0].Room(j.GetRoomId())
+	if !ok {
+		t.Fatalf("room %s is not on node a", j.GetRoomId())
+	}
+	roomTick := func() uint32 {
+		d, err := live.Room.Inspect(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Tick
+	}
 	rate := func() (ticks, snaps float64) {
-		tick0, _ := player.State()
-		s0, t0 := player.Stats().Snapshots, time.Now()
-		time.Sleep(2 * time.Second)
-		tick1, _ := player.State()
+		tick0, s0, t0 := roomTick(), player.Stats().Snapshots, time.Now()
+		time.Sleep(3 * time.Second)
+		tick1, s1 := roomTick(), player.Stats().Snapshots
 		secs := time.Since(t0).Seconds()
-		return float64(tick1-tick0) / secs, float64(player.Stats().Snapshots-s0) / secs
+		return float64(tick1-tick0) / secs, float64(s1-s0) / secs
 	}
 	upTicks, upSnaps := rate()
 
@@ -201,9 +212,10 @@ func TestClusterRedisDown(t *testing.T) {
 		return errors.As(err, &se) && se.Code == pb.ErrorCode_ERROR_CODE_MATCHMAKING_UNAVAILABLE
 	})
 	downTicks, downSnaps := rate()
-	// 10 Hz ticks, 5 Hz snapshots: two seconds hold about 20 ticks and 10
-	// snapshots either way.
-	if downTicks < upTicks*0.8 || downSnaps < upSnaps*0.5 {
+	// 10 Hz ticks, 5 Hz snapshots: three seconds hold about 30 ticks and
+	// 15 snapshots either way. A loaded machine may make the player's
+	// client skip a few snapshots (latest wins), not the room's ticks.
+	if downTicks < upTicks*0.8 || downSnaps < upSnaps*0.6 {
 		t.Errorf("with Redis down %.1f ticks/s and %.1f snapshots/s; before %.1f and %.1f", downTicks, downSnaps, upTicks, upSnaps)
 	}
 	t.Logf("ticks/s %.1f before, %.1f with Redis down; snapshots/s %.1f, %.1f", upTicks, downTicks, upSnaps, downSnaps)
