@@ -12,8 +12,9 @@ run:
 build:
 	$(GO) build -o bin/ ./cmd/...
 
-## test: the Go tests with the race detector, then the web tests (tools/webtest.sh: SDK and game unit tests, bundle check, Chromium end to end)
+## test: redis-server for the directory's tests (tools/redis.sh installs it when missing), the Go tests with the race detector, then the web tests (tools/webtest.sh: SDK and game unit tests, bundle check, Chromium end to end)
 test:
+	tools/redis.sh
 	$(GO) test -race -count=1 ./...
 	tools/webtest.sh
 

@@ -27,7 +27,12 @@ type Overview struct {
 
 // Room is one room of GET /v1/admin/rooms; private rooms included.
 type Room struct {
-	ID         string  `json:"id"`
+	ID string `json:"id"`
+	// Node names the cluster node that runs the room (absent alone);
+	// Remote marks a room of another node, of which only the directory's
+	// record is known (no tick timings).
+	Node       string  `json:"node,omitempty"`
+	Remote     bool    `json:"remote,omitempty"`
 	Mode       string  `json:"mode"`
 	State      string  `json:"state"`
 	Private    bool    `json:"private"`

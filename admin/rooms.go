@@ -138,10 +138,18 @@ func (a *API) serveRooms(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = g.Wait() // the goroutines return no errors
 	out := RoomList{Rooms: make([]Room, 0, len(rooms))}
+	node := a.op.Node()
 	for i, room := range rooms {
 		if ok[i] {
+			room.Node = node
 			out.Rooms = append(out.Rooms, room)
 		}
+	}
+	for _, rr := range a.op.RemoteRooms() {
+		out.Rooms = append(out.Rooms, Room{
+			ID: rr.ID, Node: rr.Node, Remote: true, Mode: rr.Mode, State: lobby.PhaseName(rr.Phase), Private: rr.Private,
+			JoinCode: rr.JoinCode, Players: rr.Players, MaxPlayers: rr.MaxPlayers, AgeSeconds: int(time.Since(rr.Created) / time.Second),
+		})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -77,6 +77,9 @@ type RoomJSON struct {
 	Players    int    `json:"players"`
 	MaxPlayers int    `json:"max_players"`
 	AgeSeconds int    `json:"age_s"`
+	// Node names the cluster node that runs the room; absent on a single
+	// node.
+	Node string `json:"node,omitempty"`
 }
 
 // RoomsJSON is the body of GET /v1/rooms: one page of the public rooms.
@@ -153,11 +156,15 @@ func (s *Server) serveRooms(w http.ResponseWriter, r *http.Request) {
 // encodeRoomsJSON encodes a page as the body of GET /v1/rooms.
 func encodeRoomsJSON(p roomPage) ([]byte, error) {
 	out := RoomsJSON{Rooms: make([]RoomJSON, 0, len(p.rooms)), NextCursor: p.next, Total: p.total}
-	for _, info := range p.rooms {
-		out.Rooms = append(out.Rooms, RoomJSON{
+	for i, info := range p.rooms {
+		room := RoomJSON{
 			ID: info.GetRoomId(), Mode: info.GetMode(), State: PhaseName(info.GetPhase()),
 			Players: int(info.GetPlayers()), MaxPlayers: int(info.GetMaxPlayers()), AgeSeconds: int(info.GetAgeS()),
-		})
+		}
+		if i < len(p.nodes) {
+			room.Node = p.nodes[i]
+		}
+		out.Rooms = append(out.Rooms, room)
 	}
 	b, err := json.Marshal(out)
 	if err != nil {

@@ -72,6 +72,10 @@ func (e *roomEntry) listed(mode string) bool {
 // roomPage is one page of a listing.
 type roomPage struct {
 	rooms []*pb.RoomInfo
+	// nodes names the node of each room, in a cluster (else nil).
+	nodes []string
+	// lastSeq is the sequence number of the page's last room.
+	lastSeq uint64
 	// next is the cursor of the next page, "" on the last.
 	next  string
 	total int
@@ -125,6 +129,9 @@ func parseListRequest(cursor string, limit uint32) (uint64, int, error) {
 func (r *Registry) page(key listKey, encode func(roomPage) ([]byte, error)) ([]byte, error) {
 	if _, ok := r.modes.Lookup(key.mode); key.mode != "" && !ok {
 		return encode(roomPage{})
+	}
+	if p, ok := r.cluster.page(r, key); ok {
+		return encode(p)
 	}
 	now := time.Now()
 	c := &r.listings
@@ -276,6 +283,7 @@ func (r *Registry) deliver(u roomUpdate) {
 		}
 		e.phase = u.phase
 		r.version++
+		r.cluster.phase(e)
 	}
 	if e.private || e.room == nil || len(r.subs) == 0 {
 		r.mu.Unlock()
@@ -292,7 +300,12 @@ func (r *Registry) deliver(u roomUpdate) {
 	if len(targets) == 0 {
 		return
 	}
-	frame, err := proto.Marshal(&pb.ServerMessage{Body: &pb.ServerMessage_RoomUpdate{RoomUpdate: &pb.RoomUpdate{Kind: kind, Room: info}}})
+	r.sendUpdate(targets, &pb.RoomUpdate{Kind: kind, Room: info})
+}
+
+// sendUpdate sends one room update to targets, encoded once.
+func (r *Registry) sendUpdate(targets []*session, u *pb.RoomUpdate) {
+	frame, err := proto.Marshal(&pb.ServerMessage{Body: &pb.ServerMessage_RoomUpdate{RoomUpdate: u}})
 	if err != nil {
 		r.log.Error("cannot encode a room update", "err", err)
 		return

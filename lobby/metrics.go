@@ -8,7 +8,7 @@ import (
 var (
 	joinsTotal = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_joins_total",
-		Help: "Room join requests by result (ok, room_full, unknown_room, unknown_code, unknown_mode, too_many_rooms, bad_request, game_refused, closed, refused).",
+		Help: "Room join requests by result (ok, room_full, unknown_room, unknown_code, unknown_mode, too_many_rooms, bad_request, game_refused, directory_unavailable, closed, refused).",
 	}, []string{"result"})
 	handshakeFailures = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_handshake_failures_total",

@@ -36,6 +36,12 @@ type Operator interface {
 	// on, its live connection is closed (AUTH_FAILED), its held seat
 	// released.
 	RevokeSession(id string) Revocation
+	// Node names this node of a cluster; empty for a server alone.
+	Node() string
+	// RemoteRooms returns the rooms the other nodes of the cluster run, as
+	// the directory lists them: none for a server alone or while the
+	// directory cannot be reached.
+	RemoteRooms() []RemoteRoom
 }
 
 // LiveRoom is the lobby's record of a live room, copied under the
@@ -135,4 +141,44 @@ func (e *roomEntry) liveLocked() LiveRoom {
 		Room: e.room, Recorder: e.recorder, Mode: e.mode, JoinCode: e.code, Private: e.private,
 		MaxPlayers: e.maxPlayers, Players: e.reserved, Phase: e.phase, Created: e.created,
 	}
+}
+
+// RemoteRoom is a room another node of the cluster runs, as the directory
+// lists it.
+type RemoteRoom struct {
+	ID, Node, Mode, JoinCode string
+	Phase                    pb.RoomPhase
+	Players, MaxPlayers      int
+	Private                  bool
+	Created                  time.Time
+}
+
+// Node names this node of a cluster; empty for a server alone.
+func (s *Server) Node() string {
+	if c := s.registry.cluster; c != nil {
+		return c.self.ID
+	}
+	return ""
+}
+
+// RemoteRooms returns the rooms the other nodes of the cluster run.
+func (s *Server) RemoteRooms() []RemoteRoom {
+	c := s.registry.cluster
+	if c == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, time.Second)
+	defer cancel()
+	list, err := c.clusterList(ctx)
+	if err != nil {
+		return nil
+	}
+	var out []RemoteRoom
+	for _, r := range list {
+		if r.Node != c.self.ID {
+			out = append(out, RemoteRoom{ID: r.ID, Node: r.Node, Mode: r.Mode, JoinCode: r.Code, Phase: phaseOf(r.Phase),
+				Players: r.Players, MaxPlayers: r.MaxPlayers, Private: r.Private, Created: time.UnixMilli(r.Created)})
+		}
+	}
+	return out
 }

@@ -112,6 +112,10 @@ type Registry struct {
 
 	listings listCache
 
+	// cluster is the directory shared with the other nodes, nil on a
+	// single node (cluster_registry.go).
+	cluster *clusterRooms
+
 	// updates carries room changes to the notifier goroutine, so a room's
 	// goroutine never takes mu nor writes to subscribers itself.
 	updates  chan roomUpdate
@@ -229,6 +233,10 @@ func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, priv
 		joinsTotal.WithLabelValues(joinResult(err)).Inc()
 		return nil, nil, err
 	}
+	if err := r.cluster.register(ctx, r, entry); err != nil {
+		joinsTotal.WithLabelValues(joinResult(err)).Inc()
+		return nil, nil, err
+	}
 	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CREATED, entry: entry})
 	return r.seat(ctx, entry, name, link)
 }
@@ -280,6 +288,7 @@ func (r *Registry) Forget(entry *roomEntry, seat *game.Seat) {
 	if counted && entry.reserved > 0 {
 		entry.reserved--
 		r.version++
+		r.cluster.seatFreed(entry)
 	}
 	r.mu.Unlock()
 	if counted {
@@ -343,6 +352,7 @@ func (r *Registry) release(entry *roomEntry) {
 	if entry.reserved > 0 {
 		entry.reserved--
 		r.version++
+		r.cluster.seatFreed(entry)
 	}
 	r.mu.Unlock()
 }
@@ -351,6 +361,12 @@ func (r *Registry) release(entry *roomEntry) {
 // and the rest of m's settings, for CreateRoom when custom is set; r.mu
 // must be held.
 func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool) (*roomEntry, error) {
+	return r.openAsLocked(m, maxPlayers, private, custom, "", "")
+}
+
+// openAsLocked is openLocked with the room's id and join code given (both
+// empty: new ones), for a room the cluster's directory placed here.
+func (r *Registry) openAsLocked(m game.Mode, maxPlayers int, private, custom bool, id, code string) (*roomEntry, error) {
 	if r.closed {
 		return nil, ErrShuttingDown
 	}
@@ -361,10 +377,12 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool)
 		requestsRefused.WithLabelValues("custom_rooms").Inc()
 		return nil, fmt.Errorf("%w (%d rooms made by CreateRoom; the rest are kept for quick play)", ErrTooManyRooms, r.maxCustom)
 	}
-	id := newRoomID()
-	code := newJoinCode()
-	for r.codes[code] != nil {
+	if id == "" {
+		id = newRoomID()
 		code = newJoinCode()
+		for r.codes[code] != nil {
+			code = newJoinCode()
+		}
 	}
 	seed := r.seed
 	r.seed++
@@ -458,6 +476,7 @@ func (r *Registry) run(entry *roomEntry) {
 	}
 	entry.seats = nil // gone with the room: a later Leave or Forget is a no-op
 	r.mu.Unlock()
+	r.cluster.closed(entry)
 	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CLOSED, entry: entry})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		r.log.Error("room ended with error", "room", entry.room.ID(), "err", err)
@@ -512,6 +531,8 @@ func joinResult(err error) string {
 		return "bad_request"
 	case errors.Is(err, ErrGameRefused):
 		return "game_refused"
+	case errors.Is(err, ErrMatchmakingUnavailable):
+		return "directory_unavailable"
 	case errors.Is(err, ErrShuttingDown), errors.Is(err, game.ErrRoomClosed):
 		return "closed"
 	default:

@@ -62,6 +62,9 @@ type Config struct {
 	// MaxHeldSeats bounds the seats held at once; past it the oldest hold
 	// is released early.
 	MaxHeldSeats int
+	// Cluster, when its Directory is set, makes the server one node of a
+	// cluster (cluster.go); unset, the server is a whole lobby by itself.
+	Cluster ClusterConfig
 	// Static, when set, answers every request that none of the lobby's
 	// routes takes: cmd/tickwire serves the browser game there (package
 	// web, at /). Nil leaves those requests a 404.
@@ -197,6 +200,13 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		lists:   newBudget("list", "room listings", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.ListsPerAddr, l.ListsPerSession, l.Lists),
 	}
 	s.holds = newHolds(cfg.MaxHeldSeats, l.HeldSeatsPerAddr, cfg.ReconnectGrace, s.expireHold)
+	if cfg.Cluster.Directory != nil {
+		if err := s.startCluster(cfg.Cluster); err != nil {
+			cancel()
+			s.registry.Wait()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -384,12 +394,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Cancelling ends every Serve and the registry's notifier.
 	s.cancel()
 	s.registry.Wait()
+	// Out of the cluster's directory: other nodes stop sending players.
+	clusterErr := s.stopCluster(ctx)
 	if err != nil {
 		// Past the deadline: report instead of waiting on a stuck connection.
-		return errors.Join(roomsErr, err)
+		return errors.Join(roomsErr, err, clusterErr)
 	}
 	s.holds.releaseAll()
-	return roomsErr
+	return errors.Join(roomsErr, clusterErr)
 }
 
 func newSessionID() string {

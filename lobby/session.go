@@ -41,6 +41,9 @@ type session struct {
 	// revoked is set when an operator revoked the session (RevokeSession),
 	// before its connection is closed: its seat is released, not held.
 	revoked atomic.Bool
+	// goneRoom is the room of a seat on a cluster node that is gone, told
+	// after Welcome (cluster_session.go).
+	goneRoom string
 
 	// seating is held while a join, create or resume is in flight: the room
 	// tells the client Joined before the port is stored here, so a takeover
@@ -108,6 +111,10 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		s.chat(body.Chat)
 	case *pb.ClientMessage_JoinRoom:
 		j := body.JoinRoom
+		if s.server.registry.cluster != nil {
+			s.clusterJoin(j)
+			return nil
+		}
 		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 			req := JoinRequest{Mode: j.GetMode(), RoomID: j.GetRoomId(), Code: j.GetJoinCode()}
 			return s.server.registry.Join(ctx, req, s.name, s.conn)
@@ -185,6 +192,9 @@ func (s *session) hello(h *pb.Hello) error {
 			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_AUTH_FAILED, Message: err.Error()}
 		}
 		s.id, s.name, gen = claims.SessionID, claims.Name, next
+		if redirected, err := s.clusterHello(); redirected || err != nil {
+			return err
+		}
 	} else {
 		if refusal := s.server.signIns.allow(s.addr, "", time.Now()); refusal != "" {
 			handshakeFailures.WithLabelValues(refusal).Inc()
@@ -252,6 +262,8 @@ func (s *session) hello(h *pb.Hello) error {
 	}}})
 	if seat != nil {
 		s.resume(entry, seat)
+	} else {
+		s.clusterSeatGone()
 	}
 	return nil
 }
@@ -277,6 +289,7 @@ func (s *session) resume(entry *roomEntry, seat *game.Seat) {
 	s.entry, s.port = entry, port
 	s.seatSeen = true
 	s.mu.Unlock()
+	s.server.registry.cluster.seated(s.id, entry)
 }
 
 // handOver gives this (replaced) connection's seat, through its port, to
@@ -303,6 +316,9 @@ func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry
 	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
 	defer cancel()
 	port, entry, err := do(ctx)
+	if errors.Is(err, errRedirected) {
+		return // the client was sent to the room's node
+	}
 	if err != nil {
 		s.conn.Send(wire.ErrorMessage(joinErrorCode(err), err.Error()))
 		return
@@ -318,6 +334,7 @@ func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry
 	s.entry, s.port = entry, port
 	s.seatSeen = true
 	s.mu.Unlock()
+	s.server.registry.cluster.seated(s.id, entry)
 }
 
 // leave gives up the seat at the client's request.
@@ -335,6 +352,7 @@ func (s *session) leave() {
 		return
 	}
 	s.server.registry.Leave(entry, port.Seat())
+	s.server.registry.cluster.seated(s.id, nil)
 	s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Left{Left: &pb.Left{
 		RoomId: entry.room.ID(), Reason: pb.CloseReason_CLOSE_REASON_NORMAL,
 	}}})
@@ -421,6 +439,8 @@ func joinErrorCode(err error) pb.ErrorCode {
 		return pb.ErrorCode_ERROR_CODE_BAD_REQUEST
 	case errors.Is(err, ErrShuttingDown):
 		return pb.ErrorCode_ERROR_CODE_SHUTTING_DOWN
+	case errors.Is(err, ErrMatchmakingUnavailable):
+		return pb.ErrorCode_ERROR_CODE_MATCHMAKING_UNAVAILABLE
 	default:
 		return pb.ErrorCode_ERROR_CODE_JOIN_REFUSED
 	}

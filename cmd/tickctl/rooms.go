@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -37,8 +38,21 @@ func printRooms(w io.Writer, rooms []admin.Room) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	// A node of a cluster lists every node's rooms: then a NODE column
+	// says where each runs, and another node's rooms show no timings.
+	cluster := slices.ContainsFunc(rooms, func(r admin.Room) bool { return r.Node != "" })
+	if cluster {
+		fmt.Fprint(tw, "NODE\t")
+	}
 	fmt.Fprintln(tw, "ID\tMODE\tSTATE\tPLAYERS\tTICK\tP50 ms\tP99 ms\tMAX ms\tOVERRUNS\tENTITIES\tSNAP KB/s\tREC\t")
 	for _, r := range rooms {
+		if cluster {
+			fmt.Fprintf(tw, "%s\t", r.Node)
+		}
+		if r.Remote {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t-\t-\t-\t-\t-\t-\t-\t-\n", r.ID, r.Mode, r.State, r.Players, r.MaxPlayers)
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%d\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.1f\t%s\n",
 			r.ID, r.Mode, r.State, r.Players, r.MaxPlayers, r.Tick, r.TickP50Ms, r.TickP99Ms, r.TickMaxMs,
 			r.Overruns, r.Entities, r.SnapshotBytesPerSec/1000, yes(r.Recording))

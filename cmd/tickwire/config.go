@@ -52,6 +52,7 @@ type config struct {
 	frontDoor
 	lifecycle
 	tls tlsFlags
+	cluster
 
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
@@ -108,8 +109,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
 	lifecycleFlags := defineLifecycleFlags(fs, &c.lifecycle)
+	clusterFlags := defineClusterFlags(fs, &c.cluster)
 	modes, sections := defineModeFlags(fs, catalogue)
-	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags, lifecycleFlags}, sections...)...)
+	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags, lifecycleFlags, clusterFlags}, sections...)...)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "tickwire:", err)
@@ -125,6 +127,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		}
 		if err == nil {
 			err = c.lifecycle.validate()
+		}
+		if err == nil {
+			err = c.cluster.validate(c.addr, c.sessionSecret)
 		}
 	}
 	if err == nil {

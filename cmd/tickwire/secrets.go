@@ -9,7 +9,7 @@ import (
 // secretFlags are the flags whose values are secrets: they never appear in
 // /debug/pprof/cmdline, logs or metrics. Each can come from a file or the
 // environment instead, which no process listing shows.
-var secretFlags = []string{"session-secret", "admin-token"}
+var secretFlags = []string{"session-secret", "admin-token", "directory"}
 
 // readSecretFiles reads the secrets given as files into the config; a
 // secret given both ways is refused. Errors name the file, never its

@@ -61,6 +61,9 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 			log.Error("results file", "err", cerr)
 		}
 	}()
+	if err := c.cluster.apply(&lcfg, log); err != nil {
+		return err
+	}
 	srv, err := lobby.NewServer(lcfg, c.modes, log)
 	if err != nil {
 		return err
@@ -93,6 +96,8 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	stopDrain := drainOnSignal(srv, log)
+	defer stopDrain()
 
 	admin, err := startAdmin(c, srv, log)
 	if err != nil {

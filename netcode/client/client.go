@@ -94,6 +94,13 @@ type Client struct {
 	// tokenGone is set when a redial's token was refused: the next Hello
 	// signs in as a new guest.
 	tokenGone bool
+
+	// A move to another node (redirect.go): moving while the new
+	// connection is dialed, moved once it is the live one for the
+	// supervisor to serve; moveSignal wakes a supervisor waiting on it.
+	moving     bool
+	moved      *websocket.Conn
+	moveSignal chan struct{}
 }
 
 // Welcome returns the server's newest Welcome (a redial replaces it).

@@ -27,10 +27,11 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 	}
 	cfg = cfg.withDefaults()
 	c := &Client{
-		cfg:     cfg,
-		log:     cfg.Logger.With("component", "netcode.client"),
-		done:    make(chan struct{}),
-		replica: NewReplica(emptyLayout, DefaultReplicaStates),
+		cfg:        cfg,
+		log:        cfg.Logger.With("component", "netcode.client"),
+		done:       make(chan struct{}),
+		replica:    NewReplica(emptyLayout, DefaultReplicaStates),
+		moveSignal: make(chan struct{}, 1),
 	}
 	c.life, c.cancelLife = context.WithCancel(context.Background())
 	conn, welcome, err := c.connect(ctx, cfg.SessionToken)
@@ -44,9 +45,16 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 }
 
 // connect dials the server and runs the handshake with token, returning
-// the connection and its Welcome.
+// the connection and its Welcome. A server of a cluster that redirects the
+// Hello (the session's seat is on another node) is followed.
+// It runs before the supervisor starts or on it, so it reads into readBuf.
 func (c *Client) connect(ctx context.Context, token string) (*websocket.Conn, *pb.Welcome, error) {
-	conn, resp, err := c.cfg.Dialer.DialContext(ctx, c.cfg.URL, nil)
+	return c.connectFollowing(ctx, c.cfg.URL, token, &c.readBuf)
+}
+
+// connectURL dials url and runs the handshake with token, reading into buf.
+func (c *Client) connectURL(ctx context.Context, url, token string, buf *[]byte) (*websocket.Conn, *pb.Welcome, error) {
+	conn, resp, err := c.cfg.Dialer.DialContext(ctx, url, nil)
 	if err != nil {
 		if resp != nil {
 			// The server says why it refused (at its connection limit,
@@ -56,14 +64,14 @@ func (c *Client) connect(ctx context.Context, token string) (*websocket.Conn, *p
 				why, _ = io.ReadAll(io.LimitReader(resp.Body, 512))
 			}
 			if text := strings.TrimSpace(string(why)); text != "" {
-				return nil, nil, fmt.Errorf("client: dial %s: http %d %q: %w", c.cfg.URL, resp.StatusCode, text, err)
+				return nil, nil, fmt.Errorf("client: dial %s: http %d %q: %w", url, resp.StatusCode, text, err)
 			}
-			return nil, nil, fmt.Errorf("client: dial %s: http %d: %w", c.cfg.URL, resp.StatusCode, err)
+			return nil, nil, fmt.Errorf("client: dial %s: http %d: %w", url, resp.StatusCode, err)
 		}
-		return nil, nil, fmt.Errorf("client: dial %s: %w", c.cfg.URL, err)
+		return nil, nil, fmt.Errorf("client: dial %s: %w", url, err)
 	}
 	conn.SetReadLimit(clientReadLimit)
-	welcome, err := c.handshake(ctx, conn, token)
+	welcome, err := c.handshake(ctx, conn, token, buf)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
@@ -74,8 +82,9 @@ func (c *Client) connect(ctx context.Context, token string) (*websocket.Conn, *p
 // handshake sends Hello on conn and reads until Welcome. After an Error it
 // keeps reading until the server's Closing and close frame, so the caller
 // learns both what was refused and how the server closed. It runs before
-// the supervisor starts or on it, so it may use readBuf.
-func (c *Client) handshake(ctx context.Context, conn *websocket.Conn, token string) (*pb.Welcome, error) {
+// the supervisor starts or on it with readBuf as buf, or on a goroutine
+// of its own (a move to another node) with a buffer of that goroutine.
+func (c *Client) handshake(ctx context.Context, conn *websocket.Conn, token string, buf *[]byte) (*pb.Welcome, error) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(clientHandshakeTimeout)
@@ -119,7 +128,7 @@ func (c *Client) handshake(ctx context.Context, conn *websocket.Conn, token stri
 	var refused *ServerError
 	var closing *pb.Closing
 	for {
-		msg, _, err := c.readMessage(conn)
+		msg, _, err := c.readMessageInto(conn, buf)
 		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("%w (%w)", ctx.Err(), err)
@@ -151,6 +160,8 @@ func (c *Client) handshake(ctx context.Context, conn *websocket.Conn, token stri
 			refused = serverError(b.Error)
 		case *pb.ServerMessage_Closing:
 			closing = b.Closing
+		case *pb.ServerMessage_Redirect:
+			return nil, &RedirectError{Redirect: b.Redirect}
 		default:
 			return nil, fmt.Errorf("client: handshake: unexpected %T before welcome", msg.Body)
 		}

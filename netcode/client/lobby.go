@@ -37,7 +37,9 @@ type reqResult struct {
 	created *pb.RoomCreated
 	rooms   []*pb.RoomInfo
 	list    *pb.RoomList
-	err     error
+	// redirect answers a JoinRoom whose seat is on another node.
+	redirect *pb.Redirect
+	err      error
 }
 
 // roomSub is a room-list subscription: its callback and the list as the
@@ -112,14 +114,27 @@ func (c *Client) JoinCode(ctx context.Context, code string) (*pb.Joined, error) 
 	return c.join(ctx, &pb.JoinRoom{JoinCode: code})
 }
 
-// join sends jr and waits for its Joined.
+// join sends jr and waits for its Joined. A Redirect (the seat is on
+// another node of a cluster) is followed: the client moves to that node
+// and takes the reserved seat there.
 func (c *Client) join(ctx context.Context, jr *pb.JoinRoom) (*pb.Joined, error) {
-	msg := &pb.ClientMessage{Body: &pb.ClientMessage_JoinRoom{JoinRoom: jr}}
-	res, err := c.do(ctx, newRequest(reqJoin), msg)
-	if err != nil {
-		return nil, fmt.Errorf("client: join: %w", err)
+	for hops := 0; ; hops++ {
+		msg := &pb.ClientMessage{Body: &pb.ClientMessage_JoinRoom{JoinRoom: jr}}
+		res, err := c.do(ctx, newRequest(reqJoin), msg)
+		if err != nil {
+			return nil, fmt.Errorf("client: join: %w", err)
+		}
+		if res.redirect == nil {
+			return res.joined, nil
+		}
+		if hops == maxRedirects {
+			return nil, fmt.Errorf("client: join: more than %d redirects", maxRedirects)
+		}
+		if err := c.move(ctx, res.redirect.GetUrl()); err != nil {
+			return nil, fmt.Errorf("client: join: %w", err)
+		}
+		jr = &pb.JoinRoom{RoomId: res.redirect.GetRoomId(), Reservation: res.redirect.GetReservation()}
 	}
-	return res.joined, nil
 }
 
 // CreateRoom opens a room of mode (empty: the server's default) with

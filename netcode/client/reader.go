@@ -48,11 +48,16 @@ func (c *Client) serve(conn *websocket.Conn) error {
 // a valid binary ServerMessage is counted and returned as a nil message; only
 // connection errors are returned as errors.
 func (c *Client) readMessage(conn *websocket.Conn) (*pb.ServerMessage, int, error) {
+	return c.readMessageInto(conn, &c.readBuf)
+}
+
+// readMessageInto is readMessage with the buffer its caller owns.
+func (c *Client) readMessageInto(conn *websocket.Conn, into *[]byte) (*pb.ServerMessage, int, error) {
 	typ, r, err := conn.NextReader()
 	if err != nil {
 		return nil, 0, err
 	}
-	buf := c.readBuf[:0]
+	buf := (*into)[:0]
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -66,7 +71,7 @@ func (c *Client) readMessage(conn *websocket.Conn) (*pb.ServerMessage, int, erro
 			return nil, 0, rerr
 		}
 	}
-	c.readBuf = buf
+	*into = buf
 	n := len(buf)
 	c.mu.Lock()
 	c.stats.BytesIn += uint64(n)
@@ -180,6 +185,12 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 			c.cfg.OnNotice(b.Notice)
 		}
 		return
+	case *pb.ServerMessage_Redirect:
+		c.mu.Lock()
+		if c.headLocked(reqJoin) != nil {
+			c.popLocked(reqResult{redirect: b.Redirect})
+		}
+		c.mu.Unlock()
 	}
 	if c.cfg.OnMessage != nil {
 		c.cfg.OnMessage(msg)

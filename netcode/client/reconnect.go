@@ -87,6 +87,10 @@ func (c *Client) run(conn *websocket.Conn) {
 	defer c.cancelLife() // ends SubscribeRooms waits and releases the context
 	for {
 		lost := c.serve(conn)
+		if next := c.awaitMove(); next != nil {
+			conn = next // moved to another node: serve the new connection
+			continue
+		}
 		c.mu.Lock()
 		c.conn = nil
 		if c.userClosed || !c.cfg.Reconnect.Enabled || !reconnectable(lost) {

@@ -58,6 +58,10 @@ type ClientStats struct {
 	// the server refused the session's token (after a restart with another
 	// secret, an expiry or a revocation); the seat was lost with it.
 	SignIns uint64
+	// Redirects counts moves to another node of a cluster that a server's
+	// Redirect asked for (a seat placed there, or a resume), each a new
+	// connection.
+	Redirects uint64
 
 	// PredictionErrorLast and PredictionErrorMax are the distances, in the
 	// raw units of the entity's position fields, between the prediction for

@@ -133,7 +133,7 @@ func TestLayers(t *testing.T) {
 // the registry, sessions or held seats, nor takes their locks), and
 // PhaseName.
 func TestAdminSeesTheLobbyThroughOperator(t *testing.T) {
-	allowed := []string{"Operator", "LiveRoom", "Counters", "PhaseName", "Notice", "ErrBadNotice", "ErrUnknownRoom"}
+	allowed := []string{"Operator", "LiveRoom", "Counters", "PhaseName", "Notice", "ErrBadNotice", "ErrUnknownRoom", "RemoteRoom"}
 	out, err := exec.Command("go", "list", "-f", "{{.Dir}}\n{{range .GoFiles}}{{.}}\n{{end}}", module+"/admin").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list admin: %v\n%s", err, out)

@@ -318,6 +318,10 @@ const (
 	// messages, a kind the mode does not declare, more values than the kind
 	// names, or past the message rate. Never the answer to a request.
 	ErrorCode_ERROR_CODE_MESSAGE_REFUSED ErrorCode = 21
+	// The cluster's room directory cannot be reached: matchmaking (quick
+	// play, joins by id or code, new rooms) is refused until it is back;
+	// seated players play on. Numbered apart, like Redirect.
+	ErrorCode_ERROR_CODE_MATCHMAKING_UNAVAILABLE ErrorCode = 30
 )
 
 // Enum value maps for ErrorCode.
@@ -345,30 +349,32 @@ var (
 		19: "ERROR_CODE_BAD_REQUEST",
 		20: "ERROR_CODE_CHAT_REFUSED",
 		21: "ERROR_CODE_MESSAGE_REFUSED",
+		30: "ERROR_CODE_MATCHMAKING_UNAVAILABLE",
 	}
 	ErrorCode_value = map[string]int32{
-		"ERROR_CODE_UNSPECIFIED":         0,
-		"ERROR_CODE_BAD_MESSAGE":         1,
-		"ERROR_CODE_UNSUPPORTED_VERSION": 2,
-		"ERROR_CODE_HELLO_REQUIRED":      3,
-		"ERROR_CODE_INVALID_NAME":        4,
-		"ERROR_CODE_UNKNOWN_ROOM":        5,
-		"ERROR_CODE_ROOM_FULL":           6,
-		"ERROR_CODE_UNKNOWN_MODE":        7,
-		"ERROR_CODE_ALREADY_IN_ROOM":     8,
-		"ERROR_CODE_NOT_IN_ROOM":         9,
-		"ERROR_CODE_RATE_LIMITED":        10,
-		"ERROR_CODE_FRAME_TOO_LARGE":     11,
-		"ERROR_CODE_SERVER_FULL":         12,
-		"ERROR_CODE_JOIN_REFUSED":        13,
-		"ERROR_CODE_SHUTTING_DOWN":       14,
-		"ERROR_CODE_INVALID_TOKEN":       15,
-		"ERROR_CODE_EXPIRED_TOKEN":       16,
-		"ERROR_CODE_UNKNOWN_CODE":        17,
-		"ERROR_CODE_TOO_MANY_ROOMS":      18,
-		"ERROR_CODE_BAD_REQUEST":         19,
-		"ERROR_CODE_CHAT_REFUSED":        20,
-		"ERROR_CODE_MESSAGE_REFUSED":     21,
+		"ERROR_CODE_UNSPECIFIED":             0,
+		"ERROR_CODE_BAD_MESSAGE":             1,
+		"ERROR_CODE_UNSUPPORTED_VERSION":     2,
+		"ERROR_CODE_HELLO_REQUIRED":          3,
+		"ERROR_CODE_INVALID_NAME":            4,
+		"ERROR_CODE_UNKNOWN_ROOM":            5,
+		"ERROR_CODE_ROOM_FULL":               6,
+		"ERROR_CODE_UNKNOWN_MODE":            7,
+		"ERROR_CODE_ALREADY_IN_ROOM":         8,
+		"ERROR_CODE_NOT_IN_ROOM":             9,
+		"ERROR_CODE_RATE_LIMITED":            10,
+		"ERROR_CODE_FRAME_TOO_LARGE":         11,
+		"ERROR_CODE_SERVER_FULL":             12,
+		"ERROR_CODE_JOIN_REFUSED":            13,
+		"ERROR_CODE_SHUTTING_DOWN":           14,
+		"ERROR_CODE_INVALID_TOKEN":           15,
+		"ERROR_CODE_EXPIRED_TOKEN":           16,
+		"ERROR_CODE_UNKNOWN_CODE":            17,
+		"ERROR_CODE_TOO_MANY_ROOMS":          18,
+		"ERROR_CODE_BAD_REQUEST":             19,
+		"ERROR_CODE_CHAT_REFUSED":            20,
+		"ERROR_CODE_MESSAGE_REFUSED":         21,
+		"ERROR_CODE_MATCHMAKING_UNAVAILABLE": 30,
 	}
 )
 
@@ -732,7 +738,7 @@ func (x RoomUpdate_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RoomUpdate_Kind.Descriptor instead.
 func (RoomUpdate_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{25, 0}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{26, 0}
 }
 
 // ClientMessage is the envelope of every frame a client sends.
@@ -998,6 +1004,7 @@ type ServerMessage struct {
 	//	*ServerMessage_GameMessage
 	//	*ServerMessage_Chat
 	//	*ServerMessage_Notice
+	//	*ServerMessage_Redirect
 	Body          isServerMessage_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1175,6 +1182,15 @@ func (x *ServerMessage) GetNotice() *Notice {
 	return nil
 }
 
+func (x *ServerMessage) GetRedirect() *Redirect {
+	if x != nil {
+		if x, ok := x.Body.(*ServerMessage_Redirect); ok {
+			return x.Redirect
+		}
+	}
+	return nil
+}
+
 type isServerMessage_Body interface {
 	isServerMessage_Body()
 }
@@ -1239,6 +1255,12 @@ type ServerMessage_Notice struct {
 	Notice *Notice `protobuf:"bytes,15,opt,name=notice,proto3,oneof"`
 }
 
+type ServerMessage_Redirect struct {
+	// Numbered apart from the messages above so that additions to the
+	// protocol made side by side do not collide.
+	Redirect *Redirect `protobuf:"bytes,20,opt,name=redirect,proto3,oneof"`
+}
+
 func (*ServerMessage_Welcome) isServerMessage_Body() {}
 
 func (*ServerMessage_Joined) isServerMessage_Body() {}
@@ -1268,6 +1290,8 @@ func (*ServerMessage_GameMessage) isServerMessage_Body() {}
 func (*ServerMessage_Chat) isServerMessage_Body() {}
 
 func (*ServerMessage_Notice) isServerMessage_Body() {}
+
+func (*ServerMessage_Redirect) isServerMessage_Body() {}
 
 // Hello is the first message of a connection.
 type Hello struct {
@@ -1453,7 +1477,10 @@ type JoinRoom struct {
 	// A specific room; empty means any room of the mode with a free seat.
 	RoomId string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
 	// A private room's join code (case-insensitive); overrides room_id.
-	JoinCode      string `protobuf:"bytes,3,opt,name=join_code,json=joinCode,proto3" json:"join_code,omitempty"`
+	JoinCode string `protobuf:"bytes,3,opt,name=join_code,json=joinCode,proto3" json:"join_code,omitempty"`
+	// A seat reservation from a Redirect, sent with its room_id to the node
+	// the Redirect named: the seat it holds is taken, once.
+	Reservation   string `protobuf:"bytes,4,opt,name=reservation,proto3" json:"reservation,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1509,6 +1536,93 @@ func (x *JoinRoom) GetJoinCode() string {
 	return ""
 }
 
+func (x *JoinRoom) GetReservation() string {
+	if x != nil {
+		return x.Reservation
+	}
+	return ""
+}
+
+// Redirect sends the client to another node of a cluster. It answers a
+// JoinRoom whose seat is on another node (room_id and reservation set: the
+// client connects to url, says Hello with its session token, and sends
+// JoinRoom{room_id, reservation} there, before the reservation expires),
+// or replaces Welcome when a Hello's session holds a seat on another node
+// (room_id set, no reservation: the client says Hello at url with the same
+// token and resumes there). The server closes the connection after a
+// Redirect that replaced Welcome.
+type Redirect struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The WebSocket URL of the node to connect to.
+	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	// The room the seat is in.
+	RoomId string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The seat reservation to send in JoinRoom; empty for a resume.
+	Reservation string `protobuf:"bytes,3,opt,name=reservation,proto3" json:"reservation,omitempty"`
+	// When the reservation lapses (Unix milliseconds); 0 for a resume.
+	ExpiresUnixMs int64 `protobuf:"varint,4,opt,name=expires_unix_ms,json=expiresUnixMs,proto3" json:"expires_unix_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Redirect) Reset() {
+	*x = Redirect{}
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Redirect) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Redirect) ProtoMessage() {}
+
+func (x *Redirect) ProtoReflect() protoreflect.Message {
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Redirect.ProtoReflect.Descriptor instead.
+func (*Redirect) Descriptor() ([]byte, []int) {
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Redirect) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *Redirect) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *Redirect) GetReservation() string {
+	if x != nil {
+		return x.Reservation
+	}
+	return ""
+}
+
+func (x *Redirect) GetExpiresUnixMs() int64 {
+	if x != nil {
+		return x.ExpiresUnixMs
+	}
+	return 0
+}
+
 // Joined confirms a seat in a room.
 type Joined struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -1540,7 +1654,7 @@ type Joined struct {
 
 func (x *Joined) Reset() {
 	*x = Joined{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[5]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1552,7 +1666,7 @@ func (x *Joined) String() string {
 func (*Joined) ProtoMessage() {}
 
 func (x *Joined) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[5]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1565,7 +1679,7 @@ func (x *Joined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Joined.ProtoReflect.Descriptor instead.
 func (*Joined) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{5}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Joined) GetRoomId() string {
@@ -1654,7 +1768,7 @@ type LeaveRoom struct {
 
 func (x *LeaveRoom) Reset() {
 	*x = LeaveRoom{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[6]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1666,7 +1780,7 @@ func (x *LeaveRoom) String() string {
 func (*LeaveRoom) ProtoMessage() {}
 
 func (x *LeaveRoom) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[6]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1679,7 +1793,7 @@ func (x *LeaveRoom) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeaveRoom.ProtoReflect.Descriptor instead.
 func (*LeaveRoom) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{6}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{7}
 }
 
 // Left tells the client it no longer has a seat.
@@ -1694,7 +1808,7 @@ type Left struct {
 
 func (x *Left) Reset() {
 	*x = Left{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[7]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1706,7 +1820,7 @@ func (x *Left) String() string {
 func (*Left) ProtoMessage() {}
 
 func (x *Left) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[7]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1719,7 +1833,7 @@ func (x *Left) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Left.ProtoReflect.Descriptor instead.
 func (*Left) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{7}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Left) GetRoomId() string {
@@ -1760,7 +1874,7 @@ type Input struct {
 
 func (x *Input) Reset() {
 	*x = Input{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[8]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1772,7 +1886,7 @@ func (x *Input) String() string {
 func (*Input) ProtoMessage() {}
 
 func (x *Input) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[8]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1785,7 +1899,7 @@ func (x *Input) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Input.ProtoReflect.Descriptor instead.
 func (*Input) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{8}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Input) GetSeq() uint32 {
@@ -1823,7 +1937,7 @@ type InputBatch struct {
 
 func (x *InputBatch) Reset() {
 	*x = InputBatch{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[9]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1835,7 +1949,7 @@ func (x *InputBatch) String() string {
 func (*InputBatch) ProtoMessage() {}
 
 func (x *InputBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[9]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1848,7 +1962,7 @@ func (x *InputBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InputBatch.ProtoReflect.Descriptor instead.
 func (*InputBatch) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{9}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *InputBatch) GetInputs() []*Input {
@@ -1875,7 +1989,7 @@ type Ack struct {
 
 func (x *Ack) Reset() {
 	*x = Ack{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[10]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1887,7 +2001,7 @@ func (x *Ack) String() string {
 func (*Ack) ProtoMessage() {}
 
 func (x *Ack) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[10]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1900,7 +2014,7 @@ func (x *Ack) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ack.ProtoReflect.Descriptor instead.
 func (*Ack) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{10}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Ack) GetTick() uint32 {
@@ -1921,7 +2035,7 @@ type Ping struct {
 
 func (x *Ping) Reset() {
 	*x = Ping{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[11]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1933,7 +2047,7 @@ func (x *Ping) String() string {
 func (*Ping) ProtoMessage() {}
 
 func (x *Ping) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[11]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1946,7 +2060,7 @@ func (x *Ping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ping.ProtoReflect.Descriptor instead.
 func (*Ping) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{11}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Ping) GetClientTimeUs() int64 {
@@ -1968,7 +2082,7 @@ type Pong struct {
 
 func (x *Pong) Reset() {
 	*x = Pong{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[12]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1980,7 +2094,7 @@ func (x *Pong) String() string {
 func (*Pong) ProtoMessage() {}
 
 func (x *Pong) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[12]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1993,7 +2107,7 @@ func (x *Pong) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Pong.ProtoReflect.Descriptor instead.
 func (*Pong) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{12}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Pong) GetClientTimeUs() int64 {
@@ -2021,7 +2135,7 @@ type ResyncRequest struct {
 
 func (x *ResyncRequest) Reset() {
 	*x = ResyncRequest{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[13]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2033,7 +2147,7 @@ func (x *ResyncRequest) String() string {
 func (*ResyncRequest) ProtoMessage() {}
 
 func (x *ResyncRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[13]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2046,7 +2160,7 @@ func (x *ResyncRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResyncRequest.ProtoReflect.Descriptor instead.
 func (*ResyncRequest) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{13}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ResyncRequest) GetTick() uint32 {
@@ -2080,7 +2194,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[14]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2092,7 +2206,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[14]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2105,7 +2219,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{14}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Snapshot) GetTick() uint32 {
@@ -2177,7 +2291,7 @@ type GameEvent struct {
 
 func (x *GameEvent) Reset() {
 	*x = GameEvent{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[15]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2189,7 +2303,7 @@ func (x *GameEvent) String() string {
 func (*GameEvent) ProtoMessage() {}
 
 func (x *GameEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[15]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2202,7 +2316,7 @@ func (x *GameEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GameEvent.ProtoReflect.Descriptor instead.
 func (*GameEvent) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{15}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GameEvent) GetTick() uint32 {
@@ -2252,7 +2366,7 @@ type MatchResults struct {
 
 func (x *MatchResults) Reset() {
 	*x = MatchResults{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[16]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2264,7 +2378,7 @@ func (x *MatchResults) String() string {
 func (*MatchResults) ProtoMessage() {}
 
 func (x *MatchResults) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[16]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2277,7 +2391,7 @@ func (x *MatchResults) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MatchResults.ProtoReflect.Descriptor instead.
 func (*MatchResults) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{16}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *MatchResults) GetRoomId() string {
@@ -2316,7 +2430,7 @@ type PlayerResult struct {
 
 func (x *PlayerResult) Reset() {
 	*x = PlayerResult{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[17]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2328,7 +2442,7 @@ func (x *PlayerResult) String() string {
 func (*PlayerResult) ProtoMessage() {}
 
 func (x *PlayerResult) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[17]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2341,7 +2455,7 @@ func (x *PlayerResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlayerResult.ProtoReflect.Descriptor instead.
 func (*PlayerResult) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{17}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PlayerResult) GetPlayerId() uint32 {
@@ -2390,7 +2504,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[18]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2402,7 +2516,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[18]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2415,7 +2529,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{18}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Error) GetCode() ErrorCode {
@@ -2443,7 +2557,7 @@ type Closing struct {
 
 func (x *Closing) Reset() {
 	*x = Closing{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[19]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2455,7 +2569,7 @@ func (x *Closing) String() string {
 func (*Closing) ProtoMessage() {}
 
 func (x *Closing) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[19]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2468,7 +2582,7 @@ func (x *Closing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Closing.ProtoReflect.Descriptor instead.
 func (*Closing) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{19}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Closing) GetReason() CloseReason {
@@ -2501,7 +2615,7 @@ type CreateRoom struct {
 
 func (x *CreateRoom) Reset() {
 	*x = CreateRoom{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2513,7 +2627,7 @@ func (x *CreateRoom) String() string {
 func (*CreateRoom) ProtoMessage() {}
 
 func (x *CreateRoom) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[20]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2526,7 +2640,7 @@ func (x *CreateRoom) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRoom.ProtoReflect.Descriptor instead.
 func (*CreateRoom) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{20}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateRoom) GetMode() string {
@@ -2563,7 +2677,7 @@ type RoomCreated struct {
 
 func (x *RoomCreated) Reset() {
 	*x = RoomCreated{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2575,7 +2689,7 @@ func (x *RoomCreated) String() string {
 func (*RoomCreated) ProtoMessage() {}
 
 func (x *RoomCreated) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[21]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2588,7 +2702,7 @@ func (x *RoomCreated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomCreated.ProtoReflect.Descriptor instead.
 func (*RoomCreated) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{21}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RoomCreated) GetRoom() *RoomInfo {
@@ -2623,7 +2737,7 @@ type ListRooms struct {
 
 func (x *ListRooms) Reset() {
 	*x = ListRooms{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2635,7 +2749,7 @@ func (x *ListRooms) String() string {
 func (*ListRooms) ProtoMessage() {}
 
 func (x *ListRooms) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[22]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2648,7 +2762,7 @@ func (x *ListRooms) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRooms.ProtoReflect.Descriptor instead.
 func (*ListRooms) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{22}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListRooms) GetMode() string {
@@ -2687,7 +2801,7 @@ type RoomList struct {
 
 func (x *RoomList) Reset() {
 	*x = RoomList{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2699,7 +2813,7 @@ func (x *RoomList) String() string {
 func (*RoomList) ProtoMessage() {}
 
 func (x *RoomList) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[23]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2712,7 +2826,7 @@ func (x *RoomList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomList.ProtoReflect.Descriptor instead.
 func (*RoomList) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{23}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RoomList) GetRooms() []*RoomInfo {
@@ -2751,7 +2865,7 @@ type SubscribeRooms struct {
 
 func (x *SubscribeRooms) Reset() {
 	*x = SubscribeRooms{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2763,7 +2877,7 @@ func (x *SubscribeRooms) String() string {
 func (*SubscribeRooms) ProtoMessage() {}
 
 func (x *SubscribeRooms) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[24]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2776,7 +2890,7 @@ func (x *SubscribeRooms) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeRooms.ProtoReflect.Descriptor instead.
 func (*SubscribeRooms) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{24}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SubscribeRooms) GetMode() string {
@@ -2811,7 +2925,7 @@ type RoomUpdate struct {
 
 func (x *RoomUpdate) Reset() {
 	*x = RoomUpdate{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2823,7 +2937,7 @@ func (x *RoomUpdate) String() string {
 func (*RoomUpdate) ProtoMessage() {}
 
 func (x *RoomUpdate) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[25]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2836,7 +2950,7 @@ func (x *RoomUpdate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomUpdate.ProtoReflect.Descriptor instead.
 func (*RoomUpdate) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{25}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *RoomUpdate) GetKind() RoomUpdate_Kind {
@@ -2870,7 +2984,7 @@ type RoomInfo struct {
 
 func (x *RoomInfo) Reset() {
 	*x = RoomInfo{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2882,7 +2996,7 @@ func (x *RoomInfo) String() string {
 func (*RoomInfo) ProtoMessage() {}
 
 func (x *RoomInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[26]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2895,7 +3009,7 @@ func (x *RoomInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomInfo.ProtoReflect.Descriptor instead.
 func (*RoomInfo) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{26}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RoomInfo) GetRoomId() string {
@@ -2964,7 +3078,7 @@ type RoomState struct {
 
 func (x *RoomState) Reset() {
 	*x = RoomState{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2976,7 +3090,7 @@ func (x *RoomState) String() string {
 func (*RoomState) ProtoMessage() {}
 
 func (x *RoomState) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[27]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2989,7 +3103,7 @@ func (x *RoomState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoomState.ProtoReflect.Descriptor instead.
 func (*RoomState) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{27}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *RoomState) GetRoomId() string {
@@ -3046,7 +3160,7 @@ type GameMessage struct {
 
 func (x *GameMessage) Reset() {
 	*x = GameMessage{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3058,7 +3172,7 @@ func (x *GameMessage) String() string {
 func (*GameMessage) ProtoMessage() {}
 
 func (x *GameMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[28]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3071,7 +3185,7 @@ func (x *GameMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GameMessage.ProtoReflect.Descriptor instead.
 func (*GameMessage) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{28}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GameMessage) GetKind() uint32 {
@@ -3107,7 +3221,7 @@ type SendChat struct {
 
 func (x *SendChat) Reset() {
 	*x = SendChat{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3119,7 +3233,7 @@ func (x *SendChat) String() string {
 func (*SendChat) ProtoMessage() {}
 
 func (x *SendChat) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[29]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3132,7 +3246,7 @@ func (x *SendChat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendChat.ProtoReflect.Descriptor instead.
 func (*SendChat) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{29}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SendChat) GetChannel() ChatChannel {
@@ -3171,7 +3285,7 @@ type ChatLine struct {
 
 func (x *ChatLine) Reset() {
 	*x = ChatLine{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3183,7 +3297,7 @@ func (x *ChatLine) String() string {
 func (*ChatLine) ProtoMessage() {}
 
 func (x *ChatLine) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[30]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3196,7 +3310,7 @@ func (x *ChatLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChatLine.ProtoReflect.Descriptor instead.
 func (*ChatLine) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{30}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ChatLine) GetSeq() uint64 {
@@ -3263,7 +3377,7 @@ type Notice struct {
 
 func (x *Notice) Reset() {
 	*x = Notice{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3275,7 +3389,7 @@ func (x *Notice) String() string {
 func (*Notice) ProtoMessage() {}
 
 func (x *Notice) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[31]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3288,7 +3402,7 @@ func (x *Notice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Notice.ProtoReflect.Descriptor instead.
 func (*Notice) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{31}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Notice) GetSeverity() NoticeSeverity {
@@ -3343,7 +3457,7 @@ type Schema struct {
 
 func (x *Schema) Reset() {
 	*x = Schema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[32]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3355,7 +3469,7 @@ func (x *Schema) String() string {
 func (*Schema) ProtoMessage() {}
 
 func (x *Schema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[32]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3368,7 +3482,7 @@ func (x *Schema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Schema.ProtoReflect.Descriptor instead.
 func (*Schema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{32}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Schema) GetEntities() []*EntityKindSchema {
@@ -3421,7 +3535,7 @@ type MessageKindSchema struct {
 
 func (x *MessageKindSchema) Reset() {
 	*x = MessageKindSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[33]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3433,7 +3547,7 @@ func (x *MessageKindSchema) String() string {
 func (*MessageKindSchema) ProtoMessage() {}
 
 func (x *MessageKindSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[33]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3446,7 +3560,7 @@ func (x *MessageKindSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MessageKindSchema.ProtoReflect.Descriptor instead.
 func (*MessageKindSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{33}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *MessageKindSchema) GetKind() uint32 {
@@ -3485,7 +3599,7 @@ type EntityKindSchema struct {
 
 func (x *EntityKindSchema) Reset() {
 	*x = EntityKindSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[34]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3497,7 +3611,7 @@ func (x *EntityKindSchema) String() string {
 func (*EntityKindSchema) ProtoMessage() {}
 
 func (x *EntityKindSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[34]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3510,7 +3624,7 @@ func (x *EntityKindSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EntityKindSchema.ProtoReflect.Descriptor instead.
 func (*EntityKindSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{34}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *EntityKindSchema) GetKind() uint32 {
@@ -3553,7 +3667,7 @@ type EventKindSchema struct {
 
 func (x *EventKindSchema) Reset() {
 	*x = EventKindSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[35]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3565,7 +3679,7 @@ func (x *EventKindSchema) String() string {
 func (*EventKindSchema) ProtoMessage() {}
 
 func (x *EventKindSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[35]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3578,7 +3692,7 @@ func (x *EventKindSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventKindSchema.ProtoReflect.Descriptor instead.
 func (*EventKindSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{35}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *EventKindSchema) GetKind() uint32 {
@@ -3646,7 +3760,7 @@ type FieldSchema struct {
 
 func (x *FieldSchema) Reset() {
 	*x = FieldSchema{}
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[36]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3658,7 +3772,7 @@ func (x *FieldSchema) String() string {
 func (*FieldSchema) ProtoMessage() {}
 
 func (x *FieldSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_tickwire_v1_tickwire_proto_msgTypes[36]
+	mi := &file_tickwire_v1_tickwire_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3671,7 +3785,7 @@ func (x *FieldSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldSchema.ProtoReflect.Descriptor instead.
 func (*FieldSchema) Descriptor() ([]byte, []int) {
-	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{36}
+	return file_tickwire_v1_tickwire_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *FieldSchema) GetName() string {
@@ -3752,7 +3866,7 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	" \x01(\v2\x1b.tickwire.v1.SubscribeRoomsH\x00R\x0esubscribeRooms\x12=\n" +
 	"\fgame_message\x18\v \x01(\v2\x18.tickwire.v1.GameMessageH\x00R\vgameMessage\x12+\n" +
 	"\x04chat\x18\f \x01(\v2\x15.tickwire.v1.SendChatH\x00R\x04chatB\x06\n" +
-	"\x04body\"\xa4\x06\n" +
+	"\x04body\"\xd9\x06\n" +
 	"\rServerMessage\x120\n" +
 	"\awelcome\x18\x01 \x01(\v2\x14.tickwire.v1.WelcomeH\x00R\awelcome\x12-\n" +
 	"\x06joined\x18\x02 \x01(\v2\x13.tickwire.v1.JoinedH\x00R\x06joined\x12'\n" +
@@ -3771,7 +3885,8 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"room_state\x18\f \x01(\v2\x16.tickwire.v1.RoomStateH\x00R\troomState\x12=\n" +
 	"\fgame_message\x18\r \x01(\v2\x18.tickwire.v1.GameMessageH\x00R\vgameMessage\x12+\n" +
 	"\x04chat\x18\x0e \x01(\v2\x15.tickwire.v1.ChatLineH\x00R\x04chat\x12-\n" +
-	"\x06notice\x18\x0f \x01(\v2\x13.tickwire.v1.NoticeH\x00R\x06noticeB\x06\n" +
+	"\x06notice\x18\x0f \x01(\v2\x13.tickwire.v1.NoticeH\x00R\x06notice\x123\n" +
+	"\bredirect\x18\x14 \x01(\v2\x15.tickwire.v1.RedirectH\x00R\bredirectB\x06\n" +
 	"\x04body\"k\n" +
 	"\x05Hello\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x12\n" +
@@ -3787,11 +3902,17 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x14session_expires_unix\x18\b \x01(\x03R\x12sessionExpiresUnix\x12\x12\n" +
 	"\x04name\x18\t \x01(\tR\x04name\x12\x18\n" +
 	"\aresumed\x18\n" +
-	" \x01(\bR\aresumedJ\x04\b\x03\x10\x04J\x04\b\x04\x10\x05R\atick_hzR\vsnapshot_hz\"T\n" +
+	" \x01(\bR\aresumedJ\x04\b\x03\x10\x04J\x04\b\x04\x10\x05R\atick_hzR\vsnapshot_hz\"v\n" +
 	"\bJoinRoom\x12\x12\n" +
 	"\x04mode\x18\x01 \x01(\tR\x04mode\x12\x17\n" +
 	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12\x1b\n" +
-	"\tjoin_code\x18\x03 \x01(\tR\bjoinCode\"\xd3\x02\n" +
+	"\tjoin_code\x18\x03 \x01(\tR\bjoinCode\x12 \n" +
+	"\vreservation\x18\x04 \x01(\tR\vreservation\"\x7f\n" +
+	"\bRedirect\x12\x10\n" +
+	"\x03url\x18\x01 \x01(\tR\x03url\x12\x17\n" +
+	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12 \n" +
+	"\vreservation\x18\x03 \x01(\tR\vreservation\x12&\n" +
+	"\x0fexpires_unix_ms\x18\x04 \x01(\x03R\rexpiresUnixMs\"\xd3\x02\n" +
 	"\x06Joined\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
 	"\x04mode\x18\x02 \x01(\tR\x04mode\x12\x1b\n" +
@@ -3975,7 +4096,7 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x12ROOM_PHASE_WAITING\x10\x01\x12\x18\n" +
 	"\x14ROOM_PHASE_COUNTDOWN\x10\x02\x12\x16\n" +
 	"\x12ROOM_PHASE_RUNNING\x10\x03\x12\x14\n" +
-	"\x10ROOM_PHASE_ENDED\x10\x04*\x98\x05\n" +
+	"\x10ROOM_PHASE_ENDED\x10\x04*\xc0\x05\n" +
 	"\tErrorCode\x12\x1a\n" +
 	"\x16ERROR_CODE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16ERROR_CODE_BAD_MESSAGE\x10\x01\x12\"\n" +
@@ -3999,7 +4120,8 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\x19ERROR_CODE_TOO_MANY_ROOMS\x10\x12\x12\x1a\n" +
 	"\x16ERROR_CODE_BAD_REQUEST\x10\x13\x12\x1b\n" +
 	"\x17ERROR_CODE_CHAT_REFUSED\x10\x14\x12\x1e\n" +
-	"\x1aERROR_CODE_MESSAGE_REFUSED\x10\x15*\x95\x03\n" +
+	"\x1aERROR_CODE_MESSAGE_REFUSED\x10\x15\x12&\n" +
+	"\"ERROR_CODE_MATCHMAKING_UNAVAILABLE\x10\x1e*\x95\x03\n" +
 	"\vCloseReason\x12\x1c\n" +
 	"\x18CLOSE_REASON_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13CLOSE_REASON_NORMAL\x10\x01\x12\x17\n" +
@@ -4055,7 +4177,7 @@ func file_tickwire_v1_tickwire_proto_rawDescGZIP() []byte {
 }
 
 var file_tickwire_v1_tickwire_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
-var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_tickwire_v1_tickwire_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_tickwire_v1_tickwire_proto_goTypes = []any{
 	(ProtocolVersion)(0),      // 0: tickwire.v1.ProtocolVersion
 	(ChatChannel)(0),          // 1: tickwire.v1.ChatChannel
@@ -4073,101 +4195,103 @@ var file_tickwire_v1_tickwire_proto_goTypes = []any{
 	(*Hello)(nil),             // 13: tickwire.v1.Hello
 	(*Welcome)(nil),           // 14: tickwire.v1.Welcome
 	(*JoinRoom)(nil),          // 15: tickwire.v1.JoinRoom
-	(*Joined)(nil),            // 16: tickwire.v1.Joined
-	(*LeaveRoom)(nil),         // 17: tickwire.v1.LeaveRoom
-	(*Left)(nil),              // 18: tickwire.v1.Left
-	(*Input)(nil),             // 19: tickwire.v1.Input
-	(*InputBatch)(nil),        // 20: tickwire.v1.InputBatch
-	(*Ack)(nil),               // 21: tickwire.v1.Ack
-	(*Ping)(nil),              // 22: tickwire.v1.Ping
-	(*Pong)(nil),              // 23: tickwire.v1.Pong
-	(*ResyncRequest)(nil),     // 24: tickwire.v1.ResyncRequest
-	(*Snapshot)(nil),          // 25: tickwire.v1.Snapshot
-	(*GameEvent)(nil),         // 26: tickwire.v1.GameEvent
-	(*MatchResults)(nil),      // 27: tickwire.v1.MatchResults
-	(*PlayerResult)(nil),      // 28: tickwire.v1.PlayerResult
-	(*Error)(nil),             // 29: tickwire.v1.Error
-	(*Closing)(nil),           // 30: tickwire.v1.Closing
-	(*CreateRoom)(nil),        // 31: tickwire.v1.CreateRoom
-	(*RoomCreated)(nil),       // 32: tickwire.v1.RoomCreated
-	(*ListRooms)(nil),         // 33: tickwire.v1.ListRooms
-	(*RoomList)(nil),          // 34: tickwire.v1.RoomList
-	(*SubscribeRooms)(nil),    // 35: tickwire.v1.SubscribeRooms
-	(*RoomUpdate)(nil),        // 36: tickwire.v1.RoomUpdate
-	(*RoomInfo)(nil),          // 37: tickwire.v1.RoomInfo
-	(*RoomState)(nil),         // 38: tickwire.v1.RoomState
-	(*GameMessage)(nil),       // 39: tickwire.v1.GameMessage
-	(*SendChat)(nil),          // 40: tickwire.v1.SendChat
-	(*ChatLine)(nil),          // 41: tickwire.v1.ChatLine
-	(*Notice)(nil),            // 42: tickwire.v1.Notice
-	(*Schema)(nil),            // 43: tickwire.v1.Schema
-	(*MessageKindSchema)(nil), // 44: tickwire.v1.MessageKindSchema
-	(*EntityKindSchema)(nil),  // 45: tickwire.v1.EntityKindSchema
-	(*EventKindSchema)(nil),   // 46: tickwire.v1.EventKindSchema
-	(*FieldSchema)(nil),       // 47: tickwire.v1.FieldSchema
+	(*Redirect)(nil),          // 16: tickwire.v1.Redirect
+	(*Joined)(nil),            // 17: tickwire.v1.Joined
+	(*LeaveRoom)(nil),         // 18: tickwire.v1.LeaveRoom
+	(*Left)(nil),              // 19: tickwire.v1.Left
+	(*Input)(nil),             // 20: tickwire.v1.Input
+	(*InputBatch)(nil),        // 21: tickwire.v1.InputBatch
+	(*Ack)(nil),               // 22: tickwire.v1.Ack
+	(*Ping)(nil),              // 23: tickwire.v1.Ping
+	(*Pong)(nil),              // 24: tickwire.v1.Pong
+	(*ResyncRequest)(nil),     // 25: tickwire.v1.ResyncRequest
+	(*Snapshot)(nil),          // 26: tickwire.v1.Snapshot
+	(*GameEvent)(nil),         // 27: tickwire.v1.GameEvent
+	(*MatchResults)(nil),      // 28: tickwire.v1.MatchResults
+	(*PlayerResult)(nil),      // 29: tickwire.v1.PlayerResult
+	(*Error)(nil),             // 30: tickwire.v1.Error
+	(*Closing)(nil),           // 31: tickwire.v1.Closing
+	(*CreateRoom)(nil),        // 32: tickwire.v1.CreateRoom
+	(*RoomCreated)(nil),       // 33: tickwire.v1.RoomCreated
+	(*ListRooms)(nil),         // 34: tickwire.v1.ListRooms
+	(*RoomList)(nil),          // 35: tickwire.v1.RoomList
+	(*SubscribeRooms)(nil),    // 36: tickwire.v1.SubscribeRooms
+	(*RoomUpdate)(nil),        // 37: tickwire.v1.RoomUpdate
+	(*RoomInfo)(nil),          // 38: tickwire.v1.RoomInfo
+	(*RoomState)(nil),         // 39: tickwire.v1.RoomState
+	(*GameMessage)(nil),       // 40: tickwire.v1.GameMessage
+	(*SendChat)(nil),          // 41: tickwire.v1.SendChat
+	(*ChatLine)(nil),          // 42: tickwire.v1.ChatLine
+	(*Notice)(nil),            // 43: tickwire.v1.Notice
+	(*Schema)(nil),            // 44: tickwire.v1.Schema
+	(*MessageKindSchema)(nil), // 45: tickwire.v1.MessageKindSchema
+	(*EntityKindSchema)(nil),  // 46: tickwire.v1.EntityKindSchema
+	(*EventKindSchema)(nil),   // 47: tickwire.v1.EventKindSchema
+	(*FieldSchema)(nil),       // 48: tickwire.v1.FieldSchema
 }
 var file_tickwire_v1_tickwire_proto_depIdxs = []int32{
 	13, // 0: tickwire.v1.ClientMessage.hello:type_name -> tickwire.v1.Hello
 	15, // 1: tickwire.v1.ClientMessage.join_room:type_name -> tickwire.v1.JoinRoom
-	17, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
-	20, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
-	21, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
-	22, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
-	24, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
-	31, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
-	33, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
-	35, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
-	39, // 10: tickwire.v1.ClientMessage.game_message:type_name -> tickwire.v1.GameMessage
-	40, // 11: tickwire.v1.ClientMessage.chat:type_name -> tickwire.v1.SendChat
+	18, // 2: tickwire.v1.ClientMessage.leave_room:type_name -> tickwire.v1.LeaveRoom
+	21, // 3: tickwire.v1.ClientMessage.input:type_name -> tickwire.v1.InputBatch
+	22, // 4: tickwire.v1.ClientMessage.ack:type_name -> tickwire.v1.Ack
+	23, // 5: tickwire.v1.ClientMessage.ping:type_name -> tickwire.v1.Ping
+	25, // 6: tickwire.v1.ClientMessage.resync:type_name -> tickwire.v1.ResyncRequest
+	32, // 7: tickwire.v1.ClientMessage.create_room:type_name -> tickwire.v1.CreateRoom
+	34, // 8: tickwire.v1.ClientMessage.list_rooms:type_name -> tickwire.v1.ListRooms
+	36, // 9: tickwire.v1.ClientMessage.subscribe_rooms:type_name -> tickwire.v1.SubscribeRooms
+	40, // 10: tickwire.v1.ClientMessage.game_message:type_name -> tickwire.v1.GameMessage
+	41, // 11: tickwire.v1.ClientMessage.chat:type_name -> tickwire.v1.SendChat
 	14, // 12: tickwire.v1.ServerMessage.welcome:type_name -> tickwire.v1.Welcome
-	16, // 13: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
-	18, // 14: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
-	25, // 15: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
-	23, // 16: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
-	29, // 17: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
-	30, // 18: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
-	27, // 19: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
-	32, // 20: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
-	34, // 21: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
-	36, // 22: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
-	38, // 23: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
-	39, // 24: tickwire.v1.ServerMessage.game_message:type_name -> tickwire.v1.GameMessage
-	41, // 25: tickwire.v1.ServerMessage.chat:type_name -> tickwire.v1.ChatLine
-	42, // 26: tickwire.v1.ServerMessage.notice:type_name -> tickwire.v1.Notice
-	4,  // 27: tickwire.v1.Joined.phase:type_name -> tickwire.v1.RoomPhase
-	43, // 28: tickwire.v1.Joined.schema:type_name -> tickwire.v1.Schema
-	6,  // 29: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
-	19, // 30: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
-	26, // 31: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
-	28, // 32: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
-	5,  // 33: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
-	6,  // 34: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
-	37, // 35: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
-	37, // 36: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
-	10, // 37: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
-	37, // 38: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
-	4,  // 39: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
-	4,  // 40: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
-	1,  // 41: tickwire.v1.SendChat.channel:type_name -> tickwire.v1.ChatChannel
-	1,  // 42: tickwire.v1.ChatLine.channel:type_name -> tickwire.v1.ChatChannel
-	2,  // 43: tickwire.v1.Notice.severity:type_name -> tickwire.v1.NoticeSeverity
-	3,  // 44: tickwire.v1.Notice.scope:type_name -> tickwire.v1.NoticeScope
-	45, // 45: tickwire.v1.Schema.entities:type_name -> tickwire.v1.EntityKindSchema
-	47, // 46: tickwire.v1.Schema.input:type_name -> tickwire.v1.FieldSchema
-	46, // 47: tickwire.v1.Schema.events:type_name -> tickwire.v1.EventKindSchema
-	47, // 48: tickwire.v1.Schema.results:type_name -> tickwire.v1.FieldSchema
-	44, // 49: tickwire.v1.Schema.messages:type_name -> tickwire.v1.MessageKindSchema
-	47, // 50: tickwire.v1.MessageKindSchema.values:type_name -> tickwire.v1.FieldSchema
-	47, // 51: tickwire.v1.EntityKindSchema.fields:type_name -> tickwire.v1.FieldSchema
-	47, // 52: tickwire.v1.EventKindSchema.values:type_name -> tickwire.v1.FieldSchema
-	7,  // 53: tickwire.v1.FieldSchema.type:type_name -> tickwire.v1.FieldType
-	8,  // 54: tickwire.v1.FieldSchema.interpolation:type_name -> tickwire.v1.Interpolation
-	9,  // 55: tickwire.v1.FieldSchema.role:type_name -> tickwire.v1.FieldRole
-	56, // [56:56] is the sub-list for method output_type
-	56, // [56:56] is the sub-list for method input_type
-	56, // [56:56] is the sub-list for extension type_name
-	56, // [56:56] is the sub-list for extension extendee
-	0,  // [0:56] is the sub-list for field type_name
+	17, // 13: tickwire.v1.ServerMessage.joined:type_name -> tickwire.v1.Joined
+	19, // 14: tickwire.v1.ServerMessage.left:type_name -> tickwire.v1.Left
+	26, // 15: tickwire.v1.ServerMessage.snapshot:type_name -> tickwire.v1.Snapshot
+	24, // 16: tickwire.v1.ServerMessage.pong:type_name -> tickwire.v1.Pong
+	30, // 17: tickwire.v1.ServerMessage.error:type_name -> tickwire.v1.Error
+	31, // 18: tickwire.v1.ServerMessage.closing:type_name -> tickwire.v1.Closing
+	28, // 19: tickwire.v1.ServerMessage.match_results:type_name -> tickwire.v1.MatchResults
+	33, // 20: tickwire.v1.ServerMessage.room_created:type_name -> tickwire.v1.RoomCreated
+	35, // 21: tickwire.v1.ServerMessage.room_list:type_name -> tickwire.v1.RoomList
+	37, // 22: tickwire.v1.ServerMessage.room_update:type_name -> tickwire.v1.RoomUpdate
+	39, // 23: tickwire.v1.ServerMessage.room_state:type_name -> tickwire.v1.RoomState
+	40, // 24: tickwire.v1.ServerMessage.game_message:type_name -> tickwire.v1.GameMessage
+	42, // 25: tickwire.v1.ServerMessage.chat:type_name -> tickwire.v1.ChatLine
+	43, // 26: tickwire.v1.ServerMessage.notice:type_name -> tickwire.v1.Notice
+	16, // 27: tickwire.v1.ServerMessage.redirect:type_name -> tickwire.v1.Redirect
+	4,  // 28: tickwire.v1.Joined.phase:type_name -> tickwire.v1.RoomPhase
+	44, // 29: tickwire.v1.Joined.schema:type_name -> tickwire.v1.Schema
+	6,  // 30: tickwire.v1.Left.reason:type_name -> tickwire.v1.CloseReason
+	20, // 31: tickwire.v1.InputBatch.inputs:type_name -> tickwire.v1.Input
+	27, // 32: tickwire.v1.Snapshot.events:type_name -> tickwire.v1.GameEvent
+	29, // 33: tickwire.v1.MatchResults.players:type_name -> tickwire.v1.PlayerResult
+	5,  // 34: tickwire.v1.Error.code:type_name -> tickwire.v1.ErrorCode
+	6,  // 35: tickwire.v1.Closing.reason:type_name -> tickwire.v1.CloseReason
+	38, // 36: tickwire.v1.RoomCreated.room:type_name -> tickwire.v1.RoomInfo
+	38, // 37: tickwire.v1.RoomList.rooms:type_name -> tickwire.v1.RoomInfo
+	10, // 38: tickwire.v1.RoomUpdate.kind:type_name -> tickwire.v1.RoomUpdate.Kind
+	38, // 39: tickwire.v1.RoomUpdate.room:type_name -> tickwire.v1.RoomInfo
+	4,  // 40: tickwire.v1.RoomInfo.phase:type_name -> tickwire.v1.RoomPhase
+	4,  // 41: tickwire.v1.RoomState.phase:type_name -> tickwire.v1.RoomPhase
+	1,  // 42: tickwire.v1.SendChat.channel:type_name -> tickwire.v1.ChatChannel
+	1,  // 43: tickwire.v1.ChatLine.channel:type_name -> tickwire.v1.ChatChannel
+	2,  // 44: tickwire.v1.Notice.severity:type_name -> tickwire.v1.NoticeSeverity
+	3,  // 45: tickwire.v1.Notice.scope:type_name -> tickwire.v1.NoticeScope
+	46, // 46: tickwire.v1.Schema.entities:type_name -> tickwire.v1.EntityKindSchema
+	48, // 47: tickwire.v1.Schema.input:type_name -> tickwire.v1.FieldSchema
+	47, // 48: tickwire.v1.Schema.events:type_name -> tickwire.v1.EventKindSchema
+	48, // 49: tickwire.v1.Schema.results:type_name -> tickwire.v1.FieldSchema
+	45, // 50: tickwire.v1.Schema.messages:type_name -> tickwire.v1.MessageKindSchema
+	48, // 51: tickwire.v1.MessageKindSchema.values:type_name -> tickwire.v1.FieldSchema
+	48, // 52: tickwire.v1.EntityKindSchema.fields:type_name -> tickwire.v1.FieldSchema
+	48, // 53: tickwire.v1.EventKindSchema.values:type_name -> tickwire.v1.FieldSchema
+	7,  // 54: tickwire.v1.FieldSchema.type:type_name -> tickwire.v1.FieldType
+	8,  // 55: tickwire.v1.FieldSchema.interpolation:type_name -> tickwire.v1.Interpolation
+	9,  // 56: tickwire.v1.FieldSchema.role:type_name -> tickwire.v1.FieldRole
+	57, // [57:57] is the sub-list for method output_type
+	57, // [57:57] is the sub-list for method input_type
+	57, // [57:57] is the sub-list for extension type_name
+	57, // [57:57] is the sub-list for extension extendee
+	0,  // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_tickwire_v1_tickwire_proto_init() }
@@ -4205,6 +4329,7 @@ func file_tickwire_v1_tickwire_proto_init() {
 		(*ServerMessage_GameMessage)(nil),
 		(*ServerMessage_Chat)(nil),
 		(*ServerMessage_Notice)(nil),
+		(*ServerMessage_Redirect)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -4212,7 +4337,7 @@ func file_tickwire_v1_tickwire_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tickwire_v1_tickwire_proto_rawDesc), len(file_tickwire_v1_tickwire_proto_rawDesc)),
 			NumEnums:      11,
-			NumMessages:   37,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -25,6 +25,7 @@ import {
   NotJoinedError,
   ReconnectGaveUpError,
   ReconnectingError,
+  RedirectError,
   TimeoutError,
 } from "./errors.js";
 import { InputLog, type SentInput } from "./inputs.js";
@@ -161,8 +162,23 @@ const EMPTY_LAYOUT = Layout.ofWidth(1);
 export async function connect(options: ConnectOptions): Promise<Client> {
   const ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!ctor) throw new TypeError("connect: no WebSocket here; pass one in options.WebSocket (Node 20: the ws package)");
-  const hs = await handshake(ctor, options.url, { name: options.name ?? "", token: options.sessionToken ?? "" }, options.handshakeTimeoutMs ?? 10000, nowUs);
+  const hs = await handshakeFollowing(ctor, options.url, { name: options.name ?? "", token: options.sessionToken ?? "" }, options.handshakeTimeoutMs ?? 10000);
   return new Client(options, ctor, hs);
+}
+
+/** MAX_REDIRECTS bounds the Redirects one join or Hello follows, so two misconfigured nodes cannot bounce a client forever. */
+const MAX_REDIRECTS = 3;
+
+/** handshakeFollowing is handshake following the Redirects a cluster answers a Hello with (the session's seat is on another node). */
+async function handshakeFollowing(ctor: WebSocketConstructor, url: string, hello: { name: string; token: string }, timeoutMs: number): Promise<Handshake> {
+  for (let hops = 0; ; hops++) {
+    try {
+      return await handshake(ctor, url, hello, timeoutMs, nowUs);
+    } catch (e) {
+      if (!(e instanceof RedirectError) || hops === MAX_REDIRECTS) throw e;
+      url = e.url;
+    }
+  }
 }
 
 /**
@@ -204,6 +220,11 @@ export class Client {
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #redialTimer: ReturnType<typeof setTimeout> | undefined;
   #userClosed = false;
+  // A move to another node (a Redirect) is under way: the old socket's end
+  // meanwhile (the node left behind closes it, REPLACED) is kept in
+  // lostWhileMoving, a loss only if the move fails.
+  #moving = false;
+  #lostWhileMoving: Error | null = null;
   #error: Error | null = null;
   #ended: Promise<void>;
   #markEnded!: () => void;
@@ -419,14 +440,72 @@ export class Client {
    * ServerError (UNKNOWN_ROOM, ROOM_FULL, ALREADY_IN_ROOM...).
    */
   async join(mode = "", roomId = ""): Promise<Joined> {
-    const a = await this.#request("join", { case: "joinRoom", value: { mode, roomId } });
-    return a.joined!;
+    return this.#join({ mode, roomId });
   }
 
   /** joinCode asks for a seat in the room with a join code (private or public); unknown: ServerError UNKNOWN_CODE. */
   async joinCode(code: string): Promise<Joined> {
-    const a = await this.#request("join", { case: "joinRoom", value: { joinCode: code } });
-    return a.joined!;
+    return this.#join({ joinCode: code });
+  }
+
+  /**
+   * join sends JoinRoom and resolves with Joined. A Redirect (the seat is on
+   * another node of a cluster) is followed: the client moves to that node
+   * and takes the reserved seat there.
+   */
+  async #join(value: { mode?: string; roomId?: string; joinCode?: string; reservation?: string }): Promise<Joined> {
+    for (let hops = 0; ; hops++) {
+      const a = await this.#request("join", { case: "joinRoom", value });
+      if (!a.redirect) return a.joined!;
+      if (hops === MAX_REDIRECTS) throw new Error(`join: more than ${MAX_REDIRECTS} redirects`);
+      await this.#move(a.redirect.url);
+      value = { roomId: a.redirect.roomId, reservation: a.redirect.reservation };
+    }
+  }
+
+  /**
+   * move makes a new connection to url, with the session's token, the live
+   * one, and closes the old one with a goodbye (1000). Requests waiting on
+   * the old connection fail with ReconnectingError; a room subscription is
+   * renewed. Redials still dial the configured url, whose node sends the
+   * client back to its seat's node.
+   */
+  async #move(url: string): Promise<void> {
+    this.#moving = true;
+    let hs: Handshake;
+    try {
+      hs = await handshakeFollowing(this.#ctor, url, { name: this.#opts.name ?? "", token: this.sessionToken }, this.#opts.handshakeTimeoutMs ?? 10000);
+    } catch (e) {
+      this.#moving = false;
+      const lost = this.#lostWhileMoving;
+      this.#lostWhileMoving = null;
+      if (lost) this.#afterLoss(lost);
+      throw e;
+    }
+    this.#moving = false;
+    this.#lostWhileMoving = null;
+    if (this.#error) {
+      hs.socket.close(1000);
+      throw this.#error;
+    }
+    const old = this.#socket; // null when the node left behind closed it already
+    this.#socket = null; // the old socket's close is not a loss
+    clearInterval(this.#pingTimer);
+    this.#lobby.failAll(new ReconnectingError("request"));
+    this.#stats.redirects++;
+    this.#takeOver(hs);
+    old?.close(1000);
+    this.#renewSubscription();
+  }
+
+  /** renewSubscription subscribes again on a new connection; it goes out before anything else. */
+  #renewSubscription(): void {
+    const sub = this.#lobby.sub;
+    if (sub) {
+      const ms = this.#opts.requestTimeoutMs ?? 10000;
+      this.#lobby.add("resubscribe", ms, () => new TimeoutError("subscribeRooms", ms), sub).catch(() => {});
+      this.#send({ case: "subscribeRooms", value: { mode: sub.mode } });
+    }
   }
 
   /**
@@ -676,6 +755,9 @@ export class Client {
       case "notice":
         this.#emit("notice", b.value);
         return;
+      case "redirect":
+        this.#lobby.redirect(b.value);
+        break;
       case "closing":
         this.#closing = { reason: b.value.reason, message: b.value.message };
         break;
@@ -790,6 +872,15 @@ export class Client {
     if (socket !== this.#socket) return;
     this.#socket = null;
     clearInterval(this.#pingTimer);
+    if (this.#moving) {
+      this.#lostWhileMoving = err;
+      return;
+    }
+    this.#afterLoss(err);
+  }
+
+  /** afterLoss ends the client or starts redialing after the live connection was lost. */
+  #afterLoss(err: Error): void {
     if (this.#userClosed || !this.#policy || !reconnectable(err)) {
       this.#end(err);
       return;
@@ -812,12 +903,11 @@ export class Client {
       const left = p.giveUpAfterMs - (performance.now() - startMs);
       let hs: Handshake;
       try {
-        hs = await handshake(
+        hs = await handshakeFollowing(
           this.#ctor,
           this.#opts.url,
           { name: this.#opts.name ?? "", token: this.sessionToken },
           Math.max(1, Math.min(this.#opts.handshakeTimeoutMs ?? 10000, left)),
-          nowUs,
         );
       } catch (e) {
         if (this.#error) return;
@@ -846,13 +936,7 @@ export class Client {
       this.#resetSeat();
     }
     this.#takeOver(hs);
-    // The renewed subscription goes out before anything else.
-    const sub = this.#lobby.sub;
-    if (sub) {
-      const ms = this.#opts.requestTimeoutMs ?? 10000;
-      this.#lobby.add("resubscribe", ms, () => new TimeoutError("subscribeRooms", ms), sub).catch(() => {});
-      this.#send({ case: "subscribeRooms", value: { mode: sub.mode } });
-    }
+    this.#renewSubscription();
     this.#emit("reconnect", resumed);
   }
 

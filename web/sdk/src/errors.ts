@@ -111,6 +111,23 @@ export class NotJoinedError extends Error {
   }
 }
 
+/**
+ * RedirectError is a Hello answered by a Redirect instead of Welcome: the
+ * session's seat is on another node of a cluster, at url. The client
+ * follows it on its own.
+ */
+export class RedirectError extends Error {
+  readonly url: string;
+  readonly roomId: string;
+  /** new RedirectError names where to go. */
+  constructor(url: string, roomId: string) {
+    super(`redirected to ${url} (room ${roomId})`);
+    this.name = "RedirectError";
+    this.url = url;
+    this.roomId = roomId;
+  }
+}
+
 /** TimeoutError rejects a request the server did not answer in time. */
 export class TimeoutError extends Error {
   /** new TimeoutError names the request. */

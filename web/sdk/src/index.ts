@@ -11,6 +11,7 @@ export {
   NotJoinedError,
   ReconnectGaveUpError,
   ReconnectingError,
+  RedirectError,
   ServerError,
   TimeoutError,
 } from "./errors.js";

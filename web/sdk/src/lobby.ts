@@ -2,7 +2,7 @@
 // the oldest waiting request, and an Error is the oldest one's answer.
 
 import { create } from "@bufbuild/protobuf";
-import type { Error as PbError, Joined, RoomCreated, RoomInfo, RoomList, RoomUpdate } from "./gen/tickwire/v1/tickwire_pb.js";
+import type { Error as PbError, Joined, Redirect, RoomCreated, RoomInfo, RoomList, RoomUpdate } from "./gen/tickwire/v1/tickwire_pb.js";
 import { RoomUpdate_Kind, RoomUpdateSchema } from "./gen/tickwire/v1/tickwire_pb.js";
 import { ServerError } from "./errors.js";
 
@@ -15,6 +15,8 @@ export interface Answer {
   created?: RoomCreated;
   rooms?: RoomInfo[];
   list?: RoomList;
+  /** redirect answers a join whose seat is on another node of a cluster. */
+  redirect?: Redirect;
 }
 
 /** A room-list subscription: its callback and the list as the updates left it. */
@@ -93,6 +95,11 @@ export class Lobby {
     if (!r) return;
     if (r.kind === "create" && !r.created) r.joined = j;
     else this.#pop({ joined: j, created: r.created });
+  }
+
+  /** redirect gives a Redirect to the join it answers. */
+  redirect(rd: Redirect): void {
+    if (this.#head("join")) this.#pop({ redirect: rd });
   }
 
   /** roomCreated gives RoomCreated to the create it answers. */

@@ -5,7 +5,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { ClientMessage, ServerMessage, Welcome } from "./gen/tickwire/v1/tickwire_pb.js";
 import { ClientMessageSchema, CloseReason, ProtocolVersion, ServerMessageSchema } from "./gen/tickwire/v1/tickwire_pb.js";
-import { CloseError, ConnectionLostError, ServerError, TimeoutError } from "./errors.js";
+import { CloseError, ConnectionLostError, RedirectError, ServerError, TimeoutError } from "./errors.js";
 
 /**
  * WebSocketLike is what a Client needs of a WebSocket: the standard
@@ -203,6 +203,7 @@ export function handshake(
         resolve({ socket, welcome: b.value, sentUs, recvUs: clockUs(), bytesIn, framesIn });
       } else if (b.case === "error") refused = { code: b.value.code, message: b.value.message };
       else if (b.case === "closing") closing = { reason: b.value.reason, message: b.value.message };
+      else if (b.case === "redirect") fail(new RedirectError(b.value.url, b.value.roomId));
       else fail(new Error(`handshake: unexpected ${b.case} before welcome`));
     });
   });

@@ -61,6 +61,8 @@ export interface ClientStats {
   reconnects: number;
   /** reconnectFailures counts redial attempts that did not. */
   reconnectFailures: number;
+  /** redirects counts moves to another node of a cluster that a server's Redirect asked for. */
+  redirects: number;
   /** predictionErrorLast is how far (raw position units) the prediction for the newest acknowledged input was off. */
   predictionErrorLast: number;
   /** predictionErrorMax is the largest predictionErrorLast seen. */
@@ -98,6 +100,7 @@ export function newStats(): ClientStats {
     disconnects: 0,
     reconnects: 0,
     reconnectFailures: 0,
+    redirects: 0,
     predictionErrorLast: 0,
     predictionErrorMax: 0,
   };

@@ -291,3 +291,58 @@ test("pings measure the round trip and the clock", async () => {
   assert.ok(c.stats.rttMs >= 0);
   await c.close();
 });
+
+test("a join answered by Redirect moves to that node and takes the reserved seat there", async () => {
+  const { c, conn } = await open({}, false);
+  const j = c.join("ships");
+  await conn.next("joinRoom");
+  conn.send({ case: "redirect", value: { url: server.url, roomId: "r1", reservation: "seat-1", expiresUnixMs: 0n } });
+  const other = await server.accept();
+  const hello = await other.welcome({ token: "token-2" });
+  assert.equal(hello.sessionToken, "token-1", "the new node gets the session's token");
+  const jr = await other.next("joinRoom");
+  assert.equal(jr.roomId, "r1");
+  assert.equal(jr.reservation, "seat-1");
+  other.joined();
+  assert.equal((await j).roomId, "r1");
+  assert.equal((await conn.closed).code, 1000, "the first node gets a goodbye");
+  assert.equal(c.stats.redirects, 1);
+  assert.equal(c.sessionToken, "token-2");
+  other.snapshot(100, 0, world1);
+  await until(() => c.stats.snapshots === 1, "a snapshot from the new node");
+  await c.close();
+});
+
+test("a Hello answered by Redirect is followed to the node holding the seat", async () => {
+  const pending = connect({ url: server.url, name: "ada", sessionToken: "token-1", WebSocket, pingIntervalMs: 0 });
+  const first = await server.accept();
+  await first.next("hello");
+  first.send({ case: "redirect", value: { url: server.url, roomId: "r1" } });
+  const second = await server.accept();
+  await second.welcome({ resumed: true });
+  const c = await pending;
+  assert.equal(c.welcome.resumed, true);
+  await c.close();
+});
+
+test("the node left behind closing the old connection (REPLACED) during a move is no loss", async () => {
+  const { c, conn } = await open({}, false);
+  const j = c.join("ships");
+  await conn.next("joinRoom");
+  conn.send({ case: "redirect", value: { url: server.url, roomId: "r1", reservation: "seat-1", expiresUnixMs: 0n } });
+  const other = await server.accept();
+  await other.next("hello", (m) => m.body.case === "hello");
+  // The new node claimed the session: the old one replaces its connection
+  // before the client has its Welcome.
+  conn.send({ case: "closing", value: { reason: CloseReason.REPLACED, message: "another connection took over this session on another node" } });
+  conn.ws.close(4000 + CloseReason.REPLACED, "replaced");
+  await conn.closed;
+  other.send({ case: "welcome", value: { protocolVersion: 2, sessionId: "s1", serverTimeUs: 1_000_000n, sessionToken: "token-2" } });
+  const jr = await other.next("joinRoom");
+  assert.equal(jr.reservation, "seat-1");
+  other.joined();
+  assert.equal((await j).roomId, "r1");
+  assert.equal(c.error, null);
+  assert.equal(c.stats.disconnects, 0);
+  await c.close();
+});

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tickwire/v1/tickwire.proto.
  */
 export const file_tickwire_v1_tickwire: GenFile = /*@__PURE__*/
-  fileDesc("Chp0aWNrd2lyZS92MS90aWNrd2lyZS5wcm90bxILdGlja3dpcmUudjEioQQKDUNsaWVudE1lc3NhZ2USIwoFaGVsbG8YASABKAsyEi50aWNrd2lyZS52MS5IZWxsb0gAEioKCWpvaW5fcm9vbRgCIAEoCzIVLnRpY2t3aXJlLnYxLkpvaW5Sb29tSAASLAoKbGVhdmVfcm9vbRgDIAEoCzIWLnRpY2t3aXJlLnYxLkxlYXZlUm9vbUgAEigKBWlucHV0GAQgASgLMhcudGlja3dpcmUudjEuSW5wdXRCYXRjaEgAEh8KA2FjaxgFIAEoCzIQLnRpY2t3aXJlLnYxLkFja0gAEiEKBHBpbmcYBiABKAsyES50aWNrd2lyZS52MS5QaW5nSAASLAoGcmVzeW5jGAcgASgLMhoudGlja3dpcmUudjEuUmVzeW5jUmVxdWVzdEgAEi4KC2NyZWF0ZV9yb29tGAggASgLMhcudGlja3dpcmUudjEuQ3JlYXRlUm9vbUgAEiwKCmxpc3Rfcm9vbXMYCSABKAsyFi50aWNrd2lyZS52MS5MaXN0Um9vbXNIABI2Cg9zdWJzY3JpYmVfcm9vbXMYCiABKAsyGy50aWNrd2lyZS52MS5TdWJzY3JpYmVSb29tc0gAEjAKDGdhbWVfbWVzc2FnZRgLIAEoCzIYLnRpY2t3aXJlLnYxLkdhbWVNZXNzYWdlSAASJQoEY2hhdBgMIAEoCzIVLnRpY2t3aXJlLnYxLlNlbmRDaGF0SABCBgoEYm9keSKWBQoNU2VydmVyTWVzc2FnZRInCgd3ZWxjb21lGAEgASgLMhQudGlja3dpcmUudjEuV2VsY29tZUgAEiUKBmpvaW5lZBgCIAEoCzITLnRpY2t3aXJlLnYxLkpvaW5lZEgAEiEKBGxlZnQYAyABKAsyES50aWNrd2lyZS52MS5MZWZ0SAASKQoIc25hcHNob3QYBCABKAsyFS50aWNrd2lyZS52MS5TbmFwc2hvdEgAEiEKBHBvbmcYBSABKAsyES50aWNrd2lyZS52MS5Qb25nSAASIwoFZXJyb3IYBiABKAsyEi50aWNrd2lyZS52MS5FcnJvckgAEicKB2Nsb3NpbmcYByABKAsyFC50aWNrd2lyZS52MS5DbG9zaW5nSAASMgoNbWF0Y2hfcmVzdWx0cxgIIAEoCzIZLnRpY2t3aXJlLnYxLk1hdGNoUmVzdWx0c0gAEjAKDHJvb21fY3JlYXRlZBgJIAEoCzIYLnRpY2t3aXJlLnYxLlJvb21DcmVhdGVkSAASKgoJcm9vbV9saXN0GAogASgLMhUudGlja3dpcmUudjEuUm9vbUxpc3RIABIuCgtyb29tX3VwZGF0ZRgLIAEoCzIXLnRpY2t3aXJlLnYxLlJvb21VcGRhdGVIABIsCgpyb29tX3N0YXRlGAwgASgLMhYudGlja3dpcmUudjEuUm9vbVN0YXRlSAASMAoMZ2FtZV9tZXNzYWdlGA0gASgLMhgudGlja3dpcmUudjEuR2FtZU1lc3NhZ2VIABIlCgRjaGF0GA4gASgLMhUudGlja3dpcmUudjEuQ2hhdExpbmVIABIlCgZub3RpY2UYDyABKAsyEy50aWNrd2lyZS52MS5Ob3RpY2VIAEIGCgRib2R5IkYKBUhlbGxvEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SDAoEbmFtZRgCIAEoCRIVCg1zZXNzaW9uX3Rva2VuGAMgASgJIt4BCgdXZWxjb21lEhgKEHByb3RvY29sX3ZlcnNpb24YASABKA0SEgoKc2Vzc2lvbl9pZBgCIAEoCRIWCg5zZXJ2ZXJfdGltZV91cxgFIAEoAxIXCg9tYXhfZnJhbWVfYnl0ZXMYBiABKA0SFQoNc2Vzc2lvbl90b2tlbhgHIAEoCRIcChRzZXNzaW9uX2V4cGlyZXNfdW5peBgIIAEoAxIMCgRuYW1lGAkgASgJEg8KB3Jlc3VtZWQYCiABKAhKBAgDEARKBAgEEAVSB3RpY2tfaHpSC3NuYXBzaG90X2h6IjwKCEpvaW5Sb29tEgwKBG1vZGUYASABKAkSDwoHcm9vbV9pZBgCIAEoCRIRCglqb2luX2NvZGUYAyABKAki8wEKBkpvaW5lZBIPCgdyb29tX2lkGAEgASgJEgwKBG1vZGUYAiABKAkSEQoJcGxheWVyX2lkGAMgASgNEhEKCWVudGl0eV9pZBgEIAEoDRIMCgR0aWNrGAUgASgNEg8KB3RpY2tfaHoYBiABKA0SEwoLc25hcHNob3RfaHoYByABKA0SEwoLbWF4X3BsYXllcnMYCCABKA0SDwoHcmVzdW1lZBgJIAEoCBIlCgVwaGFzZRgKIAEoDjIWLnRpY2t3aXJlLnYxLlJvb21QaGFzZRIjCgZzY2hlbWEYCyABKAsyEy50aWNrd2lyZS52MS5TY2hlbWEiCwoJTGVhdmVSb29tIlIKBExlZnQSDwoHcm9vbV9pZBgBIAEoCRIoCgZyZWFzb24YAiABKA4yGC50aWNrd2lyZS52MS5DbG9zZVJlYXNvbhIPCgdtZXNzYWdlGAMgASgJIjgKBUlucHV0EgsKA3NlcRgBIAEoDRIMCgR0aWNrGAIgASgNEg4KBnZhbHVlcxgHIAMoEUoECAMQByJCCgpJbnB1dEJhdGNoEiIKBmlucHV0cxgBIAMoCzISLnRpY2t3aXJlLnYxLklucHV0EhAKCGFja190aWNrGAIgASgNIhMKA0FjaxIMCgR0aWNrGAEgASgNIh4KBFBpbmcSFgoOY2xpZW50X3RpbWVfdXMYASABKAMiNgoEUG9uZxIWCg5jbGllbnRfdGltZV91cxgBIAEoAxIWCg5zZXJ2ZXJfdGltZV91cxgCIAEoAyIdCg1SZXN5bmNSZXF1ZXN0EgwKBHRpY2sYASABKA0ipAEKCFNuYXBzaG90EgwKBHRpY2sYASABKA0SEQoJYmFzZV90aWNrGAIgASgNEhYKDnNlcnZlcl90aW1lX3VzGAMgASgDEhAKCGNoZWNrc3VtGAQgASgHEg0KBWRlbHRhGAUgASgMEiYKBmV2ZW50cxgGIAMoCzIWLnRpY2t3aXJlLnYxLkdhbWVFdmVudBIWCg5sYXN0X2lucHV0X3NlcRgPIAEoDSJcCglHYW1lRXZlbnQSDAoEdGljaxgBIAEoDRIMCgRraW5kGAIgASgNEg0KBWFjdG9yGAMgASgNEg4KBnRhcmdldBgEIAEoDRIOCgZ2YWx1ZXMYBiADKBFKBAgFEAYiWQoMTWF0Y2hSZXN1bHRzEg8KB3Jvb21faWQYASABKAkSDAoEdGljaxgCIAEoDRIqCgdwbGF5ZXJzGAMgAygLMhkudGlja3dpcmUudjEuUGxheWVyUmVzdWx0Im0KDFBsYXllclJlc3VsdBIRCglwbGF5ZXJfaWQYASABKA0SDAoEbmFtZRgCIAEoCRIRCgllbnRpdHlfaWQYAyABKA0SDQoFc2NvcmUYBCABKBESDgoGdmFsdWVzGAcgAygRSgQIBRAGSgQIBhAHIj4KBUVycm9yEiQKBGNvZGUYASABKA4yFi50aWNrd2lyZS52MS5FcnJvckNvZGUSDwoHbWVzc2FnZRgCIAEoCSJECgdDbG9zaW5nEigKBnJlYXNvbhgBIAEoDjIYLnRpY2t3aXJlLnYxLkNsb3NlUmVhc29uEg8KB21lc3NhZ2UYAiABKAkiQAoKQ3JlYXRlUm9vbRIMCgRtb2RlGAEgASgJEhMKC21heF9wbGF5ZXJzGAIgASgNEg8KB3ByaXZhdGUYAyABKAgiRQoLUm9vbUNyZWF0ZWQSIwoEcm9vbRgBIAEoCzIVLnRpY2t3aXJlLnYxLlJvb21JbmZvEhEKCWpvaW5fY29kZRgCIAEoCSI4CglMaXN0Um9vbXMSDAoEbW9kZRgBIAEoCRINCgVsaW1pdBgCIAEoDRIOCgZjdXJzb3IYAyABKAkiVAoIUm9vbUxpc3QSJAoFcm9vbXMYASADKAsyFS50aWNrd2lyZS52MS5Sb29tSW5mbxITCgtuZXh0X2N1cnNvchgCIAEoCRINCgV0b3RhbBgDIAEoDSJCCg5TdWJzY3JpYmVSb29tcxIMCgRtb2RlGAEgASgJEhMKC3Vuc3Vic2NyaWJlGAIgASgIEg0KBWxpbWl0GAMgASgNIrABCgpSb29tVXBkYXRlEioKBGtpbmQYASABKA4yHC50aWNrd2lyZS52MS5Sb29tVXBkYXRlLktpbmQSIwoEcm9vbRgCIAEoCzIVLnRpY2t3aXJlLnYxLlJvb21JbmZvIlEKBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEhAKDEtJTkRfQ1JFQVRFRBABEhAKDEtJTkRfQ0hBTkdFRBACEg8KC0tJTkRfQ0xPU0VEEAMilgEKCFJvb21JbmZvEg8KB3Jvb21faWQYASABKAkSDAoEbW9kZRgCIAEoCRIlCgVwaGFzZRgDIAEoDjIWLnRpY2t3aXJlLnYxLlJvb21QaGFzZRIPCgdwbGF5ZXJzGAQgASgNEhMKC21heF9wbGF5ZXJzGAUgASgNEg0KBWFnZV9zGAYgASgNEg8KB3ByaXZhdGUYByABKAgiggEKCVJvb21TdGF0ZRIPCgdyb29tX2lkGAEgASgJEiUKBXBoYXNlGAIgASgOMhYudGlja3dpcmUudjEuUm9vbVBoYXNlEgwKBHRpY2sYAyABKA0SFwoPY291bnRkb3duX3RpY2tzGAQgASgNEhYKDnBsYXllcnNfbmVlZGVkGAUgASgNIkAKC0dhbWVNZXNzYWdlEgwKBGtpbmQYASABKA0SDgoGdmFsdWVzGAIgAygREhMKC2Zyb21fcGxheWVyGAMgASgNIkMKCFNlbmRDaGF0EikKB2NoYW5uZWwYASABKA4yGC50aWNrd2lyZS52MS5DaGF0Q2hhbm5lbBIMCgR0ZXh0GAIgASgJIpsBCghDaGF0TGluZRILCgNzZXEYASABKAQSKQoHY2hhbm5lbBgCIAEoDjIYLnRpY2t3aXJlLnYxLkNoYXRDaGFubmVsEhMKC2Zyb21fcGxheWVyGAMgASgNEgwKBG5hbWUYBCABKAkSDAoEdGV4dBgFIAEoCRIWCg5zZXJ2ZXJfdGltZV91cxgGIAEoAxIOCgZyZXBsYXkYByABKAgihgEKBk5vdGljZRItCghzZXZlcml0eRgBIAEoDjIbLnRpY2t3aXJlLnYxLk5vdGljZVNldmVyaXR5EgwKBHRleHQYAiABKAkSFgoOc2VydmVyX3RpbWVfdXMYAyABKAMSJwoFc2NvcGUYBCABKA4yGC50aWNrd2lyZS52MS5Ob3RpY2VTY29wZSLtAQoGU2NoZW1hEi8KCGVudGl0aWVzGAEgAygLMh0udGlja3dpcmUudjEuRW50aXR5S2luZFNjaGVtYRInCgVpbnB1dBgCIAMoCzIYLnRpY2t3aXJlLnYxLkZpZWxkU2NoZW1hEiwKBmV2ZW50cxgDIAMoCzIcLnRpY2t3aXJlLnYxLkV2ZW50S2luZFNjaGVtYRIpCgdyZXN1bHRzGAQgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWESMAoIbWVzc2FnZXMYBSADKAsyHi50aWNrd2lyZS52MS5NZXNzYWdlS2luZFNjaGVtYSJZChFNZXNzYWdlS2luZFNjaGVtYRIMCgRraW5kGAEgASgNEgwKBG5hbWUYAiABKAkSKAoGdmFsdWVzGAMgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWEiWAoQRW50aXR5S2luZFNjaGVtYRIMCgRraW5kGAEgASgNEgwKBG5hbWUYAiABKAkSKAoGZmllbGRzGAMgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWEidgoPRXZlbnRLaW5kU2NoZW1hEgwKBGtpbmQYASABKA0SDAoEbmFtZRgCIAEoCRIoCgZ2YWx1ZXMYAyADKAsyGC50aWNrd2lyZS52MS5GaWVsZFNjaGVtYRINCgVhY3RvchgEIAEoCRIOCgZ0YXJnZXQYBSABKAki0gEKC0ZpZWxkU2NoZW1hEgwKBG5hbWUYASABKAkSJAoEdHlwZRgCIAEoDjIWLnRpY2t3aXJlLnYxLkZpZWxkVHlwZRINCgVzY2FsZRgDIAEoBRILCgNtaW4YBCABKBESCwoDbWF4GAUgASgREg0KBW5hbWVzGAYgAygJEjEKDWludGVycG9sYXRpb24YByABKA4yGi50aWNrd2lyZS52MS5JbnRlcnBvbGF0aW9uEiQKBHJvbGUYCCABKA4yFi50aWNrd2lyZS52MS5GaWVsZFJvbGUqVwoPUHJvdG9jb2xWZXJzaW9uEiAKHFBST1RPQ09MX1ZFUlNJT05fVU5TUEVDSUZJRUQQABIcChhQUk9UT0NPTF9WRVJTSU9OX0NVUlJFTlQQAiIECAEQASo7CgtDaGF0Q2hhbm5lbBIVChFDSEFUX0NIQU5ORUxfUk9PTRAAEhUKEUNIQVRfQ0hBTk5FTF9URUFNEAEqZQoOTm90aWNlU2V2ZXJpdHkSGAoUTk9USUNFX1NFVkVSSVRZX0lORk8QABIbChdOT1RJQ0VfU0VWRVJJVFlfV0FSTklORxABEhwKGE5PVElDRV9TRVZFUklUWV9DUklUSUNBTBACKlYKC05vdGljZVNjb3BlEhcKE05PVElDRV9TQ09QRV9TRVJWRVIQABIVChFOT1RJQ0VfU0NPUEVfUk9PTRABEhcKE05PVElDRV9TQ09QRV9QTEFZRVIQAiqHAQoJUm9vbVBoYXNlEhoKFlJPT01fUEhBU0VfVU5TUEVDSUZJRUQQABIWChJST09NX1BIQVNFX1dBSVRJTkcQARIYChRST09NX1BIQVNFX0NPVU5URE9XThACEhYKElJPT01fUEhBU0VfUlVOTklORxADEhQKEFJPT01fUEhBU0VfRU5ERUQQBCqYBQoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DT0RFX0JBRF9NRVNTQUdFEAESIgoeRVJST1JfQ09ERV9VTlNVUFBPUlRFRF9WRVJTSU9OEAISHQoZRVJST1JfQ09ERV9IRUxMT19SRVFVSVJFRBADEhsKF0VSUk9SX0NPREVfSU5WQUxJRF9OQU1FEAQSGwoXRVJST1JfQ09ERV9VTktOT1dOX1JPT00QBRIYChRFUlJPUl9DT0RFX1JPT01fRlVMTBAGEhsKF0VSUk9SX0NPREVfVU5LTk9XTl9NT0RFEAcSHgoaRVJST1JfQ09ERV9BTFJFQURZX0lOX1JPT00QCBIaChZFUlJPUl9DT0RFX05PVF9JTl9ST09NEAkSGwoXRVJST1JfQ09ERV9SQVRFX0xJTUlURUQQChIeChpFUlJPUl9DT0RFX0ZSQU1FX1RPT19MQVJHRRALEhoKFkVSUk9SX0NPREVfU0VSVkVSX0ZVTEwQDBIbChdFUlJPUl9DT0RFX0pPSU5fUkVGVVNFRBANEhwKGEVSUk9SX0NPREVfU0hVVFRJTkdfRE9XThAOEhwKGEVSUk9SX0NPREVfSU5WQUxJRF9UT0tFThAPEhwKGEVSUk9SX0NPREVfRVhQSVJFRF9UT0tFThAQEhsKF0VSUk9SX0NPREVfVU5LTk9XTl9DT0RFEBESHQoZRVJST1JfQ09ERV9UT09fTUFOWV9ST09NUxASEhoKFkVSUk9SX0NPREVfQkFEX1JFUVVFU1QQExIbChdFUlJPUl9DT0RFX0NIQVRfUkVGVVNFRBAUEh4KGkVSUk9SX0NPREVfTUVTU0FHRV9SRUZVU0VEEBUqlQMKC0Nsb3NlUmVhc29uEhwKGENMT1NFX1JFQVNPTl9VTlNQRUNJRklFRBAAEhcKE0NMT1NFX1JFQVNPTl9OT1JNQUwQARIXChNDTE9TRV9SRUFTT05fS0lDS0VEEAISHAoYQ0xPU0VfUkVBU09OX1JPT01fQ0xPU0VEEAMSHgoaQ0xPU0VfUkVBU09OX1NMT1dfQ09OU1VNRVIQBBIgChxDTE9TRV9SRUFTT05fU0VSVkVSX1NIVVRET1dOEAUSHwobQ0xPU0VfUkVBU09OX1BST1RPQ09MX0VSUk9SEAYSIQodQ0xPU0VfUkVBU09OX1ZFUlNJT05fTUlTTUFUQ0gQBxIZChVDTE9TRV9SRUFTT05fUkVQTEFDRUQQCBIcChhDTE9TRV9SRUFTT05fTUFUQ0hfRU5ERUQQCRIdChlDTE9TRV9SRUFTT05fSURMRV9USU1FT1VUEAoSHAoYQ0xPU0VfUkVBU09OX0FVVEhfRkFJTEVEEAsSHAoYQ0xPU0VfUkVBU09OX1NFUlZFUl9GVUxMEAwqvAEKCUZpZWxkVHlwZRIaChZGSUVMRF9UWVBFX1VOU1BFQ0lGSUVEEAASEgoORklFTERfVFlQRV9JTlQQARITCg9GSUVMRF9UWVBFX1VJTlQQAhITCg9GSUVMRF9UWVBFX0JPT0wQAxITCg9GSUVMRF9UWVBFX0VOVU0QBBIUChBGSUVMRF9UWVBFX0ZMQUdTEAUSFAoQRklFTERfVFlQRV9GSVhFRBAGEhQKEEZJRUxEX1RZUEVfQU5HTEUQBypaCg1JbnRlcnBvbGF0aW9uEhYKEklOVEVSUE9MQVRJT05fTk9ORRAAEhgKFElOVEVSUE9MQVRJT05fTElORUFSEAESFwoTSU5URVJQT0xBVElPTl9BTkdMRRACKpcCCglGaWVsZFJvbGUSEwoPRklFTERfUk9MRV9OT05FEAASGQoVRklFTERfUk9MRV9QT1NJVElPTl9YEAESGQoVRklFTERfUk9MRV9QT1NJVElPTl9ZEAISGQoVRklFTERfUk9MRV9QT1NJVElPTl9aEAMSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9YEAQSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9ZEAUSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9aEAYSEgoORklFTERfUk9MRV9ZQVcQBxIUChBGSUVMRF9ST0xFX1BJVENIEAgSEwoPRklFTERfUk9MRV9ST0xMEAkSFAoQRklFTERfUk9MRV9PV05FUhAKQjtaOWdpdGh1Yi5jb20vdGlja3dpcmUvdGlja3dpcmUvcHJvdG8vdGlja3dpcmUvdjE7dGlja3dpcmV2MWIGcHJvdG8z");
+  fileDesc("Chp0aWNrd2lyZS92MS90aWNrd2lyZS5wcm90bxILdGlja3dpcmUudjEioQQKDUNsaWVudE1lc3NhZ2USIwoFaGVsbG8YASABKAsyEi50aWNrd2lyZS52MS5IZWxsb0gAEioKCWpvaW5fcm9vbRgCIAEoCzIVLnRpY2t3aXJlLnYxLkpvaW5Sb29tSAASLAoKbGVhdmVfcm9vbRgDIAEoCzIWLnRpY2t3aXJlLnYxLkxlYXZlUm9vbUgAEigKBWlucHV0GAQgASgLMhcudGlja3dpcmUudjEuSW5wdXRCYXRjaEgAEh8KA2FjaxgFIAEoCzIQLnRpY2t3aXJlLnYxLkFja0gAEiEKBHBpbmcYBiABKAsyES50aWNrd2lyZS52MS5QaW5nSAASLAoGcmVzeW5jGAcgASgLMhoudGlja3dpcmUudjEuUmVzeW5jUmVxdWVzdEgAEi4KC2NyZWF0ZV9yb29tGAggASgLMhcudGlja3dpcmUudjEuQ3JlYXRlUm9vbUgAEiwKCmxpc3Rfcm9vbXMYCSABKAsyFi50aWNrd2lyZS52MS5MaXN0Um9vbXNIABI2Cg9zdWJzY3JpYmVfcm9vbXMYCiABKAsyGy50aWNrd2lyZS52MS5TdWJzY3JpYmVSb29tc0gAEjAKDGdhbWVfbWVzc2FnZRgLIAEoCzIYLnRpY2t3aXJlLnYxLkdhbWVNZXNzYWdlSAASJQoEY2hhdBgMIAEoCzIVLnRpY2t3aXJlLnYxLlNlbmRDaGF0SABCBgoEYm9keSLBBQoNU2VydmVyTWVzc2FnZRInCgd3ZWxjb21lGAEgASgLMhQudGlja3dpcmUudjEuV2VsY29tZUgAEiUKBmpvaW5lZBgCIAEoCzITLnRpY2t3aXJlLnYxLkpvaW5lZEgAEiEKBGxlZnQYAyABKAsyES50aWNrd2lyZS52MS5MZWZ0SAASKQoIc25hcHNob3QYBCABKAsyFS50aWNrd2lyZS52MS5TbmFwc2hvdEgAEiEKBHBvbmcYBSABKAsyES50aWNrd2lyZS52MS5Qb25nSAASIwoFZXJyb3IYBiABKAsyEi50aWNrd2lyZS52MS5FcnJvckgAEicKB2Nsb3NpbmcYByABKAsyFC50aWNrd2lyZS52MS5DbG9zaW5nSAASMgoNbWF0Y2hfcmVzdWx0cxgIIAEoCzIZLnRpY2t3aXJlLnYxLk1hdGNoUmVzdWx0c0gAEjAKDHJvb21fY3JlYXRlZBgJIAEoCzIYLnRpY2t3aXJlLnYxLlJvb21DcmVhdGVkSAASKgoJcm9vbV9saXN0GAogASgLMhUudGlja3dpcmUudjEuUm9vbUxpc3RIABIuCgtyb29tX3VwZGF0ZRgLIAEoCzIXLnRpY2t3aXJlLnYxLlJvb21VcGRhdGVIABIsCgpyb29tX3N0YXRlGAwgASgLMhYudGlja3dpcmUudjEuUm9vbVN0YXRlSAASMAoMZ2FtZV9tZXNzYWdlGA0gASgLMhgudGlja3dpcmUudjEuR2FtZU1lc3NhZ2VIABIlCgRjaGF0GA4gASgLMhUudGlja3dpcmUudjEuQ2hhdExpbmVIABIlCgZub3RpY2UYDyABKAsyEy50aWNrd2lyZS52MS5Ob3RpY2VIABIpCghyZWRpcmVjdBgUIAEoCzIVLnRpY2t3aXJlLnYxLlJlZGlyZWN0SABCBgoEYm9keSJGCgVIZWxsbxIYChBwcm90b2NvbF92ZXJzaW9uGAEgASgNEgwKBG5hbWUYAiABKAkSFQoNc2Vzc2lvbl90b2tlbhgDIAEoCSLeAQoHV2VsY29tZRIYChBwcm90b2NvbF92ZXJzaW9uGAEgASgNEhIKCnNlc3Npb25faWQYAiABKAkSFgoOc2VydmVyX3RpbWVfdXMYBSABKAMSFwoPbWF4X2ZyYW1lX2J5dGVzGAYgASgNEhUKDXNlc3Npb25fdG9rZW4YByABKAkSHAoUc2Vzc2lvbl9leHBpcmVzX3VuaXgYCCABKAMSDAoEbmFtZRgJIAEoCRIPCgdyZXN1bWVkGAogASgISgQIAxAESgQIBBAFUgd0aWNrX2h6UgtzbmFwc2hvdF9oeiJRCghKb2luUm9vbRIMCgRtb2RlGAEgASgJEg8KB3Jvb21faWQYAiABKAkSEQoJam9pbl9jb2RlGAMgASgJEhMKC3Jlc2VydmF0aW9uGAQgASgJIlYKCFJlZGlyZWN0EgsKA3VybBgBIAEoCRIPCgdyb29tX2lkGAIgASgJEhMKC3Jlc2VydmF0aW9uGAMgASgJEhcKD2V4cGlyZXNfdW5peF9tcxgEIAEoAyLzAQoGSm9pbmVkEg8KB3Jvb21faWQYASABKAkSDAoEbW9kZRgCIAEoCRIRCglwbGF5ZXJfaWQYAyABKA0SEQoJZW50aXR5X2lkGAQgASgNEgwKBHRpY2sYBSABKA0SDwoHdGlja19oehgGIAEoDRITCgtzbmFwc2hvdF9oehgHIAEoDRITCgttYXhfcGxheWVycxgIIAEoDRIPCgdyZXN1bWVkGAkgASgIEiUKBXBoYXNlGAogASgOMhYudGlja3dpcmUudjEuUm9vbVBoYXNlEiMKBnNjaGVtYRgLIAEoCzITLnRpY2t3aXJlLnYxLlNjaGVtYSILCglMZWF2ZVJvb20iUgoETGVmdBIPCgdyb29tX2lkGAEgASgJEigKBnJlYXNvbhgCIAEoDjIYLnRpY2t3aXJlLnYxLkNsb3NlUmVhc29uEg8KB21lc3NhZ2UYAyABKAkiOAoFSW5wdXQSCwoDc2VxGAEgASgNEgwKBHRpY2sYAiABKA0SDgoGdmFsdWVzGAcgAygRSgQIAxAHIkIKCklucHV0QmF0Y2gSIgoGaW5wdXRzGAEgAygLMhIudGlja3dpcmUudjEuSW5wdXQSEAoIYWNrX3RpY2sYAiABKA0iEwoDQWNrEgwKBHRpY2sYASABKA0iHgoEUGluZxIWCg5jbGllbnRfdGltZV91cxgBIAEoAyI2CgRQb25nEhYKDmNsaWVudF90aW1lX3VzGAEgASgDEhYKDnNlcnZlcl90aW1lX3VzGAIgASgDIh0KDVJlc3luY1JlcXVlc3QSDAoEdGljaxgBIAEoDSKkAQoIU25hcHNob3QSDAoEdGljaxgBIAEoDRIRCgliYXNlX3RpY2sYAiABKA0SFgoOc2VydmVyX3RpbWVfdXMYAyABKAMSEAoIY2hlY2tzdW0YBCABKAcSDQoFZGVsdGEYBSABKAwSJgoGZXZlbnRzGAYgAygLMhYudGlja3dpcmUudjEuR2FtZUV2ZW50EhYKDmxhc3RfaW5wdXRfc2VxGA8gASgNIlwKCUdhbWVFdmVudBIMCgR0aWNrGAEgASgNEgwKBGtpbmQYAiABKA0SDQoFYWN0b3IYAyABKA0SDgoGdGFyZ2V0GAQgASgNEg4KBnZhbHVlcxgGIAMoEUoECAUQBiJZCgxNYXRjaFJlc3VsdHMSDwoHcm9vbV9pZBgBIAEoCRIMCgR0aWNrGAIgASgNEioKB3BsYXllcnMYAyADKAsyGS50aWNrd2lyZS52MS5QbGF5ZXJSZXN1bHQibQoMUGxheWVyUmVzdWx0EhEKCXBsYXllcl9pZBgBIAEoDRIMCgRuYW1lGAIgASgJEhEKCWVudGl0eV9pZBgDIAEoDRINCgVzY29yZRgEIAEoERIOCgZ2YWx1ZXMYByADKBFKBAgFEAZKBAgGEAciPgoFRXJyb3ISJAoEY29kZRgBIAEoDjIWLnRpY2t3aXJlLnYxLkVycm9yQ29kZRIPCgdtZXNzYWdlGAIgASgJIkQKB0Nsb3NpbmcSKAoGcmVhc29uGAEgASgOMhgudGlja3dpcmUudjEuQ2xvc2VSZWFzb24SDwoHbWVzc2FnZRgCIAEoCSJACgpDcmVhdGVSb29tEgwKBG1vZGUYASABKAkSEwoLbWF4X3BsYXllcnMYAiABKA0SDwoHcHJpdmF0ZRgDIAEoCCJFCgtSb29tQ3JlYXRlZBIjCgRyb29tGAEgASgLMhUudGlja3dpcmUudjEuUm9vbUluZm8SEQoJam9pbl9jb2RlGAIgASgJIjgKCUxpc3RSb29tcxIMCgRtb2RlGAEgASgJEg0KBWxpbWl0GAIgASgNEg4KBmN1cnNvchgDIAEoCSJUCghSb29tTGlzdBIkCgVyb29tcxgBIAMoCzIVLnRpY2t3aXJlLnYxLlJvb21JbmZvEhMKC25leHRfY3Vyc29yGAIgASgJEg0KBXRvdGFsGAMgASgNIkIKDlN1YnNjcmliZVJvb21zEgwKBG1vZGUYASABKAkSEwoLdW5zdWJzY3JpYmUYAiABKAgSDQoFbGltaXQYAyABKA0isAEKClJvb21VcGRhdGUSKgoEa2luZBgBIAEoDjIcLnRpY2t3aXJlLnYxLlJvb21VcGRhdGUuS2luZBIjCgRyb29tGAIgASgLMhUudGlja3dpcmUudjEuUm9vbUluZm8iUQoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEAoMS0lORF9DUkVBVEVEEAESEAoMS0lORF9DSEFOR0VEEAISDwoLS0lORF9DTE9TRUQQAyKWAQoIUm9vbUluZm8SDwoHcm9vbV9pZBgBIAEoCRIMCgRtb2RlGAIgASgJEiUKBXBoYXNlGAMgASgOMhYudGlja3dpcmUudjEuUm9vbVBoYXNlEg8KB3BsYXllcnMYBCABKA0SEwoLbWF4X3BsYXllcnMYBSABKA0SDQoFYWdlX3MYBiABKA0SDwoHcHJpdmF0ZRgHIAEoCCKCAQoJUm9vbVN0YXRlEg8KB3Jvb21faWQYASABKAkSJQoFcGhhc2UYAiABKA4yFi50aWNrd2lyZS52MS5Sb29tUGhhc2USDAoEdGljaxgDIAEoDRIXCg9jb3VudGRvd25fdGlja3MYBCABKA0SFgoOcGxheWVyc19uZWVkZWQYBSABKA0iQAoLR2FtZU1lc3NhZ2USDAoEa2luZBgBIAEoDRIOCgZ2YWx1ZXMYAiADKBESEwoLZnJvbV9wbGF5ZXIYAyABKA0iQwoIU2VuZENoYXQSKQoHY2hhbm5lbBgBIAEoDjIYLnRpY2t3aXJlLnYxLkNoYXRDaGFubmVsEgwKBHRleHQYAiABKAkimwEKCENoYXRMaW5lEgsKA3NlcRgBIAEoBBIpCgdjaGFubmVsGAIgASgOMhgudGlja3dpcmUudjEuQ2hhdENoYW5uZWwSEwoLZnJvbV9wbGF5ZXIYAyABKA0SDAoEbmFtZRgEIAEoCRIMCgR0ZXh0GAUgASgJEhYKDnNlcnZlcl90aW1lX3VzGAYgASgDEg4KBnJlcGxheRgHIAEoCCKGAQoGTm90aWNlEi0KCHNldmVyaXR5GAEgASgOMhsudGlja3dpcmUudjEuTm90aWNlU2V2ZXJpdHkSDAoEdGV4dBgCIAEoCRIWCg5zZXJ2ZXJfdGltZV91cxgDIAEoAxInCgVzY29wZRgEIAEoDjIYLnRpY2t3aXJlLnYxLk5vdGljZVNjb3BlIu0BCgZTY2hlbWESLwoIZW50aXRpZXMYASADKAsyHS50aWNrd2lyZS52MS5FbnRpdHlLaW5kU2NoZW1hEicKBWlucHV0GAIgAygLMhgudGlja3dpcmUudjEuRmllbGRTY2hlbWESLAoGZXZlbnRzGAMgAygLMhwudGlja3dpcmUudjEuRXZlbnRLaW5kU2NoZW1hEikKB3Jlc3VsdHMYBCADKAsyGC50aWNrd2lyZS52MS5GaWVsZFNjaGVtYRIwCghtZXNzYWdlcxgFIAMoCzIeLnRpY2t3aXJlLnYxLk1lc3NhZ2VLaW5kU2NoZW1hIlkKEU1lc3NhZ2VLaW5kU2NoZW1hEgwKBGtpbmQYASABKA0SDAoEbmFtZRgCIAEoCRIoCgZ2YWx1ZXMYAyADKAsyGC50aWNrd2lyZS52MS5GaWVsZFNjaGVtYSJYChBFbnRpdHlLaW5kU2NoZW1hEgwKBGtpbmQYASABKA0SDAoEbmFtZRgCIAEoCRIoCgZmaWVsZHMYAyADKAsyGC50aWNrd2lyZS52MS5GaWVsZFNjaGVtYSJ2Cg9FdmVudEtpbmRTY2hlbWESDAoEa2luZBgBIAEoDRIMCgRuYW1lGAIgASgJEigKBnZhbHVlcxgDIAMoCzIYLnRpY2t3aXJlLnYxLkZpZWxkU2NoZW1hEg0KBWFjdG9yGAQgASgJEg4KBnRhcmdldBgFIAEoCSLSAQoLRmllbGRTY2hlbWESDAoEbmFtZRgBIAEoCRIkCgR0eXBlGAIgASgOMhYudGlja3dpcmUudjEuRmllbGRUeXBlEg0KBXNjYWxlGAMgASgFEgsKA21pbhgEIAEoERILCgNtYXgYBSABKBESDQoFbmFtZXMYBiADKAkSMQoNaW50ZXJwb2xhdGlvbhgHIAEoDjIaLnRpY2t3aXJlLnYxLkludGVycG9sYXRpb24SJAoEcm9sZRgIIAEoDjIWLnRpY2t3aXJlLnYxLkZpZWxkUm9sZSpXCg9Qcm90b2NvbFZlcnNpb24SIAocUFJPVE9DT0xfVkVSU0lPTl9VTlNQRUNJRklFRBAAEhwKGFBST1RPQ09MX1ZFUlNJT05fQ1VSUkVOVBACIgQIARABKjsKC0NoYXRDaGFubmVsEhUKEUNIQVRfQ0hBTk5FTF9ST09NEAASFQoRQ0hBVF9DSEFOTkVMX1RFQU0QASplCg5Ob3RpY2VTZXZlcml0eRIYChROT1RJQ0VfU0VWRVJJVFlfSU5GTxAAEhsKF05PVElDRV9TRVZFUklUWV9XQVJOSU5HEAESHAoYTk9USUNFX1NFVkVSSVRZX0NSSVRJQ0FMEAIqVgoLTm90aWNlU2NvcGUSFwoTTk9USUNFX1NDT1BFX1NFUlZFUhAAEhUKEU5PVElDRV9TQ09QRV9ST09NEAESFwoTTk9USUNFX1NDT1BFX1BMQVlFUhACKocBCglSb29tUGhhc2USGgoWUk9PTV9QSEFTRV9VTlNQRUNJRklFRBAAEhYKElJPT01fUEhBU0VfV0FJVElORxABEhgKFFJPT01fUEhBU0VfQ09VTlRET1dOEAISFgoSUk9PTV9QSEFTRV9SVU5OSU5HEAMSFAoQUk9PTV9QSEFTRV9FTkRFRBAEKsAFCglFcnJvckNvZGUSGgoWRVJST1JfQ09ERV9VTlNQRUNJRklFRBAAEhoKFkVSUk9SX0NPREVfQkFEX01FU1NBR0UQARIiCh5FUlJPUl9DT0RFX1VOU1VQUE9SVEVEX1ZFUlNJT04QAhIdChlFUlJPUl9DT0RFX0hFTExPX1JFUVVJUkVEEAMSGwoXRVJST1JfQ09ERV9JTlZBTElEX05BTUUQBBIbChdFUlJPUl9DT0RFX1VOS05PV05fUk9PTRAFEhgKFEVSUk9SX0NPREVfUk9PTV9GVUxMEAYSGwoXRVJST1JfQ09ERV9VTktOT1dOX01PREUQBxIeChpFUlJPUl9DT0RFX0FMUkVBRFlfSU5fUk9PTRAIEhoKFkVSUk9SX0NPREVfTk9UX0lOX1JPT00QCRIbChdFUlJPUl9DT0RFX1JBVEVfTElNSVRFRBAKEh4KGkVSUk9SX0NPREVfRlJBTUVfVE9PX0xBUkdFEAsSGgoWRVJST1JfQ09ERV9TRVJWRVJfRlVMTBAMEhsKF0VSUk9SX0NPREVfSk9JTl9SRUZVU0VEEA0SHAoYRVJST1JfQ09ERV9TSFVUVElOR19ET1dOEA4SHAoYRVJST1JfQ09ERV9JTlZBTElEX1RPS0VOEA8SHAoYRVJST1JfQ09ERV9FWFBJUkVEX1RPS0VOEBASGwoXRVJST1JfQ09ERV9VTktOT1dOX0NPREUQERIdChlFUlJPUl9DT0RFX1RPT19NQU5ZX1JPT01TEBISGgoWRVJST1JfQ09ERV9CQURfUkVRVUVTVBATEhsKF0VSUk9SX0NPREVfQ0hBVF9SRUZVU0VEEBQSHgoaRVJST1JfQ09ERV9NRVNTQUdFX1JFRlVTRUQQFRImCiJFUlJPUl9DT0RFX01BVENITUFLSU5HX1VOQVZBSUxBQkxFEB4qlQMKC0Nsb3NlUmVhc29uEhwKGENMT1NFX1JFQVNPTl9VTlNQRUNJRklFRBAAEhcKE0NMT1NFX1JFQVNPTl9OT1JNQUwQARIXChNDTE9TRV9SRUFTT05fS0lDS0VEEAISHAoYQ0xPU0VfUkVBU09OX1JPT01fQ0xPU0VEEAMSHgoaQ0xPU0VfUkVBU09OX1NMT1dfQ09OU1VNRVIQBBIgChxDTE9TRV9SRUFTT05fU0VSVkVSX1NIVVRET1dOEAUSHwobQ0xPU0VfUkVBU09OX1BST1RPQ09MX0VSUk9SEAYSIQodQ0xPU0VfUkVBU09OX1ZFUlNJT05fTUlTTUFUQ0gQBxIZChVDTE9TRV9SRUFTT05fUkVQTEFDRUQQCBIcChhDTE9TRV9SRUFTT05fTUFUQ0hfRU5ERUQQCRIdChlDTE9TRV9SRUFTT05fSURMRV9USU1FT1VUEAoSHAoYQ0xPU0VfUkVBU09OX0FVVEhfRkFJTEVEEAsSHAoYQ0xPU0VfUkVBU09OX1NFUlZFUl9GVUxMEAwqvAEKCUZpZWxkVHlwZRIaChZGSUVMRF9UWVBFX1VOU1BFQ0lGSUVEEAASEgoORklFTERfVFlQRV9JTlQQARITCg9GSUVMRF9UWVBFX1VJTlQQAhITCg9GSUVMRF9UWVBFX0JPT0wQAxITCg9GSUVMRF9UWVBFX0VOVU0QBBIUChBGSUVMRF9UWVBFX0ZMQUdTEAUSFAoQRklFTERfVFlQRV9GSVhFRBAGEhQKEEZJRUxEX1RZUEVfQU5HTEUQBypaCg1JbnRlcnBvbGF0aW9uEhYKEklOVEVSUE9MQVRJT05fTk9ORRAAEhgKFElOVEVSUE9MQVRJT05fTElORUFSEAESFwoTSU5URVJQT0xBVElPTl9BTkdMRRACKpcCCglGaWVsZFJvbGUSEwoPRklFTERfUk9MRV9OT05FEAASGQoVRklFTERfUk9MRV9QT1NJVElPTl9YEAESGQoVRklFTERfUk9MRV9QT1NJVElPTl9ZEAISGQoVRklFTERfUk9MRV9QT1NJVElPTl9aEAMSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9YEAQSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9ZEAUSGQoVRklFTERfUk9MRV9WRUxPQ0lUWV9aEAYSEgoORklFTERfUk9MRV9ZQVcQBxIUChBGSUVMRF9ST0xFX1BJVENIEAgSEwoPRklFTERfUk9MRV9ST0xMEAkSFAoQRklFTERfUk9MRV9PV05FUhAKQjtaOWdpdGh1Yi5jb20vdGlja3dpcmUvdGlja3dpcmUvcHJvdG8vdGlja3dpcmUvdjE7dGlja3dpcmV2MWIGcHJvdG8z");
 
 /**
  * ClientMessage is the envelope of every frame a client sends.
@@ -208,6 +208,15 @@ export type ServerMessage = Message<"tickwire.v1.ServerMessage"> & {
      */
     value: Notice;
     case: "notice";
+  } | {
+    /**
+     * Numbered apart from the messages above so that additions to the
+     * protocol made side by side do not collide.
+     *
+     * @generated from field: tickwire.v1.Redirect redirect = 20;
+     */
+    value: Redirect;
+    case: "redirect";
   } | { case: undefined; value?: undefined };
 };
 
@@ -351,6 +360,14 @@ export type JoinRoom = Message<"tickwire.v1.JoinRoom"> & {
    * @generated from field: string join_code = 3;
    */
   joinCode: string;
+
+  /**
+   * A seat reservation from a Redirect, sent with its room_id to the node
+   * the Redirect named: the seat it holds is taken, once.
+   *
+   * @generated from field: string reservation = 4;
+   */
+  reservation: string;
 };
 
 /**
@@ -359,6 +376,55 @@ export type JoinRoom = Message<"tickwire.v1.JoinRoom"> & {
  */
 export const JoinRoomSchema: GenMessage<JoinRoom> = /*@__PURE__*/
   messageDesc(file_tickwire_v1_tickwire, 4);
+
+/**
+ * Redirect sends the client to another node of a cluster. It answers a
+ * JoinRoom whose seat is on another node (room_id and reservation set: the
+ * client connects to url, says Hello with its session token, and sends
+ * JoinRoom{room_id, reservation} there, before the reservation expires),
+ * or replaces Welcome when a Hello's session holds a seat on another node
+ * (room_id set, no reservation: the client says Hello at url with the same
+ * token and resumes there). The server closes the connection after a
+ * Redirect that replaced Welcome.
+ *
+ * @generated from message tickwire.v1.Redirect
+ */
+export type Redirect = Message<"tickwire.v1.Redirect"> & {
+  /**
+   * The WebSocket URL of the node to connect to.
+   *
+   * @generated from field: string url = 1;
+   */
+  url: string;
+
+  /**
+   * The room the seat is in.
+   *
+   * @generated from field: string room_id = 2;
+   */
+  roomId: string;
+
+  /**
+   * The seat reservation to send in JoinRoom; empty for a resume.
+   *
+   * @generated from field: string reservation = 3;
+   */
+  reservation: string;
+
+  /**
+   * When the reservation lapses (Unix milliseconds); 0 for a resume.
+   *
+   * @generated from field: int64 expires_unix_ms = 4;
+   */
+  expiresUnixMs: bigint;
+};
+
+/**
+ * Describes the message tickwire.v1.Redirect.
+ * Use `create(RedirectSchema)` to create a new message.
+ */
+export const RedirectSchema: GenMessage<Redirect> = /*@__PURE__*/
+  messageDesc(file_tickwire_v1_tickwire, 5);
 
 /**
  * Joined confirms a seat in a room.
@@ -446,7 +512,7 @@ export type Joined = Message<"tickwire.v1.Joined"> & {
  * Use `create(JoinedSchema)` to create a new message.
  */
 export const JoinedSchema: GenMessage<Joined> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 5);
+  messageDesc(file_tickwire_v1_tickwire, 6);
 
 /**
  * LeaveRoom gives up the seat.
@@ -461,7 +527,7 @@ export type LeaveRoom = Message<"tickwire.v1.LeaveRoom"> & {
  * Use `create(LeaveRoomSchema)` to create a new message.
  */
 export const LeaveRoomSchema: GenMessage<LeaveRoom> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 6);
+  messageDesc(file_tickwire_v1_tickwire, 7);
 
 /**
  * Left tells the client it no longer has a seat.
@@ -490,7 +556,7 @@ export type Left = Message<"tickwire.v1.Left"> & {
  * Use `create(LeftSchema)` to create a new message.
  */
 export const LeftSchema: GenMessage<Left> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 7);
+  messageDesc(file_tickwire_v1_tickwire, 8);
 
 /**
  * Input is one tick's worth of a player's controls.
@@ -527,7 +593,7 @@ export type Input = Message<"tickwire.v1.Input"> & {
  * Use `create(InputSchema)` to create a new message.
  */
 export const InputSchema: GenMessage<Input> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 8);
+  messageDesc(file_tickwire_v1_tickwire, 9);
 
 /**
  * InputBatch carries the newest inputs, oldest first. Clients repeat the
@@ -555,7 +621,7 @@ export type InputBatch = Message<"tickwire.v1.InputBatch"> & {
  * Use `create(InputBatchSchema)` to create a new message.
  */
 export const InputBatchSchema: GenMessage<InputBatch> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 9);
+  messageDesc(file_tickwire_v1_tickwire, 10);
 
 /**
  * Ack acknowledges the newest snapshot tick the client has applied.
@@ -574,7 +640,7 @@ export type Ack = Message<"tickwire.v1.Ack"> & {
  * Use `create(AckSchema)` to create a new message.
  */
 export const AckSchema: GenMessage<Ack> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 10);
+  messageDesc(file_tickwire_v1_tickwire, 11);
 
 /**
  * Ping measures round-trip time and clock offset.
@@ -595,7 +661,7 @@ export type Ping = Message<"tickwire.v1.Ping"> & {
  * Use `create(PingSchema)` to create a new message.
  */
 export const PingSchema: GenMessage<Ping> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 11);
+  messageDesc(file_tickwire_v1_tickwire, 12);
 
 /**
  * Pong answers Ping.
@@ -621,7 +687,7 @@ export type Pong = Message<"tickwire.v1.Pong"> & {
  * Use `create(PongSchema)` to create a new message.
  */
 export const PongSchema: GenMessage<Pong> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 12);
+  messageDesc(file_tickwire_v1_tickwire, 13);
 
 /**
  * ResyncRequest asks for a full snapshot, after a checksum mismatch.
@@ -642,7 +708,7 @@ export type ResyncRequest = Message<"tickwire.v1.ResyncRequest"> & {
  * Use `create(ResyncRequestSchema)` to create a new message.
  */
 export const ResyncRequestSchema: GenMessage<ResyncRequest> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 13);
+  messageDesc(file_tickwire_v1_tickwire, 14);
 
 /**
  * Snapshot is the room's state at a tick, as a delta against base_tick.
@@ -706,7 +772,7 @@ export type Snapshot = Message<"tickwire.v1.Snapshot"> & {
  * Use `create(SnapshotSchema)` to create a new message.
  */
 export const SnapshotSchema: GenMessage<Snapshot> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 14);
+  messageDesc(file_tickwire_v1_tickwire, 15);
 
 /**
  * GameEvent is a one-off happening; its meaning is game-defined and named
@@ -755,7 +821,7 @@ export type GameEvent = Message<"tickwire.v1.GameEvent"> & {
  * Use `create(GameEventSchema)` to create a new message.
  */
 export const GameEventSchema: GenMessage<GameEvent> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 15);
+  messageDesc(file_tickwire_v1_tickwire, 16);
 
 /**
  * MatchResults ends a match.
@@ -784,7 +850,7 @@ export type MatchResults = Message<"tickwire.v1.MatchResults"> & {
  * Use `create(MatchResultsSchema)` to create a new message.
  */
 export const MatchResultsSchema: GenMessage<MatchResults> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 16);
+  messageDesc(file_tickwire_v1_tickwire, 17);
 
 /**
  * PlayerResult is one player's line in MatchResults, best first.
@@ -825,7 +891,7 @@ export type PlayerResult = Message<"tickwire.v1.PlayerResult"> & {
  * Use `create(PlayerResultSchema)` to create a new message.
  */
 export const PlayerResultSchema: GenMessage<PlayerResult> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 17);
+  messageDesc(file_tickwire_v1_tickwire, 18);
 
 /**
  * Error reports a refused request. Fatal errors are followed by Closing.
@@ -849,7 +915,7 @@ export type Error = Message<"tickwire.v1.Error"> & {
  * Use `create(ErrorSchema)` to create a new message.
  */
 export const ErrorSchema: GenMessage<Error> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 18);
+  messageDesc(file_tickwire_v1_tickwire, 19);
 
 /**
  * Closing is the last message before the server closes the connection.
@@ -873,7 +939,7 @@ export type Closing = Message<"tickwire.v1.Closing"> & {
  * Use `create(ClosingSchema)` to create a new message.
  */
 export const ClosingSchema: GenMessage<Closing> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 19);
+  messageDesc(file_tickwire_v1_tickwire, 20);
 
 /**
  * CreateRoom opens a new room and seats its creator: the answer is Joined,
@@ -909,7 +975,7 @@ export type CreateRoom = Message<"tickwire.v1.CreateRoom"> & {
  * Use `create(CreateRoomSchema)` to create a new message.
  */
 export const CreateRoomSchema: GenMessage<CreateRoom> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 20);
+  messageDesc(file_tickwire_v1_tickwire, 21);
 
 /**
  * RoomCreated answers CreateRoom.
@@ -936,7 +1002,7 @@ export type RoomCreated = Message<"tickwire.v1.RoomCreated"> & {
  * Use `create(RoomCreatedSchema)` to create a new message.
  */
 export const RoomCreatedSchema: GenMessage<RoomCreated> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 21);
+  messageDesc(file_tickwire_v1_tickwire, 22);
 
 /**
  * ListRooms asks for one page of the public rooms, oldest first.
@@ -974,7 +1040,7 @@ export type ListRooms = Message<"tickwire.v1.ListRooms"> & {
  * Use `create(ListRoomsSchema)` to create a new message.
  */
 export const ListRoomsSchema: GenMessage<ListRooms> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 22);
+  messageDesc(file_tickwire_v1_tickwire, 23);
 
 /**
  * RoomList answers ListRooms, and starts a RoomUpdate stream after
@@ -1008,7 +1074,7 @@ export type RoomList = Message<"tickwire.v1.RoomList"> & {
  * Use `create(RoomListSchema)` to create a new message.
  */
 export const RoomListSchema: GenMessage<RoomList> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 23);
+  messageDesc(file_tickwire_v1_tickwire, 24);
 
 /**
  * SubscribeRooms asks for the first page of the public room list followed
@@ -1041,7 +1107,7 @@ export type SubscribeRooms = Message<"tickwire.v1.SubscribeRooms"> & {
  * Use `create(SubscribeRoomsSchema)` to create a new message.
  */
 export const SubscribeRoomsSchema: GenMessage<SubscribeRooms> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 24);
+  messageDesc(file_tickwire_v1_tickwire, 25);
 
 /**
  * RoomUpdate is one change to the public room list.
@@ -1065,7 +1131,7 @@ export type RoomUpdate = Message<"tickwire.v1.RoomUpdate"> & {
  * Use `create(RoomUpdateSchema)` to create a new message.
  */
 export const RoomUpdateSchema: GenMessage<RoomUpdate> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 25);
+  messageDesc(file_tickwire_v1_tickwire, 26);
 
 /**
  * @generated from enum tickwire.v1.RoomUpdate.Kind
@@ -1096,7 +1162,7 @@ export enum RoomUpdate_Kind {
  * Describes the enum tickwire.v1.RoomUpdate.Kind.
  */
 export const RoomUpdate_KindSchema: GenEnum<RoomUpdate_Kind> = /*@__PURE__*/
-  enumDesc(file_tickwire_v1_tickwire, 25, 0);
+  enumDesc(file_tickwire_v1_tickwire, 26, 0);
 
 /**
  * RoomInfo describes a room for listings.
@@ -1147,7 +1213,7 @@ export type RoomInfo = Message<"tickwire.v1.RoomInfo"> & {
  * Use `create(RoomInfoSchema)` to create a new message.
  */
 export const RoomInfoSchema: GenMessage<RoomInfo> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 26);
+  messageDesc(file_tickwire_v1_tickwire, 27);
 
 /**
  * RoomState tells the players of a room that its lifecycle phase changed.
@@ -1192,7 +1258,7 @@ export type RoomState = Message<"tickwire.v1.RoomState"> & {
  * Use `create(RoomStateSchema)` to create a new message.
  */
 export const RoomStateSchema: GenMessage<RoomState> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 27);
+  messageDesc(file_tickwire_v1_tickwire, 28);
 
 /**
  * GameMessage is a reliable, ordered message of the game's own kinds
@@ -1231,7 +1297,7 @@ export type GameMessage = Message<"tickwire.v1.GameMessage"> & {
  * Use `create(GameMessageSchema)` to create a new message.
  */
 export const GameMessageSchema: GenMessage<GameMessage> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 28);
+  messageDesc(file_tickwire_v1_tickwire, 29);
 
 /**
  * SendChat asks to say a line in the room's chat.
@@ -1257,7 +1323,7 @@ export type SendChat = Message<"tickwire.v1.SendChat"> & {
  * Use `create(SendChatSchema)` to create a new message.
  */
 export const SendChatSchema: GenMessage<SendChat> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 29);
+  messageDesc(file_tickwire_v1_tickwire, 30);
 
 /**
  * ChatLine is one line of a room's chat, in the room's order.
@@ -1317,7 +1383,7 @@ export type ChatLine = Message<"tickwire.v1.ChatLine"> & {
  * Use `create(ChatLineSchema)` to create a new message.
  */
 export const ChatLineSchema: GenMessage<ChatLine> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 30);
+  messageDesc(file_tickwire_v1_tickwire, 31);
 
 /**
  * Notice is a message of the server's operator, such as "maintenance in 5
@@ -1354,7 +1420,7 @@ export type Notice = Message<"tickwire.v1.Notice"> & {
  * Use `create(NoticeSchema)` to create a new message.
  */
 export const NoticeSchema: GenMessage<Notice> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 31);
+  messageDesc(file_tickwire_v1_tickwire, 32);
 
 /**
  * Schema describes a game mode's state, input, events and results, so that
@@ -1408,7 +1474,7 @@ export type Schema = Message<"tickwire.v1.Schema"> & {
  * Use `create(SchemaSchema)` to create a new message.
  */
 export const SchemaSchema: GenMessage<Schema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 32);
+  messageDesc(file_tickwire_v1_tickwire, 33);
 
 /**
  * MessageKindSchema is one kind of game message.
@@ -1443,7 +1509,7 @@ export type MessageKindSchema = Message<"tickwire.v1.MessageKindSchema"> & {
  * Use `create(MessageKindSchemaSchema)` to create a new message.
  */
 export const MessageKindSchemaSchema: GenMessage<MessageKindSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 33);
+  messageDesc(file_tickwire_v1_tickwire, 34);
 
 /**
  * EntityKindSchema is one kind of entity and its fields.
@@ -1478,7 +1544,7 @@ export type EntityKindSchema = Message<"tickwire.v1.EntityKindSchema"> & {
  * Use `create(EntityKindSchemaSchema)` to create a new message.
  */
 export const EntityKindSchemaSchema: GenMessage<EntityKindSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 34);
+  messageDesc(file_tickwire_v1_tickwire, 35);
 
 /**
  * EventKindSchema is one kind of game event.
@@ -1526,7 +1592,7 @@ export type EventKindSchema = Message<"tickwire.v1.EventKindSchema"> & {
  * Use `create(EventKindSchemaSchema)` to create a new message.
  */
 export const EventKindSchemaSchema: GenMessage<EventKindSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 35);
+  messageDesc(file_tickwire_v1_tickwire, 36);
 
 /**
  * FieldSchema is one named integer: an entity field, an input value, an
@@ -1599,7 +1665,7 @@ export type FieldSchema = Message<"tickwire.v1.FieldSchema"> & {
  * Use `create(FieldSchemaSchema)` to create a new message.
  */
 export const FieldSchemaSchema: GenMessage<FieldSchema> = /*@__PURE__*/
-  messageDesc(file_tickwire_v1_tickwire, 36);
+  messageDesc(file_tickwire_v1_tickwire, 37);
 
 /**
  * ProtocolVersion names the versions of this schema; a client sends the one
@@ -1879,6 +1945,15 @@ export enum ErrorCode {
    * @generated from enum value: ERROR_CODE_MESSAGE_REFUSED = 21;
    */
   MESSAGE_REFUSED = 21,
+
+  /**
+   * The cluster's room directory cannot be reached: matchmaking (quick
+   * play, joins by id or code, new rooms) is refused until it is back;
+   * seated players play on. Numbered apart, like Redirect.
+   *
+   * @generated from enum value: ERROR_CODE_MATCHMAKING_UNAVAILABLE = 30;
+   */
+  MATCHMAKING_UNAVAILABLE = 30,
 }
 
 /**

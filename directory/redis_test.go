@@ -1,0 +1,213 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/directory/redistest"
+)
+
+// testNode is one node's directory with the rooms it runs.
+type testNode struct {
+	d     Directory
+	mu    sync.Mutex
+	rooms map[string]Room
+}
+
+func (n *testNode) local() []Room {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := make([]Room, 0, len(n.rooms))
+	for _, r := range n.rooms {
+		out = append(out, r)
+	}
+	return out
+}
+
+func startNode(t *testing.T, srv *redistest.Server, id string, cfg RedisConfig) *testNode {
+	t.Helper()
+	rdb, err := NewClient(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startDir(t, NewRedis(rdb, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))), id)
+}
+
+// startDir starts d as node id, closed when the test ends.
+func startDir(t *testing.T, d Directory, id string) *testNode {
+	t.Helper()
+	n := &testNode{d: d, rooms: make(map[string]Room)}
+	if err := n.d.Start(context.Background(), Node{ID: id, URL: "ws://" + id + "/ws"}, Hooks{LocalRooms: n.local}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n.d.Close(context.Background()) })
+	return n
+}
+
+// implementations starts the nodes of a cluster on each directory
+// implementation, for the tests of the contract both keep.
+var implementations = []struct {
+	name  string
+	start func(t *testing.T) func(id string) *testNode
+}{
+	{"redis", func(t *testing.T) func(string) *testNode {
+		srv := redistest.Start(t)
+		return func(id string) *testNode { return startNode(t, srv, id, RedisConfig{}) }
+	}},
+	{"memory", func(t *testing.T) func(string) *testNode {
+		st := NewMemoryStore()
+		return func(id string) *testNode { return startDir(t, st.Node(), id) }
+	}},
+}
+
+// TestQuickPlayNeverOverfills runs concurrent quick plays on three nodes:
+// every room ends at or under capacity and every placement counts.
+func TestQuickPlayNeverOverfills(t *testing.T) {
+	for _, impl := range implementations {
+		t.Run(impl.name, func(t *testing.T) {
+			start := impl.start(t)
+			testQuickPlayNeverOverfills(t, []*testNode{start("a"), start("b"), start("c")})
+		})
+	}
+}
+
+func testQuickPlayNeverOverfills(t *testing.T, nodes []*testNode) {
+	const players, size = 150, 8
+	var mu sync.Mutex
+	seats := make(map[string]int)
+	var wg sync.WaitGroup
+	for i := range players {
+		wg.Go(func() {
+			n := nodes[i%len(nodes)]
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			id := fmt.Sprintf("r%03d", i)
+			p, err := n.d.QuickPlay(ctx, "arena", Room{ID: id, Code: fmt.Sprintf("C%05d", i), MaxPlayers: size})
+			if err != nil {
+				t.Errorf("quick play %d: %v", i, err)
+				return
+			}
+			mu.Lock()
+			seats[p.Room.ID]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	total, byNode := 0, make(map[string]int)
+	rooms, err := nodes[0].d.Rooms(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rooms {
+		if r.Players > r.MaxPlayers || seats[r.ID] > r.MaxPlayers {
+			t.Errorf("room %s has %d players (placed %d), capacity %d", r.ID, r.Players, seats[r.ID], r.MaxPlayers)
+		}
+		if r.Players != seats[r.ID] {
+			t.Errorf("room %s counts %d players, %d were placed", r.ID, r.Players, seats[r.ID])
+		}
+		total += r.Players
+		byNode[r.Node]++
+	}
+	if total != players {
+		t.Errorf("rooms count %d players, want %d", total, players)
+	}
+	if want := (players + size - 1) / size; len(rooms) != want {
+		t.Errorf("%d rooms, want %d (fill first)", len(rooms), want)
+	}
+	for _, id := range []string{"a", "b", "c"} {
+		if byNode[id] == 0 {
+			t.Errorf("node %s got no room: %v", id, byNode)
+		}
+	}
+}
+
+// TestReservationHonouredOnce: a seat reserved for a client sent to another
+// node is honoured there once; a second use and a wrong node are refused.
+func TestReservationHonouredOnce(t *testing.T) {
+	for _, impl := range implementations {
+		t.Run(impl.name, func(t *testing.T) {
+			start := impl.start(t)
+			testReservationHonouredOnce(t, start("a"), start("b"))
+		})
+	}
+}
+
+func testReservationHonouredOnce(t *testing.T, a, b *testNode) {
+	ctx := context.Background()
+	if err := b.d.Register(ctx, Room{ID: "r1", Mode: "arena", Code: "ABCDEF", MaxPlayers: 2, Players: 1, Custom: true, Private: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.d.Reserve(ctx, "r1", ""); !errors.Is(err, ErrNoRoom) {
+		t.Fatalf("reserve a private room by id: %v, want ErrNoRoom", err)
+	}
+	p, err := a.d.Reserve(ctx, "", "abcdef")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Room.Node != "b" || p.NodeURL != "ws://b/ws" || p.Reservation == "" {
+		t.Fatalf("placement %+v", p)
+	}
+	if _, err := a.d.Reserve(ctx, "", "ABCDEF"); !errors.Is(err, ErrFull) {
+		t.Fatalf("third seat of two: %v, want ErrFull", err)
+	}
+	if err := a.d.Honour(ctx, "r1", p.Reservation); !errors.Is(err, ErrNoRoom) {
+		t.Fatalf("honoured on the wrong node: %v", err)
+	}
+	if err := b.d.Honour(ctx, "r1", p.Reservation); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.d.Honour(ctx, "r1", p.Reservation); !errors.Is(err, ErrReservation) {
+		t.Fatalf("honoured twice: %v", err)
+	}
+	r, ok, err := a.d.Room(ctx, "r1")
+	if err != nil || !ok || r.Players != 2 {
+		t.Fatalf("room %+v %v %v, want 2 players", r, ok, err)
+	}
+}
+
+// TestDeadNodeReaped: a node that stops heartbeating leaves the directory
+// with its rooms within its TTL.
+func TestDeadNodeReaped(t *testing.T) {
+	srv := redistest.Start(t)
+	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
+	a := startNode(t, srv, "a", cfg)
+	rdb, err := NewClient(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewRedis(rdb, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := b.Start(context.Background(), Node{ID: "b", URL: "ws://b/ws"}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := b.Register(ctx, Room{ID: "rb", Mode: "arena", Code: "BBBBBB", MaxPlayers: 4, Players: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// Stop b's loops without leaving: as a killed process would.
+	b.cancel()
+	b.wg.Wait()
+	defer b.rdb.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		rooms, err := a.d.Rooms(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rooms) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rooms of the dead node still listed: %+v", rooms)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := a.d.Reserve(ctx, "", "BBBBBB"); !errors.Is(err, ErrNoRoom) {
+		t.Fatalf("code of a dead node's room: %v", err)
+	}
+}

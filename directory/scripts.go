@@ -1,0 +1,233 @@
+package directory
+
+import "github.com/redis/go-redis/v9"
+
+// The Lua scripts below are where seat counts change: Redis runs each one
+// atomically, so two quick plays on two nodes never both take the last
+// seat. Every key sits under the directory's prefix, whose {hash tag}
+// keeps them in one slot of a Redis Cluster. KEYS[1] is always the
+// prefix's seq key, declared so that a cluster routes the call to that
+// slot; the other keys are built from ARGV[1], the prefix.
+//
+// A room's free seats are max - seated - live reservations: seated is what
+// its node counted in, a reservation a seat promised to a client on its
+// way from another node, which lapses at its expiry if never honoured.
+
+// luaCommon defines the helpers every script uses.
+const luaCommon = `
+local p = ARGV[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function alive(node)
+  local h = redis.call('HMGET', p .. 'node:' .. node, 'url', 'draining')
+  return h[1], h[2] == '1'
+end
+local function used(id, r)
+  local rk = p .. 'room:' .. id .. ':resv'
+  redis.call('ZREMRANGEBYSCORE', rk, '-inf', now)
+  return tonumber(r.seated) + redis.call('ZCARD', rk)
+end
+local function take(id, node, self, resv, ttl)
+  if node == self then
+    redis.call('HINCRBY', p .. 'room:' .. id, 'seated', 1)
+    return ''
+  end
+  local rk = p .. 'room:' .. id .. ':resv'
+  redis.call('ZADD', rk, now + ttl, resv)
+  redis.call('PEXPIRE', rk, ttl * 2)
+  return resv
+end
+local function room(id)
+  local h = redis.call('HMGET', p .. 'room:' .. id, 'node', 'seated', 'max', 'phase', 'private', 'custom', 'mode')
+  if not h[1] then return nil end
+  return {node = h[1], seated = h[2], max = tonumber(h[3]), phase = h[4], private = h[5] == '1', custom = h[6] == '1', mode = h[7]}
+end
+`
+
+// quickPlayScript: ARGV prefix, mode, self, reservation id, ttl ms, then
+// the new room's id, code, max players, private and custom flags. It
+// returns {room id, node, url, reservation, opened} or an error reply.
+var quickPlayScript = redis.NewScript(luaCommon + `
+local mode, self, resv, ttl = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local open = p .. 'open:' .. mode
+for _, id in ipairs(redis.call('ZRANGE', open, 0, -1)) do
+  local r = room(id)
+  if not r then
+    redis.call('ZREM', open, id)
+  else
+    local url, draining = alive(r.node)
+    if url and not draining and r.phase ~= 'ended' and used(id, r) < r.max then
+      return {id, r.node, url, take(id, r.node, self, resv, ttl), '0'}
+    end
+  end
+end
+-- No free seat: place a new room on the live node with the fewest seats.
+local best, bestLoad, bestURL = nil, nil, nil
+for _, n in ipairs(redis.call('ZRANGE', p .. 'nodes', 0, -1)) do
+  local h = redis.call('HMGET', p .. 'node:' .. n, 'url', 'draining', 'maxrooms')
+  local ids = redis.call('SMEMBERS', p .. 'noderooms:' .. n)
+  local cap = tonumber(h[3] or '0') or 0
+  if h[1] and h[2] ~= '1' and (cap == 0 or #ids < cap) then
+    local load = 0
+    for _, id in ipairs(ids) do
+      local r = room(id)
+      if r then load = load + used(id, r) end
+    end
+    if best == nil or load < bestLoad or (load == bestLoad and n == self) then
+      best, bestLoad, bestURL = n, load, h[1]
+    end
+  end
+end
+if not best then return redis.error_reply('NONODE no live node takes new rooms') end
+local id, code = ARGV[6], ARGV[7]
+if redis.call('SET', p .. 'code:' .. code, id, 'NX') == false then
+  return redis.error_reply('CODETAKEN join code in use')
+end
+local seq = redis.call('INCR', KEYS[1])
+redis.call('HSET', p .. 'room:' .. id, 'node', best, 'mode', mode, 'code', code, 'phase', 'waiting',
+  'seated', 0, 'max', ARGV[8], 'private', ARGV[9], 'custom', ARGV[10], 'created', now, 'seq', seq)
+redis.call('SADD', p .. 'noderooms:' .. best, id)
+redis.call('ZADD', p .. 'rooms', seq, id)
+redis.call('ZADD', open, seq, id)
+return {id, best, bestURL, take(id, best, self, resv, ttl), '1'}
+`)
+
+// reserveScript: ARGV prefix, room id (or ""), join code, self,
+// reservation id, ttl ms. It returns {room id, node, url, reservation} or
+// an error reply.
+var reserveScript = redis.NewScript(luaCommon + `
+local id, code, self, resv, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local byCode = id == ''
+if byCode then
+  id = redis.call('GET', p .. 'code:' .. code)
+  if not id then return redis.error_reply('NOROOM unknown join code') end
+end
+local r = room(id)
+if not r or r.phase == 'ended' or (r.private and not byCode) then
+  return redis.error_reply('NOROOM unknown room')
+end
+local url = alive(r.node)
+if not url then return redis.error_reply('NOROOM the room\'s node is gone') end
+local n = used(id, r)
+if n >= r.max then return redis.error_reply('FULL ' .. n .. ' of ' .. r.max .. ' seats taken') end
+return {id, r.node, url, take(id, r.node, self, resv, ttl)}
+`)
+
+// honourScript: ARGV prefix, room id, self, reservation. It returns 1 when
+// the reservation was live and is now a seat of the room, 0 for a room
+// that is not this node's, -1 for a reservation unknown, lapsed or used.
+var honourScript = redis.NewScript(luaCommon + `
+local id, self, resv = ARGV[2], ARGV[3], ARGV[4]
+local r = room(id)
+if not r or r.node ~= self then return 0 end
+local rk = p .. 'room:' .. id .. ':resv'
+redis.call('ZREMRANGEBYSCORE', rk, '-inf', now)
+if redis.call('ZREM', rk, resv) == 0 then return -1 end
+redis.call('HINCRBY', p .. 'room:' .. id, 'seated', 1)
+return 1
+`)
+
+// registerScript: ARGV prefix, room id, node, mode, code, phase, seated,
+// max, private, custom, created ms. It records a room as its node runs it
+// now, keeping its place in the order when it has one.
+var registerScript = redis.NewScript(luaCommon + `
+local id, node, mode, code = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local key = p .. 'room:' .. id
+local seq = redis.call('HGET', key, 'seq')
+if not seq then seq = redis.call('INCR', KEYS[1]) end
+local holder = redis.call('GET', p .. 'code:' .. code)
+if holder and holder ~= id then return redis.error_reply('CODETAKEN join code in use') end
+redis.call('SET', p .. 'code:' .. code, id)
+redis.call('HSET', key, 'node', node, 'mode', mode, 'code', code, 'phase', ARGV[6], 'seated', ARGV[7],
+  'max', ARGV[8], 'private', ARGV[9], 'custom', ARGV[10], 'created', ARGV[11], 'seq', seq)
+redis.call('SADD', p .. 'noderooms:' .. node, id)
+redis.call('ZADD', p .. 'rooms', seq, id)
+if ARGV[9] ~= '1' and ARGV[10] ~= '1' then redis.call('ZADD', p .. 'open:' .. mode, seq, id) end
+return seq
+`)
+
+// phaseScript: ARGV prefix, room id, phase. It never recreates a room
+// that is gone.
+var phaseScript = redis.NewScript(luaCommon + `
+local key = p .. 'room:' .. ARGV[2]
+if redis.call('EXISTS', key) == 0 then return 0 end
+redis.call('HSET', key, 'phase', ARGV[3])
+return 1
+`)
+
+// freeScript: ARGV prefix, room id. One seat back, never below zero.
+var freeScript = redis.NewScript(luaCommon + `
+local key = p .. 'room:' .. ARGV[2]
+local n = tonumber(redis.call('HGET', key, 'seated') or '0')
+if n > 0 then redis.call('HINCRBY', key, 'seated', -1) end
+return n
+`)
+
+// closeScript: ARGV prefix, room id. It returns the room's mode, or false
+// when it was gone already.
+var closeScript = redis.NewScript(luaCommon + `
+local id = ARGV[2]
+local key = p .. 'room:' .. id
+local h = redis.call('HMGET', key, 'node', 'mode', 'code')
+if not h[1] then return false end
+redis.call('DEL', key, key .. ':resv')
+redis.call('SREM', p .. 'noderooms:' .. h[1], id)
+redis.call('ZREM', p .. 'rooms', id)
+redis.call('ZREM', p .. 'open:' .. h[2], id)
+if redis.call('GET', p .. 'code:' .. h[3]) == id then redis.call('DEL', p .. 'code:' .. h[3]) end
+return h[2]
+`)
+
+// reapScript: ARGV prefix, grace ms, and a node id to reap that node
+// alone (a node leaving) or "". It takes the nodes whose heartbeat
+// key expired and whose last heartbeat is older than the grace out of the
+// directory with their rooms, and returns {room id, mode, node} triples of
+// the rooms it removed. Only the first node to run it after a death sees
+// those rooms, so their closing is relayed once. Listings and placements
+// leave out a node as soon as its key expires; the grace only delays the
+// deletion, so that a node merely paused past its TTL (a loaded machine)
+// finds its rooms still there, reservations and all, when it beats again.
+var reapScript = redis.NewScript(luaCommon + `
+local out = {}
+local dead = redis.call('ZRANGEBYSCORE', p .. 'nodes', '-inf', now - tonumber(ARGV[2]))
+if ARGV[3] ~= '' then dead = {ARGV[3]} end
+for _, n in ipairs(dead) do
+  if redis.call('EXISTS', p .. 'node:' .. n) == 0 then
+    for _, id in ipairs(redis.call('SMEMBERS', p .. 'noderooms:' .. n)) do
+      local key = p .. 'room:' .. id
+      local h = redis.call('HMGET', key, 'mode', 'code')
+      if h[1] then
+        redis.call('DEL', key, key .. ':resv')
+        redis.call('ZREM', p .. 'rooms', id)
+        redis.call('ZREM', p .. 'open:' .. h[1], id)
+        if redis.call('GET', p .. 'code:' .. h[2]) == id then redis.call('DEL', p .. 'code:' .. h[2]) end
+        table.insert(out, id)
+        table.insert(out, h[1])
+        table.insert(out, n)
+      end
+    end
+    redis.call('DEL', p .. 'noderooms:' .. n)
+    redis.call('ZREM', p .. 'nodes', n)
+  end
+end
+return out
+`)
+
+// roomsScript: ARGV prefix. It returns the rooms of live nodes in order,
+// each as {id, node, mode, code, phase, used, max, private, custom,
+// created, seq}.
+var roomsScript = redis.NewScript(luaCommon + `
+local out = {}
+local live = {}
+for _, id in ipairs(redis.call('ZRANGE', p .. 'rooms', 0, -1)) do
+  local h = redis.call('HMGET', p .. 'room:' .. id, 'node', 'mode', 'code', 'phase', 'seated', 'max', 'private', 'custom', 'created', 'seq')
+  if h[1] then
+    if live[h[1]] == nil then live[h[1]] = redis.call('EXISTS', p .. 'node:' .. h[1]) == 1 end
+    if live[h[1]] then
+      local n = used(id, {seated = h[5]})
+      table.insert(out, {id, h[1], h[2], h[3], h[4], tostring(n), h[6], h[7], h[8], h[9], h[10]})
+    end
+  end
+end
+return out
+`)
