@@ -36,8 +36,11 @@ type config struct {
 	inputHz  int
 	behavior string
 	jsonPath string
-	seed     uint64
-	progress time.Duration
+	// statsPath and statsEvery: the -stats stream of counters (stats.go).
+	statsPath  string
+	statsEvery time.Duration
+	seed       uint64
+	progress   time.Duration
 
 	chaosDisconnect float64 // per bot per second
 	chaosSlow       float64 // share of bots
@@ -88,6 +91,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.IntVar(&c.inputHz, "input-hz", 30, "input messages per second per bot (1-120)")
 	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed (what each means in each mode: above)")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
+	fs.StringVar(&c.statsPath, "stats", "", "write the fleet's counters as a JSON line every -stats-every to `file` (- for stdout), for harnesses that measure a window")
+	fs.DurationVar(&c.statsEvery, "stats-every", time.Second, "`interval` of the -stats lines")
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed`: the same seed plays the same behaviour")
 	fs.DurationVar(&c.progress, "progress", time.Second, "progress line `interval` (0: none)")
 	fs.Float64Var(&c.chaosDisconnect, "chaos-disconnect", 0, "chance `P` per bot per second of dropping its connection and resuming the session")
@@ -133,6 +138,10 @@ func (c config) validate() error {
 		return fmt.Errorf("-input-hz %d: want 1 to 120", c.inputHz)
 	case c.progress < 0:
 		return fmt.Errorf("-progress %v: want 0 or more", c.progress)
+	case c.statsEvery <= 0:
+		return fmt.Errorf("-stats-every %v: want more than 0", c.statsEvery)
+	case c.statsPath == "-" && c.jsonPath == "-":
+		return errors.New("-stats - and -json -: only one can take stdout")
 	}
 	switch c.behavior {
 	case behaviorWander, behaviorChase, behaviorIdle, behaviorMixed:
