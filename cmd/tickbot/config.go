@@ -39,6 +39,8 @@ type config struct {
 	// statsPath and statsEvery: the -stats stream of counters (stats.go).
 	statsPath  string
 	statsEvery time.Duration
+	// cpuProfile is where -cpuprofile writes tickbot's own CPU profile.
+	cpuProfile string
 	seed       uint64
 	progress   time.Duration
 
@@ -93,6 +95,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
 	fs.StringVar(&c.statsPath, "stats", "", "write the fleet's counters as a JSON line every -stats-every to `file` (- for stdout), for harnesses that measure a window")
 	fs.DurationVar(&c.statsEvery, "stats-every", time.Second, "`interval` of the -stats lines")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write tickbot's own CPU profile to `file` (go tool pprof), to see what a bot costs")
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed`: the same seed plays the same behaviour")
 	fs.DurationVar(&c.progress, "progress", time.Second, "progress line `interval` (0: none)")
 	fs.Float64Var(&c.chaosDisconnect, "chaos-disconnect", 0, "chance `P` per bot per second of dropping its connection and resuming the session")

@@ -59,6 +59,12 @@ func TestParseConfig(t *testing.T) {
 					t.Errorf("stats %q every %v, want - every 250ms", c.statsPath, c.statsEvery)
 				}
 			}},
+		{name: "cpuprofile", args: []string{"-cpuprofile", "bot.prof"},
+			check: func(t *testing.T, c config) {
+				if c.cpuProfile != "bot.prof" {
+					t.Errorf("cpuprofile = %q", c.cpuProfile)
+				}
+			}},
 		{name: "zero stats-every", args: []string{"-stats-every", "0s"}, wantErr: "-stats-every"},
 		{name: "stats and json on stdout", args: []string{"-stats", "-", "-json", "-"}, wantErr: "only one can take stdout"},
 		{name: "chaos above 1", args: []string{"-chaos-slow", "1.5"}, wantErr: "-chaos-slow"},

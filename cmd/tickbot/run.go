@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -34,6 +35,18 @@ func run(ctx context.Context, c config, out output) int {
 	if err != nil {
 		fmt.Fprintln(out.stderr, "tickbot:", err)
 		return exitUsage
+	}
+	if c.cpuProfile != "" {
+		stop, err := startCPUProfile(c.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(out.stderr, "tickbot:", err)
+			return exitFail
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(out.stderr, "tickbot:", err)
+			}
+		}()
 	}
 	f := newFleet(c, log)
 
@@ -87,6 +100,26 @@ func run(ctx context.Context, c config, out output) int {
 		}
 	}
 	return r.exitCode()
+}
+
+// startCPUProfile profiles this process's CPU into path until the
+// returned stop is called.
+func startCPUProfile(path string) (stop func() error, err error) {
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(fh); err != nil {
+		fh.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := fh.Close(); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // openStats opens the -stats stream: path, stdout for "-", nothing for "".

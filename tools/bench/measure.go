@@ -26,6 +26,7 @@ type figures struct {
 	ServerCores           float64 `json:"server_cores"` // CPU seconds per wall second
 	DownBytesPerClientS   float64 `json:"down_bytes_per_client_s"`
 	UpBytesPerClientS     float64 `json:"up_bytes_per_client_s"`
+	InputsPerClientS      float64 `json:"inputs_per_client_s"` // nominal: -input-hz
 	SnapshotsPerClientS   float64 `json:"snapshots_per_client_s"`
 	// Delivery is the snapshots received over nominal (20 a second for
 	// every bot asked for, over the window).
@@ -301,6 +302,7 @@ func (h *harness) figuresOf(r *trial, a, b sample, between []statsLine) *figures
 		ServerCores:           round(perWall(serverCPU), 3),
 		DownBytesPerClientS:   round(perClient(float64(w.bytesIn)), 1),
 		UpBytesPerClientS:     round(perClient(float64(w.bytesOut)), 1),
+		InputsPerClientS:      round(perClient(float64(w.inputs)), 2),
 		SnapshotsPerClientS:   round(perClient(float64(w.snapshots)), 3),
 		InputAckP50Ms:         ms(w.acks.percentile(50)),
 		InputAckP99Ms:         ms(w.acks.percentile(99)),

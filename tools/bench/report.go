@@ -36,6 +36,7 @@ var figureDefs = []figureDef{
 	{"server_cores", "server CPU, cores", 2, func(f *figures) (float64, bool) { return always(f.ServerCores) }},
 	{"down_bytes_per_client_s", "payload down, B per client-second", 0, func(f *figures) (float64, bool) { return always(f.DownBytesPerClientS) }},
 	{"up_bytes_per_client_s", "payload up, B per client-second", 0, func(f *figures) (float64, bool) { return always(f.UpBytesPerClientS) }},
+	{"inputs_per_client_s", "inputs sent per client-second", 1, func(f *figures) (float64, bool) { return always(f.InputsPerClientS) }},
 	{"snapshots_per_client_s", "snapshots per client-second", 2, func(f *figures) (float64, bool) { return always(f.SnapshotsPerClientS) }},
 	{"delivery", "delivery, share of nominal", 3, func(f *figures) (float64, bool) { return always(f.Delivery) }},
 	{"input_ack_p50_ms", "input→ack p50, ms", 1, func(f *figures) (float64, bool) { return always(f.InputAckP50Ms) }},
