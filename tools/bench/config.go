@@ -37,9 +37,11 @@ type config struct {
 	maxAckP99   time.Duration
 	minDelivery float64
 
-	quietCores float64
-	quietWait  time.Duration
-	logDir     string
+	quietCores    float64
+	quietWait     time.Duration
+	maxOtherCores float64
+	tries         int
+	logDir        string
 
 	// Found, not flags.
 	root, goCmd, node, npm string
@@ -87,6 +89,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.Float64Var(&c.minDelivery, "min-delivery", 0.95, "a sweep point fails when snapshots delivered fall below this `share` of nominal")
 	fs.Float64Var(&c.quietCores, "quiet-cores", 0.5, "before each run, wait until other work keeps fewer than this many `cores` busy")
 	fs.DurationVar(&c.quietWait, "quiet-wait", 3*time.Minute, "how long to wait for a quiet machine before measuring anyway (the report shows the load)")
+	fs.Float64Var(&c.maxOtherCores, "max-other-cores", 0.3, "a run during which other work kept more than this many `cores` busy is disturbed: it is run again, up to -tries times, and the least disturbed kept")
+	fs.IntVar(&c.tries, "tries", 3, "runs at most of one measurement while other work disturbs it")
 	fs.StringVar(&c.logDir, "logs", "", "`dir` for the processes' logs and the built binaries (empty: a new temporary one)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, synopsis)
@@ -160,6 +164,10 @@ func (c config) validate(nargs int) error {
 		return fmt.Errorf("-max-ack-p99 %v: want more than 0", c.maxAckP99)
 	case c.quietCores < 0:
 		return fmt.Errorf("-quiet-cores %v: want 0 or more", c.quietCores)
+	case c.maxOtherCores < 0:
+		return fmt.Errorf("-max-other-cores %v: want 0 or more", c.maxOtherCores)
+	case c.tries < 1:
+		return fmt.Errorf("-tries %d: want at least 1", c.tries)
 	}
 	return nil
 }

@@ -55,6 +55,10 @@ type figures struct {
 	// QuietCores is the machine's busy cores just before the run started.
 	QuietCores float64 `json:"quiet_cores_before"`
 	LoadAvg1   float64 `json:"loadavg1_before"`
+	// Tries is how many runs it took; Disturbed that even the kept one
+	// had more than -max-other-cores of other work in its window.
+	Tries     int  `json:"tries"`
+	Disturbed bool `json:"disturbed"`
 }
 
 // passes reports whether the server held its clients: delivery at least
@@ -84,8 +88,38 @@ type harness struct {
 	profile bool // a CPU profile is still to be taken
 }
 
-// measure runs t with clients bots and measures one window.
+// measure runs t with clients bots and measures one window; when other
+// work on the machine disturbed the window, it runs again, up to -tries
+// times, and keeps the least disturbed run.
 func (h *harness) measure(ctx context.Context, t target, clients int) (*figures, error) {
+	c := h.cfg
+	var best *figures
+	var tries int
+	for tries < c.tries {
+		tries++
+		f, err := h.measureOnce(ctx, t, clients)
+		if err != nil {
+			if best != nil && ctx.Err() == nil {
+				logf(c, "%s: %v; keeping the earlier run", t.name, err)
+				break
+			}
+			return nil, err
+		}
+		if best == nil || f.OtherCores < best.OtherCores {
+			best = f
+		}
+		if f.OtherCores <= c.maxOtherCores {
+			break
+		}
+		logf(c, "%s: other work kept %.2f cores busy during the window (more than %.2f)", t.name, f.OtherCores, c.maxOtherCores)
+	}
+	best.Tries = tries
+	best.Disturbed = best.OtherCores > c.maxOtherCores
+	return best, nil
+}
+
+// measureOnce runs t with clients bots and measures one window.
+func (h *harness) measureOnce(ctx context.Context, t target, clients int) (*figures, error) {
 	c := h.cfg
 	h.runSeq++
 	tag := fmt.Sprintf("%02d-%s-%d", h.runSeq, t.name, clients)
