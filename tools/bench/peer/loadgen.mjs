@@ -39,6 +39,8 @@ const bots = Number(flag("bots", "16"));
 const inputHz = Number(flag("input-hz", "30"));
 const ramp = Number(flag("ramp", "200"));
 const statsEvery = Number(flag("stats-every-ms", "1000"));
+const INPUT_PERIOD = 1000 / inputHz;
+const SCHEDULER_MS = 4; // granularity of the input schedule
 let seed = Number(flag("seed", "1")) >>> 0;
 
 // A small seeded generator (mulberry32): the same seed plays the same turns.
@@ -114,20 +116,20 @@ class Bot {
       seated.delete(this);
       seatedClosedMs += performance.now() - this.joinedAt;
       if (!stopping) errors++;
-      clearInterval(this.timer);
+      inputting.delete(this);
     });
     room.onError((code, msg) => {
       errors++;
       console.error(`loadgen: bot ${this.i}: room error ${code} ${msg}`);
     });
-    const period = 1000 / inputHz;
-    setTimeout(() => {
-      this.timer = setInterval(() => this.input(), period);
-    }, rand() * period);
+    // Inputs follow a fixed schedule from a random phase, as a Go ticker
+    // does: a late event loop sends the input that is due, and skips the
+    // ones it missed rather than sending a burst (setInterval would drift).
+    this.nextInput = performance.now() + rand() * INPUT_PERIOD;
+    inputting.add(this);
   }
 
-  input() {
-    const now = performance.now();
+  input(now) {
     if (now >= this.turnAt) {
       this.turnAt = now + TURN_MIN_MS + rand() * TURN_SPREAD_MS;
       const dir = Math.floor(rand() * ANGLE_STEPS);
@@ -207,11 +209,25 @@ function statsLine() {
   });
 }
 
+// One timer drives every bot's inputs: cheaper than a timer per bot, and
+// it keeps each bot on its own fixed schedule.
+const inputting = new Set();
+const inputTimer = setInterval(() => {
+  const now = performance.now();
+  for (const b of inputting) {
+    if (now < b.nextInput) continue;
+    b.input(now);
+    b.nextInput += INPUT_PERIOD;
+    if (b.nextInput <= now) b.nextInput = now + INPUT_PERIOD; // skip what was missed
+  }
+}, SCHEDULER_MS);
+
 const statsTimer = setInterval(() => process.stdout.write(statsLine() + "\n"), statsEvery);
 
 function stop() {
   stopping = true;
   clearInterval(statsTimer);
+  clearInterval(inputTimer);
   process.stdout.write(statsLine() + "\n", () => process.exit(0));
 }
 process.on("SIGTERM", stop);
