@@ -330,9 +330,23 @@ func (h *harness) figuresOf(r *trial, a, b sample, between []statsLine) *figures
 		}
 		return cpu / wall.Seconds()
 	}
+	// CPU is sampled when the harness reads a line, the counters when the
+	// generator writes it; a starved generator writes late. So CPU per
+	// client-second is the cores used over the harness's own clock,
+	// divided by the clients seated on average over the lines' window.
+	avgClients := 0.0
+	if w.seconds > 0 {
+		avgClients = clientS / w.seconds
+	}
+	cpuPerClientS := func(cpu float64) float64 {
+		if avgClients <= 0 {
+			return 0
+		}
+		return perWall(cpu) / avgClients
+	}
 	f := &figures{
 		Server: r.t.name, Clients: r.clients, Live: b.line.Live, WindowS: round(w.seconds, 3),
-		ServerCPUMsPerClientS: round(perClient(serverCPU*1000), 4),
+		ServerCPUMsPerClientS: round(cpuPerClientS(serverCPU*1000), 4),
 		ServerCores:           round(perWall(serverCPU), 3),
 		DownBytesPerClientS:   round(perClient(float64(w.bytesIn)), 1),
 		UpBytesPerClientS:     round(perClient(float64(w.bytesOut)), 1),
@@ -344,7 +358,7 @@ func (h *harness) figuresOf(r *trial, a, b sample, between []statsLine) *figures
 		ServerRSSMiB:          round(float64(b.rss)/(1<<20), 1),
 		ServerRSSKiBPerCli:    round(float64(b.rss)/1024/float64(max(1, b.line.Live)), 1),
 		Errors:                w.errors + b.line.Failed,
-		LoadCPUMsPerBotS:      round(perClient(loadCPU*1000), 4),
+		LoadCPUMsPerBotS:      round(cpuPerClientS(loadCPU*1000), 4),
 		LoadCores:             round(perWall(loadCPU), 3),
 	}
 	if nominal := float64(r.clients) * w.seconds * nominalSnapshotHz; nominal > 0 {
