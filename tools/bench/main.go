@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -98,7 +99,11 @@ func (h *harness) scenario(ctx context.Context) error {
 		r.Runs = append(r.Runs, run)
 	}
 	r.medians()
-	if err := r.writeTable(os.Stdout); err != nil {
+	tableTo := io.Writer(os.Stdout)
+	if c.jsonPath == "-" {
+		tableTo = c.stderr
+	}
+	if err := r.writeTable(tableTo); err != nil {
 		return err
 	}
 	if c.jsonPath != "" {

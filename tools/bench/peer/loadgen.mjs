@@ -6,6 +6,10 @@
 //
 //   node loadgen.mjs -server ws://127.0.0.1:2567 -bots 800 -ramp 200
 //
+// The bots are spread over -workers threads (default: one per core), so the
+// generator is not capped at the one core a Node event loop can use; the
+// main thread only gathers the workers' counters and writes the lines.
+//
 // What it measures:
 //   bytes_in    WebSocket message payload bytes received after joining
 //   bytes_out   message payload bytes sent (inputs)
@@ -18,6 +22,8 @@
 //               direction cannot be observed and are not sampled, nor are
 //               turns smaller than 10 degrees or taken near a wall.
 import { Client } from "@colyseus/sdk";
+import { availableParallelism } from "node:os";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 
 const AXIS_MAX = 127;
 const ANGLE_STEPS = 1024;
@@ -34,16 +40,22 @@ function flag(name, def) {
   return i >= 0 ? process.argv[i + 1] : def;
 }
 
-const server = flag("server", "ws://127.0.0.1:2567");
-const bots = Number(flag("bots", "16"));
-const inputHz = Number(flag("input-hz", "30"));
-const ramp = Number(flag("ramp", "200"));
-const statsEvery = Number(flag("stats-every-ms", "1000"));
-const INPUT_PERIOD = 1000 / inputHz;
+const cfg = isMainThread
+  ? {
+      server: flag("server", "ws://127.0.0.1:2567"),
+      bots: Number(flag("bots", "16")),
+      inputHz: Number(flag("input-hz", "30")),
+      ramp: Number(flag("ramp", "200")),
+      statsEvery: Number(flag("stats-every-ms", "1000")),
+      seed: Number(flag("seed", "1")) >>> 0,
+      workers: Number(flag("workers", String(availableParallelism()))),
+    }
+  : workerData;
+const INPUT_PERIOD = 1000 / cfg.inputHz;
 const SCHEDULER_MS = 4; // granularity of the input schedule
-let seed = Number(flag("seed", "1")) >>> 0;
 
 // A small seeded generator (mulberry32): the same seed plays the same turns.
+let seed = isMainThread ? 0 : (cfg.seed + 0x9e3779b9 * cfg.worker) >>> 0;
 function rand() {
   seed = (seed + 0x6d2b79f5) >>> 0;
   let t = seed;
@@ -74,7 +86,6 @@ let failed = 0;
 let errors = 0;
 let seatedClosedMs = 0; // seated time of bots that left
 const seated = new Set(); // bots seated now
-const start = performance.now();
 const nowNs = () => Math.round(performance.now() * 1e6);
 
 class Bot {
@@ -89,7 +100,7 @@ class Bot {
   }
 
   async start() {
-    const client = new Client(server);
+    const client = new Client(cfg.server);
     try {
       this.room = await client.joinOrCreate("arena");
     } catch (err) {
@@ -192,49 +203,113 @@ function seatedSeconds() {
   return ms / 1000;
 }
 
-function statsLine() {
-  return JSON.stringify({
-    t: Math.round(performance.now() - start) / 1000,
-    bots,
-    live,
-    failed,
-    errors,
-    seated_s: Math.round(seatedSeconds() * 1000) / 1000,
+// counters returns this worker's counters, with the input→ack samples
+// since the previous call.
+function counters() {
+  return {
+    live, failed, errors,
+    seated_s: seatedSeconds(),
     snapshots: totals.snapshots,
     bytes_in: totals.bytesIn,
     bytes_out: totals.bytesOut,
     inputs: totals.inputs,
-    desyncs: 0,
     ack_ns: takeAcks(),
-  });
+  };
 }
 
 // One timer drives every bot's inputs: cheaper than a timer per bot, and
 // it keeps each bot on its own fixed schedule.
 const inputting = new Set();
-const inputTimer = setInterval(() => {
-  const now = performance.now();
-  for (const b of inputting) {
-    if (now < b.nextInput) continue;
-    b.input(now);
-    b.nextInput += INPUT_PERIOD;
-    if (b.nextInput <= now) b.nextInput = now + INPUT_PERIOD; // skip what was missed
+
+function runWorker() {
+  const inputTimer = setInterval(() => {
+    const now = performance.now();
+    for (const b of inputting) {
+      if (now < b.nextInput) continue;
+      b.input(now);
+      b.nextInput += INPUT_PERIOD;
+      if (b.nextInput <= now) b.nextInput = now + INPUT_PERIOD; // skip what was missed
+    }
+  }, SCHEDULER_MS);
+  parentPort.on("message", (m) => {
+    if (m === "stop") {
+      stopping = true;
+      clearInterval(inputTimer);
+    }
+    parentPort.postMessage(counters());
+  });
+  // Bot i starts at i/ramp seconds, as tickbot's -ramp does; this worker
+  // plays every bot i with i % workers == worker.
+  for (let i = cfg.worker; i < cfg.bots; i += cfg.workers) {
+    const b = new Bot(i);
+    setTimeout(() => b.start(), (i * 1000) / cfg.ramp - cfg.startedAfterMs);
   }
-}, SCHEDULER_MS);
-
-const statsTimer = setInterval(() => process.stdout.write(statsLine() + "\n"), statsEvery);
-
-function stop() {
-  stopping = true;
-  clearInterval(statsTimer);
-  clearInterval(inputTimer);
-  process.stdout.write(statsLine() + "\n", () => process.exit(0));
 }
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
 
-// Bot i starts at i/ramp seconds, as tickbot's -ramp does.
-for (let i = 0; i < bots; i++) {
-  const b = new Bot(i);
-  setTimeout(() => b.start(), (i * 1000) / ramp);
+// runMain starts the workers and writes a line of their summed counters
+// every -stats-every-ms, and a last one on SIGTERM or SIGINT.
+function runMain() {
+  const start = performance.now();
+  const n = Math.max(1, Math.min(cfg.workers, cfg.bots));
+  const workers = [];
+  for (let w = 0; w < n; w++) {
+    workers.push(
+      new Worker(new URL(import.meta.url), {
+        workerData: { ...cfg, workers: n, worker: w, startedAfterMs: performance.now() - start },
+      }),
+    );
+  }
+  // Workers answer every message with their counters, in order.
+  const pending = workers.map(() => []);
+  workers.forEach((wk, w) => {
+    wk.on("message", (c) => pending[w].shift()(c));
+    wk.on("error", (err) => {
+      console.error(`loadgen: worker ${w}: ${err.stack || err}`);
+      process.exit(1);
+    });
+  });
+  const ask = (msg) =>
+    Promise.all(workers.map((wk, w) => new Promise((resolve) => {
+      pending[w].push(resolve);
+      wk.postMessage(msg);
+    })));
+
+  async function line(msg) {
+    const cs = await ask(msg);
+    const sum = (k) => cs.reduce((a, c) => a + c[k], 0);
+    const acks = new Map();
+    for (const c of cs) for (const [ub, k] of c.ack_ns) acks.set(ub, (acks.get(ub) || 0) + k);
+    return JSON.stringify({
+      t: Math.round(performance.now() - start) / 1000,
+      bots: cfg.bots,
+      live: sum("live"),
+      failed: sum("failed"),
+      errors: sum("errors"),
+      seated_s: Math.round(sum("seated_s") * 1000) / 1000,
+      snapshots: sum("snapshots"),
+      bytes_in: sum("bytes_in"),
+      bytes_out: sum("bytes_out"),
+      inputs: sum("inputs"),
+      desyncs: 0,
+      ack_ns: [...acks.entries()].sort((a, b) => a[0] - b[0]),
+    });
+  }
+
+  let busy = false;
+  const statsTimer = setInterval(async () => {
+    if (busy) return; // a starved worker is late: skip a line rather than queue them
+    busy = true;
+    process.stdout.write((await line("stats")) + "\n");
+    busy = false;
+  }, cfg.statsEvery);
+
+  async function stop() {
+    clearInterval(statsTimer);
+    process.stdout.write((await line("stop")) + "\n", () => process.exit(0));
+  }
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
 }
+
+if (isMainThread) runMain();
+else runWorker();
