@@ -2,7 +2,7 @@
 # run the same thing.
 GO ?= go
 
-.PHONY: run build test lint proto proto-check bench bench-scenario bench-sweep fuzz
+.PHONY: run build test web lint proto proto-check bench bench-scenario bench-sweep fuzz
 
 ## run: start the server with embedded defaults on :7777
 run:
@@ -12,19 +12,24 @@ run:
 build:
 	$(GO) build -o bin/ ./cmd/...
 
-## test: the whole test suite with the race detector
+## test: the Go tests with the race detector, then the web tests (tools/webtest.sh: SDK and game unit tests, bundle check, Chromium end to end)
 test:
 	$(GO) test -race -count=1 ./...
+	tools/webtest.sh
+
+## web: type-check the TypeScript under web/ and bundle the browser game into web/app/dist (npm ci first when needed)
+web:
+	tools/web.sh
 
 ## lint: gofmt, go vet and staticcheck
 lint:
 	tools/lint.sh
 
-## proto: regenerate the Go code beside proto/**/*.proto
+## proto: regenerate the Go code beside proto/**/*.proto and, with web/node_modules, the SDK's TypeScript
 proto:
 	tools/proto.sh generate
 
-## proto-check: fail when the committed generated code is stale
+## proto-check: fail when the committed generated code is stale (the TypeScript too, with web/node_modules)
 proto-check:
 	tools/proto.sh check
 

@@ -32,7 +32,7 @@ func benchMode(b *testing.B, mode game.Mode, players int, input func(rng *rand.R
 	}
 	r, err := game.NewRoom(game.RoomConfig{ID: "bench", Mode: mode.Name, Schema: mode.Schema,
 		TickHz: s.TickHz, SnapshotHz: s.SnapshotHz, MaxPlayers: players, Clock: game.NewManualClock(0),
-		RecordBufferBytes: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, g)
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, g)
 	if err != nil {
 		b.Fatal(err)
 	}

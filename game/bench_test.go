@@ -1,9 +1,13 @@
-package game
+package game_test
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"testing"
 
+	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/record"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -36,15 +40,15 @@ type benchGame struct {
 	ents []benchEntity // index = player-1; entity id = player
 }
 
-func (g *benchGame) Join(p PlayerID, _ string) (uint32, error) {
+func (g *benchGame) Join(p game.PlayerID, _ string) (uint32, error) {
 	for len(g.ents) < int(p) {
 		g.ents = append(g.ents, benchEntity{})
 	}
 	g.ents[p-1].owner = int32(p)
 	return uint32(p), nil
 }
-func (g *benchGame) Leave(p PlayerID) {}
-func (g *benchGame) ApplyInput(p PlayerID, in Input) {
+func (g *benchGame) Leave(p game.PlayerID) {}
+func (g *benchGame) ApplyInput(p game.PlayerID, in game.Input) {
 	e := &g.ents[p-1]
 	e.vx, e.vy, e.angle = in.Values[0], in.Values[1], in.Values[2]
 }
@@ -55,16 +59,16 @@ func (g *benchGame) Step(uint32) {
 		e.y += e.vy / 8
 	}
 }
-func (g *benchGame) View(_ PlayerID, dst *wire.Rows) {
+func (g *benchGame) View(_ game.PlayerID, dst *wire.Rows) {
 	for k := range g.ents {
 		e := &g.ents[k]
 		f := dst.Append(uint32(k+1), 1)
 		f[0], f[1], f[2], f[3], f[4], f[5], f[6] = e.x, e.y, e.angle, 100, e.vx, e.vy, e.owner
 	}
 }
-func (g *benchGame) ViewGroup(PlayerID) uint64                 { return 0 }
+func (g *benchGame) ViewGroup(game.PlayerID) uint64            { return 0 }
 func (g *benchGame) DrainEvents(dst []wire.Event) []wire.Event { return dst }
-func (g *benchGame) Results() ([]PlayerResult, bool)           { return nil, false }
+func (g *benchGame) Results() ([]game.PlayerResult, bool)      { return nil, false }
 
 // discardLink counts what it is offered.
 type discardLink struct {
@@ -79,41 +83,47 @@ func (l *discardLink) Close(pb.CloseReason, string) {}
 // 60 Hz with 20 Hz snapshots (so every third tick encodes and offers 16
 // frames): players send an input every other tick, change direction about
 // once a second, and ack each snapshot one snapshot later. The room keeps
-// its in-memory log of calls, as every room does by default.
+// its in-memory log of calls (record.Recorder), as every room of the
+// server does by default.
 func BenchmarkRoomTick16(b *testing.B) {
-	benchRoomTick16(b, RoomConfig{RecordBufferBytes: 1 << 30})
-}
-
-// BenchmarkRoomTick16NoLog is BenchmarkRoomTick16 without the in-memory log
-// (RecordBufferBytes < 0): the difference is what recording costs a tick.
-func BenchmarkRoomTick16NoLog(b *testing.B) {
-	benchRoomTick16(b, RoomConfig{RecordBufferBytes: -1})
-}
-
-// benchRoomTick16 runs the 16-player tick benchmark with cfg's recording
-// settings.
-func benchRoomTick16(b *testing.B, cfg RoomConfig) {
-	const players = 16
-	cfg.ID, cfg.TickHz, cfg.SnapshotHz, cfg.MaxPlayers, cfg.Clock = "bench", 60, 20, players, NewManualClock(0)
-	cfg.Schema = benchSchema
-	r, err := NewRoom(cfg, &benchGame{})
+	rec, err := record.NewRecorder(record.Options{LogBytes: 1 << 30})
 	if err != nil {
 		b.Fatal(err)
 	}
-	seats := make([]*InputPort, players)
+	benchRoomTick16(b, rec)
+}
+
+// BenchmarkRoomTick16NoLog is BenchmarkRoomTick16 without a recorder: the
+// difference is what recording costs a tick.
+func BenchmarkRoomTick16NoLog(b *testing.B) {
+	benchRoomTick16(b, nil)
+}
+
+// benchRoomTick16 runs the 16-player tick benchmark with rec as the room's
+// recorder (nil: none).
+func benchRoomTick16(b *testing.B, rec game.Recorder) {
+	const players = 16
+	cfg := game.RoomConfig{ID: "bench", TickHz: 60, SnapshotHz: 20, MaxPlayers: players, Clock: game.NewManualClock(0),
+		Schema: benchSchema, Recorder: rec, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r, err := game.NewRoom(cfg, &benchGame{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seats := make([]*game.InputPort, players)
 	links := make([]*discardLink, players)
 	for i := range seats {
 		links[i] = &discardLink{}
-		if seats[i], err = r.join(fmt.Sprintf("p%d", i), links[i]); err != nil {
+		if seats[i], err = r.JoinForTest(fmt.Sprintf("p%d", i), links[i]); err != nil {
 			b.Fatal(err)
 		}
 	}
+	interval := uint32(r.SnapshotInterval())
 	in := make([]*pb.Input, 1)
 	seq := make([]uint32, players)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		tick := r.tick + 1
+		tick := r.TickForTest() + 1
 		if tick%2 == 0 {
 			for i, s := range seats {
 				seq[i]++
@@ -123,12 +133,12 @@ func benchRoomTick16(b *testing.B, cfg RoomConfig) {
 				s.PushInputs(in)
 			}
 		}
-		if tick%r.interval == 0 {
+		if tick%interval == 0 {
 			for _, s := range seats {
 				s.Ack(s.Seat().LastSentTick())
 			}
 		}
-		r.step()
+		r.StepForTest()
 	}
 	b.StopTimer()
 	var frames, bytes int

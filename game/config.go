@@ -19,16 +19,17 @@ const (
 	DefaultMaxCatchUp = 4
 	// DefaultEmptyTimeout is how long a room with no seats lives on.
 	DefaultEmptyTimeout = 30 * time.Second
-	// DefaultRecordBufferBytes bounds a room's in-memory log of its calls
-	// into the Game, kept so that a recording started mid-match still
-	// replays from tick 0.
-	DefaultRecordBufferBytes = 16 << 20
-	// DefaultRecordQueueBytes bounds the recorded bytes waiting for a slow
-	// recording writer; beyond it the recording stops.
-	DefaultRecordQueueBytes = 4 << 20
-	// DefaultRecordFlushTimeout is how long an ending room waits for its
-	// recording writers to flush.
-	DefaultRecordFlushTimeout = 5 * time.Second
+	// DefaultMaxBatchInputs is the most inputs a room takes from one
+	// InputBatch: an honest client sends its newest input and a few
+	// repeats (the Go client 4 in all).
+	DefaultMaxBatchInputs = 8
+	// DefaultMaxSeqJump is how far above the highest seq queued or applied
+	// a seat's next input may be.
+	DefaultMaxSeqJump = 1024
+	// DefaultSlowConsumerAfter is how far, in time, a player's newest
+	// acknowledged snapshot may trail the room before the room closes the
+	// player's link as a slow consumer.
+	DefaultSlowConsumerAfter = 3 * time.Second
 )
 
 // RoomConfig describes a room. Zero InputQueueSize, MaxCatchUp, Clock,
@@ -77,23 +78,25 @@ type RoomConfig struct {
 	// or the seat counts change, and once more when the room ends. It must
 	// not block, for it holds up the tick.
 	OnChange func(RoomChange)
-	// RecordBufferBytes bounds the in-memory log of the room's calls into
-	// its Game, from tick 0, that StartRecording writes before streaming:
-	// 0 means DefaultRecordBufferBytes, negative keeps no log. When the log
-	// outgrows it, the room drops it (recordings already running go on)
-	// and StartRecording returns ErrRecordingUnavailable from then on.
-	RecordBufferBytes int
-	// RecordDir, if set, records the whole room to the file
-	// <RecordDir>/<ID>.twrec (see docs/recording.md), closed when the room
-	// ends.
-	RecordDir string
-	// RecordQueueBytes bounds the bytes a recording writer may fall behind
-	// by before the room stops that recording (0 means
-	// DefaultRecordQueueBytes); the tick never waits for a writer.
-	RecordQueueBytes int
-	// RecordFlushTimeout is how long Run, as the room ends, waits for its
-	// recording writers to flush (0 means DefaultRecordFlushTimeout).
-	RecordFlushTimeout time.Duration
+	// Recorder, if set, is told of every call the room makes into its
+	// Game (see Recorder; game/record's Recorder writes recordings). nil
+	// records nothing.
+	Recorder Recorder
+	// MaxBatchInputs is the most inputs taken from one batch (0 means
+	// DefaultMaxBatchInputs); the older ones of a larger batch are dropped
+	// and counted.
+	MaxBatchInputs int
+	// MaxSeqJump is how far above the highest seq queued or applied for a
+	// seat an input may be (0 means DefaultMaxSeqJump); one further ahead
+	// is dropped and counted, so that a single wild seq cannot make every
+	// later input stale. A seat's first input may have any seq up to
+	// MaxFirstSeq.
+	MaxSeqJump uint32
+	// SlowConsumerAfter is how long a player's newest acknowledged
+	// snapshot (or, before any ack, the first snapshot sent to its link)
+	// may trail the room's tick before the room closes the link with
+	// SLOW_CONSUMER; 0 means DefaultSlowConsumerAfter, negative never.
+	SlowConsumerAfter time.Duration
 	// TestCorruptChecksum, if set, makes the room send a wrong checksum in
 	// the snapshots of the ticks it returns true for, so that tests can
 	// check that clients detect a desync. Tests only.
@@ -128,10 +131,8 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 		return cfg, fmt.Errorf("room config: input queue size %d < 0", cfg.InputQueueSize)
 	case cfg.MaxCatchUp < 0:
 		return cfg, fmt.Errorf("room config: max catch-up %d < 0", cfg.MaxCatchUp)
-	case cfg.RecordQueueBytes < 0:
-		return cfg, fmt.Errorf("room config: record queue bytes %d < 0", cfg.RecordQueueBytes)
-	case cfg.RecordFlushTimeout < 0:
-		return cfg, fmt.Errorf("room config: record flush timeout %v < 0", cfg.RecordFlushTimeout)
+	case cfg.MaxBatchInputs < 0:
+		return cfg, fmt.Errorf("room config: max batch inputs %d < 0", cfg.MaxBatchInputs)
 	}
 	if cfg.MinPlayers == 0 {
 		cfg.MinPlayers = DefaultMinPlayers
@@ -157,14 +158,17 @@ func (cfg RoomConfig) withDefaults() (RoomConfig, error) {
 	if cfg.EmptyTimeout == 0 {
 		cfg.EmptyTimeout = DefaultEmptyTimeout
 	}
-	if cfg.RecordBufferBytes == 0 {
-		cfg.RecordBufferBytes = DefaultRecordBufferBytes
+	if cfg.Recorder == nil {
+		cfg.Recorder = noRecorder{}
 	}
-	if cfg.RecordQueueBytes == 0 {
-		cfg.RecordQueueBytes = DefaultRecordQueueBytes
+	if cfg.MaxBatchInputs == 0 {
+		cfg.MaxBatchInputs = DefaultMaxBatchInputs
 	}
-	if cfg.RecordFlushTimeout == 0 {
-		cfg.RecordFlushTimeout = DefaultRecordFlushTimeout
+	if cfg.MaxSeqJump == 0 {
+		cfg.MaxSeqJump = DefaultMaxSeqJump
+	}
+	if cfg.SlowConsumerAfter == 0 {
+		cfg.SlowConsumerAfter = DefaultSlowConsumerAfter
 	}
 	return cfg, nil
 }

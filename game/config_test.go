@@ -31,9 +31,6 @@ func TestNewRoomValidates(t *testing.T) {
 		{"min players at max", func(c *RoomConfig) { c.MinPlayers = 16 }, ""},
 		{"negative countdown", func(c *RoomConfig) { c.Countdown = -1 }, "countdown"},
 		{"negative empty timeout", func(c *RoomConfig) { c.EmptyTimeout = -1 }, ""},
-		{"negative record buffer", func(c *RoomConfig) { c.RecordBufferBytes = -1 }, ""},
-		{"negative record queue", func(c *RoomConfig) { c.RecordQueueBytes = -1 }, "record queue"},
-		{"negative flush timeout", func(c *RoomConfig) { c.RecordFlushTimeout = -1 }, "flush timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,10 +52,8 @@ func TestNewRoomValidates(t *testing.T) {
 				if cfg.EmptyTimeout == 0 && r.cfg.EmptyTimeout != DefaultEmptyTimeout {
 					t.Errorf("empty timeout %v, want the default %v", r.cfg.EmptyTimeout, DefaultEmptyTimeout)
 				}
-				if cfg.RecordBufferBytes == 0 && r.cfg.RecordBufferBytes != DefaultRecordBufferBytes ||
-					r.cfg.RecordQueueBytes != DefaultRecordQueueBytes || r.cfg.RecordFlushTimeout != DefaultRecordFlushTimeout {
-					t.Errorf("recording defaults not applied: buffer %d, queue %d, flush %v",
-						r.cfg.RecordBufferBytes, r.cfg.RecordQueueBytes, r.cfg.RecordFlushTimeout)
+				if _, ok := r.cfg.Recorder.(noRecorder); !ok {
+					t.Errorf("recorder %T, want none (noRecorder)", r.cfg.Recorder)
 				}
 				if r.Phase() != pb.RoomPhase_ROOM_PHASE_WAITING {
 					t.Errorf("new room in phase %v, want WAITING", r.Phase())

@@ -66,7 +66,7 @@ func (r *Room) disconnect(port *InputPort) {
 	seatsHeld.Inc()
 	if pc, ok := r.game.(PlayerConnection); ok {
 		pc.Disconnected(seat.player)
-		r.rec.player(entryDisconnected, seat.player)
+		r.rec.Disconnected(seat.player)
 	}
 	r.cfg.Logger.Debug("player disconnected", "room", r.cfg.ID, "player", seat.player)
 	r.changed(false)
@@ -96,7 +96,7 @@ func (r *Room) resume(seat *Seat, link PlayerLink) (*InputPort, error) {
 	seatResumes.Inc()
 	if pc, ok := r.game.(PlayerConnection); wasHeld && ok {
 		pc.Reconnected(seat.player)
-		r.rec.player(entryReconnected, seat.player)
+		r.rec.Reconnected(seat.player)
 	}
 	r.cfg.Logger.Debug("player resumed", "room", r.cfg.ID, "player", seat.player, "was_held", wasHeld)
 	r.changed(false)

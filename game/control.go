@@ -139,7 +139,7 @@ func (r *Room) debug(command string) (string, error) {
 		adminRefused.WithLabelValues(refuseNoDebug).Inc()
 		return "", ErrNoDebug
 	}
-	r.rec.debug(command)
+	r.rec.Debug(command)
 	debugCommands.Inc()
 	reply, err := dh.HandleDebug(command)
 	r.cfg.Logger.Info("debug command", "room", r.cfg.ID, "tick", r.tick, "command", command, "err", err)

@@ -29,10 +29,10 @@
 // For the admin API, a Room can be inspected (Inspect, State), controlled
 // (Kick, which also closes the player's link, CloseWithResults, Debug with
 // the optional DebugHandler hook) and watched (Spectate), all on its
-// goroutine so the tick never waits, and it records its calls into the
-// Game: a bounded in-memory log from tick 0, streamed to recordings
-// (RoomConfig.RecordDir, StartRecording) by goroutines the room owns;
-// game/record replays them.
+// goroutine so the tick never waits. It tells its Recorder hook
+// (RoomConfig.Recorder) of every call it makes into the Game, and Exec
+// lets the hook's owner act on it between ticks; game/record implements
+// the hook (the in-memory log and the recordings) and replays recordings.
 //
 // game must not touch sockets or HTTP: it talks to connections only through
 // PlayerLink (and Link, for spectators), whose methods never block. It

@@ -180,11 +180,29 @@ func TestInputQueueDropsOldest(t *testing.T) {
 }
 
 func TestPortAckIsMonotonic(t *testing.T) {
-	var p InputPort
+	p := InputPort{seat: &Seat{}}
+	p.seat.lastSent.Store(12)
 	for _, tick := range []uint32{3, 9, 6, 0} {
 		p.Ack(tick)
 	}
 	if got := p.acks.ack.Load(); got != 9 {
 		t.Errorf("acked tick %d, want 9", got)
+	}
+}
+
+// TestPortIgnoresAcksAhead: an ack of a tick the seat was never offered is
+// ignored and counted; taking it would make every later, true ack look
+// old, and every snapshot full.
+func TestPortIgnoresAcksAhead(t *testing.T) {
+	p := InputPort{seat: &Seat{}}
+	p.seat.lastSent.Store(12)
+	before := testutil.ToFloat64(acksIgnoredAhead)
+	p.Ack(1 << 31)
+	p.Ack(9)
+	if got := p.acks.ack.Load(); got != 9 {
+		t.Errorf("acked tick %d, want 9", got)
+	}
+	if d := testutil.ToFloat64(acksIgnoredAhead) - before; d != 1 {
+		t.Errorf("%v acks counted as ahead, want 1", d)
 	}
 }

@@ -30,9 +30,6 @@ type RoomDetail struct {
 	// Entities is the number of entities in the largest view of the last
 	// snapshot.
 	Entities int
-	// Recording reports whether a recording is being written (a RecordDir
-	// file or StartRecording's writer).
-	Recording bool
 	// Spectators counts the watchers added by Spectate.
 	Spectators int
 	// Players lists the seats, connected or held, by player id.
@@ -104,7 +101,6 @@ func (r *Room) inspect() (RoomDetail, []time.Duration) {
 		SkippedTicks:        r.stats.skipped.Load(),
 		SnapshotBytesPerSec: r.byteRate.rate(now, r.stats.snapshotBytes.Load()+r.specBytes),
 		Entities:            r.entities,
-		Recording:           len(r.rec.sinks) > 0,
 		Spectators:          len(r.spectators),
 		Players:             make([]PlayerDetail, 0, len(r.seats)),
 	}

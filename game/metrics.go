@@ -27,6 +27,12 @@ const (
 	// dropLeft: the input came through a port whose seat was given up
 	// (Leave, Kick).
 	dropLeft = "left"
+	// dropBatchOverflow: the input was among the oldest of a batch larger
+	// than MaxBatchInputs.
+	dropBatchOverflow = "batch_overflow"
+	// dropSeqJump: the seq was more than MaxSeqJump above the highest one
+	// queued or applied (or above MaxFirstSeq for a seat's first input).
+	dropSeqJump = "seq_jump"
 )
 
 // Reasons a room's Run ended (tickwire_rooms_disposed_total).
@@ -43,28 +49,10 @@ const (
 	disposePanic = "panic"
 )
 
-// Reasons a recording, or the in-memory log behind it, is dropped
-// (tickwire_recording_dropped_total).
+// Reasons an inspection or control request (Spectate, Debug, Kick) is
+// refused (tickwire_room_admin_refused_total). Recordings count their own
+// refusals (game/record).
 const (
-	// recDropBufferFull: the in-memory log outgrew RecordBufferBytes.
-	recDropBufferFull = "buffer_full"
-	// recDropSlowWriter: a writer fell RecordQueueBytes behind.
-	recDropSlowWriter = "slow_writer"
-	// recDropWriteError: a writer returned an error.
-	recDropWriteError = "write_error"
-	// recDropOpenError: the RecordDir file could not be created.
-	recDropOpenError = "open_error"
-	// recDropFlushTimeout: an ending room gave up waiting for a writer.
-	recDropFlushTimeout = "flush_timeout"
-)
-
-// Reasons an inspection or control request (StartRecording, Spectate,
-// Debug, Kick) is refused (tickwire_room_admin_refused_total).
-const (
-	// refuseUnavailable: the in-memory log from tick 0 is gone.
-	refuseUnavailable = "recording_unavailable"
-	// refuseRecordingBusy: the room already records for StartRecording.
-	refuseRecordingBusy = "recording_busy"
 	// refuseSpectatorLimit: the room has MaxSpectators watchers.
 	refuseSpectatorLimit = "spectator_limit"
 	// refuseNoDebug: the game has no debug commands.
@@ -76,17 +64,9 @@ const (
 )
 
 var (
-	recordingsActive = promauto.NewGauge(prometheus.GaugeOpts{
-		Name: "tickwire_recordings_active",
-		Help: "Recordings of rooms being written (RecordDir files and StartRecording writers).",
-	})
-	recordingDropped = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "tickwire_recording_dropped_total",
-		Help: "Recordings stopped, or in-memory logs dropped, by reason (buffer_full, slow_writer, write_error, open_error, flush_timeout).",
-	}, []string{"reason"})
 	adminRefused = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_room_admin_refused_total",
-		Help: "Room inspection and control requests refused, by reason (recording_unavailable, recording_busy, spectator_limit, no_debug, debug_too_long, unknown_player).",
+		Help: "Room inspection and control requests refused, by reason (spectator_limit, no_debug, debug_too_long, unknown_player).",
 	}, []string{"reason"})
 	spectatorsActive = promauto.NewGauge(prometheus.GaugeOpts{
 		Name: "tickwire_spectators",
@@ -118,7 +98,7 @@ var (
 	})
 	inputsDropped = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_inputs_dropped_total",
-		Help: "Player inputs dropped, by reason (queue_full, duplicate, stale, invalid, disconnected, replaced, left).",
+		Help: "Player inputs dropped, by reason (queue_full, duplicate, stale, invalid, disconnected, replaced, left, batch_overflow, seq_jump).",
 	}, []string{"reason"})
 	snapshotsEncoded = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_snapshots_encoded_total",
@@ -152,19 +132,30 @@ var (
 		Name: "tickwire_room_phase_changes_total",
 		Help: "Room phase changes, by the phase entered (waiting, countdown, running, ended).",
 	}, []string{"phase"})
+	acksIgnored = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_acks_ignored_total",
+		Help: "Snapshot acks ignored, by reason (ahead: a tick the player was never offered).",
+	}, []string{"reason"})
+	slowPlayers = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_slow_players_total",
+		Help: "Player links a room closed with SLOW_CONSUMER because their newest acknowledged snapshot trailed the room by more than SlowConsumerAfter.",
+	})
 	roomsDisposed = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_rooms_disposed_total",
 		Help: "Rooms whose Run ended, by reason (match_ended, empty, closed, shutdown, panic).",
 	}, []string{"reason"})
 
 	// Children resolved once so the tick path does no label lookups.
-	droppedQueueFull    = inputsDropped.WithLabelValues(dropQueueFull)
-	droppedDuplicate    = inputsDropped.WithLabelValues(dropDuplicate)
-	droppedStale        = inputsDropped.WithLabelValues(dropStale)
-	droppedInvalid      = inputsDropped.WithLabelValues(dropInvalid)
-	droppedDisconnected = inputsDropped.WithLabelValues(dropDisconnected)
-	droppedReplaced     = inputsDropped.WithLabelValues(dropReplaced)
-	droppedLeft         = inputsDropped.WithLabelValues(dropLeft)
-	encodedFull         = snapshotsEncoded.WithLabelValues("full")
-	encodedDelta        = snapshotsEncoded.WithLabelValues("delta")
+	droppedQueueFull     = inputsDropped.WithLabelValues(dropQueueFull)
+	droppedDuplicate     = inputsDropped.WithLabelValues(dropDuplicate)
+	droppedStale         = inputsDropped.WithLabelValues(dropStale)
+	droppedInvalid       = inputsDropped.WithLabelValues(dropInvalid)
+	droppedDisconnected  = inputsDropped.WithLabelValues(dropDisconnected)
+	droppedReplaced      = inputsDropped.WithLabelValues(dropReplaced)
+	droppedLeft          = inputsDropped.WithLabelValues(dropLeft)
+	droppedBatchOverflow = inputsDropped.WithLabelValues(dropBatchOverflow)
+	droppedSeqJump       = inputsDropped.WithLabelValues(dropSeqJump)
+	acksIgnoredAhead     = acksIgnored.WithLabelValues("ahead")
+	encodedFull          = snapshotsEncoded.WithLabelValues("full")
+	encodedDelta         = snapshotsEncoded.WithLabelValues("delta")
 )

@@ -46,7 +46,7 @@ func (r *Room) countdownOver(tick uint32) bool {
 func (r *Room) beginMatch(tick uint32) {
 	if ms, ok := r.game.(MatchStarter); ok {
 		ms.StartMatch(tick)
-		r.rec.tick(entryStartMatch, tick)
+		r.rec.StartMatch(tick)
 	}
 	r.setPhase(pb.RoomPhase_ROOM_PHASE_RUNNING, tick)
 }

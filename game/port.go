@@ -66,21 +66,34 @@ func (p *InputPort) Released() bool { return p.state.Load() == portLeft }
 
 // PushInputs checks inputs (oldest first, see checkInput) and queues them
 // for the next tick; when the queue is full the oldest queued input is
-// dropped. Inputs of a retired port are dropped. Every drop is counted in
-// tickwire_inputs_dropped_total. Only the connection's reader may call it.
+// dropped. Of a batch larger than the room's MaxBatchInputs only the
+// newest are taken. Inputs of a retired port are dropped. Every drop is
+// counted in tickwire_inputs_dropped_total. Only the connection's reader
+// may call it.
 func (p *InputPort) PushInputs(inputs []*pb.Input) {
 	if why := p.state.Load(); why != portAttached {
 		p.drop(why, len(inputs))
 		return
 	}
+	if extra := len(inputs) - p.seat.rules.maxBatch; extra > 0 {
+		// Each input costs the room work; a newer input supersedes an
+		// older one, so the newest are the ones worth keeping.
+		droppedBatchOverflow.Add(float64(extra))
+		p.seat.dropped.Add(uint64(extra))
+		inputs = inputs[extra:]
+	}
 	for _, in := range inputs {
-		v, verdict := checkInput(in, p.highest, p.seat.input)
+		v, verdict := checkInput(in, p.highest, p.seat.rules)
 		switch verdict {
 		case inputDuplicate:
 			droppedDuplicate.Inc()
 			continue
 		case inputInvalid:
 			droppedInvalid.Inc()
+			p.seat.dropped.Add(1)
+			continue
+		case inputSeqJump:
+			droppedSeqJump.Inc()
 			p.seat.dropped.Add(1)
 			continue
 		}
@@ -99,8 +112,14 @@ func (p *InputPort) PushInputs(inputs []*pb.Input) {
 }
 
 // Ack records that the client applied the snapshot of tick; older acks than
-// the newest one are ignored (messages may be reordered by redundancy).
+// the newest one are ignored (messages may be reordered by redundancy), and
+// so is an ack of a tick the seat was never offered: acks only grow, so
+// taking it would leave every later, true ack ignored.
 func (p *InputPort) Ack(tick uint32) {
+	if tick > p.seat.lastSent.Load() {
+		acksIgnoredAhead.Inc()
+		return
+	}
 	for {
 		old := p.acks.ack.Load()
 		if tick <= old || p.acks.ack.CompareAndSwap(old, tick) {

@@ -103,7 +103,7 @@ func TestLingeringReadersNeverReachGame(t *testing.T) {
 	port, _ := mustJoin(t, r, "ann")
 	seat := port.Seat()
 	counters := []prometheus.Counter{droppedQueueFull, droppedDuplicate, droppedStale, droppedInvalid,
-		droppedDisconnected, droppedReplaced, droppedLeft}
+		droppedDisconnected, droppedReplaced, droppedLeft, droppedSeqJump, droppedBatchOverflow}
 	dropsBefore := 0.0
 	for _, c := range counters {
 		dropsBefore += testutil.ToFloat64(c)
@@ -175,9 +175,10 @@ func TestRetiredPortAcksAreIgnored(t *testing.T) {
 	if old.Seat().resync.Load() {
 		t.Error("the seat reads the old port's resync request")
 	}
-	fresh.Ack(3)
-	if got := old.Seat().ack.Load(); got != 3 {
-		t.Errorf("the seat reads ack %d, want the new port's 3", got)
+	steps(t, r, 3) // the new link's first snapshot, at 9
+	fresh.Ack(9)
+	if got := old.Seat().ack.Load(); got != 9 {
+		t.Errorf("the seat reads ack %d, want the new port's 9", got)
 	}
 }
 

@@ -28,8 +28,8 @@ var (
 // room's state, steps it at a fixed rate, applies the inputs its seats
 // queued and offers every player snapshot frames. Other goroutines change a
 // room only through Join, Leave, Disconnect, Resume, Close and the admin
-// methods (Kick, CloseWithResults, Debug, Spectate, StartRecording,
-// StopRecording), and read it through Stats, Phase, Inspect and State.
+// methods (Kick, CloseWithResults, Debug, Spectate, and Exec for its
+// Recorder's owner), and read it through Stats, Phase, Inspect and State.
 // Close and CloseWithResults signal its goroutine, Stats and Phase read
 // what it publishes, and the others queue a function for it (calls.go).
 // Players feed it through their InputPorts.
@@ -50,10 +50,6 @@ type Room struct {
 	done         chan struct{} // closed when Run returns
 	started      atomic.Bool
 
-	// apiSink is the recording StartRecording started, until
-	// StopRecording takes it.
-	apiSink atomic.Pointer[sink]
-
 	stats roomStats
 
 	// Owned by the Run goroutine.
@@ -61,6 +57,8 @@ type Room struct {
 	nextPlayer  PlayerID
 	seats       []*Seat
 	layout      *wire.Layout // the rows of cfg.Schema
+	inputRules  inputRules   // what the seats check inputs against
+	slowTicks   uint32       // cfg.SlowConsumerAfter in ticks, 0 = never
 	schemaProto *pb.Schema   // cfg.Schema as sent in Joined, shared
 	history     *history
 	views       viewBuilder
@@ -73,7 +71,7 @@ type Room struct {
 	connected   int           // seats with a link
 	emptySince  time.Duration // clock reading when the last seat went
 	disposal    string        // why Run ended, for tickwire_rooms_disposed_total
-	rec         recorder      // the log of calls into the game, and recordings
+	rec         Recorder      // cfg.Recorder: told of every call into the game
 	spectators  []*spectator
 	specBytes   uint64        // snapshot frame bytes offered to spectators
 	tickTimes   tickWindow    // the latest tick durations, for Inspect
@@ -101,20 +99,21 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 		done:        make(chan struct{}),
 		nextPlayer:  1,
 		layout:      wire.NewLayout(cfg.Schema),
+		inputRules:  inputRules{fields: cfg.Schema.Input, maxBatch: cfg.MaxBatchInputs, maxJump: cfg.MaxSeqJump},
 		schemaProto: cfg.Schema.Proto(),
 		history:     newHistory(historySize(cfg.TickHz, interval)),
 		phase:       pb.RoomPhase_ROOM_PHASE_WAITING,
 		tickTimes:   newTickWindow(tickWindowSeconds * cfg.TickHz),
 	}
+	if cfg.SlowConsumerAfter > 0 {
+		r.slowTicks = max(1, durationTicks(cfg.SlowConsumerAfter, cfg.TickHz))
+	}
 	// The test hook: the shared encoding carries the wrong checksum, so
 	// every seat of that tick gets it.
 	r.history.testCorruptChecksum = cfg.TestCorruptChecksum
-	header, err := appendHeader(nil, cfg, time.Now().Unix())
-	if err != nil {
-		return nil, fmt.Errorf("new room: %w", err)
-	}
-	r.rec = newRecorder(cfg.Logger.With("room", cfg.ID), header, cfg.RecordBufferBytes)
 	r.stats.phase.Store(int32(r.phase))
+	r.rec = cfg.Recorder
+	r.rec.Open(r, cfg)
 	return r, nil
 }
 

@@ -26,8 +26,8 @@ func (r *Room) Run(ctx context.Context) (err error) {
 	}
 	defer close(r.done)
 	// Runs after the end below (and the panic's), so the last entries and
-	// the end's own calls reach the recordings.
-	defer r.finishRecording()
+	// the end's own calls reach the recorder.
+	defer r.rec.Close()
 	roomsRunning.Inc()
 	defer func() {
 		roomsRunning.Dec()
@@ -47,7 +47,6 @@ func (r *Room) Run(ctx context.Context) (err error) {
 		}
 	}()
 
-	r.startFileRecording()
 	clock := r.cfg.Clock
 	r.emptySince = clock.Now()
 	r.sampleRates(r.emptySince)
@@ -104,7 +103,7 @@ func (r *Room) Run(ctx context.Context) (err error) {
 func (r *Room) timedTick() (ended bool) {
 	start := r.cfg.Clock.Now()
 	ended = r.step()
-	r.rec.flush()
+	r.rec.EndTick()
 	d := r.cfg.Clock.Now() - start
 	r.tickTimes.add(d)
 	tickDuration.Observe(d.Seconds())
@@ -126,11 +125,11 @@ func (r *Room) join(name string, link PlayerLink) (*InputPort, error) {
 	p := r.nextPlayer
 	r.nextPlayer++
 	entity, err := r.game.Join(p, name)
-	r.rec.join(p, name, entity, err != nil)
+	r.rec.Join(p, name, entity, err != nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrJoinRefused, err)
 	}
-	seat := newSeat(r.cfg.ID, p, entity, name, r.cfg.Schema.Input)
+	seat := newSeat(r.cfg.ID, p, entity, name, &r.inputRules)
 	port := seat.attach(link, r.cfg.InputQueueSize)
 	seat.rate.add(r.cfg.Clock.Now(), 0)
 	joined := r.joinedMessage(seat, false)
@@ -181,7 +180,7 @@ func (r *Room) leave(seat *Seat) {
 	r.stats.players.Store(int32(len(r.seats)))
 	roomPlayers.Dec()
 	r.game.Leave(seat.player)
-	r.rec.player(entryLeave, seat.player)
+	r.rec.Leave(seat.player)
 	r.cfg.Logger.Debug("player left", "room", r.cfg.ID, "player", seat.player, "held", held)
 	if len(r.seats) == 0 {
 		r.emptySince = r.cfg.Clock.Now()

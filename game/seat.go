@@ -3,7 +3,6 @@ package game
 import (
 	"sync/atomic"
 
-	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -69,15 +68,21 @@ type Seat struct {
 	// and view its view of the snapshot being taken. Room goroutine only.
 	offers []offer
 	view   *view
-	// input is the schema's input fields, which checkInput validates
-	// against; shared and read-only.
-	input []wire.Field
+	// rules are what checkInput validates inputs against; shared and
+	// read-only.
+	rules *inputRules
+	// linkStart is the tick of the first snapshot offered to the current
+	// link (0 before it), from which its ack lag counts until it acks;
+	// slow is set once the room closed the link for lagging. Room
+	// goroutine only.
+	linkStart uint32
+	slow      bool
 }
 
-// newSeat returns a seat with no connection attached whose inputs have
-// the schema's input fields.
-func newSeat(roomID string, p PlayerID, entity uint32, name string, input []wire.Field) *Seat {
-	return &Seat{roomID: roomID, player: p, entity: entity, name: name, input: input}
+// newSeat returns a seat with no connection attached whose inputs follow
+// rules.
+func newSeat(roomID string, p PlayerID, entity uint32, name string, rules *inputRules) *Seat {
+	return &Seat{roomID: roomID, player: p, entity: entity, name: name, rules: rules}
 }
 
 // Player returns the player's id in the room.
@@ -112,6 +117,7 @@ func (s *Seat) attach(link PlayerLink, queueSize int) *InputPort {
 	p := newPort(s, queueSize)
 	s.port.Store(p)
 	s.link, s.acks = link, &p.acks
+	s.linkStart, s.slow = 0, false
 	return p
 }
 

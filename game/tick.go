@@ -1,7 +1,9 @@
 package game
 
 import (
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -21,7 +23,7 @@ func (r *Room) step() (ended bool) {
 		r.applyInputs(s)
 	}
 	r.game.Step(tick)
-	r.rec.tick(entryStep, tick)
+	r.rec.Step(tick)
 	n := len(r.pending)
 	r.pending = r.game.DrainEvents(r.pending)
 	for k := n; k < len(r.pending); k++ {
@@ -68,7 +70,7 @@ func (r *Room) applyInputs(s *Seat) {
 			continue
 		}
 		r.game.ApplyInput(s.player, in)
-		r.rec.input(s.player, in)
+		r.rec.Input(s.player, in)
 		last = in.Seq
 	}
 	s.lastApplied.Store(last)
@@ -99,11 +101,12 @@ func (r *Room) snapshot(tick uint32) {
 		}
 	}
 	var observer *view
-	if r.rec.on() || len(r.spectators) > 0 {
+	wantSum := r.rec.WantsChecksum()
+	if wantSum || len(r.spectators) > 0 {
 		observer = r.views.of(Observer)
 	}
-	if r.rec.on() {
-		r.rec.checksum(tick, observer.checksum)
+	if wantSum {
+		r.rec.Checksum(tick, observer.checksum)
 	}
 	// ServerTimeUS reads the room clock; RealClock shares the epoch of
 	// wire.ServerTimeUS (process start), so it agrees with Welcome and
@@ -117,13 +120,19 @@ func (r *Room) snapshot(tick uint32) {
 		if !s.sendable() {
 			continue
 		}
+		if r.lagging(s, tick) {
+			s.view = nil
+			continue
+		}
 		r.history.recordOffer(s, s.view)
 		shared := r.encodeFor(s, tick)
 		s.view = nil
 		lastSeq := s.lastApplied.Load()
 		frame := wire.AppendSnapshotFrame(make([]byte, 0, wire.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
-		s.link.OfferSnapshot(frame)
+		// Before the offer, so that an ack of this tick, which may come
+		// back before the offer returns, is not taken for one from ahead.
 		s.lastSent.Store(tick)
+		s.link.OfferSnapshot(frame)
 		s.bytesSent.Add(uint64(len(frame)))
 		r.stats.snapshotBytes.Add(uint64(len(frame)))
 		r.stats.snapshotsSent.Add(1)
@@ -133,8 +142,37 @@ func (r *Room) snapshot(tick uint32) {
 	r.offerSpectators(observer)
 }
 
+// lagging reports whether s's link is a slow consumer at tick: its newest
+// ack (or, before one, the first snapshot offered to it) trails tick by
+// more than SlowConsumerAfter. It then closes the link, once, with
+// SLOW_CONSUMER; the lobby sees the connection end and holds the seat as
+// for any drop. Acks are the only sure sign that snapshots arrive: socket
+// buffers can absorb seconds of a stream nobody reads.
+func (r *Room) lagging(s *Seat, tick uint32) bool {
+	if s.slow {
+		return true
+	}
+	if r.slowTicks == 0 || s.linkStart == 0 {
+		return false
+	}
+	since := max(s.ack.Load(), s.linkStart)
+	if tick-since <= r.slowTicks {
+		return false
+	}
+	s.slow = true
+	slowPlayers.Inc()
+	lag := time.Duration(tick-since) * time.Second / time.Duration(r.cfg.TickHz)
+	r.cfg.Logger.Info("closing slow consumer", "room", r.cfg.ID, "player", s.player, "ack_lag", lag)
+	s.link.Close(pb.CloseReason_CLOSE_REASON_SLOW_CONSUMER,
+		fmt.Sprintf("no snapshot acknowledged for %v", lag.Round(time.Millisecond)))
+	return true
+}
+
 // encodeFor returns the shared snapshot bytes for s at tick.
 func (r *Room) encodeFor(s *Seat, tick uint32) []byte {
+	if s.lastSent.Load() == 0 {
+		s.linkStart = tick
+	}
 	if s.lastSent.Load() == 0 || s.resync.Swap(false) {
 		// Nothing acked before the first frame sent, or before a full
 		// snapshot the client asked for, is state the client holds.

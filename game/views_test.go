@@ -165,18 +165,22 @@ func TestViewsShareEncodings(t *testing.T) {
 		name string
 		game func(g *lineGame) Game
 		// calls is the View calls per snapshot tick with four players and
-		// the observer, whose whole-world view the room's recording log
+		// the observer, whose whole-world view the room's recorder
 		// checksums.
 		calls   int
 		encodes float64
+		// unrecorded rooms have no recorder, so no observer view unless
+		// someone watches.
+		unrecorded bool
 	}{
 		// Without groups every player's view is built, and equal ones
 		// shared: players 1-3 stand together, 4 apart.
-		{"content", func(g *lineGame) Game { return g }, 5, 2},
+		{"content", func(g *lineGame) Game { return g }, 5, 2, false},
 		// With groups of one each the same, as the game says.
-		{"groups", func(g *lineGame) Game { return groupedLineGame{g} }, 5, 2},
+		{"groups", func(g *lineGame) Game { return groupedLineGame{g} }, 5, 2, false},
+		{"content, unrecorded", func(g *lineGame) Game { return g }, 4, 2, true},
 		// fakeGame puts everyone in group 0: one View for all.
-		{"one group", nil, 1, 1},
+		{"one group", nil, 1, 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,7 +189,11 @@ func TestViewsShareEncodings(t *testing.T) {
 			if tt.game != nil {
 				g = tt.game(lg)
 			}
-			r, err := NewRoom(testConfig(), g)
+			cfg := testConfig()
+			if !tt.unrecorded {
+				cfg.Recorder = &fakeRecorder{wantSums: true}
+			}
+			r, err := NewRoom(cfg, g)
 			if err != nil {
 				t.Fatal(err)
 			}

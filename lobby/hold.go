@@ -14,30 +14,43 @@ import (
 // player resumes it or the grace runs out. claimed makes resume and expiry
 // exclusive: whichever flips it first acts.
 type heldSeat struct {
-	entry   *roomEntry
-	seat    *game.Seat
+	entry *roomEntry
+	seat  *game.Seat
+	// addr is the key of the player's client address, for the budget of
+	// held seats per address.
+	addr    string
 	claimed atomic.Bool
+	// early marks a hold released before its grace ran out, for a newer
+	// hold of the same address.
+	early atomic.Bool
 }
 
 // holds keeps held seats by session id in an expiring LRU. Expiry releases
-// the seat for good. owners finds a hold by its seat, for a kick.
+// the seat for good. owners finds a hold by its seat, for a kick; byAddr
+// lists the holds of each client address, oldest first, for the budget of
+// HeldSeatsPerAddr. A session holds at most one seat: a new hold of the
+// same session releases the old one.
 type holds struct {
-	cache    *expirable.LRU[string, *heldSeat]
-	releases sync.WaitGroup // one per release in flight
+	size, perAddr int
+	cache         *expirable.LRU[string, *heldSeat]
+	releases      sync.WaitGroup // one per release in flight
 
 	mu     sync.Mutex // taken inside the cache's lock (onEvict), never around it
 	owners map[*game.Seat]string
+	byAddr map[string][]string
 }
 
-// newHolds returns a store whose entries expire after grace; release runs
-// for every seat that expires or is pushed out unclaimed.
-func newHolds(size int, grace time.Duration, release func(*heldSeat)) *holds {
-	h := &holds{owners: make(map[*game.Seat]string)}
+// newHolds returns a store of at most size holds, perAddr of them per
+// client address (0 = no such budget), whose entries expire after grace;
+// release runs for every seat that expires or is pushed out unclaimed.
+func newHolds(size, perAddr int, grace time.Duration, release func(*heldSeat)) *holds {
+	h := &holds{size: size, perAddr: perAddr, owners: make(map[*game.Seat]string), byAddr: make(map[string][]string)}
 	onEvict := func(sessionID string, s *heldSeat) {
 		h.mu.Lock()
 		if h.owners[s.seat] == sessionID {
 			delete(h.owners, s.seat)
 		}
+		h.forgetAddrLocked(s.addr, sessionID)
 		h.mu.Unlock()
 		if s.claimed.CompareAndSwap(false, true) {
 			// The cache calls this under its own lock: hand the release
@@ -55,14 +68,56 @@ func newHolds(size int, grace time.Duration, release func(*heldSeat)) *holds {
 
 // hold keeps a seat for sessionID. A seat still held for the same session
 // is released first: Remove runs the eviction callback, where Add would
-// replace it silently and leak it.
+// replace it silently and leak it. When s's address holds HeldSeatsPerAddr
+// seats already, its oldest hold is released early, as the oldest of all
+// is when the store is full: one address cannot squat every free seat by
+// joining and dropping its sockets.
 func (h *holds) hold(sessionID string, s *heldSeat) {
 	h.cache.Remove(sessionID)
 	// Before Add, so that an eviction of the new entry finds it.
 	h.mu.Lock()
 	h.owners[s.seat] = sessionID
+	var victim string
+	if list := h.byAddr[s.addr]; h.perAddr > 0 && len(list) >= h.perAddr {
+		victim = list[0]
+	}
+	h.byAddr[s.addr] = append(h.byAddr[s.addr], sessionID)
 	h.mu.Unlock()
+	if victim != "" {
+		holdsReleasedEarly.WithLabelValues("addr_budget").Inc()
+		if v, ok := h.cache.Peek(victim); ok {
+			v.early.Store(true)
+		}
+		h.cache.Remove(victim) // its eviction releases the seat
+	}
+	if h.cache.Len() >= h.size {
+		holdsReleasedEarly.WithLabelValues("server_budget").Inc()
+	}
 	h.cache.Add(sessionID, s)
+}
+
+// forgetAddrLocked takes sessionID off the holds of addr; h.mu must be
+// held.
+func (h *holds) forgetAddrLocked(addr, sessionID string) {
+	list := h.byAddr[addr]
+	for i, id := range list {
+		if id == sessionID {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(h.byAddr, addr)
+		return
+	}
+	h.byAddr[addr] = list
+}
+
+// heldByAddr returns how many seats are held for players of addr.
+func (h *holds) heldByAddr(addr string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.byAddr[addr])
 }
 
 // take claims the seat held for sessionID, if it is still held.

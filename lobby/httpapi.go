@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tickwire/tickwire/game"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -23,6 +24,11 @@ type ModeJSON struct {
 	CountdownMS int64  `json:"countdown_ms"`
 	// Default marks the mode of joins that name none.
 	Default bool `json:"default"`
+	// Options are the mode's own options as the server runs them, by
+	// option name, as their flags print them (arena: "match-duration":
+	// "5m0s", "max-speed": "100"); absent for a mode without options.
+	// Clients use them for timers and prediction.
+	Options map[string]string `json:"options,omitempty"`
 	// Schema is the mode's Schema message as protojson with the proto's
 	// field names, as Joined carries it.
 	Schema json.RawMessage `json:"schema"`
@@ -41,7 +47,8 @@ func newModeJSON(m game.Mode, isDefault bool) (ModeJSON, error) {
 		return ModeJSON{}, fmt.Errorf("mode %s schema: %w", m.Name, err)
 	}
 	return ModeJSON{Name: m.Name, TickHz: s.TickHz, SnapshotHz: s.SnapshotHz, MaxPlayers: s.MaxPlayers,
-		MinPlayers: s.MinPlayers, CountdownMS: s.Countdown.Milliseconds(), Default: isDefault, Schema: schema}, nil
+		MinPlayers: s.MinPlayers, CountdownMS: s.Countdown.Milliseconds(), Default: isDefault,
+		Options: m.OptionValues(), Schema: schema}, nil
 }
 
 // encodeModes returns the body of GET /v1/modes: every mode of the
@@ -72,9 +79,14 @@ type RoomJSON struct {
 	AgeSeconds int    `json:"age_s"`
 }
 
-// RoomsJSON is the body of GET /v1/rooms.
+// RoomsJSON is the body of GET /v1/rooms: one page of the public rooms.
 type RoomsJSON struct {
 	Rooms []RoomJSON `json:"rooms"`
+	// NextCursor is the cursor query parameter of the next page; empty on
+	// the last page.
+	NextCursor string `json:"next_cursor,omitempty"`
+	// Total counts the public rooms of the mode, on every page.
+	Total int `json:"total"`
 }
 
 // SessionRequest is the body of POST /v1/session (guest sign-in).
@@ -106,21 +118,66 @@ func (s *Server) serveModes(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(s.modesJSON) // the client went away if this fails
 }
 
-// serveRooms lists the public rooms: GET /v1/rooms[?mode=arena].
+// serveRooms lists one page of the public rooms:
+// GET /v1/rooms[?mode=arena][&limit=50][&cursor=...], within the listing
+// budget of the client's address.
 func (s *Server) serveRooms(w http.ResponseWriter, r *http.Request) {
-	rooms := s.registry.List(r.URL.Query().Get("mode"))
-	out := RoomsJSON{Rooms: make([]RoomJSON, 0, len(rooms))}
-	for _, info := range rooms {
+	if refusal := s.lists.allow(s.clientAddr(r), "", time.Now()); refusal != "" {
+		tooMany(w, "rooms", s.lists, refusal)
+		return
+	}
+	q := r.URL.Query()
+	var limit uint64
+	if l := q.Get("limit"); l != "" {
+		var err error
+		if limit, err = strconv.ParseUint(l, 10, 32); err != nil {
+			writeJSON(w, "rooms", http.StatusBadRequest, ErrorJSON{Error: fmt.Sprintf("limit %q is not a whole number", l)})
+			return
+		}
+	}
+	after, n, err := parseListRequest(q.Get("cursor"), uint32(limit))
+	if err != nil {
+		requestsRefused.WithLabelValues("bad_cursor").Inc()
+		writeJSON(w, "rooms", http.StatusBadRequest, ErrorJSON{Error: err.Error()})
+		return
+	}
+	body, err := s.registry.page(listKey{http: true, mode: q.Get("mode"), cursor: after, limit: n}, encodeRoomsJSON)
+	if err != nil {
+		writeJSON(w, "rooms", http.StatusInternalServerError, ErrorJSON{Error: err.Error()})
+		return
+	}
+	writeHeader(w, "rooms", http.StatusOK)
+	_, _ = w.Write(body) // the client went away if this fails
+}
+
+// encodeRoomsJSON encodes a page as the body of GET /v1/rooms.
+func encodeRoomsJSON(p roomPage) ([]byte, error) {
+	out := RoomsJSON{Rooms: make([]RoomJSON, 0, len(p.rooms)), NextCursor: p.next, Total: p.total}
+	for _, info := range p.rooms {
 		out.Rooms = append(out.Rooms, RoomJSON{
 			ID: info.GetRoomId(), Mode: info.GetMode(), State: PhaseName(info.GetPhase()),
 			Players: int(info.GetPlayers()), MaxPlayers: int(info.GetMaxPlayers()), AgeSeconds: int(info.GetAgeS()),
 		})
 	}
-	writeJSON(w, "rooms", http.StatusOK, out)
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encode rooms: %w", err)
+	}
+	return append(b, '\n'), nil
 }
 
-// serveSession signs a guest in: POST /v1/session {"name": "..."}.
+// serveSession signs a guest in: POST /v1/session {"name": "..."}, from
+// an allowed origin and within the sign-in budget.
 func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
+	if !s.origins.allowed(r) {
+		connectionsRefused.WithLabelValues("origin").Inc()
+		writeJSON(w, "session", http.StatusForbidden, ErrorJSON{Error: "origin not allowed"})
+		return
+	}
+	if refusal := s.signIns.allow(s.clientAddr(r), "", time.Now()); refusal != "" {
+		tooMany(w, "session", s.signIns, refusal)
+		return
+	}
 	var req SessionRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024)).Decode(&req); err != nil {
 		writeJSON(w, "session", http.StatusBadRequest, ErrorJSON{Error: "body must be JSON like {\"name\": \"ada\"}: " + err.Error()})
@@ -138,6 +195,16 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, "session", http.StatusOK, SessionJSON{SessionID: id, Name: name, SessionToken: token, ExpiresUnix: claims.Expires.Unix()})
+}
+
+// tooMany answers a request over budget b with 429, counted, and closes
+// its connection: a client that keeps asking on one keep-alive connection
+// must then open new ones, which the connection rate per address bounds.
+func tooMany(w http.ResponseWriter, endpoint string, b *budget, refusal string) {
+	requestsRefused.WithLabelValues(refusal).Inc()
+	w.Header().Set("Retry-After", "1")
+	w.Header().Set("Connection", "close")
+	writeJSON(w, endpoint, http.StatusTooManyRequests, ErrorJSON{Error: b.text(refusal)})
 }
 
 func writeJSON(w http.ResponseWriter, endpoint string, code int, v any) {

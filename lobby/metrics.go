@@ -16,8 +16,14 @@ var (
 	}, []string{"reason"})
 	connectionsRefused = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_connections_refused_total",
-		Help: "WebSocket connections refused before the handshake, by reason.",
+		Help: "Connections and requests refused at the front door, by reason: tcp_limit, tcp_addr_limit and tcp_addr_rate (closed at accept), reserve_only " +
+			"(a reserve connection asked for something but /healthz or /metrics), too_many_connections, too_many_per_addr, origin, " +
+			"shutting_down and upgrade (WebSocket upgrades).",
 	}, []string{"reason"})
+	tcpConnections = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "tickwire_tcp_connections",
+		Help: "TCP connections open on the public port (HTTP, keep-alive and WebSocket; reserve connections included).",
+	})
 	messagesIgnored = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_messages_ignored_total",
 		Help: "Client messages that arrived when they had no effect, by reason.",
@@ -51,8 +57,22 @@ var (
 	})
 	requestsRefused = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_requests_refused_total",
-		Help: "Client requests refused by a session, by reason.",
+		Help: "Client requests refused, by reason: a budget (create_, list_, signin_ followed by session, addr or server), " +
+			"custom_rooms, bad_cursor, refusals_conn (a connection closed for asking on after its refusals), already_in_room, not_in_room, " +
+			"second_hello, unexpected_message.",
 	}, []string{"reason"})
+	holdsReleasedEarly = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_held_seats_released_early_total",
+		Help: "Held seats released before their grace ran out to make room for a newer hold, by budget (addr_budget, server_budget).",
+	}, []string{"reason"})
+	listingsServed = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tickwire_listings_total",
+		Help: "Room listing pages served (ListRooms, SubscribeRooms, GET /v1/rooms), by source (cache, encoded).",
+	}, []string{"source"})
+	lobbyIdleClosed = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_lobby_idle_closed_total",
+		Help: "Signed-in connections closed with IDLE_TIMEOUT for holding no seat for the lobby idle timeout.",
+	})
 	roomUpdatesSent = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "tickwire_room_updates_sent_total",
 		Help: "RoomUpdate messages sent to room-list subscribers.",
@@ -61,23 +81,4 @@ var (
 		Name: "tickwire_lobby_http_requests_total",
 		Help: "Lobby HTTP API requests by endpoint and status code.",
 	}, []string{"endpoint", "code"})
-)
-
-var (
-	adminRequests = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "tickwire_admin_requests_total",
-		Help: "Admin API requests by endpoint and status code (401: wrong or missing token).",
-	}, []string{"endpoint", "code"})
-	adminWatchDropped = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "tickwire_admin_watch_dropped_total",
-		Help: "Watch streams refused and frames they did not deliver, by reason (refused, superseded, queue_full).",
-	}, []string{"reason"})
-	adminRecordFailures = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "tickwire_admin_record_failures_total",
-		Help: "Streamed recordings that ended early, by reason (overflow, start, stop, write).",
-	}, []string{"reason"})
-	adminKicks = promauto.NewCounter(prometheus.CounterOpts{
-		Name: "tickwire_admin_kicks_total",
-		Help: "Players kicked through the admin API.",
-	})
 )

@@ -42,6 +42,9 @@ func TestModesEndpoint(t *testing.T) {
 		{Name: "duel", TickHz: 30, SnapshotHz: 10, MaxPlayers: 2, MinPlayers: 2, CountdownMS: 0, Default: false},
 	}
 	checkModes(t, got, want, modes)
+	if o := got.Modes[1].Options; o["match-duration"] != "5m0s" || o["max-speed"] != "100" || len(o) != len(modes.All()[0].OptionValues()) {
+		t.Errorf("duel options = %v, want every arena option with its default", o)
+	}
 
 	post, err := http.Post(ts.http.URL+"/v1/modes", "application/json", nil)
 	if err != nil {
@@ -153,6 +156,14 @@ func checkModes(t *testing.T, got ModesJSON, want []ModeJSON, modes game.Modes) 
 	for i, m := range got.Modes {
 		schema := m.Schema
 		m.Schema = nil
+		mode, ok := modes.Lookup(m.Name)
+		if !ok {
+			t.Fatalf("listed mode %s is not in the catalogue", m.Name)
+		}
+		if !reflect.DeepEqual(m.Options, mode.OptionValues()) {
+			t.Errorf("mode %s lists options %v, want %v", m.Name, m.Options, mode.OptionValues())
+		}
+		m.Options = nil
 		if !reflect.DeepEqual(m, want[i]) {
 			t.Errorf("mode %d = %+v, want %+v", i, m, want[i])
 		}
@@ -163,10 +174,6 @@ func checkModes(t *testing.T, got ModesJSON, want []ModeJSON, modes game.Modes) 
 		s, err := wire.SchemaFromProto(&ps)
 		if err != nil {
 			t.Fatalf("mode %s schema does not validate: %v", m.Name, err)
-		}
-		mode, ok := modes.Lookup(m.Name)
-		if !ok {
-			t.Fatalf("listed mode %s is not in the catalogue", m.Name)
 		}
 		if !proto.Equal(s.Proto(), mode.Schema.Proto()) {
 			t.Errorf("mode %s lists schema %v, want the mode's %v", m.Name, s.Proto(), mode.Schema.Proto())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/game"
+	"github.com/tickwire/tickwire/game/record"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -42,6 +43,16 @@ type RoomSettings struct {
 	EmptyTimeout time.Duration
 	// MaxRooms caps the live rooms of the server (0 = no cap).
 	MaxRooms int
+	// MaxCustomRooms caps the live rooms opened by CreateRoom, so that
+	// quick play always finds room: 0 means three quarters of MaxRooms,
+	// negative no cap of its own.
+	MaxCustomRooms int
+	// MaxBatchInputs, MaxSeqJump and SlowConsumerAfter are every room's
+	// rules for inputs and acks (game.RoomConfig; 0 means the game's
+	// defaults, a negative SlowConsumerAfter never).
+	MaxBatchInputs    int
+	MaxSeqJump        uint32
+	SlowConsumerAfter time.Duration
 	// DefaultMode is the mode of a join or create that names none; empty
 	// means the catalogue's only mode (NewServer refuses an empty one when
 	// there are several).
@@ -50,10 +61,15 @@ type RoomSettings struct {
 	// checksums to RecordDir/<room>.twrec (game/record's format).
 	RecordDir string
 	// RecordLogBytes bounds each room's in-memory log of its game calls,
-	// which lets a recording start mid-match (0 = game's default of
-	// 16 MiB, negative = keep no log: recordings can then only start at a
+	// which lets a recording start mid-match (0 = record.DefaultLogBytes,
+	// 16 MiB; negative = keep no log: recordings can then only start at a
 	// room's birth through RecordDir).
 	RecordLogBytes int
+	// RecordLogBudget bounds the bytes of the in-memory logs of all rooms
+	// together (0 = no bound): a room whose log cannot get more drops it
+	// (recordings of that room can then no longer start), and a room's
+	// share returns when its log is dropped or the room ends.
+	RecordLogBudget int64
 	// TestCorruptChecksum, when set, makes rooms send a wrong checksum in
 	// the snapshots of the ticks it returns true for. Tests only.
 	TestCorruptChecksum func(tick uint32) bool
@@ -68,6 +84,7 @@ type Registry struct {
 	modes    game.Modes
 	settings RoomSettings
 	log      *slog.Logger
+	budget   *record.Budget // of the rooms' in-memory logs
 
 	mu     sync.Mutex
 	rooms  map[string]*roomEntry
@@ -76,6 +93,16 @@ type Registry struct {
 	subs   map[*session]string
 	closed bool
 	seed   int64
+	// seq numbers the rooms in opening order, for listing cursors.
+	seq uint64
+	// custom counts the live rooms CreateRoom opened; maxCustom caps it
+	// (0 = no cap).
+	custom, maxCustom int
+	// version changes whenever a listing would: a room opened or closed,
+	// its players or phase changed. The listing cache keys on it.
+	version uint64
+
+	listings listCache
 
 	// updates carries room changes to the notifier goroutine, so a room's
 	// goroutine never takes mu nor writes to subscribers itself.
@@ -102,10 +129,15 @@ const updateQueue = 1024
 // reserved counts seats taken, held or being taken, so concurrent joins
 // never overfill a room; seats holds the taken ones, each given back once.
 type roomEntry struct {
-	room       *game.Room
-	mode       string
-	code       string
-	private    bool
+	room     *game.Room
+	recorder *record.Recorder
+	mode     string
+	code     string
+	private  bool
+	// custom marks a room CreateRoom opened: quick play never fills it,
+	// it is joined by id or code.
+	custom     bool
+	seq        uint64
 	maxPlayers int
 	created    time.Time
 	reserved   int
@@ -122,11 +154,19 @@ func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, l
 		modes:    modes,
 		settings: settings,
 		log:      log,
+		budget:   record.NewBudget(settings.RecordLogBudget),
 		rooms:    make(map[string]*roomEntry),
 		codes:    make(map[string]*roomEntry),
 		subs:     make(map[*session]string),
 		seed:     1,
 		updates:  make(chan roomUpdate, updateQueue),
+		listings: listCache{pages: make(map[listKey]cachedPage)},
+	}
+	switch {
+	case settings.MaxCustomRooms > 0:
+		r.maxCustom = settings.MaxCustomRooms
+	case settings.MaxCustomRooms == 0 && settings.MaxRooms > 0:
+		r.maxCustom = max(1, settings.MaxRooms*3/4)
 	}
 	r.notifier.Add(1)
 	go r.notify()
@@ -172,7 +212,7 @@ func (r *Registry) Create(ctx context.Context, mode string, maxPlayers int, priv
 		return nil, nil, err
 	}
 	r.mu.Lock()
-	entry, err := r.openLocked(m, maxPlayers, private)
+	entry, err := r.openLocked(m, maxPlayers, private, true)
 	if err == nil {
 		entry.reserved++
 	}
@@ -231,6 +271,7 @@ func (r *Registry) Forget(entry *roomEntry, seat *game.Seat) {
 	delete(entry.seats, seat)
 	if counted && entry.reserved > 0 {
 		entry.reserved--
+		r.version++
 	}
 	r.mu.Unlock()
 	if counted {
@@ -263,14 +304,18 @@ func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err 
 		if err != nil {
 			return nil, false, err
 		}
-		// Quick play never mixes modes: only rooms of m have a seat for it.
+		// Quick play never mixes modes: only rooms of m have a seat for
+		// it. It fills only the rooms it opened itself: a room made by
+		// CreateRoom is its creator's (one of a single seat, or with
+		// settings of their own), joined by id or code.
 		for _, e := range r.order {
-			if e.mode == m.Name && !e.private && !e.ended && e.phase != pb.RoomPhase_ROOM_PHASE_ENDED && e.reserved < e.maxPlayers {
+			if e.mode == m.Name && !e.custom && !e.private && !e.ended && e.phase != pb.RoomPhase_ROOM_PHASE_ENDED && e.reserved < e.maxPlayers {
 				e.reserved++
+				r.version++
 				return e, false, nil
 			}
 		}
-		e, err := r.openLocked(m, m.Settings.MaxPlayers, false)
+		e, err := r.openLocked(m, m.Settings.MaxPlayers, false, false)
 		if err != nil {
 			return nil, false, err
 		}
@@ -281,6 +326,7 @@ func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err 
 		return nil, false, fmt.Errorf("%w (%d of %d seats taken)", game.ErrRoomFull, entry.reserved, entry.maxPlayers)
 	}
 	entry.reserved++
+	r.version++
 	return entry, false, nil
 }
 
@@ -288,18 +334,24 @@ func (r *Registry) release(entry *roomEntry) {
 	r.mu.Lock()
 	if entry.reserved > 0 {
 		entry.reserved--
+		r.version++
 	}
 	r.mu.Unlock()
 }
 
 // openLocked starts a new room goroutine of mode m with maxPlayers seats
-// and the rest of m's settings; r.mu must be held.
-func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomEntry, error) {
+// and the rest of m's settings, for CreateRoom when custom is set; r.mu
+// must be held.
+func (r *Registry) openLocked(m game.Mode, maxPlayers int, private, custom bool) (*roomEntry, error) {
 	if r.closed {
 		return nil, ErrShuttingDown
 	}
 	if r.settings.MaxRooms > 0 && len(r.rooms) >= r.settings.MaxRooms {
 		return nil, fmt.Errorf("%w (%d rooms)", ErrTooManyRooms, r.settings.MaxRooms)
+	}
+	if custom && r.maxCustom > 0 && r.custom >= r.maxCustom {
+		requestsRefused.WithLabelValues("custom_rooms").Inc()
+		return nil, fmt.Errorf("%w (%d rooms made by CreateRoom; the rest are kept for quick play)", ErrTooManyRooms, r.maxCustom)
 	}
 	id := newRoomID()
 	code := newJoinCode()
@@ -309,7 +361,7 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 	seed := r.seed
 	r.seed++
 	mode, s := m.Name, m.Settings
-	entry := &roomEntry{mode: mode, code: code, private: private, maxPlayers: maxPlayers,
+	entry := &roomEntry{mode: mode, code: code, private: private, custom: custom, maxPlayers: maxPlayers,
 		created: time.Now(), seats: make(map[*game.Seat]struct{}), phase: pb.RoomPhase_ROOM_PHASE_WAITING}
 	cfg := game.RoomConfig{
 		ID:                  id,
@@ -325,10 +377,16 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 		Seed:                seed,
 		Logger:              r.log.With("room", id, "mode", mode),
 		OnChange:            func(c game.RoomChange) { r.roomChanged(entry, c) },
-		RecordDir:           r.settings.RecordDir,
-		RecordBufferBytes:   r.settings.RecordLogBytes,
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
+		MaxBatchInputs:      r.settings.MaxBatchInputs,
+		MaxSeqJump:          r.settings.MaxSeqJump,
+		SlowConsumerAfter:   r.settings.SlowConsumerAfter,
 	}
+	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes, Budget: r.budget})
+	if err != nil {
+		return nil, fmt.Errorf("open room: %w", err)
+	}
+	cfg.Recorder = rec
 	g, err := m.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: maxPlayers, Seed: seed})
 	if err != nil {
 		r.log.Error("game mode refused to open a room", "mode", mode, "err", err)
@@ -338,10 +396,16 @@ func (r *Registry) openLocked(m game.Mode, maxPlayers int, private bool) (*roomE
 	if err != nil {
 		return nil, fmt.Errorf("open room: %w", err)
 	}
-	entry.room = room
+	entry.room, entry.recorder = room, rec
+	r.seq++
+	entry.seq = r.seq
 	r.rooms[id] = entry
 	r.codes[code] = entry
 	r.order = append(r.order, entry)
+	if custom {
+		r.custom++
+	}
+	r.version++
 	roomsOpened.WithLabelValues(mode).Inc()
 	r.wg.Add(1)
 	go r.run(entry)
@@ -364,6 +428,10 @@ func (r *Registry) run(entry *roomEntry) {
 	err := entry.room.Run(r.ctx)
 	r.mu.Lock()
 	entry.ended = true
+	if entry.custom {
+		r.custom--
+	}
+	r.version++
 	delete(r.rooms, entry.room.ID())
 	delete(r.codes, entry.code)
 	for i, e := range r.order {

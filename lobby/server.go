@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode"
@@ -25,8 +26,23 @@ type Config struct {
 	Rooms RoomSettings
 	// Conn tunes every connection (frame limit, queues, rate limit).
 	Conn netcode.ConnConfig
-	// MaxConnections caps concurrent WebSocket connections (0 = no cap).
+	// MaxConnections caps concurrent connections (0 = no cap): the TCP
+	// connections of the public port's Listener, and the WebSocket
+	// sessions.
 	MaxConnections int
+	// Limits are the budgets of one client address, one session and the
+	// whole server.
+	Limits Limits
+	// HTTP are the public HTTP server's timeouts (see HTTPServer).
+	HTTP HTTPConfig
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client address; none means the TCP peer is the client.
+	TrustedProxies Proxies
+	// AllowedOrigins are patterns of the web origins, beyond the server's
+	// own, whose pages may open a WebSocket or sign a guest in, such as
+	// "https://*.example.com" or "*" for any (see originPolicy). Requests
+	// without an Origin (non-browser clients) are always accepted.
+	AllowedOrigins []string
 	// HelloTimeout is how long a new connection may take to send Hello.
 	HelloTimeout time.Duration
 	// SessionSecret signs session tokens; empty means a random secret, so
@@ -39,23 +55,28 @@ type Config struct {
 	// MaxHeldSeats bounds the seats held at once; past it the oldest hold
 	// is released early.
 	MaxHeldSeats int
-	// CheckOrigin decides which browser origins may connect; nil allows all,
-	// which suits a game server whose clients are not cookie-authenticated.
-	CheckOrigin func(r *http.Request) bool
+	// Static, when set, answers every request that none of the lobby's
+	// routes takes: cmd/tickwire serves the browser game there (package
+	// web, at /). Nil leaves those requests a 404.
+	Static http.Handler
 }
 
 // DefaultConfig returns the embedded defaults: rooms closed after 30 s
-// empty, at most 1000 rooms, 20 s of reconnection grace. It names no game
+// empty, at most 1000 rooms, 256 MiB for the in-memory recording logs of
+// all rooms, 20 s of reconnection grace. It names no game
 // mode: the rates and sizes of rooms are their mode's (game.Settings), and
 // the default mode is the catalogue's only one unless set.
 func DefaultConfig() Config {
 	return Config{
 		Rooms: RoomSettings{
-			EmptyTimeout: game.DefaultEmptyTimeout,
-			MaxRooms:     1000,
+			EmptyTimeout:    game.DefaultEmptyTimeout,
+			MaxRooms:        1000,
+			RecordLogBudget: 256 << 20,
 		},
 		Conn:           netcode.DefaultConnConfig(),
 		MaxConnections: 10000,
+		Limits:         DefaultLimits(),
+		HTTP:           DefaultHTTPConfig(),
 		HelloTimeout:   5 * time.Second,
 		SessionTTL:     24 * time.Hour,
 		ReconnectGrace: 20 * time.Second,
@@ -76,6 +97,13 @@ type Server struct {
 	holds    *holds
 	upgrader websocket.Upgrader
 
+	// The front door's budgets (limits.go, budget.go).
+	origins *originPolicy
+	tcp     *tcpBudget
+	signIns *budget
+	creates *budget
+	lists   *budget
+
 	// defaultMode is the mode of joins that name none; modesJSON the body
 	// of GET /v1/modes, encoded once since the catalogue is fixed.
 	defaultMode game.Mode
@@ -85,6 +113,7 @@ type Server struct {
 	conns    map[*session]struct{} // every open connection
 	sessions map[string]*session   // welcomed connections by session id
 	active   int                   // admitted connections, counted before the upgrade
+	byAddr   map[string]int        // admitted connections by client address key
 	closing  bool
 	wg       sync.WaitGroup // one per connection goroutine
 }
@@ -113,7 +142,17 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 	if cfg.ReconnectGrace <= 0 {
 		return nil, fmt.Errorf("reconnect grace %v, want more than 0", cfg.ReconnectGrace)
 	}
+	if cfg.Rooms.SlowConsumerAfter == 0 {
+		// One setting for both ways of telling a slow consumer: the
+		// connection's stalled writes and the room's ack lag.
+		cfg.Rooms.SlowConsumerAfter = cfg.Conn.SlowConsumerAfter
+	}
+	origins, err := newOriginPolicy(cfg.AllowedOrigins)
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
+	l := cfg.Limits
 	s := &Server{
 		cfg:         cfg,
 		defaultMode: def,
@@ -125,16 +164,21 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		signer:      signer,
 		conns:       make(map[*session]struct{}),
 		sessions:    make(map[string]*session),
+		byAddr:      make(map[string]int),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  4096,
 			WriteBufferSize: 4096,
-			CheckOrigin:     cfg.CheckOrigin,
+			// serveWS has checked the origin already, and counted a
+			// refusal.
+			CheckOrigin: func(*http.Request) bool { return true },
 		},
+		origins: origins,
+		tcp:     newTCPBudget(cfg.MaxConnections, l.ConnsPerAddr, l.ConnReserve, l.ConnRatePerAddr, cfg.TrustedProxies),
+		signIns: newBudget("signin", "guest sign-ins", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.SignInsPerAddr, Rate{}, l.SignIns),
+		creates: newBudget("create", "rooms created", pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS, l.CreatesPerAddr, l.CreatesPerSession, Rate{}),
+		lists:   newBudget("list", "room listings", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.ListsPerAddr, l.ListsPerSession, l.Lists),
 	}
-	s.holds = newHolds(cfg.MaxHeldSeats, cfg.ReconnectGrace, s.expireHold)
-	if s.upgrader.CheckOrigin == nil {
-		s.upgrader.CheckOrigin = func(*http.Request) bool { return true }
-	}
+	s.holds = newHolds(cfg.MaxHeldSeats, l.HeldSeatsPerAddr, cfg.ReconnectGrace, s.expireHold)
 	return s, nil
 }
 
@@ -158,8 +202,9 @@ func defaultMode(modes game.Modes, name string) (game.Mode, error) {
 // Registry returns the server's room registry.
 func (s *Server) Registry() *Registry { return s.registry }
 
-// Handler serves /ws (the game protocol), /healthz, and the HTTP lobby API
-// (GET /v1/modes, GET /v1/rooms, POST /v1/session).
+// Handler serves /ws (the game protocol), /healthz, the HTTP lobby API
+// (GET /v1/modes, GET /v1/rooms, POST /v1/session) and, with
+// Config.Static, everything else through it.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)
@@ -167,6 +212,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/modes", s.serveModes)
 	mux.HandleFunc("GET /v1/rooms", s.serveRooms)
 	mux.HandleFunc("POST /v1/session", s.serveSession)
+	if s.cfg.Static != nil {
+		mux.Handle("/", s.cfg.Static)
+	}
 	return mux
 }
 
@@ -183,19 +231,28 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
-	if reason, text := s.admit(); reason != "" {
+	if !s.origins.allowed(r) {
+		connectionsRefused.WithLabelValues("origin").Inc()
+		http.Error(w, "origin not allowed", http.StatusForbidden)
+		return
+	}
+	addr := s.clientAddr(r)
+	if reason, text := s.admit(addr); reason != "" {
 		connectionsRefused.WithLabelValues(reason).Inc()
 		http.Error(w, text, http.StatusServiceUnavailable)
 		return
 	}
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		s.release()
+		s.release(addr)
 		connectionsRefused.WithLabelValues("upgrade").Inc()
 		return // the upgrader has answered with the HTTP error
 	}
-	defer s.release()
-	sess := &session{server: s}
+	defer s.release(addr)
+	sess := &session{server: s, addr: addr}
+	if r := s.cfg.Limits.RefusalsPerConn; r.On() {
+		sess.refusals = rate.NewLimiter(r.limit(), r.N)
+	}
 	sess.conn = netcode.NewConn(ws, s.cfg.Conn, s.log)
 	s.mu.Lock()
 	s.conns[sess] = struct{}{}
@@ -206,6 +263,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	})
 	err = sess.conn.Serve(s.ctx, sess.handle)
 	sess.helloTimer.Stop()
+	sess.stopIdle()
 	s.registry.Unsubscribe(sess)
 	s.mu.Lock()
 	closing := s.closing
@@ -224,9 +282,15 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// admit reserves a connection slot, or gives a metric label and a text
-// saying why not.
-func (s *Server) admit() (reason, text string) {
+// clientAddr returns the key of r's client address in the per-address
+// budgets (see Proxies.clientAddr and addrKey).
+func (s *Server) clientAddr(r *http.Request) string {
+	return addrKey(s.cfg.TrustedProxies.clientAddr(r))
+}
+
+// admit reserves a connection slot for a client of addr, or gives a metric
+// label and a text saying why not.
+func (s *Server) admit(addr string) (reason, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
@@ -235,15 +299,22 @@ func (s *Server) admit() (reason, text string) {
 	if s.cfg.MaxConnections > 0 && s.active >= s.cfg.MaxConnections {
 		return "too_many_connections", fmt.Sprintf("server is at its limit of %d connections", s.cfg.MaxConnections)
 	}
+	if n := s.cfg.Limits.ConnsPerAddr; n > 0 && s.byAddr[addr] >= n {
+		return "too_many_per_addr", fmt.Sprintf("at most %d connections per client address", n)
+	}
 	s.active++
+	s.byAddr[addr]++
 	s.wg.Add(1)
 	return "", ""
 }
 
 // release gives back the slot admit reserved.
-func (s *Server) release() {
+func (s *Server) release(addr string) {
 	s.mu.Lock()
 	s.active--
+	if s.byAddr[addr]--; s.byAddr[addr] <= 0 {
+		delete(s.byAddr, addr)
+	}
 	s.mu.Unlock()
 	s.wg.Done()
 }
@@ -258,10 +329,15 @@ func (s *Server) claimSession(sess *session) (replaced *session) {
 	return replaced
 }
 
-// expireHold releases a seat whose grace ran out.
+// expireHold releases a seat whose grace ran out, or that a newer hold
+// pushed out.
 func (s *Server) expireHold(h *heldSeat) {
-	seatsExpired.Inc()
 	s.registry.Leave(h.entry, h.seat)
+	if h.early.Load() {
+		s.log.Info("held seat released early for a newer hold of its address", "room", h.entry.room.ID(), "player", h.seat.Player())
+		return
+	}
+	seatsExpired.Inc()
 	s.log.Info("reconnection grace expired; seat released", "room", h.entry.room.ID(), "player", h.seat.Player())
 }
 

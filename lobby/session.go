@@ -4,20 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"golang.org/x/time/rate"
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
-
-// MaxNameLength is the longest display name, in characters.
-const MaxNameLength = 24
 
 // joinTimeout bounds how long a session's reader waits for a room to answer.
 const joinTimeout = 5 * time.Second
@@ -31,13 +27,16 @@ type session struct {
 	conn       *netcode.Conn
 	helloTimer *time.Timer
 
+	// addr is the key of the client's address in the per-address
+	// budgets.
+	addr string
+	// refusals is the connection's budget of refused requests (nil: none);
+	// only the read goroutine uses it.
+	refusals *rate.Limiter
+
 	welcomed bool
 	id       string
 	name     string
-
-	// creates holds the times of this session's recent CreateRoom
-	// requests; only the read goroutine touches it.
-	creates []time.Time
 
 	// seating is held while a join, create or resume is in flight: the room
 	// tells the client Joined before the port is stored here, so a takeover
@@ -49,30 +48,23 @@ type session struct {
 	// port is this connection's way into its seat (port.Seat()).
 	port     *game.InputPort
 	replaced bool // another connection took the session (and its seat)
+	// idle is the lobby idle timer (idle.go), nil when off or stopped;
+	// idleSince is when the session last had no seat, and seatSeen says
+	// a check found it seated since.
+	idle      *time.Timer
+	idleSince time.Time
+	seatSeen  bool
 }
 
-// A session may create createBurst rooms per createWindow, so one client
-// cannot fill the server's room limit with empty rooms.
-const (
-	createBurst  = 5
-	createWindow = time.Minute
-)
-
-// createAllowed records a CreateRoom at now and says whether it is within
-// the session's allowance.
-func (s *session) createAllowed(now time.Time) bool {
-	kept := s.creates[:0]
-	for _, t := range s.creates {
-		if now.Sub(t) < createWindow {
-			kept = append(kept, t)
-		}
+// refused spends a token of the connection's budget of refused requests,
+// after a refusal the client has been told of, and returns the close of a
+// client that keeps asking regardless.
+func (s *session) refused() error {
+	if s.refusals == nil || s.refusals.Allow() {
+		return nil
 	}
-	s.creates = kept
-	if len(s.creates) >= createBurst {
-		return false
-	}
-	s.creates = append(s.creates, now)
-	return true
+	requestsRefused.WithLabelValues("refusals_conn").Inc()
+	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "too many refused requests"}
 }
 
 // handle routes one client message; a returned error closes the connection.
@@ -114,11 +106,10 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		})
 	case *pb.ClientMessage_CreateRoom:
 		c := body.CreateRoom
-		if !s.createAllowed(time.Now()) {
-			requestsRefused.WithLabelValues("create_rate").Inc()
-			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS,
-				fmt.Sprintf("at most %d rooms per session per %v", createBurst, createWindow)))
-			return nil
+		if refusal := s.server.creates.allow(s.addr, s.id, time.Now()); refusal != "" {
+			requestsRefused.WithLabelValues(refusal).Inc()
+			s.conn.SendFrame(s.server.creates.refusal(refusal))
+			return s.refused()
 		}
 		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 			port, entry, err := s.server.registry.Create(ctx, c.GetMode(), int(c.GetMaxPlayers()), c.GetPrivate(), s.name, s.conn)
@@ -133,15 +124,15 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 	case *pb.ClientMessage_LeaveRoom:
 		s.leave()
 	case *pb.ClientMessage_ListRooms:
-		rooms := s.server.registry.List(body.ListRooms.GetMode())
-		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_RoomList{RoomList: &pb.RoomList{Rooms: rooms}}})
+		l := body.ListRooms
+		return s.list(l.GetMode(), l.GetCursor(), l.GetLimit(), false)
 	case *pb.ClientMessage_SubscribeRooms:
 		if body.SubscribeRooms.GetUnsubscribe() {
 			s.server.registry.Unsubscribe(s)
 			return nil
 		}
-		rooms := s.server.registry.Subscribe(s, body.SubscribeRooms.GetMode())
-		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_RoomList{RoomList: &pb.RoomList{Rooms: rooms}}})
+		sub := body.SubscribeRooms
+		return s.list(sub.GetMode(), "", sub.GetLimit(), true)
 	case *pb.ClientMessage_Hello:
 		requestsRefused.WithLabelValues("second_hello").Inc()
 		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_MESSAGE, "hello was already received"))
@@ -173,6 +164,11 @@ func (s *session) hello(h *pb.Hello) error {
 		}
 		s.id, s.name = claims.SessionID, claims.Name
 	} else {
+		if refusal := s.server.signIns.allow(s.addr, "", time.Now()); refusal != "" {
+			handshakeFailures.WithLabelValues(refusal).Inc()
+			s.conn.SendFrame(s.server.signIns.refusal(refusal))
+			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "too many sign-ins"}
+		}
 		name, err := ValidateName(h.GetName())
 		if err != nil {
 			handshakeFailures.WithLabelValues("name").Inc()
@@ -187,6 +183,7 @@ func (s *session) hello(h *pb.Hello) error {
 	}
 	s.welcomed = true
 	s.helloTimer.Stop()
+	s.startIdle()
 
 	// Take over the seat of a replaced connection, or of a held one.
 	var entry *roomEntry
@@ -242,6 +239,7 @@ func (s *session) resume(entry *roomEntry, seat *game.Seat) {
 	resumesTotal.WithLabelValues("ok").Inc()
 	s.mu.Lock()
 	s.entry, s.port = entry, port
+	s.seatSeen = true
 	s.mu.Unlock()
 }
 
@@ -282,6 +280,7 @@ func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry
 		return
 	}
 	s.entry, s.port = entry, port
+	s.seatSeen = true
 	s.mu.Unlock()
 }
 
@@ -290,6 +289,9 @@ func (s *session) leave() {
 	s.mu.Lock()
 	entry, port := s.entry, s.port
 	s.entry, s.port = nil, nil
+	if port != nil {
+		s.idleSince, s.seatSeen = time.Now(), false
+	}
 	s.mu.Unlock()
 	if port == nil {
 		requestsRefused.WithLabelValues("not_in_room").Inc()
@@ -355,7 +357,7 @@ func (s *session) disconnected(serverClosing bool) {
 		return
 	}
 	entry.room.Disconnect(port)
-	s.server.holds.hold(s.id, &heldSeat{entry: entry, seat: seat})
+	s.server.holds.hold(s.id, &heldSeat{entry: entry, seat: seat, addr: s.addr})
 	seatsHeldTotal.Inc()
 	if port.Released() {
 		// Kicked meanwhile: the kick may have looked for the hold before
@@ -364,29 +366,6 @@ func (s *session) disconnected(serverClosing bool) {
 		s.server.holds.drop(seat)
 		s.server.registry.Forget(entry, seat)
 	}
-}
-
-// ValidateName trims a display name and checks its length and characters:
-// 1 to MaxNameLength letters, digits, spaces and the marks - _ . ' !
-func ValidateName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	n := utf8.RuneCountInString(name)
-	if n == 0 {
-		return "", errors.New("name is empty")
-	}
-	if n > MaxNameLength {
-		return "", fmt.Errorf("name has %d characters, at most %d allowed", n, MaxNameLength)
-	}
-	if !utf8.ValidString(name) {
-		return "", errors.New("name is not valid UTF-8")
-	}
-	for _, r := range name {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || strings.ContainsRune("-_.'!", r) {
-			continue
-		}
-		return "", fmt.Errorf("name contains %q (allowed: letters, digits, spaces and - _ . ' !)", r)
-	}
-	return name, nil
 }
 
 func joinErrorCode(err error) pb.ErrorCode {

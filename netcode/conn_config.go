@@ -29,6 +29,12 @@ type ConnConfig struct {
 	InputRate float64
 	// InputBurst is how many messages above InputRate may arrive at once.
 	InputBurst int
+	// ReadBytesPerSecond bounds the client bytes the reader takes in a
+	// second (bursts of up to a second's worth, and never less than one
+	// MaxFrameBytes frame): past it the reader waits before reading on,
+	// so a flooding peer is slowed by TCP itself and costs the server no
+	// more than this to read, whatever it sends.
+	ReadBytesPerSecond int
 	// HandshakeTimeout is how long a client has to say hello; the lobby
 	// enforces it, Conn only carries it.
 	HandshakeTimeout time.Duration
@@ -45,7 +51,9 @@ func DefaultConnConfig() ConnConfig {
 		SlowConsumerAfter: 3 * time.Second,
 		InputRate:         120,
 		InputBurst:        60,
-		HandshakeTimeout:  5 * time.Second,
+		// An honest client sends about 3 KB a second.
+		ReadBytesPerSecond: 64 << 10,
+		HandshakeTimeout:   5 * time.Second,
 	}
 }
 
@@ -81,6 +89,9 @@ func (cfg ConnConfig) withDefaults() ConnConfig {
 	}
 	if cfg.InputBurst <= 0 {
 		cfg.InputBurst = d.InputBurst
+	}
+	if cfg.ReadBytesPerSecond <= 0 {
+		cfg.ReadBytesPerSecond = d.ReadBytesPerSecond
 	}
 	if cfg.HandshakeTimeout <= 0 {
 		cfg.HandshakeTimeout = d.HandshakeTimeout

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
@@ -14,19 +17,43 @@ import (
 
 // readLoop is the read goroutine: it reads frames until the socket fails or
 // the peer closes, refusing bad ones and handing valid messages to handle.
-// Once the connection is closing it only reads on, to see the peer's close.
+// Once the connection is closing it only reads on, to see the peer's close
+// (a socket closed with unread bytes is reset, and a reset peer may lose
+// the close frame explaining why). Every frame, control frames included,
+// spends the read budget first, so reading on costs no more than reading.
 func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	c.ws.SetReadLimit(c.cfg.MaxFrameBytes)
 	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {
 		return fmt.Errorf("set read deadline: %w", err)
 	}
+	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst)
+	readBudget := rate.NewLimiter(rate.Limit(c.cfg.ReadBytesPerSecond), max(c.cfg.ReadBytesPerSecond, int(c.cfg.MaxFrameBytes)))
+	// Control frames spend the same budgets as messages: the socket
+	// library would otherwise answer every ping, however many, for free.
+	c.ws.SetPingHandler(func(payload string) error {
+		c.paceRead(readBudget, controlFrameBytes+len(payload))
+		if !c.allowControl(limiter) {
+			return nil
+		}
+		err := c.ws.WriteControl(websocket.PongMessage, []byte(payload), time.Now().Add(controlWriteWait))
+		var ne net.Error
+		if err == nil || errors.Is(err, websocket.ErrCloseSent) || errors.As(err, &ne) {
+			// As the library's own handler: a failed pong is the writer's
+			// business, not a reason to stop reading.
+			return nil
+		}
+		return err
+	})
 	// Liveness comes from pongs to the writer's pings (the gorilla chat
 	// pattern): a peer that answers none within PongWait is gone.
 	c.ws.SetPongHandler(func(payload string) error {
+		c.paceRead(readBudget, controlFrameBytes+len(payload))
+		if !c.allowControl(limiter) {
+			return nil
+		}
 		c.recordPong(payload, monoNanos())
 		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
 	})
-	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst, monoNanos())
 	var buf bytes.Buffer // reused: proto.Unmarshal copies what it keeps
 	for {
 		kind, r, err := c.ws.NextReader()
@@ -45,6 +72,7 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 		c.stats.bytesIn.Add(uint64(buf.Len()))
 		wsFramesReceived.Inc()
 		wsBytesReceived.Add(float64(buf.Len()))
+		c.paceRead(readBudget, buf.Len())
 		if c.closed.Load() {
 			continue
 		}
@@ -67,7 +95,7 @@ func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle f
 		return c.refuse(rejectText, pb.ErrorCode_ERROR_CODE_BAD_MESSAGE,
 			"text frames are not accepted: send each ClientMessage as a binary protobuf frame", "text frame")
 	}
-	switch limiter.take(monoNanos()) {
+	switch limiter.take(time.Now()) {
 	case dropped:
 		c.stats.rateLimited.Add(1)
 		framesRejected.WithLabelValues(rejectRateLimited).Inc()
@@ -102,4 +130,50 @@ func (c *Conn) refuse(label string, code pb.ErrorCode, text, closeMsg string) er
 	framesRejected.WithLabelValues(label).Inc()
 	c.Send(wire.ErrorMessage(code, text))
 	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: closeMsg}
+}
+
+// controlFrameBytes is what a client's control frame costs beyond its
+// payload: two header bytes and the four of its mask.
+const controlFrameBytes = 6
+
+// paceRead spends n bytes of the read budget and, when it is overdrawn,
+// waits until it is not before the reader reads on: the frames a peer
+// sends beyond the budget then wait in socket buffers, and TCP slows the
+// peer down. A wait is at most a second (a burst's worth), so a closing
+// connection's reader is never held up for long; each wait is counted.
+func (c *Conn) paceRead(budget *rate.Limiter, n int) {
+	now := time.Now()
+	wait := budget.ReserveN(now, min(n, budget.Burst())).DelayFrom(now)
+	if wait <= 0 {
+		return
+	}
+	readsPaced.Inc()
+	time.Sleep(wait)
+}
+
+// controlWriteWait bounds the reader's pong to a client ping, as the socket
+// library's own ping handler does.
+const controlWriteWait = time.Second
+
+// allowControl spends a message token for a control frame (ping or pong)
+// and says whether to act on it. A dropped frame is ignored and counted; a
+// flood closes the connection with PROTOCOL_ERROR, like a message flood.
+func (c *Conn) allowControl(limiter *rateLimiter) bool {
+	if c.closed.Load() {
+		return false
+	}
+	switch limiter.take(time.Now()) {
+	case allowed:
+		return true
+	case dropped:
+		c.stats.rateLimited.Add(1)
+		framesRejected.WithLabelValues(rejectControlRateLimited).Inc()
+		return false
+	}
+	c.stats.rateLimited.Add(1)
+	text := fmt.Sprintf("more than %g messages per second, control frames included (burst %d)", c.cfg.InputRate, c.cfg.InputBurst)
+	framesRejected.WithLabelValues(rejectControlFlood).Inc()
+	c.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_RATE_LIMITED, text))
+	c.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "control frame flood")
+	return false
 }

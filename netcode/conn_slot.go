@@ -31,7 +31,10 @@ func (c *Conn) OfferSnapshot(frame []byte) {
 
 // checkStalled runs after a supersede: it starts the stall clock, or closes
 // the connection when the clock has run past SlowConsumerAfter. The writer
-// stops the clock whenever it takes a snapshot.
+// stops the clock whenever it takes a snapshot. A room closes a player
+// whose acks trail it first (socket buffers can hide a reader that stopped
+// for many seconds); this stays as the backstop for a peer whose acks say
+// more than it reads, and for any link that sends no acks.
 func (c *Conn) checkStalled() {
 	now := monoNanos()
 	if c.stalledSince.CompareAndSwap(0, now) {
@@ -62,6 +65,16 @@ func (c *Conn) Send(msg *pb.ServerMessage) bool {
 		// Only a programming error (such as invalid UTF-8 in a string
 		// field) gets here; the message is dropped, the connection lives.
 		c.log.Error("cannot marshal server message", "err", err)
+		return false
+	}
+	return c.SendFrame(frame)
+}
+
+// SendFrame is Send for a ServerMessage marshaled already, so that one
+// encoding (a room listing, an update for every subscriber) can be shared
+// by many connections. The frame must not be modified afterwards.
+func (c *Conn) SendFrame(frame []byte) bool {
+	if c.closed.Load() {
 		return false
 	}
 	select {

@@ -57,6 +57,11 @@ func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
 				return err
 			}
 		case <-readerDone:
+			if c.closed.Load() {
+				// A reader that stopped after a refusal: the Closing
+				// and the close frame still go out.
+				return c.writeClose(readerDone)
+			}
 			return nil
 		}
 	}

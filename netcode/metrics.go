@@ -12,6 +12,12 @@ const (
 	rejectMalformed   = "malformed"
 	rejectEmpty       = "empty"
 	rejectRateLimited = "rate_limited"
+	// rejectControlRateLimited: a ping or pong over the message rate,
+	// ignored.
+	rejectControlRateLimited = "control_rate_limited"
+	// rejectControlFlood: pings or pongs far over the message rate; the
+	// connection is closed.
+	rejectControlFlood = "control_flood"
 )
 
 // Reasons a connection is closed as a slow consumer
@@ -61,8 +67,12 @@ var (
 	})
 	framesRejected = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_frames_rejected_total",
-		Help: "Client frames refused, by reason (too_large, text, malformed, empty, rate_limited).",
+		Help: "Client frames refused, by reason (too_large, text, malformed, empty, rate_limited, control_rate_limited, control_flood).",
 	}, []string{"reason"})
+	readsPaced = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "tickwire_reads_paced_total",
+		Help: "Times a connection's reader waited before reading on because its client sent more than ReadBytesPerSecond.",
+	})
 	slowConsumers = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_slow_consumers_total",
 		Help: "Connections closed for not keeping up, by reason (snapshot_stalled, reliable_queue_full).",

@@ -1,5 +1,11 @@
 package netcode
 
+import (
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
 // floodSeconds is how many seconds' worth of messages (at the allowed rate) a
 // client may have dropped, and not yet forgiven, before it counts as a flood.
 const floodSeconds = 2
@@ -16,49 +22,39 @@ const (
 	flooded
 )
 
-// rateLimiter is a token bucket over all of one connection's client messages,
-// plus a flood detector. Messages beyond the bucket are dropped; each drop
-// adds to a debt that is forgiven at the allowed rate, and a debt above
-// floodSeconds worth of messages is a flood. So a client between one and two
-// times the allowed rate only loses its excess, while one sending much
-// faster, or a burst of thousands at once, is cut off within a few seconds.
+// rateLimiter is a token bucket over all of one connection's client
+// messages, control frames (pings, pongs) included, plus a flood detector.
+// Messages beyond the bucket are dropped; each drop spends a token of a
+// second bucket, the debt, which refills at the allowed rate and holds
+// floodSeconds worth of messages: when it is empty the client is flooding.
+// So a client between one and two times the allowed rate only loses its
+// excess, while one sending much faster, or a burst of thousands at once,
+// is cut off within a few seconds.
 //
-// Only the reader goroutine uses a rateLimiter, so it has no lock; times are
-// passed in, in nanoseconds of a monotonic clock, to keep it testable.
+// Only the reader goroutine uses a rateLimiter (the socket library calls
+// the ping and pong handlers from the reader too); times are passed in to
+// keep it testable.
 type rateLimiter struct {
-	rate     float64 // tokens per second
-	burst    float64
-	tokens   float64
-	debt     float64 // dropped messages not yet forgiven
-	floodAt  float64
-	lastNano int64
+	messages *rate.Limiter
+	debt     *rate.Limiter
 }
 
-// newRateLimiter returns a limiter with a full bucket as of now.
-func newRateLimiter(rate float64, burst int, now int64) *rateLimiter {
+// newRateLimiter returns a limiter of rate messages a second and a burst of
+// burst, with full buckets.
+func newRateLimiter(perSecond float64, burst int) *rateLimiter {
 	return &rateLimiter{
-		rate:     rate,
-		burst:    float64(burst),
-		tokens:   float64(burst),
-		floodAt:  floodSeconds * rate,
-		lastNano: now,
+		messages: rate.NewLimiter(rate.Limit(perSecond), burst),
+		debt:     rate.NewLimiter(rate.Limit(perSecond), max(1, int(floodSeconds*perSecond))),
 	}
 }
 
 // take spends a token for one message arriving at now.
-func (l *rateLimiter) take(now int64) verdict {
-	if elapsed := float64(now-l.lastNano) / 1e9; elapsed > 0 {
-		l.tokens = min(l.burst, l.tokens+elapsed*l.rate)
-		l.debt = max(0, l.debt-elapsed*l.rate)
-		l.lastNano = now
-	}
-	if l.tokens >= 1 {
-		l.tokens--
+func (l *rateLimiter) take(now time.Time) verdict {
+	if l.messages.AllowN(now, 1) {
 		return allowed
 	}
-	l.debt++
-	if l.debt > l.floodAt {
-		return flooded
+	if l.debt.AllowN(now, 1) {
+		return dropped
 	}
-	return dropped
+	return flooded
 }

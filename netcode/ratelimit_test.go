@@ -27,8 +27,8 @@ func TestRateLimiter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := newRateLimiter(rate, burst, 0)
-			var now int64
+			l := newRateLimiter(rate, burst)
+			now := time.Unix(1000, 0)
 			ok, floodAt := 0, 0
 			for i := 1; i <= tt.messages && floodAt == 0; i++ {
 				switch l.take(now) {
@@ -37,7 +37,7 @@ func TestRateLimiter(t *testing.T) {
 				case flooded:
 					floodAt = i
 				}
-				now += int64(tt.interval)
+				now = now.Add(tt.interval)
 			}
 			switch {
 			case tt.floodAt < 0:

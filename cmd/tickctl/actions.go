@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 )
 
 func kickCmd(fs *flag.FlagSet) func(e *env, args []string) error {
@@ -19,8 +19,8 @@ func kickCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 		if err != nil || player == 0 {
 			return usagef("PLAYER %q: want a player id (tickctl players %s lists them)", args[1], args[0])
 		}
-		var out lobby.AdminActionResult
-		req := lobby.AdminKickRequest{Player: uint32(player), Reason: *reason}
+		var out admin.ActionResult
+		req := admin.KickRequest{Player: uint32(player), Reason: *reason}
 		if err := e.call("POST", roomPath(args[0])+"/kick", req, &out, nil); err != nil {
 			return err
 		}
@@ -42,8 +42,8 @@ func closeCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 		if err := wantArgs(args, 1, "a room ID"); err != nil {
 			return err
 		}
-		var out lobby.AdminActionResult
-		if err := e.call("POST", roomPath(args[0])+"/close", lobby.AdminCloseRequest{Reason: *reason}, &out, nil); err != nil {
+		var out admin.ActionResult
+		if err := e.call("POST", roomPath(args[0])+"/close", admin.CloseRequest{Reason: *reason}, &out, nil); err != nil {
 			return err
 		}
 		if e.g.json {
@@ -59,8 +59,8 @@ func debugCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if len(args) < 2 {
 			return usagef("want ROOM and a COMMAND")
 		}
-		var out lobby.AdminDebugReply
-		req := lobby.AdminDebugRequest{Command: strings.Join(args[1:], " ")}
+		var out admin.DebugReply
+		req := admin.DebugRequest{Command: strings.Join(args[1:], " ")}
 		if err := e.call("POST", roomPath(args[0])+"/debug", req, &out, nil); err != nil {
 			return err
 		}

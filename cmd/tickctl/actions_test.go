@@ -7,18 +7,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
 func TestKickAndClose(t *testing.T) {
-	s := startServer(t, "")
+	s := startServer(t, "s3cret")
 	bots, room := startBots(t, s, 2)
 	victim := bots[0].Joined().GetPlayerId()
 
 	r := s.tickctl(t, "kick", room, itoa(victim), "-reason", "cheating", "-json")
-	var res lobby.AdminActionResult
+	var res admin.ActionResult
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &res) != nil || res.Result != "kicked" || res.Player != victim || !res.ConnectionClosed {
 		t.Fatalf("kick: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}
@@ -54,7 +54,7 @@ func TestKickAndClose(t *testing.T) {
 }
 
 func TestDebug(t *testing.T) {
-	s := startServer(t, "")
+	s := startServer(t, "s3cret")
 	_, room := startBots(t, s, 1)
 	r := s.tickctl(t, "debug", room, "help")
 	if r.code != 0 || strings.TrimSpace(r.stdout) == "" {

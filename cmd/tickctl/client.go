@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,29 +15,64 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
+	"github.com/tickwire/tickwire/cmd/internal/cli"
 )
 
 // requestTimeout bounds one admin request (not streams).
 const requestTimeout = 10 * time.Second
 
-// errWrongToken is what a 401 means to the user.
-var errWrongToken = errors.New("wrong admin token (set -token or TICKWIRE_ADMIN_TOKEN to the server's -admin-token)")
-
 // adminClient calls the admin API.
 type adminClient struct {
 	base  *url.URL
 	token string
-	http  *http.Client
+	// tokenFrom says where the token came from, for a 401's error.
+	tokenFrom string
+	http      *http.Client
 }
 
-// newClient checks the -server URL.
+// newClient checks the -server URL and finds the token.
 func newClient(g globals) (*adminClient, error) {
 	u, err := url.Parse(strings.TrimRight(g.server, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, usagef("-server %q: want an http:// or https:// URL such as http://127.0.0.1:7778", g.server)
 	}
-	return &adminClient{base: u, token: g.token, http: &http.Client{}}, nil
+	token, from, err := g.adminToken()
+	if err != nil {
+		return nil, err
+	}
+	return &adminClient{base: u, token: token, tokenFrom: from, http: &http.Client{}}, nil
+}
+
+// adminToken returns the token to send and where it came from: -token (or
+// TICKWIRE_ADMIN_TOKEN), else the token file. The state directory's file
+// may be missing (no tickwire generated a token there); a token file named
+// on purpose must be there.
+func (g globals) adminToken() (token, from string, err error) {
+	switch {
+	case g.token != "":
+		return g.token, "given by -token or TICKWIRE_ADMIN_TOKEN", nil
+	case g.tokenFile == "":
+		return "", "no -token, and no state directory to find a token file in", nil
+	}
+	token, err = cli.ReadSecret(g.tokenFile)
+	switch {
+	case err == nil:
+		return token, "read from " + g.tokenFile, nil
+	case errors.Is(err, fs.ErrNotExist) && g.tokenFile == g.defaultTokenFile:
+		return "", "no -token, and no token file at " + g.tokenFile, nil
+	default:
+		return "", "", fmt.Errorf("admin token: %w", err)
+	}
+}
+
+// wrongToken is the error of a 401.
+func (c *adminClient) wrongToken() error {
+	what := "wrong admin token"
+	if c.token == "" {
+		what = "missing admin token"
+	}
+	return fmt.Errorf("%s (%s): set -token, TICKWIRE_ADMIN_TOKEN or -token-file to the server's token; a tickwire given none writes one to admin-token in its -state-dir", what, c.tokenFrom)
 }
 
 // url returns the full URL of an API path.
@@ -80,14 +116,14 @@ func (c *adminClient) send(req *http.Request) (*http.Response, error) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var e lobby.ErrorJSON
+	var e admin.ErrorJSON
 	text := strings.TrimSpace(string(b))
 	if json.Unmarshal(b, &e) == nil && e.Error != "" {
 		text = e.Error
 	}
 	switch resp.StatusCode {
 	case http.StatusUnauthorized:
-		return nil, errWrongToken
+		return nil, c.wrongToken()
 	case http.StatusNotFound:
 		return nil, fmt.Errorf("%s", text)
 	default:
@@ -160,10 +196,10 @@ func (c *adminClient) dialWatch(ctx context.Context, room string) (*websocket.Co
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var e lobby.ErrorJSON
+	var e admin.ErrorJSON
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
-		return nil, errWrongToken
+		return nil, c.wrongToken()
 	case json.Unmarshal(b, &e) == nil && e.Error != "":
 		return nil, errors.New(e.Error)
 	default:

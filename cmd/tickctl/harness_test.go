@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/arena"
 	"github.com/tickwire/tickwire/game/drones"
@@ -68,10 +69,13 @@ func startServerModes(t *testing.T, token string, modes game.Modes) *server {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
-	admin := lobby.NewAdmin(srv, lobby.AdminConfig{Token: token, Version: "test", WatchInterval: 200 * time.Millisecond})
-	as := httptest.NewServer(admin.Handler())
+	api, err := admin.New(srv, admin.Config{Token: token, Version: "test", WatchInterval: 200 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := httptest.NewServer(api.Handler())
 	t.Cleanup(func() {
-		admin.Close()
+		api.Close()
 		as.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -89,12 +93,20 @@ type result struct {
 	stdout, stderr string
 }
 
-// tickctl runs the command in-process against s with args.
+// tickctl runs the command in-process against s with args, in an empty
+// environment.
 func (s *server) tickctl(t *testing.T, args ...string) result {
 	t.Helper()
-	full := append([]string{"-server", s.admin, "-token", s.token}, args...)
+	return s.tickctlEnv(t, nil, append([]string{"-token", s.token}, args...)...)
+}
+
+// tickctlEnv runs the command in-process against s with args and the
+// environment env, giving no token unless args or env do.
+func (s *server) tickctlEnv(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	full := append([]string{"-server", s.admin}, args...)
 	var stdout, stderr bytes.Buffer
-	code := run(full, &stdout, &stderr)
+	code := runEnv(context.Background(), full, func(k string) string { return env[k] }, false, &stdout, &stderr)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 

@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 )
 
 func recordCmd(fs *flag.FlagSet) func(e *env, args []string) error {
@@ -76,7 +76,7 @@ func fetchRecording(ctx context.Context, c *adminClient, room string, dur time.D
 	if err != nil {
 		return n, fmt.Errorf("recording stream broke after %d bytes: %w", n, err)
 	}
-	if msg := resp.Trailer.Get(lobby.RecordErrorTrailer); msg != "" {
+	if msg := resp.Trailer.Get(admin.RecordErrorTrailer); msg != "" {
 		return n, fmt.Errorf("the server ended the recording early: %s", msg)
 	}
 	if f != nil {

@@ -38,9 +38,11 @@ func TestRecordAndReplay(t *testing.T) {
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &rep) != nil {
 		t.Fatalf("replay: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
-	// 10 s at 60 Hz with 20 Hz snapshots: at least 600 ticks, 200 checksums.
-	if !rep.OK || rep.Mode != "arena" || rep.Mismatches != 0 || rep.Ticks < 600 || rep.Checksums < 200 {
-		t.Fatalf("replay report %+v: want all of at least 200 checksums matching", rep)
+	// 10 s at 60 Hz with 20 Hz snapshots is about 600 ticks and 200
+	// checksums; the recording's start and end follow the wall clock, not
+	// the tick loop, so a loaded machine may record a few ticks less.
+	if !rep.OK || rep.Mode != "arena" || rep.Mismatches != 0 || rep.Ticks < 540 || rep.Checksums < 180 {
+		t.Fatalf("replay report %+v: want all of at least 180 checksums matching", rep)
 	}
 	human := s.tickctl(t, "replay", path)
 	if human.code != 0 || !strings.Contains(human.stdout, "all checksums match") {
@@ -253,7 +255,7 @@ func TestRecordAndReplayDrones(t *testing.T) {
 // every checksum matches. Without them in the header the replay plays the
 // default rules and disagrees, so the match is the options' doing.
 func TestReplayUsesRecordedOptions(t *testing.T) {
-	s := startServerModes(t, "", testModes(t, "-drones.view-radius", "300", "-drones.max-speed", "150"))
+	s := startServerModes(t, "s3cret", testModes(t, "-drones.view-radius", "300", "-drones.max-speed", "150"))
 	_, room := startModeBots(t, s, "drones", 3)
 	path := filepath.Join(t.TempDir(), "options.twrec")
 	if r := s.tickctl(t, "record", room, "-o", path, "-for", "3s"); r.code != 0 {
@@ -264,8 +266,10 @@ func TestReplayUsesRecordedOptions(t *testing.T) {
 		t.Fatalf("recorded options %v, want view-radius 300 and max-speed 150", opts)
 	}
 	r, rep := replayOf(t, s, path)
-	if r.code != 0 || !rep.OK || rep.Mismatches != 0 || rep.Checksums < 45 {
-		t.Fatalf("replay: exit %d, report %+v: want all of at least 45 checksums matching", r.code, rep)
+	// 3 s at 15 snapshots a second is 45 checksums; a loaded machine's
+	// recording loses a few ticks at its start, so ask for 2 s' worth.
+	if r.code != 0 || !rep.OK || rep.Mismatches != 0 || rep.Checksums < 30 {
+		t.Fatalf("replay: exit %d, report %+v: want all of at least 30 checksums matching", r.code, rep)
 	}
 	r, rep = replayOf(t, s, withOptions(t, path, nil))
 	if r.code != exitFailure || rep.Mismatches == 0 {

@@ -10,7 +10,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -19,7 +19,7 @@ func roomsCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if err := wantArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
-		var out lobby.AdminRoomList
+		var out admin.RoomList
 		if err := e.call("GET", "/v1/admin/rooms", nil, &out, nil); err != nil {
 			return err
 		}
@@ -31,7 +31,7 @@ func roomsCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 }
 
 // printRooms writes the rooms table.
-func printRooms(w io.Writer, rooms []lobby.AdminRoom) error {
+func printRooms(w io.Writer, rooms []admin.Room) error {
 	if len(rooms) == 0 {
 		_, err := fmt.Fprintln(w, "no rooms")
 		return err
@@ -60,8 +60,8 @@ func roomCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 }
 
 // fetchRoom gets the detail of the room named by the one argument.
-func fetchRoom(e *env, args []string) (lobby.AdminRoomDetail, error) {
-	var d lobby.AdminRoomDetail
+func fetchRoom(e *env, args []string) (admin.RoomDetail, error) {
+	var d admin.RoomDetail
 	if err := wantArgs(args, 1, "a room ID"); err != nil {
 		return d, err
 	}
@@ -74,7 +74,7 @@ func fetchRoom(e *env, args []string) (lobby.AdminRoomDetail, error) {
 }
 
 // printRoom writes a room's detail and players.
-func printRoom(w io.Writer, d lobby.AdminRoomDetail) error {
+func printRoom(w io.Writer, d admin.RoomDetail) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	private := ""
 	if d.Private {
@@ -118,7 +118,7 @@ func playersCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 }
 
 // printPlayers writes the players table.
-func printPlayers(w io.Writer, players []lobby.AdminPlayer) error {
+func printPlayers(w io.Writer, players []admin.Player) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tENTITY\tSTATUS\tRTT ms\tQUEUE\tDROPPED\tACKED TICK\tINPUT SEQ\tKB/s\t")
 	for _, p := range players {
@@ -215,7 +215,7 @@ func overviewCmd(_ *flag.FlagSet) func(e *env, args []string) error {
 		if err := wantArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
-		var o lobby.AdminOverview
+		var o admin.Overview
 		if err := e.call("GET", "/v1/admin/overview", nil, &o, nil); err != nil {
 			return err
 		}

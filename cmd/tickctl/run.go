@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/tickwire/tickwire/cmd/internal/cli"
 )
 
 // Exit codes.
@@ -19,7 +22,7 @@ const (
 	exitUsage   = 2
 )
 
-const synopsis = `usage: tickctl [-server URL] [-token TOKEN] [-json] COMMAND [ARGS]
+const synopsis = `usage: tickctl [-server URL] [-token TOKEN | -token-file FILE] [-json] COMMAND [ARGS]
 
 tickctl talks to a tickwire server's admin API (default http://127.0.0.1:7778).
 
@@ -38,9 +41,14 @@ Commands:
   replay FILE                    re-run a recording offline, compare checksums
 
 Global flags (also accepted after the command):
-  -server URL   admin API base URL [$TICKCTL_SERVER]
-  -token T      admin token [$TICKWIRE_ADMIN_TOKEN]
-  -json         machine-readable output for every read command
+  -server URL       admin API base URL [$TICKCTL_SERVER]
+  -token T          admin token [$TICKWIRE_ADMIN_TOKEN]
+  -token-file FILE  read the admin token from FILE when -token is not set
+                    [$TICKCTL_TOKEN_FILE] (default: the token a tickwire
+                    on this machine generated, admin-token in its state
+                    directory: $TICKWIRE_STATE_DIR, else
+                    $XDG_STATE_HOME/tickwire, else ~/.local/state/tickwire)
+  -json             machine-readable output for every read command
 
 Exit status: 0 ok, 1 failure, 2 usage error.`
 
@@ -48,7 +56,11 @@ Exit status: 0 ok, 1 failure, 2 usage error.`
 type globals struct {
 	server string
 	token  string
-	json   bool
+	// tokenFile is read when token is empty; defaultTokenFile is the
+	// state directory's, which may not exist.
+	tokenFile        string
+	defaultTokenFile string
+	json             bool
 }
 
 // env holds what a command needs from its surroundings.
@@ -109,6 +121,13 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, term
 		e.g.server = "http://127.0.0.1:7778"
 	}
 	e.g.token = getenv("TICKWIRE_ADMIN_TOKEN")
+	if dir := cli.StateDir(getenv); dir != "" {
+		e.g.defaultTokenFile = filepath.Join(dir, cli.AdminTokenFile)
+	}
+	e.g.tokenFile = getenv("TICKCTL_TOKEN_FILE")
+	if e.g.tokenFile == "" {
+		e.g.tokenFile = e.g.defaultTokenFile
+	}
 
 	fs := flag.NewFlagSet("tickctl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -164,6 +183,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, term
 func addGlobals(fs *flag.FlagSet, g *globals) {
 	fs.StringVar(&g.server, "server", g.server, "admin API base `URL` [$TICKCTL_SERVER]")
 	fs.StringVar(&g.token, "token", g.token, "admin `token` [$TICKWIRE_ADMIN_TOKEN]")
+	fs.StringVar(&g.tokenFile, "token-file", g.tokenFile, "read the admin token from `file` when -token is not set [$TICKCTL_TOKEN_FILE]")
 	fs.BoolVar(&g.json, "json", g.json, "machine-readable JSON output")
 }
 

@@ -12,8 +12,8 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/game/drones"
-	"github.com/tickwire/tickwire/lobby"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -76,10 +76,10 @@ func TestDronesState(t *testing.T) {
 }
 
 // roomDetail returns tickctl room ID -json.
-func roomDetail(t *testing.T, s *server, room string) lobby.AdminRoomDetail {
+func roomDetail(t *testing.T, s *server, room string) admin.RoomDetail {
 	t.Helper()
 	r := s.tickctl(t, "room", room, "-json")
-	var d lobby.AdminRoomDetail
+	var d admin.RoomDetail
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &d) != nil {
 		t.Fatalf("room -json: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}

@@ -3,13 +3,15 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/tickwire/tickwire/admin"
+	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/game/arena"
-	"github.com/tickwire/tickwire/lobby"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -79,13 +81,13 @@ func TestReadCommands(t *testing.T) {
 	bots, room := startBots(t, s, 3)
 	eventually(t, "the room shows 3 players and entities", func() bool {
 		r := s.tickctl(t, "room", room, "-json")
-		var d lobby.AdminRoomDetail
+		var d admin.RoomDetail
 		return r.code == 0 && json.Unmarshal([]byte(r.stdout), &d) == nil && len(d.PlayerList) == 3 && d.Entities >= 3 && d.Tick > 0
 	})
 
 	t.Run("overview", func(t *testing.T) {
 		r := s.tickctl(t, "overview", "-json")
-		var o lobby.AdminOverview
+		var o admin.Overview
 		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &o) != nil || o.Version != "test" || o.Rooms != 1 || o.Players != 3 || o.Connections != 3 {
 			t.Fatalf("overview -json: exit %d %s %s", r.code, r.stdout, r.stderr)
 		}
@@ -96,7 +98,7 @@ func TestReadCommands(t *testing.T) {
 	})
 	t.Run("rooms", func(t *testing.T) {
 		r := s.tickctl(t, "-json", "rooms")
-		var l lobby.AdminRoomList
+		var l admin.RoomList
 		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &l) != nil || len(l.Rooms) != 1 || l.Rooms[0].ID != room || l.Rooms[0].Players != 3 {
 			t.Fatalf("rooms -json: exit %d %s %s", r.code, r.stdout, r.stderr)
 		}
@@ -107,7 +109,7 @@ func TestReadCommands(t *testing.T) {
 	})
 	t.Run("room", func(t *testing.T) {
 		r := s.tickctl(t, "room", room, "-json")
-		var d lobby.AdminRoomDetail
+		var d admin.RoomDetail
 		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &d) != nil || d.ID != room || d.Mode != "arena" || d.TickHz != 60 || d.State != "running" {
 			t.Fatalf("room -json: exit %d %s", r.code, r.stdout)
 		}
@@ -120,7 +122,7 @@ func TestReadCommands(t *testing.T) {
 	})
 	t.Run("players", func(t *testing.T) {
 		r := s.tickctl(t, "players", room, "-json")
-		var ps []lobby.AdminPlayer
+		var ps []admin.Player
 		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &ps) != nil || len(ps) != 3 {
 			t.Fatalf("players -json: exit %d %s", r.code, r.stdout)
 		}
@@ -158,10 +160,10 @@ func TestReadCommands(t *testing.T) {
 		sc := bufio.NewScanner(strings.NewReader(r.stdout))
 		for sc.Scan() {
 			var line struct {
-				Type       string                 `json:"type"`
-				Room       *lobby.AdminRoomDetail `json:"room"`
-				Entities   int                    `json:"entities"`
-				ChecksumOK bool                   `json:"checksum_ok"`
+				Type       string            `json:"type"`
+				Room       *admin.RoomDetail `json:"room"`
+				Entities   int               `json:"entities"`
+				ChecksumOK bool              `json:"checksum_ok"`
 			}
 			if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
 				t.Fatalf("watch line %q: %v", sc.Text(), err)
@@ -201,7 +203,7 @@ func TestReadCommands(t *testing.T) {
 }
 
 func TestSortByTickTime(t *testing.T) {
-	rooms := []lobby.AdminRoom{{ID: "a", TickP99Ms: 0.1}, {ID: "b", TickP99Ms: 0.9}, {ID: "c", TickP99Ms: 0.1, TickMaxMs: 5}, {ID: "d", TickP99Ms: 0.5}}
+	rooms := []admin.Room{{ID: "a", TickP99Ms: 0.1}, {ID: "b", TickP99Ms: 0.9}, {ID: "c", TickP99Ms: 0.1, TickMaxMs: 5}, {ID: "d", TickP99Ms: 0.5}}
 	var got []string
 	for _, r := range sortByTickTime(rooms) {
 		got = append(got, r.ID)
@@ -225,5 +227,46 @@ func TestSparkline(t *testing.T) {
 		if got := sparkline(tt.in); got != tt.want {
 			t.Errorf("sparkline(%v) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestTokenFile: with no -token, tickctl reads the token a tickwire on the
+// machine generated into its state directory, or the file -token-file (or
+// TICKCTL_TOKEN_FILE) names; -token wins over both.
+func TestTokenFile(t *testing.T) {
+	const token = "a-token-tickwire-wrote-of-32-chars"
+	s := startServer(t, token)
+	state := t.TempDir()
+	if err := cli.WriteSecret(filepath.Join(state, "tickwire", cli.AdminTokenFile), token); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), "token")
+	if err := cli.WriteSecret(other, token); err != nil {
+		t.Fatal(err)
+	}
+	withState := map[string]string{"XDG_STATE_HOME": state}
+	empty := map[string]string{"XDG_STATE_HOME": t.TempDir()}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"state directory's file", withState, nil, exitOK, ""},
+		{"state directory of HOME, no file there", map[string]string{"HOME": t.TempDir()}, nil, exitFailure, "missing admin token"},
+		{"-token wins", withState, []string{"-token", "guess"}, exitFailure, "wrong admin token (given by -token"},
+		{"no file", empty, nil, exitFailure, "missing admin token (no -token, and no token file at"},
+		{"-token-file", empty, []string{"-token-file", other}, exitOK, ""},
+		{"TICKCTL_TOKEN_FILE", map[string]string{"TICKCTL_TOKEN_FILE": other}, nil, exitOK, ""},
+		{"-token-file missing", withState, []string{"-token-file", other + ".none"}, exitFailure, "admin token:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.tickctlEnv(t, tt.env, append(tt.args, "overview")...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+				t.Fatalf("exit %d, stderr %q: want exit %d mentioning %q", r.code, r.stderr, tt.code, tt.want)
+			}
+		})
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 )
 
 func topCmd(fs *flag.FlagSet) func(e *env, args []string) error {
@@ -35,7 +35,7 @@ func topCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 		ticker := time.NewTicker(*interval)
 		defer ticker.Stop()
 		for {
-			var list lobby.AdminRoomList
+			var list admin.RoomList
 			if err := c.call(e.ctx, "GET", "/v1/admin/rooms", nil, &list, nil); err != nil {
 				if e.ctx.Err() != nil {
 					return nil
@@ -61,7 +61,7 @@ func topCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 }
 
 // sortByTickTime orders rooms by p99 tick time, slowest first.
-func sortByTickTime(rooms []lobby.AdminRoom) []lobby.AdminRoom {
+func sortByTickTime(rooms []admin.Room) []admin.Room {
 	sort.SliceStable(rooms, func(i, j int) bool {
 		if rooms[i].TickP99Ms != rooms[j].TickP99Ms {
 			return rooms[i].TickP99Ms > rooms[j].TickP99Ms
@@ -73,13 +73,13 @@ func sortByTickTime(rooms []lobby.AdminRoom) []lobby.AdminRoom {
 
 // topLine is one refresh of top -json.
 type topLine struct {
-	Time  time.Time         `json:"time"`
-	Total int               `json:"total_rooms"`
-	Rooms []lobby.AdminRoom `json:"rooms"`
+	Time  time.Time    `json:"time"`
+	Total int          `json:"total_rooms"`
+	Rooms []admin.Room `json:"rooms"`
 }
 
 // renderTop draws one refresh.
-func renderTop(e *env, rooms []lobby.AdminRoom, total int) error {
+func renderTop(e *env, rooms []admin.Room, total int) error {
 	if e.g.json {
 		return json.NewEncoder(e.stdout).Encode(topLine{Time: time.Now().UTC(), Total: total, Rooms: rooms})
 	}

@@ -14,7 +14,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -62,7 +62,7 @@ func watchCmd(fs *flag.FlagSet) func(e *env, args []string) error {
 type watchView struct {
 	room     string
 	started  time.Time
-	detail   *lobby.AdminRoomDetail
+	detail   *admin.RoomDetail
 	p99, max ring
 	frames   uint64
 	desyncs  uint64
@@ -100,7 +100,7 @@ func (v *watchView) run(ctx context.Context, ws *websocket.Conn, e *env) error {
 		}
 		switch kind {
 		case websocket.TextMessage:
-			var m lobby.AdminWatchMessage
+			var m admin.WatchMessage
 			if err := json.Unmarshal(b, &m); err != nil {
 				return fmt.Errorf("decode watch message: %w", err)
 			}

@@ -12,8 +12,8 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/game/drones"
-	"github.com/tickwire/tickwire/lobby"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -70,12 +70,12 @@ func TestDronesWatch(t *testing.T) {
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		var line struct {
-			Type       string                 `json:"type"`
-			Room       *lobby.AdminRoomDetail `json:"room"`
-			Schema     json.RawMessage        `json:"schema"`
-			Entities   int                    `json:"entities"`
-			ChecksumOK bool                   `json:"checksum_ok"`
-			Events     []*pb.GameEvent        `json:"events"`
+			Type       string            `json:"type"`
+			Room       *admin.RoomDetail `json:"room"`
+			Schema     json.RawMessage   `json:"schema"`
+			Entities   int               `json:"entities"`
+			ChecksumOK bool              `json:"checksum_ok"`
+			Events     []*pb.GameEvent   `json:"events"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
 			t.Fatalf("watch line %q: %v", sc.Text(), err)

@@ -2,14 +2,22 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
+	"github.com/tickwire/tickwire/cmd/internal/cli"
+
+	"github.com/tickwire/tickwire/admin"
 	"github.com/tickwire/tickwire/lobby"
 )
 
@@ -37,41 +45,103 @@ func serverVersion() string {
 	return v
 }
 
+// defineAdminFlags defines the admin flags beside -admin-addr and
+// -admin-token; getenv gives the state directory's default.
+func (c *config) defineAdminFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.adminTokenFile, "admin-token-file", "", "read the admin token from `file`")
+	fs.StringVar(&c.adminHosts, "admin-host", "", "comma-separated host `names` requests to the admin API may name in Host besides its address and loopback (DNS rebinding guard)")
+	fs.StringVar(&c.stateDir, "state-dir", cli.StateDir(getenv), "`directory` (created 0700) of the admin token tickwire generates when given none, which tickctl reads")
+}
+
+// validateAdmin checks the admin flags: a token given must be long enough
+// for the admin address. (A token to generate needs a state directory,
+// which startAdmin checks as it writes there.)
+func (c config) validateAdmin() error {
+	if c.adminAddr == "" || c.adminToken == "" {
+		return nil
+	}
+	if err := admin.CheckAddr(c.adminAddr, c.adminToken); err != nil {
+		return fmt.Errorf("-admin-addr: %w", err)
+	}
+	return nil
+}
+
 // adminServer is the admin listener; a zero one (admin off) does nothing.
 type adminServer struct {
 	http     *http.Server
-	admin    *lobby.Admin
+	api      *admin.API
 	serveErr chan error // never sends when the admin API is off
 }
 
-// startAdmin serves the admin API on c.adminAddr, unless that is empty.
+// startAdmin serves the admin API on c.adminAddr, unless that is empty,
+// with c.adminToken, or else a token it generates and writes to the state
+// directory for tickctl.
 func startAdmin(c config, srv *lobby.Server, log *slog.Logger) (*adminServer, error) {
 	a := &adminServer{serveErr: make(chan error, 1)}
 	if c.adminAddr == "" {
 		log.Info("admin API off")
 		return a, nil
 	}
-	// validate checked this already; checked again here so that no
-	// caller of run can open an unguarded admin port.
-	if err := lobby.CheckAdminAddr(c.adminAddr, c.adminToken); err != nil {
+	token := c.adminToken
+	if token == "" {
+		if c.stateDir == "" {
+			return nil, errors.New("admin token: none given (-admin-token, -admin-token-file) and no state directory to write one to (-state-dir)")
+		}
+		token = newAdminToken()
+		path := filepath.Join(c.stateDir, cli.AdminTokenFile)
+		if err := cli.WriteSecret(path, token); err != nil {
+			return nil, fmt.Errorf("admin token: %w", err)
+		}
+		log.Info("admin token generated", "file", path)
+	}
+	// validate checked a given token already; checked again here so that
+	// no caller of run can open an unguarded admin port.
+	if err := admin.CheckAddr(c.adminAddr, token); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", c.adminAddr)
 	if err != nil {
 		return nil, fmt.Errorf("admin listen: %w", err)
 	}
-	a.admin = lobby.NewAdmin(srv, lobby.AdminConfig{Token: c.adminToken, Version: serverVersion()})
-	a.http = &http.Server{Handler: a.admin.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hosts := splitList(c.adminHosts)
+	if host, _, err := net.SplitHostPort(c.adminAddr); err == nil && net.ParseIP(host) == nil {
+		hosts = append(hosts, host) // -admin-addr names the listener by a name of its own
+	}
+	a.api, err = admin.New(srv, admin.Config{Token: token, Addr: ln.Addr().String(), Hosts: hosts,
+		Cmdline: c.cmdline, SecretFlags: secretFlags, Version: serverVersion(), Logger: log})
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	a.http = &http.Server{Handler: a.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := a.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.serveErr <- err
 		}
 	}()
-	log.Info("admin API listening", "addr", ln.Addr().String(), "token", c.adminToken != "")
+	log.Info("admin API listening", "addr", ln.Addr().String(), "hosts", hosts)
 	if c.adminReady != nil {
 		c.adminReady(ln.Addr().String())
 	}
 	return a, nil
+}
+
+// newAdminToken returns 256 random bits as 43 URL-safe characters.
+func newAdminToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // stop ends the admin streams and the listener.
@@ -81,7 +151,7 @@ func (a *adminServer) stop(ctx context.Context) error {
 	}
 	// Streams first: a watch is a hijacked connection Shutdown would not
 	// wait for, and a recording a request it would wait for too long.
-	a.admin.Close()
+	a.api.Close()
 	if err := a.http.Shutdown(ctx); err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}

@@ -7,14 +7,27 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/admin"
 )
 
 func TestAdminFlags(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("k", 32)
+	tokenFile := filepath.Join(dir, "token")
+	if err := os.WriteFile(tokenFile, []byte(long+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secretFile := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secretFile, []byte("a-session-secret-of-some-length\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	home := map[string]string{"HOME": "/home/op"}
 	tests := []struct {
 		name    string
 		args    []string
@@ -22,13 +35,34 @@ func TestAdminFlags(t *testing.T) {
 		wantErr string
 		check   func(c config) bool
 	}{
-		{name: "default loopback", check: func(c config) bool { return c.adminAddr == "127.0.0.1:7778" && c.adminToken == "" }},
+		{name: "default loopback", env: home, check: func(c config) bool {
+			return c.adminAddr == "127.0.0.1:7778" && c.adminToken == "" && c.stateDir == filepath.Join("/home/op", ".local", "state", "tickwire")
+		}},
+		{name: "state dir of XDG", env: map[string]string{"XDG_STATE_HOME": "/xdg", "HOME": "/home/op"},
+			check: func(c config) bool { return c.stateDir == filepath.Join("/xdg", "tickwire") }},
+		{name: "state dir flag", args: []string{"-state-dir", dir}, check: func(c config) bool { return c.stateDir == dir }},
+		{name: "no state dir needed with a token", args: []string{"-admin-token", "t"}, check: func(c config) bool { return c.adminToken == "t" }},
 		{name: "off", args: []string{"-admin-addr", ""}, check: func(c config) bool { return c.adminAddr == "" }},
-		{name: "token from env", args: []string{"-admin-addr", ":7778"}, env: map[string]string{"TICKWIRE_ADMIN_TOKEN": "t0ken"},
-			check: func(c config) bool { return c.adminToken == "t0ken" }},
-		{name: "record dir", args: []string{"-record-dir", "recs"}, check: func(c config) bool { return c.recordDir == "recs" }},
-		{name: "all interfaces without token", args: []string{"-admin-addr", ":7778"}, wantErr: "needs a token"},
-		{name: "public address without token", args: []string{"-admin-addr", "0.0.0.0:7778"}, wantErr: "-admin-token"},
+		{name: "token from env", args: []string{"-admin-addr", ":7778"}, env: map[string]string{"TICKWIRE_ADMIN_TOKEN": long},
+			check: func(c config) bool { return c.adminToken == long }},
+		{name: "token from file", args: []string{"-admin-addr", ":7778", "-admin-token-file", tokenFile},
+			check: func(c config) bool { return c.adminToken == long }},
+		{name: "token and token file", args: []string{"-admin-token", "t", "-admin-token-file", tokenFile}, wantErr: "both given"},
+		{name: "missing token file", args: []string{"-admin-token-file", filepath.Join(dir, "none")}, wantErr: "-admin-token-file"},
+		{name: "session secret from file", args: []string{"-session-secret-file", secretFile}, env: home,
+			check: func(c config) bool { return c.sessionSecret == "a-session-secret-of-some-length" }},
+		{name: "session secret and its file", args: []string{"-session-secret", "x", "-session-secret-file", secretFile}, env: home, wantErr: "both given"},
+		{name: "admin hosts", args: []string{"-admin-host", "ops.example, 10.0.0.5"}, env: home,
+			check: func(c config) bool { return c.adminHosts == "ops.example, 10.0.0.5" }},
+		{name: "record dir", args: []string{"-record-dir", "recs"}, env: home, check: func(c config) bool { return c.recordDir == "recs" }},
+		{name: "record log budget default", env: home, check: func(c config) bool { return c.recordLogBudget == 256<<20 }},
+		{name: "record log budget from env", env: map[string]string{"TICKWIRE_RECORD_LOG_BUDGET": "1048576", "HOME": "/h"},
+			check: func(c config) bool { return c.recordLogBudget == 1<<20 }},
+		{name: "negative record log budget", args: []string{"-record-log-budget", "-1"}, env: home, wantErr: "-record-log-budget"},
+		{name: "all interfaces, generated token", args: []string{"-admin-addr", ":7778"}, env: home, check: func(c config) bool { return c.adminToken == "" }},
+		{name: "all interfaces, short token", args: []string{"-admin-addr", ":7778", "-admin-token", "s3cret"}, wantErr: "fewer than 32"},
+		{name: "public address, short token", args: []string{"-admin-addr", "0.0.0.0:7778", "-admin-token", long[1:]}, wantErr: "-admin-addr"},
+		{name: "loopback, short token", args: []string{"-admin-token", "s3cret"}, check: func(c config) bool { return c.adminToken == "s3cret" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,23 +75,27 @@ func TestAdminFlags(t *testing.T) {
 				return
 			}
 			if err != nil || !tt.check(c) {
-				t.Fatalf("config %+v, err %v", c, err)
+				t.Fatalf("admin %q token %d bytes, state dir %q, err %v", c.adminAddr, len(c.adminToken), c.stateDir, err)
 			}
 		})
 	}
 }
 
-// TestRunRefusesOpenAdmin checks that run itself, not only the flag
-// parser, refuses an admin listener on every interface without a token.
-func TestRunRefusesOpenAdmin(t *testing.T) {
+// TestRunRefusesShortTokenOffLoopback checks that run itself, not only the
+// flag parser, refuses an admin listener on every interface with a short
+// token, and one with no token and nowhere to write one.
+func TestRunRefusesShortTokenOffLoopback(t *testing.T) {
 	c, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-admin-addr", "", "-log-level", "error"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.adminAddr = "0.0.0.0:0"
-	err = run(context.Background(), c, io.Discard, nil)
-	if !errors.Is(err, lobby.ErrAdminNeedsToken) {
-		t.Fatalf("run = %v, want ErrAdminNeedsToken", err)
+	c.adminAddr, c.adminToken = "0.0.0.0:0", "s3cret"
+	if err := run(context.Background(), c, io.Discard, nil); !errors.Is(err, admin.ErrShortToken) {
+		t.Fatalf("run = %v, want ErrShortToken", err)
+	}
+	c.adminToken, c.stateDir = "", ""
+	if err := run(context.Background(), c, io.Discard, nil); err == nil || !strings.Contains(err.Error(), "no state directory") {
+		t.Fatalf("run = %v, want a refusal for want of a state directory", err)
 	}
 }
 
@@ -77,11 +115,11 @@ func TestAdminListener(t *testing.T) {
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, c, io.Discard, func(a string) { addrc <- a }) }()
-	var addr, admin string
-	for addr == "" || admin == "" {
+	var addr, adminAddr string
+	for addr == "" || adminAddr == "" {
 		select {
 		case addr = <-addrc:
-		case admin = <-adminc:
+		case adminAddr = <-adminc:
 		case err := <-done:
 			t.Fatalf("run ended early: %v", err)
 		case <-time.After(10 * time.Second):
@@ -102,15 +140,15 @@ func TestAdminListener(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, b
 	}
-	code, b := status("http://"+admin+"/v1/admin/overview", "s3cret")
-	var o lobby.AdminOverview
+	code, b := status("http://"+adminAddr+"/v1/admin/overview", "s3cret")
+	var o admin.Overview
 	if code != http.StatusOK || json.Unmarshal(b, &o) != nil || o.Version == "" {
 		t.Fatalf("overview: %d %s", code, b)
 	}
-	if code, _ := status("http://"+admin+"/v1/admin/overview", "wrong"); code != http.StatusUnauthorized {
+	if code, _ := status("http://"+adminAddr+"/v1/admin/overview", "wrong"); code != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %d, want 401", code)
 	}
-	if code, _ := status("http://"+admin+"/debug/pprof/", "s3cret"); code != http.StatusOK {
+	if code, _ := status("http://"+adminAddr+"/debug/pprof/", "s3cret"); code != http.StatusOK {
 		t.Fatalf("pprof on the admin port: %d, want 200", code)
 	}
 	for _, path := range []string{"/debug/pprof/", "/v1/admin/overview"} {

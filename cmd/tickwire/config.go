@@ -5,12 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/catalog"
+	"github.com/tickwire/tickwire/game/record"
 	"github.com/tickwire/tickwire/lobby"
 )
 
@@ -34,8 +36,20 @@ type config struct {
 	shutdownTimeout time.Duration
 	adminAddr       string
 	adminToken      string
-	recordDir       string
-	recordLogBytes  int
+	// adminTokenFile, adminHosts and stateDir: see admin.go.
+	adminTokenFile    string
+	adminHosts        string
+	stateDir          string
+	sessionSecretFile string
+	recordDir         string
+	recordLogBytes    int
+	recordLogBudget   int64
+
+	// cmdline is the command line as /debug/pprof/cmdline shows it,
+	// secrets redacted.
+	cmdline []string
+
+	frontDoor
 
 	// adminReady, when set, receives the bound admin address (tests).
 	adminReady func(addr string)
@@ -44,8 +58,9 @@ type config struct {
 const synopsis = `usage: tickwire [flags]
 
 tickwire is an authoritative multiplayer game state sync server. Clients
-connect over WebSocket at /ws; /healthz answers health checks, /metrics
-serves Prometheus metrics and GET /v1/modes lists the game modes. With no
+connect over WebSocket at /ws; / serves the browser game, /healthz answers
+health checks, /metrics serves Prometheus metrics and GET /v1/modes lists
+the game modes. With no
 flags it serves the arena game on :7777, and the admin API (docs/admin.md,
 for tickctl) on 127.0.0.1:7778.
 
@@ -70,31 +85,42 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":7777", "listen `address` for WebSocket, health and metrics")
 	fs.StringVar(&c.mode, "mode", "arena", fmt.Sprintf("default game `mode` for clients that name none (one of %s)", strings.Join(catalogue.Names(), ", ")))
-	fs.IntVar(&c.maxConns, "max-conns", d.MaxConnections, "most concurrent connections (0 = no limit)")
+	fs.IntVar(&c.maxConns, "max-conns", d.MaxConnections, "most concurrent connections on the public port, TCP (keep-alive included) and WebSocket (0 = no limit but the open-file limit)")
 	fs.IntVar(&c.maxFrameBytes, "max-frame-bytes", int(d.Conn.MaxFrameBytes), "largest client frame in `bytes`; larger ones close the connection")
-	fs.DurationVar(&c.slowConsumer, "slow-consumer-after", d.Conn.SlowConsumerAfter, "close a client that has read no snapshot for this long (slow-consumer reason)")
+	fs.DurationVar(&c.slowConsumer, "slow-consumer-after", d.Conn.SlowConsumerAfter, "close a player whose newest acknowledged snapshot trails the room by this long, or whose snapshots could not be written for this long (SLOW_CONSUMER)")
 	fs.DurationVar(&c.emptyTimeout, "empty-timeout", d.Rooms.EmptyTimeout, "how long a room with no players lives on")
 	fs.IntVar(&c.maxRooms, "max-rooms", d.Rooms.MaxRooms, "most live rooms (0 = no limit)")
-	fs.StringVar(&c.sessionSecret, "session-secret", "", "`secret` that signs session tokens (at least 16 bytes; empty = random, tokens die with the process)")
+	fs.StringVar(&c.sessionSecret, "session-secret", "", "`secret` that signs session tokens (at least 16 bytes; empty = random, tokens die with the process); prefer -session-secret-file or the environment, which no process listing shows")
+	fs.StringVar(&c.sessionSecretFile, "session-secret-file", "", "read the session secret from `file`")
 	fs.DurationVar(&c.sessionTTL, "session-ttl", d.SessionTTL, "how long a session token is valid")
 	fs.DurationVar(&c.reconnectGrace, "reconnect-grace", d.ReconnectGrace, "how long a dropped player's seat is held for reconnection")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long SIGTERM waits for clients to be told and rooms to end")
-	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off); a non-loopback address needs -admin-token")
-	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires (empty = none, loopback only)")
-	fs.IntVar(&c.recordLogBytes, "record-log-bytes", game.DefaultRecordBufferBytes, "`bytes` of each room's in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
+	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off)")
+	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires, at least 32 characters off loopback (empty = read -admin-token-file, else generate one into the state directory)")
+	c.defineAdminFlags(fs, getenv)
+	fs.IntVar(&c.recordLogBytes, "record-log-bytes", record.DefaultLogBytes, "`bytes` of each room's in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
+	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the in-memory input logs of all rooms may take together; a room that finds it spent drops its log (0 = no bound)")
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
+	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
 	modes, sections := defineModeFlags(fs, catalogue)
-	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, sections...)
+	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags}, sections...)...)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "tickwire:", err)
 		}
 		return c, err
 	}
+	c.cmdline = append([]string{os.Args[0]}, args...)
 	var err error
 	if c.modes, err = buildModes(modes); err == nil {
+		err = c.readSecretFiles()
+		if err == nil {
+			err = c.frontDoor.validate()
+		}
+	}
+	if err == nil {
 		err = c.validate()
 	}
 	if err != nil {
@@ -127,13 +153,10 @@ func (c config) validate() error {
 		return fmt.Errorf("-reconnect-grace %v: want more than 0", c.reconnectGrace)
 	case c.recordLogBytes == 0 || c.recordLogBytes < -1:
 		return fmt.Errorf("-record-log-bytes %d: want a size in bytes, or -1 for none", c.recordLogBytes)
+	case c.recordLogBudget < 0:
+		return fmt.Errorf("-record-log-budget %d: want a size in bytes, or 0 for no bound", c.recordLogBudget)
 	case c.shutdownTimeout <= 0:
 		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
 	}
-	if c.adminAddr != "" {
-		if err := lobby.CheckAdminAddr(c.adminAddr, c.adminToken); err != nil {
-			return fmt.Errorf("-admin-addr: %w (set -admin-token or TICKWIRE_ADMIN_TOKEN)", err)
-		}
-	}
-	return nil
+	return c.validateAdmin()
 }

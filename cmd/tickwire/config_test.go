@@ -170,7 +170,9 @@ func TestHelpListsFlagsAndEnv(t *testing.T) {
 		"-arena.min-players", "-arena.countdown", "Mode arena, game options:", "-arena.match-duration",
 		"-arena.score-limit", "-arena.max-speed", "[$TICKWIRE_ARENA_MAX_SPEED]",
 		"Mode drones, room settings:", "-drones.tick-hz", "Mode drones, game options:", "-drones.view-radius",
-		"[$TICKWIRE_DRONES_VIEW_RADIUS]", "-drones.see-through-pillars"} {
+		"[$TICKWIRE_DRONES_VIEW_RADIUS]", "-drones.see-through-pillars",
+		"Front door budgets and timeouts:", "-max-conns-per-addr", "[$TICKWIRE_MAX_CONNS_PER_ADDR]", "-signin-rate-per-addr",
+		"(default 20/10s)", "-lobby-idle-timeout", "-trusted-proxy", "-allowed-origins", "-http-idle-timeout"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q", want)
 		}

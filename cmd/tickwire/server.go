@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/lobby"
+	"github.com/tickwire/tickwire/web"
 )
 
 // run serves until ctx ends, then shuts down gracefully. ready, when set,
@@ -25,17 +25,29 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 		return err
 	}
 	lcfg := lobby.DefaultConfig()
+	c.frontDoor.apply(&lcfg)
 	lcfg.Rooms.DefaultMode = c.mode
 	lcfg.Rooms.EmptyTimeout = c.emptyTimeout
 	lcfg.Rooms.MaxRooms = c.maxRooms
 	lcfg.SessionSecret = []byte(c.sessionSecret)
 	lcfg.SessionTTL = c.sessionTTL
 	lcfg.ReconnectGrace = c.reconnectGrace
-	lcfg.MaxConnections = c.maxConns
+	fileLimit, err := raiseOpenFileLimit()
+	if err != nil {
+		log.Warn("cannot raise the open-file limit", "limit", fileLimit, "err", err)
+	}
+	maxConns, lowered := connBudget(c.maxConns, fileLimit, c.limits.ConnReserve, c.fdReserve)
+	if lowered {
+		log.Warn("connection limit lowered to fit the open-file limit", "max_conns", maxConns, "asked", c.maxConns,
+			"open_file_limit", fileLimit, "conn_reserve", c.limits.ConnReserve, "fd_reserve", c.fdReserve)
+	}
+	lcfg.MaxConnections = maxConns
 	lcfg.Conn.MaxFrameBytes = int64(c.maxFrameBytes)
 	lcfg.Conn.SlowConsumerAfter = c.slowConsumer
 	lcfg.Rooms.RecordDir = c.recordDir
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
+	lcfg.Rooms.RecordLogBudget = c.recordLogBudget
+	lcfg.Static = web.AppHandler() // the browser game at /
 	srv, err := lobby.NewServer(lcfg, c.modes, log)
 	if err != nil {
 		return err
@@ -49,10 +61,13 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Every TCP connection counts toward the budgets, and the server's
+	// timeouts end idle and slow ones.
+	httpSrv := srv.HTTPServer(mux)
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpSrv.Serve(ln) }()
-	log.Info("tickwire listening", "addr", ln.Addr().String(), "modes", c.modes.Names(), "default_mode", c.mode)
+	go func() { serveErr <- httpSrv.Serve(srv.Listener(ln)) }()
+	log.Info("tickwire listening", "addr", ln.Addr().String(), "modes", c.modes.Names(), "default_mode", c.mode,
+		"max_conns", maxConns, "open_file_limit", fileLimit)
 	for _, m := range c.modes.All() {
 		s := m.Settings
 		log.Info("mode", "mode", m.Name, "tick_hz", s.TickHz, "snapshot_hz", s.SnapshotHz,

@@ -56,6 +56,9 @@ func TestServeAndShutDown(t *testing.T) {
 		t.Fatalf("/healthz = %q", body)
 	}
 	checkModes(t, get(t, "http://"+addr+"/v1/modes"))
+	if page := get(t, "http://"+addr+"/"); !strings.Contains(page, "<title>tickwire</title>") {
+		t.Fatalf("/ serves %q, want the browser game", page)
+	}
 
 	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
 	defer dcancel()
@@ -133,6 +136,10 @@ func checkModes(t *testing.T, body string) {
 			t.Errorf("mode %s schema %s, want the mode's own", m.Name, m.Schema)
 		}
 		m.Schema = nil
+		if m.Options["match-duration"] == "" {
+			t.Errorf("mode %s lists options %v, want its match-duration among them", m.Name, m.Options)
+		}
+		m.Options = nil
 	}
 	settings, err := json.Marshal(got)
 	if err != nil {

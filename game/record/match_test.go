@@ -95,7 +95,7 @@ func (p *player) push() {
 // recordedMatch is what playMatch leaves behind.
 type recordedMatch struct {
 	file      []byte            // the RecordDir recording, from tick 0
-	midMatch  []byte            // StartRecording's, started after tick 200
+	midMatch  []byte            // Recorder.Start's, started after tick 200
 	spectated map[uint32]uint32 // snapshot checksums a spectator got, by tick
 	shots     int               // projectiles the spectator saw
 }
@@ -110,8 +110,13 @@ func playMatch(t *testing.T) recordedMatch {
 	mode, _ := arenaModes(t, matchOptions).Lookup("arena")
 	cfg := game.RoomConfig{ID: "match-1", Mode: "arena", Schema: mode.Schema, ModeOptions: mode.OptionValues(),
 		TickHz: 60, SnapshotHz: 20, MaxPlayers: 8, MinPlayers: 8,
-		Countdown: 500 * time.Millisecond, Seed: 4242, Clock: clk, RecordDir: dir,
+		Countdown: 500 * time.Millisecond, Seed: 4242, Clock: clk,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	rec, err := record.NewRecorder(record.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Recorder = rec
 	g, err := mode.NewGame(game.Config{TickHz: cfg.TickHz, SnapshotHz: cfg.SnapshotHz, MaxPlayers: cfg.MaxPlayers, Seed: cfg.Seed})
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +155,7 @@ func playMatch(t *testing.T) recordedMatch {
 			}
 			players[2].port = port
 		case 201:
-			if err := room.StartRecording(ctx, &mid); err != nil {
+			if err := rec.Start(ctx, &mid); err != nil {
 				t.Fatal(err)
 			}
 		case 300:
@@ -179,10 +184,10 @@ func playMatch(t *testing.T) recordedMatch {
 		t.Fatalf("Run: %v", err)
 	}
 	// The room's end stopped the recording; this waits for its flush.
-	if err := room.StopRecording(ctx); err != nil {
-		t.Fatalf("StopRecording: %v", err)
+	if err := rec.Stop(ctx); err != nil {
+		t.Fatalf("Stop: %v", err)
 	}
-	file, err := os.ReadFile(filepath.Join(dir, "match-1"+game.RecordFileExt))
+	file, err := os.ReadFile(filepath.Join(dir, "match-1"+record.FileExt))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/tickwire/tickwire/game"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/encoding/protodelim"
 )
@@ -43,8 +42,8 @@ func NewReader(r io.Reader) (*Reader, error) {
 		}
 		return nil, fmt.Errorf("read recording header: %w: %w", ErrFormat, err)
 	}
-	if v := h.GetFormatVersion(); v != game.RecordFormatVersion {
-		return nil, fmt.Errorf("read recording header: %w: format version %d, this build reads %d", ErrFormat, v, game.RecordFormatVersion)
+	if v := h.GetFormatVersion(); v != FormatVersion {
+		return nil, fmt.Errorf("read recording header: %w: format version %d, this build reads %d", ErrFormat, v, FormatVersion)
 	}
 	if h.GetTickHz() == 0 || h.GetMode() == "" {
 		return nil, fmt.Errorf("read recording header: %w: tick rate %d, mode %q", ErrFormat, h.GetTickHz(), h.GetMode())

@@ -90,7 +90,7 @@ func checksum(tick, sum uint32) *pb.RecordEntry {
 // errRefused is a factory's refusal.
 var errRefused = errors.New("refused")
 
-var counterHeader = &pb.RecordHeader{FormatVersion: game.RecordFormatVersion, RoomId: "r", Mode: "counter", TickHz: 10, SnapshotHz: 10, MaxPlayers: 2,
+var counterHeader = &pb.RecordHeader{FormatVersion: record.FormatVersion, RoomId: "r", Mode: "counter", TickHz: 10, SnapshotHz: 10, MaxPlayers: 2,
 	Schema: counterSchema.Proto()}
 
 // build writes a recording of entries under header h.
@@ -198,7 +198,7 @@ func TestReplayMakesTheHookCalls(t *testing.T) {
 func TestReplayErrors(t *testing.T) {
 	good := build(t, counterHeader, join(1, "ann", 11), step(1), checksum(1, sumOf(11, 0)))
 	v3 := proto.CloneOf(counterHeader)
-	v3.FormatVersion = game.RecordFormatVersion + 1
+	v3.FormatVersion = record.FormatVersion + 1
 	noMode := proto.CloneOf(counterHeader)
 	noMode.Mode = ""
 	var unknownEntry bytes.Buffer

@@ -9,7 +9,7 @@ import (
 )
 
 // Writer writes a recording message by message, for tools and tests that
-// build or edit recordings; a game.Room writes its own.
+// build or edit recordings; a room's Recorder writes its own.
 type Writer struct {
 	w io.Writer
 }

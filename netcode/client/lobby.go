@@ -36,6 +36,7 @@ type reqResult struct {
 	joined  *pb.Joined
 	created *pb.RoomCreated
 	rooms   []*pb.RoomInfo
+	list    *pb.RoomList
 	err     error
 }
 
@@ -138,18 +139,38 @@ func (c *Client) CreateRoom(ctx context.Context, mode string, maxPlayers int, pr
 	return res.created, res.joined, nil
 }
 
-// ListRooms returns the server's public rooms of mode (empty: all modes).
+// ListRooms returns the first page of the server's public rooms of mode
+// (empty: all modes), oldest first: at most the server's default page
+// size (50). ListRoomsPage reads further pages.
 func (c *Client) ListRooms(ctx context.Context, mode string) ([]*pb.RoomInfo, error) {
-	msg := &pb.ClientMessage{Body: &pb.ClientMessage_ListRooms{ListRooms: &pb.ListRooms{Mode: mode}}}
+	list, err := c.ListRoomsPage(ctx, mode, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	return list.GetRooms(), nil
+}
+
+// ListRoomsPage returns one page of the server's public rooms of mode:
+// the one after cursor (empty: the first; else the NextCursor of the
+// previous page), of at most limit rooms (0: the server's default; the
+// server caps it). The page's NextCursor is empty on the last page. A
+// server over its listing budget answers a *ServerError RATE_LIMITED.
+func (c *Client) ListRoomsPage(ctx context.Context, mode, cursor string, limit int) (*pb.RoomList, error) {
+	if limit < 0 {
+		return nil, fmt.Errorf("client: list rooms: limit %d < 0", limit)
+	}
+	msg := &pb.ClientMessage{Body: &pb.ClientMessage_ListRooms{ListRooms: &pb.ListRooms{
+		Mode: mode, Cursor: cursor, Limit: uint32(min(limit, 1<<31))}}}
 	res, err := c.do(ctx, newRequest(reqList), msg)
 	if err != nil {
 		return nil, fmt.Errorf("client: list rooms: %w", err)
 	}
-	return res.rooms, nil
+	return res.list, nil
 }
 
 // SubscribeRooms subscribes to the public room list of mode (empty: all)
-// and returns it; fn is then called with every RoomUpdate, on the reader
+// and returns its first page (ListRoomsPage reads the others); fn is then
+// called with every RoomUpdate of any public room of mode, on the reader
 // goroutine like the ClientConfig callbacks, until UnsubscribeRooms. A new
 // subscription replaces the previous one. After a redial the client
 // subscribes again on its own and calls fn with the differences between
@@ -285,7 +306,7 @@ func (c *Client) handleRoomListLocked(list *pb.RoomList) lobbyReply {
 	if r == nil {
 		return lobbyReply{} // unsolicited: OnMessage only
 	}
-	c.popLocked(reqResult{rooms: list.Rooms})
+	c.popLocked(reqResult{rooms: list.Rooms, list: list})
 	switch r.kind {
 	case reqSubscribe:
 		if r.abandoned {
@@ -297,8 +318,14 @@ func (c *Client) handleRoomListLocked(list *pb.RoomList) lobbyReply {
 		if c.sub != r.sub {
 			return lobbyReply{} // unsubscribed or replaced meanwhile
 		}
-		updates := diffRooms(r.sub.rooms, list.Rooms)
-		r.sub.rooms = roomMap(list.Rooms)
+		updates := diffRooms(r.sub.rooms, list.Rooms, list.NextCursor == "")
+		if list.NextCursor == "" {
+			r.sub.rooms = roomMap(list.Rooms)
+		} else {
+			for _, room := range list.Rooms {
+				r.sub.rooms[room.RoomId] = room
+			}
+		}
 		return lobbyReply{fn: r.sub.fn, updates: updates}
 	}
 	return lobbyReply{}
@@ -341,7 +368,11 @@ func roomMap(rooms []*pb.RoomInfo) map[string]*pb.RoomInfo {
 
 // diffRooms returns the updates that turn old into fresh: CLOSED for rooms
 // gone (sorted by id), then CREATED or CHANGED in fresh's order.
-func diffRooms(old map[string]*pb.RoomInfo, fresh []*pb.RoomInfo) []*pb.RoomUpdate {
+//
+// When fresh is only the first page of a longer list (complete false), a
+// room of old missing from it may be on a later page: it is kept, not
+// reported closed.
+func diffRooms(old map[string]*pb.RoomInfo, fresh []*pb.RoomInfo, complete bool) []*pb.RoomUpdate {
 	seen := make(map[string]bool, len(fresh))
 	var out []*pb.RoomUpdate
 	for _, r := range fresh {
@@ -349,7 +380,7 @@ func diffRooms(old map[string]*pb.RoomInfo, fresh []*pb.RoomInfo) []*pb.RoomUpda
 	}
 	var gone []string
 	for id := range old {
-		if !seen[id] {
+		if !seen[id] && complete {
 			gone = append(gone, id)
 		}
 	}

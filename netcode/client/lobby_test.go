@@ -301,7 +301,7 @@ func TestDiffRooms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, u := range diffRooms(roomMap(tt.old), tt.fresh) {
+			for _, u := range diffRooms(roomMap(tt.old), tt.fresh, true) {
 				got = append(got, u.Kind.String()+" "+u.Room.RoomId)
 			}
 			if !slices.Equal(got, tt.want) {

@@ -14,11 +14,12 @@ import (
 
 // finalReasons are the close reasons after which a redial is pointless or
 // wrong: the server or the player meant the end (NORMAL, KICKED,
-// ROOM_CLOSED, MATCH_ENDED, SERVER_SHUTDOWN), a redial would be refused the
-// same way (AUTH_FAILED, VERSION_MISMATCH, PROTOCOL_ERROR), or another
-// connection owns the session now and a redial would take it back
-// (REPLACED). The others (SLOW_CONSUMER, IDLE_TIMEOUT, SERVER_FULL) are
-// about this connection or this moment, so a redial may well succeed.
+// ROOM_CLOSED, MATCH_ENDED, SERVER_SHUTDOWN, and IDLE_TIMEOUT, which the
+// server sends a connection that sat in the lobby without a seat), a
+// redial would be refused the same way (AUTH_FAILED, VERSION_MISMATCH,
+// PROTOCOL_ERROR), or another connection owns the session now and a redial
+// would take it back (REPLACED). The others (SLOW_CONSUMER, SERVER_FULL)
+// are about this connection or this moment, so a redial may well succeed.
 var finalReasons = map[pb.CloseReason]bool{
 	pb.CloseReason_CLOSE_REASON_NORMAL:           true,
 	pb.CloseReason_CLOSE_REASON_KICKED:           true,
@@ -29,6 +30,7 @@ var finalReasons = map[pb.CloseReason]bool{
 	pb.CloseReason_CLOSE_REASON_REPLACED:         true,
 	pb.CloseReason_CLOSE_REASON_MATCH_ENDED:      true,
 	pb.CloseReason_CLOSE_REASON_AUTH_FAILED:      true,
+	pb.CloseReason_CLOSE_REASON_IDLE_TIMEOUT:     true,
 }
 
 // finalErrorCodes are refusals of a Hello that a redial would get again.

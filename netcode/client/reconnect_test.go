@@ -61,7 +61,7 @@ func TestReconnectable(t *testing.T) {
 		{"internal server error", &websocket.CloseError{Code: websocket.CloseInternalServerErr}, true},
 		{"normal closure", &websocket.CloseError{Code: websocket.CloseNormalClosure}, false},
 		{"message too big", &websocket.CloseError{Code: websocket.CloseMessageTooBig}, false},
-		{"idle timeout", &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_IDLE_TIMEOUT}, true},
+		{"idle timeout", &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_IDLE_TIMEOUT}, false},
 		{"slow consumer", &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_SLOW_CONSUMER}, true},
 		{"server full", &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_SERVER_FULL}, true},
 		{"replaced", &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_REPLACED}, false},
@@ -273,7 +273,7 @@ func TestClientServerCloseReconnects(t *testing.T) {
 		{pb.CloseReason_CLOSE_REASON_REPLACED, false},
 		{pb.CloseReason_CLOSE_REASON_KICKED, false},
 		{pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, false},
-		{pb.CloseReason_CLOSE_REASON_IDLE_TIMEOUT, true},
+		{pb.CloseReason_CLOSE_REASON_IDLE_TIMEOUT, false},
 		{pb.CloseReason_CLOSE_REASON_SLOW_CONSUMER, true},
 	}
 	for _, tt := range tests {

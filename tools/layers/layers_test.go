@@ -1,7 +1,13 @@
 package layers
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -76,7 +82,11 @@ func TestLayers(t *testing.T) {
 		},
 		{
 			pkg:       "game",
-			forbidden: []string{module + "/lobby", module + "/netcode$", "github.com/gorilla/websocket"},
+			forbidden: []string{module + "/lobby", module + "/admin", module + "/game/record", module + "/netcode$", "github.com/gorilla/websocket"},
+		},
+		{
+			pkg:       "game/record",
+			forbidden: []string{module + "/lobby", module + "/admin", module + "/netcode$", module + "/cmd", "github.com/gorilla/websocket"},
 		},
 		{
 			pkg:       "game/catalog",
@@ -91,7 +101,15 @@ func TestLayers(t *testing.T) {
 			forbidden: []string{module + "/lobby", module + "/netcode$", "github.com/gorilla/websocket"},
 		},
 		{
+			pkg:     "web",
+			allowed: []string{},
+		},
+		{
 			pkg:       "lobby",
+			forbidden: []string{module + "/cmd", module + "/netcode/client", module + "/admin"},
+		},
+		{
+			pkg:       "admin",
 			forbidden: []string{module + "/cmd", module + "/netcode/client"},
 		},
 		{
@@ -111,6 +129,49 @@ func TestLayers(t *testing.T) {
 					t.Errorf("%s imports %s, which it must not", tt.pkg, d.path)
 				}
 			}
+		})
+	}
+}
+
+// TestAdminSeesTheLobbyThroughOperator keeps the admin API on the lobby's
+// narrow view: of package lobby, its code names only Operator and what
+// Operator's methods return (so it never reaches the registry, sessions or
+// held seats, nor takes their locks), and PhaseName.
+func TestAdminSeesTheLobbyThroughOperator(t *testing.T) {
+	allowed := []string{"Operator", "LiveRoom", "Counters", "PhaseName"}
+	out, err := exec.Command("go", "list", "-f", "{{.Dir}}\n{{range .GoFiles}}{{.}}\n{{end}}", module+"/admin").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list admin: %v\n%s", err, out)
+	}
+	lines := strings.Fields(string(out))
+	dir, files := lines[0], lines[1:]
+	fset := token.NewFileSet()
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		local := ""
+		for _, imp := range f.Imports {
+			if path, _ := strconv.Unquote(imp.Path.Value); path == module+"/lobby" {
+				local = "lobby"
+				if imp.Name != nil {
+					local = imp.Name.Name
+				}
+			}
+		}
+		if local == "" {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == local && !slices.Contains(allowed, sel.Sel.Name) {
+				t.Errorf("%s: admin uses lobby.%s; it may use only %v", fset.Position(sel.Pos()), sel.Sel.Name, allowed)
+			}
+			return true
 		})
 	}
 }

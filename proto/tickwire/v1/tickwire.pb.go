@@ -2361,11 +2361,18 @@ func (x *RoomCreated) GetJoinCode() string {
 	return ""
 }
 
-// ListRooms asks for the public rooms once.
+// ListRooms asks for one page of the public rooms, oldest first.
 type ListRooms struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Only rooms of this mode; empty means all.
-	Mode          string `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
+	Mode string `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
+	// The most rooms to return: 0 means the server's default (50); the
+	// server never returns more than 100.
+	Limit uint32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	// Where the page starts: empty for the first page, else the next_cursor
+	// of the previous page. Rooms closed meanwhile are skipped, rooms opened
+	// meanwhile come at the end.
+	Cursor        string `protobuf:"bytes,3,opt,name=cursor,proto3" json:"cursor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2407,11 +2414,29 @@ func (x *ListRooms) GetMode() string {
 	return ""
 }
 
+func (x *ListRooms) GetLimit() uint32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *ListRooms) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
 // RoomList answers ListRooms, and starts a RoomUpdate stream after
-// SubscribeRooms.
+// SubscribeRooms; it holds one page of the listing.
 type RoomList struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Rooms         []*RoomInfo            `protobuf:"bytes,1,rep,name=rooms,proto3" json:"rooms,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Rooms []*RoomInfo            `protobuf:"bytes,1,rep,name=rooms,proto3" json:"rooms,omitempty"`
+	// The cursor of the next page (ListRooms.cursor); empty on the last page.
+	NextCursor string `protobuf:"bytes,2,opt,name=next_cursor,json=nextCursor,proto3" json:"next_cursor,omitempty"`
+	// The public rooms of the mode in all, on every page.
+	Total         uint32 `protobuf:"varint,3,opt,name=total,proto3" json:"total,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2453,12 +2478,29 @@ func (x *RoomList) GetRooms() []*RoomInfo {
 	return nil
 }
 
-// SubscribeRooms asks for the public room list followed by a RoomUpdate for
-// every change, until unsubscribe is set or the connection ends.
+func (x *RoomList) GetNextCursor() string {
+	if x != nil {
+		return x.NextCursor
+	}
+	return ""
+}
+
+func (x *RoomList) GetTotal() uint32 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+// SubscribeRooms asks for the first page of the public room list followed
+// by a RoomUpdate for every change to any public room of the mode, until
+// unsubscribe is set or the connection ends.
 type SubscribeRooms struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Mode          string                 `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
-	Unsubscribe   bool                   `protobuf:"varint,2,opt,name=unsubscribe,proto3" json:"unsubscribe,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Mode        string                 `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
+	Unsubscribe bool                   `protobuf:"varint,2,opt,name=unsubscribe,proto3" json:"unsubscribe,omitempty"`
+	// The first page's size, as ListRooms.limit.
+	Limit         uint32 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2505,6 +2547,13 @@ func (x *SubscribeRooms) GetUnsubscribe() bool {
 		return x.Unsubscribe
 	}
 	return false
+}
+
+func (x *SubscribeRooms) GetLimit() uint32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
 }
 
 // RoomUpdate is one change to the public room list.
@@ -3202,14 +3251,20 @@ const file_tickwire_v1_tickwire_proto_rawDesc = "" +
 	"\aprivate\x18\x03 \x01(\bR\aprivate\"U\n" +
 	"\vRoomCreated\x12)\n" +
 	"\x04room\x18\x01 \x01(\v2\x15.tickwire.v1.RoomInfoR\x04room\x12\x1b\n" +
-	"\tjoin_code\x18\x02 \x01(\tR\bjoinCode\"\x1f\n" +
+	"\tjoin_code\x18\x02 \x01(\tR\bjoinCode\"M\n" +
 	"\tListRooms\x12\x12\n" +
-	"\x04mode\x18\x01 \x01(\tR\x04mode\"7\n" +
+	"\x04mode\x18\x01 \x01(\tR\x04mode\x12\x14\n" +
+	"\x05limit\x18\x02 \x01(\rR\x05limit\x12\x16\n" +
+	"\x06cursor\x18\x03 \x01(\tR\x06cursor\"n\n" +
 	"\bRoomList\x12+\n" +
-	"\x05rooms\x18\x01 \x03(\v2\x15.tickwire.v1.RoomInfoR\x05rooms\"F\n" +
+	"\x05rooms\x18\x01 \x03(\v2\x15.tickwire.v1.RoomInfoR\x05rooms\x12\x1f\n" +
+	"\vnext_cursor\x18\x02 \x01(\tR\n" +
+	"nextCursor\x12\x14\n" +
+	"\x05total\x18\x03 \x01(\rR\x05total\"\\\n" +
 	"\x0eSubscribeRooms\x12\x12\n" +
 	"\x04mode\x18\x01 \x01(\tR\x04mode\x12 \n" +
-	"\vunsubscribe\x18\x02 \x01(\bR\vunsubscribe\"\xbc\x01\n" +
+	"\vunsubscribe\x18\x02 \x01(\bR\vunsubscribe\x12\x14\n" +
+	"\x05limit\x18\x03 \x01(\rR\x05limit\"\xbc\x01\n" +
 	"\n" +
 	"RoomUpdate\x120\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1c.tickwire.v1.RoomUpdate.KindR\x04kind\x12)\n" +

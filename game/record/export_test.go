@@ -1,0 +1,20 @@
+package record
+
+import "github.com/prometheus/client_golang/prometheus/testutil"
+
+// Hooks for the package's external tests (package record_test).
+
+// DroppedForTest reads tickwire_recording_dropped_total{reason}.
+func DroppedForTest(reason string) float64 {
+	return testutil.ToFloat64(recordingDropped.WithLabelValues(reason))
+}
+
+// RefusedForTest reads tickwire_recording_refused_total{reason}.
+func RefusedForTest(reason string) float64 {
+	return testutil.ToFloat64(recordingRefused.WithLabelValues(reason))
+}
+
+// LogSizeForTest is the bytes the recorder's in-memory log holds and the
+// bytes it took from its budget; call it on the room goroutine (Room.Exec)
+// or once the room has ended.
+func (rc *Recorder) LogSizeForTest() (size int, reserved int64) { return rc.size, rc.reserved }

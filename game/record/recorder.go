@@ -1,0 +1,344 @@
+package record
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/tickwire/tickwire/game"
+)
+
+// Defaults of Options.
+const (
+	// DefaultLogBytes bounds a room's in-memory log of its calls into the
+	// Game, kept so that a recording started mid-match still replays from
+	// tick 0.
+	DefaultLogBytes = 16 << 20
+	// DefaultQueueBytes bounds the recorded bytes waiting for a slow
+	// recording writer; beyond it the recording stops.
+	DefaultQueueBytes = 4 << 20
+	// DefaultFlushTimeout is how long an ending room waits for its
+	// recording writers to flush.
+	DefaultFlushTimeout = 5 * time.Second
+)
+
+// logChunkSize is the size of one chunk of a room's in-memory log: the log
+// grows by chunks, so it never copies itself and wastes at most one chunk.
+// The server-wide Budget is taken a chunk at a time.
+const logChunkSize = 64 << 10
+
+// Options configure the Recorder of one room.
+type Options struct {
+	// LogBytes bounds the room's in-memory log of its calls, from tick 0,
+	// that Start writes before streaming: 0 means DefaultLogBytes,
+	// negative keeps no log. When the log outgrows it, the Recorder drops
+	// it (recordings already running go on) and Start returns
+	// ErrUnavailable from then on.
+	LogBytes int
+	// Budget, when set, is the server-wide bound the log's memory is taken
+	// from, a chunk at a time; a log that cannot get more is dropped as
+	// one that outgrew LogBytes. What the log took returns to the budget
+	// when it is dropped or the room ends.
+	Budget *Budget
+	// Dir, if set, records the whole room to the file <Dir>/<room
+	// id>.twrec (FileExt), from the room's first call into its Game to its
+	// end.
+	Dir string
+	// QueueBytes bounds the bytes a recording writer may fall behind by
+	// before the recording is stopped (0 means DefaultQueueBytes); the
+	// tick never waits for a writer.
+	QueueBytes int
+	// FlushTimeout is how long an ending room waits for its recording
+	// writers to flush (0 means DefaultFlushTimeout).
+	FlushTimeout time.Duration
+}
+
+// Recorder is the game.Recorder that writes recordings of one room: it
+// keeps the bounded in-memory log of the room's calls from tick 0, writes
+// every room to Options.Dir when set, and streams recordings started with
+// Start. Give it to the room as RoomConfig.Recorder (one Recorder per
+// room); the room calls it on its own goroutine, and Start and Stop reach
+// it there through Room.Exec.
+//
+// Every entry is encoded by hand straight into the log (entry.go), so that
+// recording an input costs no allocation. When there is neither a log nor
+// a recording, the Recorder encodes nothing.
+type Recorder struct {
+	opts Options
+	// room and header are set by Open, before the room runs.
+	room   *game.Room
+	id     string
+	header []byte // the length-delimited RecordHeader
+	log    *slog.Logger
+
+	// apiSink is the recording Start started, until Stop takes it.
+	apiSink atomic.Pointer[sink]
+	// running counts the sinks, for Recording.
+	running atomic.Int32
+
+	// Owned by the room goroutine.
+	enc      entryEncoder
+	chunks   [][]byte
+	size     int   // bytes in chunks
+	reserved int64 // bytes taken from opts.Budget for chunks
+	keep     bool  // the log is kept: not disabled, not yet dropped
+	sealed   bool  // the last chunk is shared with a sink: start a new one
+	entries  int   // calls into the Game since the room began, recorded or not
+	sinks    []*sink
+	pending  []byte // entries since the last EndTick, for the sinks
+	scratch  []byte // one entry
+}
+
+// NewRecorder returns a Recorder with opts (zero fields take defaults).
+func NewRecorder(opts Options) (*Recorder, error) {
+	switch {
+	case opts.QueueBytes < 0:
+		return nil, fmt.Errorf("recorder: queue bytes %d < 0", opts.QueueBytes)
+	case opts.FlushTimeout < 0:
+		return nil, fmt.Errorf("recorder: flush timeout %v < 0", opts.FlushTimeout)
+	}
+	if opts.LogBytes == 0 {
+		opts.LogBytes = DefaultLogBytes
+	}
+	if opts.QueueBytes == 0 {
+		opts.QueueBytes = DefaultQueueBytes
+	}
+	if opts.FlushTimeout == 0 {
+		opts.FlushTimeout = DefaultFlushTimeout
+	}
+	return &Recorder{opts: opts, keep: opts.LogBytes > 0, log: slog.Default()}, nil
+}
+
+// Recording reports whether a recording is being written (a Dir file or
+// Start's writer). It is safe to call from any goroutine.
+func (rc *Recorder) Recording() bool { return rc.running.Load() > 0 }
+
+// Open implements game.Recorder: it learns the room it records and
+// encodes the recording's header.
+func (rc *Recorder) Open(room *game.Room, cfg game.RoomConfig) {
+	rc.room, rc.id = room, cfg.ID
+	rc.log = cfg.Logger.With("room", cfg.ID)
+	header, err := appendHeader(nil, cfg, time.Now().Unix())
+	if err != nil {
+		// No recording of this room could be read: keep nothing.
+		rc.log.Error("cannot encode the recording header; not recording", "err", err)
+		rc.keep, rc.opts.Dir = false, ""
+		return
+	}
+	rc.header = header
+}
+
+// on reports whether entries are recorded at all.
+func (rc *Recorder) on() bool { return rc.keep || len(rc.sinks) > 0 }
+
+// want counts one call into the Game and reports whether to encode it. The
+// first call starts the Dir file, so that it holds every call.
+func (rc *Recorder) want() bool {
+	if rc.entries == 0 {
+		rc.startFile()
+	}
+	rc.entries++
+	return rc.on()
+}
+
+// add records one encoded entry (in rc.scratch).
+func (rc *Recorder) add() {
+	e := rc.scratch
+	if rc.keep {
+		rc.keepEntry(e)
+	}
+	if len(rc.sinks) > 0 {
+		rc.pending = append(rc.pending, e...)
+	}
+}
+
+// keepEntry appends e to the in-memory log, or drops the log when e would
+// take it past LogBytes or a new chunk finds the budget spent.
+func (rc *Recorder) keepEntry(e []byte) {
+	if rc.size+len(e) > rc.opts.LogBytes {
+		rc.dropLog(dropBufferFull, "recording log outgrew its buffer; recordings can no longer start", "log_bytes", rc.opts.LogBytes)
+		return
+	}
+	if n := len(rc.chunks); n > 0 && !rc.sealed {
+		if last := rc.chunks[n-1]; cap(last)-len(last) >= len(e) {
+			rc.chunks[n-1] = append(last, e...)
+			rc.size += len(e)
+			return
+		}
+	}
+	size := max(logChunkSize, len(e))
+	if !rc.opts.Budget.take(int64(size)) {
+		rc.dropLog(dropBudget, "the server's recording log budget is spent; this room's log is dropped, recordings of it can no longer start",
+			"budget_bytes", rc.opts.Budget.Limit())
+		return
+	}
+	rc.reserved += int64(size)
+	rc.sealed = false
+	rc.size += len(e)
+	rc.chunks = append(rc.chunks, append(make([]byte, 0, size), e...))
+}
+
+// dropLog forgets the in-memory log for good, gives its memory back to the
+// budget and counts why.
+func (rc *Recorder) dropLog(reason, msg string, args ...any) {
+	rc.releaseLog()
+	rc.keep = false
+	recordingDropped.WithLabelValues(reason).Inc()
+	rc.log.Warn(msg, args...)
+}
+
+// releaseLog forgets the chunks of the log and returns what they took
+// from the budget. Sinks that still write a chunk keep it until they are
+// done; the bound is on what the log holds.
+func (rc *Recorder) releaseLog() {
+	rc.chunks, rc.size = nil, 0
+	rc.opts.Budget.give(rc.reserved)
+	rc.reserved = 0
+}
+
+// available reports whether a recording started now would hold every call
+// into the Game since the room began.
+func (rc *Recorder) available() bool { return rc.header != nil && (rc.keep || rc.entries == 0) }
+
+// startSink flushes the pending batch to the running sinks, then starts s
+// with the header and the whole log so far, and adds it to the sinks. The
+// chunks handed over are sealed: the log never writes to them again.
+func (rc *Recorder) startSink(s *sink) {
+	rc.flush()
+	initial := make([][]byte, 0, len(rc.chunks)+1)
+	initial = append(initial, rc.header)
+	initial = append(initial, rc.chunks...)
+	rc.sealed = true
+	s.start(initial)
+	rc.sinks = append(rc.sinks, s)
+	rc.running.Add(1)
+	recordingsActive.Inc()
+}
+
+// flush hands the pending entries to every sink, stopping the sinks that
+// fell behind or failed.
+func (rc *Recorder) flush() {
+	if len(rc.pending) == 0 {
+		return
+	}
+	batch := rc.pending
+	rc.pending = make([]byte, 0, len(batch))
+	for _, s := range slices.Clone(rc.sinks) {
+		if !s.offer(batch) {
+			reason := dropSlowWriter
+			if s.failed.Load() {
+				reason = dropWriteError
+			}
+			recordingDropped.WithLabelValues(reason).Inc()
+			rc.log.Warn("recording stopped", "kind", s.kind, "reason", reason)
+			rc.stopSink(s)
+		}
+	}
+}
+
+// stopSink closes s and forgets it; a sink already stopped is left alone.
+func (rc *Recorder) stopSink(s *sink) {
+	i := slices.Index(rc.sinks, s)
+	if i < 0 {
+		return
+	}
+	rc.sinks = slices.Delete(rc.sinks, i, i+1)
+	if len(rc.sinks) == 0 {
+		rc.pending = rc.pending[:0]
+	}
+	s.close()
+	rc.running.Add(-1)
+	recordingsActive.Dec()
+}
+
+// The game.Recorder entries, one per call of the room into its Game; each
+// is a no-op when nothing records.
+
+// Join implements game.Recorder.
+func (rc *Recorder) Join(p game.PlayerID, name string, entity uint32, refused bool) {
+	if rc.want() {
+		rc.scratch = rc.enc.join(rc.scratch[:0], p, name, entity, refused)
+		rc.add()
+	}
+}
+
+// Leave implements game.Recorder.
+func (rc *Recorder) Leave(p game.PlayerID) { rc.player(entryLeave, p) }
+
+// Disconnected implements game.Recorder.
+func (rc *Recorder) Disconnected(p game.PlayerID) { rc.player(entryDisconnected, p) }
+
+// Reconnected implements game.Recorder.
+func (rc *Recorder) Reconnected(p game.PlayerID) { rc.player(entryReconnected, p) }
+
+func (rc *Recorder) player(f protowire.Number, p game.PlayerID) {
+	if rc.want() {
+		rc.scratch = rc.enc.player(rc.scratch[:0], f, p)
+		rc.add()
+	}
+}
+
+// Input implements game.Recorder.
+func (rc *Recorder) Input(p game.PlayerID, in game.Input) {
+	if rc.want() {
+		rc.scratch = rc.enc.input(rc.scratch[:0], p, in)
+		rc.add()
+	}
+}
+
+// StartMatch implements game.Recorder.
+func (rc *Recorder) StartMatch(tick uint32) { rc.tick(entryStartMatch, tick) }
+
+// Step implements game.Recorder.
+func (rc *Recorder) Step(tick uint32) { rc.tick(entryStep, tick) }
+
+func (rc *Recorder) tick(f protowire.Number, tick uint32) {
+	if rc.want() {
+		rc.scratch = rc.enc.tick(rc.scratch[:0], f, tick)
+		rc.add()
+	}
+}
+
+// Debug implements game.Recorder.
+func (rc *Recorder) Debug(command string) {
+	if rc.want() {
+		rc.scratch = rc.enc.debug(rc.scratch[:0], command)
+		rc.add()
+	}
+}
+
+// WantsChecksum implements game.Recorder: checksums are wanted while
+// anything records.
+func (rc *Recorder) WantsChecksum() bool { return rc.on() }
+
+// Checksum implements game.Recorder.
+func (rc *Recorder) Checksum(tick, sum uint32) {
+	if rc.want() {
+		rc.scratch = rc.enc.checksum(rc.scratch[:0], tick, sum)
+		rc.add()
+	}
+}
+
+// EndTick implements game.Recorder: the tick's entries go to the sinks.
+func (rc *Recorder) EndTick() { rc.flush() }
+
+// Errors of recordings.
+var (
+	// ErrUnavailable means the room no longer holds its log from tick 0
+	// (it outgrew Options.LogBytes, the budget was spent, or it is
+	// disabled), so a recording started now could not be replayed.
+	ErrUnavailable = errors.New("recording unavailable: the room's log from tick 0 is gone")
+	// ErrBusy means Start found a recording it started still running.
+	ErrBusy = errors.New("room is already recording")
+	// ErrNotRecording means Stop found no recording to stop.
+	ErrNotRecording = errors.New("room is not recording")
+	// ErrOverflow means the writer fell more than Options.QueueBytes
+	// behind, so the recording was stopped; what was written is a valid
+	// but truncated recording.
+	ErrOverflow = errors.New("recording stopped: the writer fell too far behind")
+)

@@ -1,6 +1,0 @@
-//go:build !unix
-
-package lobby
-
-// processUsage is not measured off unix systems.
-func processUsage() (cpuSeconds float64, rssBytes uint64) { return 0, 0 }
