@@ -43,11 +43,17 @@ func tickwireTarget(c config, binDir string) target {
 		dir:  c.root,
 		server: func(port, adminPort int) []string {
 			// The embedded defaults are the scenario: arena rooms of 16
-			// at 60 Hz ticks and 20 Hz snapshots. No connection cap.
+			// at 60 Hz ticks and 20 Hz snapshots. No connection cap, and
+			// no budgets per client address: every bot dials from
+			// 127.0.0.1, so the per-address budgets (sized for one
+			// player's machine) would refuse all but a few dozen of them.
+			// The server-wide budgets keep their defaults.
 			return []string{filepath.Join(binDir, "tickwire"),
 				"-addr", fmt.Sprintf("127.0.0.1:%d", port),
 				"-admin-addr", fmt.Sprintf("127.0.0.1:%d", adminPort),
-				"-log-level", "warn", "-max-conns", "0"}
+				"-log-level", "warn", "-max-conns", "0",
+				"-max-conns-per-addr", "0", "-conn-rate-per-addr", "0",
+				"-signin-rate-per-addr", "0", "-max-held-seats-per-addr", "0"}
 		},
 		load: func(port, clients int) []string {
 			return []string{filepath.Join(binDir, "tickbot"),
