@@ -261,6 +261,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		handshakeFailures.WithLabelValues("timeout").Inc()
 		sess.conn.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within "+s.cfg.HelloTimeout.String())
 	})
+	sess.conn.HandleInputs(sess.handleInputs)
 	err = sess.conn.Serve(s.ctx, sess.handle)
 	sess.helloTimer.Stop()
 	sess.stopIdle()

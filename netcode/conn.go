@@ -63,6 +63,11 @@ type Conn struct {
 	// rttLast and rttSmoothed are ping→pong round trips in nanoseconds,
 	// written by the reader's pong handler.
 	rttLast, rttSmoothed atomic.Int64
+
+	// inputs, when set, takes the input batches the reader decodes into
+	// batch (see HandleInputs); only the reader touches batch.
+	inputs func(*wire.InputBatch) error
+	batch  wire.InputBatch
 }
 
 // NewConn wraps an upgraded WebSocket; Serve must then run it. Zero fields
@@ -83,6 +88,15 @@ func NewConn(ws *websocket.Conn, cfg ConnConfig, log *slog.Logger) *Conn {
 		closing:  make(chan struct{}),
 	}
 }
+
+// HandleInputs routes every InputBatch message to handle instead of
+// Serve's handler, decoded by wire.DecodeInputFrame into one batch the
+// reader reuses: the message most frames carry then costs no allocation.
+// handle runs on the read goroutine, must not keep the batch past its
+// return, and its errors close the connection as the handler's do. A batch
+// the fast decoder leaves alone still reaches Serve's handler. Call it
+// before Serve.
+func (c *Conn) HandleInputs(handle func(*wire.InputBatch) error) { c.inputs = handle }
 
 // RemoteAddr returns the peer's network address.
 func (c *Conn) RemoteAddr() string { return c.remote }

@@ -88,8 +88,9 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 }
 
 // handleFrame checks, rate-limits and decodes one data frame and routes the
-// message: Pings are answered here, everything else goes to handle. A
-// returned error closes the connection.
+// message: input batches go to the HandleInputs handler when there is one,
+// Pings are answered here, everything else goes to handle. A returned
+// error closes the connection.
 func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle func(*pb.ClientMessage) error) error {
 	if kind != websocket.BinaryMessage {
 		return c.refuse(rejectText, pb.ErrorCode_ERROR_CODE_BAD_MESSAGE,
@@ -104,6 +105,9 @@ func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle f
 		c.stats.rateLimited.Add(1)
 		text := fmt.Sprintf("more than %g messages per second (burst %d)", c.cfg.InputRate, c.cfg.InputBurst)
 		return c.refuse(rejectRateLimited, pb.ErrorCode_ERROR_CODE_RATE_LIMITED, text, "message rate limit exceeded")
+	}
+	if c.inputs != nil && wire.DecodeInputFrame(data, &c.batch) {
+		return c.inputs(&c.batch)
 	}
 	msg := new(pb.ClientMessage)
 	if err := proto.Unmarshal(data, msg); err != nil {
