@@ -18,18 +18,19 @@ const envPrefix = "TICKBENCH"
 
 // config is everything the command line and environment decide.
 type config struct {
-	clients    int
-	runs       int
-	servers    []string
-	window     time.Duration
-	warmup     time.Duration
-	joinWait   time.Duration // beyond the ramp, for every bot to join
-	ramp       float64
-	inputHz    int
-	seed       uint64
-	statsEvery time.Duration
-	jsonPath   string
-	cpuProfile string
+	clients     int
+	runs        int
+	servers     []string
+	window      time.Duration
+	warmup      time.Duration
+	joinWait    time.Duration // beyond the ramp, for every bot to join
+	ramp        float64
+	inputHz     int
+	seed        uint64
+	statsEvery  time.Duration
+	jsonPath    string
+	cpuProfile  string
+	heapProfile string
 
 	sweep       []int
 	sweepJSON   string
@@ -82,6 +83,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&c.statsEvery, "stats-every", time.Second, "`interval` of the load generators' counter lines")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "save a CPU profile of tickwire over its first window to `file` (from /debug/pprof on the admin listener)")
+	fs.StringVar(&c.heapProfile, "heapprofile", "", "save a heap profile of tickwire at the end of its first window to `file`")
 	fs.StringVar(&sweep, "sweep", "", "run a CCU sweep over these client `counts`, comma-separated (e.g. 250,500,1000,2000,4000,8000)")
 	fs.StringVar(&c.sweepJSON, "sweep-json", "docs/bench-sweep.json", "where -sweep writes its JSON `file`")
 	fs.StringVar(&c.sweepSVG, "sweep-svg", "docs/bench-sweep.svg", "where -sweep writes its plot, an SVG `file`")

@@ -47,7 +47,7 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	h := &harness{cfg: c, tck: tck, binDir: filepath.Join(c.logDir, "bin"), targets: map[string]target{},
-		profile: c.cpuProfile != ""}
+		profile: c.cpuProfile != "", heap: c.heapProfile != ""}
 	logf(c, "logs and binaries in %s (CLK_TCK %v)", c.logDir, tck)
 	for _, name := range c.servers {
 		switch name {
@@ -55,7 +55,11 @@ func run(ctx context.Context, c config) error {
 			if err := buildTickwire(ctx, c, h.binDir); err != nil {
 				return err
 			}
-			h.targets[name] = tickwireTarget(c, h.binDir)
+			t, err := tickwireTarget(c, h.binDir)
+			if err != nil {
+				return err
+			}
+			h.targets[name] = t
 		case serverPeer:
 			if err := preparePeer(ctx, c); err != nil {
 				return err

@@ -86,6 +86,7 @@ type harness struct {
 	targets map[string]target
 	runSeq  int
 	profile bool // a CPU profile is still to be taken
+	heap    bool // a heap profile is still to be taken
 }
 
 // measure runs t with clients bots and measures one window; when other
@@ -256,7 +257,9 @@ func (h *harness) window(ctx context.Context, r *trial, lines <-chan statsLine) 
 			if h.profile && t.profile != nil {
 				h.profile = false
 				profileDone = make(chan error, 1)
-				go func() { profileDone <- h.saveProfile(ctx, t.profile(r.adminPort, int(c.window.Seconds()))) }()
+				go func() {
+					profileDone <- h.saveProfile(ctx, t.profile(r.adminPort, int(c.window.Seconds())), t.token, c.cpuProfile)
+				}()
 			}
 		default:
 			between = append(between, l)
@@ -271,6 +274,14 @@ func (h *harness) window(ctx context.Context, r *trial, lines <-chan statsLine) 
 					logf(c, "cpu profile: %v", err)
 				} else {
 					logf(c, "cpu profile of %s at %d clients: %s", t.name, clients, c.cpuProfile)
+				}
+			}
+			if h.heap && t.heap != nil {
+				h.heap = false
+				if err := h.saveProfile(ctx, t.heap(r.adminPort), t.token, c.heapProfile); err != nil {
+					logf(c, "heap profile: %v", err)
+				} else {
+					logf(c, "heap profile of %s at %d clients: %s", t.name, clients, c.heapProfile)
 				}
 			}
 			return a, b, between, nil
@@ -297,7 +308,7 @@ func (h *harness) take(ctx context.Context, r *trial, l statsLine) (sample, erro
 		return s, err
 	}
 	if t.metrics != nil {
-		body, err := httpGet(ctx, t.metrics(r.port), 10*time.Second)
+		body, err := httpGet(ctx, t.metrics(r.port), "", 10*time.Second)
 		if err != nil {
 			return s, fmt.Errorf("%s metrics: %w", t.name, err)
 		}
@@ -390,14 +401,14 @@ func round(v float64, places int) float64 {
 	return math.Round(v*p) / p
 }
 
-// saveProfile fetches a CPU profile from url into -cpuprofile.
-func (h *harness) saveProfile(ctx context.Context, url string) error {
-	body, err := httpGet(ctx, url, h.cfg.window+time.Minute)
+// saveProfile fetches a profile from url with token into file.
+func (h *harness) saveProfile(ctx context.Context, url, token, file string) error {
+	body, err := httpGet(ctx, url, token, h.cfg.window+time.Minute)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(h.cfg.cpuProfile, body, 0o644); err != nil {
-		return fmt.Errorf("cpu profile: %w", err)
+	if err := os.WriteFile(file, body, 0o644); err != nil {
+		return fmt.Errorf("profile: %w", err)
 	}
 	return nil
 }

@@ -118,13 +118,17 @@ func waitListening(ctx context.Context, p *proc, addr string, timeout time.Durat
 	}
 }
 
-// httpGet returns the body of url, failing on any status but 200.
-func httpGet(ctx context.Context, url string, timeout time.Duration) ([]byte, error) {
+// httpGet returns the body of url, failing on any status but 200; a
+// token goes with the request as its bearer token.
+func httpGet(ctx context.Context, url, token string, timeout time.Duration) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

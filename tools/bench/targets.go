@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -28,19 +30,33 @@ type target struct {
 	// bots against it.
 	server func(port, adminPort int) []string
 	load   func(port, clients int) []string
-	// metrics and profile return the server's Prometheus and CPU profile
-	// urls; nil when it has none.
+	// metrics, profile and heap return the server's Prometheus, CPU
+	// profile and heap profile urls; nil when it has none. token is the
+	// bearer token of the admin listener's urls.
 	metrics func(port int) string
 	profile func(adminPort int, seconds int) string
+	heap    func(adminPort int) string
+	token   string
 	// dir is the working directory of both commands.
 	dir string
 }
 
-// tickwireTarget runs the built tickwire and tickbot binaries of binDir.
-func tickwireTarget(c config, binDir string) target {
+// tickwireTarget runs the built tickwire and tickbot binaries of binDir,
+// the server with an admin token written to a file beside them.
+func tickwireTarget(c config, binDir string) (target, error) {
+	raw := make([]byte, 24)
+	if _, err := rand.Read(raw); err != nil {
+		return target{}, fmt.Errorf("admin token: %w", err)
+	}
+	token := hex.EncodeToString(raw)
+	tokenFile := filepath.Join(binDir, "admin-token")
+	if err := os.WriteFile(tokenFile, []byte(token+"\n"), 0o600); err != nil {
+		return target{}, fmt.Errorf("admin token: %w", err)
+	}
 	return target{
-		name: serverTickwire,
-		dir:  c.root,
+		name:  serverTickwire,
+		dir:   c.root,
+		token: token,
 		server: func(port, adminPort int) []string {
 			// The embedded defaults are the scenario: arena rooms of 16
 			// at 60 Hz ticks and 20 Hz snapshots. No connection cap, and
@@ -50,7 +66,7 @@ func tickwireTarget(c config, binDir string) target {
 			// The server-wide budgets keep their defaults.
 			return []string{filepath.Join(binDir, "tickwire"),
 				"-addr", fmt.Sprintf("127.0.0.1:%d", port),
-				"-admin-addr", fmt.Sprintf("127.0.0.1:%d", adminPort),
+				"-admin-addr", fmt.Sprintf("127.0.0.1:%d", adminPort), "-admin-token-file", tokenFile,
 				"-log-level", "warn", "-max-conns", "0",
 				"-max-conns-per-addr", "0", "-conn-rate-per-addr", "0",
 				"-signin-rate-per-addr", "0", "-max-held-seats-per-addr", "0"}
@@ -68,7 +84,8 @@ func tickwireTarget(c config, binDir string) target {
 		profile: func(adminPort, seconds int) string {
 			return fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=%d", adminPort, seconds)
 		},
-	}
+		heap: func(adminPort int) string { return fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap", adminPort) },
+	}, nil
 }
 
 // peerTarget runs the Colyseus room and load generator of tools/bench/peer.
