@@ -64,6 +64,7 @@ type Room struct {
 	views       viewBuilder
 	pending     []wire.Event // events since the last snapshot
 	entities    int          // entities in the last snapshot\'s largest view
+	frame       []byte       // the snapshot frame being offered, reused: links copy it
 	inputs      []Input      // scratch for draining a seat's queue
 	phase       pb.RoomPhase
 	phaseTick   uint32        // the tick the phase began

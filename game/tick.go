@@ -128,7 +128,10 @@ func (r *Room) snapshot(tick uint32) {
 		shared := r.encodeFor(s, tick)
 		s.view = nil
 		lastSeq := s.lastApplied.Load()
-		frame := wire.AppendSnapshotFrame(make([]byte, 0, wire.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
+		// The link copies the frame (Link.OfferSnapshot), so one buffer
+		// serves every seat of every tick.
+		r.frame = wire.AppendSnapshotFrame(r.frame[:0], shared, lastSeq)
+		frame := r.frame
 		// Before the offer, so that an ack of this tick, which may come
 		// back before the offer returns, is not taken for one from ahead.
 		s.lastSent.Store(tick)

@@ -19,6 +19,18 @@ import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
+// The socket buffers of a WebSocket, which every connection holds for its
+// whole life: at a thousand players, each KiB here is a MiB. Client
+// frames are small (an input batch is tens of bytes) and a larger one is
+// read in several reads; a server message larger than the write buffer
+// goes out as several WebSocket frames of one message, which every client
+// reassembles. Snapshots, the frames that count, fit: an arena snapshot
+// is about a hundred bytes.
+const (
+	wsReadBufferSize  = 512
+	wsWriteBufferSize = 1024
+)
+
 // Config is what a Server needs; DefaultConfig fills every field.
 type Config struct {
 	// Rooms are the parameters every room gets whatever its mode, and the
@@ -166,8 +178,8 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		sessions:    make(map[string]*session),
 		byAddr:      make(map[string]int),
 		upgrader: websocket.Upgrader{
-			ReadBufferSize:  4096,
-			WriteBufferSize: 4096,
+			ReadBufferSize:  wsReadBufferSize,
+			WriteBufferSize: wsWriteBufferSize,
 			// serveWS has checked the origin already, and counted a
 			// refusal.
 			CheckOrigin: func(*http.Request) bool { return true },

@@ -23,7 +23,8 @@ func BenchmarkConnRead(b *testing.B) {
 		}
 	}
 	s := newTestServer(b, serveOpts{
-		cfg: ConnConfig{InputRate: 1e9, InputBurst: 1 << 30},
+		// No message rate or read budget: they would pace the loop.
+		cfg: ConnConfig{InputRate: 1e9, InputBurst: 1 << 30, ReadBytesPerSecond: 1 << 30},
 		beforeServe: func(sv *served) {
 			sv.conn.HandleInputs(func(*wire.InputBatch) error { count(); return nil })
 		},
