@@ -108,14 +108,15 @@ func (r *Room) snapshot(tick uint32) {
 	if wantSum {
 		r.rec.Checksum(tick, observer.checksum)
 	}
-	// ServerTimeUS reads the room clock; RealClock shares the epoch of
-	// wire.ServerTimeUS (process start), so it agrees with Welcome and
-	// Pong and clients need one clock offset.
+	// The room clock: RealClock shares the epoch of wire.ServerTimeUS
+	// (process start), so it agrees with Welcome and Pong and clients need
+	// one clock offset.
 	r.entities = 0
 	for _, v := range r.views.distinct {
 		r.entities = max(r.entities, v.rows.Len())
 	}
-	r.history.push(tick, r.cfg.Clock.Now().Microseconds(), r.views.distinct)
+	serverUS, anchor := r.clock.at(tick, r.cfg.Clock.Now().Microseconds())
+	r.history.push(tick, serverUS, anchor, r.views.distinct)
 	for _, s := range r.seats {
 		if !s.sendable() {
 			continue
