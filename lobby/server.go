@@ -260,6 +260,18 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		connectionsRefused.WithLabelValues("upgrade").Inc()
 		return // the upgrader has answered with the HTTP error
 	}
+	// The connection outlives this handler. Returning lets net/http drop
+	// what it keeps for a request in flight (its read and write buffers,
+	// the request, this goroutine's stack), which a connection served
+	// here would hold for its whole life: the buffers alone are some
+	// 10 KiB a player. s.wg, taken by admit and given back by release,
+	// owns the goroutine.
+	go s.serveConn(ws, addr)
+}
+
+// serveConn runs one upgraded connection's session until it ends, then
+// gives back the slot admit reserved for it.
+func (s *Server) serveConn(ws *websocket.Conn, addr string) {
 	defer s.release(addr)
 	sess := &session{server: s, addr: addr}
 	if r := s.cfg.Limits.RefusalsPerConn; r.On() {
@@ -274,7 +286,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		sess.conn.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within "+s.cfg.HelloTimeout.String())
 	})
 	sess.conn.HandleInputs(sess.handleInputs)
-	err = sess.conn.Serve(s.ctx, sess.handle)
+	err := sess.conn.Serve(s.ctx, sess.handle)
 	sess.helloTimer.Stop()
 	sess.stopIdle()
 	s.registry.Unsubscribe(sess)
