@@ -170,7 +170,7 @@ func clockTicks() (float64, error) {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru0); err != nil {
 		return 0, fmt.Errorf("getrusage: %w", err)
 	}
-	burn(300 * time.Millisecond)
+	_ = burn(300 * time.Millisecond)
 	after, err := procCPU(pid, tck)
 	if err != nil {
 		return 0, err
@@ -192,8 +192,9 @@ func rusageCPU(ru *syscall.Rusage) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// burn spins on this goroutine's thread for about d of CPU.
-func burn(d time.Duration) {
+// burn spins on this goroutine's thread for about d of CPU and returns
+// what it computed, so that the work is not optimized away.
+func burn(d time.Duration) uint64 {
 	end := time.Now().Add(d)
 	x := uint64(1)
 	for time.Now().Before(end) {
@@ -201,7 +202,5 @@ func burn(d time.Duration) {
 			x = x*6364136223846793005 + 1442695040888963407
 		}
 	}
-	burnSink = x
+	return x
 }
-
-var burnSink uint64
