@@ -2,7 +2,7 @@
 # run the same thing.
 GO ?= go
 
-.PHONY: run build test web lint proto proto-check bench fuzz soak
+.PHONY: run build test web lint proto proto-check bench bench-scenario bench-sweep fuzz soak
 
 ## run: start the server with embedded defaults on :7777
 run:
@@ -46,3 +46,14 @@ soak:
 ## bench: codec and room benchmarks (compare runs with benchstat)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./netcode/... ./game/...
+
+## bench-scenario: arena-move on tickwire and the Colyseus peer side by side
+## (minutes; BENCH_FLAGS adds flags, e.g. BENCH_FLAGS="-clients 2000 -runs 2")
+BENCH_FLAGS ?=
+bench-scenario:
+	$(GO) run ./tools/bench -json bench-scenario.json $(BENCH_FLAGS)
+
+## bench-sweep: both servers at 250, 500, 1000 ... clients until they no
+## longer hold them; writes docs/bench-sweep.json and docs/bench-sweep.svg
+bench-sweep:
+	$(GO) run ./tools/bench -sweep 250,500,1000,2000,4000,8000 $(BENCH_FLAGS)

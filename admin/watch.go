@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,9 +47,10 @@ func newWatchLink() *watchLink {
 	}
 }
 
-// OfferSnapshot implements game.PlayerLink: the newest frame replaces one
-// not yet written.
+// OfferSnapshot implements game.PlayerLink: a copy of the newest frame
+// (the room reuses frame) replaces one not yet written.
 func (l *watchLink) OfferSnapshot(frame []byte) {
+	frame = slices.Clone(frame)
 	if old := l.slot.Swap(&frame); old != nil {
 		watchDropped.WithLabelValues("superseded").Inc()
 	}

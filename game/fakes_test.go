@@ -239,7 +239,8 @@ func (l *fakeLink) OfferSnapshot(frame []byte) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.events = append(l.events, linkEvent{msg: &msg, frame: frame})
+	// The room reuses frame (Link.OfferSnapshot): keep a copy.
+	l.events = append(l.events, linkEvent{msg: &msg, frame: slices.Clone(frame)})
 }
 
 func (l *fakeLink) Send(msg *pb.ServerMessage) bool {

@@ -20,7 +20,10 @@ type view struct {
 type snapshot struct {
 	tick         uint32
 	serverTimeUS int64
-	views        []*view
+	// anchor is the tick of the clock anchor serverTimeUS derives from
+	// (tickClock): a delta whose baseline is older carries the time.
+	anchor uint32
+	views  []*view
 }
 
 // offer is the view a seat was offered at one snapshot tick; a seat keeps
@@ -95,11 +98,12 @@ func (h *history) newView(l *wire.Layout) *view {
 	return &view{rows: wire.NewRows(l, 16)}
 }
 
-// push adds the snapshot of tick with its distinct views; the history owns
-// them from now on. It panics when tick is 0 (reserved for "no baseline")
+// push adds the snapshot of tick, whose server time serverTimeUS derives
+// from the clock anchor at tick anchor, with its distinct views; the
+// history owns them from now on. It panics when tick is 0 (reserved for "no baseline")
 // or not above the newest tick: either is a room bug that would reach every
 // client as a desync.
-func (h *history) push(tick uint32, serverTimeUS int64, views []*view) {
+func (h *history) push(tick uint32, serverTimeUS int64, anchor uint32, views []*view) {
 	if tick == 0 {
 		panic("game: snapshot tick 0 is reserved")
 	}
@@ -112,7 +116,7 @@ func (h *history) push(tick uint32, serverTimeUS int64, views []*view) {
 		h.free = append(h.free, old.views...)
 	}
 	clear(old.views)
-	old.tick, old.serverTimeUS, old.views = tick, serverTimeUS, append(old.views[:0], views...)
+	old.tick, old.serverTimeUS, old.anchor, old.views = tick, serverTimeUS, anchor, append(old.views[:0], views...)
 	h.n = min(h.n+1, len(h.ring))
 	clear(h.encodings) // drop references so old bytes can be collected
 	h.encodings = h.encodings[:0]
@@ -209,10 +213,13 @@ func (h *history) encode(s *Seat, cur *view, since uint32) (shared []byte, used 
 	}
 
 	f := wire.SnapshotFields{
-		Tick:         latest.tick,
-		BaseTick:     since,
-		ServerTimeUS: latest.serverTimeUS,
-		Checksum:     cur.checksum,
+		Tick:     latest.tick,
+		BaseTick: since,
+		Checksum: cur.checksum,
+	}
+	if since == 0 || latest.anchor > since {
+		// The client cannot derive the time from what it holds.
+		f.ServerTimeUS = latest.serverTimeUS
 	}
 	if h.testCorruptChecksum != nil && h.testCorruptChecksum(latest.tick) {
 		f.Checksum = ^f.Checksum

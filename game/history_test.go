@@ -27,7 +27,7 @@ func testView(h *history, tick uint32, n int, shift int32, events ...wire.Event)
 // pushTick pushes snapshot tick with views and records each seat's offer
 // of the view at the same index.
 func pushTick(h *history, tick uint32, views []*view, seats ...*Seat) {
-	h.push(tick, int64(tick)*50_000, views)
+	h.push(tick, int64(tick)*50_000, 1, views)
 	for i, s := range seats {
 		h.recordOffer(s, views[min(i, len(views)-1)])
 	}
@@ -82,9 +82,9 @@ func TestHistoryPushPanics(t *testing.T) {
 		name string
 		push func(h *history)
 	}{
-		{"tick 0", func(h *history) { h.push(0, 0, nil) }},
-		{"same tick", func(h *history) { h.push(5, 0, nil); h.push(5, 0, nil) }},
-		{"older tick", func(h *history) { h.push(5, 0, nil); h.push(4, 0, nil) }},
+		{"tick 0", func(h *history) { h.push(0, 0, 0, nil) }},
+		{"same tick", func(h *history) { h.push(5, 0, 5, nil); h.push(5, 0, 5, nil) }},
+		{"older tick", func(h *history) { h.push(5, 0, 5, nil); h.push(4, 0, 4, nil) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,7 +176,7 @@ func TestHistoryEncodeSharing(t *testing.T) {
 	if len(h.encodings) != 3 {
 		t.Errorf("%d encodings, want 3 (delta of a6, delta of c6, full of a6)", len(h.encodings))
 	}
-	h.push(9, 0, []*view{testView(h, 9, 2, 0)})
+	h.push(9, 0, 9, []*view{testView(h, 9, 2, 0)})
 	if len(h.encodings) != 0 {
 		t.Errorf("push left %d encodings of the previous tick", len(h.encodings))
 	}
@@ -249,8 +249,14 @@ func TestHistoryEncodeRoundTrip(t *testing.T) {
 	if !got.Equal(v6.rows) || wire.Checksum(got) != snap.GetChecksum() {
 		t.Errorf("delta from 3 applied gives %v (checksum %08x), want the view of tick 6 (%08x)", got, wire.Checksum(got), snap.GetChecksum())
 	}
-	if snap.GetServerTimeUs() != 300_000 {
-		t.Errorf("server time %d, want 300000", snap.GetServerTimeUs())
+	// The clock anchor (tick 1 in pushTick) is older than the baseline:
+	// the client derives the time, and the delta leaves it out.
+	if snap.GetServerTimeUs() != 0 {
+		t.Errorf("delta from 3 carries server time %d, want none", snap.GetServerTimeUs())
+	}
+	full, _, _ := h.encode(s, v6, 0)
+	if got := decodeShared(t, full).GetServerTimeUs(); got != 300_000 {
+		t.Errorf("full snapshot's server time %d, want 300000", got)
 	}
 	evs := snap.GetEvents()
 	if len(evs) != 1 || evs[0].GetActor() != 1 || !slices.Equal(evs[0].GetValues(), []int32{-7, 0, 3}) {

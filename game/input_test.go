@@ -117,29 +117,44 @@ func TestInputOrderingAndDrops(t *testing.T) {
 }
 
 func TestPushInputsValidates(t *testing.T) {
-	r, g := newTestRoom(t, testConfig())
-	p, _ := mustJoin(t, r, "ann")
-	s := p.Seat()
 	// fakeSchema's input: aim (an angle of 4096 steps), move (-127..127).
-	p.PushInputs([]*pb.Input{
+	batch := []*pb.Input{
 		{Seq: 1, Values: []int32{4096 + 7, 500}},
 		{Seq: 2, Values: []int32{-1, -3}},
 		{Seq: 3, Values: []int32{1, 2, 3}}, // more values than the schema names
 		{Seq: 4, Values: []int32{4095}},    // move left out: 0
-	})
-	steps(t, r, 1)
-	want := []Input{
-		{Seq: 1, Values: [wire.MaxInputFields]int32{7, 127}},
-		{Seq: 2, Values: [wire.MaxInputFields]int32{4095, -3}},
-		{Seq: 4, Values: [wire.MaxInputFields]int32{4095}},
 	}
-	if len(g.applied) != len(want) {
-		t.Fatalf("applied %d inputs, want %d", len(g.applied), len(want))
+	// decoded is batch as wire.DecodeInputFrame leaves it.
+	decoded := make([]wire.ClientInput, len(batch))
+	for i, in := range batch {
+		decoded[i] = wire.ClientInput{Seq: in.Seq, NValues: len(in.Values)}
+		copy(decoded[i].Values[:], in.Values)
 	}
-	for i, a := range g.applied {
-		if a.in != want[i] || a.player != s.Player() {
-			t.Errorf("input %d: %+v of player %d, want %+v of player %d", i, a.in, a.player, want[i], s.Player())
-		}
+	push := map[string]func(*InputPort){
+		"PushInputs":        func(p *InputPort) { p.PushInputs(batch) },
+		"PushDecodedInputs": func(p *InputPort) { p.PushDecodedInputs(decoded) },
+	}
+	for name, push := range push {
+		t.Run(name, func(t *testing.T) {
+			r, g := newTestRoom(t, testConfig())
+			p, _ := mustJoin(t, r, "ann")
+			s := p.Seat()
+			push(p)
+			steps(t, r, 1)
+			want := []Input{
+				{Seq: 1, Values: [wire.MaxInputFields]int32{7, 127}},
+				{Seq: 2, Values: [wire.MaxInputFields]int32{4095, -3}},
+				{Seq: 4, Values: [wire.MaxInputFields]int32{4095}},
+			}
+			if len(g.applied) != len(want) {
+				t.Fatalf("applied %d inputs, want %d", len(g.applied), len(want))
+			}
+			for i, a := range g.applied {
+				if a.in != want[i] || a.player != s.Player() {
+					t.Errorf("input %d: %+v of player %d, want %+v of player %d", i, a.in, a.player, want[i], s.Player())
+				}
+			}
+		})
 	}
 }
 

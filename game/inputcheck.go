@@ -1,9 +1,6 @@
 package game
 
-import (
-	"github.com/tickwire/tickwire/netcode/wire"
-	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
-)
+import "github.com/tickwire/tickwire/netcode/wire"
 
 // MaxFirstSeq is the highest seq a seat's first input may have: a client
 // may number inputs across rooms (the Go client does), but a first seq near
@@ -32,18 +29,18 @@ type inputRules struct {
 	maxJump uint32
 }
 
-// checkInput turns a client's input into the Input the room queues, given
-// the highest seq already queued or applied through the same seat (0 for
-// none yet) and the room's rules, and says whether to queue it. Seq 0 and
-// more values than the schema names are invalid, a seq not above highest
-// is a duplicate, and one more than rules.maxJump above it (above
+// checkInput turns a client's input (its seq, its values, and n, how many
+// values it carried: values may hold fewer) into the Input the room queues,
+// given the highest seq already queued or applied through the same seat (0
+// for none yet) and the room's rules, and says whether to queue it. Seq 0
+// and more values than the schema names are invalid, a seq not above
+// highest is a duplicate, and one more than rules.maxJump above it (above
 // MaxFirstSeq for a seat's first input) is a seq jump. Each value is made
 // valid for its field (wire.Field.Clamp). It is the only place that knows
 // what a valid input is.
-func checkInput(in *pb.Input, highest uint32, rules *inputRules) (Input, verdict) {
-	seq, values := in.GetSeq(), in.GetValues()
+func checkInput(seq uint32, values []int32, n int, highest uint32, rules *inputRules) (Input, verdict) {
 	switch {
-	case seq == 0 || len(values) > len(rules.fields):
+	case seq == 0 || n > len(rules.fields) || len(values) != n:
 		return Input{}, inputInvalid
 	case seq <= highest:
 		return Input{}, inputDuplicate

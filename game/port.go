@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -74,6 +75,23 @@ func (p *InputPort) Released() bool { return p.state.Load() == portLeft }
 // counted in tickwire_inputs_dropped_total. Only the connection's reader
 // may call it.
 func (p *InputPort) PushInputs(inputs []*pb.Input) {
+	pushInputs(p, inputs, func(in **pb.Input) (uint32, []int32, int) {
+		return (*in).GetSeq(), (*in).GetValues(), len((*in).GetValues())
+	})
+}
+
+// PushDecodedInputs is PushInputs for inputs decoded by
+// wire.DecodeInputFrame, which the connection's reader reuses: nothing of
+// them is kept past the call.
+func (p *InputPort) PushDecodedInputs(inputs []wire.ClientInput) {
+	pushInputs(p, inputs, func(in *wire.ClientInput) (uint32, []int32, int) {
+		return in.Seq, in.Stored(), in.NValues
+	})
+}
+
+// pushInputs is PushInputs over inputs of either form; fields returns an
+// input's seq, its values and how many values it carried.
+func pushInputs[T any](p *InputPort, inputs []T, fields func(*T) (seq uint32, values []int32, n int)) {
 	if why := p.state.Load(); why != portAttached {
 		p.drop(why, len(inputs))
 		return
@@ -85,8 +103,9 @@ func (p *InputPort) PushInputs(inputs []*pb.Input) {
 		p.seat.dropped.Add(uint64(extra))
 		inputs = inputs[extra:]
 	}
-	for _, in := range inputs {
-		v, verdict := checkInput(in, p.highest, p.seat.rules)
+	for i := range inputs {
+		seq, values, count := fields(&inputs[i])
+		v, verdict := checkInput(seq, values, count, p.highest, p.seat.rules)
 		switch verdict {
 		case inputDuplicate:
 			droppedDuplicate.Inc()

@@ -65,6 +65,8 @@ type Room struct {
 	views       viewBuilder
 	pending     []wire.Event // events since the last snapshot
 	entities    int          // entities in the last snapshot\'s largest view
+	frame       []byte       // the snapshot frame being offered, reused: links copy it
+	clock       tickClock    // the server time of snapshot ticks
 	inputs      []Input      // scratch for draining a seat's queue
 	phase       pb.RoomPhase
 	phaseTick   uint32        // the tick the phase began
@@ -115,6 +117,7 @@ func NewRoom(cfg RoomConfig, g Game) (*Room, error) {
 		inputRules:  inputRules{fields: cfg.Schema.Input, maxBatch: cfg.MaxBatchInputs, maxJump: cfg.MaxSeqJump},
 		schemaProto: cfg.Schema.Proto(),
 		history:     newHistory(historySize(cfg.TickHz, interval)),
+		clock:       tickClock{tickHz: int64(cfg.TickHz)},
 		phase:       pb.RoomPhase_ROOM_PHASE_WAITING,
 		tickTimes:   newTickWindow(tickWindowSeconds * cfg.TickHz),
 	}

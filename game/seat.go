@@ -11,8 +11,9 @@ import (
 // own goroutine, so its methods must never block.
 type Link interface {
 	// OfferSnapshot offers a complete ServerMessage snapshot frame; the
-	// latest offer wins over one not yet written. The frame is immutable
-	// after the call and may be shared with other links.
+	// latest offer wins over one not yet written. The link copies what it
+	// keeps: the room reuses frame's bytes once the call returns, so that
+	// a snapshot costs no allocation per player.
 	OfferSnapshot(frame []byte)
 	// Send queues a reliable message in a bounded queue. It returns false
 	// when the queue overflowed, in which case the link closes itself.

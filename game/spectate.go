@@ -90,7 +90,8 @@ func (r *Room) offerSpectators(observer *view) {
 	if fresh {
 		encodedFull.Inc()
 	}
-	frame := wire.AppendSnapshotFrame(make([]byte, 0, wire.SnapshotFrameSize(shared, 0)), shared, 0)
+	r.frame = wire.AppendSnapshotFrame(r.frame[:0], shared, 0)
+	frame := r.frame
 	for _, sp := range r.spectators {
 		sp.link.OfferSnapshot(frame)
 		r.specBytes += uint64(len(frame))

@@ -119,14 +119,15 @@ func (r *Room) snapshot(tick uint32) {
 	if wantSum {
 		r.rec.Checksum(tick, observer.checksum)
 	}
-	// ServerTimeUS reads the room clock; RealClock shares the epoch of
-	// wire.ServerTimeUS (process start), so it agrees with Welcome and
-	// Pong and clients need one clock offset.
+	// The room clock: RealClock shares the epoch of wire.ServerTimeUS
+	// (process start), so it agrees with Welcome and Pong and clients need
+	// one clock offset.
 	r.entities = 0
 	for _, v := range r.views.distinct {
 		r.entities = max(r.entities, v.rows.Len())
 	}
-	r.history.push(tick, r.cfg.Clock.Now().Microseconds(), r.views.distinct)
+	serverUS, anchor := r.clock.at(tick, r.cfg.Clock.Now().Microseconds())
+	r.history.push(tick, serverUS, anchor, r.views.distinct)
 	for _, s := range r.seats {
 		if !s.sendable() {
 			continue
@@ -139,7 +140,10 @@ func (r *Room) snapshot(tick uint32) {
 		shared := r.encodeFor(s, tick)
 		s.view = nil
 		lastSeq := s.lastApplied.Load()
-		frame := wire.AppendSnapshotFrame(make([]byte, 0, wire.SnapshotFrameSize(shared, lastSeq)), shared, lastSeq)
+		// The link copies the frame (Link.OfferSnapshot), so one buffer
+		// serves every seat of every tick.
+		r.frame = wire.AppendSnapshotFrame(r.frame[:0], shared, lastSeq)
+		frame := r.frame
 		// Before the offer, so that an ack of this tick, which may come
 		// back before the offer returns, is not taken for one from ahead.
 		s.lastSent.Store(tick)

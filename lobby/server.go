@@ -19,6 +19,18 @@ import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
+// The socket buffers of a WebSocket, which every connection holds for its
+// whole life: at a thousand players, each KiB here is a MiB. Client
+// frames are small (an input batch is tens of bytes) and a larger one is
+// read in several reads; a server message larger than the write buffer
+// goes out as several WebSocket frames of one message, which every client
+// reassembles. Snapshots, the frames that count, fit: an arena snapshot
+// is about a hundred bytes.
+const (
+	wsReadBufferSize  = 512
+	wsWriteBufferSize = 1024
+)
+
 // Config is what a Server needs; DefaultConfig fills every field.
 type Config struct {
 	// Rooms are the parameters every room gets whatever its mode, and the
@@ -187,8 +199,8 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		sessions:    make(map[string]*session),
 		byAddr:      make(map[string]int),
 		upgrader: websocket.Upgrader{
-			ReadBufferSize:  4096,
-			WriteBufferSize: 4096,
+			ReadBufferSize:  wsReadBufferSize,
+			WriteBufferSize: wsWriteBufferSize,
 			// serveWS has checked the origin already, and counted a
 			// refusal.
 			CheckOrigin: func(*http.Request) bool { return true },
@@ -276,6 +288,18 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		connectionsRefused.WithLabelValues("upgrade").Inc()
 		return // the upgrader has answered with the HTTP error
 	}
+	// The connection outlives this handler. Returning lets net/http drop
+	// what it keeps for a request in flight (its read and write buffers,
+	// the request, this goroutine's stack), which a connection served
+	// here would hold for its whole life: the buffers alone are some
+	// 10 KiB a player. s.wg, taken by admit and given back by release,
+	// owns the goroutine.
+	go s.serveConn(ws, addr)
+}
+
+// serveConn runs one upgraded connection's session until it ends, then
+// gives back the slot admit reserved for it.
+func (s *Server) serveConn(ws *websocket.Conn, addr string) {
 	defer s.release(addr)
 	sess := &session{server: s, addr: addr}
 	if r := s.cfg.Limits.RefusalsPerConn; r.On() {
@@ -289,7 +313,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		handshakeFailures.WithLabelValues("timeout").Inc()
 		sess.conn.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within "+s.cfg.HelloTimeout.String())
 	})
-	err = sess.conn.Serve(s.ctx, sess.handle)
+	sess.conn.HandleInputs(sess.handleInputs)
+	err := sess.conn.Serve(s.ctx, sess.handle)
 	sess.helloTimer.Stop()
 	sess.stopIdle()
 	s.registry.Unsubscribe(sess)

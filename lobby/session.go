@@ -74,19 +74,41 @@ func (s *session) refused() error {
 	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "too many refused requests"}
 }
 
+// helloRequired refuses a first message that is not Hello.
+func (s *session) helloRequired() error {
+	handshakeFailures.WithLabelValues("hello_required").Inc()
+	s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_HELLO_REQUIRED, "the first message must be hello"))
+	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "hello required"}
+}
+
+// handleInputs takes an input batch the connection decoded on its fast
+// path (netcode.Conn.HandleInputs), as handle takes an InputBatch message.
+func (s *session) handleInputs(b *wire.InputBatch) error {
+	if !s.welcomed {
+		return s.helloRequired()
+	}
+	if port := s.currentPort(); port != nil {
+		port.PushDecodedInputs(b.Inputs)
+		port.Ack(b.AckTick)
+	} else {
+		messagesIgnored.WithLabelValues("input_outside_room").Inc()
+	}
+	return nil
+}
+
 // handle routes one client message; a returned error closes the connection.
 func (s *session) handle(msg *pb.ClientMessage) error {
 	if !s.welcomed {
 		hello := msg.GetHello()
 		if hello == nil {
-			handshakeFailures.WithLabelValues("hello_required").Inc()
-			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_HELLO_REQUIRED, "the first message must be hello"))
-			return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "hello required"}
+			return s.helloRequired()
 		}
 		return s.hello(hello)
 	}
 	switch body := msg.Body.(type) {
 	case *pb.ClientMessage_Input:
+		// Only batches the fast decoder leaves alone come this way (see
+		// handleInputs).
 		if port := s.currentPort(); port != nil {
 			port.PushInputs(body.Input.GetInputs())
 			port.Ack(body.Input.GetAckTick())

@@ -81,6 +81,8 @@ func TestHandshakeRefusals(t *testing.T) {
 			pb.ErrorCode_ERROR_CODE_UNSUPPORTED_VERSION, pb.CloseReason_CLOSE_REASON_VERSION_MISMATCH, "protocol version 1 is not supported", "version"},
 		{"join before hello", &pb.ClientMessage{Body: &pb.ClientMessage_JoinRoom{JoinRoom: &pb.JoinRoom{}}},
 			pb.ErrorCode_ERROR_CODE_HELLO_REQUIRED, pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "hello required", "hello_required"},
+		{"input before hello", &pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: &pb.InputBatch{Inputs: []*pb.Input{{Seq: 1}}}}},
+			pb.ErrorCode_ERROR_CODE_HELLO_REQUIRED, pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "hello required", "hello_required"},
 		{"bad name", &pb.ClientMessage{Body: &pb.ClientMessage_Hello{Hello: &pb.Hello{ProtocolVersion: currentVersion, Name: "<script>"}}},
 			pb.ErrorCode_ERROR_CODE_INVALID_NAME, pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "invalid name", "name"},
 		{"silence", nil, 0, pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within 300ms", "timeout"},

@@ -23,8 +23,8 @@ const closeFlushTimeout = time.Second
 const peerCloseWait = time.Second
 
 // Conn is the server side of one client's WebSocket connection. One read
-// goroutine decodes, rate-limits and hands client messages to a handler; one
-// write goroutine owns every write: queued reliable messages first, in
+// goroutine decodes, rate-limits and hands client messages to a handler; the
+// writer, which runs on Serve's goroutine, owns every write: queued reliable messages first, in
 // order, then the newest snapshot, plus pings. The room and the lobby talk to
 // it only through OfferSnapshot, Send and Close, none of which ever block.
 //
@@ -38,8 +38,11 @@ type Conn struct {
 	remote string
 
 	// slot holds the newest snapshot frame not yet taken by the writer; a
-	// newer offer replaces it, so a stale snapshot never queues.
-	slot atomic.Pointer[[]byte]
+	// newer offer replaces it, so a stale snapshot never queues. spare is
+	// a frame buffer no one reads, for the next offer to copy into: a
+	// buffer goes spare → slot → writer → spare, owned by one side at a
+	// time (every hand-over is an atomic swap).
+	slot, spare atomic.Pointer[[]byte]
 	// stalledSince is monoNanos of the first supersede since the writer last
 	// took the slot, or 0 when none happened.
 	stalledSince atomic.Int64
@@ -52,7 +55,8 @@ type Conn struct {
 	closed      atomic.Bool   // set by the first Close, for cheap checks
 	closing     chan struct{} // closed by the first Close
 	closeReason pb.CloseReason
-	closeMsg    string // closeReason and closeMsg are written before closing is closed
+	closeMsg    string      // closeReason and closeMsg are written before closing is closed
+	cut         *time.Timer // armed by the first Close: cuts the socket of a writer too slow to say goodbye; written before closed is set
 
 	served atomic.Bool
 	// peerLeft is set when the peer ended the connection with a normal
@@ -63,6 +67,11 @@ type Conn struct {
 	// rttLast and rttSmoothed are ping→pong round trips in nanoseconds,
 	// written by the reader's pong handler.
 	rttLast, rttSmoothed atomic.Int64
+
+	// inputs, when set, takes the input batches the reader decodes into
+	// batch (see HandleInputs); only the reader touches batch.
+	inputs func(*wire.InputBatch) error
+	batch  wire.InputBatch
 }
 
 // NewConn wraps an upgraded WebSocket; Serve must then run it. Zero fields
@@ -84,6 +93,15 @@ func NewConn(ws *websocket.Conn, cfg ConnConfig, log *slog.Logger) *Conn {
 	}
 }
 
+// HandleInputs routes every InputBatch message to handle instead of
+// Serve's handler, decoded by wire.DecodeInputFrame into one batch the
+// reader reuses: the message most frames carry then costs no allocation.
+// handle runs on the read goroutine, must not keep the batch past its
+// return, and its errors close the connection as the handler's do. A batch
+// the fast decoder leaves alone still reaches Serve's handler. Call it
+// before Serve.
+func (c *Conn) HandleInputs(handle func(*wire.InputBatch) error) { c.inputs = handle }
+
 // RemoteAddr returns the peer's network address.
 func (c *Conn) RemoteAddr() string { return c.remote }
 
@@ -102,18 +120,24 @@ func (c *Conn) tryClose(reason pb.CloseReason, message string) bool {
 	c.closeOnce.Do(func() {
 		first = true
 		c.closeReason, c.closeMsg = reason, message
+		// A closing writer gets a bounded time to say goodbye; past it
+		// the socket is cut, so a write stuck on a peer that does not
+		// read cannot hold Serve (or a server shutdown) up.
+		c.cut = time.AfterFunc(closeFlushTimeout+peerCloseWait, func() { _ = c.ws.Close() })
 		c.closed.Store(true)
 		close(c.closing)
 	})
 	return first
 }
 
-// Serve runs the connection's read and write goroutines and returns once
-// both have exited (including a handler call in progress) and the socket is
-// closed. handle runs on the read
-// goroutine for every valid client message except Ping, which Conn answers
-// itself; a *CloseError from handle closes the connection with its reason,
-// any other error with PROTOCOL_ERROR. Cancelling ctx closes the connection
+// Serve runs the connection until it ends and returns once the socket is
+// closed and the read goroutine (including a handler call in progress) has
+// exited. The writer runs on Serve's own goroutine and the reader on one it
+// starts: two goroutines per connection, the caller's included. handle runs
+// on the read goroutine for every valid client message except Ping, which
+// Conn answers itself (and, with HandleInputs, input batches); a
+// *CloseError from handle closes the connection with its reason, any
+// other error with PROTOCOL_ERROR. Cancelling ctx closes the connection
 // with SERVER_SHUTDOWN.
 //
 // Serve returns ctx's error after a cancel, a *CloseError when the server
@@ -127,44 +151,31 @@ func (c *Conn) Serve(ctx context.Context, handle func(*pb.ClientMessage) error) 
 	defer connectionsOpen.Dec()
 
 	readerDone := make(chan struct{})
-	writerDone := make(chan struct{})
-	var readErr, writeErr error
+	var readErr error
 	go func() {
 		defer close(readerDone)
 		readErr = c.readLoop(handle)
 	}()
-	go func() {
-		defer close(writerDone)
-		writeErr = c.writeLoop(readerDone)
-	}()
-
-	var ctxErr error
-	select {
-	case <-ctx.Done():
-		ctxErr = ctx.Err()
+	// A cancelled ctx closes the connection; AfterFunc starts no goroutine
+	// until it does.
+	var cancelled atomic.Bool
+	stopCtx := context.AfterFunc(ctx, func() {
+		cancelled.Store(true)
 		c.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, "server shutting down")
-	case <-c.closing:
-	case <-writerDone:
+	})
+	writeErr := c.writeLoop(readerDone)
+	stopCtx()
+	if c.closed.Load() {
+		c.cut.Stop() // the writer said goodbye in time
 	}
-	// A closing writer gets a bounded time to say goodbye; past it the
-	// socket is cut, so a write stuck on a peer that does not read cannot
-	// hold Serve (or a server shutdown) up.
-	force := time.NewTimer(closeFlushTimeout + peerCloseWait)
-	select {
-	case <-writerDone:
-	case <-force.C:
-		_ = c.ws.Close()
-		<-writerDone
-	}
-	force.Stop()
 	_ = c.ws.Close() // ends the reader if it is still waiting
 	<-readerDone
 
 	label, err := c.outcome(readErr, writeErr)
 	connectionsClosed.WithLabelValues(label).Inc()
 	c.log.Debug("connection ended", "reason", label, "err", err)
-	if ctxErr != nil {
-		return ctxErr
+	if cancelled.Load() {
+		return ctx.Err()
 	}
 	return err
 }

@@ -5,22 +5,32 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
 )
 
 // BenchmarkConnRead measures the server's cost per client message: read,
-// rate-limit, decode and hand to a handler, over loopback.
+// rate-limit, decode and hand to a handler, over loopback. The message is
+// an InputBatch and the connection has an input handler, as the lobby's
+// connections do.
 func BenchmarkConnRead(b *testing.B) {
 	done := make(chan struct{})
 	var n int
+	count := func() {
+		if n++; n == b.N {
+			close(done)
+		}
+	}
 	s := newTestServer(b, serveOpts{
-		cfg: ConnConfig{InputRate: 1e9, InputBurst: 1 << 30},
+		// No message rate or read budget: they would pace the loop.
+		cfg: ConnConfig{InputRate: 1e9, InputBurst: 1 << 30, ReadBytesPerSecond: 1 << 30},
+		beforeServe: func(sv *served) {
+			sv.conn.HandleInputs(func(*wire.InputBatch) error { count(); return nil })
+		},
 		handle: func(sv *served, _ *pb.ClientMessage) error {
 			<-sv.got // the harness records every message; keep its buffer empty
-			if n++; n == b.N {
-				close(done)
-			}
+			count()
 			return nil
 		},
 	})

@@ -1,9 +1,9 @@
 package netcode
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
@@ -54,12 +54,13 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 		c.recordPong(payload, monoNanos())
 		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
 	})
-	var buf bytes.Buffer // reused: proto.Unmarshal copies what it keeps
+	// buf is reused for every frame (proto.Unmarshal copies what it keeps)
+	// and grows to the largest frame read, at most MaxFrameBytes.
+	buf := make([]byte, 0, initialReadBuffer)
 	for {
 		kind, r, err := c.ws.NextReader()
 		if err == nil {
-			buf.Reset()
-			_, err = buf.ReadFrom(r)
+			buf, err = readAll(r, buf[:0])
 		}
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
@@ -69,14 +70,14 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 			return fmt.Errorf("read: %w", err)
 		}
 		c.stats.framesIn.Add(1)
-		c.stats.bytesIn.Add(uint64(buf.Len()))
+		c.stats.bytesIn.Add(uint64(len(buf)))
 		wsFramesReceived.Inc()
-		wsBytesReceived.Add(float64(buf.Len()))
-		c.paceRead(readBudget, buf.Len())
+		wsBytesReceived.Add(float64(len(buf)))
+		c.paceRead(readBudget, len(buf))
 		if c.closed.Load() {
 			continue
 		}
-		if err := c.handleFrame(kind, buf.Bytes(), limiter, handle); err != nil {
+		if err := c.handleFrame(kind, buf, limiter, handle); err != nil {
 			var ce *wire.CloseError
 			if errors.As(err, &ce) {
 				c.Close(ce.Reason, ce.Message)
@@ -87,9 +88,33 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 	}
 }
 
+// initialReadBuffer is the reader's first frame buffer: room for the
+// frames a playing client sends (an input batch is tens of bytes), small
+// enough not to count at a thousand connections.
+const initialReadBuffer = 256
+
+// readAll appends what r holds until io.EOF to buf, growing it only when
+// full, and returns it.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
 // handleFrame checks, rate-limits and decodes one data frame and routes the
-// message: Pings are answered here, everything else goes to handle. A
-// returned error closes the connection.
+// message: input batches go to the HandleInputs handler when there is one,
+// Pings are answered here, everything else goes to handle. A returned
+// error closes the connection.
 func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle func(*pb.ClientMessage) error) error {
 	if kind != websocket.BinaryMessage {
 		return c.refuse(rejectText, pb.ErrorCode_ERROR_CODE_BAD_MESSAGE,
@@ -104,6 +129,9 @@ func (c *Conn) handleFrame(kind int, data []byte, limiter *rateLimiter, handle f
 		c.stats.rateLimited.Add(1)
 		text := fmt.Sprintf("more than %g messages per second (burst %d)", c.cfg.InputRate, c.cfg.InputBurst)
 		return c.refuse(rejectRateLimited, pb.ErrorCode_ERROR_CODE_RATE_LIMITED, text, "message rate limit exceeded")
+	}
+	if c.inputs != nil && wire.DecodeInputFrame(data, &c.batch) {
+		return c.inputs(&c.batch)
 	}
 	msg := new(pb.ClientMessage)
 	if err := proto.Unmarshal(data, msg); err != nil {
@@ -143,7 +171,11 @@ const controlFrameBytes = 6
 // connection's reader is never held up for long; each wait is counted.
 func (c *Conn) paceRead(budget *rate.Limiter, n int) {
 	now := time.Now()
-	wait := budget.ReserveN(now, min(n, budget.Burst())).DelayFrom(now)
+	n = min(n, budget.Burst())
+	if budget.AllowN(now, n) {
+		return // the usual case, which unlike ReserveN allocates nothing
+	}
+	wait := budget.ReserveN(now, n).DelayFrom(now)
 	if wait <= 0 {
 		return
 	}

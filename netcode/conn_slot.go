@@ -7,18 +7,25 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// OfferSnapshot puts a complete ServerMessage snapshot frame in the
-// connection's slot, replacing (and counting) any frame the writer has not
-// taken yet: the client then gets a delta from its last ack. It never
+// OfferSnapshot puts a copy of a complete ServerMessage snapshot frame in
+// the connection's slot, replacing (and counting) any frame the writer has
+// not taken yet: the client then gets a delta from its last ack. It never
 // blocks. When snapshots keep being superseded for longer than
 // SlowConsumerAfter without the writer taking one, the connection is closed
-// as a SLOW_CONSUMER. The frame must not be modified afterwards; it may be
-// shared with other connections.
+// as a SLOW_CONSUMER. The caller may reuse frame once it returns: the copy
+// goes into a buffer the writer handed back after writing an earlier
+// frame, so in the steady state an offer allocates nothing.
 func (c *Conn) OfferSnapshot(frame []byte) {
 	if c.closed.Load() {
 		return
 	}
-	if old := c.slot.Swap(&frame); old != nil {
+	buf := c.spare.Swap(nil)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	*buf = append((*buf)[:0], frame...)
+	if old := c.slot.Swap(buf); old != nil {
+		c.recycle(old)
 		c.stats.superseded.Add(1)
 		snapshotsSuperseded.Inc()
 		c.checkStalled()
@@ -28,6 +35,10 @@ func (c *Conn) OfferSnapshot(frame []byte) {
 	default:
 	}
 }
+
+// recycle hands a frame buffer nobody reads any more to the next offer;
+// when one is waiting there already, buf is left to the collector.
+func (c *Conn) recycle(buf *[]byte) { c.spare.CompareAndSwap(nil, buf) }
 
 // checkStalled runs after a supersede: it starts the stall clock, or closes
 // the connection when the clock has run past SlowConsumerAfter. The writer

@@ -3,6 +3,7 @@ package netcode
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -432,5 +433,40 @@ func TestConnDeadPeer(t *testing.T) {
 	}
 	if got := counter(connectionsClosed.WithLabelValues(closedReadError)) - readErrors; got != 1 {
 		t.Errorf("connections closed{read_error} rose by %v, want 1", got)
+	}
+}
+
+// TestConnHandleInputs: input batches go to the input handler, decoded,
+// and every other message to Serve's handler.
+func TestConnHandleInputs(t *testing.T) {
+	batches := make(chan wire.InputBatch, 1)
+	s := newTestServer(t, serveOpts{beforeServe: func(sv *served) {
+		sv.conn.HandleInputs(func(b *wire.InputBatch) error {
+			// The reader reuses b: keep a copy.
+			batches <- wire.InputBatch{Inputs: slices.Clone(b.Inputs), AckTick: b.AckTick}
+			return nil
+		})
+	}})
+	ws, sv := s.dial(t)
+	send(t, ws, &pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: &pb.InputBatch{
+		Inputs: []*pb.Input{{Seq: 4, Tick: 9, Values: []int32{-2, 3}}}, AckTick: 8,
+	}}})
+	select {
+	case b := <-batches:
+		if b.AckTick != 8 || len(b.Inputs) != 1 || b.Inputs[0].Seq != 4 || b.Inputs[0].Tick != 9 ||
+			!slices.Equal(b.Inputs[0].Stored(), []int32{-2, 3}) {
+			t.Errorf("input handler got %+v", b)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("input handler never saw the batch")
+	}
+	send(t, ws, ackMsg(7))
+	select {
+	case m := <-sv.got:
+		if m.GetAck().GetTick() != 7 {
+			t.Errorf("handler got %v, want Ack tick 7", m)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("handler never saw the Ack")
 	}
 }

@@ -39,7 +39,9 @@ func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
 			// supersede racing with us can at worst delay detection,
 			// never fake a stall.
 			c.stalledSince.Store(0)
-			if err := c.writeFrame(*frame); err != nil {
+			err := c.writeFrame(*frame)
+			c.recycle(frame)
+			if err != nil {
 				return err
 			}
 			c.stats.snapshotsSent.Add(1)

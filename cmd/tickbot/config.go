@@ -36,9 +36,14 @@ type config struct {
 	inputHz  int
 	behavior string
 	jsonPath string
-	seed     uint64
-	progress time.Duration
-	chatRate float64 // chat lines per bot per second
+	// statsPath and statsEvery: the -stats stream of counters (stats.go).
+	statsPath  string
+	statsEvery time.Duration
+	// cpuProfile is where -cpuprofile writes tickbot's own CPU profile.
+	cpuProfile string
+	seed       uint64
+	progress   time.Duration
+	chatRate   float64 // chat lines per bot per second
 
 	chaosDisconnect float64 // per bot per second
 	chaosSlow       float64 // share of bots
@@ -95,6 +100,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.IntVar(&c.inputHz, "input-hz", 30, "input messages per second per bot (1-120)")
 	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed (what each means in each mode: above)")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
+	fs.StringVar(&c.statsPath, "stats", "", "write the fleet's counters as a JSON line every -stats-every to `file` (- for stdout), for harnesses that measure a window")
+	fs.DurationVar(&c.statsEvery, "stats-every", time.Second, "`interval` of the -stats lines")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write tickbot's own CPU profile to `file` (go tool pprof), to see what a bot costs")
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed`: the same seed plays the same behaviour")
 	fs.Float64Var(&c.chatRate, "chat", 0, "chat lines per bot per second `R` (0: none; the server's budget is 2)")
 	fs.DurationVar(&c.progress, "progress", time.Second, "progress line `interval` (0: none)")
@@ -143,6 +151,10 @@ func (c config) validate() error {
 		return fmt.Errorf("-progress %v: want 0 or more", c.progress)
 	case !(c.chatRate >= 0 && c.chatRate <= 100):
 		return fmt.Errorf("-chat %v: want 0 to 100 lines per bot per second", c.chatRate)
+	case c.statsEvery <= 0:
+		return fmt.Errorf("-stats-every %v: want more than 0", c.statsEvery)
+	case c.statsPath == "-" && c.jsonPath == "-":
+		return errors.New("-stats - and -json -: only one can take stdout")
 	}
 	switch c.behavior {
 	case behaviorWander, behaviorChase, behaviorIdle, behaviorMixed:

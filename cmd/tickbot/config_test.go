@@ -53,6 +53,20 @@ func TestParseConfig(t *testing.T) {
 		{name: "NaN ramp", args: []string{"-ramp", "NaN"}, wantErr: "-ramp"},
 		{name: "input-hz too high", args: []string{"-input-hz", "500"}, wantErr: "-input-hz"},
 		{name: "negative progress", args: []string{"-progress", "-1s"}, wantErr: "-progress"},
+		{name: "stats", args: []string{"-stats", "-", "-stats-every", "250ms"},
+			check: func(t *testing.T, c config) {
+				if c.statsPath != "-" || c.statsEvery != 250*time.Millisecond {
+					t.Errorf("stats %q every %v, want - every 250ms", c.statsPath, c.statsEvery)
+				}
+			}},
+		{name: "cpuprofile", args: []string{"-cpuprofile", "bot.prof"},
+			check: func(t *testing.T, c config) {
+				if c.cpuProfile != "bot.prof" {
+					t.Errorf("cpuprofile = %q", c.cpuProfile)
+				}
+			}},
+		{name: "zero stats-every", args: []string{"-stats-every", "0s"}, wantErr: "-stats-every"},
+		{name: "stats and json on stdout", args: []string{"-stats", "-", "-json", "-"}, wantErr: "only one can take stdout"},
 		{name: "chaos above 1", args: []string{"-chaos-slow", "1.5"}, wantErr: "-chaos-slow"},
 		{name: "negative chaos", args: []string{"-chaos-garbage", "-0.1"}, wantErr: "-chaos-garbage"},
 		{name: "server as http url", args: []string{"-server", "http://localhost:7777"},

@@ -83,6 +83,7 @@ type totals struct {
 	snapshots, fullSnapshots uint64
 	desyncs, decodeErrors    uint64
 	bytesIn, bytesOut        uint64
+	inputs                   uint64
 	disconnects, reconnects  uint64
 	seated                   time.Duration // summed over playing bots
 }
@@ -128,6 +129,7 @@ func (f *fleet) sumOf(now time.Time, bots []*bot) totals {
 		t.decodeErrors += st.DecodeErrors
 		t.bytesIn += st.BytesIn
 		t.bytesOut += st.BytesOut
+		t.inputs += st.InputsSent
 		d, r := reconnectCounts(st)
 		t.disconnects += d
 		t.reconnects += r

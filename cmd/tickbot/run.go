@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -19,7 +21,8 @@ const (
 )
 
 // output is where a run writes: the report's stdout, and stderr for logs,
-// progress and (when the JSON takes stdout) the summary.
+// progress and (when the JSON or the -stats stream takes stdout) the
+// summary.
 type output struct {
 	stdout, stderr io.Writer
 	tty            bool // stderr is a terminal
@@ -33,10 +36,23 @@ func run(ctx context.Context, c config, out output) int {
 		fmt.Fprintln(out.stderr, "tickbot:", err)
 		return exitUsage
 	}
+	if c.cpuProfile != "" {
+		stop, err := startCPUProfile(c.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(out.stderr, "tickbot:", err)
+			return exitFail
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(out.stderr, "tickbot:", err)
+			}
+		}()
+	}
 	f := newFleet(c, log)
 
-	// The progress line ends with play, before the bots disconnect, so its
-	// last line shows the fleet playing rather than leaving.
+	// The progress and -stats lines end with play, before the bots
+	// disconnect, so their last lines show the fleet playing rather than
+	// leaving.
 	var wg sync.WaitGroup
 	progCtx, stopProgress := context.WithCancel(ctx)
 	defer stopProgress()
@@ -48,14 +64,30 @@ func run(ctx context.Context, c config, out output) int {
 			runProgress(progCtx, f, pw, c.progress)
 		}()
 	}
+	statsOut, closeStats, err := openStats(c.statsPath, out.stdout)
+	if err != nil {
+		fmt.Fprintln(out.stderr, "tickbot:", err)
+		return exitFail
+	}
+	var statsErr error
+	if statsOut != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statsErr = runStats(progCtx, f, statsOut, c.statsEvery)
+		}()
+	}
 	elapsed := f.run(ctx, func() {
 		stopProgress()
 		wg.Wait()
 	})
+	if err := errors.Join(statsErr, closeStats()); err != nil {
+		fmt.Fprintln(out.stderr, "tickbot:", err)
+	}
 
 	r := buildReport(f, elapsed, time.Now())
 	summaryTo := out.stdout
-	if c.jsonPath == "-" {
+	if c.jsonPath == "-" || c.statsPath == "-" {
 		summaryTo = out.stderr
 	}
 	if err := r.writeSummary(summaryTo); err != nil {
@@ -68,6 +100,41 @@ func run(ctx context.Context, c config, out output) int {
 		}
 	}
 	return r.exitCode()
+}
+
+// startCPUProfile profiles this process's CPU into path until the
+// returned stop is called.
+func startCPUProfile(path string) (stop func() error, err error) {
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(fh); err != nil {
+		fh.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := fh.Close(); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// openStats opens the -stats stream: path, stdout for "-", nothing for "".
+func openStats(path string, stdout io.Writer) (io.Writer, func() error, error) {
+	switch path {
+	case "":
+		return nil, func() error { return nil }, nil
+	case "-":
+		return stdout, func() error { return nil }, nil
+	}
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("stats: %w", err)
+	}
+	return fh, fh.Close, nil
 }
 
 // writeJSONTo writes r to path, or to stdout for "-".

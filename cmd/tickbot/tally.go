@@ -17,12 +17,14 @@ type tally struct {
 	rooms     map[string]struct{}
 	inputAck  histogram
 	ackWindow histogram // input→ack since the last progress line
-	rtt       histogram
-	failures  map[string]int // why bots never connected
-	errors    map[string]int // unexpected, after connecting: each fails the run
-	expected  map[string]int // chaos outcomes the run asked for
-	drops     int            // connections that ended under a bot
-	chat      chatTally      // chat lines and notices (chat.go)
+	// statsWindow holds input→ack since the last -stats line.
+	statsWindow histogram
+	rtt         histogram
+	failures    map[string]int // why bots never connected
+	errors      map[string]int // unexpected, after connecting: each fails the run
+	expected    map[string]int // chaos outcomes the run asked for
+	drops       int            // connections that ended under a bot
+	chat        chatTally      // chat lines and notices (chat.go)
 }
 
 func newTally() *tally {
@@ -85,6 +87,7 @@ func (t *tally) ack(d time.Duration) {
 	t.mu.Lock()
 	t.inputAck.add(d)
 	t.ackWindow.add(d)
+	t.statsWindow.add(d)
 	t.mu.Unlock()
 }
 

@@ -81,16 +81,20 @@ type Client struct {
 	lastInputSeq uint32      // highest input seq the server reported applied
 	ackTick      uint32      // newest applied snapshot tick
 	lastInputAt  time.Time
-	snapServerUS int64                     // server time of the newest applied snapshot
-	pingsSent    [clientPingsTracked]int64 // send times of recent pings, 0 = answered
-	pingNext     int
-	resyncAt     time.Time
-	resyncing    bool        // a ResyncRequest awaits its full snapshot
-	closing      *pb.Closing // the current connection's Closing, if any
-	userClosed   bool
-	chatSeq      uint64 // the newest chat line's seq in the room (talk.go)
-	err          error
-	stats        ClientStats
+	snapServerUS int64 // server time of the newest applied snapshot
+	// timeAnchorTick and timeAnchorUS are the newest snapshot that carried
+	// server_time_us; the others' time derives from it.
+	timeAnchorTick uint32
+	timeAnchorUS   int64
+	pingsSent      [clientPingsTracked]int64 // send times of recent pings, 0 = answered
+	pingNext       int
+	resyncAt       time.Time
+	resyncing      bool        // a ResyncRequest awaits its full snapshot
+	closing        *pb.Closing // the current connection's Closing, if any
+	userClosed     bool
+	chatSeq        uint64 // the newest chat line's seq in the room (talk.go)
+	err            error
+	stats          ClientStats
 	// tokenGone is set when a redial's token was refused: the next Hello
 	// signs in as a new guest.
 	tokenGone bool

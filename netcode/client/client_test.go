@@ -453,3 +453,35 @@ func TestClientCloseLeavesNoGoroutine(t *testing.T) {
 	srv.close()
 	goleak.VerifyNone(t, before)
 }
+
+// TestClientDerivesServerTime: a snapshot without server_time_us gets the
+// time of the newest one that had it, plus its ticks at the room's rate.
+func TestClientDerivesServerTime(t *testing.T) {
+	srv := newScriptServer(t, scriptOpts{})
+	applied := make(chan SnapshotInfo, 8)
+	cfg := quiet
+	cfg.OnSnapshot = func(si SnapshotInfo) { applied <- si }
+	c, sc := srv.dial(t, cfg)
+	sc.mustJoin(c) // 60 Hz
+	steps := []struct {
+		tick, base uint32
+		sentUS     int64 // 0: left out
+		wantUS     int64
+	}{
+		{3, 0, 1_000_000, 1_000_000},
+		{6, 3, 0, 1_050_000},
+		{9, 6, 2_000_000, 2_000_000}, // the server re-anchored
+		{13, 9, 0, 2_066_666},        // 4 ticks of 16,666.67 µs, rounded down
+	}
+	var base *wire.Rows
+	for i, s := range steps {
+		w := world(i + 1)
+		sc.snapshotAt(s.tick, s.base, base, w, s.sentUS)
+		sc.expectAck(s.tick)
+		if got := (<-applied).ServerTimeUS; got != s.wantUS {
+			t.Errorf("tick %d: server time %d, want %d", s.tick, got, s.wantUS)
+		}
+		base = w
+	}
+	sc.finish(c)
+}

@@ -229,6 +229,7 @@ func (c *Client) resetViewLocked() {
 	c.interp.Reset(c.schema)
 	c.ackTick = 0
 	c.snapServerUS = 0
+	c.timeAnchorTick, c.timeAnchorUS = 0, 0
 	c.resyncing = false
 }
 
@@ -335,8 +336,15 @@ func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
 		c.resyncing = false
 	}
 	c.ackTick = s.Tick
-	c.snapServerUS = s.ServerTimeUs
-	c.interp.Push(s.ServerTimeUs, rows)
+	serverUS := s.ServerTimeUs
+	if serverUS != 0 || c.timeAnchorTick == 0 {
+		c.timeAnchorTick, c.timeAnchorUS = s.Tick, serverUS
+	} else {
+		// Left out: the snapshot's time follows from the tick.
+		serverUS = wire.DeriveServerTimeUS(c.timeAnchorTick, c.timeAnchorUS, s.Tick, c.tickHzLocked())
+	}
+	c.snapServerUS = serverUS
+	c.interp.Push(serverUS, rows)
 	if s.LastInputSeq > c.lastInputSeq {
 		acked = c.ackInputsLocked(prevRows, rows, s.LastInputSeq, now)
 	}
@@ -353,7 +361,7 @@ func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
 		}
 	}
 	info := SnapshotInfo{
-		Tick: s.Tick, BaseTick: s.BaseTick, ServerTimeUS: s.ServerTimeUs, LastInputSeq: s.LastInputSeq,
+		Tick: s.Tick, BaseTick: s.BaseTick, ServerTimeUS: serverUS, LastInputSeq: s.LastInputSeq,
 		Entities: rows.Len(), Events: len(events), FrameBytes: n,
 	}
 	c.mu.Unlock()

@@ -336,6 +336,18 @@ func (sc *scriptConn) snapshot(tick, baseTick uint32, base, world *wire.Rows, la
 	}}})
 }
 
+// snapshotAt is snapshot with server_time_us set to serverUS (0: left
+// out, as the server does when the client can derive it).
+func (sc *scriptConn) snapshotAt(tick, baseTick uint32, base, world *wire.Rows, serverUS int64) {
+	if base == nil {
+		base = wire.NewRows(world.Layout(), 0)
+	}
+	sc.write(&pb.ServerMessage{Body: &pb.ServerMessage_Snapshot{Snapshot: &pb.Snapshot{
+		Tick: tick, BaseTick: baseTick, ServerTimeUs: serverUS,
+		Checksum: wire.Checksum(world), Delta: wire.EncodeDelta(nil, base, world),
+	}}})
+}
+
 // finish drains the connection so the client's close gets its answer,
 // closes the client and releases the handler. Safe to call twice.
 func (sc *scriptConn) finish(c *Client) {

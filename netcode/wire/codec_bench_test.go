@@ -205,3 +205,29 @@ func BenchmarkApplyDelta(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSnapshotFrame is the frame building of one arena-move snapshot
+// of one room whose 16 clients share a baseline: the shared fields written
+// once around a delta already encoded, then one frame per client with its
+// own last input sequence. The delta encode and checksum are left out
+// (BenchmarkEncodeDelta, BenchmarkChecksum16).
+func BenchmarkSnapshotFrame(b *testing.B) {
+	worlds := movingWorlds(arenaPlayers, 8, 2)
+	delta := EncodeDelta(nil, worlds[0], worlds[1])
+	sum := Checksum(worlds[1])
+	shared := make([]byte, 0, 256)
+	frames := make([][]byte, arenaPlayers)
+	for i := range frames {
+		frames[i] = make([]byte, 0, 256)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		f := SnapshotFields{Tick: uint32(i + 2), BaseTick: uint32(i + 1), ServerTimeUS: int64(i) * 50_000,
+			Checksum: sum, Delta: delta}
+		shared = f.AppendTo(shared[:0])
+		for c := range frames {
+			frames[c] = AppendSnapshotFrame(frames[c][:0], shared, uint32(3*i+c))
+		}
+	}
+	b.ReportMetric(float64(len(frames[0])), "frame-bytes")
+}

@@ -683,6 +683,11 @@ func (g *gen) frames() {
 		}
 		f := wire.SnapshotFields{Tick: tick, BaseTick: baseTick, ServerTimeUS: int64(5_000_000 + 50_000*i),
 			Checksum: wire.Checksum(out), Delta: d}
+		if baseTick != 0 && i%2 == 1 {
+			// A delta whose time the client derives from the tick: the
+			// room leaves server_time_us out (docs/protocol.md).
+			f.ServerTimeUS = 0
+		}
 		var evs []wire.Event
 		for k := range len(events) * 2 {
 			e := events[(k+i)%len(events)]

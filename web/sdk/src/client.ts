@@ -212,6 +212,9 @@ export class Client {
   #chatSeq = 0n;
   #lastInputAtMs = -Infinity;
   #snapServerUs = 0;
+  /** The newest snapshot that carried serverTimeUs; the others' time derives from it. */
+  #timeAnchorTick = 0;
+  #timeAnchorUs = 0;
   #pings: number[] = [];
   #resyncing = false;
   #resyncAtMs = 0;
@@ -780,6 +783,8 @@ export class Client {
     this.#interp.reset(this.#schema);
     this.#ackTick = 0;
     this.#snapServerUs = 0;
+    this.#timeAnchorTick = 0;
+    this.#timeAnchorUs = 0;
     this.#resyncing = false;
   }
 
@@ -819,7 +824,14 @@ export class Client {
       this.#resyncing = false;
     }
     this.#ackTick = s.tick;
-    this.#snapServerUs = Number(s.serverTimeUs);
+    if (s.serverTimeUs !== 0n || this.#timeAnchorTick === 0) {
+      this.#timeAnchorTick = s.tick;
+      this.#timeAnchorUs = Number(s.serverTimeUs);
+      this.#snapServerUs = this.#timeAnchorUs;
+    } else {
+      // Left out: the snapshot's time follows from the tick.
+      this.#snapServerUs = deriveServerTimeUs(this.#timeAnchorTick, this.#timeAnchorUs, s.tick, this.#joined.tickHz);
+    }
     this.#interp.push(s.tick, this.#snapServerUs, r.rows);
     const acked = s.lastInputSeq > this.#inputs.appliedSeq ? this.#acknowledge(prev.rows, s.lastInputSeq, now) : [];
     // Inputs carry the ack when they flow; a quiet client acks on its own.
@@ -988,4 +1000,14 @@ export class Client {
     s.drop();
     this.#lost(s, new ConnectionLostError(1006, "connection dropped"));
   }
+}
+
+/**
+ * deriveServerTimeUs is the server time of a snapshot tick that carries none (docs/protocol.md, "Server time"):
+ * the time of the newest snapshot tick that carried one, plus the ticks since at the room's tick rate, in whole
+ * microseconds rounded down.
+ */
+export function deriveServerTimeUs(anchorTick: number, anchorUs: number, tick: number, tickHz: number): number {
+  const ticks = (tick - anchorTick) >>> 0;
+  return anchorUs + Math.floor((ticks * 1_000_000) / Math.max(tickHz, 1));
 }

@@ -172,6 +172,17 @@ test("interpolated renders between snapshots by server time", async () => {
   await c.close();
 });
 
+test("a snapshot without server time derives it from the tick", async () => {
+  const { c, conn } = await open();
+  const times: number[] = [];
+  c.on("snapshot", (s) => times.push(s.serverTimeUs));
+  conn.snapshot(100, 0, world1, { serverTimeUs: 1_000_000 });
+  conn.snapshot(104, 100, world2, { serverTimeUs: 0 }); // left out: 4 ticks at 60 Hz later
+  await until(() => c.stats.snapshots === 2, "two snapshots");
+  assert.deepEqual(times, [1_000_000, 1_066_666]);
+  await c.close();
+});
+
 test("lobby requests are answered in order; refusals are ServerErrors", async () => {
   const { c, conn } = await open({}, false);
   const code = c.joinCode("ZZZZZZ");

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+// sweepPoint is one client count of a sweep.
+type sweepPoint struct {
+	Clients int                 `json:"clients"`
+	Figures map[string]*figures `json:"figures"`
+	// Held says, per server run at this count, whether it held the
+	// clients (-min-delivery, -max-ack-p99); Errors why a run failed.
+	Held   map[string]bool   `json:"held"`
+	Errors map[string]string `json:"errors,omitempty"`
+}
+
+// sweepReport is the JSON of a sweep.
+type sweepReport struct {
+	Scenario string       `json:"scenario"`
+	Date     string       `json:"date"`
+	Machine  machine      `json:"machine"`
+	Settings settings     `json:"settings"`
+	Points   []sweepPoint `json:"points"`
+	// MaxHeld is, per server, the largest client count it held (0: none).
+	MaxHeld map[string]int `json:"max_held"`
+}
+
+// sweep runs each server at every count of -sweep, in increasing order,
+// until it no longer holds the clients, and writes the JSON and the plot
+// after every point.
+func (h *harness) sweep(ctx context.Context) error {
+	c := h.cfg
+	st := settingsOf(c)
+	st.MaxAckP99Ms = float64(c.maxAckP99.Milliseconds())
+	st.MinDelivery = c.minDelivery
+	r := &sweepReport{Scenario: "arena-move", Date: now(), Machine: describeMachine(c), Settings: st,
+		MaxHeld: map[string]int{}}
+	alive := slices.Clone(c.servers)
+	for _, n := range c.sweep {
+		if len(alive) == 0 {
+			break
+		}
+		p := sweepPoint{Clients: n, Figures: map[string]*figures{}, Held: map[string]bool{}}
+		for _, name := range slices.Clone(alive) {
+			f, err := h.measure(ctx, h.targets[name], n)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			held := err == nil && f.passes(c)
+			if err != nil {
+				if p.Errors == nil {
+					p.Errors = map[string]string{}
+				}
+				p.Errors[name] = err.Error()
+			} else {
+				p.Figures[name] = f
+			}
+			p.Held[name] = held
+			if held {
+				r.MaxHeld[name] = n
+			} else {
+				alive = slices.DeleteFunc(alive, func(s string) bool { return s == name })
+			}
+			logf(c, "sweep: %s at %d clients: %s", name, n, verdict(f, err, held))
+		}
+		r.Points = append(r.Points, p)
+		if err := h.writeSweep(r); err != nil {
+			return err
+		}
+	}
+	for _, name := range c.servers {
+		fmt.Printf("%s held %d clients\n", name, r.MaxHeld[name])
+	}
+	return nil
+}
+
+// verdict is a sweep point's progress line.
+func verdict(f *figures, err error, held bool) string {
+	if err != nil {
+		return "failed: " + err.Error()
+	}
+	word := "held"
+	if !held {
+		word = "did not hold"
+	}
+	return fmt.Sprintf("%s (delivery %.1f %%, p99 input→ack %.1f ms, server CPU %.3f ms per client-second, %.2f cores)",
+		word, f.Delivery*100, f.InputAckP99Ms, f.ServerCPUMsPerClientS, f.ServerCores)
+}
+
+// Series colours of the plot.
+var seriesColor = map[string]string{serverTickwire: "#1f6fb4", serverPeer: "#e07b00"}
+
+// writeSweep writes the sweep's JSON and SVG files.
+func (h *harness) writeSweep(r *sweepReport) error {
+	c := h.cfg
+	if err := writeJSONFile(c.sweepJSON, r); err != nil {
+		return err
+	}
+	fh, err := os.Create(c.sweepSVG)
+	if err != nil {
+		return fmt.Errorf("sweep plot: %w", err)
+	}
+	err = writeSVG(fh, sweepTitle(r), countsOf(r), sweepPanels(r, c))
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sweep plot: %w", err)
+	}
+	return nil
+}
+
+func sweepTitle(r *sweepReport) string {
+	return fmt.Sprintf("arena-move sweep, %d cores (%s), %s", r.Machine.CPUs, strings.TrimSpace(r.Machine.CPUModel), r.Date[:10])
+}
+
+func countsOf(r *sweepReport) []float64 {
+	var xs []float64
+	for _, p := range r.Points {
+		xs = append(xs, float64(p.Clients))
+	}
+	return xs
+}
+
+// sweepPanels are the plot's two panels: server CPU per client-second and
+// p99 input→ack, against clients, one series per server.
+func sweepPanels(r *sweepReport, c config) []plotPanel {
+	cpu := plotPanel{title: "server CPU per client", ylabel: "ms per client-second"}
+	ack := plotPanel{title: "input→ack p99", ylabel: "ms", limit: float64(c.maxAckP99.Milliseconds()),
+		limitLabel: fmt.Sprintf("%d ms", c.maxAckP99.Milliseconds())}
+	for _, name := range r.Settings.Servers {
+		sc := plotSeries{name: name, color: seriesColor[name]}
+		sa := sc
+		for _, p := range r.Points {
+			f := p.Figures[name]
+			if f == nil {
+				continue
+			}
+			sc.pts = append(sc.pts, plotPoint{x: float64(p.Clients), y: f.ServerCPUMsPerClientS, ok: p.Held[name]})
+			sa.pts = append(sa.pts, plotPoint{x: float64(p.Clients), y: f.InputAckP99Ms, ok: p.Held[name]})
+		}
+		cpu.series = append(cpu.series, sc)
+		ack.series = append(ack.series, sa)
+	}
+	return []plotPanel{cpu, ack}
+}
