@@ -63,8 +63,10 @@ func tickwireTarget(c config, binDir string) (target, error) {
 			// no budgets per client address: every bot dials from
 			// 127.0.0.1, so the per-address budgets (sized for one
 			// player's machine) would refuse all but a few dozen of them.
-			// The server-wide budgets keep their defaults.
+			// The server-wide budgets keep their defaults. The stop needs
+			// no drain, and the session secret stays beside the binaries.
 			return []string{filepath.Join(binDir, "tickwire"),
+				"-state-dir", binDir, "-drain-timeout", "0s",
 				"-addr", fmt.Sprintf("127.0.0.1:%d", port),
 				"-admin-addr", fmt.Sprintf("127.0.0.1:%d", adminPort), "-admin-token-file", tokenFile,
 				"-log-level", "warn", "-max-conns", "0",
