@@ -50,6 +50,8 @@ type config struct {
 	cmdline []string
 
 	frontDoor
+	// talk holds the chat and game-message budgets of every room (talk.go).
+	talk game.TalkConfig
 	lifecycle
 	tls tlsFlags
 	cluster
@@ -110,8 +112,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
 	lifecycleFlags := defineLifecycleFlags(fs, &c.lifecycle)
 	clusterFlags := defineClusterFlags(fs, &c.cluster)
+	talkFlags := defineTalkFlags(fs, &c.talk)
 	modes, sections := defineModeFlags(fs, catalogue)
-	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags, lifecycleFlags, clusterFlags}, sections...)...)
+	fs.Usage = cli.Usage(fs, "TICKWIRE", synopsis, append([]cli.Section{frontDoorFlags, lifecycleFlags, clusterFlags, talkFlags}, sections...)...)
 	if err := cli.Parse(fs, "TICKWIRE", args, getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "tickwire:", err)
@@ -130,6 +133,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		}
 		if err == nil {
 			err = c.cluster.validate(c.addr, c.sessionSecret)
+		}
+		if err == nil {
+			err = validateTalk(c.talk)
 		}
 	}
 	if err == nil {

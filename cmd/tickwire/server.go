@@ -50,6 +50,9 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Rooms.RecordDir = c.recordDir
 	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
 	lcfg.Rooms.RecordLogBudget = c.recordLogBudget
+	moderate := lcfg.Rooms.Talk.Moderate
+	lcfg.Rooms.Talk = c.talk
+	lcfg.Rooms.Talk.Moderate = moderate
 	lcfg.Static = web.AppHandler() // the browser game at /
 	closeResults, err := c.lifecycle.openResults(&lcfg, log)
 	if err != nil {
