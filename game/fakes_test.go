@@ -282,10 +282,16 @@ func (l *fakeLink) all() []linkEvent {
 
 // snapshots returns the recorded snapshots.
 func (l *fakeLink) snapshots() []*pb.Snapshot {
-	var out []*pb.Snapshot
+	return received(l, (*pb.ServerMessage).GetSnapshot)
+}
+
+// received returns, in order, the messages of one kind that l received:
+// get picks the kind out of a ServerMessage (nil for the others).
+func received[T any](l *fakeLink, get func(*pb.ServerMessage) *T) []*T {
+	var out []*T
 	for _, e := range l.all() {
-		if s := e.msg.GetSnapshot(); s != nil {
-			out = append(out, s)
+		if m := get(e.msg); m != nil {
+			out = append(out, m)
 		}
 	}
 	return out
@@ -395,13 +401,7 @@ func (c *changeLog) last() RoomChange {
 
 // roomStates returns the RoomState messages a link received, in order.
 func (l *fakeLink) roomStates() []*pb.RoomState {
-	var out []*pb.RoomState
-	for _, e := range l.all() {
-		if s := e.msg.GetRoomState(); s != nil {
-			out = append(out, s)
-		}
-	}
-	return out
+	return received(l, (*pb.ServerMessage).GetRoomState)
 }
 
 // idle waits until the room, after a tick, is back waiting for its timer:

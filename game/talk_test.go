@@ -100,35 +100,17 @@ func startTalkRoom(t *testing.T, cfg RoomConfig) (*running, *talkGame) {
 
 // gameMessages returns the game messages l received.
 func (l *fakeLink) gameMessages() []*pb.GameMessage {
-	var out []*pb.GameMessage
-	for _, e := range l.all() {
-		if m := e.msg.GetGameMessage(); m != nil {
-			out = append(out, m)
-		}
-	}
-	return out
+	return received(l, (*pb.ServerMessage).GetGameMessage)
 }
 
 // chatLines returns the chat lines l received.
 func (l *fakeLink) chatLines() []*pb.ChatLine {
-	var out []*pb.ChatLine
-	for _, e := range l.all() {
-		if m := e.msg.GetChat(); m != nil {
-			out = append(out, m)
-		}
-	}
-	return out
+	return received(l, (*pb.ServerMessage).GetChat)
 }
 
-// errors returns the error messages l received.
+// errorMessages returns the error messages l received.
 func (l *fakeLink) errorMessages() []*pb.Error {
-	var out []*pb.Error
-	for _, e := range l.all() {
-		if m := e.msg.GetError(); m != nil {
-			out = append(out, m)
-		}
-	}
-	return out
+	return received(l, (*pb.ServerMessage).GetError)
 }
 
 func TestGameMessagesInOrderAnsweredAndRecorded(t *testing.T) {
