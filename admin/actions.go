@@ -29,7 +29,7 @@ func (a *API) serveKick(w http.ResponseWriter, r *http.Request) {
 	reason := strings.TrimSpace(req.Reason)
 	switch {
 	case req.Player == 0:
-		writeError(w, http.StatusBadRequest, "player must be a player id (see the room's player_list)")
+		writeError(w, http.StatusBadRequest, errNoPlayer)
 		return
 	case len(reason) > maxReasonLength:
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("reason has %d bytes, at most %d allowed", len(reason), maxReasonLength))
@@ -40,12 +40,8 @@ func (a *API) serveKick(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), inspectTimeout)
 	defer cancel()
 	seat, closed, err := room.Room.Kick(ctx, game.PlayerID(req.Player), reason)
-	if errors.Is(err, game.ErrUnknownPlayer) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown player %d in room %q", req.Player, room.Room.ID()))
-		return
-	}
 	if err != nil {
-		roomError(w, room.Room.ID(), err)
+		playerError(w, room.Room.ID(), req.Player, err)
 		return
 	}
 	kicks.Inc()

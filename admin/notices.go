@@ -101,18 +101,13 @@ func (a *API) serveMute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Player == 0 {
-		writeError(w, http.StatusBadRequest, "player must be a player id (see the room's player_list)")
+		writeError(w, http.StatusBadRequest, errNoPlayer)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), inspectTimeout)
 	defer cancel()
-	err := room.Room.Mute(ctx, game.PlayerID(req.Player), req.Muted)
-	if errors.Is(err, game.ErrUnknownPlayer) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown player %d in room %q", req.Player, room.Room.ID()))
-		return
-	}
-	if err != nil {
-		roomError(w, room.Room.ID(), err)
+	if err := room.Room.Mute(ctx, game.PlayerID(req.Player), req.Muted); err != nil {
+		playerError(w, room.Room.ID(), req.Player, err)
 		return
 	}
 	result := "muted"

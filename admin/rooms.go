@@ -102,6 +102,19 @@ func roomError(w http.ResponseWriter, id string, err error) {
 	}
 }
 
+// errNoPlayer answers a request about a player that names none.
+const errNoPlayer = "player must be a player id (see the room's player_list)"
+
+// playerError answers the error of a room call about player: 404 for a
+// player the room does not have, else as roomError.
+func playerError(w http.ResponseWriter, id string, player uint32, err error) {
+	if errors.Is(err, game.ErrUnknownPlayer) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown player %d in room %q", player, id))
+		return
+	}
+	roomError(w, id, err)
+}
+
 // serveOverview: GET /v1/admin/overview.
 func (a *API) serveOverview(w http.ResponseWriter, _ *http.Request) {
 	c := a.op.Counters()
