@@ -59,7 +59,7 @@ func TestFinding4TalkPanics(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rr.waitIdle()
+			rr.idle()
 			before := testutil.ToFloat64(gamePanics.WithLabelValues(tt.where))
 			g.armed.Store(true)
 			if err := tt.send(port); err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/tickwire/tickwire/netcode/wire"
@@ -75,37 +74,37 @@ func TestFinding4GamePanics(t *testing.T) {
 	tests := []struct {
 		where   string
 		seated  bool
-		trigger func(t *testing.T, rr *genericRoom, port *InputPort)
+		trigger func(t *testing.T, rr *running, port *InputPort)
 	}{
-		{where: CallJoin, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) {
+		{where: CallJoin, trigger: func(t *testing.T, rr *running, _ *InputPort) {
 			if _, err := rr.r.Join(ctx, "bob", newFakeLink(t)); !errors.Is(err, ErrRoomClosed) {
 				t.Errorf("join into a panicking game: %v, want ErrRoomClosed", err)
 			}
 		}},
-		{where: CallStartMatch, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) {
+		{where: CallStartMatch, trigger: func(t *testing.T, rr *running, _ *InputPort) {
 			_, _ = rr.r.Join(ctx, "bob", newFakeLink(t))
 		}},
-		{where: CallLeave, seated: true, trigger: func(t *testing.T, rr *genericRoom, port *InputPort) { rr.r.Leave(port.Seat()) }},
-		{where: CallApplyInput, seated: true, trigger: func(t *testing.T, rr *genericRoom, port *InputPort) {
+		{where: CallLeave, seated: true, trigger: func(t *testing.T, rr *running, port *InputPort) { rr.r.Leave(port.Seat()) }},
+		{where: CallApplyInput, seated: true, trigger: func(t *testing.T, rr *running, port *InputPort) {
 			port.PushInputs(inputs(1))
 			rr.advance(1)
 		}},
-		{where: CallStep, seated: true, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) { rr.advance(1) }},
-		{where: CallDrainEvents, seated: true, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) { rr.advance(1) }},
-		{where: CallResults, seated: true, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) { rr.advance(1) }},
-		{where: CallView, seated: true, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) { rr.advance(2) }},
-		{where: CallViewGroup, seated: true, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) { rr.advance(2) }},
-		{where: CallDisconnected, seated: true, trigger: func(t *testing.T, rr *genericRoom, port *InputPort) { rr.r.Disconnect(port) }},
-		{where: CallReconnected, seated: true, trigger: func(t *testing.T, rr *genericRoom, port *InputPort) {
+		{where: CallStep, seated: true, trigger: func(t *testing.T, rr *running, _ *InputPort) { rr.advance(1) }},
+		{where: CallDrainEvents, seated: true, trigger: func(t *testing.T, rr *running, _ *InputPort) { rr.advance(1) }},
+		{where: CallResults, seated: true, trigger: func(t *testing.T, rr *running, _ *InputPort) { rr.advance(1) }},
+		{where: CallView, seated: true, trigger: func(t *testing.T, rr *running, _ *InputPort) { rr.advance(2) }},
+		{where: CallViewGroup, seated: true, trigger: func(t *testing.T, rr *running, _ *InputPort) { rr.advance(2) }},
+		{where: CallDisconnected, seated: true, trigger: func(t *testing.T, rr *running, port *InputPort) { rr.r.Disconnect(port) }},
+		{where: CallReconnected, seated: true, trigger: func(t *testing.T, rr *running, port *InputPort) {
 			rr.r.Disconnect(port)
 			_, _ = rr.r.Resume(ctx, port.Seat(), newFakeLink(t))
 		}},
-		{where: CallDebug, seated: true, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) {
+		{where: CallDebug, seated: true, trigger: func(t *testing.T, rr *running, _ *InputPort) {
 			if _, err := rr.r.Debug(ctx, "x"); !errors.Is(err, ErrRoomClosed) {
 				t.Errorf("debug into a panicking game: %v, want ErrRoomClosed", err)
 			}
 		}},
-		{where: CallStandings, seated: true, trigger: func(t *testing.T, rr *genericRoom, _ *InputPort) { rr.r.CloseWithResults("x") }},
+		{where: CallStandings, seated: true, trigger: func(t *testing.T, rr *running, _ *InputPort) { rr.r.CloseWithResults("x") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.where, func(t *testing.T) {
@@ -123,7 +122,7 @@ func TestFinding4GamePanics(t *testing.T) {
 				if port, err = rr.r.Join(ctx, "ann", link); err != nil {
 					t.Fatal(err)
 				}
-				rr.waitIdle()
+				rr.idle()
 			}
 			before := testutil.ToFloat64(gamePanics.WithLabelValues(tt.where))
 			g.armed.Store(true)
@@ -166,18 +165,9 @@ func TestFinding4GamePanics(t *testing.T) {
 	})
 }
 
-// genericRoom is a room of any Game under Run on a manual clock.
-type genericRoom struct {
-	t    *testing.T
-	r    *Room
-	g    *panicGame
-	clk  *ManualClock
-	errc chan error
-}
-
 // startGeneric runs a room of g (a *panicGame or a *fakeGame) until the
 // test ends.
-func startGeneric(t *testing.T, g Game, id string) *genericRoom {
+func startGeneric(t *testing.T, g Game, id string) *running {
 	t.Helper()
 	cfg := runCfg(NewManualClock(0))
 	cfg.ID = id
@@ -186,32 +176,14 @@ func startGeneric(t *testing.T, g Game, id string) *genericRoom {
 
 // startGenericCfg is startGeneric with a config of its own (its Clock a
 // *ManualClock).
-func startGenericCfg(t *testing.T, g Game, cfg RoomConfig) *genericRoom {
+func startGenericCfg(t *testing.T, g Game, cfg RoomConfig) *running {
 	t.Helper()
-	clk := cfg.Clock.(*ManualClock)
-	r, err := NewRoom(cfg, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rr := &genericRoom{t: t, r: r, clk: clk, errc: make(chan error, 1)}
-	rr.g, _ = g.(*panicGame)
-	go func() { rr.errc <- r.Run(context.Background()) }()
-	t.Cleanup(func() {
-		r.Close(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)
-		<-r.Done()
-	})
-	return rr
-}
-
-// waitIdle waits until the room waits for its timer.
-func (rr *genericRoom) waitIdle() {
-	rr.t.Helper()
-	waitFor(rr.t, "room to wait for its timer", func() bool { return rr.clk.Timers() == 1 })
+	return runRoom(t, context.Background(), g, cfg)
 }
 
 // advance moves the clock n tick periods, one at a time, while the room
 // runs; it stops early when the room ends.
-func (rr *genericRoom) advance(n int) {
+func (rr *running) advance(n int) {
 	rr.t.Helper()
 	for range n {
 		want := rr.r.Stats().Tick + 1
@@ -232,17 +204,5 @@ func (rr *genericRoom) advance(n int) {
 				return rr.r.Stats().Tick >= want
 			}
 		})
-	}
-}
-
-// wait returns Run's result.
-func (rr *genericRoom) wait() error {
-	rr.t.Helper()
-	select {
-	case err := <-rr.errc:
-		return err
-	case <-time.After(10 * time.Second):
-		rr.t.Fatal("Run did not return")
-		return nil
 	}
 }

@@ -15,26 +15,26 @@ func TestMatchEndReports(t *testing.T) {
 	tests := []struct {
 		name   string
 		join   bool
-		end    func(rr *genericRoom, g *fakeGame, port *InputPort)
+		end    func(rr *running, g *fakeGame, port *InputPort)
 		reason string // "" = no report
 		scores bool   // the game's results, not seat lines
 	}{
-		{name: "match over", join: true, end: func(rr *genericRoom, g *fakeGame, _ *InputPort) {
+		{name: "match over", join: true, end: func(rr *running, g *fakeGame, _ *InputPort) {
 			g.endAt.Store(rr.r.Stats().Tick + 1)
 			rr.advance(2)
 		}, reason: EndMatchOver, scores: true},
-		{name: "drained", join: true, end: func(rr *genericRoom, _ *fakeGame, _ *InputPort) { rr.r.Drain() }, reason: EndDrained},
-		{name: "closed with results", join: true, end: func(rr *genericRoom, _ *fakeGame, _ *InputPort) { rr.r.CloseWithResults("bye") }, reason: EndClosed},
-		{name: "shutdown", join: true, end: func(rr *genericRoom, _ *fakeGame, _ *InputPort) {
+		{name: "drained", join: true, end: func(rr *running, _ *fakeGame, _ *InputPort) { rr.r.Drain() }, reason: EndDrained},
+		{name: "closed with results", join: true, end: func(rr *running, _ *fakeGame, _ *InputPort) { rr.r.CloseWithResults("bye") }, reason: EndClosed},
+		{name: "shutdown", join: true, end: func(rr *running, _ *fakeGame, _ *InputPort) {
 			rr.r.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN)
 		}, reason: EndShutdown},
-		{name: "abandoned", join: true, end: func(rr *genericRoom, _ *fakeGame, port *InputPort) {
+		{name: "abandoned", join: true, end: func(rr *running, _ *fakeGame, port *InputPort) {
 			rr.r.Leave(port.Seat())
 			for range 3 {
 				rr.advance(1)
 			}
 		}, reason: EndAbandoned},
-		{name: "nobody played", end: func(rr *genericRoom, _ *fakeGame, _ *InputPort) { rr.r.Drain() }},
+		{name: "nobody played", end: func(rr *running, _ *fakeGame, _ *InputPort) { rr.r.Drain() }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

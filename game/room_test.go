@@ -24,19 +24,27 @@ const runPeriod = 10 * time.Millisecond
 type running struct {
 	t    *testing.T
 	r    *Room
-	g    *fakeGame
+	g    *fakeGame // nil for a room of another Game
 	clk  *ManualClock
 	errc chan error
 }
 
-// startRoom runs a room until the test ends.
+// startRoom runs a room of a fakeGame until the test ends.
 func startRoom(t *testing.T, ctx context.Context, g *fakeGame, cfg RoomConfig) *running {
+	t.Helper()
+	return runRoom(t, ctx, g, cfg)
+}
+
+// runRoom runs a room of any Game (cfg.Clock a *ManualClock) until the
+// test ends; running.g is set when g is a *fakeGame.
+func runRoom(t *testing.T, ctx context.Context, g Game, cfg RoomConfig) *running {
 	t.Helper()
 	r, err := NewRoom(cfg, g)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rr := &running{t: t, r: r, g: g, clk: cfg.Clock.(*ManualClock), errc: make(chan error, 1)}
+	rr := &running{t: t, r: r, clk: cfg.Clock.(*ManualClock), errc: make(chan error, 1)}
+	rr.g, _ = g.(*fakeGame)
 	go func() { rr.errc <- r.Run(ctx) }()
 	t.Cleanup(func() {
 		r.Close(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)

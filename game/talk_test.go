@@ -85,16 +85,8 @@ func talkCfg() RoomConfig {
 func startTalkRoom(t *testing.T, cfg RoomConfig) (*running, *talkGame) {
 	t.Helper()
 	g := &talkGame{fakeGame: newFakeGame()}
-	r, err := NewRoom(cfg, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rr := &running{t: t, r: r, g: g.fakeGame, clk: cfg.Clock.(*ManualClock), errc: make(chan error, 1)}
-	go func() { rr.errc <- r.Run(context.Background()) }()
-	t.Cleanup(func() {
-		r.Close(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)
-		<-r.Done()
-	})
+	rr := runRoom(t, context.Background(), g, cfg)
+	rr.g = g.fakeGame
 	return rr, g
 }
 
