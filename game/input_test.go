@@ -60,7 +60,7 @@ func TestInputOrderingAndDrops(t *testing.T) {
 			name: "queued out of order is applied in seq order",
 			prepare: func(p *InputPort) {
 				for _, seq := range []uint32{3, 1, 2} {
-					p.queue.push(Input{Seq: seq})
+					p.queue.pushDroppingOldest(Input{Seq: seq})
 				}
 			},
 			want: []uint32{1, 2, 3},
@@ -70,7 +70,7 @@ func TestInputOrderingAndDrops(t *testing.T) {
 			prepare: func(p *InputPort) {
 				p.seat.lastApplied.Store(2)
 				for _, seq := range []uint32{1, 2, 3, 4} {
-					p.queue.push(Input{Seq: seq})
+					p.queue.pushDroppingOldest(Input{Seq: seq})
 				}
 			},
 			want:      []uint32{3, 4},
@@ -180,10 +180,11 @@ func TestInputsAcrossTicksAndSeats(t *testing.T) {
 }
 
 func TestInputQueueDropsOldest(t *testing.T) {
-	q := newInputQueue(3)
+	var q fifo[Input]
+	q.init(3)
 	dropped := 0
 	for seq := uint32(1); seq <= 5; seq++ {
-		dropped += q.push(Input{Seq: seq})
+		dropped += q.pushDroppingOldest(Input{Seq: seq})
 	}
 	got := q.drain(nil)
 	if dropped != 2 || len(got) != 3 || got[0].Seq != 3 || got[2].Seq != 5 {

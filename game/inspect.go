@@ -110,7 +110,7 @@ func (r *Room) inspect() (RoomDetail, []time.Duration) {
 			Name:            s.name,
 			EntityID:        s.entity,
 			Connected:       s.sendable(),
-			InputQueueDepth: len(s.port.Load().queue.ch),
+			InputQueueDepth: s.port.Load().queue.len(),
 			DroppedInputs:   s.dropped.Load(),
 			LastAckedTick:   s.ack.Load(),
 			LastAppliedSeq:  s.lastApplied.Load(),

@@ -16,8 +16,12 @@ import (
 // snapshot's baseline, so a lingering reader of a replaced connection
 // cannot reach the game or the connection that replaced it.
 type InputPort struct {
-	seat  *Seat
-	queue inputQueue
+	seat *Seat
+	// queue holds the inputs the port's reader took and the room has not
+	// drained yet. When it is full the reader drops the oldest input,
+	// because a newer one supersedes it and the client resends recent
+	// inputs anyway.
+	queue fifo[Input]
 	// highest is the highest seq queued through this port; it starts at
 	// the seat's last applied seq, so that a resumed client's resent,
 	// unapplied inputs are taken. Owned by the port's reader.
@@ -53,7 +57,9 @@ const (
 // newPort returns an attached port of seat with an input queue of
 // queueSize. Room goroutine only (it reads the seat's last applied seq).
 func newPort(seat *Seat, queueSize int) *InputPort {
-	return &InputPort{seat: seat, queue: newInputQueue(queueSize), highest: seat.lastApplied.Load(), talk: newPortTalk(seat.talk)}
+	p := &InputPort{seat: seat, highest: seat.lastApplied.Load(), talk: newPortTalk(seat.talk)}
+	p.queue.init(queueSize)
+	return p
 }
 
 // Seat returns the seat the port feeds.
@@ -120,7 +126,7 @@ func pushInputs[T any](p *InputPort, inputs []T, fields func(*T) (seq uint32, va
 			continue
 		}
 		p.highest = v.Seq
-		if n := p.queue.push(v); n > 0 {
+		if n := p.queue.pushDroppingOldest(v); n > 0 {
 			droppedQueueFull.Add(float64(n))
 			p.seat.dropped.Add(uint64(n))
 		}

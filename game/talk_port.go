@@ -49,7 +49,7 @@ type talkRules struct {
 	teams      bool // the game is a ChatTeams
 	// queue is the room's queue of accepted lines and messages, in the
 	// order the room received them.
-	queue chan talkItem
+	queue *fifo[talkItem]
 }
 
 // talkItem is one accepted chat line or game message on its way to the
@@ -195,16 +195,14 @@ func (p *InputPort) queueTalk(it talkItem, full *Refusal) *Refusal {
 		full.Text = fmt.Sprintf("%s: too many chat lines and game messages waiting for the room (at most %d)", full.Text, p.seat.talk.cfg.Queue)
 		return full
 	}
-	select {
-	case p.seat.talk.queue <- it:
-		return nil
-	default:
+	if !p.seat.talk.queue.tryPush(it) {
 		// The room's queue holds (nearly) every seat's share: the room
 		// is far behind.
 		st.queued.Add(-1)
 		full.Text += ": the room's queue is full"
 		return full
 	}
+	return nil
 }
 
 // budgetTime is the room clock's reading as the time the rate limiters

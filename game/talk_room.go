@@ -21,6 +21,7 @@ type roomTalk struct {
 	teams     ChatTeams     // the game, if it has chat teams
 	moderator ChatModerator // the game, if it moderates chat
 	outgoing  []Outgoing    // scratch for DrainMessages
+	taken     []talkItem    // scratch for takeTalk
 	// seq numbers the room's chat lines; log keeps the last
 	// cfg.ChatHistory of them, oldest first, from head on.
 	seq  uint64
@@ -43,10 +44,11 @@ func newRoomTalk(cfg RoomConfig, g Game) roomTalk {
 		room:   cfg.ID,
 		mode:   cfg.Mode,
 		clock:  cfg.Clock,
-		// Every seat's share, up to a bound for the largest rooms: a
-		// player's items rarely find the queue itself full.
-		queue: make(chan talkItem, min(cfg.MaxPlayers*cfg.Talk.Queue, maxTalkQueue)),
+		queue:  new(fifo[talkItem]),
 	}}
+	// Every seat's share, up to a bound for the largest rooms: a
+	// player's items rarely find the queue itself full.
+	t.rules.queue.init(min(cfg.MaxPlayers*cfg.Talk.Queue, maxTalkQueue))
 	t.messenger, t.rules.messages = g.(Messenger)
 	t.teams, t.rules.teams = g.(ChatTeams)
 	t.moderator, _ = g.(ChatModerator)
@@ -56,14 +58,11 @@ func newRoomTalk(cfg RoomConfig, g Game) roomTalk {
 // takeTalk hands the game messages and chat lines that arrived since the
 // last tick on, in the order they arrived. Room goroutine only.
 func (r *Room) takeTalk() {
-	for {
-		select {
-		case it := <-r.talk.rules.queue:
-			r.takeItem(it)
-		default:
-			return
-		}
+	r.talk.taken = r.talk.rules.queue.drain(r.talk.taken[:0])
+	for _, it := range r.talk.taken {
+		r.takeItem(it)
 	}
+	clear(r.talk.taken) // hold no departed port or text until the next tick
 }
 
 // takeItem hands one line or message on, unless its sender is gone.

@@ -46,10 +46,11 @@ type Conn struct {
 	// stalledSince is monoNanos of the first supersede since the writer last
 	// took the slot, or 0 when none happened.
 	stalledSince atomic.Int64
-	// wake nudges the writer after an offer; capacity 1, sends never block.
+	// wake nudges the writer after an offer or a Send; capacity 1, sends
+	// never block.
 	wake chan struct{}
 	// reliable holds marshaled reliable messages in order.
-	reliable chan []byte
+	reliable reliableQueue
 
 	closeOnce   sync.Once
 	closed      atomic.Bool   // set by the first Close, for cheap checks
@@ -88,7 +89,7 @@ func NewConn(ws *websocket.Conn, cfg ConnConfig, log *slog.Logger) *Conn {
 		log:      log.With("remote", remote),
 		remote:   remote,
 		wake:     make(chan struct{}, 1),
-		reliable: make(chan []byte, cfg.ReliableQueue),
+		reliable: reliableQueue{max: cfg.ReliableQueue},
 		closing:  make(chan struct{}),
 	}
 }

@@ -30,6 +30,11 @@ func (c *Conn) OfferSnapshot(frame []byte) {
 		snapshotsSuperseded.Inc()
 		c.checkStalled()
 	}
+	c.nudge()
+}
+
+// nudge wakes the writer, unless a nudge is pending already.
+func (c *Conn) nudge() {
 	select {
 	case c.wake <- struct{}{}:
 	default:
@@ -88,10 +93,9 @@ func (c *Conn) SendFrame(frame []byte) bool {
 	if c.closed.Load() {
 		return false
 	}
-	select {
-	case c.reliable <- frame:
+	if c.reliable.push(frame) {
+		c.nudge()
 		return true
-	default:
 	}
 	if c.tryClose(pb.CloseReason_CLOSE_REASON_SLOW_CONSUMER, "reliable queue full") {
 		slowConsumers.WithLabelValues(slowReliableFull).Inc()

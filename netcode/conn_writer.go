@@ -23,13 +23,11 @@ func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
 		return err
 	}
 	for {
-		select {
-		case frame := <-c.reliable:
+		if frame, ok := c.reliable.pop(); ok {
 			if err := c.writeFrame(frame); err != nil {
 				return err
 			}
 			continue
-		default:
 		}
 		if c.closed.Load() {
 			return c.writeClose(readerDone)
@@ -48,10 +46,6 @@ func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
 			continue
 		}
 		select {
-		case frame := <-c.reliable:
-			if err := c.writeFrame(frame); err != nil {
-				return err
-			}
 		case <-c.wake:
 		case <-c.closing:
 		case <-ping.C:
@@ -88,14 +82,10 @@ func (c *Conn) writeFrame(frame []byte) error {
 // peerCloseWait for the reader to see the peer's close.
 func (c *Conn) writeClose(readerDone <-chan struct{}) error {
 	deadline := time.Now().Add(closeFlushTimeout)
-	for flushed := false; !flushed; {
-		select {
-		case frame := <-c.reliable:
-			if err := c.writeFrameBy(frame, deadline); err != nil {
-				return err
-			}
-		default:
-			flushed = true // Send refuses new messages once closed
+	// Send refuses new messages once closed, so this ends.
+	for frame, ok := c.reliable.pop(); ok; frame, ok = c.reliable.pop() {
+		if err := c.writeFrameBy(frame, deadline); err != nil {
+			return err
 		}
 	}
 	closing, err := proto.Marshal(&pb.ServerMessage{Body: &pb.ServerMessage_Closing{Closing: &pb.Closing{

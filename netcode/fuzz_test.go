@@ -19,7 +19,7 @@ import (
 func fuzzConn() *Conn {
 	cfg := DefaultConnConfig().withDefaults()
 	return &Conn{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		wake: make(chan struct{}, 1), reliable: make(chan []byte, cfg.ReliableQueue), closing: make(chan struct{})}
+		wake: make(chan struct{}, 1), reliable: reliableQueue{max: cfg.ReliableQueue}, closing: make(chan struct{})}
 }
 
 // FuzzClientFrame feeds the server's decoder of client frames (the
@@ -57,8 +57,8 @@ func FuzzClientFrame(f *testing.F) {
 			return nil
 		})
 		var queued [][]byte
-		for len(c.reliable) > 0 {
-			queued = append(queued, <-c.reliable)
+		for frame, ok := c.reliable.pop(); ok; frame, ok = c.reliable.pop() {
+			queued = append(queued, frame)
 		}
 		switch {
 		case err != nil:
