@@ -23,12 +23,13 @@ import (
 // whole life: at a thousand players, each KiB here is a MiB. Client
 // frames are small (an input batch is tens of bytes) and a larger one is
 // read in several reads; a server message larger than the write buffer
-// goes out as several WebSocket frames of one message, which every client
-// reassembles. Snapshots, the frames that count, fit: an arena snapshot
-// is about a hundred bytes.
+// still goes out as one frame, its tail written from the message itself
+// in the same system call. Snapshots, the frames that count, fit: an arena
+// snapshot is about a hundred bytes, a full one of 16 players some three
+// hundred.
 const (
 	wsReadBufferSize  = 512
-	wsWriteBufferSize = 1024
+	wsWriteBufferSize = 512
 )
 
 // Config is what a Server needs; DefaultConfig fills every field.

@@ -44,6 +44,7 @@ type config struct {
 	recordDir         string
 	recordLogBytes    int
 	recordLogBudget   int64
+	gc                gcFlag
 
 	// cmdline is the command line as /debug/pprof/cmdline shows it,
 	// secrets redacted.
@@ -108,6 +109,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	c.defineAdminFlags(fs, getenv)
 	fs.IntVar(&c.recordLogBytes, "record-log-bytes", record.DefaultLogBytes, "`bytes` of each room's in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
 	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the in-memory input logs of all rooms may take together; a room that finds it spent drops its log (0 = no bound)")
+	defineGCFlag(fs, &c.gc)
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
 	lifecycleFlags := defineLifecycleFlags(fs, &c.lifecycle)
@@ -121,6 +123,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		}
 		return c, err
 	}
+	noteGCFlagSet(fs, &c.gc)
 	c.cmdline = append([]string{os.Args[0]}, args...)
 	var err error
 	if c.modes, err = buildModes(modes); err == nil {

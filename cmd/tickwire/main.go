@@ -22,6 +22,7 @@ func main() {
 	if err != nil {
 		os.Exit(2) // parseConfig has printed the problem
 	}
+	cfg.gc.apply(os.Getenv)
 	// The first SIGTERM drains and stops gracefully; a second exits at once.
 	sigs, unnotify := notifySignals()
 	ctx, stop := signalContext(sigs, os.Exit)
