@@ -52,6 +52,15 @@ type Conn struct {
 	// reliable holds marshaled reliable messages in order.
 	reliable reliableQueue
 
+	// The write watchdog (conn_watchdog.go): writingSince is monoNanos
+	// when the data write in progress began, 0 between writes; watchArmed
+	// is set while its timer runs; writeTimedOut once it has cut a write.
+	writingSince  atomic.Int64
+	watchArmed    atomic.Bool
+	writeTimedOut atomic.Bool
+	watchMu       sync.Mutex  // guards watch
+	watch         *time.Timer // made by the first write
+
 	closeOnce   sync.Once
 	closed      atomic.Bool   // set by the first Close, for cheap checks
 	closing     chan struct{} // closed by the first Close
@@ -165,6 +174,7 @@ func (c *Conn) Serve(ctx context.Context, handle func(*pb.ClientMessage) error) 
 		c.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, "server shutting down")
 	})
 	writeErr := c.writeLoop(readerDone)
+	c.stopWatchdog()
 	stopCtx()
 	if c.closed.Load() {
 		c.cut.Stop() // the writer said goodbye in time

@@ -111,16 +111,30 @@ func (c *Conn) writeClose(readerDone <-chan struct{}) error {
 	return nil
 }
 
-// writeFrameBy writes a frame within the sooner of WriteTimeout and
-// deadline (when deadline is not zero).
+// writeFrameBy writes a frame within WriteTimeout, which the watchdog
+// enforces (conn_watchdog.go), or, when deadline is not zero, within the
+// sooner of the two by the socket's deadline (the goodbye's few writes).
 func (c *Conn) writeFrameBy(frame []byte, deadline time.Time) error {
-	if d := time.Now().Add(c.cfg.WriteTimeout); deadline.IsZero() || d.Before(deadline) {
-		deadline = d
+	if !deadline.IsZero() {
+		if d := time.Now().Add(c.cfg.WriteTimeout); d.Before(deadline) {
+			deadline = d
+		}
 	}
 	if err := c.ws.SetWriteDeadline(deadline); err != nil {
 		return fmt.Errorf("set write deadline: %w", err)
 	}
-	if err := c.ws.WriteMessage(websocket.BinaryMessage, frame); err != nil {
+	watched := deadline.IsZero()
+	if watched {
+		c.writeStarted()
+	}
+	err := c.ws.WriteMessage(websocket.BinaryMessage, frame)
+	if watched {
+		c.writeDone()
+	}
+	if err != nil {
+		if c.writeTimedOut.Load() {
+			err = c.errWriteTimeout(err)
+		}
 		return fmt.Errorf("write frame: %w", err)
 	}
 	c.stats.framesOut.Add(1)
