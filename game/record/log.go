@@ -41,7 +41,7 @@ type chunkLog struct {
 	budget *Budget // nil: none
 	sealed []sealedChunk
 	open   []byte // raw; nil until the first entry; cap = the chunk size
-	held   int64  // bytes taken from budget: the sealed chunks' data and cap(open)
+	held   int64  // bytes taken from budget: cap of the sealed chunks' data and of open
 	size   int64  // raw bytes in the log
 }
 
@@ -96,7 +96,8 @@ func (l *chunkLog) charge(n int64) error {
 // open chunk for reuse (it stays charged).
 func (l *chunkLog) seal() error {
 	data := compressChunk(l.open)
-	if err := l.charge(int64(len(data))); err != nil {
+	// The heap holds cap(data): the allocation's size class.
+	if err := l.charge(int64(cap(data))); err != nil {
 		return err
 	}
 	l.sealed = append(l.sealed, sealedChunk{data: data, size: len(l.open), sum: crc32.ChecksumIEEE(l.open)})

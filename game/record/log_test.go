@@ -37,7 +37,7 @@ func checkHeld(t *testing.T, l *chunkLog, b *Budget) {
 	t.Helper()
 	want := int64(cap(l.open))
 	for _, c := range l.sealed {
-		want += int64(len(c.data))
+		want += int64(cap(c.data))
 	}
 	if l.held != want || b.Used() != want {
 		t.Fatalf("log holds %d, budget used %d; want the compressed chunks and the open one, %d", l.held, b.Used(), want)

@@ -18,7 +18,7 @@ const (
 	// DefaultLogBytes bounds the memory of a room's in-memory log of its
 	// calls into the Game, kept so that a recording started mid-match still
 	// replays from tick 0. Compressed, a 16-player arena room logs about
-	// 120 KiB a minute, so 2 MiB holds a 5-minute match three times over.
+	// 125 KiB a minute, so 2 MiB holds a 5-minute match three times over.
 	DefaultLogBytes = 2 << 20
 	// DefaultQueueBytes bounds the recorded bytes waiting for a slow
 	// recording writer; beyond it the recording stops.
