@@ -64,9 +64,9 @@ type RoomSettings struct {
 	// RecordDir, when set, makes every room record its input log and
 	// checksums to RecordDir/<room>.twrec (game/record's format).
 	RecordDir string
-	// RecordLogBytes bounds each room's in-memory log of its game calls,
-	// which lets a recording start mid-match (0 = record.DefaultLogBytes,
-	// 16 MiB; negative = keep no log: recordings can then only start at a
+	// RecordLogBytes bounds the memory of each room's (compressed)
+	// in-memory log of its game calls, which lets a recording start
+	// mid-match (0 = record.DefaultLogBytes, 2 MiB; negative = keep no log: recordings can then only start at a
 	// room's birth through RecordDir).
 	RecordLogBytes int
 	// RecordLogBudget bounds the bytes of the in-memory logs of all rooms

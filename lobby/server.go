@@ -85,8 +85,8 @@ type Config struct {
 }
 
 // DefaultConfig returns the embedded defaults: rooms closed after 30 s
-// empty, at most 1000 rooms, 256 MiB for the in-memory recording logs of
-// all rooms, 20 s of reconnection grace. It names no game
+// empty, at most 1000 rooms, 6 MiB for the in-memory recording logs of
+// all rooms (docs/recording.md), 20 s of reconnection grace. It names no game
 // mode: the rates and sizes of rooms are their mode's (game.Settings), and
 // the default mode is the catalogue's only one unless set.
 func DefaultConfig() Config {
@@ -94,7 +94,7 @@ func DefaultConfig() Config {
 		Rooms: RoomSettings{
 			EmptyTimeout:    game.DefaultEmptyTimeout,
 			MaxRooms:        1000,
-			RecordLogBudget: 256 << 20,
+			RecordLogBudget: 6 << 20,
 		},
 		Conn:           netcode.DefaultConnConfig(),
 		MaxConnections: 10000,

@@ -55,7 +55,7 @@ func TestAdminFlags(t *testing.T) {
 		{name: "admin hosts", args: []string{"-admin-host", "ops.example, 10.0.0.5"}, env: home,
 			check: func(c config) bool { return c.adminHosts == "ops.example, 10.0.0.5" }},
 		{name: "record dir", args: []string{"-record-dir", "recs"}, env: home, check: func(c config) bool { return c.recordDir == "recs" }},
-		{name: "record log budget default", env: home, check: func(c config) bool { return c.recordLogBudget == 256<<20 }},
+		{name: "record log budget default", env: home, check: func(c config) bool { return c.recordLogBudget == 6<<20 }},
 		{name: "record log budget from env", env: map[string]string{"TICKWIRE_RECORD_LOG_BUDGET": "1048576", "HOME": "/h"},
 			check: func(c config) bool { return c.recordLogBudget == 1<<20 }},
 		{name: "negative record log budget", args: []string{"-record-log-budget", "-1"}, env: home, wantErr: "-record-log-budget"},

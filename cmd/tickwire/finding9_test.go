@@ -19,7 +19,7 @@ import (
 // exactly the budget, the third drops its log (counted, and the admin API
 // cannot record it), and the budget comes back when the rooms end.
 func TestFinding9RecordLogBudget(t *testing.T) {
-	const chunk = 64 << 10 // what a log takes from the budget at a time
+	const chunk = 16 << 10 // what a log takes from the budget to open a chunk
 	const token = "finding-9-admin-token-of-32-chars"
 	s := startRun(t, nil, "-record-log-budget", strconv.Itoa(2*chunk), "-admin-token", token, "-log-level", "error")
 	const dropped = `tickwire_recording_dropped_total{reason="budget"}`

@@ -110,5 +110,5 @@ func BenchmarkRecorderInput(b *testing.B) {
 		in.Seq = uint32(i)
 		rc.Input(game.PlayerID(i%16+1), in)
 	}
-	b.ReportMetric(float64(rc.size)/float64(b.N), "B/entry")
+	b.ReportMetric(float64(rc.log.size)/float64(b.N), "B/entry")
 }

@@ -1,6 +1,10 @@
 package record
 
-import "github.com/prometheus/client_golang/prometheus/testutil"
+import (
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
 
 // Hooks for the package's external tests (package record_test).
 
@@ -14,7 +18,15 @@ func RefusedForTest(reason string) float64 {
 	return testutil.ToFloat64(recordingRefused.WithLabelValues(reason))
 }
 
-// LogSizeForTest is the bytes the recorder's in-memory log holds and the
-// bytes it took from its budget; call it on the room goroutine (Room.Exec)
-// or once the room has ended.
-func (rc *Recorder) LogSizeForTest() (size int, reserved int64) { return rc.size, rc.reserved }
+// LogSizeForTest is the raw bytes the recorder's in-memory log holds and
+// the bytes it took from its budget; call it on the room goroutine
+// (Room.Exec) or once the room has ended.
+func (rc *Recorder) LogSizeForTest() (size, held int64) { return rc.log.size, rc.log.held }
+
+// SetLogChunkForTest makes the in-memory logs' chunks n bytes until the
+// test ends, so that a short test seals many.
+func SetLogChunkForTest(t testing.TB, n int) {
+	old := logChunkSize
+	logChunkSize = n
+	t.Cleanup(func() { logChunkSize = old })
+}

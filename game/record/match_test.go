@@ -229,6 +229,9 @@ func arenaModes(t testing.TB, options map[string]string) game.Modes {
 }
 
 func TestRecordedMatchReplays(t *testing.T) {
+	// Chunks of 1 KiB: the recording started after tick 200 inflates
+	// about 25 sealed chunks of the log before it streams.
+	record.SetLogChunkForTest(t, 1<<10)
 	m := playMatch(t)
 	if m.shots == 0 {
 		t.Fatal("the match had no shots; a replay of it proves little")

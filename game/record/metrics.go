@@ -21,6 +21,10 @@ const (
 	dropOpenError = "open_error"
 	// dropFlushTimeout: an ending room gave up waiting for a writer.
 	dropFlushTimeout = "flush_timeout"
+	// dropLogCorrupt: a compressed chunk of the in-memory log did not
+	// inflate to the bytes it was sealed from (a bug, never expected): the
+	// recording writing it stops and the log is dropped.
+	dropLogCorrupt = "log_corrupt"
 )
 
 // Reasons Start refuses a recording (tickwire_recording_refused_total).
@@ -38,7 +42,7 @@ var (
 	})
 	recordingDropped = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_recording_dropped_total",
-		Help: "Recordings stopped, or in-memory logs dropped, by reason (buffer_full, budget, slow_writer, write_error, open_error, flush_timeout).",
+		Help: "Recordings stopped, or in-memory logs dropped, by reason (buffer_full, budget, slow_writer, write_error, open_error, flush_timeout, log_corrupt).",
 	}, []string{"reason"})
 	recordingRefused = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_recording_refused_total",

@@ -15,10 +15,11 @@ import (
 
 // Defaults of Options.
 const (
-	// DefaultLogBytes bounds a room's in-memory log of its calls into the
-	// Game, kept so that a recording started mid-match still replays from
-	// tick 0.
-	DefaultLogBytes = 16 << 20
+	// DefaultLogBytes bounds the memory of a room's in-memory log of its
+	// calls into the Game, kept so that a recording started mid-match still
+	// replays from tick 0. Compressed, a 16-player arena room logs about
+	// 125 KiB a minute, so 2 MiB holds a 5-minute match three times over.
+	DefaultLogBytes = 2 << 20
 	// DefaultQueueBytes bounds the recorded bytes waiting for a slow
 	// recording writer; beyond it the recording stops.
 	DefaultQueueBytes = 4 << 20
@@ -27,23 +28,20 @@ const (
 	DefaultFlushTimeout = 5 * time.Second
 )
 
-// logChunkSize is the size of one chunk of a room's in-memory log: the log
-// grows by chunks, so it never copies itself and wastes at most one chunk.
-// The server-wide Budget is taken a chunk at a time.
-const logChunkSize = 64 << 10
-
 // Options configure the Recorder of one room.
 type Options struct {
-	// LogBytes bounds the room's in-memory log of its calls, from tick 0,
-	// that Start writes before streaming: 0 means DefaultLogBytes,
-	// negative keeps no log. When the log outgrows it, the Recorder drops
-	// it (recordings already running go on) and Start returns
-	// ErrUnavailable from then on.
+	// LogBytes bounds the memory of the room's in-memory log of its calls,
+	// from tick 0, that Start writes before streaming: the compressed
+	// full chunks and the chunk being filled (log.go). 0 means
+	// DefaultLogBytes, negative keeps no log. When the log outgrows it,
+	// the Recorder drops it (recordings already running go on) and Start
+	// returns ErrUnavailable from then on.
 	LogBytes int
 	// Budget, when set, is the server-wide bound the log's memory is taken
-	// from, a chunk at a time; a log that cannot get more is dropped as
-	// one that outgrew LogBytes. What the log took returns to the budget
-	// when it is dropped or the room ends.
+	// from: a chunk when one is opened, its compressed size when it is
+	// full; a log that cannot get more is dropped as one that outgrew
+	// LogBytes. What the log took returns to the budget when it is dropped
+	// or the room ends.
 	Budget *Budget
 	// Dir, if set, records the whole room to the file <Dir>/<room
 	// id>.twrec (FileExt), from the room's first call into its Game to its
@@ -74,7 +72,7 @@ type Recorder struct {
 	room   *game.Room
 	id     string
 	header []byte // the length-delimited RecordHeader
-	log    *slog.Logger
+	logger *slog.Logger
 
 	// apiSink is the recording Start started, until Stop takes it.
 	apiSink atomic.Pointer[sink]
@@ -82,16 +80,13 @@ type Recorder struct {
 	running atomic.Int32
 
 	// Owned by the room goroutine.
-	enc      entryEncoder
-	chunks   [][]byte
-	size     int   // bytes in chunks
-	reserved int64 // bytes taken from opts.Budget for chunks
-	keep     bool  // the log is kept: not disabled, not yet dropped
-	sealed   bool  // the last chunk is shared with a sink: start a new one
-	entries  int   // calls into the Game since the room began, recorded or not
-	sinks    []*sink
-	pending  []byte // entries since the last EndTick, for the sinks
-	scratch  []byte // one entry
+	enc     entryEncoder
+	log     chunkLog
+	keep    bool // the log is kept: not disabled, not yet dropped
+	entries int  // calls into the Game since the room began, recorded or not
+	sinks   []*sink
+	pending []byte // entries since the last EndTick, for the sinks
+	scratch []byte // one entry
 }
 
 // NewRecorder returns a Recorder with opts (zero fields take defaults).
@@ -111,7 +106,8 @@ func NewRecorder(opts Options) (*Recorder, error) {
 	if opts.FlushTimeout == 0 {
 		opts.FlushTimeout = DefaultFlushTimeout
 	}
-	return &Recorder{opts: opts, keep: opts.LogBytes > 0, log: slog.Default()}, nil
+	return &Recorder{opts: opts, keep: opts.LogBytes > 0, logger: slog.Default(),
+		log: chunkLog{limit: int64(opts.LogBytes), budget: opts.Budget}}, nil
 }
 
 // Recording reports whether a recording is being written (a Dir file or
@@ -122,11 +118,11 @@ func (rc *Recorder) Recording() bool { return rc.running.Load() > 0 }
 // encodes the recording's header.
 func (rc *Recorder) Open(room *game.Room, cfg game.RoomConfig) {
 	rc.room, rc.id = room, cfg.ID
-	rc.log = cfg.Logger.With("room", cfg.ID)
+	rc.logger = cfg.Logger.With("room", cfg.ID)
 	header, err := appendHeader(nil, cfg, time.Now().Unix())
 	if err != nil {
 		// No recording of this room could be read: keep nothing.
-		rc.log.Error("cannot encode the recording header; not recording", "err", err)
+		rc.logger.Error("cannot encode the recording header; not recording", "err", err)
 		rc.keep, rc.opts.Dir = false, ""
 		return
 	}
@@ -157,48 +153,26 @@ func (rc *Recorder) add() {
 	}
 }
 
-// keepEntry appends e to the in-memory log, or drops the log when e would
-// take it past LogBytes or a new chunk finds the budget spent.
+// keepEntry appends e to the in-memory log, or drops the log when it
+// would outgrow LogBytes or finds the budget spent.
 func (rc *Recorder) keepEntry(e []byte) {
-	if rc.size+len(e) > rc.opts.LogBytes {
-		rc.dropLog(dropBufferFull, "recording log outgrew its buffer; recordings can no longer start", "log_bytes", rc.opts.LogBytes)
-		return
-	}
-	if n := len(rc.chunks); n > 0 && !rc.sealed {
-		if last := rc.chunks[n-1]; cap(last)-len(last) >= len(e) {
-			rc.chunks[n-1] = append(last, e...)
-			rc.size += len(e)
-			return
-		}
-	}
-	size := max(logChunkSize, len(e))
-	if !rc.opts.Budget.take(int64(size)) {
+	switch err := rc.log.append(e); {
+	case err == nil:
+	case errors.Is(err, errLogBudget):
 		rc.dropLog(dropBudget, "the server's recording log budget is spent; this room's log is dropped, recordings of it can no longer start",
 			"budget_bytes", rc.opts.Budget.Limit())
-		return
+	default:
+		rc.dropLog(dropBufferFull, "recording log outgrew its buffer; recordings can no longer start", "log_bytes", rc.opts.LogBytes)
 	}
-	rc.reserved += int64(size)
-	rc.sealed = false
-	rc.size += len(e)
-	rc.chunks = append(rc.chunks, append(make([]byte, 0, size), e...))
 }
 
 // dropLog forgets the in-memory log for good, gives its memory back to the
 // budget and counts why.
 func (rc *Recorder) dropLog(reason, msg string, args ...any) {
-	rc.releaseLog()
+	rc.log.release()
 	rc.keep = false
 	recordingDropped.WithLabelValues(reason).Inc()
-	rc.log.Warn(msg, args...)
-}
-
-// releaseLog forgets the chunks of the log and returns what they took
-// from the budget. Sinks that still write a chunk keep it until they are
-// done; the bound is on what the log holds.
-func (rc *Recorder) releaseLog() {
-	rc.chunks, rc.size = nil, 0
-	rc.opts.Budget.give(rc.reserved)
-	rc.reserved = 0
+	rc.logger.Warn(msg, args...)
 }
 
 // available reports whether a recording started now would hold every call
@@ -206,15 +180,10 @@ func (rc *Recorder) releaseLog() {
 func (rc *Recorder) available() bool { return rc.header != nil && (rc.keep || rc.entries == 0) }
 
 // startSink flushes the pending batch to the running sinks, then starts s
-// with the header and the whole log so far, and adds it to the sinks. The
-// chunks handed over are sealed: the log never writes to them again.
+// with the header and the whole log so far, and adds it to the sinks.
 func (rc *Recorder) startSink(s *sink) {
 	rc.flush()
-	initial := make([][]byte, 0, len(rc.chunks)+1)
-	initial = append(initial, rc.header)
-	initial = append(initial, rc.chunks...)
-	rc.sealed = true
-	s.start(initial)
+	s.start(rc.header, rc.log.snapshot())
 	rc.sinks = append(rc.sinks, s)
 	rc.running.Add(1)
 	recordingsActive.Inc()
@@ -231,12 +200,19 @@ func (rc *Recorder) flush() {
 	for _, s := range slices.Clone(rc.sinks) {
 		if !s.offer(batch) {
 			reason := dropSlowWriter
-			if s.failed.Load() {
+			switch {
+			case s.corrupt.Load():
+				reason = dropLogCorrupt
+			case s.failed.Load():
 				reason = dropWriteError
 			}
 			recordingDropped.WithLabelValues(reason).Inc()
-			rc.log.Warn("recording stopped", "kind", s.kind, "reason", reason)
+			rc.logger.Warn("recording stopped", "kind", s.kind, "reason", reason)
 			rc.stopSink(s)
+			if reason == dropLogCorrupt && rc.keep {
+				// Every recording started from it would fail the same way.
+				rc.dropLog(dropLogCorrupt, "the in-memory recording log is corrupt; it is dropped, recordings can no longer start")
+			}
 		}
 	}
 }

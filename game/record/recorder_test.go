@@ -451,8 +451,9 @@ func TestNewRecorderValidates(t *testing.T) {
 	}
 }
 
-// chunk is the memory a log takes from its budget at a time.
-const chunk = 64 << 10
+// chunk is the memory a log takes from its budget when it opens a chunk
+// (a full chunk then takes only its compressed size).
+const chunk = 16 << 10
 
 // debugs sends n debug commands of about 1000 bytes each to room, each one
 // an entry of its log.
@@ -484,12 +485,23 @@ func canStart(t *testing.T, rr *recordedRoom) bool {
 	return false
 }
 
-// TestBudgetBoundsTheLogs gives three rooms a budget of four chunks: the
-// logs never hold more, a room that cannot get a chunk drops its log
-// (counted, recordings refused), and what a log held comes back when it is
-// dropped or its room ends.
+// held is what rr's log takes from its budget.
+func held(t *testing.T, rr *recordedRoom) int64 {
+	t.Helper()
+	var n int64
+	if err := rr.room.Exec(context.Background(), "log size", func() error { _, n = rr.rec.LogSizeForTest(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestBudgetBoundsTheLogs gives three rooms a budget of two chunks and a
+// little: a log holds its open chunk and its full chunks compressed, the
+// logs never hold more than the budget, a room that cannot get a chunk, or
+// room for a full one, drops its log (counted, recordings refused), and
+// what a log held comes back when it is dropped or its room ends.
 func TestBudgetBoundsTheLogs(t *testing.T) {
-	budget := record.NewBudget(4 * chunk)
+	budget := record.NewBudget(2*chunk + 4<<10)
 	opts := record.Options{Budget: budget}
 	a := startRecorded(t, "a", opts)
 	b := startRecorded(t, "b", opts)
@@ -505,24 +517,37 @@ func TestBudgetBoundsTheLogs(t *testing.T) {
 		}
 	}
 
-	debugs(t, a.room, 150) // 150 KB: three chunks
-	check("a's log", 3*chunk, 0)
+	debugs(t, a.room, 150) // 150 KB of repeated text: nine chunks sealed
+	heldA := held(t, a)
+	if heldA <= chunk || heldA > chunk+2<<10 {
+		t.Fatalf("a's log of 150 KB holds %d bytes; want its open chunk and nine compressed ones, %d to %d", heldA, chunk, chunk+2<<10)
+	}
+	check("a's log", heldA, 0)
 	debugs(t, b.room, 1)
-	check("b's log", 4*chunk, 0)
+	check("b's log", heldA+chunk, 0)
 	debugs(t, c.room, 1) // no chunk left
-	check("c's log", 4*chunk, 1)
+	check("c's log", heldA+chunk, 1)
 	if canStart(t, c) {
 		t.Fatal("c recorded without its log")
 	}
-	debugs(t, b.room, 70) // b needs a second chunk
-	check("b's second chunk", 3*chunk, 2)
+	// b seals chunks until the budget has no room for one.
+	for i := 0; record.DroppedForTest("budget")-dropped < 2; i++ {
+		if i == 10000 {
+			t.Fatal("b's log never found the budget spent")
+		}
+		debugs(t, b.room, 1)
+		if used := budget.Used(); used > budget.Limit() {
+			t.Fatalf("budget used %d, over its limit %d", used, budget.Limit())
+		}
+	}
+	check("b's log dropped", heldA, 2)
 	if canStart(t, b) || !canStart(t, a) {
 		t.Fatal("want a able to record and b not")
 	}
-	// The recording sealed a's third chunk: its next entries start a
-	// fourth, where b's was.
-	debugs(t, a.room, 60)
-	check("a's fourth chunk", 4*chunk, 2)
+	debugs(t, a.room, 60) // a recording did not copy the log
+	if got := held(t, a); got > heldA+1<<10 {
+		t.Fatalf("a's log holds %d after a recording and 60 KB more, %d before", got, heldA)
+	}
 
 	a.room.Close(pb.CloseReason_CLOSE_REASON_ROOM_CLOSED)
 	if err := a.wait(); err != nil {

@@ -79,7 +79,7 @@ func (rc *Recorder) startAPI(w io.Writer) error {
 	s := newSink("api", w, nil, rc.opts.QueueBytes)
 	rc.startSink(s)
 	rc.apiSink.Store(s)
-	rc.log.Info("recording started", "entries", rc.entries, "log_bytes", rc.size)
+	rc.logger.Info("recording started", "entries", rc.entries, "log_bytes", rc.log.size, "log_held_bytes", rc.log.held)
 	return nil
 }
 
@@ -92,18 +92,18 @@ func (rc *Recorder) startFile() {
 	}
 	if rc.id != filepath.Base(rc.id) || rc.id == "." || rc.id == ".." {
 		recordingDropped.WithLabelValues(dropOpenError).Inc()
-		rc.log.Error("room id is not a file name; not recording")
+		rc.logger.Error("room id is not a file name; not recording")
 		return
 	}
 	path := filepath.Join(rc.opts.Dir, rc.id+FileExt)
 	f, err := os.Create(path)
 	if err != nil {
 		recordingDropped.WithLabelValues(dropOpenError).Inc()
-		rc.log.Error("cannot create the recording file; not recording", "err", err)
+		rc.logger.Error("cannot create the recording file; not recording", "err", err)
 		return
 	}
 	rc.startSink(newSink("file", f, f, rc.opts.QueueBytes))
-	rc.log.Debug("recording to file", "path", path)
+	rc.logger.Debug("recording to file", "path", path)
 }
 
 // Close implements game.Recorder: it hands the last entries to every sink,
@@ -117,16 +117,16 @@ func (rc *Recorder) Close() {
 		rc.stopSink(s)
 	}
 	rc.keep = false
-	rc.releaseLog()
+	rc.log.release()
 	for _, s := range sinks {
 		if !s.wait(rc.opts.FlushTimeout) {
 			// The goroutine exits once the stuck Write returns.
 			recordingDropped.WithLabelValues(dropFlushTimeout).Inc()
-			rc.log.Warn("recording writer did not flush in time", "kind", s.kind, "timeout", rc.opts.FlushTimeout)
+			rc.logger.Warn("recording writer did not flush in time", "kind", s.kind, "timeout", rc.opts.FlushTimeout)
 			continue
 		}
 		if s.err != nil && !errors.Is(s.err, ErrOverflow) {
-			rc.log.Warn("recording ended with an error", "kind", s.kind, "err", s.err)
+			rc.logger.Warn("recording ended with an error", "kind", s.kind, "err", s.err)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package record
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -29,7 +30,8 @@ type sink struct {
 	done   chan struct{} // closed when the goroutine is done with w
 
 	queued     atomic.Int64 // bytes handed over and not yet written
-	failed     atomic.Bool  // the writer returned an error
+	failed     atomic.Bool  // the writer returned an error, or the log was corrupt
+	corrupt    atomic.Bool  // the in-memory log did not inflate (errLogCorrupt)
 	overflowed atomic.Bool  // the room stopped the sink for falling behind
 
 	// err is why the sink ended (nil: every entry written); read it after
@@ -46,10 +48,10 @@ func newSink(kind string, w io.Writer, closer io.Closer, limit int) *sink {
 		ch: make(chan []byte, sinkQueueBatches), done: make(chan struct{})}
 }
 
-// start runs the sink's goroutine, which writes the initial chunks (the
-// header and the log so far, all immutable) and then every batch offered.
-func (s *sink) start(initial [][]byte) {
-	go s.run(initial)
+// start runs the sink's goroutine, which writes the header and the log so
+// far (both immutable) and then every batch offered.
+func (s *sink) start(header []byte, log logSnapshot) {
+	go s.run(header, log)
 }
 
 // offer hands batch (immutable from now on) to the writer. It reports false
@@ -105,7 +107,7 @@ func (s *sink) wait(timeout time.Duration) bool {
 
 // run is the sink's goroutine. After a write error it keeps draining the
 // channel, without writing, until the room notices and closes it.
-func (s *sink) run(initial [][]byte) {
+func (s *sink) run(header []byte, log logSnapshot) {
 	defer close(s.done)
 	bw := bufio.NewWriterSize(s.w, 64<<10)
 	var err error
@@ -116,8 +118,12 @@ func (s *sink) run(initial [][]byte) {
 			}
 		}
 	}
-	for _, b := range initial {
-		write(b)
+	write(header)
+	if err == nil {
+		if err = log.writeTo(bw); err != nil {
+			s.corrupt.Store(errors.Is(err, errLogCorrupt))
+			s.failed.Store(true)
+		}
 	}
 	// The header and the log so far go out at once, not with the next
 	// buffer-full.
@@ -146,6 +152,8 @@ func (s *sink) run(initial [][]byte) {
 		}
 	}
 	switch {
+	case errors.Is(err, errLogCorrupt):
+		s.err = fmt.Errorf("recording: %w", err)
 	case err != nil:
 		s.err = fmt.Errorf("recording write: %w", err)
 	case s.overflowed.Load():

@@ -1,0 +1,202 @@
+package record
+
+import (
+	"bytes"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"slices"
+	"sync"
+)
+
+// logChunkSize is the size of one chunk of a room's in-memory log: the log
+// is a byte stream cut into chunks of this size, whatever the entries'
+// bounds, so it never copies itself. The open chunk is kept raw and taken
+// whole from the budget; a full chunk is sealed: compressed, and charged at
+// its compressed size. Smaller chunks compress a little worse (each starts
+// without history) but cost less per room while they fill: 16 KiB holds
+// about two seconds of a 16-player room. A variable so tests can seal often.
+var logChunkSize = 16 << 10
+
+// logLevel is the flate level of sealed chunks. BestSpeed is the only level
+// whose Reset does not clear 640 KiB of hash chains, which would cost more
+// than compressing a 16 KiB chunk; the better levels gain about 10 %.
+const logLevel = flate.BestSpeed
+
+// errLogFull and errLogBudget are why a log cannot grow: Options.LogBytes
+// or the Budget.
+var (
+	errLogFull   = errors.New("log outgrew its bound")
+	errLogBudget = errors.New("log budget spent")
+)
+
+// chunkLog is a room's in-memory log: the bytes of the entries recorded
+// since tick 0, as sealed (compressed) chunks and the open chunk being
+// filled. Its memory is taken from a Budget and bounded by a byte limit.
+// Owned by the room goroutine; snapshot hands immutable copies to sinks.
+type chunkLog struct {
+	limit  int64   // bound on held (Options.LogBytes)
+	budget *Budget // nil: none
+	sealed []sealedChunk
+	open   []byte // raw; nil until the first entry; cap = the chunk size
+	held   int64  // bytes taken from budget: cap of the sealed chunks' data and of open
+	size   int64  // raw bytes in the log
+}
+
+// sealedChunk is one full chunk of the log, compressed.
+type sealedChunk struct {
+	data []byte // the raw bytes compressed by flate (logLevel)
+	size int    // the raw bytes' length
+	sum  uint32 // the raw bytes' CRC-32 (IEEE)
+}
+
+// append adds e to the log, sealing each chunk it fills. It returns
+// errLogFull or errLogBudget when the log cannot hold e; the caller then
+// drops the log (release).
+func (l *chunkLog) append(e []byte) error {
+	if l.limit <= 0 {
+		return errLogFull
+	}
+	for len(e) > 0 {
+		if l.open == nil {
+			size := int64(min(int64(logChunkSize), l.limit))
+			if err := l.charge(size); err != nil {
+				return err
+			}
+			l.open = make([]byte, 0, size)
+		}
+		n := min(len(e), cap(l.open)-len(l.open))
+		l.open = append(l.open, e[:n]...)
+		l.size += int64(n)
+		e = e[n:]
+		if len(l.open) == cap(l.open) {
+			if err := l.seal(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// charge takes n more bytes from the log's bound and its budget.
+func (l *chunkLog) charge(n int64) error {
+	if l.held+n > l.limit {
+		return errLogFull
+	}
+	if !l.budget.take(n) {
+		return errLogBudget
+	}
+	l.held += n
+	return nil
+}
+
+// seal compresses the full open chunk into the sealed ones and empties the
+// open chunk for reuse (it stays charged).
+func (l *chunkLog) seal() error {
+	data := compressChunk(l.open)
+	// The heap holds cap(data): the allocation's size class.
+	if err := l.charge(int64(cap(data))); err != nil {
+		return err
+	}
+	l.sealed = append(l.sealed, sealedChunk{data: data, size: len(l.open), sum: crc32.ChecksumIEEE(l.open)})
+	l.open = l.open[:0]
+	return nil
+}
+
+// release forgets the log and gives back what it took from the budget.
+// Sinks still writing chunks keep them until they are done.
+func (l *chunkLog) release() {
+	l.budget.give(l.held)
+	*l = chunkLog{limit: l.limit, budget: l.budget}
+}
+
+// snapshot returns the log so far for a sink: the sealed chunks (shared:
+// they are never written again) and a copy of the open chunk's bytes.
+func (l *chunkLog) snapshot() logSnapshot {
+	return logSnapshot{sealed: l.sealed[:len(l.sealed):len(l.sealed)], open: bytes.Clone(l.open)}
+}
+
+// logSnapshot is the log as a sink starting mid-match writes it.
+type logSnapshot struct {
+	sealed []sealedChunk
+	open   []byte
+}
+
+// writeTo writes the log's raw bytes to w, inflating the sealed chunks in
+// order and checking each one's length and CRC-32 before writing it, so a
+// damaged chunk stops the recording rather than slip into it. It runs on
+// the sink's goroutine.
+func (s logSnapshot) writeTo(w io.Writer) error {
+	if len(s.sealed) > 0 {
+		var raw []byte
+		var zr io.ReadCloser
+		for i, c := range s.sealed {
+			var err error
+			if raw, zr, err = inflateChunk(raw, zr, c); err != nil {
+				return fmt.Errorf("%w: chunk %d of %d: %w", errLogCorrupt, i+1, len(s.sealed), err)
+			}
+			if _, err := w.Write(raw); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := w.Write(s.open)
+	return err
+}
+
+// errLogCorrupt marks a sealed chunk that does not inflate to the bytes it
+// was made of: a bug or damaged memory, never expected.
+var errLogCorrupt = errors.New("in-memory recording log is corrupt")
+
+// inflateChunk inflates c into dst's memory (grown as needed), reusing zr
+// (nil: a new reader), and checks the raw bytes' length and sum.
+func inflateChunk(dst []byte, zr io.ReadCloser, c sealedChunk) ([]byte, io.ReadCloser, error) {
+	src := bytes.NewReader(c.data)
+	if zr == nil {
+		zr = flate.NewReader(src)
+	} else if err := zr.(flate.Resetter).Reset(src, nil); err != nil {
+		return dst, zr, err
+	}
+	raw := slices.Grow(dst[:0], c.size)[:c.size]
+	if _, err := io.ReadFull(zr, raw); err != nil {
+		return raw, zr, fmt.Errorf("inflate: %w", err)
+	}
+	var more [1]byte
+	if n, err := zr.Read(more[:]); n != 0 || err != io.EOF {
+		return raw, zr, fmt.Errorf("inflates past the %d bytes sealed (%v)", c.size, err)
+	}
+	if sum := crc32.ChecksumIEEE(raw); sum != c.sum {
+		return raw, zr, fmt.Errorf("crc-32 %08x, sealed %08x", sum, c.sum)
+	}
+	return raw, zr, nil
+}
+
+// compressor is a flate writer and its output buffer. A flate.Writer holds
+// about 1 MiB of tables whatever its level, so the rooms share a few
+// through compressors rather than keep one each.
+type compressor struct {
+	zw  *flate.Writer
+	out bytes.Buffer
+}
+
+var compressors = sync.Pool{New: func() any {
+	zw, err := flate.NewWriter(nil, logLevel)
+	if err != nil {
+		panic(err) // logLevel is a valid level
+	}
+	return &compressor{zw: zw}
+}}
+
+// compressChunk returns raw compressed, in a slice of its own exact size.
+func compressChunk(raw []byte) []byte {
+	c := compressors.Get().(*compressor)
+	defer compressors.Put(c)
+	c.out.Reset()
+	c.zw.Reset(&c.out)
+	// Writes to a bytes.Buffer cannot fail.
+	_, _ = c.zw.Write(raw)
+	_ = c.zw.Close()
+	return bytes.Clone(c.out.Bytes())
+}

@@ -1,0 +1,240 @@
+package record
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// arenaBytes returns the entries an arena-move room records in ticks
+// ticks, as a Recorder with no log and a sink would encode them.
+func arenaBytes(t *testing.T, ticks int) []byte {
+	t.Helper()
+	rc, err := NewRecorder(Options{LogBytes: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := newArenaLoad(7)
+	load.join(rc)
+	for range ticks {
+		load.step(rc)
+	}
+	var out bytes.Buffer
+	if err := rc.log.snapshot().writeTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	rc.log.release()
+	return out.Bytes()
+}
+
+// checkHeld fails unless the log's charge is its sealed chunks' compressed
+// bytes plus its open chunk, and is all the budget holds.
+func checkHeld(t *testing.T, l *chunkLog, b *Budget) {
+	t.Helper()
+	want := int64(cap(l.open))
+	for _, c := range l.sealed {
+		want += int64(cap(c.data))
+	}
+	if l.held != want || b.Used() != want {
+		t.Fatalf("log holds %d, budget used %d; want the compressed chunks and the open one, %d", l.held, b.Used(), want)
+	}
+}
+
+// TestLogRoundTrip appends arena-move entries, and entries larger than a
+// chunk, to a log of small chunks: at every point a snapshot inflates to
+// exactly the bytes appended, the budget holds the compressed sizes, and
+// everything comes back on release.
+func TestLogRoundTrip(t *testing.T) {
+	stream := arenaBytes(t, 2000)
+	big := bytes.Repeat([]byte("a long debug command "), 300) // 6 KB: spans chunks
+	stream = append(append(stream[:len(stream)/2:len(stream)/2], big...), stream[len(stream)/2:]...)
+	for _, chunk := range []int{1 << 10, 4 << 10, 16 << 10} {
+		budget := NewBudget(0)
+		l := chunkLog{limit: 1 << 30, budget: budget}
+		logChunk := logChunkSize
+		logChunkSize = chunk
+		// Entries of every size, as the recorder appends them.
+		for off, n := 0, 0; off < len(stream); off, n = off+n, n%37+1 {
+			n = min(n, len(stream)-off)
+			if err := l.append(stream[off : off+n]); err != nil {
+				t.Fatal(err)
+			}
+			if off%20000 < n { // now and then, check a snapshot
+				checkHeld(t, &l, budget)
+				var got bytes.Buffer
+				if err := l.snapshot().writeTo(&got); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), stream[:off+n]) {
+					t.Fatalf("chunk %d: the snapshot after %d bytes differs from what was appended", chunk, off+n)
+				}
+			}
+		}
+		logChunkSize = logChunk
+		checkHeld(t, &l, budget)
+		if l.size != int64(len(stream)) || len(l.sealed) != len(stream)/chunk {
+			t.Fatalf("chunk %d: log of %d bytes in %d sealed chunks, want %d in %d", chunk, l.size, len(l.sealed), len(stream), len(stream)/chunk)
+		}
+		if l.held*2 > l.size {
+			t.Errorf("chunk %d: %d bytes logged hold %d: less than 2 to 1", chunk, l.size, l.held)
+		}
+		l.release()
+		if budget.Used() != 0 || l.held != 0 || l.size != 0 || len(l.sealed) != 0 || l.open != nil {
+			t.Fatalf("chunk %d: after release the budget holds %d and the log %+v", chunk, budget.Used(), l)
+		}
+	}
+}
+
+// TestLogSnapshotIsImmutable: a snapshot taken mid-chunk keeps its bytes
+// while the log goes on filling and sealing that chunk.
+func TestLogSnapshotIsImmutable(t *testing.T) {
+	stream := arenaBytes(t, 600)
+	l := chunkLog{limit: 1 << 30}
+	half := len(stream) / 2
+	if err := l.append(stream[:half]); err != nil {
+		t.Fatal(err)
+	}
+	snap := l.snapshot()
+	if err := l.append(stream[half:]); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := snap.writeTo(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), stream[:half]) {
+		t.Fatal("a snapshot changed as the log grew")
+	}
+}
+
+// TestLogBounds: a log that would pass its limit, or find the budget spent,
+// either for a new chunk or for sealing one, says which.
+func TestLogBounds(t *testing.T) {
+	stream := arenaBytes(t, 600) // about 5 chunks
+	sealedSize := func() int64 {
+		l := chunkLog{limit: 1 << 30}
+		if err := l.append(stream[:logChunkSize]); err != nil {
+			t.Fatal(err)
+		}
+		return l.held - int64(logChunkSize)
+	}()
+	chunk := int64(logChunkSize)
+	tests := []struct {
+		name          string
+		limit, budget int64
+		want          error
+	}{
+		{"no room at all", 0, 0, errLogFull},
+		{"a limit below a chunk", 100, 0, errLogFull},
+		{"no budget for the open chunk", 1 << 30, chunk - 1, errLogBudget},
+		{"no room to seal", chunk + sealedSize - 1, 0, errLogFull},
+		{"no budget to seal", 1 << 30, chunk + sealedSize - 1, errLogBudget},
+		{"room for one sealed chunk", chunk + sealedSize, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			budget := NewBudget(tt.budget)
+			l := chunkLog{limit: tt.limit, budget: budget}
+			err := l.append(stream[:logChunkSize+1])
+			if tt.want == nil {
+				err = l.append(stream[:logChunkSize]) // the second seal
+				if !errors.Is(err, errLogFull) || len(l.sealed) != 1 {
+					t.Fatalf("append past one sealed chunk: %v with %d sealed, want errLogFull with 1", err, len(l.sealed))
+				}
+			} else if !errors.Is(err, tt.want) {
+				t.Fatalf("append: %v, want %v", err, tt.want)
+			}
+			if budget.Used() != l.held {
+				t.Errorf("budget used %d, the log holds %d", budget.Used(), l.held)
+			}
+			l.release()
+			if budget.Used() != 0 {
+				t.Errorf("budget used %d after release", budget.Used())
+			}
+		})
+	}
+}
+
+// TestLogCorruptChunk: a sealed chunk that does not inflate to what it was
+// sealed from fails the snapshot's writeTo, never silently.
+func TestLogCorruptChunk(t *testing.T) {
+	stream := arenaBytes(t, 600)
+	tests := []struct {
+		name   string
+		damage func(c *sealedChunk)
+		want   string
+	}{
+		{"a flipped bit", func(c *sealedChunk) { c.data[len(c.data)/2] ^= 0x10 }, ""},
+		{"truncated", func(c *sealedChunk) { c.data = c.data[:len(c.data)/2] }, "inflate"},
+		{"empty", func(c *sealedChunk) { c.data = nil }, "inflate"},
+		{"shorter than sealed", func(c *sealedChunk) { c.size++ }, "inflate"},
+		{"longer than sealed", func(c *sealedChunk) { c.size-- }, "inflates past"},
+		{"another sum", func(c *sealedChunk) { c.sum++ }, "crc-32"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := chunkLog{limit: 1 << 30}
+			if err := l.append(stream); err != nil {
+				t.Fatal(err)
+			}
+			if len(l.sealed) < 3 {
+				t.Fatalf("%d sealed chunks, want 3 or more", len(l.sealed))
+			}
+			snap := l.snapshot()
+			snap.sealed = append([]sealedChunk(nil), snap.sealed...)
+			c := &snap.sealed[1]
+			c.data = bytes.Clone(c.data)
+			tt.damage(c)
+			err := snap.writeTo(io.Discard)
+			if !errors.Is(err, errLogCorrupt) || !strings.Contains(err.Error(), "chunk 2 of") || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("writeTo a damaged log: %v, want errLogCorrupt naming chunk 2 and %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestRecorderCorruptLog: a recording whose log does not inflate stops
+// with errLogCorrupt, counted, and the room drops the log so no later
+// recording starts from it.
+func TestRecorderCorruptLog(t *testing.T) {
+	SetLogChunkForTest(t, 1<<10)
+	rc, err := NewRecorder(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.header, rc.logger = []byte{0}, slog.New(slog.DiscardHandler)
+	load := newArenaLoad(3)
+	load.join(rc)
+	for range 100 {
+		load.step(rc)
+	}
+	rc.log.sealed[2].data[5] ^= 0xff
+	before := DroppedForTest(dropLogCorrupt)
+	var out bytes.Buffer
+	s := newSink("api", &out, nil, 1<<20)
+	rc.startSink(s)
+	for !s.failed.Load() {
+		// The sink's goroutine reads the log; the room only learns of it
+		// when it hands over the next tick.
+		runtime.Gosched()
+	}
+	load.step(rc)
+	if rc.Recording() || rc.available() {
+		t.Error("still recording, or able to, from a corrupt log")
+	}
+	rc.Close()
+	<-s.done // stopped before the room's end: Close does not wait for it
+	if !errors.Is(s.err, errLogCorrupt) {
+		t.Errorf("recording ended with %v, want errLogCorrupt", s.err)
+	}
+	if n := DroppedForTest(dropLogCorrupt) - before; n != 2 {
+		t.Errorf("log_corrupt drops %v, want 2 (the recording and the log)", n)
+	}
+	if out.Len() > 1+2<<10 {
+		t.Errorf("the recording holds %d bytes, past the damaged chunk", out.Len())
+	}
+}
