@@ -22,15 +22,17 @@ const closeFlushTimeout = time.Second
 // its close frame before cutting the socket.
 const peerCloseWait = time.Second
 
-// Conn is the server side of one client's WebSocket connection. One read
-// goroutine decodes, rate-limits and hands client messages to a handler; the
-// writer, which runs on Serve's goroutine, owns every write: queued reliable messages first, in
-// order, then the newest snapshot, plus pings. The room and the lobby talk to
-// it only through OfferSnapshot, Send and Close, none of which ever block.
+// Conn is the server side of one client's WebSocket connection. The reader,
+// on Serve's goroutine, decodes, rate-limits and hands client messages to a
+// handler; the writer, a goroutine started whenever something waits to be
+// written, owns every write: queued reliable messages first, in order, then
+// the newest snapshot, plus pings. The room and the lobby talk to it only
+// through OfferSnapshot, Send and Close, none of which ever block.
 //
 // Lock order: Conn holds no mutex of its own across a call; closeOnce only
-// guards the first Close, and the socket's own write lock is taken only by
-// the writer goroutine and the socket library's control-frame replies.
+// guards the first Close, the writer's and the queues' mutexes guard a few
+// fields each, and the socket's own write lock is taken only by the flush
+// goroutine and the socket library's control-frame replies.
 type Conn struct {
 	ws     *websocket.Conn
 	cfg    ConnConfig
@@ -46,9 +48,8 @@ type Conn struct {
 	// stalledSince is monoNanos of the first supersede since the writer last
 	// took the slot, or 0 when none happened.
 	stalledSince atomic.Int64
-	// wake nudges the writer after an offer or a Send; capacity 1, sends
-	// never block.
-	wake chan struct{}
+	// w is the writer's state (conn_writer.go).
+	w writer
 	// reliable holds marshaled reliable messages in order.
 	reliable reliableQueue
 
@@ -62,10 +63,9 @@ type Conn struct {
 	watch         *time.Timer // made by the first write
 
 	closeOnce   sync.Once
-	closed      atomic.Bool   // set by the first Close, for cheap checks
-	closing     chan struct{} // closed by the first Close
+	closed      atomic.Bool // set by the first Close, for cheap checks
 	closeReason pb.CloseReason
-	closeMsg    string      // closeReason and closeMsg are written before closing is closed
+	closeMsg    string      // closeReason and closeMsg are written before closed is set
 	cut         *time.Timer // armed by the first Close: cuts the socket of a writer too slow to say goodbye; written before closed is set
 
 	served atomic.Bool
@@ -97,9 +97,7 @@ func NewConn(ws *websocket.Conn, cfg ConnConfig, log *slog.Logger) *Conn {
 		cfg:      cfg,
 		log:      log.With("remote", remote),
 		remote:   remote,
-		wake:     make(chan struct{}, 1),
 		reliable: reliableQueue{max: cfg.ReliableQueue},
-		closing:  make(chan struct{}),
 	}
 }
 
@@ -135,16 +133,18 @@ func (c *Conn) tryClose(reason pb.CloseReason, message string) bool {
 		// read cannot hold Serve (or a server shutdown) up.
 		c.cut = time.AfterFunc(closeFlushTimeout+peerCloseWait, func() { _ = c.ws.Close() })
 		c.closed.Store(true)
-		close(c.closing)
 	})
+	if first {
+		c.kick() // the goodbye
+	}
 	return first
 }
 
 // Serve runs the connection until it ends and returns once the socket is
-// closed and the read goroutine (including a handler call in progress) has
-// exited. The writer runs on Serve's own goroutine and the reader on one it
-// starts: two goroutines per connection, the caller's included. handle runs
-// on the read goroutine for every valid client message except Ping, which
+// closed and no write is in progress. The reader runs on Serve's own
+// goroutine; a flush goroutine runs only while something waits to be
+// written (conn_writer.go). handle runs on the reader for every valid
+// client message except Ping, which
 // Conn answers itself (and, with HandleInputs, input batches); a
 // *CloseError from handle closes the connection with its reason, any
 // other error with PROTOCOL_ERROR. Cancelling ctx closes the connection
@@ -160,12 +160,6 @@ func (c *Conn) Serve(ctx context.Context, handle func(*pb.ClientMessage) error) 
 	connectionsOpen.Inc()
 	defer connectionsOpen.Dec()
 
-	readerDone := make(chan struct{})
-	var readErr error
-	go func() {
-		defer close(readerDone)
-		readErr = c.readLoop(handle)
-	}()
 	// A cancelled ctx closes the connection; AfterFunc starts no goroutine
 	// until it does.
 	var cancelled atomic.Bool
@@ -173,14 +167,19 @@ func (c *Conn) Serve(ctx context.Context, handle func(*pb.ClientMessage) error) 
 		cancelled.Store(true)
 		c.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, "server shutting down")
 	})
-	writeErr := c.writeLoop(readerDone)
-	c.stopWatchdog()
+	c.startWriter()
+	readErr := c.readLoop(handle)
 	stopCtx()
-	if c.closed.Load() {
-		c.cut.Stop() // the writer said goodbye in time
+	// The reader has ended: the peer closed or went, a failed write closed
+	// the socket, or a refusal stopped it. A closed connection's flush is
+	// saying goodbye: let it finish (the cut timer bounds it). Otherwise
+	// nobody is left to write to.
+	closed := c.closed.Load()
+	writeErr := c.stopWriter(!closed)
+	if closed {
+		c.cut.Stop()
 	}
-	_ = c.ws.Close() // ends the reader if it is still waiting
-	<-readerDone
+	_ = c.ws.Close()
 
 	label, err := c.outcome(readErr, writeErr)
 	connectionsClosed.WithLabelValues(label).Inc()

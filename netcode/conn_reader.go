@@ -15,8 +15,9 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// readLoop is the read goroutine: it reads frames until the socket fails or
-// the peer closes, refusing bad ones and handing valid messages to handle.
+// readLoop is the reader, on Serve's goroutine: it reads frames until the
+// socket fails or the peer closes, refusing bad ones and handing valid
+// messages to handle.
 // Once the connection is closing it only reads on, to see the peer's close
 // (a socket closed with unread bytes is reset, and a reset peer may lose
 // the close frame explaining why). Every frame, control frames included,

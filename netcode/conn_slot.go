@@ -30,15 +30,7 @@ func (c *Conn) OfferSnapshot(frame []byte) {
 		snapshotsSuperseded.Inc()
 		c.checkStalled()
 	}
-	c.nudge()
-}
-
-// nudge wakes the writer, unless a nudge is pending already.
-func (c *Conn) nudge() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
+	c.kick()
 }
 
 // recycle hands a frame buffer nobody reads any more to the next offer;
@@ -94,7 +86,7 @@ func (c *Conn) SendFrame(frame []byte) bool {
 		return false
 	}
 	if c.reliable.push(frame) {
-		c.nudge()
+		c.kick()
 		return true
 	}
 	if c.tryClose(pb.CloseReason_CLOSE_REASON_SLOW_CONSUMER, "reliable queue full") {

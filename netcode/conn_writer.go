@@ -2,6 +2,8 @@ package netcode
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -10,57 +12,149 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// writeLoop is the write goroutine, the only one that writes data frames:
-// queued reliable messages first, in order, then the newest snapshot, plus a
-// ping every PingPeriod. It returns after the close handshake, when the
-// reader has ended, or on the first failed write.
-func (c *Conn) writeLoop(readerDone <-chan struct{}) error {
-	ping := time.NewTicker(c.cfg.PingPeriod)
-	defer ping.Stop()
-	// One ping at once, so the round trip is known within a moment of the
-	// connection opening rather than a PingPeriod later.
-	if err := c.writePing(); err != nil {
-		return err
+// A connection has no writer goroutine while nothing waits to be written.
+// OfferSnapshot, Send, Close and the ping timer kick the writer: a kick
+// starts a flush goroutine unless one is running, and a running flush looks
+// again before it ends, so nothing kicked is left behind. A thousand idle
+// writers parked for the connections' whole lives cost a thousand stacks;
+// a flush lives for the few writes of a snapshot interval. Flushes run one
+// at a time, so every write still comes from one goroutine at a time, in
+// order: queued reliable messages first, then the newest snapshot, then a
+// ping when one is due.
+
+// writer is a connection's writing state.
+type writer struct {
+	mu      sync.Mutex
+	running bool // a flush goroutine runs
+	kicked  bool // kicked since the running flush last looked
+	started bool // Serve has started: kicks before it only mark work
+	ended   bool // Serve is ending: no flush starts any more
+	flushes sync.WaitGroup
+
+	pingDue atomic.Bool
+	ping    *time.Timer // sets pingDue every PingPeriod after the last ping
+
+	// failed is set, and err written, by the flush whose write failed;
+	// Serve reads err after the flushes are done.
+	failed atomic.Bool
+	err    error
+	// saidGoodbye is set once the Closing message and the close frame
+	// are out (or failed); flush goroutines only, one at a time.
+	saidGoodbye bool
+}
+
+// kick makes sure a flush will write what waits.
+func (c *Conn) kick() {
+	w := &c.w
+	w.mu.Lock()
+	w.kicked = true
+	start := w.started && !w.running && !w.ended
+	if start {
+		w.running = true
+		w.flushes.Add(1)
 	}
-	for {
-		if frame, ok := c.reliable.pop(); ok {
-			if err := c.writeFrame(frame); err != nil {
-				return err
-			}
-			continue
-		}
-		if c.closed.Load() {
-			return c.writeClose(readerDone)
-		}
-		if frame := c.slot.Swap(nil); frame != nil {
-			// Stop the stall clock only after taking the frame, so a
-			// supersede racing with us can at worst delay detection,
-			// never fake a stall.
-			c.stalledSince.Store(0)
-			err := c.writeFrame(*frame)
-			c.recycle(frame)
-			if err != nil {
-				return err
-			}
-			c.stats.snapshotsSent.Add(1)
-			continue
-		}
-		select {
-		case <-c.wake:
-		case <-c.closing:
-		case <-ping.C:
-			if err := c.writePing(); err != nil {
-				return err
-			}
-		case <-readerDone:
-			if c.closed.Load() {
-				// A reader that stopped after a refusal: the Closing
-				// and the close frame still go out.
-				return c.writeClose(readerDone)
-			}
-			return nil
+	w.mu.Unlock()
+	if start {
+		go c.flush()
+	}
+}
+
+// flush writes what waits until no kick came since it last looked.
+func (c *Conn) flush() {
+	defer c.w.flushes.Done()
+	for c.takeKick() {
+		if err := c.writePending(); err != nil {
+			c.w.err = err
+			c.w.failed.Store(true)
+			// The reader, and with it Serve, ends on the closed socket.
+			_ = c.ws.Close()
 		}
 	}
+}
+
+// takeKick consumes the pending kick, or, with none, ends the flush.
+func (c *Conn) takeKick() bool {
+	w := &c.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.kicked {
+		w.running = false
+		return false
+	}
+	w.kicked = false
+	return true
+}
+
+// writePending writes the queued reliable messages, the newest snapshot
+// and a due ping; once the connection is closed, the goodbye instead.
+func (c *Conn) writePending() error {
+	if c.w.failed.Load() || c.w.saidGoodbye {
+		return nil
+	}
+	if c.closed.Load() {
+		c.w.saidGoodbye = true
+		return c.writeClose()
+	}
+	for frame, ok := c.reliable.pop(); ok; frame, ok = c.reliable.pop() {
+		if err := c.writeFrame(frame); err != nil {
+			return err
+		}
+	}
+	if frame := c.slot.Swap(nil); frame != nil {
+		// Stop the stall clock only after taking the frame, so a
+		// supersede racing with us can at worst delay detection, never
+		// fake a stall.
+		c.stalledSince.Store(0)
+		err := c.writeFrame(*frame)
+		c.recycle(frame)
+		if err != nil {
+			return err
+		}
+		c.stats.snapshotsSent.Add(1)
+	}
+	if c.w.pingDue.CompareAndSwap(true, false) {
+		if err := c.writePing(); err != nil {
+			return err
+		}
+		c.w.ping.Reset(c.cfg.PingPeriod)
+	}
+	return nil
+}
+
+// startWriter sends the first ping at once, so the round trip is known
+// within a moment of the connection opening rather than a PingPeriod
+// later, and starts the ping timer.
+func (c *Conn) startWriter() {
+	c.w.ping = time.AfterFunc(c.cfg.PingPeriod, func() {
+		c.w.pingDue.Store(true)
+		c.kick()
+	})
+	c.w.ping.Stop() // armed again after each ping
+	c.w.pingDue.Store(true)
+	c.w.mu.Lock()
+	c.w.started = true
+	c.w.mu.Unlock()
+	c.kick()
+}
+
+// stopWriter lets no flush start, waits for the running one and stops the
+// timers. When the connection was closed, that flush is saying goodbye
+// (bounded by closeFlushTimeout); otherwise cutWrites lets a write blocked
+// on a gone peer fail at once. It returns the first write error.
+func (c *Conn) stopWriter(cutWrites bool) error {
+	c.w.mu.Lock()
+	c.w.ended = true
+	c.w.mu.Unlock()
+	if cutWrites {
+		_ = c.ws.Close()
+	}
+	c.w.flushes.Wait()
+	c.w.ping.Stop()
+	c.stopWatchdog()
+	if c.w.failed.Load() {
+		return c.w.err
+	}
+	return nil
 }
 
 // writePing sends a ping carrying the send time, which the pong echoes.
@@ -78,9 +172,10 @@ func (c *Conn) writeFrame(frame []byte) error {
 
 // writeClose ends the connection politely: it flushes the reliable messages
 // queued before Close (an Error explaining a refusal goes ahead of the
-// Closing), writes the Closing message and the close frame, then waits up to
-// peerCloseWait for the reader to see the peer's close.
-func (c *Conn) writeClose(readerDone <-chan struct{}) error {
+// Closing), then writes the Closing message and the close frame. The
+// reader reads on until the peer's close, or the cut timer armed by Close
+// ends it.
+func (c *Conn) writeClose() error {
 	deadline := time.Now().Add(closeFlushTimeout)
 	// Send refuses new messages once closed, so this ends.
 	for frame, ok := c.reliable.pop(); ok; frame, ok = c.reliable.pop() {
@@ -101,12 +196,6 @@ func (c *Conn) writeClose(readerDone <-chan struct{}) error {
 	payload := websocket.FormatCloseMessage(wire.CloseCode(c.closeReason), wire.CloseText(c.closeMsg))
 	if err := c.ws.WriteControl(websocket.CloseMessage, payload, deadline); err != nil {
 		return fmt.Errorf("write close frame: %w", err)
-	}
-	wait := time.NewTimer(peerCloseWait)
-	defer wait.Stop()
-	select {
-	case <-readerDone:
-	case <-wait.C:
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ import (
 func fuzzConn() *Conn {
 	cfg := DefaultConnConfig().withDefaults()
 	return &Conn{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		wake: make(chan struct{}, 1), reliable: reliableQueue{max: cfg.ReliableQueue}, closing: make(chan struct{})}
+		reliable: reliableQueue{max: cfg.ReliableQueue}}
 }
 
 // FuzzClientFrame feeds the server's decoder of client frames (the
