@@ -173,30 +173,34 @@ func inflateChunk(dst []byte, zr io.ReadCloser, c sealedChunk) ([]byte, io.ReadC
 	return raw, zr, nil
 }
 
-// compressor is a flate writer and its output buffer. A flate.Writer holds
-// about 1 MiB of tables whatever its level, so the rooms share a few
-// through compressors rather than keep one each.
-type compressor struct {
-	zw  *flate.Writer
+// compressor is the flate writer every room seals its chunks with, and its
+// output buffer. A flate.Writer holds about 1 MiB of tables whatever its
+// level, so the rooms share one behind a mutex rather than keep one each
+// (or one per processor in a pool): a seal takes a fraction of a
+// millisecond, and a thousand players' rooms seal a few dozen chunks a
+// second between them.
+var compressor struct {
+	mu  sync.Mutex
+	zw  *flate.Writer // made by the first seal
 	out bytes.Buffer
 }
 
-var compressors = sync.Pool{New: func() any {
-	zw, err := flate.NewWriter(nil, logLevel)
-	if err != nil {
-		panic(err) // logLevel is a valid level
-	}
-	return &compressor{zw: zw}
-}}
-
 // compressChunk returns raw compressed, in a slice of its own exact size.
 func compressChunk(raw []byte) []byte {
-	c := compressors.Get().(*compressor)
-	defer compressors.Put(c)
-	c.out.Reset()
-	c.zw.Reset(&c.out)
+	compressor.mu.Lock()
+	defer compressor.mu.Unlock()
+	compressor.out.Reset()
+	if compressor.zw == nil {
+		zw, err := flate.NewWriter(&compressor.out, logLevel)
+		if err != nil {
+			panic(err) // logLevel is a valid level
+		}
+		compressor.zw = zw
+	} else {
+		compressor.zw.Reset(&compressor.out)
+	}
 	// Writes to a bytes.Buffer cannot fail.
-	_, _ = c.zw.Write(raw)
-	_ = c.zw.Close()
-	return bytes.Clone(c.out.Bytes())
+	_, _ = compressor.zw.Write(raw)
+	_ = compressor.zw.Close()
+	return bytes.Clone(compressor.out.Bytes())
 }
