@@ -81,16 +81,18 @@ func (c *Client) SendInput(values ...int32) (seq uint32, err error) {
 		c.mu.Unlock()
 		return in.Seq, nil
 	}
-	batch := &pb.InputBatch{
-		// A copy: the reader trims pendingIn while this frame is written.
-		Inputs:  append([]*pb.Input(nil), c.pendingIn[len(c.pendingIn)-k:]...),
-		AckTick: c.ackTick,
-	}
+	// Encoded now, under mu: the reader trims pendingIn while the frame is
+	// written. writeMu guards writeBuf.
+	c.writeBuf = wire.AppendInputFrame(c.writeBuf[:0], c.pendingIn[len(c.pendingIn)-k:], c.ackTick)
 	c.lastInputAt = now
 	c.stats.InputsSent++
 	c.mu.Unlock()
 
-	if err := c.sendLocked(&pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: batch}}); err != nil {
+	conn, err := c.liveConn()
+	if err == nil {
+		err = c.writeFrame(conn, c.writeBuf)
+	}
+	if err != nil {
 		if c.cfg.Reconnect.Enabled && c.Err() == nil {
 			return in.Seq, nil // queued for the redial, as above
 		}
