@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -29,6 +30,10 @@ type pausableConn struct {
 	closed    chan struct{}
 	closeOnce sync.Once
 
+	// pausing is set while a pause may be in force, so that the reads of
+	// a bot that never pauses (nearly all) skip the lock.
+	pausing atomic.Bool
+
 	mu    sync.Mutex
 	until time.Time
 	wake  chan struct{} // closed by resume to end the current pause early
@@ -47,6 +52,7 @@ func newPausableConn(c net.Conn) *pausableConn {
 func (c *pausableConn) pauseUntil(t time.Time) {
 	c.mu.Lock()
 	c.until = t
+	c.pausing.Store(true)
 	c.mu.Unlock()
 }
 
@@ -61,6 +67,9 @@ func (c *pausableConn) resume() {
 
 // Read waits out a pause (or a resume or Close), then reads.
 func (c *pausableConn) Read(p []byte) (int, error) {
+	if !c.pausing.Load() {
+		return c.Conn.Read(p)
+	}
 	c.mu.Lock()
 	wait, wake := time.Until(c.until), c.wake
 	c.mu.Unlock()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"container/heap"
 	"context"
 	"runtime"
 	"sync"
@@ -32,22 +31,30 @@ type pacer struct {
 // pacerShard is one goroutine's share of the bots.
 type pacerShard struct {
 	mu    sync.Mutex
-	queue pacedQueue    // by due time
+	epoch time.Time     // due times count nanoseconds from here
+	queue []pacedEntry  // a min-heap by due time
 	wake  chan struct{} // a step was added: the sleeper recomputes its wait
 }
 
-// paced is one bot's entry in a shard.
+// paced is one bot's step in a shard.
 type paced struct {
-	due     time.Time
 	step    func(now time.Time)
 	removed bool // set under the shard's lock; the entry is dropped when next due
+}
+
+// pacedEntry is a heap slot: the due time beside the step, so ordering
+// the heap reads one array rather than chasing a pointer per comparison.
+type pacedEntry struct {
+	due int64 // nanoseconds since the shard's epoch
+	p   *paced
 }
 
 // newPacer returns a pacer of period with a shard per usable CPU.
 func newPacer(period time.Duration) *pacer {
 	p := &pacer{period: period, shards: make([]*pacerShard, max(1, runtime.GOMAXPROCS(0)))}
+	now := time.Now()
 	for i := range p.shards {
-		p.shards[i] = &pacerShard{wake: make(chan struct{}, 1)}
+		p.shards[i] = &pacerShard{epoch: now, wake: make(chan struct{}, 1)}
 	}
 	return p
 }
@@ -70,9 +77,9 @@ func (p *pacer) run(ctx context.Context) {
 // stops it: once remove returns, step is not running and never runs again.
 func (p *pacer) add(key int, now time.Time, step func(now time.Time)) (remove func()) {
 	s := p.shards[key%len(p.shards)]
-	e := &paced{due: now.Add(p.period), step: step}
+	e := &paced{step: step}
 	s.mu.Lock()
-	heap.Push(&s.queue, e)
+	s.push(pacedEntry{due: int64(now.Add(p.period).Sub(s.epoch)), p: e})
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -91,8 +98,7 @@ func (s *pacerShard) run(ctx context.Context, period time.Duration) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
-		wait := s.runDue(time.Now(), period)
-		timer.Reset(wait)
+		timer.Reset(s.runDue(period))
 		select {
 		case <-ctx.Done():
 			return
@@ -102,43 +108,73 @@ func (s *pacerShard) run(ctx context.Context, period time.Duration) {
 	}
 }
 
-// runDue runs every step due by now+pacerEarly and returns how long until
-// the next one is.
-func (s *pacerShard) runDue(now time.Time, period time.Duration) time.Duration {
+// runDue runs every step due by pacerEarly from now and returns how long
+// until the next one is.
+func (s *pacerShard) runDue(period time.Duration) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := time.Now()
+	at := int64(now.Sub(s.epoch))
 	for len(s.queue) > 0 {
-		e := s.queue[0]
-		if e.removed {
-			heap.Pop(&s.queue)
+		e := &s.queue[0]
+		if e.p.removed {
+			s.pop()
 			continue
 		}
-		if e.due.After(now.Add(pacerEarly)) {
-			return e.due.Sub(now)
+		if e.due > at+int64(pacerEarly) {
+			return time.Duration(e.due - at)
 		}
-		e.step(now)
+		e.p.step(now)
 		now = time.Now()
+		at = int64(now.Sub(s.epoch))
 		// The next step keeps the phase; steps already missed are skipped.
-		e.due = e.due.Add(period)
-		if behind := now.Sub(e.due); behind >= 0 {
-			e.due = e.due.Add((behind/period + 1) * period)
+		e.due += int64(period)
+		if behind := at - e.due; behind >= 0 {
+			e.due += (behind/int64(period) + 1) * int64(period)
 		}
-		heap.Fix(&s.queue, 0)
+		s.down(0)
 	}
 	return time.Hour // idle until add wakes it
 }
 
-// pacedQueue is a min-heap of entries by due time (container/heap).
-type pacedQueue []*paced
+// push adds e to the heap.
+func (s *pacerShard) push(e pacedEntry) {
+	s.queue = append(s.queue, e)
+	q := s.queue
+	for i := len(q) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if q[parent].due <= q[i].due {
+			break
+		}
+		q[parent], q[i] = q[i], q[parent]
+		i = parent
+	}
+}
 
-func (q pacedQueue) Len() int           { return len(q) }
-func (q pacedQueue) Less(i, j int) bool { return q[i].due.Before(q[j].due) }
-func (q pacedQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *pacedQueue) Push(x any)        { *q = append(*q, x.(*paced)) }
-func (q *pacedQueue) Pop() any {
-	old := *q
-	e := old[len(old)-1]
-	old[len(old)-1] = nil
-	*q = old[:len(old)-1]
-	return e
+// pop drops the heap's first entry.
+func (s *pacerShard) pop() {
+	last := len(s.queue) - 1
+	s.queue[0] = s.queue[last]
+	s.queue[last] = pacedEntry{}
+	s.queue = s.queue[:last]
+	s.down(0)
+}
+
+// down restores the heap order below i after its due time grew.
+func (s *pacerShard) down(i int) {
+	q := s.queue
+	for {
+		least := i
+		if l := 2*i + 1; l < len(q) && q[l].due < q[least].due {
+			least = l
+		}
+		if r := 2*i + 2; r < len(q) && q[r].due < q[least].due {
+			least = r
+		}
+		if least == i {
+			return
+		}
+		q[i], q[least] = q[least], q[i]
+		i = least
+	}
 }

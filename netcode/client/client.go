@@ -66,6 +66,7 @@ type Client struct {
 
 	readBuf []byte             // supervisor goroutine only
 	snap    wire.SnapshotFrame // supervisor goroutine only: the snapshot being handled
+	acked   []ackedInput       // supervisor goroutine only: a snapshot's newly acknowledged inputs
 
 	mu           sync.Mutex      // guards everything below
 	conn         *websocket.Conn // the live connection; nil while redialing or ended
