@@ -296,6 +296,9 @@ func newBotChaos(c config, p botPlan) *botChaos {
 	return bc
 }
 
+// active reports whether the bot has any chaos to apply.
+func (bc *botChaos) active() bool { return bc.slow != nil || bc.dropChance > 0 }
+
 // step applies whatever chaos is due at now.
 func (bc *botChaos) step(now time.Time, b *bot, c *client.Client, f *fleet) {
 	if bc.slow != nil {

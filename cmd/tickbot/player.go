@@ -236,7 +236,10 @@ func (b *bot) join(ctx context.Context, f *fleet, c *client.Client) error {
 // (stepper.step) while this goroutine waits for what ends or interrupts
 // play.
 func (b *bot) play(ctx context.Context, f *fleet, c *client.Client) {
-	st := &stepper{b: b, f: f, c: c, chaos: newBotChaos(f.cfg, b.plan)}
+	st := &stepper{b: b, f: f, c: c}
+	if chaos := newBotChaos(f.cfg, b.plan); chaos.active() {
+		st.chaos = chaos
+	}
 	remove := f.pacer.add(b.id, time.Now(), st.step)
 	defer remove()
 	chatTick, chatC := chatTicker(f.cfg)
@@ -285,10 +288,11 @@ type stepper struct {
 	b     *bot
 	f     *fleet
 	c     *client.Client
-	chaos *botChaos
+	chaos *botChaos // nil for a bot without chaos
 
 	br          brain
 	brainMode   string
+	joined      *pb.Joined // the Joined the brain was last checked against
 	v           view
 	world       *wire.Rows
 	steps       int
@@ -301,12 +305,13 @@ type stepper struct {
 func (s *stepper) step(now time.Time) {
 	b, f, c := s.b, s.f, s.c
 	j := c.Joined()
-	if j != nil && (s.br == nil || s.brainMode != j.GetMode()) {
+	if j != nil && j != s.joined && (s.br == nil || s.brainMode != j.GetMode()) {
 		// Each mode plays with its own brains; with no -mode the server
 		// picks the mode, known only from Joined.
 		s.br, s.brainMode = newBrain(j.GetMode(), b.plan.behavior, f.cfg.inputHz, b.plan.rng), j.GetMode()
 		s.world = nil
 	}
+	s.joined = j
 	if j != nil && s.br.wantsView() {
 		s.world = c.Interpolated(now, s.world)
 		buildView(&s.v, c.Schema(), s.world, j.GetPlayerId(), j.GetEntityId())
@@ -325,7 +330,9 @@ func (s *stepper) step(now time.Time) {
 		}
 	}
 	s.steps++
-	s.chaos.step(now, b, c, f)
+	if s.chaos != nil {
+		s.chaos.step(now, b, c, f)
+	}
 }
 
 // rejoin finds a new seat after losing one (the match ended, or a
