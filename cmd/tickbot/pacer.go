@@ -31,9 +31,10 @@ type pacer struct {
 // pacerShard is one goroutine's share of the bots.
 type pacerShard struct {
 	mu    sync.Mutex
-	epoch time.Time     // due times count nanoseconds from here
-	queue []pacedEntry  // a min-heap by due time
-	wake  chan struct{} // a step was added: the sleeper recomputes its wait
+	clock func() time.Time // time.Now; tests step their own
+	epoch time.Time        // due times count nanoseconds from here
+	queue []pacedEntry     // a min-heap by due time
+	wake  chan struct{}    // a step was added: the sleeper recomputes its wait
 }
 
 // paced is one bot's step in a shard.
@@ -54,7 +55,7 @@ func newPacer(period time.Duration) *pacer {
 	p := &pacer{period: period, shards: make([]*pacerShard, max(1, runtime.GOMAXPROCS(0)))}
 	now := time.Now()
 	for i := range p.shards {
-		p.shards[i] = &pacerShard{epoch: now, wake: make(chan struct{}, 1)}
+		p.shards[i] = &pacerShard{clock: time.Now, epoch: now, wake: make(chan struct{}, 1)}
 	}
 	return p
 }
@@ -113,7 +114,7 @@ func (s *pacerShard) run(ctx context.Context, period time.Duration) {
 func (s *pacerShard) runDue(period time.Duration) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.clock()
 	at := int64(now.Sub(s.epoch))
 	for len(s.queue) > 0 {
 		e := &s.queue[0]
@@ -125,7 +126,7 @@ func (s *pacerShard) runDue(period time.Duration) time.Duration {
 			return time.Duration(e.due - at)
 		}
 		e.p.step(now)
-		now = time.Now()
+		now = s.clock()
 		at = int64(now.Sub(s.epoch))
 		// The next step keeps the phase; steps already missed are skipped.
 		e.due += int64(period)
