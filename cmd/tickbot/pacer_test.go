@@ -11,7 +11,7 @@ import (
 // fakeClock is a pacer shard's clock that moves only when told.
 type fakeClock struct{ now time.Time }
 
-func (c *fakeClock) get() time.Time           { return c.now }
+func (c *fakeClock) get() time.Time          { return c.now }
 func (c *fakeClock) advance(d time.Duration) { c.now = c.now.Add(d) }
 
 // newTestShard returns a one-shard pacer of period on a fake clock.
