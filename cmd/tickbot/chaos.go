@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -20,14 +21,26 @@ import (
 // pausableConn is a client socket whose reads can be held back: a slow bot
 // really stops reading, so the server sees its TCP window fill and its
 // snapshots pile up, exactly as with a stalled real client. Writes pass.
+//
+// It also drops deadline calls that repeat the deadline in force: the
+// WebSocket library sets the write deadline before every frame, and each
+// call costs a runtime timer update even when the deadline is unchanged.
 type pausableConn struct {
 	net.Conn
 	closed    chan struct{}
 	closeOnce sync.Once
 
+	// pausing is set while a pause may be in force, so that the reads of
+	// a bot that never pauses (nearly all) skip the lock.
+	pausing atomic.Bool
+
 	mu    sync.Mutex
 	until time.Time
 	wake  chan struct{} // closed by resume to end the current pause early
+	// readDeadline and writeDeadline are the deadlines last set, valid
+	// when haveRead and haveWrite.
+	readDeadline, writeDeadline time.Time
+	haveRead, haveWrite         bool
 }
 
 func newPausableConn(c net.Conn) *pausableConn {
@@ -39,6 +52,7 @@ func newPausableConn(c net.Conn) *pausableConn {
 func (c *pausableConn) pauseUntil(t time.Time) {
 	c.mu.Lock()
 	c.until = t
+	c.pausing.Store(true)
 	c.mu.Unlock()
 }
 
@@ -53,6 +67,9 @@ func (c *pausableConn) resume() {
 
 // Read waits out a pause (or a resume or Close), then reads.
 func (c *pausableConn) Read(p []byte) (int, error) {
+	if !c.pausing.Load() {
+		return c.Conn.Read(p)
+	}
 	c.mu.Lock()
 	wait, wake := time.Until(c.until), c.wake
 	c.mu.Unlock()
@@ -68,6 +85,45 @@ func (c *pausableConn) Read(p []byte) (int, error) {
 		}
 	}
 	return c.Conn.Read(p)
+}
+
+// SetReadDeadline sets the read deadline unless it is already t.
+func (c *pausableConn) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.haveRead && c.readDeadline.Equal(t) {
+		return nil
+	}
+	if err := c.Conn.SetReadDeadline(t); err != nil {
+		return err
+	}
+	c.readDeadline, c.haveRead = t, true
+	return nil
+}
+
+// SetWriteDeadline sets the write deadline unless it is already t.
+func (c *pausableConn) SetWriteDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.haveWrite && c.writeDeadline.Equal(t) {
+		return nil
+	}
+	if err := c.Conn.SetWriteDeadline(t); err != nil {
+		return err
+	}
+	c.writeDeadline, c.haveWrite = t, true
+	return nil
+}
+
+// SetDeadline sets both deadlines.
+func (c *pausableConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.Conn.SetDeadline(t); err != nil {
+		return err
+	}
+	c.readDeadline, c.writeDeadline, c.haveRead, c.haveWrite = t, t, true, true
+	return nil
 }
 
 // Close ends a pause in progress and closes the socket.
@@ -239,6 +295,9 @@ func newBotChaos(c config, p botPlan) *botChaos {
 	}
 	return bc
 }
+
+// active reports whether the bot has any chaos to apply.
+func (bc *botChaos) active() bool { return bc.slow != nil || bc.dropChance > 0 }
 
 // step applies whatever chaos is due at now.
 func (bc *botChaos) step(now time.Time, b *bot, c *client.Client, f *fleet) {

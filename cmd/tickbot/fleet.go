@@ -15,6 +15,8 @@ type fleet struct {
 	tally *tally
 	bots  []*bot
 	start time.Time
+	// pacer sends every playing bot's inputs; set by run.
+	pacer *pacer
 }
 
 func newFleet(c config, log *slog.Logger) *fleet {
@@ -33,6 +35,18 @@ func newFleet(c config, log *slog.Logger) *fleet {
 func (f *fleet) run(ctx context.Context, beforeStop func()) (elapsed time.Duration) {
 	playCtx, stop := context.WithCancel(ctx)
 	defer stop()
+	f.pacer = newPacer(time.Second / time.Duration(f.cfg.inputHz))
+	pacerCtx, stopPacer := context.WithCancel(context.Background())
+	pacerDone := make(chan struct{})
+	go func() {
+		defer close(pacerDone)
+		f.pacer.run(pacerCtx)
+	}()
+	// The pacer outlives the bots, which leave it as they end.
+	defer func() {
+		stopPacer()
+		<-pacerDone
+	}()
 	var wg sync.WaitGroup
 	f.start = time.Now()
 	interval := time.Duration(float64(time.Second) / f.cfg.ramp)

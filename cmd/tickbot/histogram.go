@@ -15,6 +15,17 @@ const histogramFloor = time.Microsecond
 
 var logHistogramBase = math.Log(histogramBase)
 
+// bucketUppers holds the bounds of the buckets up to about 20 minutes, so
+// that placing a sample (tens of thousands a second) costs one logarithm
+// and no powers.
+var bucketUppers = func() []time.Duration {
+	out := make([]time.Duration, 2100)
+	for i := range out {
+		out[i] = bucketUpperPow(i)
+	}
+	return out
+}()
+
 // histogram counts durations in log-spaced buckets and answers percentiles
 // over every sample it was given. The zero value is empty and ready; it is
 // not safe for concurrent use.
@@ -43,13 +54,26 @@ func bucketOf(d time.Duration) int {
 
 // bucketUpper returns bucket i's upper bound.
 func bucketUpper(i int) time.Duration {
+	if i < len(bucketUppers) {
+		return bucketUppers[i]
+	}
+	return bucketUpperPow(i)
+}
+
+// bucketUpperPow computes bucket i's upper bound.
+func bucketUpperPow(i int) time.Duration {
 	return time.Duration(math.Ceil(float64(histogramFloor) * math.Pow(histogramBase, float64(i))))
 }
 
 // add records one sample; negative samples count as 0.
 func (h *histogram) add(d time.Duration) {
 	d = max(d, 0)
-	i := bucketOf(d)
+	h.addAt(bucketOf(d), d)
+}
+
+// addAt records sample d, which is at least 0 and falls in bucket i
+// (bucketOf), for callers adding one sample to several histograms.
+func (h *histogram) addAt(i int, d time.Duration) {
 	if i >= len(h.counts) {
 		h.counts = append(h.counts, make([]uint64, i+1-len(h.counts))...)
 	}

@@ -43,18 +43,21 @@ func planBot(c config, i int) botPlan {
 }
 
 // bot is one simulated player. Its goroutine owns the client; the progress
-// line and the report read its published counters under mu.
+// line and the report read the client's counters (Client.Stats) and the
+// seated time under mu.
 type bot struct {
 	id   int
 	name string
 	plan botPlan
 
-	mu       sync.Mutex
-	stats    client.ClientStats // newest copy of the client's counters
-	inRoom   time.Duration      // time seated, closed intervals
-	joinedAt time.Time          // start of the open interval; zero when not seated
-	mode     string             // the mode of the newest room joined
-	snapHz   uint32             // that room's snapshot rate
+	mu sync.Mutex
+	// stats stands in for the client's counters while the bot has no
+	// client (tests publish them).
+	stats    client.ClientStats
+	inRoom   time.Duration // time seated, closed intervals
+	joinedAt time.Time     // start of the open interval; zero when not seated
+	mode     string        // the mode of the newest room joined
+	snapHz   uint32        // that room's snapshot rate
 
 	conn     atomic.Pointer[pausableConn] // the newest socket, for chaos-slow
 	dropping atomic.Bool                  // the bot is cutting its own connection
@@ -67,6 +70,9 @@ type bot struct {
 	// of fresh sign-ins already judged (reader goroutine only).
 	client  atomic.Pointer[client.Client]
 	signIns uint64
+	// counted is the client whose counters the bot reports, set once it
+	// has joined: a bot that never got a seat reports none.
+	counted atomic.Pointer[client.Client]
 }
 
 func newBot(c config, i int) *bot {
@@ -76,7 +82,7 @@ func newBot(c config, i int) *bot {
 	}
 }
 
-// publish stores the client's newest counters.
+// publish stores counters for a bot without a client.
 func (b *bot) publish(st client.ClientStats) {
 	b.mu.Lock()
 	b.stats = st
@@ -103,15 +109,25 @@ func (b *bot) unseated(now time.Time) {
 	b.mu.Unlock()
 }
 
-// sample returns the bot's counters and seated time as of now.
+// sample returns the bot's counters and seated time as of now. The
+// counters are read from the client when the bot has one: the sampler
+// asks once a second, rather than every bot copying them at every input.
 func (b *bot) sample(now time.Time) (client.ClientStats, time.Duration) {
+	var st client.ClientStats
+	c := b.counted.Load()
+	if c != nil {
+		st = c.Stats()
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if c == nil {
+		st = b.stats
+	}
 	d := b.inRoom
 	if !b.joinedAt.IsZero() {
 		d += now.Sub(b.joinedAt)
 	}
-	return b.stats, d
+	return st, d
 }
 
 // room returns the mode and snapshot rate of the newest room the bot
@@ -122,12 +138,19 @@ func (b *bot) room() (mode string, snapshotHz uint32) {
 	return b.mode, b.snapHz
 }
 
+// writeBuffers is the write buffers every bot's connection borrows for a
+// frame and gives back: a bot writes a small frame thirty times a second,
+// and the pacer writes them one after another, so a few buffers shared and
+// warm in the cache do what one idle buffer per connection did.
+var writeBuffers = &sync.Pool{}
+
 // dialer returns the bot's WebSocket dialer: every socket it opens is a
 // pausableConn the bot can stop reading from.
 func (b *bot) dialer() *websocket.Dialer {
 	nd := &net.Dialer{Timeout: connectTimeout}
 	return &websocket.Dialer{
 		HandshakeTimeout: connectTimeout,
+		WriteBufferPool:  writeBuffers,
 		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			c, err := nd.DialContext(ctx, network, addr)
 			if err != nil {
@@ -185,6 +208,7 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 		}
 		return
 	}
+	b.counted.Store(client)
 	f.tally.connect()
 	defer f.tally.disconnect()
 	b.play(ctx, f, client)
@@ -193,7 +217,6 @@ func (b *bot) run(ctx context.Context, f *fleet) {
 		pc.resume() // a paused reader would hold up the close handshake
 	}
 	_ = client.Close()
-	b.publish(client.Stats())
 	b.judgeEnd(ctx, f, client.Err())
 }
 
@@ -208,19 +231,17 @@ func (b *bot) join(ctx context.Context, f *fleet, c *client.Client) error {
 	return nil
 }
 
-// play sends inputs at -input-hz until ctx ends, the connection ends, or
-// the bot can no longer find a seat.
+// play plays the bot until ctx ends, the connection ends, or the bot can
+// no longer find a seat: the fleet's pacer sends its inputs at -input-hz
+// (stepper.step) while this goroutine waits for what ends or interrupts
+// play.
 func (b *bot) play(ctx context.Context, f *fleet, c *client.Client) {
-	var (
-		br          brain
-		brainMode   string
-		v           view
-		world       *wire.Rows
-		lastSamples uint64
-	)
-	chaos := newBotChaos(f.cfg, b.plan)
-	tick := time.NewTicker(time.Second / time.Duration(f.cfg.inputHz))
-	defer tick.Stop()
+	st := &stepper{b: b, f: f, c: c}
+	if chaos := newBotChaos(f.cfg, b.plan); chaos.active() {
+		st.chaos = chaos
+	}
+	remove := f.pacer.add(b.id, time.Now(), st.step)
+	defer remove()
 	chatTick, chatC := chatTicker(f.cfg)
 	if chatTick != nil {
 		defer chatTick.Stop()
@@ -253,33 +274,64 @@ func (b *bot) play(ctx context.Context, f *fleet, c *client.Client) {
 			if !b.rejoin(ctx, f, c) {
 				return
 			}
-		case now := <-tick.C:
-			j := c.Joined()
-			if j != nil && (br == nil || brainMode != j.GetMode()) {
-				// Each mode plays with its own brains; with no -mode
-				// the server picks the mode, known only from Joined.
-				br, brainMode = newBrain(j.GetMode(), b.plan.behavior, f.cfg.inputHz, b.plan.rng), j.GetMode()
-				world = nil
-			}
-			if j != nil && br.wantsView() {
-				world = c.Interpolated(now, world)
-				buildView(&v, c.Schema(), world, j.GetPlayerId(), j.GetEntityId())
-			}
-			var values []int32
-			if br != nil {
-				values = br.next(now, &v)
-			}
-			if _, err := c.SendInput(values...); err != nil && !ignorableSendError(err) {
-				f.log.Debug("send input", "bot", b.name, "err", err)
-			}
-			st := c.Stats()
-			if st.ClockSamples != lastSamples {
-				lastSamples = st.ClockSamples
-				f.tally.roundTrip(st.RTT)
-			}
-			b.publish(st)
-			chaos.step(now, b, c, f)
 		}
+	}
+}
+
+// rttCheckEvery is how many steps apart a bot looks for a new RTT sample:
+// a few times a second, more often than the client pings (once a second).
+const rttCheckEvery = 8
+
+// stepper is what a bot's input steps keep between them. Its step runs on
+// a pacer goroutine, one step at a time, while the bot plays.
+type stepper struct {
+	b     *bot
+	f     *fleet
+	c     *client.Client
+	chaos *botChaos // nil for a bot without chaos
+
+	br          brain
+	brainMode   string
+	joined      *pb.Joined // the Joined the brain was last checked against
+	v           view
+	world       *wire.Rows
+	steps       int
+	lastSamples uint64
+}
+
+// step decides and sends one input, samples the RTT now and then, and
+// applies whatever chaos is due. Between a lost seat and the rejoin the
+// client refuses the input (ErrNotJoined), which is part of play.
+func (s *stepper) step(now time.Time) {
+	b, f, c := s.b, s.f, s.c
+	j := c.Joined()
+	if j != nil && j != s.joined && (s.br == nil || s.brainMode != j.GetMode()) {
+		// Each mode plays with its own brains; with no -mode the server
+		// picks the mode, known only from Joined.
+		s.br, s.brainMode = newBrain(j.GetMode(), b.plan.behavior, f.cfg.inputHz, b.plan.rng), j.GetMode()
+		s.world = nil
+	}
+	s.joined = j
+	if j != nil && s.br.wantsView() {
+		s.world = c.Interpolated(now, s.world)
+		buildView(&s.v, c.Schema(), s.world, j.GetPlayerId(), j.GetEntityId())
+	}
+	var values []int32
+	if s.br != nil {
+		values = s.br.next(now, &s.v)
+	}
+	if _, err := c.SendInput(values...); err != nil && !ignorableSendError(err) {
+		f.log.Debug("send input", "bot", b.name, "err", err)
+	}
+	if s.steps%rttCheckEvery == 0 {
+		if st := c.Stats(); st.ClockSamples != s.lastSamples {
+			s.lastSamples = st.ClockSamples
+			f.tally.roundTrip(st.RTT)
+		}
+	}
+	s.steps++
+	if s.chaos != nil {
+		s.chaos.step(now, b, c, f)
 	}
 }
 

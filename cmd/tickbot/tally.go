@@ -82,12 +82,15 @@ func (t *tally) room(id string) {
 	t.mu.Unlock()
 }
 
-// ack records one input→ack latency.
+// ack records one input→ack latency. The bucket is found before the lock
+// is taken: every bot's reader calls this, thirty times a second.
 func (t *tally) ack(d time.Duration) {
+	d = max(d, 0)
+	i := bucketOf(d)
 	t.mu.Lock()
-	t.inputAck.add(d)
-	t.ackWindow.add(d)
-	t.statsWindow.add(d)
+	t.inputAck.addAt(i, d)
+	t.ackWindow.addAt(i, d)
+	t.statsWindow.addAt(i, d)
 	t.mu.Unlock()
 }
 

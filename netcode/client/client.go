@@ -56,11 +56,17 @@ type Client struct {
 	// orders requests on the wire as they are queued in reqs.
 	writeMu  sync.Mutex
 	writeBuf []byte
+	// writeDeadline is the write deadline set on writeDeadlineConn
+	// (extendDeadline); writeMu guards both.
+	writeDeadline     time.Time
+	writeDeadlineConn *websocket.Conn
 
 	closeOnce sync.Once
 	done      chan struct{} // closed when the supervisor and pinger have exited
 
-	readBuf []byte // supervisor goroutine only
+	readBuf []byte             // supervisor goroutine only
+	snap    wire.SnapshotFrame // supervisor goroutine only: the snapshot being handled
+	acked   []ackedInput       // supervisor goroutine only: a snapshot's newly acknowledged inputs
 
 	mu           sync.Mutex      // guards everything below
 	conn         *websocket.Conn // the live connection; nil while redialing or ended
@@ -316,16 +322,26 @@ func (c *Client) send(msg *pb.ClientMessage) error {
 // sendLocked is send with writeMu held. Without a live connection it
 // returns the final error or ErrReconnecting.
 func (c *Client) sendLocked(msg *pb.ClientMessage) error {
+	conn, err := c.liveConn()
+	if err != nil {
+		return err
+	}
+	return c.writeTo(conn, msg)
+}
+
+// liveConn returns the live connection or, without one, the final error
+// or ErrReconnecting, as a write would report them.
+func (c *Client) liveConn() (*websocket.Conn, error) {
 	c.mu.Lock()
 	conn, err := c.conn, c.err
 	c.mu.Unlock()
 	if conn == nil {
 		if err != nil {
-			return fmt.Errorf("client: write after connection ended: %w", err)
+			return nil, fmt.Errorf("client: write after connection ended: %w", err)
 		}
-		return fmt.Errorf("client: write: %w", ErrReconnecting)
+		return nil, fmt.Errorf("client: write: %w", ErrReconnecting)
 	}
-	return c.writeTo(conn, msg)
+	return conn, nil
 }
 
 // writeTo marshals msg and writes it on conn, counting it. writeMu held.
@@ -335,7 +351,17 @@ func (c *Client) writeTo(conn *websocket.Conn, msg *pb.ClientMessage) error {
 		return fmt.Errorf("client: marshal client message: %w", err)
 	}
 	c.writeBuf = buf
-	if err := conn.SetWriteDeadline(time.Now().Add(clientWriteTimeout)); err != nil {
+	return c.writeFrame(conn, buf)
+}
+
+// writeFrame writes an encoded message on conn, counting it. writeMu held.
+func (c *Client) writeFrame(conn *websocket.Conn, buf []byte) error {
+	if conn != c.writeDeadlineConn {
+		c.writeDeadline, c.writeDeadlineConn = time.Time{}, conn
+	}
+	// The deadline moves once per clientDeadlineSlack, not per frame.
+	var err error
+	if c.writeDeadline, err = extendDeadline(c.writeDeadline, time.Now(), clientWriteTimeout, conn.SetWriteDeadline); err != nil {
 		return fmt.Errorf("client: write: %w", err)
 	}
 	if err := conn.WriteMessage(websocket.BinaryMessage, buf); err != nil {

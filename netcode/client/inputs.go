@@ -52,11 +52,8 @@ func (c *Client) SendInput(values ...int32) (seq uint32, err error) {
 		return 0, fmt.Errorf("client: send input: %d values, the room's input has %d", len(values), len(fields))
 	}
 	c.nextSeq++
-	in := &pb.Input{
-		Seq:    c.nextSeq,
-		Tick:   c.targetTickLocked(clientClockUS(now)),
-		Values: make([]int32, len(values)),
-	}
+	in := newInput(len(values))
+	in.Seq, in.Tick = c.nextSeq, c.targetTickLocked(clientClockUS(now))
 	for i, v := range values {
 		in.Values[i] = fields[i].Clamp(v)
 	}
@@ -81,22 +78,42 @@ func (c *Client) SendInput(values ...int32) (seq uint32, err error) {
 		c.mu.Unlock()
 		return in.Seq, nil
 	}
-	batch := &pb.InputBatch{
-		// A copy: the reader trims pendingIn while this frame is written.
-		Inputs:  append([]*pb.Input(nil), c.pendingIn[len(c.pendingIn)-k:]...),
-		AckTick: c.ackTick,
-	}
+	// Encoded now, under mu: the reader trims pendingIn while the frame is
+	// written. writeMu guards writeBuf.
+	c.writeBuf = wire.AppendInputFrame(c.writeBuf[:0], c.pendingIn[len(c.pendingIn)-k:], c.ackTick)
 	c.lastInputAt = now
 	c.stats.InputsSent++
 	c.mu.Unlock()
 
-	if err := c.sendLocked(&pb.ClientMessage{Body: &pb.ClientMessage_Input{Input: batch}}); err != nil {
+	conn, err := c.liveConn()
+	if err == nil {
+		err = c.writeFrame(conn, c.writeBuf)
+	}
+	if err != nil {
 		if c.cfg.Reconnect.Enabled && c.Err() == nil {
 			return in.Seq, nil // queued for the redial, as above
 		}
 		return in.Seq, fmt.Errorf("client: send input %d: %w", in.Seq, err)
 	}
 	return in.Seq, nil
+}
+
+// inputWithValues is an Input and room for its values: one allocation
+// per input instead of two.
+type inputWithValues struct {
+	in     pb.Input
+	values [wire.MaxInputFields]int32
+}
+
+// newInput returns an empty Input with n zero values.
+func newInput(n int) *pb.Input {
+	a := &inputWithValues{}
+	if n <= len(a.values) {
+		a.in.Values = a.values[:n:n]
+	} else {
+		a.in.Values = make([]int32, n)
+	}
+	return &a.in
 }
 
 // targetTickLocked estimates the server tick an input sent at local time
@@ -142,10 +159,13 @@ func (c *Client) ackInputsLocked(prevRows, rows *wire.Rows, lastSeq uint32, now 
 	}
 	var acked []ackedInput
 	if c.cfg.OnInputAck != nil {
-		acked = make([]ackedInput, k)
+		// The reader reuses the slice: it has run the callbacks before it
+		// handles the next snapshot.
+		acked = c.acked[:0]
 		for i := range k {
-			acked[i] = ackedInput{seq: c.pendingIn[i].Seq, latency: now.Sub(c.pendingAt[i])}
+			acked = append(acked, ackedInput{seq: c.pendingIn[i].Seq, latency: now.Sub(c.pendingAt[i])})
 		}
+		c.acked = acked
 	}
 	c.stats.InputsAcked += uint64(k)
 	c.pendingIn = c.pendingIn[:copy(c.pendingIn, c.pendingIn[k:])]

@@ -33,6 +33,11 @@ const (
 	// gives up on a server; with pings every PingInterval a live server is
 	// never silent that long.
 	clientMinReadTimeout = 10 * time.Second
+	// clientDeadlineSlack is how far beyond its timeout a read or write
+	// deadline is set, and so how often a steady flow of frames moves it:
+	// a read or write gets at least its full timeout and at most this
+	// much more.
+	clientDeadlineSlack = time.Second
 	// clientReadLimit is the largest frame the client reads: far above any
 	// snapshot a room sends, low enough to refuse garbage.
 	clientReadLimit = 16 << 20

@@ -19,20 +19,34 @@ func (c *Client) serve(conn *websocket.Conn) error {
 	pingerDone := make(chan struct{})
 	go c.pingLoop(stop, pingerDone)
 	readTimeout := max(clientMinReadTimeout, 5*c.cfg.PingInterval)
-	var err error
+	var (
+		err          error
+		readDeadline time.Time
+	)
 	for {
 		if c.cfg.PingInterval > 0 {
-			// A live server answers our pings, so silence this long means it is gone.
-			conn.SetReadDeadline(time.Now().Add(readTimeout))
+			// A live server answers our pings, so silence this long means
+			// it is gone. The deadline moves once per clientDeadlineSlack,
+			// not per frame: moving it costs a runtime timer update. (An
+			// error here means the socket is gone: the read says why.)
+			readDeadline, _ = extendDeadline(readDeadline, time.Now(), readTimeout, conn.SetReadDeadline)
 		}
-		var msg *pb.ServerMessage
-		var n int
-		msg, n, err = c.readMessage(conn)
+		var (
+			frame []byte
+			ok    bool
+		)
+		frame, ok, err = c.readFrame(conn, &c.readBuf)
 		if err != nil {
 			break
 		}
-		if msg != nil {
-			c.handle(msg, n)
+		// Snapshots, nearly every frame a player gets, take the decoder
+		// that allocates nothing; anything else the generic one.
+		if ok && wire.DecodeSnapshotFrame(frame, &c.snap) {
+			c.handleSnapshot(&c.snap, nil, len(frame), time.Now())
+			continue
+		}
+		if msg := c.decodeMessage(frame, ok); msg != nil {
+			c.handle(msg, len(frame))
 		}
 	}
 	conn.Close()
@@ -44,18 +58,36 @@ func (c *Client) serve(conn *websocket.Conn) error {
 	return closeErrorFrom(err, closing)
 }
 
-// readMessage reads the next data frame and decodes it. A frame that is not
-// a valid binary ServerMessage is counted and returned as a nil message; only
-// connection errors are returned as errors.
-func (c *Client) readMessage(conn *websocket.Conn) (*pb.ServerMessage, int, error) {
-	return c.readMessageInto(conn, &c.readBuf)
+// extendDeadline keeps a connection's deadline at least timeout ahead of
+// now: when the deadline set is nearer, it sets a new one
+// clientDeadlineSlack further out, so a steady flow of frames moves it
+// once per clientDeadlineSlack. It returns the deadline in force.
+func extendDeadline(deadline, now time.Time, timeout time.Duration, set func(time.Time) error) (time.Time, error) {
+	if !deadline.IsZero() && !now.Add(timeout).After(deadline) {
+		return deadline, nil
+	}
+	deadline = now.Add(timeout + clientDeadlineSlack)
+	return deadline, set(deadline)
 }
 
-// readMessageInto is readMessage with the buffer its caller owns.
+// readMessageInto reads the next data frame into the buffer its caller
+// owns and decodes it. A frame that is not a valid binary ServerMessage is
+// counted and returned as a nil message; only connection errors are
+// returned as errors.
 func (c *Client) readMessageInto(conn *websocket.Conn, into *[]byte) (*pb.ServerMessage, int, error) {
-	typ, r, err := conn.NextReader()
+	frame, binary, err := c.readFrame(conn, into)
 	if err != nil {
 		return nil, 0, err
+	}
+	return c.decodeMessage(frame, binary), len(frame), nil
+}
+
+// readFrame reads the next data frame into *into (grown as needed) and
+// counts it; binary is false for a text frame.
+func (c *Client) readFrame(conn *websocket.Conn, into *[]byte) (frame []byte, binary bool, err error) {
+	typ, r, err := conn.NextReader()
+	if err != nil {
+		return nil, false, err
 	}
 	buf := (*into)[:0]
 	for {
@@ -68,30 +100,36 @@ func (c *Client) readMessageInto(conn *websocket.Conn, into *[]byte) (*pb.Server
 			break
 		}
 		if rerr != nil {
-			return nil, 0, rerr
+			return nil, false, rerr
 		}
 	}
 	*into = buf
-	n := len(buf)
 	c.mu.Lock()
-	c.stats.BytesIn += uint64(n)
+	c.stats.BytesIn += uint64(len(buf))
 	c.stats.FramesIn++
 	c.mu.Unlock()
+	return buf, typ == websocket.BinaryMessage, nil
+}
+
+// decodeMessage decodes a frame readFrame read; an undecodable frame is
+// counted and logged, and nil returned.
+func (c *Client) decodeMessage(frame []byte, binary bool) *pb.ServerMessage {
 	msg := &pb.ServerMessage{}
-	if typ != websocket.BinaryMessage {
+	var err error
+	if !binary {
 		err = errors.New("text frame")
 	} else {
-		// Unmarshal copies bytes fields, so readBuf can be reused.
-		err = proto.Unmarshal(buf, msg)
+		// Unmarshal copies bytes fields, so the read buffer can be reused.
+		err = proto.Unmarshal(frame, msg)
 	}
 	if err != nil {
 		c.mu.Lock()
 		c.stats.DecodeErrors++
 		c.mu.Unlock()
-		c.log.Warn("undecodable server frame", "bytes", n, "err", err)
-		return nil, n, nil
+		c.log.Warn("undecodable server frame", "bytes", len(frame), "err", err)
+		return nil
 	}
-	return msg, n, nil
+	return msg
 }
 
 // handle dispatches one server message on the reader goroutine.
@@ -99,7 +137,11 @@ func (c *Client) handle(msg *pb.ServerMessage, n int) {
 	now := time.Now()
 	switch b := msg.Body.(type) {
 	case *pb.ServerMessage_Snapshot:
-		c.handleSnapshot(b.Snapshot, n, now)
+		sn := b.Snapshot
+		c.handleSnapshot(&wire.SnapshotFrame{
+			Tick: sn.Tick, BaseTick: sn.BaseTick, ServerTimeUS: sn.ServerTimeUs,
+			Checksum: sn.Checksum, LastInputSeq: sn.LastInputSeq, Delta: sn.Delta,
+		}, sn.Events, n, now)
 		return
 	case *pb.ServerMessage_Pong:
 		c.mu.Lock()
@@ -273,9 +315,11 @@ func (c *Client) takePingLocked(sentUS int64) bool {
 	return false
 }
 
-// handleSnapshot applies a snapshot to the replica and does everything that
-// follows: count, ack, resync, input acks, prediction error, callbacks.
-func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
+// handleSnapshot applies a snapshot (s and its events) to the replica and
+// does everything that follows: count, ack, resync, input acks, prediction
+// error, callbacks. s.Delta may be the read buffer: it is used up before
+// handleSnapshot returns.
+func (c *Client) handleSnapshot(s *wire.SnapshotFrame, snapEvents []*pb.GameEvent, n int, now time.Time) {
 	var (
 		resync  bool
 		sendAck bool
@@ -336,7 +380,7 @@ func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
 		c.resyncing = false
 	}
 	c.ackTick = s.Tick
-	serverUS := s.ServerTimeUs
+	serverUS := s.ServerTimeUS
 	if serverUS != 0 || c.timeAnchorTick == 0 {
 		c.timeAnchorTick, c.timeAnchorUS = s.Tick, serverUS
 	} else {
@@ -353,7 +397,7 @@ func (c *Client) handleSnapshot(s *pb.Snapshot, n int, now time.Time) {
 		sendAck = true
 	}
 	if c.cfg.OnEvent != nil {
-		for _, ev := range s.Events {
+		for _, ev := range snapEvents {
 			// Deltas against an older base repeat events already delivered.
 			if ev.Tick > prevTick {
 				events = append(events, wire.EventFromProto(ev))

@@ -1,8 +1,9 @@
 // Package wire is tickwire's protocol without its transport: the schema a
 // game mode describes its state with, the rows that hold that state, the
 // snapshot codec (packed deltas over rows of any width, checksums, schema
-// driven quantization), the hand-written snapshot frame, the allocation-free
-// decoder of input frames, and the protocol's constants (close codes, the
+// driven quantization), the hand-written snapshot frame and its
+// allocation-free decoder for clients, the hand-written input frame and its
+// allocation-free decoder for servers, and the protocol's constants (close codes, the
 // server clock and the server time clients derive from ticks).
 //
 // Everything here is pure: no I/O, no goroutines, no metrics. It depends on
