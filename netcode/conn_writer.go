@@ -30,6 +30,9 @@ type writer struct {
 	started bool // Serve has started: kicks before it only mark work
 	ended   bool // Serve is ending: no flush starts any more
 	flushes sync.WaitGroup
+	// flushFn is c.flush, made once: a go statement on a method value or
+	// a closure would allocate one for every flush started.
+	flushFn func()
 
 	pingDue atomic.Bool
 	ping    *time.Timer // sets pingDue every PingPeriod after the last ping
@@ -55,7 +58,7 @@ func (c *Conn) kick() {
 	}
 	w.mu.Unlock()
 	if start {
-		go c.flush()
+		go w.flushFn()
 	}
 }
 
@@ -125,6 +128,7 @@ func (c *Conn) writePending() error {
 // within a moment of the connection opening rather than a PingPeriod
 // later, and starts the ping timer.
 func (c *Conn) startWriter() {
+	c.w.flushFn = c.flush
 	c.w.ping = time.AfterFunc(c.cfg.PingPeriod, func() {
 		c.w.pingDue.Store(true)
 		c.kick()
