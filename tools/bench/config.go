@@ -42,6 +42,7 @@ type config struct {
 	quietWait     time.Duration
 	maxOtherCores float64
 	tries         int
+	repeat        int
 	logDir        string
 
 	// Found, not flags.
@@ -93,6 +94,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&c.quietWait, "quiet-wait", 3*time.Minute, "how long to wait for a quiet machine before measuring anyway (the report shows the load)")
 	fs.Float64Var(&c.maxOtherCores, "max-other-cores", 0.3, "a run during which other work kept more than this many `cores` busy is disturbed: it is run again, up to -tries times, and the least disturbed kept")
 	fs.IntVar(&c.tries, "tries", 3, "runs at most of one measurement while other work disturbs it")
+	fs.IntVar(&c.repeat, "repeat", 1, "with -sweep, windows measured per server and count: a count is held when more than half of them hold (the windows stop once the majority is known)")
 	fs.StringVar(&c.logDir, "logs", "", "`dir` for the processes' logs and the built binaries (empty: a new temporary one)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, synopsis)
@@ -170,6 +172,8 @@ func (c config) validate(nargs int) error {
 		return fmt.Errorf("-max-other-cores %v: want 0 or more", c.maxOtherCores)
 	case c.tries < 1:
 		return fmt.Errorf("-tries %d: want at least 1", c.tries)
+	case c.repeat < 1:
+		return fmt.Errorf("-repeat %d: want at least 1", c.repeat)
 	}
 	return nil
 }

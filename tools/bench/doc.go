@@ -5,7 +5,7 @@
 // figure of both servers side by side, with their ratio.
 //
 //	go run ./tools/bench -clients 800 -runs 2 -json bench.json
-//	go run ./tools/bench -sweep 250,500,1000,2000,4000 -sweep-svg docs/bench-sweep.svg
+//	go run ./tools/bench -sweep 250,500,1000,2000,4000 -repeat 3 -sweep-svg docs/bench-sweep.svg
 //
 // It owns the measurement only: process CPU and memory from /proc, the
 // load generators' counter streams (tickbot -stats, and the same lines

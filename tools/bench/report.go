@@ -114,6 +114,7 @@ type settings struct {
 	Servers     []string `json:"servers"`
 	MaxAckP99Ms float64  `json:"max_ack_p99_ms,omitempty"`
 	MinDelivery float64  `json:"min_delivery,omitempty"`
+	Repeat      int      `json:"repeat,omitempty"`
 }
 
 func settingsOf(c config) settings {

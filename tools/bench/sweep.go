@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -13,9 +14,14 @@ type sweepPoint struct {
 	Clients int                 `json:"clients"`
 	Figures map[string]*figures `json:"figures"`
 	// Held says, per server run at this count, whether it held the
-	// clients (-min-delivery, -max-ack-p99); Errors why a run failed.
+	// clients (-min-delivery, -max-ack-p99) in more than half of its
+	// windows; Errors why a window failed.
 	Held   map[string]bool   `json:"held"`
 	Errors map[string]string `json:"errors,omitempty"`
+	// Windows are, with -repeat above 1, every window's figures; Figures
+	// then holds the one with the median p99 input→ack among the windows
+	// that agree with Held.
+	Windows map[string][]*figures `json:"windows,omitempty"`
 }
 
 // sweepReport is the JSON of a sweep.
@@ -37,6 +43,7 @@ func (h *harness) sweep(ctx context.Context) error {
 	st := settingsOf(c)
 	st.MaxAckP99Ms = float64(c.maxAckP99.Milliseconds())
 	st.MinDelivery = c.minDelivery
+	st.Repeat = c.repeat
 	r := &sweepReport{Scenario: "arena-move", Date: now(), Machine: describeMachine(c), Settings: st,
 		MaxHeld: map[string]int{}}
 	alive := slices.Clone(c.servers)
@@ -46,18 +53,35 @@ func (h *harness) sweep(ctx context.Context) error {
 		}
 		p := sweepPoint{Clients: n, Figures: map[string]*figures{}, Held: map[string]bool{}}
 		for _, name := range slices.Clone(alive) {
-			f, err := h.measure(ctx, h.targets[name], n)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			held := err == nil && f.passes(c)
-			if err != nil {
-				if p.Errors == nil {
-					p.Errors = map[string]string{}
+			var windows []*figures
+			var votes majority
+			for w := 1; !votes.known(c.repeat); w++ {
+				f, err := h.measure(ctx, h.targets[name], n)
+				if ctx.Err() != nil {
+					return ctx.Err()
 				}
-				p.Errors[name] = err.Error()
-			} else {
+				held := err == nil && f.passes(c)
+				votes.add(held)
+				if err != nil {
+					if p.Errors == nil {
+						p.Errors = map[string]string{}
+					}
+					p.Errors[name] = err.Error()
+				} else {
+					windows = append(windows, f)
+				}
+				logf(c, "sweep: %s at %d clients%s: %s", name, n, repeatLabel(w, c.repeat), verdict(f, err, held))
+			}
+			held := votes.held(c.repeat)
+			if f := representative(windows, held, c); f != nil {
 				p.Figures[name] = f
+			}
+			if c.repeat > 1 {
+				if p.Windows == nil {
+					p.Windows = map[string][]*figures{}
+				}
+				p.Windows[name] = windows
+				logf(c, "sweep: %s at %d clients: %s in %d of %d windows", name, n, heldWord(held), votes.yes, votes.yes+votes.no)
 			}
 			p.Held[name] = held
 			if held {
@@ -65,7 +89,6 @@ func (h *harness) sweep(ctx context.Context) error {
 			} else {
 				alive = slices.DeleteFunc(alive, func(s string) bool { return s == name })
 			}
-			logf(c, "sweep: %s at %d clients: %s", name, n, verdict(f, err, held))
 		}
 		r.Points = append(r.Points, p)
 		if err := h.writeSweep(r); err != nil {
@@ -83,12 +106,8 @@ func verdict(f *figures, err error, held bool) string {
 	if err != nil {
 		return "failed: " + err.Error()
 	}
-	word := "held"
-	if !held {
-		word = "did not hold"
-	}
 	return fmt.Sprintf("%s (delivery %.1f %%, p99 input→ack %.1f ms, server CPU %.3f ms per client-second, %.2f cores)",
-		word, f.Delivery*100, f.InputAckP99Ms, f.ServerCPUMsPerClientS, f.ServerCores)
+		heldWord(held), f.Delivery*100, f.InputAckP99Ms, f.ServerCPUMsPerClientS, f.ServerCores)
 }
 
 // Series colours of the plot.
@@ -147,4 +166,56 @@ func sweepPanels(r *sweepReport, c config) []plotPanel {
 		ack.series = append(ack.series, sa)
 	}
 	return []plotPanel{cpu, ack}
+}
+
+// heldWord is a verdict's word.
+func heldWord(held bool) string {
+	if held {
+		return "held"
+	}
+	return "did not hold"
+}
+
+// repeatLabel names window w of n in a progress line, when there are several.
+func repeatLabel(w, n int) string {
+	if n == 1 {
+		return ""
+	}
+	return fmt.Sprintf(", window %d of %d", w, n)
+}
+
+// majority counts the windows of a sweep point that held and did not.
+type majority struct{ yes, no int }
+
+// add counts one window.
+func (m *majority) add(held bool) {
+	if held {
+		m.yes++
+	} else {
+		m.no++
+	}
+}
+
+// held reports whether more than half of n windows held.
+func (m majority) held(n int) bool { return 2*m.yes > n }
+
+// known reports whether the windows so far decide the majority of n, so
+// the rest need not run.
+func (m majority) known(n int) bool { return 2*m.yes > n || 2*m.no >= n }
+
+// representative is the window whose figures stand for a point: the one
+// with the median p99 input→ack among those that agree with the verdict
+// (nil when none measured).
+func representative(windows []*figures, held bool, c config) *figures {
+	var agree []*figures
+	for _, f := range windows {
+		if f.passes(c) == held {
+			agree = append(agree, f)
+		}
+	}
+	if len(agree) == 0 {
+		return nil
+	}
+	slices.SortFunc(agree, func(a, b *figures) int { return cmp.Compare(a.InputAckP99Ms, b.InputAckP99Ms) })
+	return agree[(len(agree)-1)/2]
 }
