@@ -75,6 +75,10 @@ func writeSVG(w io.Writer, title string, xticks []float64, panels []plotPanel) e
 	return err
 }
 
+// minTickLabelGap is the least distance, in pixels, between the centres of
+// two x tick labels (four digits take about 28).
+const minTickLabelGap = 34
+
 // xRange returns the x axis's ends: the ticks and points, with a margin.
 func xRange(xticks []float64, panels []plotPanel) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
@@ -119,8 +123,15 @@ func drawPanel(b *strings.Builder, ox, oy float64, p plotPanel, xticks []float64
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#e4e4e4"/>`+"\n", left, ypos(y), left+w, ypos(y))
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", left-6, ypos(y)+4, formatTick(y))
 	}
+	lastLabel := math.Inf(-1)
 	for _, x := range xticks {
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#e4e4e4"/>`+"\n", xpos(x), top, xpos(x), top+h)
+		// On the log scale close counts crowd together: a label that
+		// would touch the previous one is left out (its grid line stays).
+		if xpos(x)-lastLabel < minTickLabelGap {
+			continue
+		}
+		lastLabel = xpos(x)
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", xpos(x), top+h+16, formatTick(x))
 	}
 	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#999"/>`+"\n", left, top, w, h)

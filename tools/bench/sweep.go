@@ -19,8 +19,8 @@ type sweepPoint struct {
 	Held   map[string]bool   `json:"held"`
 	Errors map[string]string `json:"errors,omitempty"`
 	// Windows are, with -repeat above 1, every window's figures; Figures
-	// then holds the one with the median p99 input→ack among the windows
-	// that agree with Held.
+	// then holds the one with the (lower) median p99 input→ack among the
+	// windows that agree with Held.
 	Windows map[string][]*figures `json:"windows,omitempty"`
 }
 
@@ -204,8 +204,9 @@ func (m majority) held(n int) bool { return 2*m.yes > n }
 func (m majority) known(n int) bool { return 2*m.yes > n || 2*m.no >= n }
 
 // representative is the window whose figures stand for a point: the one
-// with the median p99 input→ack among those that agree with the verdict
-// (nil when none measured).
+// with the median p99 input→ack among those that agree with the verdict,
+// the lower of the two middle ones when they are even (nil when none
+// measured).
 func representative(windows []*figures, held bool, c config) *figures {
 	var agree []*figures
 	for _, f := range windows {
