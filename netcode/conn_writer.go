@@ -144,18 +144,21 @@ func (c *Conn) startWriter() {
 // stopWriter lets no flush start, waits for the running one and stops the
 // timers. When the connection was closed, that flush is saying goodbye
 // (bounded by closeFlushTimeout); otherwise cutWrites lets a write blocked
-// on a gone peer fail at once. It returns the first write error.
+// on a gone peer fail at once. It returns the first write error, unless
+// the error came from that cut: the reader's end is then the cause.
 func (c *Conn) stopWriter(cutWrites bool) error {
 	c.w.mu.Lock()
 	c.w.ended = true
 	c.w.mu.Unlock()
+	failedBefore := true
 	if cutWrites {
+		failedBefore = c.w.failed.Load()
 		_ = c.ws.Close()
 	}
 	c.w.flushes.Wait()
 	c.w.ping.Stop()
 	c.stopWatchdog()
-	if c.w.failed.Load() {
+	if failedBefore && c.w.failed.Load() {
 		return c.w.err
 	}
 	return nil
