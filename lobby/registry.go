@@ -66,8 +66,9 @@ type RoomSettings struct {
 	RecordDir string
 	// RecordLogBytes bounds the memory of each room's (compressed)
 	// in-memory log of its game calls, which lets a recording start
-	// mid-match (0 = record.DefaultLogBytes, 2 MiB; negative = keep no log: recordings can then only start at a
-	// room's birth through RecordDir).
+	// mid-match (0 = record.DefaultLogBytes, 2 MiB; negative = keep no
+	// log: recordings can then only start at a room's birth through
+	// RecordDir).
 	RecordLogBytes int
 	// RecordLogBudget bounds the bytes of the in-memory logs of all rooms
 	// together (0 = no bound): a room whose log cannot get more drops it
@@ -390,19 +391,18 @@ func (r *Registry) openAsLocked(m game.Mode, maxPlayers int, private, custom boo
 	entry := &roomEntry{mode: mode, code: code, private: private, custom: custom, maxPlayers: maxPlayers,
 		created: time.Now(), seats: make(map[*game.Seat]struct{}), phase: pb.RoomPhase_ROOM_PHASE_WAITING}
 	cfg := game.RoomConfig{
-		ID:           id,
-		Mode:         mode,
-		Schema:       m.Schema,
-		ModeOptions:  m.OptionValues(),
-		TickHz:       s.TickHz,
-		SnapshotHz:   s.SnapshotHz,
-		MaxPlayers:   maxPlayers,
-		MinPlayers:   s.MinPlayers,
-		Countdown:    s.Countdown,
-		EmptyTimeout: r.settings.EmptyTimeout,
-		Seed:         seed,
-		// The room names itself in every line it logs.
-		Logger:              r.log.With("mode", mode),
+		ID:                  id,
+		Mode:                mode,
+		Schema:              m.Schema,
+		ModeOptions:         m.OptionValues(),
+		TickHz:              s.TickHz,
+		SnapshotHz:          s.SnapshotHz,
+		MaxPlayers:          maxPlayers,
+		MinPlayers:          s.MinPlayers,
+		Countdown:           s.Countdown,
+		EmptyTimeout:        r.settings.EmptyTimeout,
+		Seed:                seed,
+		Logger:              r.log.With("mode", mode), // the room names itself in every line
 		OnChange:            func(c game.RoomChange) { r.roomChanged(entry, c) },
 		TestCorruptChecksum: r.settings.TestCorruptChecksum,
 		MaxBatchInputs:      r.settings.MaxBatchInputs,

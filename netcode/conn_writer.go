@@ -98,10 +98,8 @@ func (c *Conn) writePending() error {
 		c.w.saidGoodbye = true
 		return c.writeClose()
 	}
-	for frame, ok := c.reliable.pop(); ok; frame, ok = c.reliable.pop() {
-		if err := c.writeFrame(frame); err != nil {
-			return err
-		}
+	if err := c.writeReliable(time.Time{}); err != nil {
+		return err
 	}
 	if frame := c.slot.Swap(nil); frame != nil {
 		// Stop the stall clock only after taking the frame, so a
@@ -172,6 +170,17 @@ func (c *Conn) writePing() error {
 	return nil
 }
 
+// writeReliable writes the queued reliable messages in order, each as
+// writeFrameBy does with deadline.
+func (c *Conn) writeReliable(deadline time.Time) error {
+	for frame, ok := c.reliable.pop(); ok; frame, ok = c.reliable.pop() {
+		if err := c.writeFrameBy(frame, deadline); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // writeFrame writes one binary data frame within WriteTimeout.
 func (c *Conn) writeFrame(frame []byte) error {
 	return c.writeFrameBy(frame, time.Time{})
@@ -185,10 +194,8 @@ func (c *Conn) writeFrame(frame []byte) error {
 func (c *Conn) writeClose() error {
 	deadline := time.Now().Add(closeFlushTimeout)
 	// Send refuses new messages once closed, so this ends.
-	for frame, ok := c.reliable.pop(); ok; frame, ok = c.reliable.pop() {
-		if err := c.writeFrameBy(frame, deadline); err != nil {
-			return err
-		}
+	if err := c.writeReliable(deadline); err != nil {
+		return err
 	}
 	closing, err := proto.Marshal(&pb.ServerMessage{Body: &pb.ServerMessage_Closing{Closing: &pb.Closing{
 		Reason:  c.closeReason,

@@ -53,37 +53,10 @@ func (h *harness) sweep(ctx context.Context) error {
 		}
 		p := sweepPoint{Clients: n, Figures: map[string]*figures{}, Held: map[string]bool{}}
 		for _, name := range slices.Clone(alive) {
-			var windows []*figures
-			var votes majority
-			for w := 1; !votes.known(c.repeat); w++ {
-				f, err := h.measure(ctx, h.targets[name], n)
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				held := err == nil && f.passes(c)
-				votes.add(held)
-				if err != nil {
-					if p.Errors == nil {
-						p.Errors = map[string]string{}
-					}
-					p.Errors[name] = err.Error()
-				} else {
-					windows = append(windows, f)
-				}
-				logf(c, "sweep: %s at %d clients%s: %s", name, n, repeatLabel(w, c.repeat), verdict(f, err, held))
+			held, err := h.sweepServer(ctx, &p, name, n)
+			if err != nil {
+				return err
 			}
-			held := votes.held(c.repeat)
-			if f := representative(windows, held, c); f != nil {
-				p.Figures[name] = f
-			}
-			if c.repeat > 1 {
-				if p.Windows == nil {
-					p.Windows = map[string][]*figures{}
-				}
-				p.Windows[name] = windows
-				logf(c, "sweep: %s at %d clients: %s in %d of %d windows", name, n, heldWord(held), votes.yes, votes.yes+votes.no)
-			}
-			p.Held[name] = held
 			if held {
 				r.MaxHeld[name] = n
 			} else {
@@ -99,6 +72,45 @@ func (h *harness) sweep(ctx context.Context) error {
 		fmt.Printf("%s held %d clients\n", name, r.MaxHeld[name])
 	}
 	return nil
+}
+
+// sweepServer measures server name at n clients for p, up to -repeat
+// windows, and reports whether most of them held. Its error is only the
+// context's: a failed window counts as not held, its error kept in p.
+func (h *harness) sweepServer(ctx context.Context, p *sweepPoint, name string, n int) (bool, error) {
+	c := h.cfg
+	var windows []*figures
+	var votes majority
+	for w := 1; !votes.known(c.repeat); w++ {
+		f, err := h.measure(ctx, h.targets[name], n)
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		held := err == nil && f.passes(c)
+		votes.add(held)
+		if err != nil {
+			if p.Errors == nil {
+				p.Errors = map[string]string{}
+			}
+			p.Errors[name] = err.Error()
+		} else {
+			windows = append(windows, f)
+		}
+		logf(c, "sweep: %s at %d clients%s: %s", name, n, repeatLabel(w, c.repeat), verdict(f, err, held))
+	}
+	held := votes.held(c.repeat)
+	if f := representative(windows, held, c); f != nil {
+		p.Figures[name] = f
+	}
+	if c.repeat > 1 {
+		if p.Windows == nil {
+			p.Windows = map[string][]*figures{}
+		}
+		p.Windows[name] = windows
+		logf(c, "sweep: %s at %d clients: %s in %d of %d windows", name, n, heldWord(held), votes.yes, votes.yes+votes.no)
+	}
+	p.Held[name] = held
+	return held, nil
 }
 
 // verdict is a sweep point's progress line.
