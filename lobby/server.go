@@ -202,6 +202,10 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  wsReadBufferSize,
 			WriteBufferSize: wsWriteBufferSize,
+			// A connection takes a write buffer for the length of a
+			// message and gives it back: a few busy writers share a few
+			// buffers instead of every connection keeping one for life.
+			WriteBufferPool: new(sync.Pool),
 			// serveWS has checked the origin already, and counted a
 			// refusal.
 			CheckOrigin: func(*http.Request) bool { return true },
@@ -294,14 +298,14 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	// the request, this goroutine's stack), which a connection served
 	// here would hold for its whole life: the buffers alone are some
 	// 10 KiB a player. s.wg, taken by admit and given back by release,
-	// owns the goroutine.
-	go s.serveConn(ws, addr)
+	// owns the connection's goroutine.
+	s.serveConn(ws, addr)
 }
 
-// serveConn runs one upgraded connection's session until it ends, then
-// gives back the slot admit reserved for it.
+// serveConn starts one upgraded connection's session on a goroutine of
+// its own (netcode.Conn.Start) and returns; connEnded runs on that
+// goroutine when the connection ends.
 func (s *Server) serveConn(ws *websocket.Conn, addr string) {
-	defer s.release(addr)
 	sess := &session{server: s, addr: addr}
 	if r := s.cfg.Limits.RefusalsPerConn; r.On() {
 		sess.refusals = rate.NewLimiter(r.limit(), r.N)
@@ -315,7 +319,15 @@ func (s *Server) serveConn(ws *websocket.Conn, addr string) {
 		sess.conn.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within "+s.cfg.HelloTimeout.String())
 	})
 	sess.conn.HandleInputs(sess.handleInputs)
-	err := sess.conn.Serve(s.ctx, sess.handle)
+	sess.conn.Start(s.ctx, sess.handle, sess.connEnded)
+}
+
+// connEnded tidies up after sess's connection ended with err: it holds the
+// player's seat for a reconnection, forgets the session and gives back the
+// slot admit reserved.
+func (sess *session) connEnded(err error) {
+	s := sess.server
+	defer s.release(sess.addr)
 	sess.helloTimer.Stop()
 	sess.stopIdle()
 	s.registry.Unsubscribe(sess)

@@ -36,6 +36,9 @@ type serveOpts struct {
 	handle func(*served, *pb.ClientMessage) error
 	// beforeServe, when set, runs between NewConn and Serve.
 	beforeServe func(*served)
+	// start serves with Start, returning from the handler at once, in
+	// place of Serve.
+	start bool
 }
 
 // testServer is an httptest server that upgrades every request and serves
@@ -59,9 +62,7 @@ func newTestServer(t testing.TB, opts serveOpts) *testServer {
 			return
 		}
 		wg.Add(1)
-		defer wg.Done()
 		cctx, ccancel := context.WithCancel(ctx)
-		defer ccancel()
 		sv := &served{
 			conn:   NewConn(ws, opts.cfg, nil),
 			got:    make(chan *pb.ClientMessage, 4096),
@@ -72,13 +73,23 @@ func newTestServer(t testing.TB, opts serveOpts) *testServer {
 			opts.beforeServe(sv)
 		}
 		s.accepted <- sv
-		sv.err <- sv.conn.Serve(cctx, func(m *pb.ClientMessage) error {
+		handle := func(m *pb.ClientMessage) error {
 			sv.got <- m
 			if opts.handle != nil {
 				return opts.handle(sv, m)
 			}
 			return nil
-		})
+		}
+		done := func(err error) {
+			sv.err <- err
+			ccancel()
+			wg.Done()
+		}
+		if opts.start {
+			sv.conn.Start(cctx, handle, done)
+			return
+		}
+		done(sv.conn.Serve(cctx, handle))
 	}))
 	s.url = "ws" + strings.TrimPrefix(ts.URL, "http")
 	var once sync.Once

@@ -23,38 +23,10 @@ import (
 // the close frame explaining why). Every frame, control frames included,
 // spends the read budget first, so reading on costs no more than reading.
 func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
-	c.ws.SetReadLimit(c.cfg.MaxFrameBytes)
-	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {
-		return fmt.Errorf("set read deadline: %w", err)
-	}
-	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst)
-	readBudget := rate.NewLimiter(rate.Limit(c.cfg.ReadBytesPerSecond), max(c.cfg.ReadBytesPerSecond, int(c.cfg.MaxFrameBytes)))
-	// Control frames spend the same budgets as messages: the socket
-	// library would otherwise answer every ping, however many, for free.
-	c.ws.SetPingHandler(func(payload string) error {
-		c.paceRead(readBudget, controlFrameBytes+len(payload))
-		if !c.allowControl(limiter) {
-			return nil
-		}
-		err := c.ws.WriteControl(websocket.PongMessage, []byte(payload), time.Now().Add(controlWriteWait))
-		var ne net.Error
-		if err == nil || errors.Is(err, websocket.ErrCloseSent) || errors.As(err, &ne) {
-			// As the library's own handler: a failed pong is the writer's
-			// business, not a reason to stop reading.
-			return nil
-		}
+	limiter, readBudget, err := c.startReading()
+	if err != nil {
 		return err
-	})
-	// Liveness comes from pongs to the writer's pings (the gorilla chat
-	// pattern): a peer that answers none within PongWait is gone.
-	c.ws.SetPongHandler(func(payload string) error {
-		c.paceRead(readBudget, controlFrameBytes+len(payload))
-		if !c.allowControl(limiter) {
-			return nil
-		}
-		c.recordPong(payload, monoNanos())
-		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
-	})
+	}
 	// buf is reused for every frame (proto.Unmarshal copies what it keeps)
 	// and grows to the largest frame read, at most MaxFrameBytes.
 	buf := make([]byte, 0, initialReadBuffer)
@@ -87,6 +59,44 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 			}
 		}
 	}
+}
+
+// startReading sets the read limit and deadline, and the control frame
+// handlers, which spend the reader's budgets; it returns those budgets.
+func (c *Conn) startReading() (*rateLimiter, *rate.Limiter, error) {
+	c.ws.SetReadLimit(c.cfg.MaxFrameBytes)
+	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {
+		return nil, nil, fmt.Errorf("set read deadline: %w", err)
+	}
+	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst)
+	readBudget := rate.NewLimiter(rate.Limit(c.cfg.ReadBytesPerSecond), max(c.cfg.ReadBytesPerSecond, int(c.cfg.MaxFrameBytes)))
+	// Control frames spend the same budgets as messages: the socket
+	// library would otherwise answer every ping, however many, for free.
+	c.ws.SetPingHandler(func(payload string) error {
+		c.paceRead(readBudget, controlFrameBytes+len(payload))
+		if !c.allowControl(limiter) {
+			return nil
+		}
+		err := c.ws.WriteControl(websocket.PongMessage, []byte(payload), time.Now().Add(controlWriteWait))
+		var ne net.Error
+		if err == nil || errors.Is(err, websocket.ErrCloseSent) || errors.As(err, &ne) {
+			// As the library's own handler: a failed pong is the writer's
+			// business, not a reason to stop reading.
+			return nil
+		}
+		return err
+	})
+	// Liveness comes from pongs to the writer's pings (the gorilla chat
+	// pattern): a peer that answers none within PongWait is gone.
+	c.ws.SetPongHandler(func(payload string) error {
+		c.paceRead(readBudget, controlFrameBytes+len(payload))
+		if !c.allowControl(limiter) {
+			return nil
+		}
+		c.recordPong(payload, monoNanos())
+		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait))
+	})
+	return limiter, readBudget, nil
 }
 
 // initialReadBuffer is the reader's first frame buffer: room for the

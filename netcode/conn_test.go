@@ -424,6 +424,57 @@ func TestConnContextCancel(t *testing.T) {
 	goleak.VerifyNone(t, before)
 }
 
+// TestConnStart: a connection served with Start works as with Serve once
+// the caller has returned: messages reach the handler, done gets what
+// Serve would return (nil for the peer's normal close, the context's error
+// after a cancel), and serving it again fails.
+func TestConnStart(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	open := counter(connectionsOpen)
+	s := newTestServer(t, serveOpts{start: true})
+
+	ws, sv := s.dial(t)
+	pingPong(t, ws)
+	send(t, ws, ackMsg(9))
+	select {
+	case m := <-sv.got:
+		if m.GetAck().GetTick() != 9 {
+			t.Errorf("handler got %v, want Ack tick 9", m)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("handler never saw the Ack")
+	}
+	again := make(chan error, 1)
+	sv.conn.Start(context.Background(), nil, func(err error) { again <- err })
+	if err := <-again; err == nil {
+		t.Error("a second Start must fail")
+	}
+	ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
+	if err := sv.serveResult(t); err != nil {
+		t.Errorf("done after the peer's normal close got %v, want nil", err)
+	}
+	if !sv.conn.PeerLeft() {
+		t.Error("PeerLeft() = false after the peer closed with 1000")
+	}
+
+	ws2, sv2 := s.dial(t)
+	pingPong(t, ws2)
+	sv2.cancel()
+	if _, ce := readUntilClose(t, ws2); ce.Code != 4005 {
+		t.Errorf("close code = %d, want 4005", ce.Code)
+	}
+	if err := sv2.serveResult(t); !errors.Is(err, context.Canceled) {
+		t.Errorf("done after a cancel got %v, want context.Canceled", err)
+	}
+	if got := counter(connectionsOpen) - open; got != 0 {
+		t.Errorf("connections gauge is %v above its start after both ended", got)
+	}
+	ws.Close()
+	ws2.Close()
+	s.stop()
+	goleak.VerifyNone(t, before)
+}
+
 func TestConnDeadPeer(t *testing.T) {
 	readErrors := counter(connectionsClosed.WithLabelValues(closedReadError))
 	s := newTestServer(t, serveOpts{cfg: ConnConfig{PingPeriod: 20 * time.Millisecond, PongWait: 60 * time.Millisecond}})
