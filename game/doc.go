@@ -35,7 +35,7 @@
 // panicking Game ends its room alone. It tells its Recorder hook
 // (RoomConfig.Recorder) of every call it makes into the Game, and Exec
 // lets the hook's owner act on it between ticks; game/record implements
-// the hook (the in-memory log and the recordings) and replays recordings.
+// the hook (the rooms' logs and the recordings) and replays recordings.
 //
 // game must not touch sockets or HTTP: it talks to connections only through
 // PlayerLink (and Link, for spectators), whose methods never block. It

@@ -64,17 +64,20 @@ type RoomSettings struct {
 	// RecordDir, when set, makes every room record its input log and
 	// checksums to RecordDir/<room>.twrec (game/record's format).
 	RecordDir string
-	// RecordLogBytes bounds the memory of each room's (compressed)
-	// in-memory log of its game calls, which lets a recording start
-	// mid-match (0 = record.DefaultLogBytes, 2 MiB; negative = keep no
-	// log: recordings can then only start at a room's birth through
-	// RecordDir).
+	// RecordLogBytes bounds each room's (compressed) log of its game
+	// calls, which lets a recording start mid-match (0 =
+	// record.DefaultLogBytes, 2 MiB; negative = keep no log: recordings
+	// can then only start at a room's birth through RecordDir).
 	RecordLogBytes int
-	// RecordLogBudget bounds the bytes of the in-memory logs of all rooms
-	// together (0 = no bound): a room whose log cannot get more drops it
+	// RecordLogBudget bounds the bytes of the logs of all rooms together
+	// (0 = no bound): a room whose log cannot get more drops it
 	// (recordings of that room can then no longer start), and a room's
 	// share returns when its log is dropped or the room ends.
 	RecordLogBudget int64
+	// RecordLogDir is where each room's log keeps its full chunks, in a
+	// temporary file of its own removed from the directory as soon as it
+	// is made (record.Options.LogDir); empty keeps the logs in memory.
+	RecordLogDir string
 	// OnMatchEnd, when set, is told of every room's end on that room's
 	// goroutine (game.RoomConfig.OnEnd): it must not block. A
 	// ResultsWriter's Record writes them to a file.
@@ -93,7 +96,7 @@ type Registry struct {
 	modes    game.Modes
 	settings RoomSettings
 	log      *slog.Logger
-	budget   *record.Budget // of the rooms' in-memory logs
+	budget   *record.Budget // of the rooms' recording logs
 
 	mu     sync.Mutex
 	rooms  map[string]*roomEntry
@@ -411,7 +414,7 @@ func (r *Registry) openAsLocked(m game.Mode, maxPlayers int, private, custom boo
 		Talk:                r.settings.Talk,
 		OnEnd:               r.settings.OnMatchEnd,
 	}
-	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes, Budget: r.budget})
+	rec, err := record.NewRecorder(record.Options{Dir: r.settings.RecordDir, LogBytes: r.settings.RecordLogBytes, Budget: r.budget, LogDir: r.settings.RecordLogDir})
 	if err != nil {
 		return nil, fmt.Errorf("open room: %w", err)
 	}

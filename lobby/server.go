@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -85,16 +86,18 @@ type Config struct {
 }
 
 // DefaultConfig returns the embedded defaults: rooms closed after 30 s
-// empty, at most 1000 rooms, 6 MiB for the in-memory recording logs of
-// all rooms (docs/recording.md), 20 s of reconnection grace. It names no game
-// mode: the rates and sizes of rooms are their mode's (game.Settings), and
-// the default mode is the catalogue's only one unless set.
+// empty, at most 1000 rooms, 64 MiB for the recording logs of all rooms,
+// in temporary files under os.TempDir (docs/recording.md), 20 s of
+// reconnection grace. It names no game mode: the rates and sizes of rooms
+// are their mode's (game.Settings), and the default mode is the
+// catalogue's only one unless set.
 func DefaultConfig() Config {
 	return Config{
 		Rooms: RoomSettings{
 			EmptyTimeout:    game.DefaultEmptyTimeout,
 			MaxRooms:        1000,
-			RecordLogBudget: 6 << 20,
+			RecordLogBudget: 64 << 20,
+			RecordLogDir:    os.TempDir(),
 		},
 		Conn:           netcode.DefaultConnConfig(),
 		MaxConnections: 10000,

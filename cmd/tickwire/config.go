@@ -44,6 +44,7 @@ type config struct {
 	recordDir         string
 	recordLogBytes    int
 	recordLogBudget   int64
+	recordLogDir      string
 	gc                gcFlag
 
 	// cmdline is the command line as /debug/pprof/cmdline shows it,
@@ -107,8 +108,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off)")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires, at least 32 characters off loopback (empty = read -admin-token-file, else generate one into the state directory)")
 	c.defineAdminFlags(fs, getenv)
-	fs.IntVar(&c.recordLogBytes, "record-log-bytes", record.DefaultLogBytes, "`bytes` of memory for each room's compressed in-memory input log, which lets tickctl record a match already running (-1 = keep none)")
-	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` of memory the compressed in-memory input logs of all rooms may take together (about 8.1 KB an arena player-minute); a room that finds it spent drops its log and can no longer be recorded mid-match (0 = no bound)")
+	fs.IntVar(&c.recordLogBytes, "record-log-bytes", record.DefaultLogBytes, "`bytes` of each room's compressed input log, which lets tickctl record a match already running (-1 = keep none)")
+	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the compressed input logs of all rooms may take together (about 8.1 KB an arena player-minute); a room that finds it spent drops its log and can no longer be recorded mid-match (0 = no bound)")
+	fs.StringVar(&c.recordLogDir, "record-log-dir", d.Rooms.RecordLogDir, "`directory` where each room's input log keeps its full chunks, in a temporary file removed from it as soon as made, so only the chunk being filled stays in memory (empty = keep the logs in memory: lower -record-log-budget then)")
 	defineGCFlag(fs, &c.gc)
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
@@ -176,8 +178,16 @@ func (c config) validate() error {
 		return fmt.Errorf("-record-log-bytes %d: want a size in bytes, or -1 for none", c.recordLogBytes)
 	case c.recordLogBudget < 0:
 		return fmt.Errorf("-record-log-budget %d: want a size in bytes, or 0 for no bound", c.recordLogBudget)
+	case c.recordLogDir != "" && !isDir(c.recordLogDir):
+		return fmt.Errorf("-record-log-dir %q: not a directory (empty keeps the logs in memory)", c.recordLogDir)
 	case c.shutdownTimeout <= 0:
 		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
 	}
 	return c.validateAdmin()
+}
+
+// isDir reports whether path names a directory.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }

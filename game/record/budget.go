@@ -2,7 +2,7 @@ package record
 
 import "sync/atomic"
 
-// Budget bounds the memory of the in-memory logs of many rooms together
+// Budget bounds the bytes of the logs of many rooms together
 // (a server's -record-log-budget): each Recorder given it takes its log's
 // chunks from it and gives them back when it drops its log or its room
 // ends. It is safe for concurrent use; a nil *Budget bounds nothing.

@@ -4,8 +4,9 @@
 // docs/recording.md).
 //
 // A Recorder is a room's game.Recorder hook: it keeps the room's calls
-// into its Game, from tick 0, in a bounded in-memory log (its memory taken
-// from a server-wide Budget), writes every room to a directory when asked,
+// into its Game, from tick 0, in a bounded compressed log (its full chunks
+// in a file of its own or in memory, its bytes taken from a server-wide
+// Budget), writes every room to a directory when asked,
 // and streams recordings started mid-match (Start, Stop), from goroutines
 // it owns, so the tick never waits for a writer.
 //
@@ -15,8 +16,8 @@
 // view at every recorded snapshot tick. A deterministic game matches every
 // one; the first mismatching tick names where a replay diverged.
 //
-// record owns the file format's reading and writing, the recorder and the
-// replayer. It must not touch sockets, and acts on a room only through its
-// hook calls and Room.Exec. A replay needs no network and no clock: it runs
+// record owns the file format's reading and writing, the recorder, the
+// logs' temporary files and the replayer. It must not touch sockets, and
+// acts on a room only through its hook calls and Room.Exec. A replay needs no network and no clock: it runs
 // as fast as the Game steps.
 package record

@@ -11,7 +11,7 @@ import (
 	"sync"
 )
 
-// logChunkSize is the size of one chunk of a room's in-memory log: the log
+// logChunkSize is the size of one chunk of a room's log: the log
 // is a byte stream cut into chunks of this size, whatever the entries'
 // bounds, so it never copies itself. The open chunk is kept raw and taken
 // whole from the budget; a full chunk is sealed: compressed, and charged at
@@ -32,22 +32,28 @@ var (
 	errLogBudget = errors.New("log budget spent")
 )
 
-// chunkLog is a room's in-memory log: the bytes of the entries recorded
-// since tick 0, as sealed (compressed) chunks and the open chunk being
-// filled. Its memory is taken from a Budget and bounded by a byte limit.
-// Owned by the room goroutine; snapshot hands immutable copies to sinks.
+// chunkLog is a room's log: the bytes of the entries recorded since tick
+// 0, as sealed (compressed) chunks and the open chunk being filled. The
+// sealed chunks live in a file of the log's own when it has a directory
+// (logfile.go), else in memory; either way their bytes, and the open
+// chunk's, are taken from a Budget and bounded by a byte limit. Owned by
+// the room goroutine; snapshot hands immutable copies to sinks.
 type chunkLog struct {
 	limit  int64   // bound on held (Options.LogBytes)
 	budget *Budget // nil: none
+	dir    string  // where the file goes (Options.LogDir); "": keep the chunks in memory
+	file   *logFile
 	sealed []sealedChunk
 	open   []byte // raw; nil until the first entry; cap = the chunk size
-	held   int64  // bytes taken from budget: cap of the sealed chunks' data and of open
+	held   int64  // bytes taken from budget: the sealed chunks' and cap of open
 	size   int64  // raw bytes in the log
 }
 
-// sealedChunk is one full chunk of the log, compressed.
+// sealedChunk is one full chunk of the log, compressed by flate (logLevel).
 type sealedChunk struct {
-	data []byte // the raw bytes compressed by flate (logLevel)
+	data []byte // the compressed bytes when the log is in memory
+	off  int64  // else where they start in the log's file
+	n    int    // the compressed length
 	size int    // the raw bytes' length
 	sum  uint32 // the raw bytes' CRC-32 (IEEE)
 }
@@ -95,33 +101,68 @@ func (l *chunkLog) charge(n int64) error {
 // seal compresses the full open chunk into the sealed ones and empties the
 // open chunk for reuse (it stays charged).
 func (l *chunkLog) seal() error {
-	data := compressChunk(l.open)
-	// The heap holds cap(data): the allocation's size class.
-	if err := l.charge(int64(cap(data))); err != nil {
+	c := sealedChunk{size: len(l.open), sum: crc32.ChecksumIEEE(l.open)}
+	err := compressChunk(l.open, func(z []byte) error {
+		c.n = len(z)
+		if l.dir == "" {
+			c.data = bytes.Clone(z)
+			// The heap holds cap(data): the allocation's size class.
+			return l.charge(int64(cap(c.data)))
+		}
+		if err := l.charge(int64(len(z))); err != nil {
+			return err
+		}
+		if l.file == nil {
+			f, err := openLogFile(l.dir)
+			if err != nil {
+				return err
+			}
+			l.file = f
+		}
+		var err error
+		c.off, err = l.file.append(z)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	l.sealed = append(l.sealed, sealedChunk{data: data, size: len(l.open), sum: crc32.ChecksumIEEE(l.open)})
+	l.sealed = append(l.sealed, c)
 	l.open = l.open[:0]
 	return nil
 }
 
 // release forgets the log and gives back what it took from the budget.
-// Sinks still writing chunks keep them until they are done.
+// Sinks still writing chunks keep them (and the file) until they are done.
 func (l *chunkLog) release() {
 	l.budget.give(l.held)
-	*l = chunkLog{limit: l.limit, budget: l.budget}
+	if l.file != nil {
+		l.file.drop()
+	}
+	*l = chunkLog{limit: l.limit, budget: l.budget, dir: l.dir}
 }
 
 // snapshot returns the log so far for a sink: the sealed chunks (shared:
-// they are never written again) and a copy of the open chunk's bytes.
+// they are never written again) and a copy of the open chunk's bytes. The
+// snapshot holds the log's file until its release.
 func (l *chunkLog) snapshot() logSnapshot {
-	return logSnapshot{sealed: l.sealed[:len(l.sealed):len(l.sealed)], open: bytes.Clone(l.open)}
+	if l.file != nil {
+		l.file.hold()
+	}
+	return logSnapshot{sealed: l.sealed[:len(l.sealed):len(l.sealed)], open: bytes.Clone(l.open), file: l.file}
 }
 
 // logSnapshot is the log as a sink starting mid-match writes it.
 type logSnapshot struct {
 	sealed []sealedChunk
 	open   []byte
+	file   *logFile // where the sealed chunks are; nil for a log in memory
+}
+
+// release lets go of the log's file; the snapshot is not used after it.
+func (s logSnapshot) release() {
+	if s.file != nil {
+		s.file.drop()
+	}
 }
 
 // writeTo writes the log's raw bytes to w, inflating the sealed chunks in
@@ -130,9 +171,16 @@ type logSnapshot struct {
 // the sink's goroutine.
 func (s logSnapshot) writeTo(w io.Writer) error {
 	if len(s.sealed) > 0 {
-		var raw []byte
+		var raw, z []byte
 		var zr io.ReadCloser
 		for i, c := range s.sealed {
+			if s.file != nil {
+				z = slices.Grow(z[:0], c.n)[:c.n]
+				if err := s.file.read(z, c.off); err != nil {
+					return fmt.Errorf("chunk %d of %d: %w", i+1, len(s.sealed), err)
+				}
+				c.data = z
+			}
 			var err error
 			if raw, zr, err = inflateChunk(raw, zr, c); err != nil {
 				return fmt.Errorf("%w: chunk %d of %d: %w", errLogCorrupt, i+1, len(s.sealed), err)
@@ -148,7 +196,7 @@ func (s logSnapshot) writeTo(w io.Writer) error {
 
 // errLogCorrupt marks a sealed chunk that does not inflate to the bytes it
 // was made of: a bug or damaged memory, never expected.
-var errLogCorrupt = errors.New("in-memory recording log is corrupt")
+var errLogCorrupt = errors.New("recording log is corrupt")
 
 // inflateChunk inflates c into dst's memory (grown as needed), reusing zr
 // (nil: a new reader), and checks the raw bytes' length and sum.
@@ -185,8 +233,10 @@ var compressor struct {
 	out bytes.Buffer
 }
 
-// compressChunk returns raw compressed, in a slice of its own exact size.
-func compressChunk(raw []byte) []byte {
+// compressChunk compresses raw and hands the compressed bytes to keep,
+// returning its error. keep must not hold on to them: they are the shared
+// compressor's buffer.
+func compressChunk(raw []byte, keep func([]byte) error) error {
 	compressor.mu.Lock()
 	defer compressor.mu.Unlock()
 	compressor.out.Reset()
@@ -202,5 +252,5 @@ func compressChunk(raw []byte) []byte {
 	// Writes to a bytes.Buffer cannot fail.
 	_, _ = compressor.zw.Write(raw)
 	_ = compressor.zw.Close()
-	return bytes.Clone(compressor.out.Bytes())
+	return keep(compressor.out.Bytes())
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -37,6 +39,10 @@ func checkHeld(t *testing.T, l *chunkLog, b *Budget) {
 	t.Helper()
 	want := int64(cap(l.open))
 	for _, c := range l.sealed {
+		if l.file != nil {
+			want += int64(c.n) // on disk: the exact length
+			continue
+		}
 		want += int64(cap(c.data))
 	}
 	if l.held != want || b.Used() != want {
@@ -45,16 +51,21 @@ func checkHeld(t *testing.T, l *chunkLog, b *Budget) {
 }
 
 // TestLogRoundTrip appends arena-move entries, and entries larger than a
-// chunk, to a log of small chunks: at every point a snapshot inflates to
-// exactly the bytes appended, the budget holds the compressed sizes, and
-// everything comes back on release.
+// chunk, to a log of small chunks, in memory and in a file: at every point
+// a snapshot inflates to exactly the bytes appended, the budget holds the
+// compressed sizes, and everything comes back on release.
 func TestLogRoundTrip(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testLogRoundTrip(t, "") })
+	t.Run("file", func(t *testing.T) { testLogRoundTrip(t, t.TempDir()) })
+}
+
+func testLogRoundTrip(t *testing.T, dir string) {
 	stream := arenaBytes(t, 2000)
 	big := bytes.Repeat([]byte("a long debug command "), 300) // 6 KB: spans chunks
 	stream = append(append(stream[:len(stream)/2:len(stream)/2], big...), stream[len(stream)/2:]...)
 	for _, chunk := range []int{1 << 10, 4 << 10, 16 << 10} {
 		budget := NewBudget(0)
-		l := chunkLog{limit: 1 << 30, budget: budget}
+		l := chunkLog{limit: 1 << 30, budget: budget, dir: dir}
 		logChunk := logChunkSize
 		logChunkSize = chunk
 		// Entries of every size, as the recorder appends them.
@@ -66,9 +77,11 @@ func TestLogRoundTrip(t *testing.T) {
 			if off%20000 < n { // now and then, check a snapshot
 				checkHeld(t, &l, budget)
 				var got bytes.Buffer
-				if err := l.snapshot().writeTo(&got); err != nil {
+				snap := l.snapshot()
+				if err := snap.writeTo(&got); err != nil {
 					t.Fatal(err)
 				}
+				snap.release()
 				if !bytes.Equal(got.Bytes(), stream[:off+n]) {
 					t.Fatalf("chunk %d: the snapshot after %d bytes differs from what was appended", chunk, off+n)
 				}
@@ -82,10 +95,73 @@ func TestLogRoundTrip(t *testing.T) {
 		if l.held*2 > l.size {
 			t.Errorf("chunk %d: %d bytes logged hold %d: less than 2 to 1", chunk, l.size, l.held)
 		}
+		if dir != "" {
+			if len(l.sealed) == 0 || l.sealed[0].data != nil || l.file == nil || l.file.end != l.held-int64(cap(l.open)) {
+				t.Fatalf("chunk %d: a log with a directory keeps its sealed chunks in memory or misplaces them in its file", chunk)
+			}
+		}
 		l.release()
 		if budget.Used() != 0 || l.held != 0 || l.size != 0 || len(l.sealed) != 0 || l.open != nil {
 			t.Fatalf("chunk %d: after release the budget holds %d and the log %+v", chunk, budget.Used(), l)
 		}
+	}
+}
+
+// TestLogFileLifetime: a log's file is gone from its directory from the
+// start, and stays open while the log or a snapshot of it needs it: a
+// recording that started before the room ended still reads the log after
+// it, and the last one to let go closes the file.
+func TestLogFileLifetime(t *testing.T) {
+	stream := arenaBytes(t, 600)
+	dir := t.TempDir()
+	l := chunkLog{limit: 1 << 30, dir: dir}
+	if err := l.append(stream); err != nil {
+		t.Fatal(err)
+	}
+	if len(l.sealed) < 2 || l.file == nil {
+		t.Fatalf("%d sealed chunks, file %v: want 2 or more, in a file", len(l.sealed), l.file)
+	}
+	if names, err := os.ReadDir(dir); err != nil || len(names) != 0 {
+		t.Fatalf("the log's directory lists %v (%v), want nothing: the file is removed as soon as it is made", names, err)
+	}
+	file := l.file
+	snap := l.snapshot()
+	l.release()
+	if _, err := file.f.Stat(); err != nil {
+		t.Fatalf("the file closed while a snapshot holds it: %v", err)
+	}
+	var got bytes.Buffer
+	if err := snap.writeTo(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), stream) {
+		t.Fatal("a snapshot read after its log's release differs from what was appended")
+	}
+	snap.release()
+	if _, err := file.f.Stat(); !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("Stat after the last release: %v, want the file closed", err)
+	}
+}
+
+// TestLogFileErrors: a log whose directory cannot take its file, or whose
+// file cannot be read back, says errLogIO rather than lose bytes silently.
+func TestLogFileErrors(t *testing.T) {
+	stream := arenaBytes(t, 600)
+	missing := chunkLog{limit: 1 << 30, dir: filepath.Join(t.TempDir(), "gone")}
+	if err := missing.append(stream); !errors.Is(err, errLogIO) {
+		t.Fatalf("append with a missing directory: %v, want errLogIO", err)
+	}
+	missing.release()
+
+	l := chunkLog{limit: 1 << 30, dir: t.TempDir()}
+	if err := l.append(stream); err != nil {
+		t.Fatal(err)
+	}
+	snap := l.snapshot()
+	_ = l.file.f.Close() // the disk goes away under the recording
+	err := snap.writeTo(io.Discard)
+	if !errors.Is(err, errLogIO) || !strings.Contains(err.Error(), "chunk 1 of") {
+		t.Fatalf("writeTo from a closed file: %v, want errLogIO naming chunk 1", err)
 	}
 }
 

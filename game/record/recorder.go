@@ -15,8 +15,8 @@ import (
 
 // Defaults of Options.
 const (
-	// DefaultLogBytes bounds the memory of a room's in-memory log of its
-	// calls into the Game, kept so that a recording started mid-match still
+	// DefaultLogBytes bounds the bytes of a room's log of its calls into
+	// the Game, kept so that a recording started mid-match still
 	// replays from tick 0. Compressed, a 16-player arena room logs about
 	// 125 KiB a minute, so 2 MiB holds a 5-minute match three times over.
 	DefaultLogBytes = 2 << 20
@@ -30,19 +30,25 @@ const (
 
 // Options configure the Recorder of one room.
 type Options struct {
-	// LogBytes bounds the memory of the room's in-memory log of its calls,
-	// from tick 0, that Start writes before streaming: the compressed
+	// LogBytes bounds the bytes of the room's log of its calls, from tick
+	// 0, that Start writes before streaming: the compressed
 	// full chunks and the chunk being filled (log.go). 0 means
 	// DefaultLogBytes, negative keeps no log. When the log outgrows it,
 	// the Recorder drops it (recordings already running go on) and Start
 	// returns ErrUnavailable from then on.
 	LogBytes int
-	// Budget, when set, is the server-wide bound the log's memory is taken
+	// Budget, when set, is the server-wide bound the log's bytes are taken
 	// from: a chunk when one is opened, its compressed size when it is
 	// full; a log that cannot get more is dropped as one that outgrew
 	// LogBytes. What the log took returns to the budget when it is dropped
 	// or the room ends.
 	Budget *Budget
+	// LogDir, when set, is where the log keeps its full (compressed)
+	// chunks: in a temporary file of its own, removed from LogDir as soon
+	// as it is made, so only the chunk being filled stays in memory.
+	// Empty keeps every chunk in memory. A log whose file cannot be made
+	// or written is dropped.
+	LogDir string
 	// Dir, if set, records the whole room to the file <Dir>/<room
 	// id>.twrec (FileExt), from the room's first call into its Game to its
 	// end.
@@ -57,7 +63,7 @@ type Options struct {
 }
 
 // Recorder is the game.Recorder that writes recordings of one room: it
-// keeps the bounded in-memory log of the room's calls from tick 0, writes
+// keeps the bounded log of the room's calls from tick 0, writes
 // every room to Options.Dir when set, and streams recordings started with
 // Start. Give it to the room as RoomConfig.Recorder (one Recorder per
 // room); the room calls it on its own goroutine, and Start and Stop reach
@@ -107,7 +113,7 @@ func NewRecorder(opts Options) (*Recorder, error) {
 		opts.FlushTimeout = DefaultFlushTimeout
 	}
 	return &Recorder{opts: opts, keep: opts.LogBytes > 0, logger: slog.Default(),
-		log: chunkLog{limit: int64(opts.LogBytes), budget: opts.Budget}}, nil
+		log: chunkLog{limit: int64(opts.LogBytes), budget: opts.Budget, dir: opts.LogDir}}, nil
 }
 
 // Recording reports whether a recording is being written (a Dir file or
@@ -153,7 +159,7 @@ func (rc *Recorder) add() {
 	}
 }
 
-// keepEntry appends e to the in-memory log, or drops the log when it
+// keepEntry appends e to the log, or drops the log when it
 // would outgrow LogBytes or finds the budget spent.
 func (rc *Recorder) keepEntry(e []byte) {
 	switch err := rc.log.append(e); {
@@ -161,12 +167,15 @@ func (rc *Recorder) keepEntry(e []byte) {
 	case errors.Is(err, errLogBudget):
 		rc.dropLog(dropBudget, "the server's recording log budget is spent; this room's log is dropped, recordings of it can no longer start",
 			"budget_bytes", rc.opts.Budget.Limit())
+	case errors.Is(err, errLogIO):
+		rc.dropLog(dropLogIO, "cannot write the recording log's file; this room's log is dropped, recordings of it can no longer start",
+			"dir", rc.opts.LogDir, "err", err)
 	default:
 		rc.dropLog(dropBufferFull, "recording log outgrew its buffer; recordings can no longer start", "log_bytes", rc.opts.LogBytes)
 	}
 }
 
-// dropLog forgets the in-memory log for good, gives its memory back to the
+// dropLog forgets the log for good, gives its bytes back to the
 // budget and counts why.
 func (rc *Recorder) dropLog(reason, msg string, args ...any) {
 	rc.log.release()
@@ -203,15 +212,17 @@ func (rc *Recorder) flush() {
 			switch {
 			case s.corrupt.Load():
 				reason = dropLogCorrupt
+			case s.unreadable.Load():
+				reason = dropLogIO
 			case s.failed.Load():
 				reason = dropWriteError
 			}
 			recordingDropped.WithLabelValues(reason).Inc()
 			rc.logger.Warn("recording stopped", "kind", s.kind, "reason", reason)
 			rc.stopSink(s)
-			if reason == dropLogCorrupt && rc.keep {
+			if (reason == dropLogCorrupt || reason == dropLogIO) && rc.keep {
 				// Every recording started from it would fail the same way.
-				rc.dropLog(dropLogCorrupt, "the in-memory recording log is corrupt; it is dropped, recordings can no longer start")
+				rc.dropLog(reason, "the recording log cannot be read back; it is dropped, recordings can no longer start")
 			}
 		}
 	}

@@ -609,3 +609,44 @@ func TestBudgetManyRoomsAtOnce(t *testing.T) {
 		t.Fatalf("budget used %d after every room ended, want 0", used)
 	}
 }
+
+// TestRecordingFromLogDir: with LogDir the full chunks of a room's log go
+// to a file, and a recording started mid-match still holds every call from
+// tick 0, read back from it; a LogDir that cannot take the file drops the
+// log (counted) and refuses recordings, as a spent budget does.
+func TestRecordingFromLogDir(t *testing.T) {
+	dir := t.TempDir()
+	rr := startRecorded(t, "room-a", record.Options{LogDir: dir})
+	debugs(t, rr.room, 100) // 100 KB: six chunks sealed
+	var out safeBuffer
+	if err := rr.rec.Start(context.Background(), &out); err != nil {
+		t.Fatal(err)
+	}
+	debugs(t, rr.room, 3)
+	if err := rr.rec.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, entries := decodeRecording(t, out.Bytes())
+	n := 0
+	for _, e := range entries {
+		if entryName(e) == "debug" {
+			n++
+		}
+	}
+	if n != 103 {
+		t.Fatalf("the recording holds %d debug commands, want all 103", n)
+	}
+	if names, err := os.ReadDir(dir); err != nil || len(names) != 0 {
+		t.Fatalf("LogDir lists %v (%v), want nothing: the log's file is removed when made", names, err)
+	}
+
+	gone := startRecorded(t, "room-b", record.Options{LogDir: filepath.Join(dir, "missing")})
+	dropped := record.DroppedForTest("log_io_error")
+	debugs(t, gone.room, 20) // the first seal needs the file
+	if n := record.DroppedForTest("log_io_error") - dropped; n != 1 {
+		t.Errorf("log_io_error drops %v, want 1", n)
+	}
+	if canStart(t, gone) {
+		t.Fatal("a room whose log could not be written recorded without it")
+	}
+}

@@ -15,7 +15,7 @@ import (
 const FileExt = ".twrec"
 
 // A Recorder keeps its room's calls into the Game (see docs/recording.md):
-// from tick 0 in a bounded in-memory log, and in every running recording
+// from tick 0 in a bounded log, and in every running recording
 // (a sink). A recording holds the header, the log so far, then every new
 // entry, so it replays from tick 0 whenever it was started.
 

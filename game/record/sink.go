@@ -30,8 +30,9 @@ type sink struct {
 	done   chan struct{} // closed when the goroutine is done with w
 
 	queued     atomic.Int64 // bytes handed over and not yet written
-	failed     atomic.Bool  // the writer returned an error, or the log was corrupt
-	corrupt    atomic.Bool  // the in-memory log did not inflate (errLogCorrupt)
+	failed     atomic.Bool  // the writer returned an error, or the log could not be read
+	corrupt    atomic.Bool  // the log did not inflate (errLogCorrupt)
+	unreadable atomic.Bool  // the log's file could not be read (errLogIO)
 	overflowed atomic.Bool  // the room stopped the sink for falling behind
 
 	// err is why the sink ended (nil: every entry written); read it after
@@ -122,9 +123,11 @@ func (s *sink) run(header []byte, log logSnapshot) {
 	if err == nil {
 		if err = log.writeTo(bw); err != nil {
 			s.corrupt.Store(errors.Is(err, errLogCorrupt))
+			s.unreadable.Store(errors.Is(err, errLogIO))
 			s.failed.Store(true)
 		}
 	}
+	log.release()
 	// The header and the log so far go out at once, not with the next
 	// buffer-full.
 	if err == nil {
