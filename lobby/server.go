@@ -205,10 +205,6 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  wsReadBufferSize,
 			WriteBufferSize: wsWriteBufferSize,
-			// A connection takes a write buffer for the length of a
-			// message and gives it back: a few busy writers share a few
-			// buffers instead of every connection keeping one for life.
-			WriteBufferPool: new(sync.Pool),
 			// serveWS has checked the origin already, and counted a
 			// refusal.
 			CheckOrigin: func(*http.Request) bool { return true },
@@ -301,13 +297,14 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	// the request, this goroutine's stack), which a connection served
 	// here would hold for its whole life: the buffers alone are some
 	// 10 KiB a player. s.wg, taken by admit and given back by release,
-	// owns the connection's goroutine.
-	s.serveConn(ws, addr)
+	// owns the connection's goroutines.
+	go s.serveConn(ws, addr)
 }
 
 // serveConn starts one upgraded connection's session on a goroutine of
 // its own (netcode.Conn.Start) and returns; connEnded runs on that
-// goroutine when the connection ends.
+// goroutine when the connection ends. A connection admitted while the
+// server began shutting down, too late for Shutdown's list, is closed here.
 func (s *Server) serveConn(ws *websocket.Conn, addr string) {
 	sess := &session{server: s, addr: addr}
 	if r := s.cfg.Limits.RefusalsPerConn; r.On() {
@@ -316,7 +313,11 @@ func (s *Server) serveConn(ws *websocket.Conn, addr string) {
 	sess.conn = netcode.NewConn(ws, s.cfg.Conn, s.log)
 	s.mu.Lock()
 	s.conns[sess] = struct{}{}
+	closing := s.closing
 	s.mu.Unlock()
+	if closing {
+		sess.conn.Close(pb.CloseReason_CLOSE_REASON_SERVER_SHUTDOWN, "server shutting down")
+	}
 	sess.helloTimer = time.AfterFunc(s.cfg.HelloTimeout, func() {
 		handshakeFailures.WithLabelValues("timeout").Inc()
 		sess.conn.Close(pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, "no hello within "+s.cfg.HelloTimeout.String())

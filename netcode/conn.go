@@ -161,9 +161,9 @@ func (c *Conn) Serve(ctx context.Context, handle func(*pb.ClientMessage) error) 
 
 // Start is Serve on a goroutine of its own: it returns at once, and once
 // the connection has ended that goroutine calls done with what Serve would
-// have returned. A server keeps one goroutine per connection this way
-// rather than two, and the one it keeps holds the smallest stack a read
-// needs (see serve).
+// have returned. The goroutine starts at serve, so the stack under its
+// blocked read is only what the read needs (see serve), where Serve's
+// caller's frames would sit below it for the connection's whole life.
 func (c *Conn) Start(ctx context.Context, handle func(*pb.ClientMessage) error, done func(error)) {
 	if !c.served.CompareAndSwap(false, true) {
 		done(errors.New("netcode: conn served twice"))
@@ -175,8 +175,10 @@ func (c *Conn) Start(ctx context.Context, handle func(*pb.ClientMessage) error, 
 // serve is Serve once the served flag is taken. Its goroutine spends its
 // life blocked in a read, and the runtime halves a goroutine's stack only
 // while less than a quarter of it is in use; so serve keeps its own frame
-// small by leaving the work before and after the read to begin and end:
-// measured at 1,000 connections, the stacks took 6.3 MiB instead of 10.2.
+// small by leaving the work before and after the read to begin and end
+// (not inlined, or their frames would be serve's). Measured at 1,000
+// connections served through Start, the stacks took 6.3 MiB instead of
+// 10.2.
 func (c *Conn) serve(ctx context.Context, handle func(*pb.ClientMessage) error) error {
 	stopCtx, cancelled := c.begin(ctx)
 	readErr := c.readLoop(handle)
@@ -185,6 +187,8 @@ func (c *Conn) serve(ctx context.Context, handle func(*pb.ClientMessage) error) 
 
 // begin starts serving: the open-connections gauge, the writer, and the
 // close that cancelling ctx brings.
+//
+//go:noinline
 func (c *Conn) begin(ctx context.Context) (stopCtx func() bool, cancelled *atomic.Bool) {
 	connectionsOpen.Inc()
 	cancelled = new(atomic.Bool)
@@ -202,6 +206,8 @@ func (c *Conn) begin(ctx context.Context) (stopCtx func() bool, cancelled *atomi
 // went, a failed write closed the socket, or a refusal stopped it. It
 // waits for the writer, closes the socket, counts the outcome and returns
 // Serve's error.
+//
+//go:noinline
 func (c *Conn) end(ctx context.Context, readErr error, stopCtx func() bool, cancelled *atomic.Bool) error {
 	defer connectionsOpen.Dec()
 	stopCtx()

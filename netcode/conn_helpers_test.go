@@ -27,6 +27,8 @@ type served struct {
 	got    chan *pb.ClientMessage // messages the handler saw
 	err    chan error             // Serve's result
 	cancel context.CancelFunc     // cancels this connection's Serve context
+	// started is closed once Start has returned (serveOpts.start).
+	started chan struct{}
 }
 
 // serveOpts configures a testServer.
@@ -64,10 +66,11 @@ func newTestServer(t testing.TB, opts serveOpts) *testServer {
 		wg.Add(1)
 		cctx, ccancel := context.WithCancel(ctx)
 		sv := &served{
-			conn:   NewConn(ws, opts.cfg, nil),
-			got:    make(chan *pb.ClientMessage, 4096),
-			err:    make(chan error, 1),
-			cancel: ccancel,
+			conn:    NewConn(ws, opts.cfg, nil),
+			got:     make(chan *pb.ClientMessage, 4096),
+			err:     make(chan error, 1),
+			cancel:  ccancel,
+			started: make(chan struct{}),
 		}
 		if opts.beforeServe != nil {
 			opts.beforeServe(sv)
@@ -87,6 +90,7 @@ func newTestServer(t testing.TB, opts serveOpts) *testServer {
 		}
 		if opts.start {
 			sv.conn.Start(cctx, handle, done)
+			close(sv.started)
 			return
 		}
 		done(sv.conn.Serve(cctx, handle))

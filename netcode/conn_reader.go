@@ -63,6 +63,9 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 
 // startReading sets the read limit and deadline, and the control frame
 // handlers, which spend the reader's budgets; it returns those budgets.
+// Not inlined, so that its frame is not readLoop's (see serve).
+//
+//go:noinline
 func (c *Conn) startReading() (*rateLimiter, *rate.Limiter, error) {
 	c.ws.SetReadLimit(c.cfg.MaxFrameBytes)
 	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {

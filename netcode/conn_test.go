@@ -434,6 +434,11 @@ func TestConnStart(t *testing.T) {
 	s := newTestServer(t, serveOpts{start: true})
 
 	ws, sv := s.dial(t)
+	select {
+	case <-sv.started:
+	case <-time.After(waitLimit):
+		t.Fatal("Start did not return while its connection was open")
+	}
 	pingPong(t, ws)
 	send(t, ws, ackMsg(9))
 	select {
