@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/admin"
+	"github.com/tickwire/tickwire/lobby"
 )
 
 func TestAdminFlags(t *testing.T) {
@@ -55,12 +57,19 @@ func TestAdminFlags(t *testing.T) {
 		{name: "admin hosts", args: []string{"-admin-host", "ops.example, 10.0.0.5"}, env: home,
 			check: func(c config) bool { return c.adminHosts == "ops.example, 10.0.0.5" }},
 		{name: "record dir", args: []string{"-record-dir", "recs"}, env: home, check: func(c config) bool { return c.recordDir == "recs" }},
-		{name: "record log budget default", env: home, check: func(c config) bool { return c.recordLogBudget == 64<<20 }},
-		{name: "record log dir default", env: home, check: func(c config) bool { return c.recordLogDir == os.TempDir() }},
-		{name: "record logs in memory", args: []string{"-record-log-dir", ""}, env: home, check: func(c config) bool { return c.recordLogDir == "" }},
+		{name: "record log budget default", env: home, check: func(c config) bool { return c.recordLog.budget == 64<<20 && c.recordLog.dir == os.TempDir() }},
+		{name: "record logs in memory", args: []string{"-record-log-dir", "memory"}, env: home,
+			check: func(c config) bool { return c.recordLog.dir == "" && c.recordLog.budget == recordLogBudgetInMemory }},
+		{name: "record logs in memory from env", env: map[string]string{"TICKWIRE_RECORD_LOG_DIR": "memory", "HOME": "/h"},
+			check: func(c config) bool { return c.recordLog.dir == "" && c.recordLog.budget == recordLogBudgetInMemory }},
+		{name: "record logs in memory, budget given", args: []string{"-record-log-dir", "", "-record-log-budget", "1000000"}, env: home,
+			check: func(c config) bool { return c.recordLog.dir == "" && c.recordLog.budget == 1000000 }},
+		{name: "record log dir given", args: []string{"-record-log-dir", dir}, env: home,
+			check: func(c config) bool { return c.recordLog.dir == dir && c.recordLog.budget == 64<<20 }},
 		{name: "record log dir not a directory", args: []string{"-record-log-dir", tokenFile}, env: home, wantErr: "-record-log-dir"},
+		{name: "record log dir missing", args: []string{"-record-log-dir", filepath.Join(dir, "none")}, env: home, wantErr: "cannot make a file there"},
 		{name: "record log budget from env", env: map[string]string{"TICKWIRE_RECORD_LOG_BUDGET": "1048576", "HOME": "/h"},
-			check: func(c config) bool { return c.recordLogBudget == 1<<20 }},
+			check: func(c config) bool { return c.recordLog.budget == 1<<20 }},
 		{name: "negative record log budget", args: []string{"-record-log-budget", "-1"}, env: home, wantErr: "-record-log-budget"},
 		{name: "all interfaces, generated token", args: []string{"-admin-addr", ":7778"}, env: home, check: func(c config) bool { return c.adminToken == "" }},
 		{name: "all interfaces, short token", args: []string{"-admin-addr", ":7778", "-admin-token", "s3cret"}, wantErr: "fewer than 32"},
@@ -167,5 +176,26 @@ func TestAdminListener(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("run did not return")
+	}
+}
+
+// TestRecordLogDirFallback: when the default log directory (the system's
+// temporary one) takes no files, the server keeps its input logs in memory
+// under the in-memory budget, says why, and still starts.
+func TestRecordLogDirFallback(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "gone"))
+	c, err := parseConfig(nil, func(k string) string { return map[string]string{"HOME": "/h"}[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.recordLog
+	if r.dir != "" || r.budget != recordLogBudgetInMemory || r.fallback == nil {
+		t.Fatalf("dir %q, budget %d, fallback %v: want the logs in memory under %d bytes, and why", r.dir, r.budget, r.fallback, recordLogBudgetInMemory)
+	}
+	var logs bytes.Buffer
+	var rooms lobby.RoomSettings
+	r.apply(&rooms, slog.New(slog.NewTextHandler(&logs, nil)))
+	if rooms.RecordLogDir != "" || rooms.RecordLogBudget != recordLogBudgetInMemory || !strings.Contains(logs.String(), "the input logs stay in memory") {
+		t.Fatalf("rooms %+v, log %q: want the logs in memory and a warning", rooms, logs.String())
 	}
 }

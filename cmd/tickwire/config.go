@@ -12,7 +12,6 @@ import (
 	"github.com/tickwire/tickwire/cmd/internal/cli"
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/game/catalog"
-	"github.com/tickwire/tickwire/game/record"
 	"github.com/tickwire/tickwire/lobby"
 )
 
@@ -42,9 +41,7 @@ type config struct {
 	stateDir          string
 	sessionSecretFile string
 	recordDir         string
-	recordLogBytes    int
-	recordLogBudget   int64
-	recordLogDir      string
+	recordLog         recordLogFlags
 	gc                gcFlag
 
 	// cmdline is the command line as /debug/pprof/cmdline shows it,
@@ -108,9 +105,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:7778", "listen `address` of the admin API and /debug/pprof (empty = off)")
 	fs.StringVar(&c.adminToken, "admin-token", "", "bearer `token` the admin API requires, at least 32 characters off loopback (empty = read -admin-token-file, else generate one into the state directory)")
 	c.defineAdminFlags(fs, getenv)
-	fs.IntVar(&c.recordLogBytes, "record-log-bytes", record.DefaultLogBytes, "`bytes` of each room's compressed input log, which lets tickctl record a match already running (-1 = keep none)")
-	fs.Int64Var(&c.recordLogBudget, "record-log-budget", d.Rooms.RecordLogBudget, "`bytes` the compressed input logs of all rooms may take together (about 8.1 KB an arena player-minute); a room that finds it spent drops its log and can no longer be recorded mid-match (0 = no bound)")
-	fs.StringVar(&c.recordLogDir, "record-log-dir", d.Rooms.RecordLogDir, "`directory` where each room's input log keeps its full chunks, in a temporary file removed from it as soon as made, so only the chunk being filled stays in memory (empty = keep the logs in memory: lower -record-log-budget then)")
+	defineRecordLogFlags(fs, &c.recordLog, d.Rooms)
 	defineGCFlag(fs, &c.gc)
 	fs.StringVar(&c.recordDir, "record-dir", "", "record every room's inputs and checksums to `dir`/<room>.twrec (empty = off; see tickctl replay)")
 	frontDoorFlags := defineFrontDoorFlags(fs, &c.frontDoor)
@@ -126,6 +121,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		return c, err
 	}
 	noteGCFlagSet(fs, &c.gc)
+	noteRecordLogFlagsSet(fs, &c.recordLog)
 	c.cmdline = append([]string{os.Args[0]}, args...)
 	var err error
 	if c.modes, err = buildModes(modes); err == nil {
@@ -141,6 +137,9 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		}
 		if err == nil {
 			err = validateTalk(c.talk)
+		}
+		if err == nil {
+			err = c.recordLog.validate()
 		}
 	}
 	if err == nil {
@@ -174,20 +173,8 @@ func (c config) validate() error {
 		return fmt.Errorf("-session-ttl %v: want more than 0", c.sessionTTL)
 	case c.reconnectGrace <= 0:
 		return fmt.Errorf("-reconnect-grace %v: want more than 0", c.reconnectGrace)
-	case c.recordLogBytes == 0 || c.recordLogBytes < -1:
-		return fmt.Errorf("-record-log-bytes %d: want a size in bytes, or -1 for none", c.recordLogBytes)
-	case c.recordLogBudget < 0:
-		return fmt.Errorf("-record-log-budget %d: want a size in bytes, or 0 for no bound", c.recordLogBudget)
-	case c.recordLogDir != "" && !isDir(c.recordLogDir):
-		return fmt.Errorf("-record-log-dir %q: not a directory (empty keeps the logs in memory)", c.recordLogDir)
 	case c.shutdownTimeout <= 0:
 		return fmt.Errorf("-shutdown-timeout %v: want more than 0", c.shutdownTimeout)
 	}
 	return c.validateAdmin()
-}
-
-// isDir reports whether path names a directory.
-func isDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
 }

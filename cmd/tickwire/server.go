@@ -48,9 +48,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	lcfg.Conn.MaxFrameBytes = int64(c.maxFrameBytes)
 	lcfg.Conn.SlowConsumerAfter = c.slowConsumer
 	lcfg.Rooms.RecordDir = c.recordDir
-	lcfg.Rooms.RecordLogBytes = c.recordLogBytes
-	lcfg.Rooms.RecordLogBudget = c.recordLogBudget
-	lcfg.Rooms.RecordLogDir = c.recordLogDir
+	c.recordLog.apply(&lcfg.Rooms, log)
 	lcfg.Rooms.Talk = c.talk       // the flags' budgets; a moderation hook is for programs embedding the lobby
 	lcfg.Static = web.AppHandler() // the browser game at /
 	closeResults, err := c.lifecycle.openResults(&lcfg, log)

@@ -23,6 +23,10 @@ func RefusedForTest(reason string) float64 {
 // (Room.Exec) or once the room has ended.
 func (rc *Recorder) LogSizeForTest() (size, held int64) { return rc.log.size, rc.log.held }
 
+// LogInFileForTest reports whether the recorder's log has sealed chunks
+// in a file; call it on the room goroutine (Room.Exec).
+func (rc *Recorder) LogInFileForTest() bool { return rc.log.file != nil && len(rc.log.sealed) > 0 }
+
 // SetLogChunkForTest makes the in-memory logs' chunks n bytes until the
 // test ends, so that a short test seals many.
 func SetLogChunkForTest(t testing.TB, n int) {

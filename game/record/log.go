@@ -101,34 +101,38 @@ func (l *chunkLog) charge(n int64) error {
 // seal compresses the full open chunk into the sealed ones and empties the
 // open chunk for reuse (it stays charged).
 func (l *chunkLog) seal() error {
-	c := sealedChunk{size: len(l.open), sum: crc32.ChecksumIEEE(l.open)}
-	err := compressChunk(l.open, func(z []byte) error {
-		c.n = len(z)
-		if l.dir == "" {
-			c.data = bytes.Clone(z)
-			// The heap holds cap(data): the allocation's size class.
-			return l.charge(int64(cap(c.data)))
-		}
-		if err := l.charge(int64(len(z))); err != nil {
+	z := compressChunk(l.open)
+	c := sealedChunk{n: len(z), size: len(l.open), sum: crc32.ChecksumIEEE(l.open)}
+	if l.dir == "" {
+		// The heap holds cap(z): the allocation's size class.
+		if err := l.charge(int64(cap(z))); err != nil {
 			return err
 		}
-		if l.file == nil {
-			f, err := openLogFile(l.dir)
-			if err != nil {
-				return err
-			}
-			l.file = f
-		}
-		var err error
-		c.off, err = l.file.append(z)
-		return err
-	})
-	if err != nil {
+		c.data = z
+	} else if err := l.sealToFile(&c, z); err != nil {
 		return err
 	}
 	l.sealed = append(l.sealed, c)
 	l.open = l.open[:0]
 	return nil
+}
+
+// sealToFile charges the compressed chunk z and writes it at the end of the
+// log's file, made by the first seal, noting where in c.
+func (l *chunkLog) sealToFile(c *sealedChunk, z []byte) error {
+	if err := l.charge(int64(len(z))); err != nil {
+		return err
+	}
+	if l.file == nil {
+		f, err := openLogFile(l.dir)
+		if err != nil {
+			return err
+		}
+		l.file = f
+	}
+	var err error
+	c.off, err = l.file.append(z)
+	return err
 }
 
 // release forgets the log and gives back what it took from the budget.
@@ -233,10 +237,10 @@ var compressor struct {
 	out bytes.Buffer
 }
 
-// compressChunk compresses raw and hands the compressed bytes to keep,
-// returning its error. keep must not hold on to them: they are the shared
-// compressor's buffer.
-func compressChunk(raw []byte, keep func([]byte) error) error {
+// compressChunk returns raw compressed, in a slice of its own exact size,
+// so that what is done with it (a file write, say) happens outside the
+// compressor's lock.
+func compressChunk(raw []byte) []byte {
 	compressor.mu.Lock()
 	defer compressor.mu.Unlock()
 	compressor.out.Reset()
@@ -252,5 +256,5 @@ func compressChunk(raw []byte, keep func([]byte) error) error {
 	// Writes to a bytes.Buffer cannot fail.
 	_, _ = compressor.zw.Write(raw)
 	_ = compressor.zw.Close()
-	return keep(compressor.out.Bytes())
+	return bytes.Clone(compressor.out.Bytes())
 }

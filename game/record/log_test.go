@@ -163,6 +163,70 @@ func TestLogFileErrors(t *testing.T) {
 	if !errors.Is(err, errLogIO) || !strings.Contains(err.Error(), "chunk 1 of") {
 		t.Fatalf("writeTo from a closed file: %v, want errLogIO naming chunk 1", err)
 	}
+	snap.release()
+	l.release()
+}
+
+// TestLogFileWriteFails: a seal whose write fails (a full disk, say) says
+// errLogIO, and what the log took, the failed chunk's charge included,
+// comes back to the budget on release.
+func TestLogFileWriteFails(t *testing.T) {
+	stream := arenaBytes(t, 600)
+	budget := NewBudget(1 << 30)
+	l := chunkLog{limit: 1 << 30, budget: budget, dir: t.TempDir()}
+	if err := l.append(stream[:logChunkSize+1]); err != nil {
+		t.Fatal(err)
+	}
+	_ = l.file.f.Close()
+	err := l.append(stream[logChunkSize+1 : 2*logChunkSize+1])
+	if !errors.Is(err, errLogIO) {
+		t.Fatalf("a seal into a closed file: %v, want errLogIO", err)
+	}
+	if budget.Used() != l.held || l.held <= int64(logChunkSize) {
+		t.Fatalf("budget used %d, log holds %d: want the open chunk and both seals charged", budget.Used(), l.held)
+	}
+	l.release()
+	if budget.Used() != 0 {
+		t.Fatalf("budget used %d after release, want 0", budget.Used())
+	}
+}
+
+// TestRecorderUnreadableLogFile: a recording that cannot read the log's
+// file back stops, and the room drops the log (both counted as
+// log_io_error): every later recording would fail the same way.
+func TestRecorderUnreadableLogFile(t *testing.T) {
+	SetLogChunkForTest(t, 1<<10)
+	rc, err := NewRecorder(Options{LogDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.header, rc.logger = []byte{0}, slog.New(slog.DiscardHandler)
+	load := newArenaLoad(3)
+	load.join(rc)
+	for range 100 {
+		load.step(rc)
+	}
+	_ = rc.log.file.f.Close()
+	before := DroppedForTest(dropLogIO)
+	s := newSink("api", io.Discard, nil, 1<<20)
+	rc.startSink(s)
+	for !s.failed.Load() {
+		// The sink's goroutine reads the log; the room only learns of it
+		// when it hands over the next tick.
+		runtime.Gosched()
+	}
+	load.step(rc)
+	if rc.Recording() || rc.available() {
+		t.Error("still recording, or able to, from an unreadable log")
+	}
+	rc.Close()
+	<-s.done
+	if !errors.Is(s.err, errLogIO) {
+		t.Errorf("recording ended with %v, want errLogIO", s.err)
+	}
+	if n := DroppedForTest(dropLogIO) - before; n != 2 {
+		t.Errorf("log_io_error drops %v, want 2 (the recording and the log)", n)
+	}
 }
 
 // TestLogSnapshotIsImmutable: a snapshot taken mid-chunk keeps its bytes

@@ -12,10 +12,11 @@ var errLogIO = errors.New("recording log file")
 
 // logFile is the file a room's sealed log chunks go to when
 // Options.LogDir is set: a temporary file removed from its directory as
-// soon as it is made, so that it lives exactly as long as it is open and
-// a server that dies leaves nothing behind. The log and every snapshot of
-// it handed to a recording hold a reference; the last one to let go
-// closes it.
+// soon as it is made, where the system allows removing an open file
+// (Linux, macOS; elsewhere at close), so that it lives exactly as long as
+// it is open and a server that dies leaves nothing behind. The log and
+// every snapshot of it handed to a recording hold a reference; the last
+// one to let go closes it.
 type logFile struct {
 	f    *os.File
 	name string // still to be removed at close: the early remove failed

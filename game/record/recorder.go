@@ -325,8 +325,9 @@ func (rc *Recorder) EndTick() { rc.flush() }
 // Errors of recordings.
 var (
 	// ErrUnavailable means the room no longer holds its log from tick 0
-	// (it outgrew Options.LogBytes, the budget was spent, or it is
-	// disabled), so a recording started now could not be replayed.
+	// (it outgrew Options.LogBytes, the budget was spent, its file could
+	// not be made, written or read, or it is disabled), so a recording
+	// started now could not be replayed.
 	ErrUnavailable = errors.New("recording unavailable: the room's log from tick 0 is gone")
 	// ErrBusy means Start found a recording it started still running.
 	ErrBusy = errors.New("room is already recording")

@@ -618,6 +618,13 @@ func TestRecordingFromLogDir(t *testing.T) {
 	dir := t.TempDir()
 	rr := startRecorded(t, "room-a", record.Options{LogDir: dir})
 	debugs(t, rr.room, 100) // 100 KB: six chunks sealed
+	inFile := false
+	if err := rr.room.Exec(context.Background(), "log in file", func() error { inFile = rr.rec.LogInFileForTest(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !inFile {
+		t.Fatal("the log's sealed chunks are not in a file")
+	}
 	var out safeBuffer
 	if err := rr.rec.Start(context.Background(), &out); err != nil {
 		t.Fatal(err)

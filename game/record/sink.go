@@ -155,7 +155,7 @@ func (s *sink) run(header []byte, log logSnapshot) {
 		}
 	}
 	switch {
-	case errors.Is(err, errLogCorrupt):
+	case errors.Is(err, errLogCorrupt), errors.Is(err, errLogIO):
 		s.err = fmt.Errorf("recording: %w", err)
 	case err != nil:
 		s.err = fmt.Errorf("recording write: %w", err)
