@@ -53,9 +53,12 @@ type chunkLog struct {
 type sealedChunk struct {
 	data []byte // the compressed bytes when the log is in memory
 	off  int64  // else where they start in the log's file
-	n    int    // the compressed length
-	size int    // the raw bytes' length
-	sum  uint32 // the raw bytes' CRC-32 (IEEE)
+	// unwritten, in a log with a file, holds the compressed bytes until
+	// the file's writer has written them (logfile.go).
+	unwritten *unwritten
+	n         int    // the compressed length
+	size      int    // the raw bytes' length
+	sum       uint32 // the raw bytes' CRC-32 (IEEE)
 }
 
 // append adds e to the log, sealing each chunk it fills. It returns
@@ -117,8 +120,9 @@ func (l *chunkLog) seal() error {
 	return nil
 }
 
-// sealToFile charges the compressed chunk z and writes it at the end of the
-// log's file, made by the first seal, noting where in c.
+// sealToFile charges the compressed chunk z and hands it to the writer of
+// the log's file, made by the first seal, noting where it will be in c.
+// It fails when an earlier write failed or the writes fell too far behind.
 func (l *chunkLog) sealToFile(c *sealedChunk, z []byte) error {
 	if err := l.charge(int64(len(z))); err != nil {
 		return err
@@ -131,7 +135,7 @@ func (l *chunkLog) sealToFile(c *sealedChunk, z []byte) error {
 		l.file = f
 	}
 	var err error
-	c.off, err = l.file.append(z)
+	c.off, c.unwritten, err = l.file.append(z)
 	return err
 }
 
@@ -179,11 +183,15 @@ func (s logSnapshot) writeTo(w io.Writer) error {
 		var zr io.ReadCloser
 		for i, c := range s.sealed {
 			if s.file != nil {
-				z = slices.Grow(z[:0], c.n)[:c.n]
-				if err := s.file.read(z, c.off); err != nil {
-					return fmt.Errorf("chunk %d of %d: %w", i+1, len(s.sealed), err)
+				if p := c.unwritten.bytes(); p != nil {
+					c.data = p
+				} else {
+					z = slices.Grow(z[:0], c.n)[:c.n]
+					if err := s.file.read(z, c.off); err != nil {
+						return fmt.Errorf("chunk %d of %d: %w", i+1, len(s.sealed), err)
+					}
+					c.data = z
 				}
-				c.data = z
 			}
 			var err error
 			if raw, zr, err = inflateChunk(raw, zr, c); err != nil {

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // arenaBytes returns the entries an arena-move room records in ticks
@@ -138,8 +139,31 @@ func TestLogFileLifetime(t *testing.T) {
 		t.Fatal("a snapshot read after its log's release differs from what was appended")
 	}
 	snap.release()
-	if _, err := file.f.Stat(); !errors.Is(err, os.ErrClosed) {
-		t.Fatalf("Stat after the last release: %v, want the file closed", err)
+	waitFileClosed(t, file)
+}
+
+// waitFileClosed waits for the last reference to file, the writer's
+// perhaps, to close it.
+func waitFileClosed(t *testing.T, file *logFile) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // only turns a hang into a failure
+	for {
+		_, err := file.f.Stat()
+		if errors.Is(err, os.ErrClosed) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Stat after the last release: %v, want the file closed", err)
+		}
+		runtime.Gosched()
+	}
+}
+
+// waitWritten waits until the file's writer has written every chunk
+// queued.
+func waitWritten(file *logFile) {
+	for !file.idle() {
+		runtime.Gosched()
 	}
 }
 
@@ -157,6 +181,7 @@ func TestLogFileErrors(t *testing.T) {
 	if err := l.append(stream); err != nil {
 		t.Fatal(err)
 	}
+	waitWritten(l.file)
 	snap := l.snapshot()
 	_ = l.file.f.Close() // the disk goes away under the recording
 	err := snap.writeTo(io.Discard)
@@ -167,28 +192,75 @@ func TestLogFileErrors(t *testing.T) {
 	l.release()
 }
 
-// TestLogFileWriteFails: a seal whose write fails (a full disk, say) says
-// errLogIO, and what the log took, the failed chunk's charge included,
-// comes back to the budget on release.
+// TestLogFileWriteFails: once a write of the log's file fails (a full
+// disk, say), the chunk it did not write stays readable, the next seal
+// says errLogIO, and what the log took, the refused chunk's charge
+// included, comes back to the budget on release.
 func TestLogFileWriteFails(t *testing.T) {
 	stream := arenaBytes(t, 600)
+	chunk := logChunkSize
 	budget := NewBudget(1 << 30)
 	l := chunkLog{limit: 1 << 30, budget: budget, dir: t.TempDir()}
-	if err := l.append(stream[:logChunkSize+1]); err != nil {
+	if err := l.append(stream[:chunk+1]); err != nil {
 		t.Fatal(err)
 	}
+	waitWritten(l.file)
 	_ = l.file.f.Close()
-	err := l.append(stream[logChunkSize+1 : 2*logChunkSize+1])
-	if !errors.Is(err, errLogIO) {
-		t.Fatalf("a seal into a closed file: %v, want errLogIO", err)
+	if err := l.append(stream[chunk+1 : 2*chunk+1]); err != nil {
+		t.Fatalf("the seal that queues the failing write: %v, want nil (the writer fails later)", err)
 	}
-	if budget.Used() != l.held || l.held <= int64(logChunkSize) {
-		t.Fatalf("budget used %d, log holds %d: want the open chunk and both seals charged", budget.Used(), l.held)
+	waitWritten(l.file)
+	var got bytes.Buffer
+	if err := (logSnapshot{sealed: l.sealed, file: l.file}).writeTo(&got); err == nil || !errors.Is(err, errLogIO) {
+		// The first chunk is only in the closed file; the second never
+		// got there and is read from memory, after the first fails.
+		t.Fatalf("reading a log whose file is gone: %v, want errLogIO", err)
+	}
+	if u := l.sealed[1].unwritten.bytes(); u == nil {
+		t.Fatal("the chunk whose write failed is no longer in memory")
+	}
+	err := l.append(stream[2*chunk+1 : 3*chunk+1])
+	if !errors.Is(err, errLogIO) {
+		t.Fatalf("a seal after a failed write: %v, want errLogIO", err)
+	}
+	if budget.Used() != l.held || l.held <= int64(chunk) {
+		t.Fatalf("budget used %d, log holds %d: want the open chunk and the three seals charged", budget.Used(), l.held)
 	}
 	l.release()
 	if budget.Used() != 0 {
 		t.Fatalf("budget used %d after release, want 0", budget.Used())
 	}
+}
+
+// TestLogFileWritesFallBehind: a disk that stops taking writes costs a log
+// at most maxUnwrittenBytes of queued chunks; the seal past them says
+// errLogIO (the room drops the log) rather than wait or queue more.
+func TestLogFileWritesFallBehind(t *testing.T) {
+	stream := bytes.Repeat(arenaBytes(t, 600), 40)
+	chunk := logChunkSize
+	l := chunkLog{limit: 1 << 30, dir: t.TempDir()}
+	if err := l.append(stream[:chunk]); err != nil {
+		t.Fatal(err)
+	}
+	waitWritten(l.file)
+	// A writer that never gets anywhere: the chunks queue.
+	l.file.mu.Lock()
+	l.file.writing = true
+	l.file.mu.Unlock()
+	var err error
+	for off := chunk; err == nil && off+chunk <= len(stream); off += chunk {
+		err = l.append(stream[off : off+chunk])
+	}
+	if !errors.Is(err, errLogIO) || !strings.Contains(err.Error(), "fallen behind") {
+		t.Fatalf("sealing with a stalled writer: %v, want errLogIO saying the disk has fallen behind", err)
+	}
+	if q := l.file.queued; q > maxUnwrittenBytes || q < maxUnwrittenBytes/2 {
+		t.Fatalf("%d bytes queued, want close to the bound %d", q, maxUnwrittenBytes)
+	}
+	l.file.mu.Lock()
+	l.file.writing = false
+	l.file.mu.Unlock()
+	l.release()
 }
 
 // TestRecorderUnreadableLogFile: a recording that cannot read the log's
@@ -206,6 +278,7 @@ func TestRecorderUnreadableLogFile(t *testing.T) {
 	for range 100 {
 		load.step(rc)
 	}
+	waitWritten(rc.log.file)
 	_ = rc.log.file.f.Close()
 	before := DroppedForTest(dropLogIO)
 	s := newSink("api", io.Discard, nil, 1<<20)
