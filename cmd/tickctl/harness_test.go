@@ -62,8 +62,18 @@ func testModes(t *testing.T, dronesFlags ...string) game.Modes {
 // test ends.
 func startServerModes(t *testing.T, token string, modes game.Modes) *server {
 	t.Helper()
+	return startServerConfig(t, token, modes, nil)
+}
+
+// startServerConfig is startServerModes with the lobby's configuration
+// changed by tweak (if set).
+func startServerConfig(t *testing.T, token string, modes game.Modes, tweak func(*lobby.Config)) *server {
+	t.Helper()
 	cfg := lobby.DefaultConfig()
 	cfg.Rooms.DefaultMode = "arena"
+	if tweak != nil {
+		tweak(&cfg)
+	}
 	srv, err := lobby.NewServer(cfg, modes, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
