@@ -263,45 +263,6 @@ func TestLogFileWritesFallBehind(t *testing.T) {
 	l.release()
 }
 
-// TestRecorderUnreadableLogFile: a recording that cannot read the log's
-// file back stops, and the room drops the log (both counted as
-// log_io_error): every later recording would fail the same way.
-func TestRecorderUnreadableLogFile(t *testing.T) {
-	SetLogChunkForTest(t, 1<<10)
-	rc, err := NewRecorder(Options{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc.header, rc.logger = []byte{0}, slog.New(slog.DiscardHandler)
-	load := newArenaLoad(3)
-	load.join(rc)
-	for range 100 {
-		load.step(rc)
-	}
-	waitWritten(rc.log.file)
-	_ = rc.log.file.f.Close()
-	before := DroppedForTest(dropLogIO)
-	s := newSink("api", io.Discard, nil, 1<<20)
-	rc.startSink(s)
-	for !s.failed.Load() {
-		// The sink's goroutine reads the log; the room only learns of it
-		// when it hands over the next tick.
-		runtime.Gosched()
-	}
-	load.step(rc)
-	if rc.Recording() || rc.available() {
-		t.Error("still recording, or able to, from an unreadable log")
-	}
-	rc.Close()
-	<-s.done
-	if !errors.Is(s.err, errLogIO) {
-		t.Errorf("recording ended with %v, want errLogIO", s.err)
-	}
-	if n := DroppedForTest(dropLogIO) - before; n != 2 {
-		t.Errorf("log_io_error drops %v, want 2 (the recording and the log)", n)
-	}
-}
-
 // TestLogSnapshotIsImmutable: a snapshot taken mid-chunk keeps its bytes
 // while the log goes on filling and sealing that chunk.
 func TestLogSnapshotIsImmutable(t *testing.T) {
@@ -410,44 +371,66 @@ func TestLogCorruptChunk(t *testing.T) {
 	}
 }
 
-// TestRecorderCorruptLog: a recording whose log does not inflate stops
-// with errLogCorrupt, counted, and the room drops the log so no later
-// recording starts from it.
-func TestRecorderCorruptLog(t *testing.T) {
-	SetLogChunkForTest(t, 1<<10)
-	rc, err := NewRecorder(Options{})
-	if err != nil {
-		t.Fatal(err)
+// TestRecorderBrokenLog: a recording whose log does not inflate, or whose
+// log file cannot be read back, stops with that error, counted, and the
+// room drops the log so no later recording starts from it (two drops of
+// the reason: the recording and the log).
+func TestRecorderBrokenLog(t *testing.T) {
+	tests := []struct {
+		name   string
+		dir    bool // the log has a file
+		breaks func(rc *Recorder)
+		want   error
+		reason string
+	}{
+		{"a damaged chunk", false, func(rc *Recorder) { rc.log.sealed[2].data[5] ^= 0xff }, errLogCorrupt, dropLogCorrupt},
+		{"an unreadable file", true, func(rc *Recorder) {
+			waitWritten(rc.log.file)
+			_ = rc.log.file.f.Close()
+		}, errLogIO, dropLogIO},
 	}
-	rc.header, rc.logger = []byte{0}, slog.New(slog.DiscardHandler)
-	load := newArenaLoad(3)
-	load.join(rc)
-	for range 100 {
-		load.step(rc)
-	}
-	rc.log.sealed[2].data[5] ^= 0xff
-	before := DroppedForTest(dropLogCorrupt)
-	var out bytes.Buffer
-	s := newSink("api", &out, nil, 1<<20)
-	rc.startSink(s)
-	for !s.failed.Load() {
-		// The sink's goroutine reads the log; the room only learns of it
-		// when it hands over the next tick.
-		runtime.Gosched()
-	}
-	load.step(rc)
-	if rc.Recording() || rc.available() {
-		t.Error("still recording, or able to, from a corrupt log")
-	}
-	rc.Close()
-	<-s.done // stopped before the room's end: Close does not wait for it
-	if !errors.Is(s.err, errLogCorrupt) {
-		t.Errorf("recording ended with %v, want errLogCorrupt", s.err)
-	}
-	if n := DroppedForTest(dropLogCorrupt) - before; n != 2 {
-		t.Errorf("log_corrupt drops %v, want 2 (the recording and the log)", n)
-	}
-	if out.Len() > 1+2<<10 {
-		t.Errorf("the recording holds %d bytes, past the damaged chunk", out.Len())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			SetLogChunkForTest(t, 1<<10)
+			opts := Options{}
+			if tt.dir {
+				opts.LogDir = t.TempDir()
+			}
+			rc, err := NewRecorder(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc.header, rc.logger = []byte{0}, slog.New(slog.DiscardHandler)
+			load := newArenaLoad(3)
+			load.join(rc)
+			for range 100 {
+				load.step(rc)
+			}
+			tt.breaks(rc)
+			before := DroppedForTest(tt.reason)
+			var out bytes.Buffer
+			s := newSink("api", &out, nil, 1<<20)
+			rc.startSink(s)
+			for !s.failed.Load() {
+				// The sink's goroutine reads the log; the room only learns
+				// of it when it hands over the next tick.
+				runtime.Gosched()
+			}
+			load.step(rc)
+			if rc.Recording() || rc.available() {
+				t.Error("still recording, or able to, from a broken log")
+			}
+			rc.Close()
+			<-s.done // stopped before the room's end: Close does not wait for it
+			if !errors.Is(s.err, tt.want) {
+				t.Errorf("recording ended with %v, want %v", s.err, tt.want)
+			}
+			if n := DroppedForTest(tt.reason) - before; n != 2 {
+				t.Errorf("%s drops %v, want 2 (the recording and the log)", tt.reason, n)
+			}
+			if out.Len() > 1+2<<10 {
+				t.Errorf("the recording holds %d bytes, past the broken chunk", out.Len())
+			}
+		})
 	}
 }
