@@ -22,6 +22,9 @@ func (s *Server) Drain(ctx context.Context) (cut int) {
 	s.mu.Lock()
 	s.draining = true
 	s.mu.Unlock()
+	// Joins are refused before the notice says they are: a player told of
+	// the drain who joins at once must not find a seat.
+	s.registry.refuseNew()
 	s.announceDrain(ctx)
 	return s.registry.Drain(ctx)
 }
@@ -43,8 +46,8 @@ func (s *Server) announceDrain(ctx context.Context) {
 // running, and waits for the running ones to end or ctx to; it then drains
 // those left (game.Room.Drain) and returns how many it cut short.
 func (r *Registry) Drain(ctx context.Context) (cut int) {
+	r.refuseNew()
 	r.mu.Lock()
-	r.closed = true
 	entries := append([]*roomEntry(nil), r.order...)
 	r.mu.Unlock()
 	var running []*game.Room
@@ -86,3 +89,11 @@ func (r *Registry) Drain(ctx context.Context) (cut int) {
 // drainSettle bounds the wait for drained rooms to end; Shutdown waits for
 // whatever is left.
 const drainSettle = 2 * time.Second
+
+// refuseNew makes the registry refuse new joins and rooms with
+// SHUTTING_DOWN from now on.
+func (r *Registry) refuseNew() {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+}
