@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -69,9 +68,9 @@ func (r *recordLogFlags) validate() error {
 		r.dir = ""
 	}
 	if r.dir != "" {
-		if err := probeDir(r.dir); err != nil {
+		if err := record.CheckLogDir(r.dir); err != nil {
 			if r.dirSet {
-				return fmt.Errorf("-record-log-dir %q: %w (%s keeps the logs in memory)", r.dir, err, recordLogsInMemory)
+				return fmt.Errorf("-record-log-dir %q: cannot make a file there: %w (%s keeps the logs in memory)", r.dir, err, recordLogsInMemory)
 			}
 			r.fallback, r.dir = err, ""
 		}
@@ -80,16 +79,6 @@ func (r *recordLogFlags) validate() error {
 		r.budget = recordLogBudgetInMemory
 	}
 	return nil
-}
-
-// probeDir makes and removes a temporary file in dir, as each room's log
-// will.
-func probeDir(dir string) error {
-	f, err := os.CreateTemp(dir, "tickwire-probe-*")
-	if err != nil {
-		return fmt.Errorf("cannot make a file there: %w", err)
-	}
-	return errors.Join(f.Close(), os.Remove(f.Name()))
 }
 
 // apply puts the flags into rooms, and warns when the logs fell back to

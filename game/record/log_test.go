@@ -162,7 +162,13 @@ func waitFileClosed(t *testing.T, file *logFile) {
 // waitWritten waits until the file's writer has written every chunk
 // queued.
 func waitWritten(file *logFile) {
-	for !file.idle() {
+	for {
+		file.mu.Lock()
+		writing := file.writing
+		file.mu.Unlock()
+		if !writing {
+			return
+		}
 		runtime.Gosched()
 	}
 }

@@ -34,13 +34,12 @@ type logFile struct {
 	end  int64  // bytes placed; room goroutine only
 	refs atomic.Int32
 
-	mu        sync.Mutex
-	queue     []pendingWrite
-	queued    int  // compressed bytes in queue and being written
-	writing   bool // a writer goroutine runs
-	failed    bool // a write failed; err says how
-	err       error
-	writerFor func() // lf.write, made once
+	mu      sync.Mutex
+	queue   []pendingWrite
+	queued  int  // compressed bytes in queue and being written
+	writing bool // a writer goroutine runs
+	failed  bool // a write failed; err says how
+	err     error
 }
 
 // pendingWrite is a chunk waiting for the writer.
@@ -79,8 +78,19 @@ func openLogFile(dir string) (*logFile, error) {
 		lf.name = f.Name()
 	}
 	lf.refs.Store(1)
-	lf.writerFor = lf.write
 	return lf, nil
+}
+
+// CheckLogDir makes a log file in dir and closes it, as the log of a room
+// given dir as Options.LogDir will: a server can try its directory before
+// its rooms need it.
+func CheckLogDir(dir string) error {
+	lf, err := openLogFile(dir)
+	if err != nil {
+		return err
+	}
+	lf.drop()
+	return nil
 }
 
 // append places z at the file's end and queues it for the writer,
@@ -109,7 +119,7 @@ func (lf *logFile) append(z []byte) (int64, *unwritten, error) {
 	lf.mu.Unlock()
 	if start {
 		lf.hold() // the writer's, so the file stays open while it writes
-		go lf.writerFor()
+		go lf.write()
 	}
 	return off, u, nil
 }
@@ -142,13 +152,6 @@ func (lf *logFile) write() {
 		}
 		lf.mu.Unlock()
 	}
-}
-
-// idle reports whether no chunk waits for the writer.
-func (lf *logFile) idle() bool {
-	lf.mu.Lock()
-	defer lf.mu.Unlock()
-	return !lf.writing
 }
 
 // read reads len(b) bytes at off into b. Any goroutine: reads and the
