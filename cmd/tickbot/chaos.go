@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tickwire/tickwire/netcode"
 	"github.com/tickwire/tickwire/netcode/client"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -21,12 +22,10 @@ import (
 // pausableConn is a client socket whose reads can be held back: a slow bot
 // really stops reading, so the server sees its TCP window fill and its
 // snapshots pile up, exactly as with a stalled real client. Writes pass.
-//
-// It also drops deadline calls that repeat the deadline in force: the
-// WebSocket library sets the write deadline before every frame, and each
-// call costs a runtime timer update even when the deadline is unchanged.
+// Its deadlines go through a DeadlineConn, which drops the per-frame
+// repeats of gorilla/websocket.
 type pausableConn struct {
-	net.Conn
+	netcode.DeadlineConn
 	closed    chan struct{}
 	closeOnce sync.Once
 
@@ -37,14 +36,10 @@ type pausableConn struct {
 	mu    sync.Mutex
 	until time.Time
 	wake  chan struct{} // closed by resume to end the current pause early
-	// readDeadline and writeDeadline are the deadlines last set, valid
-	// when haveRead and haveWrite.
-	readDeadline, writeDeadline time.Time
-	haveRead, haveWrite         bool
 }
 
 func newPausableConn(c net.Conn) *pausableConn {
-	return &pausableConn{Conn: c, closed: make(chan struct{}), wake: make(chan struct{})}
+	return &pausableConn{DeadlineConn: netcode.DeadlineConn{Conn: c}, closed: make(chan struct{}), wake: make(chan struct{})}
 }
 
 // pauseUntil holds every read that starts before t until t (or resume). A
@@ -85,45 +80,6 @@ func (c *pausableConn) Read(p []byte) (int, error) {
 		}
 	}
 	return c.Conn.Read(p)
-}
-
-// SetReadDeadline sets the read deadline unless it is already t.
-func (c *pausableConn) SetReadDeadline(t time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.haveRead && c.readDeadline.Equal(t) {
-		return nil
-	}
-	if err := c.Conn.SetReadDeadline(t); err != nil {
-		return err
-	}
-	c.readDeadline, c.haveRead = t, true
-	return nil
-}
-
-// SetWriteDeadline sets the write deadline unless it is already t.
-func (c *pausableConn) SetWriteDeadline(t time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.haveWrite && c.writeDeadline.Equal(t) {
-		return nil
-	}
-	if err := c.Conn.SetWriteDeadline(t); err != nil {
-		return err
-	}
-	c.writeDeadline, c.haveWrite = t, true
-	return nil
-}
-
-// SetDeadline sets both deadlines.
-func (c *pausableConn) SetDeadline(t time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.Conn.SetDeadline(t); err != nil {
-		return err
-	}
-	c.readDeadline, c.writeDeadline, c.haveRead, c.haveWrite = t, t, true, true
-	return nil
 }
 
 // Close ends a pause in progress and closes the socket.
