@@ -72,7 +72,7 @@ func (c *Conn) startReading() (*rateLimiter, *rate.Limiter, error) {
 		return nil, nil, fmt.Errorf("set read deadline: %w", err)
 	}
 	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst)
-	readBudget := rate.NewLimiter(rate.Limit(c.cfg.ReadBytesPerSecond), max(c.cfg.ReadBytesPerSecond, int(c.cfg.MaxFrameBytes)))
+	readBudget := rate.NewLimiter(rate.Limit(c.cfg.ReadBytesPerSecond), c.readBurst())
 	// Control frames spend the same budgets as messages: the socket
 	// library would otherwise answer every ping, however many, for free.
 	c.ws.SetPingHandler(func(payload string) error {
@@ -185,7 +185,9 @@ const controlFrameBytes = 6
 // connection's reader is never held up for long; each wait is counted.
 func (c *Conn) paceRead(budget *rate.Limiter, n int) {
 	now := time.Now()
-	n = min(n, budget.Burst())
+	// Not budget.Burst(): that takes the limiter's lock a second time
+	// for every frame.
+	n = min(n, c.readBurst())
 	if budget.AllowN(now, n) {
 		return // the usual case, which unlike ReserveN allocates nothing
 	}
@@ -195,6 +197,12 @@ func (c *Conn) paceRead(budget *rate.Limiter, n int) {
 	}
 	readsPaced.Inc()
 	time.Sleep(wait)
+}
+
+// readBurst is the read budget's burst: a second's bytes, and at least
+// one frame of the largest size allowed, so that no frame waits forever.
+func (c *Conn) readBurst() int {
+	return max(c.cfg.ReadBytesPerSecond, int(c.cfg.MaxFrameBytes))
 }
 
 // controlWriteWait bounds the reader's pong to a client ping, as the socket
