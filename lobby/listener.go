@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tickwire/tickwire/netcode"
+	"github.com/tickwire/tickwire/netcode/deadline"
 )
 
 // reserveConnLifetime bounds the whole life of a reserve connection: long
@@ -146,7 +146,7 @@ func newTCPBudget(max, perAddr, reserve int, rate Rate, proxies Proxies) *tcpBud
 func (b *tcpBudget) admit(c net.Conn) net.Conn {
 	peer := remoteAddr(c.RemoteAddr().String())
 	trusted := b.proxies.trusted(peer)
-	tc := &trackedConn{DeadlineConn: netcode.DeadlineConn{Conn: c}, budget: b, key: addrKey(peer), perAddr: b.perAddr > 0 && !trusted}
+	tc := &trackedConn{Conn: deadline.Conn{Conn: c}, budget: b, key: addrKey(peer), perAddr: b.perAddr > 0 && !trusted}
 	now := time.Now()
 	if !trusted {
 		if l := b.rate.get(tc.key, now); l != nil && !l.AllowN(now, 1) {
@@ -206,10 +206,10 @@ func (b *tcpBudget) release(tc *trackedConn) {
 
 // trackedConn is a connection Listener counted; closing it gives its place
 // back. A reserve connection's deadlines never pass its end. Its deadlines
-// go through a DeadlineConn, which drops the per-frame repeats of
+// go through a deadline.Conn, which drops the per-frame repeats of
 // gorilla/websocket.
 type trackedConn struct {
-	netcode.DeadlineConn
+	deadline.Conn
 	budget  *tcpBudget
 	key     string
 	perAddr bool
@@ -228,17 +228,17 @@ func (c *trackedConn) Close() error {
 // SetDeadline sets the connection's deadlines, no later than a reserve
 // connection's end.
 func (c *trackedConn) SetDeadline(t time.Time) error {
-	return c.DeadlineConn.SetDeadline(c.clamp(t))
+	return c.Conn.SetDeadline(c.clamp(t))
 }
 
 // SetReadDeadline is SetDeadline for reads.
 func (c *trackedConn) SetReadDeadline(t time.Time) error {
-	return c.DeadlineConn.SetReadDeadline(c.clamp(t))
+	return c.Conn.SetReadDeadline(c.clamp(t))
 }
 
 // SetWriteDeadline is SetDeadline for writes.
 func (c *trackedConn) SetWriteDeadline(t time.Time) error {
-	return c.DeadlineConn.SetWriteDeadline(c.clamp(t))
+	return c.Conn.SetWriteDeadline(c.clamp(t))
 }
 
 // clamp returns t, or a reserve connection's end if t is later (or none).

@@ -3,6 +3,7 @@ package netcode
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/tickwire/tickwire/netcode/deadline"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -41,6 +43,9 @@ type serveOpts struct {
 	// start serves with Start, returning from the handler at once, in
 	// place of Serve.
 	start bool
+	// memoDeadlines puts each accepted socket under a deadline.Conn, as
+	// the lobby's listener does.
+	memoDeadlines bool
 }
 
 // testServer is an httptest server that upgrades every request and serves
@@ -58,7 +63,7 @@ func newTestServer(t testing.TB, opts serveOpts) *testServer {
 	var wg sync.WaitGroup
 	s := &testServer{accepted: make(chan *served, 16)}
 	upgrader := websocket.Upgrader{}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := upgrader.Upgrade(w, r, nil)
 		if err != nil {
 			return
@@ -95,6 +100,10 @@ func newTestServer(t testing.TB, opts serveOpts) *testServer {
 		}
 		done(sv.conn.Serve(cctx, handle))
 	}))
+	if opts.memoDeadlines {
+		ts.Listener = memoListener{ts.Listener}
+	}
+	ts.Start()
 	s.url = "ws" + strings.TrimPrefix(ts.URL, "http")
 	var once sync.Once
 	s.stop = func() {
@@ -106,6 +115,25 @@ func newTestServer(t testing.TB, opts serveOpts) *testServer {
 	}
 	t.Cleanup(s.stop)
 	return s
+}
+
+// memoListener puts every connection it accepts under a deadline.Conn.
+type memoListener struct{ net.Listener }
+
+func (l memoListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &deadline.Conn{Conn: c}, nil
+}
+
+// tcpConn returns the TCP socket under c, through a deadline.Conn.
+func tcpConn(c net.Conn) *net.TCPConn {
+	if dc, ok := c.(*deadline.Conn); ok {
+		c = dc.Conn
+	}
+	return c.(*net.TCPConn)
 }
 
 // dial connects a raw WebSocket client and returns it with the server's

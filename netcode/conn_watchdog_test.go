@@ -2,6 +2,7 @@ package netcode
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -10,12 +11,22 @@ import (
 
 // TestConnWriteWatchdogCutsBlockedWrite: a peer that stops reading fills the
 // socket buffers until a write blocks; the watchdog cuts that write once it
-// has taken WriteTimeout, and the connection ends as a write timeout.
+// has taken WriteTimeout, and the connection ends as a write timeout. The
+// cut is a deadline set from the watchdog's goroutine, so it must also get
+// through a deadline.Conn, as the lobby's connections have.
 func TestConnWriteWatchdogCutsBlockedWrite(t *testing.T) {
+	for _, memo := range []bool{false, true} {
+		t.Run(fmt.Sprintf("memoDeadlines=%v", memo), func(t *testing.T) {
+			testWatchdogCut(t, memo)
+		})
+	}
+}
+
+func testWatchdogCut(t *testing.T, memoDeadlines bool) {
 	timeouts := counter(connectionsClosed.WithLabelValues(closedWriteTimeout))
 	cfg := ConnConfig{WriteTimeout: 300 * time.Millisecond, SlowConsumerAfter: time.Minute, PingPeriod: time.Minute, PongWait: 2 * time.Minute}
-	s := newTestServer(t, serveOpts{cfg: cfg, beforeServe: func(sv *served) {
-		if err := sv.conn.ws.NetConn().(*net.TCPConn).SetWriteBuffer(4096); err != nil {
+	s := newTestServer(t, serveOpts{cfg: cfg, memoDeadlines: memoDeadlines, beforeServe: func(sv *served) {
+		if err := tcpConn(sv.conn.ws.NetConn()).SetWriteBuffer(4096); err != nil {
 			t.Errorf("set write buffer: %v", err)
 		}
 	}})

@@ -1,8 +1,7 @@
 // Package netcode is the server side of a tickwire WebSocket connection:
 // the read and write pumps, deadlines and pings, the latest-snapshot slot
 // and the bounded reliable queue, per-connection flood control, and their
-// metrics. Its DeadlineConn, which spares the socket gorilla/websocket's
-// repeated deadlines, serves the client side's sockets too.
+// metrics.
 //
 // netcode knows nothing of game rules and nothing of the lobby: it must not
 // import game, lobby or the Go client (netcode/client). It decodes each

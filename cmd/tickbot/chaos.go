@@ -13,8 +13,8 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/tickwire/tickwire/netcode"
 	"github.com/tickwire/tickwire/netcode/client"
+	"github.com/tickwire/tickwire/netcode/deadline"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -22,10 +22,10 @@ import (
 // pausableConn is a client socket whose reads can be held back: a slow bot
 // really stops reading, so the server sees its TCP window fill and its
 // snapshots pile up, exactly as with a stalled real client. Writes pass.
-// Its deadlines go through a DeadlineConn, which drops the per-frame
+// Its deadlines go through a deadline.Conn, which drops the per-frame
 // repeats of gorilla/websocket.
 type pausableConn struct {
-	netcode.DeadlineConn
+	deadline.Conn
 	closed    chan struct{}
 	closeOnce sync.Once
 
@@ -39,7 +39,7 @@ type pausableConn struct {
 }
 
 func newPausableConn(c net.Conn) *pausableConn {
-	return &pausableConn{DeadlineConn: netcode.DeadlineConn{Conn: c}, closed: make(chan struct{}), wake: make(chan struct{})}
+	return &pausableConn{Conn: deadline.Conn{Conn: c}, closed: make(chan struct{}), wake: make(chan struct{})}
 }
 
 // pauseUntil holds every read that starts before t until t (or resume). A

@@ -72,6 +72,16 @@ func TestLayers(t *testing.T) {
 			allowed: []string{module + "/proto", "google.golang.org/protobuf"},
 		},
 		{
+			pkg:     "netcode/deadline",
+			allowed: []string{},
+		},
+		{
+			// The load generator is a client: it links none of the
+			// server's packages.
+			pkg:       "cmd/tickbot",
+			forbidden: []string{module + "/netcode$", module + "/lobby", module + "/admin"},
+		},
+		{
 			pkg: "netcode/client",
 			forbidden: []string{module + "/netcode$", module + "/game", module + "/lobby",
 				"github.com/prometheus"},

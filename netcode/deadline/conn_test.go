@@ -1,8 +1,9 @@
-package netcode
+package deadline
 
 import (
 	"errors"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ func (s *deadlineSocket) SetDeadline(t time.Time) error      { return s.record("
 func (s *deadlineSocket) SetReadDeadline(t time.Time) error  { return s.record("read", t) }
 func (s *deadlineSocket) SetWriteDeadline(t time.Time) error { return s.record("write", t) }
 
-func TestDeadlineConnPassesOnlyChanges(t *testing.T) {
+func TestConnPassesOnlyChanges(t *testing.T) {
 	t1 := time.Unix(1000, 0)
 	t2 := time.Unix(2000, 0)
 	type call struct {
@@ -58,13 +59,15 @@ func TestDeadlineConnPassesOnlyChanges(t *testing.T) {
 			[]string{"read@" + t1.Format(time.StampMicro), "both@" + t1.Format(time.StampMicro)}},
 		{"a failed set is tried again", []call{{"write", t1, true}, {"write", t1, false}, {"write", t1, false}},
 			[]string{"write@" + t1.Format(time.StampMicro), "write@" + t1.Format(time.StampMicro)}},
+		{"a failed change forgets the old deadline", []call{{"write", t1, false}, {"write", t2, true}, {"write", t1, false}},
+			[]string{"write@" + t1.Format(time.StampMicro), "write@" + t2.Format(time.StampMicro), "write@" + t1.Format(time.StampMicro)}},
 		{"a failed both is tried again", []call{{"both", t1, false}, {"both", t2, true}, {"read", t1, false}, {"write", t1, false}},
 			[]string{"both@" + t1.Format(time.StampMicro), "both@" + t2.Format(time.StampMicro), "read@" + t1.Format(time.StampMicro), "write@" + t1.Format(time.StampMicro)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sock := &deadlineSocket{}
-			c := &DeadlineConn{Conn: sock}
+			c := &Conn{Conn: sock}
 			for i, cl := range tt.calls {
 				sock.failing = cl.fail
 				var err error
@@ -92,13 +95,14 @@ func TestDeadlineConnPassesOnlyChanges(t *testing.T) {
 	}
 }
 
-// TestDeadlineConnConcurrent sets both directions from several goroutines
-// at once, as a reader, a writer and a watchdog do: the race detector
-// checks the memo's locking, and afterwards a repeat of the deadlines in
-// force reaches nothing.
-func TestDeadlineConnConcurrent(t *testing.T) {
+// TestConnConcurrent sets both directions from several goroutines
+// at once, as a reader, a writer and a watchdog do. Whatever the
+// interleaving, the memo of each direction must hold the deadline of the
+// last call that reached the socket for it, or a later call could be
+// dropped wrongly; the race detector checks the locking.
+func TestConnConcurrent(t *testing.T) {
 	sock := &deadlineSocket{}
-	c := &DeadlineConn{Conn: sock}
+	c := &Conn{Conn: sock}
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Add(1)
@@ -121,6 +125,22 @@ func TestDeadlineConnConcurrent(t *testing.T) {
 	if len(sock.calls) == 0 || len(sock.calls) > 4*200 {
 		t.Fatalf("socket got %d calls", len(sock.calls))
 	}
+	lastRead, lastWrite := "", ""
+	for _, call := range sock.calls {
+		kind, _, _ := strings.Cut(call, "@")
+		if kind == "read" || kind == "both" {
+			lastRead = call
+		}
+		if kind == "write" || kind == "both" {
+			lastWrite = call
+		}
+	}
+	if _, at, _ := strings.Cut(lastRead, "@"); at != c.read.t.Format(time.StampMicro) {
+		t.Errorf("last read deadline on the socket %q, memo %v", lastRead, c.read.t)
+	}
+	if _, at, _ := strings.Cut(lastWrite, "@"); at != c.write.t.Format(time.StampMicro) {
+		t.Errorf("last write deadline on the socket %q, memo %v", lastWrite, c.write.t)
+	}
 	// Setting again what is in force reaches nothing.
 	n := len(sock.calls)
 	if err := c.SetWriteDeadline(c.write.t); err != nil {
@@ -134,8 +154,8 @@ func TestDeadlineConnConcurrent(t *testing.T) {
 	}
 }
 
-func TestDeadlineConnRepeatAllocatesNothing(t *testing.T) {
-	c := &DeadlineConn{Conn: &deadlineSocket{}}
+func TestConnRepeatAllocatesNothing(t *testing.T) {
+	c := &Conn{Conn: &deadlineSocket{}}
 	_ = c.SetWriteDeadline(time.Time{})
 	if n := testing.AllocsPerRun(100, func() { _ = c.SetWriteDeadline(time.Time{}) }); n != 0 {
 		t.Errorf("a repeated write deadline allocates %v times", n)
