@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"golang.org/x/time/rate"
 
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
@@ -66,13 +65,13 @@ func (c *Conn) readLoop(handle func(*pb.ClientMessage) error) error {
 // Not inlined, so that its frame is not readLoop's (see serve).
 //
 //go:noinline
-func (c *Conn) startReading() (*rateLimiter, *rate.Limiter, error) {
+func (c *Conn) startReading() (*rateLimiter, readBudget, error) {
 	c.ws.SetReadLimit(c.cfg.MaxFrameBytes)
 	if err := c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongWait)); err != nil {
-		return nil, nil, fmt.Errorf("set read deadline: %w", err)
+		return nil, readBudget{}, fmt.Errorf("set read deadline: %w", err)
 	}
 	limiter := newRateLimiter(c.cfg.InputRate, c.cfg.InputBurst)
-	readBudget := rate.NewLimiter(rate.Limit(c.cfg.ReadBytesPerSecond), c.readBurst())
+	readBudget := newReadBudget(c.cfg.ReadBytesPerSecond, c.cfg.MaxFrameBytes)
 	// Control frames spend the same budgets as messages: the socket
 	// library would otherwise answer every ping, however many, for free.
 	c.ws.SetPingHandler(func(payload string) error {
@@ -181,28 +180,12 @@ const controlFrameBytes = 6
 // paceRead spends n bytes of the read budget and, when it is overdrawn,
 // waits until it is not before the reader reads on: the frames a peer
 // sends beyond the budget then wait in socket buffers, and TCP slows the
-// peer down. A wait is at most a second (a burst's worth), so a closing
-// connection's reader is never held up for long; each wait is counted.
-func (c *Conn) paceRead(budget *rate.Limiter, n int) {
-	now := time.Now()
-	// Not budget.Burst(): that takes the limiter's lock a second time
-	// for every frame.
-	n = min(n, c.readBurst())
-	if budget.AllowN(now, n) {
-		return // the usual case, which unlike ReserveN allocates nothing
+// peer down. Each wait is counted.
+func (c *Conn) paceRead(budget readBudget, n int) {
+	if wait := budget.spend(time.Now(), n); wait > 0 {
+		readsPaced.Inc()
+		time.Sleep(wait)
 	}
-	wait := budget.ReserveN(now, n).DelayFrom(now)
-	if wait <= 0 {
-		return
-	}
-	readsPaced.Inc()
-	time.Sleep(wait)
-}
-
-// readBurst is the read budget's burst: a second's bytes, and at least
-// one frame of the largest size allowed, so that no frame waits forever.
-func (c *Conn) readBurst() int {
-	return max(c.cfg.ReadBytesPerSecond, int(c.cfg.MaxFrameBytes))
 }
 
 // controlWriteWait bounds the reader's pong to a client ping, as the socket

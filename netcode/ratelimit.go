@@ -58,3 +58,38 @@ func (l *rateLimiter) take(now time.Time) verdict {
 	}
 	return flooded
 }
+
+// readBudget is a connection's budget of bytes read: a token bucket, with
+// its burst kept beside it so that clamping a frame to the burst does not
+// take the limiter's lock a second time for every frame. Reader goroutine
+// only.
+type readBudget struct {
+	limiter *rate.Limiter
+	burst   int
+}
+
+// newReadBudget returns a full budget of perSecond bytes a second. Its
+// burst is a second's bytes, and at least one frame of maxFrame bytes, so
+// that the largest frame allowed can always be paid for.
+func newReadBudget(perSecond int, maxFrame int64) readBudget {
+	burst := max(perSecond, int(maxFrame))
+	return readBudget{limiter: rate.NewLimiter(rate.Limit(perSecond), burst), burst: burst}
+}
+
+// spend takes n bytes read at now from the budget (at most a burst: a
+// frame is never larger in practice, and a larger charge could never be
+// paid) and returns how long the reader should wait before reading on,
+// zero while the budget is not overdrawn. A wait is at most a burst's
+// worth: a second, or a largest frame's time where a frame is larger than
+// a second's bytes.
+func (b readBudget) spend(now time.Time, n int) time.Duration {
+	n = min(n, b.burst)
+	if b.limiter.AllowN(now, n) {
+		return 0 // the usual case, which unlike ReserveN allocates nothing
+	}
+	r := b.limiter.ReserveN(now, n)
+	if !r.OK() {
+		return 0
+	}
+	return r.DelayFrom(now)
+}

@@ -53,3 +53,36 @@ func TestRateLimiter(t *testing.T) {
 		})
 	}
 }
+
+func TestReadBudget(t *testing.T) {
+	tests := []struct {
+		name      string
+		perSecond int
+		maxFrame  int64
+		spends    []int           // bytes, all at the same instant
+		wantWaits []time.Duration // what each spend asks the reader to wait
+	}{
+		{"within a second's bytes", 1000, 500, []int{400, 600}, []time.Duration{0, 0}},
+		{"overdrawn waits for the refill", 1000, 500, []int{1000, 500}, []time.Duration{0, 500 * time.Millisecond}},
+		// Frames larger than a second's bytes: the burst is one frame, and
+		// the second frame waits a frame's time.
+		{"frames above a second's bytes", 100, 1000, []int{1000, 1000}, []time.Duration{0, 10 * time.Second}},
+		// A charge above the burst is clamped, so it is paid in a
+		// finite wait rather than refused (which would wait forever).
+		{"charge above the burst", 100, 200, []int{5000, 5000}, []time.Duration{0, 2 * time.Second}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newReadBudget(tt.perSecond, tt.maxFrame)
+			if got, want := b.burst, b.limiter.Burst(); got != want {
+				t.Fatalf("burst kept %d, limiter's %d", got, want)
+			}
+			now := time.Unix(1000, 0)
+			for i, n := range tt.spends {
+				if got := b.spend(now, n); got != tt.wantWaits[i] {
+					t.Errorf("spend %d (%d bytes): wait %v, want %v", i, n, got, tt.wantWaits[i])
+				}
+			}
+		})
+	}
+}
