@@ -37,6 +37,10 @@ Commands:
   kick ROOM PLAYER [-reason R]   remove a player; the client sees the reason
   close ROOM [-reason R]         end a room; players get results and the reason
   debug ROOM COMMAND...          send the room's game a debug command
+  notify [-room ID [-player P]] [-severity S] TEXT...
+                                 send a notice to every connection, a room's
+                                 players or one player
+  mute ROOM PLAYER [-off]        mute a player's chat in a room (-off lifts it)
   revoke SESSION                 refuse a session's tokens, close its connection
   record ROOM -o FILE -for D     record the room's inputs and checksums
   replay FILE                    re-run a recording offline, compare checksums

@@ -46,6 +46,16 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// TestHelpListsEveryCommand: the help's command list is written by hand;
+// every command tickctl runs must be in it.
+func TestHelpListsEveryCommand(t *testing.T) {
+	for name := range commands {
+		if !strings.Contains(synopsis, "\n  "+name+" ") {
+			t.Errorf("tickctl -h does not list %q", name)
+		}
+	}
+}
+
 func TestFailures(t *testing.T) {
 	s := startServer(t, "s3cret")
 	_, room := startBots(t, s, 1)
