@@ -47,6 +47,9 @@ type config struct {
 	// cmdline is the command line as /debug/pprof/cmdline shows it,
 	// secrets redacted.
 	cmdline []string
+	// unknownEnv names the TICKWIRE_ variables of the environment that
+	// override no flag; run warns of each.
+	unknownEnv []string
 
 	frontDoor
 	// talk holds the chat and game-message budgets of every room (talk.go).
@@ -120,6 +123,7 @@ func parseConfigModes(catalogue game.Modes, args []string, getenv func(string) s
 		}
 		return c, err
 	}
+	c.unknownEnv = cli.UnknownEnv(fs, "TICKWIRE", os.Environ())
 	noteGCFlagSet(fs, &c.gc)
 	noteRecordLogFlagsSet(fs, &c.recordLog)
 	c.cmdline = append([]string{os.Args[0]}, args...)

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"io"
+	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +182,34 @@ func TestHelpListsFlagsAndEnv(t *testing.T) {
 	}
 	if strings.Contains(out, "  -tick-hz") {
 		t.Error("help still lists the global -tick-hz")
+	}
+}
+
+// TestUnknownEnvWarned: a TICKWIRE_ variable that overrides no flag (a
+// retired global rate, a misspelling) leaves the server as it was, and the
+// server says so at start instead of running silently without it.
+func TestUnknownEnvWarned(t *testing.T) {
+	t.Setenv("TICKWIRE_TICK_HZ", "30")          // retired: rates are per mode
+	t.Setenv("TICKWIRE_ARENA_TICKHZ", "30")     // misspelt
+	t.Setenv("TICKWIRE_ARENA_SCORE_LIMIT", "7") // a flag's: read, not warned of
+	c, err := parseConfig(nil, os.Getenv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.unknownEnv, " "); got != "TICKWIRE_ARENA_TICKHZ TICKWIRE_TICK_HZ" {
+		t.Fatalf("unknown variables %q, want the misspelt one and the retired one", got)
+	}
+	if m, _ := c.modes.Lookup("arena"); m.Settings != game.DefaultSettings() {
+		t.Errorf("arena settings %+v, want the defaults: no unknown variable may change them", m.Settings)
+	}
+	var logs bytes.Buffer
+	warnUnknownEnv(slog.New(slog.NewTextHandler(&logs, nil)), c.unknownEnv)
+	for _, want := range []string{
+		`msg="environment variable no longer read; ignored" name=TICKWIRE_TICK_HZ use="each mode's own, TICKWIRE_<MODE>_TICK_HZ"`,
+		`msg="environment variable overrides no flag; ignored (see tickwire -h)" name=TICKWIRE_ARENA_TICKHZ`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log %q lacks %q", logs.String(), want)
+		}
 	}
 }

@@ -24,6 +24,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	if err != nil {
 		return err
 	}
+	warnUnknownEnv(log, c.unknownEnv)
 	lcfg := lobby.DefaultConfig()
 	c.frontDoor.apply(&lcfg)
 	lcfg.Rooms.DefaultMode = c.mode

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -43,6 +44,24 @@ func Parse(fs *flag.FlagSet, prefix string, args []string, getenv func(string) s
 		}
 	})
 	return err
+}
+
+// UnknownEnv returns the names of the variables in environ (as os.Environ
+// gives them, NAME=value) that carry prefix and an underscore but override
+// no flag of fs: a misspelt name, or one a newer version no longer reads.
+// Parse ignores them; a command should say so.
+func UnknownEnv(fs *flag.FlagSet, prefix string, environ []string) []string {
+	known := make(map[string]bool)
+	fs.VisitAll(func(f *flag.Flag) { known[EnvName(prefix, f.Name)] = true })
+	var unknown []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, prefix+"_") && !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	slices.Sort(unknown)
+	return unknown
 }
 
 // Section is a group of flags that Usage lists under a heading of its own,

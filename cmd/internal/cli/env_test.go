@@ -46,6 +46,29 @@ func TestEnvName(t *testing.T) {
 	}
 }
 
+func TestUnknownEnv(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.Int("arena.tick-hz", 60, "ticks")
+	fs.String("addr", ":7777", "address")
+	environ := []string{
+		"HOME=/home/ada",
+		"TICKWIRE_ADDR=:8000",       // a flag's
+		"TICKWIRE_ARENA_TICK_HZ=30", // a flag's
+		"TICKWIRE_TICK_HZ=30",       // no such flag (any more)
+		"TICKWIRE_ARENA_TICKHZ=30",  // misspelt
+		"TICKWIREX_ADDR=1",          // another prefix
+		"TICKWIRE=1",                // the prefix alone
+		"TICKWIRE_EMPTY=",           // set though empty: still named
+		"TICKBOT_BOTS=5",            // another command's
+		"XTICKWIRE_ADDR=:1",         // not at the start
+	}
+	got := UnknownEnv(fs, "TICKWIRE", environ)
+	want := []string{"TICKWIRE_ARENA_TICKHZ", "TICKWIRE_EMPTY", "TICKWIRE_TICK_HZ"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("UnknownEnv = %q, want %q", got, want)
+	}
+}
+
 func TestParseDottedFlagFromEnv(t *testing.T) {
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	hz := fs.Int("arena.tick-hz", 60, "ticks")
