@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tickwire/tickwire/game"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -13,9 +12,10 @@ import (
 // no new players (JoinRoom and CreateRoom get SHUTTING_DOWN, /healthz
 // answers 503) but keeps its connections, so players whose matches run
 // can resume their seats; rooms whose match is not running end at once;
-// running matches play on until they end or ctx does, and are then ended
-// with their standings (game.Room.Drain: MatchResults, then
-// Left{SERVER_SHUTDOWN}). Shutdown follows, and closes the connections.
+// running matches play on until they end, their last player leaves or ctx
+// ends, and are then ended with their standings (game.Room.Drain:
+// MatchResults, then Left{SERVER_SHUTDOWN}). Shutdown follows, and closes
+// the connections.
 // Drain returns once no room is left, or ctx ended and every room has been
 // told to end; it reports how many matches it cut short.
 func (s *Server) Drain(ctx context.Context) (cut int) {
@@ -44,31 +44,41 @@ func (s *Server) announceDrain(ctx context.Context) {
 
 // Drain refuses new joins and rooms, ends every room whose match is not
 // running, and waits for the running ones to end or ctx to; it then drains
-// those left (game.Room.Drain) and returns how many it cut short.
+// those left (game.Room.Drain) and returns how many it cut short. A running
+// match with no seat taken, from the start or once its last player leaves,
+// is drained at once: nobody plays on in it, and nobody may join it.
 func (r *Registry) Drain(ctx context.Context) (cut int) {
 	r.refuseNew()
 	r.mu.Lock()
 	entries := append([]*roomEntry(nil), r.order...)
 	r.mu.Unlock()
-	var running []*game.Room
+	var running []*roomEntry
 	for _, e := range entries {
 		if e.room.Phase() == pb.RoomPhase_ROOM_PHASE_RUNNING {
-			running = append(running, e.room)
+			running = append(running, e)
 			continue
 		}
 		e.room.Drain() // nothing under way: results of whoever sat there
 	}
-	for i, room := range running {
+	look := time.NewTicker(drainLook)
+	defer look.Stop()
+	for {
+		running = r.endEmptyMatches(running, &cut)
+		if len(running) == 0 {
+			break
+		}
 		select {
-		case <-room.Done():
+		case <-running[0].room.Done():
+			continue
+		case <-look.C:
 			continue
 		case <-ctx.Done():
 		}
-		for _, left := range running[i:] {
+		for _, left := range running {
 			select {
-			case <-left.Done():
+			case <-left.room.Done():
 			default:
-				left.Drain()
+				left.room.Drain()
 				cut++
 			}
 		}
@@ -89,6 +99,35 @@ func (r *Registry) Drain(ctx context.Context) (cut int) {
 // drainSettle bounds the wait for drained rooms to end; Shutdown waits for
 // whatever is left.
 const drainSettle = 2 * time.Second
+
+// drainLook is how often a drain looks for running matches that ended or
+// emptied while it waited.
+const drainLook = 250 * time.Millisecond
+
+// endEmptyMatches returns the rooms of running still to wait for: it
+// leaves out those that ended, and drains (counting in cut) those whose
+// match runs with no seat taken. A room whose match is over but which has
+// not ended yet is waited for: it ends by itself.
+func (r *Registry) endEmptyMatches(running []*roomEntry, cut *int) []*roomEntry {
+	still := running[:0]
+	for _, e := range running {
+		select {
+		case <-e.room.Done():
+			continue
+		default:
+		}
+		r.mu.Lock()
+		empty := e.reserved == 0
+		r.mu.Unlock()
+		if empty && e.room.Phase() == pb.RoomPhase_ROOM_PHASE_RUNNING {
+			e.room.Drain()
+			*cut++
+			continue
+		}
+		still = append(still, e)
+	}
+	return still
+}
 
 // refuseNew makes the registry refuse new joins and rooms with
 // SHUTTING_DOWN from now on.

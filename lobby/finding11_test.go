@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -200,5 +201,84 @@ func TestFinding11Drain(t *testing.T) {
 	}
 	if got := reasons["arena "+game.EndDrained]; len(got) != 2 {
 		t.Errorf("results lines %v: want arena drained with ann and rey", reasons)
+	}
+}
+
+// TestDrainEndsEmptyMatches: a running match nobody is seated in any more
+// (its players left, their seats released) has no one to play on for, and
+// no one can join it while the server drains, so the drain ends it at once
+// rather than wait for -drain-timeout; so does a match that empties while
+// the drain waits.
+func TestDrainEndsEmptyMatches(t *testing.T) {
+	for _, leaveDuringDrain := range []bool{false, true} {
+		t.Run(fmt.Sprintf("leaveDuringDrain=%v", leaveDuringDrain), func(t *testing.T) {
+			results := &lockedBuffer{}
+			rw := NewResultsWriter(results, nil, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			ts := startServerModes(t, func(c *Config) {
+				c.Rooms.DefaultMode = "arena"
+				c.Rooms.OnMatchEnd = rw.Record
+				c.Rooms.EmptyTimeout = time.Hour // the room would outlive any drain
+			}, drainModes())
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			a := dial(t, ts.url, "ann", nil)
+			if _, err := a.Join(ctx, "arena", ""); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the match running", func() bool { return a.Phase() == pb.RoomPhase_ROOM_PHASE_RUNNING })
+			seated := func() int {
+				n := 0
+				for _, r := range ts.Rooms() {
+					n += r.Players
+				}
+				return n
+			}
+			leave := func() {
+				if err := a.Leave(); err != nil {
+					t.Fatal(err)
+				}
+				eventually(t, "the room empty", func() bool { return seated() == 0 })
+			}
+			if !leaveDuringDrain {
+				leave()
+			}
+
+			// The drain's own deadline is far off: only the empty room's
+			// end can let it return.
+			dctx, stop := context.WithTimeout(context.Background(), time.Minute)
+			defer stop()
+			drained := make(chan int, 1)
+			start := time.Now()
+			go func() { drained <- ts.Drain(dctx) }()
+			if leaveDuringDrain {
+				eventually(t, "the drain to start", func() bool {
+					ts.mu.Lock()
+					defer ts.mu.Unlock()
+					return ts.draining
+				})
+				select {
+				case <-drained:
+					t.Fatal("drain returned while a player was still seated")
+				case <-time.After(300 * time.Millisecond):
+				}
+				leave()
+			}
+			select {
+			case cut := <-drained:
+				if cut != 1 {
+					t.Errorf("drain cut %d matches short, want 1", cut)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("drain still waits for a match nobody is seated in")
+			}
+			t.Logf("drain returned after %v", time.Since(start).Round(time.Millisecond))
+			if err := rw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			lines := results.lines(t)
+			if len(lines) != 1 || lines[0].Reason != game.EndDrained {
+				t.Errorf("results lines %+v: want the arena match ended as drained", lines)
+			}
+		})
 	}
 }
