@@ -77,11 +77,12 @@ func (a *API) serveNotice(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, lobby.ErrBadNotice):
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
-	case errors.Is(err, lobby.ErrUnknownRoom), errors.Is(err, game.ErrUnknownPlayer):
-		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, lobby.ErrUnknownRoom):
+		// As every room endpoint answers an unknown room.
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown room %q", req.Room))
 		return
 	case err != nil:
-		roomError(w, req.Room, err)
+		playerError(w, req.Room, req.Player, err)
 		return
 	}
 	notices.Inc()

@@ -43,6 +43,12 @@ func arenaModes(edit func(*game.Settings)) game.Modes {
 // startServerModes is startServer playing the modes of a catalogue.
 func startServerModes(t *testing.T, tweak func(*Config), modes game.Modes) *testServer {
 	t.Helper()
+	return startServerLogged(t, tweak, modes, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// startServerLogged is startServerModes logging to log.
+func startServerLogged(t *testing.T, tweak func(*Config), modes game.Modes, log *slog.Logger) *testServer {
+	t.Helper()
 	cfg := DefaultConfig()
 	// These tests dial every client from one address, and are about other
 	// things than the front door's budgets, which have tests of their own
@@ -51,7 +57,7 @@ func startServerModes(t *testing.T, tweak func(*Config), modes game.Modes) *test
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	srv, err := NewServer(cfg, modes, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := NewServer(cfg, modes, log)
 	if err != nil {
 		t.Fatal(err)
 	}

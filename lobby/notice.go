@@ -80,7 +80,7 @@ func (s *Server) Notify(ctx context.Context, n Notice) (int, error) {
 	label := "room"
 	if n.Scope == pb.NoticeScope_NOTICE_SCOPE_PLAYER {
 		if n.Player == 0 {
-			return 0, fmt.Errorf("notify: %w: scope player names no player", ErrBadNotice)
+			return 0, fmt.Errorf("notify: %w: scope %v names no player", ErrBadNotice, n.Scope)
 		}
 		p, label = game.PlayerID(n.Player), "player"
 	}

@@ -282,6 +282,8 @@ func (s *session) hello(h *pb.Hello) error {
 		Name:               s.name,
 		Resumed:            seat != nil,
 	}}})
+	// The session's id is what an operator revokes it by.
+	s.server.log.Debug("session welcomed", "session", s.id, "name", s.name, "remote", s.conn.RemoteAddr(), "resumed", seat != nil)
 	if seat != nil {
 		s.resume(entry, seat)
 	} else {

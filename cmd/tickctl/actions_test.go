@@ -101,8 +101,13 @@ func TestNotifyAndMute(t *testing.T) {
 	if n, _ := notices(bots[0]); n != 1 {
 		t.Errorf("another bot has %d notices, want 1", n)
 	}
-	if r := s.tickctl(t, "notify", "-room", "nope", "hello"); r.code != exitFailure || !strings.Contains(r.stderr, "unknown room") {
+	// Unknown rooms and players are named as every room command names
+	// them.
+	if r := s.tickctl(t, "notify", "-room", "nope", "hello"); r.code != exitFailure || !strings.Contains(r.stderr, `tickctl notify: unknown room "nope"`) {
 		t.Errorf("notify to an unknown room: exit %d %s", r.code, r.stderr)
+	}
+	if r := s.tickctl(t, "notify", "-room", room, "-player", "999", "hello"); r.code != exitFailure || !strings.Contains(r.stderr, `unknown player 999 in room "`+room+`"`) {
+		t.Errorf("notify to an unknown player: exit %d %s", r.code, r.stderr)
 	}
 	if r := s.tickctl(t, "notify"); r.code != exitUsage {
 		t.Errorf("notify without text: exit %d, want usage", r.code)

@@ -242,9 +242,9 @@ func describeEvent(s *wire.Schema, ev *pb.GameEvent) string {
 func (v *watchView) render(w io.Writer, terminal bool) {
 	d := v.detail
 	if !terminal {
-		fmt.Fprintf(w, "%s room %s %s tick %d p50 %.3fms p99 %.3fms max %.3fms overruns %d players %d/%d entities %d snap %.1fKB/s frames %d\n",
+		fmt.Fprintf(w, "%s room %s %s tick %d p50 %.3fms p99 %.3fms max %.3fms overruns %d players %d/%d entities %d snap %.1fKB/s frames %d bad %d\n",
 			time.Now().Format("15:04:05"), d.ID, d.State, d.Tick, d.TickP50Ms, d.TickP99Ms, d.TickMaxMs, d.Overruns,
-			d.Connected, d.Players, d.Entities, d.SnapshotBytesPerSec/1000, v.frames)
+			d.Connected, d.Players, d.Entities, d.SnapshotBytesPerSec/1000, v.frames, v.desyncs)
 		return
 	}
 	var b strings.Builder

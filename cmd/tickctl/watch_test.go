@@ -165,3 +165,15 @@ func (s *server) tickctlTerminal(t *testing.T, args ...string) result {
 	code := runEnv(context.Background(), full, func(string) string { return "" }, true, &stdout, &stderr)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
+
+// TestWatchPlainLineCountsBadFrames: off a terminal a watch prints a line a
+// second, which must show checksum failures as the live view does, or a
+// log of a watch would hide them.
+func TestWatchPlainLineCountsBadFrames(t *testing.T) {
+	v := &watchView{room: "r1", detail: &admin.RoomDetail{Room: admin.Room{ID: "r1", State: "running", Tick: 600}}, frames: 40, desyncs: 3}
+	var out strings.Builder
+	v.render(&out, false)
+	if !strings.Contains(out.String(), "frames 40 bad 3") {
+		t.Fatalf("plain line %q: want the frames and the bad ones", out.String())
+	}
+}
