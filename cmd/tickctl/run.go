@@ -137,9 +137,12 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, term
 		e.g.tokenFile = e.g.defaultTokenFile
 	}
 
+	// The environment's values are the flags' defaults; a command's usage
+	// shows these, not what the command line before it set.
+	defaults := e.g
 	fs := flag.NewFlagSet("tickctl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addGlobals(fs, &e.g)
+	addGlobals(fs, &e.g, defaults)
 	fs.Usage = func() { fmt.Fprintln(stderr, synopsis) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -159,7 +162,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, term
 	}
 	sub := flag.NewFlagSet("tickctl "+name, flag.ContinueOnError)
 	sub.SetOutput(stderr)
-	addGlobals(sub, &e.g)
+	addGlobals(sub, &e.g, defaults)
 	runCmd := cmd.flags(sub)
 	sub.Usage = func() {
 		fmt.Fprintf(stderr, "usage: tickctl %s [flags] %s\n\n%s.\n\nFlags:\n", name, cmd.args, cmd.help)
@@ -187,12 +190,15 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, term
 	}
 }
 
-// addGlobals defines the global flags on fs, defaulting to what g holds.
-func addGlobals(fs *flag.FlagSet, g *globals) {
-	fs.StringVar(&g.server, "server", g.server, "admin API base `URL` [$TICKCTL_SERVER]")
-	fs.StringVar(&g.token, "token", g.token, "admin `token` [$TICKWIRE_ADMIN_TOKEN]")
-	fs.StringVar(&g.tokenFile, "token-file", g.tokenFile, "read the admin token from `file` when -token is not set [$TICKCTL_TOKEN_FILE]")
-	fs.BoolVar(&g.json, "json", g.json, "machine-readable JSON output")
+// addGlobals defines the global flags on fs, into g, with the defaults
+// of defaults; g keeps the values it holds.
+func addGlobals(fs *flag.FlagSet, g *globals, defaults globals) {
+	held := *g
+	fs.StringVar(&g.server, "server", defaults.server, "admin API base `URL` [$TICKCTL_SERVER]")
+	fs.StringVar(&g.token, "token", defaults.token, "admin `token` [$TICKWIRE_ADMIN_TOKEN]")
+	fs.StringVar(&g.tokenFile, "token-file", defaults.tokenFile, "read the admin token from `file` when -token is not set [$TICKCTL_TOKEN_FILE]")
+	fs.BoolVar(&g.json, "json", defaults.json, "machine-readable JSON output")
+	*g = held
 }
 
 // parseInterspersed parses flags that may come before, between or after

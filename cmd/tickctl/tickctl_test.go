@@ -28,6 +28,9 @@ func TestUsage(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"room without id", []string{"room"}, exitUsage, "want a room ID"},
 		{"room help", []string{"room", "-h"}, exitOK, "usage: tickctl room"},
+		// The defaults a command's usage shows are not what the command
+		// line before it set.
+		{"room help after global flags", []string{"-json", "room", "-h"}, exitOK, "machine-readable JSON output\n"},
 		{"kick without player", []string{"kick", "r1"}, exitUsage, "want ROOM and PLAYER"},
 		{"kick with a bad player", []string{"kick", "r1", "ada"}, exitUsage, `PLAYER "ada"`},
 		{"record without -o", []string{"record", "r1", "-for", "1s"}, exitUsage, "-o FILE is required"},
