@@ -30,7 +30,7 @@ func defineClusterFlags(fs *flag.FlagSet, c *cluster) cli.Section {
 	fs.StringVar(&c.directory, "directory", "", "room directory shared by the nodes of a cluster: a `url` redis://[user:pass@]host:port/db or rediss://...; "+
 		"?master_name=NAME&addr=... for Sentinel, &addr=host:port seeds for Redis Cluster (empty = this node alone, no setup; see docs/deploy.md)")
 	fs.StringVar(&c.publicURL, "public-url", "", "WebSocket `url` clients reach this node's /ws at, sent to clients placed here by another node (empty = ws://<-addr host, or this host's name>:<port>/ws)")
-	fs.StringVar(&c.nodeID, "node-id", "", "`name` of this node in the cluster, unique (empty = <host name>-<port>)")
+	fs.StringVar(&c.nodeID, "node-id", "", "`name` of this node in the cluster, unique (empty = <host>-<port>: -addr's host, or the host name when -addr names none)")
 	fs.DurationVar(&c.heartbeat, "directory-heartbeat", time.Second, "how often the node renews its record in the directory")
 	fs.DurationVar(&c.ttl, "directory-ttl", 5*time.Second, "how long after its last heartbeat a node (and its rooms) leaves listings and placements; twice that, the directory")
 	return cli.Section{Title: "Cluster (many nodes behind one directory)", Flags: []string{
