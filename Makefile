@@ -8,9 +8,9 @@ GO ?= go
 run:
 	$(GO) run ./cmd/tickwire
 
-## build: build the three commands into ./bin
+## build: build the three commands into ./bin, static (no cgo): they run on any Linux of the same architecture, and the server's resident memory holds no C library
 build:
-	$(GO) build -o bin/ ./cmd/...
+	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/...
 
 ## test: redis-server for the directory's tests (tools/redis.sh installs it when missing), the Go tests with the race detector, then the web tests (tools/webtest.sh: SDK and game unit tests, bundle check, Chromium end to end)
 test:

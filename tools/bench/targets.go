@@ -111,10 +111,13 @@ func peerTarget(c config) target {
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// buildTickwire builds the tickwire and tickbot commands into binDir.
+// buildTickwire builds the tickwire and tickbot commands into binDir as
+// make build does, static: a binary linked to the C library has it in its
+// resident memory too (about 0.7 MiB of the server's at 1,000 clients).
 func buildTickwire(ctx context.Context, c config, binDir string) error {
 	cmd := exec.CommandContext(ctx, c.goCmd, "build", "-o", binDir+string(filepath.Separator), "./cmd/tickwire", "./cmd/tickbot")
 	cmd.Dir = c.root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("build tickwire and tickbot: %w", err)
