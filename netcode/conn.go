@@ -54,12 +54,14 @@ type Conn struct {
 	reliable reliableQueue
 
 	// The write watchdog (conn_watchdog.go): writingSince is monoNanos
-	// when the data write in progress began, 0 between writes; watchArmed
-	// is set while its timer runs; writeTimedOut once it has cut a write.
+	// when the data write in progress began, 0 between writes, writeCut
+	// once the watchdog has claimed the write to cut it; watchArmed is set
+	// while its timer runs; writeTimedOut once it has cut a write that
+	// then failed (or is failing).
 	writingSince  atomic.Int64
 	watchArmed    atomic.Bool
 	writeTimedOut atomic.Bool
-	watchMu       sync.Mutex  // guards watch
+	watchMu       sync.Mutex  // guards watch, and a cut from claim to deadline
 	watch         *time.Timer // made by the first write
 
 	closeOnce   sync.Once

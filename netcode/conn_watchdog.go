@@ -14,15 +14,35 @@ import (
 // fires about once a WriteTimeout while writes go on, and cuts a write that
 // has been blocked for longer by moving the socket's deadline to the past.
 
+// writeCut marks, in writingSince, the write the watchdog has claimed to
+// cut: a time no write starts at.
+const writeCut = -1
+
 // writeStarted marks a data write as begun and makes sure the watchdog will
-// look at it.
-func (c *Conn) writeStarted() {
-	c.writingSince.Store(monoNanos())
+// look at it; writeDone takes what it returns.
+func (c *Conn) writeStarted() int64 {
+	since := monoNanos()
+	c.writingSince.Store(since)
 	c.armWatchdog(c.cfg.WriteTimeout)
+	return since
 }
 
-// writeDone marks the data write begun last as finished.
-func (c *Conn) writeDone() { c.writingSince.Store(0) }
+// writeDone marks the data write begun at since as finished, ok when it
+// succeeded. When the watchdog claimed that write as it finished, writeDone
+// waits until the cut is made: the next write's deadline then undoes it.
+// A write that succeeded all the same was not cut, and the mark saying
+// one was goes.
+func (c *Conn) writeDone(since int64, ok bool) {
+	if c.writingSince.CompareAndSwap(since, 0) {
+		return
+	}
+	c.watchMu.Lock()
+	c.writingSince.Store(0)
+	if ok {
+		c.writeTimedOut.Store(false)
+	}
+	c.watchMu.Unlock()
+}
 
 // armWatchdog starts the watchdog's timer for after d, unless it is
 // running already.
@@ -46,17 +66,31 @@ func (c *Conn) checkWrite() {
 	// the timer again itself.
 	c.watchArmed.Store(false)
 	since := c.writingSince.Load()
-	if since == 0 {
-		return // idle; the next write arms the watchdog
+	if since <= 0 {
+		return // idle (the next write arms the watchdog), or cut already
 	}
 	elapsed := time.Duration(monoNanos() - since)
 	if elapsed < c.cfg.WriteTimeout {
 		c.armWatchdog(c.cfg.WriteTimeout - elapsed)
 		return
 	}
+	c.cutWrite(since)
+}
+
+// cutWrite cuts the write begun at since, unless it has finished: the
+// claim and the cut happen under watchMu, which a write that finishes
+// while claimed waits for, so a cut meant for one write never lands on
+// the next. It reports whether it cut.
+func (c *Conn) cutWrite(since int64) bool {
+	c.watchMu.Lock()
+	defer c.watchMu.Unlock()
+	if !c.writingSince.CompareAndSwap(since, writeCut) {
+		return false
+	}
 	c.writeTimedOut.Store(true)
 	// A deadline in the past fails the blocked write with a timeout.
 	_ = c.ws.NetConn().SetWriteDeadline(time.Unix(1, 0))
+	return true
 }
 
 // stopWatchdog stops the watchdog once the writer has returned.

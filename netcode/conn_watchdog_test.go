@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // TestConnWriteWatchdogCutsBlockedWrite: a peer that stops reading fills the
@@ -53,5 +55,86 @@ func testWatchdogCut(t *testing.T, memoDeadlines bool) {
 	}
 	if got := counter(connectionsClosed.WithLabelValues(closedWriteTimeout)) - timeouts; got != 1 {
 		t.Errorf("connections closed{write_timeout} rose by %v, want 1", got)
+	}
+}
+
+// TestWatchdogCutMissesFinishedWrite: the watchdog decides to cut a write
+// from what it read a moment before; when that write has finished and the
+// next one begun in the meantime, the cut must not land on the next one.
+func TestWatchdogCutMissesFinishedWrite(t *testing.T) {
+	s := newTestServer(t, serveOpts{cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
+	_, sv := s.dial(t)
+	c := sv.conn
+	waitWriterIdle(t, c) // its first ping sets a deadline of its own
+	first := c.writeStarted()
+	c.writeDone(first, true)
+	next := c.writeStarted()
+	if c.cutWrite(first) {
+		t.Error("the watchdog cut a write that had finished")
+	}
+	if c.writeTimedOut.Load() {
+		t.Error("a write is marked as cut though none was")
+	}
+	// A write to the socket fails at once when its deadline is past.
+	if _, err := tcpConn(c.ws.NetConn()).Write(nil); err != nil {
+		t.Errorf("the write in progress would fail: %v", err)
+	}
+	c.writeDone(next, true)
+}
+
+// TestWatchdogClaimedWriteThatSucceeded: a write that finishes just as the
+// watchdog claims it succeeds all the same; the cut is then undone by the
+// next write's deadline, and the connection is not marked as having had a
+// write cut, so a later failure is not reported as a write timeout.
+func TestWatchdogClaimedWriteThatSucceeded(t *testing.T) {
+	s := newTestServer(t, serveOpts{cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
+	ws, sv := s.dial(t)
+	c := sv.conn
+	since := c.writeStarted()
+	if !c.cutWrite(since) {
+		t.Fatal("the watchdog did not cut the write in progress")
+	}
+	if !c.writeTimedOut.Load() {
+		t.Error("the cut write is not marked as cut")
+	}
+	c.writeDone(since, true)
+	if c.writeTimedOut.Load() {
+		t.Error("a write that succeeded is still marked as cut")
+	}
+	if got := c.writingSince.Load(); got != 0 {
+		t.Errorf("writingSince = %d after the write, want 0", got)
+	}
+	frame := []byte{0x2a, 0x01}
+	c.OfferSnapshot(frame)
+	if err := ws.SetReadDeadline(time.Now().Add(waitLimit)); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		kind, data, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("the next snapshot did not arrive: %v", err)
+		}
+		if kind == websocket.BinaryMessage && string(data) == string(frame) {
+			return
+		}
+	}
+}
+
+// waitWriterIdle waits until c's writer has sent its first ping and no
+// flush runs, so that no write of its own touches the socket's deadline.
+func waitWriterIdle(t *testing.T, c *Conn) {
+	t.Helper()
+	giveUp := time.Now().Add(waitLimit)
+	for {
+		c.w.mu.Lock()
+		idle := !c.w.running && !c.w.pingDue.Load()
+		c.w.mu.Unlock()
+		if idle {
+			return
+		}
+		if time.Now().After(giveUp) {
+			t.Fatal("the writer did not go idle")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

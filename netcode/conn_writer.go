@@ -227,12 +227,13 @@ func (c *Conn) writeFrameBy(frame []byte, deadline time.Time) error {
 		return fmt.Errorf("set write deadline: %w", err)
 	}
 	watched := deadline.IsZero()
+	var since int64
 	if watched {
-		c.writeStarted()
+		since = c.writeStarted()
 	}
 	err := c.ws.WriteMessage(websocket.BinaryMessage, frame)
 	if watched {
-		c.writeDone()
+		c.writeDone(since, err == nil)
 	}
 	if err != nil {
 		if c.writeTimedOut.Load() {
