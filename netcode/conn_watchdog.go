@@ -28,10 +28,10 @@ func (c *Conn) writeStarted() int64 {
 }
 
 // writeDone marks the data write begun at since as finished, ok when it
-// succeeded. When the watchdog claimed that write as it finished, writeDone
-// waits until the cut is made: the next write's deadline then undoes it.
-// A write that succeeded all the same was not cut, and the mark saying
-// one was goes.
+// succeeded. When the watchdog claimed that write, writeDone waits until
+// the cut is made: the writer's next write then sets its own deadline,
+// which undoes it. A write that succeeded all the same was not cut, and
+// the mark saying one was goes.
 func (c *Conn) writeDone(since int64, ok bool) {
 	if c.writingSince.CompareAndSwap(since, 0) {
 		return
@@ -80,7 +80,9 @@ func (c *Conn) checkWrite() {
 // cutWrite cuts the write begun at since, unless it has finished: the
 // claim and the cut happen under watchMu, which a write that finishes
 // while claimed waits for, so a cut meant for one write never lands on
-// the next. It reports whether it cut.
+// the writer's next one. (A pong or close reply the reader writes at
+// that moment can still be cut: rare, and only once a write has taken
+// about WriteTimeout.) It reports whether it cut.
 func (c *Conn) cutWrite(since int64) bool {
 	c.watchMu.Lock()
 	defer c.watchMu.Unlock()

@@ -68,6 +68,9 @@ func TestWatchdogCutMissesFinishedWrite(t *testing.T) {
 	waitWriterIdle(t, c) // its first ping sets a deadline of its own
 	first := c.writeStarted()
 	c.writeDone(first, true)
+	for monoNanos() == first {
+		// a clock coarser than two calls must move on before the next write
+	}
 	next := c.writeStarted()
 	if c.cutWrite(first) {
 		t.Error("the watchdog cut a write that had finished")
@@ -85,11 +88,21 @@ func TestWatchdogCutMissesFinishedWrite(t *testing.T) {
 // TestWatchdogClaimedWriteThatSucceeded: a write that finishes just as the
 // watchdog claims it succeeds all the same; the cut is then undone by the
 // next write's deadline, and the connection is not marked as having had a
-// write cut, so a later failure is not reported as a write timeout.
+// write cut, so a later failure is not reported as a write timeout. Also
+// with the socket under a deadline.Conn, as the lobby has it.
 func TestWatchdogClaimedWriteThatSucceeded(t *testing.T) {
-	s := newTestServer(t, serveOpts{cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
+	for _, memo := range []bool{false, true} {
+		t.Run(fmt.Sprintf("memoDeadlines=%v", memo), func(t *testing.T) {
+			testClaimedWriteThatSucceeded(t, memo)
+		})
+	}
+}
+
+func testClaimedWriteThatSucceeded(t *testing.T, memoDeadlines bool) {
+	s := newTestServer(t, serveOpts{memoDeadlines: memoDeadlines, cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
 	ws, sv := s.dial(t)
 	c := sv.conn
+	waitWriterIdle(t, c) // the cut must not land on its first ping
 	since := c.writeStarted()
 	if !c.cutWrite(since) {
 		t.Fatal("the watchdog did not cut the write in progress")
@@ -117,6 +130,39 @@ func TestWatchdogClaimedWriteThatSucceeded(t *testing.T) {
 		if kind == websocket.BinaryMessage && string(data) == string(frame) {
 			return
 		}
+	}
+}
+
+// TestWatchdogClaimedWriteWaitsForCut: a write the watchdog has claimed
+// waits, as it finishes, until the cut is made (watchMu), so that the
+// writer's next write sets its deadline after the cut and undoes it.
+func TestWatchdogClaimedWriteWaitsForCut(t *testing.T) {
+	s := newTestServer(t, serveOpts{cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
+	_, sv := s.dial(t)
+	c := sv.conn
+	waitWriterIdle(t, c)
+	since := c.writeStarted()
+	c.watchMu.Lock() // the watchdog, between its claim and its cut
+	c.writingSince.Store(writeCut)
+	done := make(chan struct{})
+	go func() {
+		c.writeDone(since, true)
+		close(done)
+	}()
+	select {
+	case <-done:
+		c.watchMu.Unlock()
+		t.Fatal("a claimed write finished before the cut was made")
+	case <-time.After(50 * time.Millisecond):
+	}
+	c.watchMu.Unlock()
+	select {
+	case <-done:
+	case <-time.After(waitLimit):
+		t.Fatal("a claimed write did not finish once the cut was made")
+	}
+	if got := c.writingSince.Load(); got != 0 {
+		t.Errorf("writingSince = %d after the write, want 0", got)
 	}
 }
 
