@@ -8,7 +8,7 @@ GO ?= go
 run:
 	$(GO) run ./cmd/tickwire
 
-## build: build the three commands into ./bin, static (no cgo): they run on any Linux of the same architecture, and the server's resident memory holds no C library
+## build: build the three commands into ./bin, static (no cgo; host names resolve with Go's own resolver): they run on any Linux of the same architecture, and the server's resident memory holds no C library
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/...
 
