@@ -62,10 +62,7 @@ func testWatchdogCut(t *testing.T, memoDeadlines bool) {
 // from what it read a moment before; when that write has finished and the
 // next one begun in the meantime, the cut must not land on the next one.
 func TestWatchdogCutMissesFinishedWrite(t *testing.T) {
-	s := newTestServer(t, serveOpts{cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
-	_, sv := s.dial(t)
-	c := sv.conn
-	waitWriterIdle(t, c) // its first ping sets a deadline of its own
+	_, c := idleConn(t, false)
 	first := c.writeStarted()
 	c.writeDone(first, true)
 	for monoNanos() == first {
@@ -99,10 +96,7 @@ func TestWatchdogClaimedWriteThatSucceeded(t *testing.T) {
 }
 
 func testClaimedWriteThatSucceeded(t *testing.T, memoDeadlines bool) {
-	s := newTestServer(t, serveOpts{memoDeadlines: memoDeadlines, cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
-	ws, sv := s.dial(t)
-	c := sv.conn
-	waitWriterIdle(t, c) // the cut must not land on its first ping
+	ws, c := idleConn(t, memoDeadlines)
 	since := c.writeStarted()
 	if !c.cutWrite(since) {
 		t.Fatal("the watchdog did not cut the write in progress")
@@ -117,19 +111,9 @@ func testClaimedWriteThatSucceeded(t *testing.T, memoDeadlines bool) {
 	if got := c.writingSince.Load(); got != 0 {
 		t.Errorf("writingSince = %d after the write, want 0", got)
 	}
-	frame := []byte{0x2a, 0x01}
-	c.OfferSnapshot(frame)
-	if err := ws.SetReadDeadline(time.Now().Add(waitLimit)); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		kind, data, err := ws.ReadMessage()
-		if err != nil {
-			t.Fatalf("the next snapshot did not arrive: %v", err)
-		}
-		if kind == websocket.BinaryMessage && string(data) == string(frame) {
-			return
-		}
+	c.OfferSnapshot(snapshotFrame(t, 42, 8))
+	if tick := mustRead(t, ws).GetSnapshot().GetTick(); tick != 42 {
+		t.Errorf("the next message is not the snapshot of tick 42 but tick %d", tick)
 	}
 }
 
@@ -137,10 +121,7 @@ func testClaimedWriteThatSucceeded(t *testing.T, memoDeadlines bool) {
 // waits, as it finishes, until the cut is made (watchMu), so that the
 // writer's next write sets its deadline after the cut and undoes it.
 func TestWatchdogClaimedWriteWaitsForCut(t *testing.T) {
-	s := newTestServer(t, serveOpts{cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
-	_, sv := s.dial(t)
-	c := sv.conn
-	waitWriterIdle(t, c)
+	_, c := idleConn(t, false)
 	since := c.writeStarted()
 	c.watchMu.Lock() // the watchdog, between its claim and its cut
 	c.writingSince.Store(writeCut)
@@ -166,8 +147,20 @@ func TestWatchdogClaimedWriteWaitsForCut(t *testing.T) {
 	}
 }
 
+// idleConn dials a test server whose pings are a minute apart and returns
+// the client's socket and the server's connection once its writer is
+// idle (waitWriterIdle), so that a test can drive the watchdog by hand.
+func idleConn(t *testing.T, memoDeadlines bool) (*websocket.Conn, *Conn) {
+	t.Helper()
+	s := newTestServer(t, serveOpts{memoDeadlines: memoDeadlines, cfg: ConnConfig{PingPeriod: time.Minute, PongWait: 2 * time.Minute}})
+	ws, sv := s.dial(t)
+	waitWriterIdle(t, sv.conn)
+	return ws, sv.conn
+}
+
 // waitWriterIdle waits until c's writer has sent its first ping and no
-// flush runs, so that no write of its own touches the socket's deadline.
+// flush runs, so that no write of its own touches the socket's deadline
+// (a cut could land on that ping).
 func waitWriterIdle(t *testing.T, c *Conn) {
 	t.Helper()
 	giveUp := time.Now().Add(waitLimit)
