@@ -78,8 +78,7 @@ func (a *API) serveNotice(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	case errors.Is(err, lobby.ErrUnknownRoom):
-		// As every room endpoint answers an unknown room.
-		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown room %q", req.Room))
+		unknownRoom(w, req.Room)
 		return
 	case err != nil:
 		playerError(w, req.Room, req.Player, err)

@@ -83,10 +83,16 @@ func (a *API) roomOr404(w http.ResponseWriter, r *http.Request) (lobby.LiveRoom,
 	id := r.PathValue("id")
 	room, ok := a.op.Room(id)
 	if !ok {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown room %q", id))
+		unknownRoom(w, id)
 		return room, false
 	}
 	return room, true
+}
+
+// unknownRoom answers 404 for a room this server does not have, in the
+// words of every room endpoint.
+func unknownRoom(w http.ResponseWriter, id string) {
+	writeError(w, http.StatusNotFound, fmt.Sprintf("unknown room %q", id))
 }
 
 // roomError answers an error of a room call: a room that ended meanwhile
