@@ -160,13 +160,14 @@ func idleConn(t *testing.T, memoDeadlines bool) (*websocket.Conn, *Conn) {
 
 // waitWriterIdle waits until c's writer has sent its first ping and no
 // flush runs, so that no write of its own touches the socket's deadline
-// (a cut could land on that ping).
+// (a cut could land on that ping). A writer Serve has not started yet
+// neither runs nor has its ping due, so it must have started too.
 func waitWriterIdle(t *testing.T, c *Conn) {
 	t.Helper()
 	giveUp := time.Now().Add(waitLimit)
 	for {
 		c.w.mu.Lock()
-		idle := !c.w.running && !c.w.pingDue.Load()
+		idle := c.w.started && !c.w.running && !c.w.pingDue.Load()
 		c.w.mu.Unlock()
 		if idle {
 			return
