@@ -67,9 +67,9 @@ const synopsis = `usage: tickwire [flags]
 tickwire is an authoritative multiplayer game state sync server. Clients
 connect over WebSocket at /ws; / serves the browser game, /healthz answers
 health checks, /metrics serves Prometheus metrics and GET /v1/modes lists
-the game modes. With no
-flags it serves the arena game on :7777, and the admin API (docs/admin.md,
-for tickctl) on 127.0.0.1:7778.
+the game modes. With no flags it serves every mode it has (arena, the
+default for clients that name none, and drones) on :7777, and the admin
+API (docs/admin.md, for tickctl) on 127.0.0.1:7778.
 
 Every game mode has flags of its own, named after it: -<mode>.tick-hz,
 -<mode>.snapshot-hz, -<mode>.room-size, -<mode>.min-players and

@@ -1,8 +1,9 @@
 // Command tickwire is the tickwire game server: WebSocket clients join rooms
 // that run a fixed-tick simulation and receive delta snapshots.
 //
-// Run it with no flags for the embedded defaults (":7777", the arena game at
-// 60 Hz ticks, 20 Hz snapshots, 16 players per room). Every game mode has
+// Run it with no flags for the embedded defaults (":7777", every mode it
+// has: the arena game at 60 Hz ticks, 20 Hz snapshots, 16 players per
+// room, the default, and drones). Every game mode has
 // flags of its own (-arena.tick-hz, -arena.score-limit, ...) and every flag
 // an environment override; see -h.
 package main
