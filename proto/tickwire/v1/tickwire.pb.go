@@ -1860,7 +1860,8 @@ func (x *Left) GetMessage() string {
 // Input is one tick's worth of a player's controls.
 type Input struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Client sequence number, starting at 1 and increasing by 1 per input.
+	// Client sequence number, increasing by 1 per input; a new seat's first
+	// may be any from 1 to 2^31 (docs/protocol.md, "Input seq numbers").
 	Seq uint32 `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
 	// The server tick the client meant this input for (a hint only: at the
 	// start of each tick the server applies every queued input in seq order).
@@ -2184,7 +2185,8 @@ type Snapshot struct {
 	Checksum uint32 `protobuf:"fixed32,4,opt,name=checksum,proto3" json:"checksum,omitempty"`
 	// Changed and removed entities in the packed layout of docs/protocol.md.
 	Delta []byte `protobuf:"bytes,5,opt,name=delta,proto3" json:"delta,omitempty"`
-	// One-off game events of ticks base_tick+1..tick (full: tick only).
+	// One-off game events of ticks base_tick+1..tick (full: those since the
+	// previous snapshot tick).
 	Events []*GameEvent `protobuf:"bytes,6,rep,name=events,proto3" json:"events,omitempty"`
 	// The highest input seq the server has applied for this player.
 	LastInputSeq  uint32 `protobuf:"varint,15,opt,name=last_input_seq,json=lastInputSeq,proto3" json:"last_input_seq,omitempty"`
@@ -2605,7 +2607,8 @@ type CreateRoom struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The game mode; empty means the server default.
 	Mode string `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
-	// Seats, 1 to the server's room size; 0 means the server's room size.
+	// Seats, from the mode's min_players to its room size (GET /v1/modes);
+	// 0 means the room size.
 	MaxPlayers uint32 `protobuf:"varint,2,opt,name=max_players,json=maxPlayers,proto3" json:"max_players,omitempty"`
 	// A private room is not listed and is joined by its code.
 	Private       bool `protobuf:"varint,3,opt,name=private,proto3" json:"private,omitempty"`

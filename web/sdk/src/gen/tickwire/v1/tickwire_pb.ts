@@ -565,7 +565,8 @@ export const LeftSchema: GenMessage<Left> = /*@__PURE__*/
  */
 export type Input = Message<"tickwire.v1.Input"> & {
   /**
-   * Client sequence number, starting at 1 and increasing by 1 per input.
+   * Client sequence number, increasing by 1 per input; a new seat's first
+   * may be any from 1 to 2^31 (docs/protocol.md, "Input seq numbers").
    *
    * @generated from field: uint32 seq = 1;
    */
@@ -753,7 +754,8 @@ export type Snapshot = Message<"tickwire.v1.Snapshot"> & {
   delta: Uint8Array;
 
   /**
-   * One-off game events of ticks base_tick+1..tick (full: tick only).
+   * One-off game events of ticks base_tick+1..tick (full: those since the
+   * previous snapshot tick).
    *
    * @generated from field: repeated tickwire.v1.GameEvent events = 6;
    */
@@ -956,7 +958,8 @@ export type CreateRoom = Message<"tickwire.v1.CreateRoom"> & {
   mode: string;
 
   /**
-   * Seats, 1 to the server's room size; 0 means the server's room size.
+   * Seats, from the mode's min_players to its room size (GET /v1/modes);
+   * 0 means the room size.
    *
    * @generated from field: uint32 max_players = 2;
    */
