@@ -23,6 +23,10 @@ var (
 	ErrReservation = errors.New("seat reservation unknown, expired or already used")
 	// ErrCodeTaken is returned when a new room's join code is in use.
 	ErrCodeTaken = errors.New("join code in use")
+	// ErrNodeTaken is returned by Start when a live node of the cluster
+	// holds the node's id: two nodes under one id would share its rooms,
+	// seats and redirects.
+	ErrNodeTaken = errors.New("node id taken by a live node")
 )
 
 // Node is one tickwire node as the directory knows it.

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -62,7 +63,7 @@ func (m *Memory) Start(_ context.Context, self Node, hooks Hooks) error {
 		return errors.New("directory already started")
 	}
 	if _, taken := m.st.nodes[self.ID]; taken {
-		return errors.New("directory: node id " + self.ID + " is taken")
+		return fmt.Errorf("%w: %s", ErrNodeTaken, self.ID)
 	}
 	m.self, m.hooks, m.started = self, hooks, true
 	m.st.nodes[self.ID] = m

@@ -167,6 +167,9 @@ func (d *Redis) Start(ctx context.Context, self Node, hooks Hooks) error {
 	}
 	d.self, d.hooks, d.started = self, hooks, true
 	d.mu.Unlock()
+	if err := d.claim(ctx, self); err != nil {
+		return err
+	}
 	cctx, cancel := context.WithTimeout(ctx, opTimeout)
 	err := d.heartbeat(cctx)
 	cancel()
@@ -192,6 +195,46 @@ func (d *Redis) Start(ctx context.Context, self Node, hooks Hooks) error {
 	go d.listen(life, sub)
 	d.log.Info("joined the room directory", "node", self.ID, "url", self.URL)
 	return nil
+}
+
+// claimPoll is how often claim looks again at a record of the node's id
+// that another URL holds.
+const claimPoll = 50 * time.Millisecond
+
+// claim takes self's id in the store unless a live node holds it at
+// another URL. A record of the same URL is this node's own from before a
+// restart. A record a node left when it died lapses within the TTL, so
+// claim waits that long (and a heartbeat more); a record renewed
+// meanwhile is a live node's, and claim fails at once. The claim is one
+// script, so of two nodes starting together under one id only one gets it.
+func (d *Redis) claim(ctx context.Context, self Node) error {
+	key := d.key("node", self.ID)
+	giveUp := time.Now().Add(d.cfg.TTL + d.cfg.Heartbeat)
+	lastTTL := time.Duration(-1)
+	for {
+		cctx, cancel := context.WithTimeout(ctx, opTimeout)
+		other, err := claimScript.Run(cctx, d.rdb, d.seqKey(), d.cfg.Prefix, self.ID, self.URL, d.cfg.TTL.Milliseconds()).Text()
+		var ttl time.Duration
+		if err == nil && other != "" {
+			ttl, err = d.rdb.PTTL(cctx, key).Result()
+		}
+		cancel()
+		if err != nil {
+			return fmt.Errorf("register node %s: %w", self.ID, unavailable(err))
+		}
+		if other == "" {
+			return nil
+		}
+		if (lastTTL >= 0 && ttl > lastTTL) || time.Now().After(giveUp) {
+			return fmt.Errorf("%w: %s is the id of the node at %s; give each node its own -node-id", ErrNodeTaken, self.ID, other)
+		}
+		lastTTL = ttl
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(claimPoll):
+		}
+	}
 }
 
 // Close stops the loops and takes the node and its rooms out of the

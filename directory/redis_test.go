@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -210,4 +211,83 @@ func TestDeadNodeReaped(t *testing.T) {
 	if _, err := a.d.Reserve(ctx, "", "BBBBBB"); !errors.Is(err, ErrNoRoom) {
 		t.Fatalf("code of a dead node's room: %v", err)
 	}
+}
+
+// quietRedis returns a Redis directory on srv that logs nothing; the
+// caller starts and closes it.
+func quietRedis(t *testing.T, srv *redistest.Server, cfg RedisConfig) *Redis {
+	t.Helper()
+	rdb, err := NewClient(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewRedis(rdb, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// kill stops d's loops without leaving the directory, as a killed process
+// would, and closes its client.
+func kill(d *Redis) {
+	d.cancel()
+	d.wg.Wait()
+	_ = d.rdb.Close()
+}
+
+// TestNodeIDTaken: a node does not start under the id of a live node at
+// another URL (their rooms, seats and redirects would mix), and does once
+// that node has left.
+func TestNodeIDTaken(t *testing.T) {
+	ctx := context.Background()
+	t.Run("redis", func(t *testing.T) {
+		srv := redistest.Start(t)
+		cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
+		live := startNode(t, srv, "n1", cfg) // at ws://n1/ws
+		second := quietRedis(t, srv, cfg)
+		err := second.Start(ctx, Node{ID: "n1", URL: "ws://elsewhere/ws"}, Hooks{})
+		_ = second.Close(ctx)
+		if !errors.Is(err, ErrNodeTaken) || !strings.Contains(err.Error(), "ws://n1/ws") {
+			t.Fatalf("Start under a live node's id = %v, want ErrNodeTaken naming ws://n1/ws", err)
+		}
+		if err := live.d.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		after := quietRedis(t, srv, cfg)
+		if err := after.Start(ctx, Node{ID: "n1", URL: "ws://elsewhere/ws"}, Hooks{}); err != nil {
+			t.Fatalf("Start under the id of a node that left = %v", err)
+		}
+		_ = after.Close(ctx)
+	})
+	t.Run("memory", func(t *testing.T) {
+		st := NewMemoryStore()
+		startDir(t, st.Node(), "n1")
+		second := st.Node()
+		err := second.Start(ctx, Node{ID: "n1", URL: "ws://elsewhere/ws"}, Hooks{})
+		_ = second.Close(ctx)
+		if !errors.Is(err, ErrNodeTaken) {
+			t.Fatalf("Start under a live node's id = %v, want ErrNodeTaken", err)
+		}
+	})
+}
+
+// TestNodeIDOfDeadNode: a node killed without leaving leaves its record
+// behind; a node restarted at the same URL takes it over at once, and one
+// at another URL once the record has lapsed.
+func TestNodeIDOfDeadNode(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
+	first := quietRedis(t, srv, cfg)
+	if err := first.Start(ctx, Node{ID: "n2", URL: "ws://n2/ws"}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	kill(first)
+	restarted := quietRedis(t, srv, cfg)
+	if err := restarted.Start(ctx, Node{ID: "n2", URL: "ws://n2/ws"}, Hooks{}); err != nil {
+		t.Fatalf("restart at the same URL = %v", err)
+	}
+	kill(restarted)
+	moved := quietRedis(t, srv, cfg)
+	if err := moved.Start(ctx, Node{ID: "n2", URL: "ws://moved/ws"}, Hooks{}); err != nil {
+		t.Fatalf("start at another URL under a dead node's id = %v", err)
+	}
+	_ = moved.Close(ctx)
 }

@@ -146,6 +146,18 @@ if ARGV[9] ~= '1' and ARGV[10] ~= '1' then redis.call('ZADD', p .. 'open:' .. mo
 return seq
 `)
 
+// claimScript: ARGV prefix, node id, url, ttl ms. It writes the node's
+// url with a fresh TTL unless the id's record names another url, which it
+// returns instead (an empty string when it claimed).
+var claimScript = redis.NewScript(luaCommon + `
+local key = p .. 'node:' .. ARGV[2]
+local url = redis.call('HGET', key, 'url')
+if url and url ~= ARGV[3] then return url end
+redis.call('HSET', key, 'url', ARGV[3])
+redis.call('PEXPIRE', key, ARGV[4])
+return ''
+`)
+
 // phaseScript: ARGV prefix, room id, phase. It never recreates a room
 // that is gone.
 var phaseScript = redis.NewScript(luaCommon + `
