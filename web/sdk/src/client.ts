@@ -173,7 +173,9 @@ const MAX_REDIRECTS = 3;
 async function handshakeFollowing(ctor: WebSocketConstructor, url: string, hello: { name: string; token: string }, timeoutMs: number): Promise<Handshake> {
   for (let hops = 0; ; hops++) {
     try {
-      return await handshake(ctor, url, hello, timeoutMs, nowUs);
+      const hs = await handshake(ctor, url, hello, timeoutMs, nowUs);
+      hs.redirects = hops;
+      return hs;
     } catch (e) {
       if (!(e instanceof RedirectError) || hops === MAX_REDIRECTS) throw e;
       url = e.url;
@@ -637,6 +639,7 @@ export class Client {
 
   /** takeOver makes a welcomed socket the live connection. */
   #takeOver(hs: Handshake): void {
+    this.#stats.redirects += hs.redirects ?? 0;
     this.#socket = hs.socket;
     this.#welcome = hs.welcome;
     this.#closing = null;

@@ -28,6 +28,7 @@ const FINAL_REASONS = new Set<CloseReason>([
   CloseReason.REPLACED,
   CloseReason.MATCH_ENDED,
   CloseReason.AUTH_FAILED,
+  CloseReason.IDLE_TIMEOUT,
 ]);
 
 /** Hello refusals a redial would get again. */
@@ -45,10 +46,11 @@ const FINAL_WS_CODES = new Set([1000, 1002, 1003, 1007, 1008, 1009]);
 /**
  * reconnectable reports whether err, the end of a connection or a failed
  * redial, leaves a redial worth trying: network errors, 1001, 1006,
- * 1011–1014, IDLE_TIMEOUT, SLOW_CONSUMER and SERVER_FULL do; close(),
- * the server's deliberate ends (NORMAL, KICKED, ROOM_CLOSED, MATCH_ENDED,
- * SERVER_SHUTDOWN), REPLACED, refusals that would repeat and the WebSocket
- * codes 1000, 1002, 1003, 1007, 1008, 1009 do not.
+ * 1011–1014, SLOW_CONSUMER and SERVER_FULL do; close(), the server's
+ * deliberate ends (NORMAL, KICKED, ROOM_CLOSED, MATCH_ENDED,
+ * SERVER_SHUTDOWN, IDLE_TIMEOUT: a connection that held no seat, which a
+ * redial would not change), REPLACED, refusals that would repeat and the
+ * WebSocket codes 1000, 1002, 1003, 1007, 1008, 1009 do not.
  */
 export function reconnectable(err: unknown): boolean {
   if (err instanceof ClientClosedError) return false;

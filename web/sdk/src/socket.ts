@@ -144,6 +144,8 @@ export interface Handshake {
   recvUs: number;
   bytesIn: number;
   framesIn: number;
+  /** redirects counts the Redirects a Hello was answered with on the way here (the client's handshakeFollowing); absent for one handshake. */
+  redirects?: number;
 }
 
 /**

@@ -303,6 +303,19 @@ test("pings measure the round trip and the clock", async () => {
   await c.close();
 });
 
+test("a Hello answered by Redirect says Hello at that node, and the move counts", async () => {
+  const pending = connect({ url: server.url, name: "ada", WebSocket, pingIntervalMs: 0, sessionToken: "token-0" });
+  const first = await server.accept();
+  await first.next("hello");
+  first.send({ case: "redirect", value: { url: server.url, roomId: "r1", reservation: "", expiresUnixMs: 0n } });
+  const other = await server.accept();
+  const hello = await other.welcome({ resumed: true });
+  assert.equal(hello.sessionToken, "token-0", "the seat's node gets the session's token");
+  const c = await pending;
+  assert.equal(c.stats.redirects, 1);
+  await c.close();
+});
+
 test("a join answered by Redirect moves to that node and takes the reserved seat there", async () => {
   const { c, conn } = await open({}, false);
   const j = c.join("ships");
