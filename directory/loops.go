@@ -3,6 +3,8 @@ package directory
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -30,20 +32,43 @@ func (d *Redis) renew(ctx context.Context) (lapsed bool, err error) {
 			rooms++
 		}
 	}
-	key := d.key("node", self.ID)
-	var existed *redis.IntCmd
-	_, err = d.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		existed = p.Exists(ctx, key)
-		p.HSet(ctx, key, "url", self.URL, "draining", flag(draining), "maxrooms", self.MaxRooms,
-			"players", players, "rooms", rooms)
-		p.PExpire(ctx, key, d.cfg.TTL)
-		p.ZAdd(ctx, d.key("nodes"), redis.Z{Score: float64(time.Now().UnixMilli()), Member: self.ID})
-		return nil
-	})
+	res, err := renewScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, self.ID, d.token, self.URL, flag(draining),
+		self.MaxRooms, players, rooms, d.cfg.TTL.Milliseconds()).StringSlice()
 	if err != nil {
 		return false, err
 	}
-	return existed.Val() == 0, nil
+	if len(res) != 2 {
+		return false, fmt.Errorf("heartbeat: unexpected reply %q", res)
+	}
+	if res[0] == "taken" {
+		return false, &takenError{url: res[1]}
+	}
+	return res[1] == "0", nil
+}
+
+// takenError is a heartbeat's finding that another node, at url, has
+// claimed this node's id.
+type takenError struct{ url string }
+
+func (e *takenError) Error() string { return "node id taken over by the node at " + e.url }
+
+func (e *takenError) Unwrap() error { return ErrNodeTaken }
+
+// lostID records that another node took this node's id over while this
+// node was silent past the TTL. The node then stays out of the directory,
+// its matchmaking refusing as in an outage, until that node leaves and a
+// heartbeat finds the id free again.
+func (d *Redis) lostID(err *takenError) {
+	errorsTotal.WithLabelValues("node_taken").Inc()
+	d.mu.Lock()
+	first := d.takenBy != err.url
+	d.takenBy = err.url
+	d.mu.Unlock()
+	d.setHealthy(false)
+	if first {
+		d.log.Error("another node took this node's id while this node was silent; this node stays out of the directory until that node leaves: give each node its own -node-id",
+			"node", d.Self().ID, "other_url", err.url)
+	}
 }
 
 // beat is the heartbeat goroutine: it renews the node, notices the store
@@ -68,10 +93,18 @@ func (d *Redis) beat(life context.Context) {
 // tick is one heartbeat.
 func (d *Redis) tick(ctx context.Context) {
 	lapsed, err := d.renew(ctx)
+	var taken *takenError
+	if errors.As(err, &taken) {
+		d.lostID(taken)
+		return
+	}
 	if err != nil {
 		_ = d.fail("heartbeat", err)
 		return
 	}
+	d.mu.Lock()
+	d.takenBy = ""
+	d.mu.Unlock()
 	if lapsed && d.healthyNow() {
 		// Alive all along, but silent past the TTL: the rooms may have
 		// been reaped.
@@ -163,16 +196,22 @@ func (d *Redis) reap(ctx context.Context, only string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return d.relayClosed(ctx, res), nil
+}
+
+// relayClosed counts and relays the closing of the rooms a script took
+// out, given as {room id, mode, node} triples, and returns how many.
+func (d *Redis) relayClosed(ctx context.Context, triples []string) int {
 	n := 0
-	for i := 0; i+2 < len(res); i += 3 {
+	for i := 0; i+2 < len(triples); i += 3 {
 		n++
 		roomsReaped.Inc()
-		d.publish(ctx, Update{Kind: UpdateClosed, Room: Room{ID: res[i], Mode: res[i+1], Node: res[i+2], Phase: "ended"}})
+		d.publish(ctx, Update{Kind: UpdateClosed, Room: Room{ID: triples[i], Mode: triples[i+1], Node: triples[i+2], Phase: "ended"}})
 	}
 	if n > 0 {
 		d.log.Info("took the rooms of dead or departed nodes out of the directory", "rooms", n)
 	}
-	return n, nil
+	return n
 }
 
 // sweep takes out the rooms placed on this node that it does not run and

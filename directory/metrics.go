@@ -12,7 +12,7 @@ var (
 	})
 	errorsTotal = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_directory_errors_total",
-		Help: "Calls to the room directory's store that failed, by operation.",
+		Help: "Calls to the room directory's store that failed, by operation (node_taken: a heartbeat found this node's id claimed by another node).",
 	}, []string{"op"})
 	writesDropped = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_directory_writes_dropped_total",

@@ -68,12 +68,19 @@ type Redis struct {
 	cfg RedisConfig
 	log *slog.Logger
 
+	// token tells this process's record of its node id from another
+	// node's under the same id (claim, renew).
+	token string
+
 	mu       sync.Mutex
 	self     Node
 	hooks    Hooks
 	healthy  bool
 	started  bool
 	draining bool
+	// takenBy is the url of the node that took this node's id over while
+	// this node was silent, "" while the id is this node's.
+	takenBy string
 
 	writes chan func(context.Context) error
 	cancel context.CancelFunc
@@ -128,7 +135,7 @@ func NewRedis(rdb redis.UniversalClient, cfg RedisConfig, log *slog.Logger) *Red
 	// go-redis has one logger per process; the first directory's wins.
 	setRedisLog.Do(func() { redis.SetLogger(redisLog{log.With("component", "go-redis")}) })
 	return &Redis{rdb: rdb, cfg: cfg.withDefaults(), log: log.With("component", "directory"),
-		writes: make(chan func(context.Context) error, writeQueue)}
+		token: newID(8), writes: make(chan func(context.Context) error, writeQueue)}
 }
 
 // Config returns the directory's settings, defaults filled in.
@@ -202,30 +209,39 @@ func (d *Redis) Start(ctx context.Context, self Node, hooks Hooks) error {
 const claimPoll = 50 * time.Millisecond
 
 // claim takes self's id in the store unless a live node holds it at
-// another URL. A record of the same URL is this node's own from before a
-// restart. A record a node left when it died lapses within the TTL, so
-// claim waits that long (and a heartbeat more); a record renewed
-// meanwhile is a live node's, and claim fails at once. The claim is one
-// script, so of two nodes starting together under one id only one gets it.
+// another URL, and takes out the rooms a dead process left under the id.
+// A record of the same URL is this node's own from before a restart. A
+// record a node left when it died lapses within the TTL, so claim waits
+// that long (and a heartbeat more); a record renewed meanwhile (its time
+// to live grew), or one with no time to live, is a live node's, and claim
+// fails at once. The claim is one script, so of two nodes starting
+// together under one id only one gets it.
 func (d *Redis) claim(ctx context.Context, self Node) error {
 	key := d.key("node", self.ID)
 	giveUp := time.Now().Add(d.cfg.TTL + d.cfg.Heartbeat)
 	lastTTL := time.Duration(-1)
 	for {
+		// Read before the call: a record still there at a time past
+		// giveUp was renewed, however long the call took.
+		asked := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, opTimeout)
-		other, err := claimScript.Run(cctx, d.rdb, d.seqKey(), d.cfg.Prefix, self.ID, self.URL, d.cfg.TTL.Milliseconds()).Text()
+		res, err := claimScript.Run(cctx, d.rdb, d.seqKey(), d.cfg.Prefix, self.ID, self.URL, d.token, d.cfg.TTL.Milliseconds()).StringSlice()
 		var ttl time.Duration
-		if err == nil && other != "" {
+		if err == nil && len(res) == 2 && res[0] == "taken" {
 			ttl, err = d.rdb.PTTL(cctx, key).Result()
+		}
+		if err == nil && len(res) > 0 && res[0] == "claimed" {
+			d.relayClosed(cctx, res[1:])
 		}
 		cancel()
 		if err != nil {
 			return fmt.Errorf("register node %s: %w", self.ID, unavailable(err))
 		}
-		if other == "" {
+		if len(res) == 0 || res[0] != "taken" {
 			return nil
 		}
-		if (lastTTL >= 0 && ttl > lastTTL) || time.Now().After(giveUp) {
+		other := res[1]
+		if ttl == -1 || (lastTTL >= 0 && ttl > lastTTL) || asked.After(giveUp) {
 			return fmt.Errorf("%w: %s is the id of the node at %s; give each node its own -node-id", ErrNodeTaken, self.ID, other)
 		}
 		lastTTL = ttl

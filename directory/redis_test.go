@@ -291,3 +291,76 @@ func TestNodeIDOfDeadNode(t *testing.T) {
 	}
 	_ = moved.Close(ctx)
 }
+
+// TestNodeIDClaimDropsStaleRooms: a node killed without leaving leaves its
+// rooms under its id; the node that claims the id next runs none of them
+// yet, so the claim takes them out instead of letting players be sent to
+// rooms nobody runs.
+func TestNodeIDClaimDropsStaleRooms(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
+	first := quietRedis(t, srv, cfg)
+	if err := first.Start(ctx, Node{ID: "n3", URL: "ws://n3/ws"}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Register(ctx, Room{ID: "r3", Mode: "arena", Code: "CCCCCC", MaxPlayers: 4, Players: 1}); err != nil {
+		t.Fatal(err)
+	}
+	kill(first)
+	restarted := quietRedis(t, srv, cfg)
+	if err := restarted.Start(ctx, Node{ID: "n3", URL: "ws://n3/ws"}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	defer restarted.Close(ctx)
+	rooms, err := restarted.Rooms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rooms) != 0 {
+		t.Errorf("rooms after the restart: %+v, want none (the dead process's room taken out)", rooms)
+	}
+	if _, err := restarted.Reserve(ctx, "", "CCCCCC"); !errors.Is(err, ErrNoRoom) {
+		t.Errorf("join code of the dead process's room: %v, want ErrNoRoom", err)
+	}
+}
+
+// TestNodeIDTakenOverWhileSilent: a node silent past its TTL may find its
+// id claimed by another node meanwhile; its heartbeat then leaves the
+// other node's record alone and the node counts as unreachable
+// (matchmaking refuses), until the other node leaves.
+func TestNodeIDTakenOverWhileSilent(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
+	// An hour between heartbeats: the node falls silent after its start,
+	// as in a long pause, and the test makes its heartbeats with tick.
+	silent := quietRedis(t, srv, RedisConfig{Heartbeat: time.Hour, TTL: cfg.TTL})
+	if err := silent.Start(ctx, Node{ID: "n4", URL: "ws://silent/ws"}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close(ctx)
+	other := quietRedis(t, srv, cfg)
+	if err := other.Start(ctx, Node{ID: "n4", URL: "ws://other/ws"}, Hooks{}); err != nil {
+		t.Fatalf("start after the silent node's record lapsed: %v", err)
+	}
+	silent.tick(ctx)
+	if silent.healthyNow() {
+		t.Error("a node whose id was taken over counts as healthy")
+	}
+	url, err := silent.rdb.HGet(ctx, silent.key("node", "n4"), "url").Result()
+	if err != nil || url != "ws://other/ws" {
+		t.Errorf("record's url = %q, %v; want the other node's, ws://other/ws", url, err)
+	}
+	if err := other.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	silent.tick(ctx)
+	if !silent.healthyNow() {
+		t.Error("the node did not take its id back once the other node left")
+	}
+	url, err = silent.rdb.HGet(ctx, silent.key("node", "n4"), "url").Result()
+	if err != nil || url != "ws://silent/ws" {
+		t.Errorf("record's url = %q, %v; want ws://silent/ws back", url, err)
+	}
+}

@@ -37,6 +37,24 @@ local function take(id, node, self, resv, ttl)
   redis.call('PEXPIRE', rk, ttl * 2)
   return resv
 end
+-- dropRooms takes node n's rooms out of the directory and appends
+-- {room id, mode, node} for each to out.
+local function dropRooms(n, out)
+  for _, id in ipairs(redis.call('SMEMBERS', p .. 'noderooms:' .. n)) do
+    local key = p .. 'room:' .. id
+    local h = redis.call('HMGET', key, 'mode', 'code')
+    if h[1] then
+      redis.call('DEL', key, key .. ':resv')
+      redis.call('ZREM', p .. 'rooms', id)
+      redis.call('ZREM', p .. 'open:' .. h[1], id)
+      if redis.call('GET', p .. 'code:' .. h[2]) == id then redis.call('DEL', p .. 'code:' .. h[2]) end
+      table.insert(out, id)
+      table.insert(out, h[1])
+      table.insert(out, n)
+    end
+  end
+  redis.call('DEL', p .. 'noderooms:' .. n)
+end
 local function room(id)
   local h = redis.call('HMGET', p .. 'room:' .. id, 'node', 'seated', 'max', 'phase', 'private', 'custom', 'mode')
   if not h[1] then return nil end
@@ -146,16 +164,40 @@ if ARGV[9] ~= '1' and ARGV[10] ~= '1' then redis.call('ZADD', p .. 'open:' .. mo
 return seq
 `)
 
-// claimScript: ARGV prefix, node id, url, ttl ms. It writes the node's
-// url with a fresh TTL unless the id's record names another url, which it
-// returns instead (an empty string when it claimed).
+// claimScript: ARGV prefix, node id, url, token, ttl ms. A starting node
+// claims its id: unless the id's record names another url, it takes out
+// the rooms left under the id (a starting node runs none yet, so they are
+// a dead process's), writes the url and the node's token with a fresh
+// TTL, and returns {'claimed', room id, mode, node, ...}; otherwise it
+// returns {'taken', url}.
 var claimScript = redis.NewScript(luaCommon + `
 local key = p .. 'node:' .. ARGV[2]
 local url = redis.call('HGET', key, 'url')
-if url and url ~= ARGV[3] then return url end
-redis.call('HSET', key, 'url', ARGV[3])
-redis.call('PEXPIRE', key, ARGV[4])
-return ''
+if url and url ~= ARGV[3] then return {'taken', url} end
+local out = {'claimed'}
+dropRooms(ARGV[2], out)
+redis.call('HSET', key, 'url', ARGV[3], 'token', ARGV[4])
+redis.call('PEXPIRE', key, ARGV[5])
+return out
+`)
+
+// renewScript: ARGV prefix, node id, token, url, draining, maxrooms,
+// players, rooms, ttl ms. The heartbeat: it rewrites the node's record
+// with a fresh TTL and returns {'renewed', '1'} when the record was there,
+// {'renewed', '0'} when it had lapsed; unless another node's token holds
+// the id (it claimed the id while this node was silent past the TTL),
+// when it writes nothing and returns {'taken', url}.
+var renewScript = redis.NewScript(luaCommon + `
+local key = p .. 'node:' .. ARGV[2]
+local h = redis.call('HMGET', key, 'url', 'token')
+if h[2] and h[2] ~= ARGV[3] then return {'taken', h[1] or ''} end
+local existed = '0'
+if h[1] then existed = '1' end
+redis.call('HSET', key, 'url', ARGV[4], 'token', ARGV[3], 'draining', ARGV[5], 'maxrooms', ARGV[6],
+  'players', ARGV[7], 'rooms', ARGV[8])
+redis.call('PEXPIRE', key, ARGV[9])
+redis.call('ZADD', p .. 'nodes', now, ARGV[2])
+return {'renewed', existed}
 `)
 
 // phaseScript: ARGV prefix, room id, phase. It never recreates a room
@@ -205,20 +247,7 @@ local dead = redis.call('ZRANGEBYSCORE', p .. 'nodes', '-inf', now - tonumber(AR
 if ARGV[3] ~= '' then dead = {ARGV[3]} end
 for _, n in ipairs(dead) do
   if redis.call('EXISTS', p .. 'node:' .. n) == 0 then
-    for _, id in ipairs(redis.call('SMEMBERS', p .. 'noderooms:' .. n)) do
-      local key = p .. 'room:' .. id
-      local h = redis.call('HMGET', key, 'mode', 'code')
-      if h[1] then
-        redis.call('DEL', key, key .. ':resv')
-        redis.call('ZREM', p .. 'rooms', id)
-        redis.call('ZREM', p .. 'open:' .. h[1], id)
-        if redis.call('GET', p .. 'code:' .. h[2]) == id then redis.call('DEL', p .. 'code:' .. h[2]) end
-        table.insert(out, id)
-        table.insert(out, h[1])
-        table.insert(out, n)
-      end
-    end
-    redis.call('DEL', p .. 'noderooms:' .. n)
+    dropRooms(n, out)
     redis.call('ZREM', p .. 'nodes', n)
   end
 end

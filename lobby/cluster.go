@@ -109,9 +109,12 @@ func (s *Server) startCluster(cfg ClusterConfig) error {
 			return c.placing.Unlock
 		},
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
-	defer cancel()
-	if err := cfg.Directory.Start(ctx, c.self, hooks); err != nil {
+	// No deadline of its own: each of Start's calls to the store has one,
+	// and its wait for a dead node's record of this id to lapse lasts at
+	// most the directory's TTL, which a fixed deadline could cut short.
+	if err := cfg.Directory.Start(s.ctx, c.self, hooks); err != nil {
+		ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+		defer cancel()
 		_ = cfg.Directory.Close(ctx)
 		return fmt.Errorf("cluster: %w", err)
 	}
