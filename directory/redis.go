@@ -264,9 +264,10 @@ func (d *Redis) Close(ctx context.Context) error {
 		d.cancel()
 		d.wg.Wait()
 		cctx, cancel := context.WithTimeout(ctx, opTimeout)
-		err := d.rdb.Del(cctx, d.key("node", d.self.ID)).Err()
-		if err == nil {
-			// Leaving: this node's rooms go now, not after the grace.
+		released, err := releaseScript.Run(cctx, d.rdb, d.seqKey(), d.cfg.Prefix, d.self.ID, d.token).Int()
+		if err == nil && released == 1 {
+			// Leaving: this node's rooms go now, not after the grace. (A
+			// node that took the id over keeps its record and rooms.)
 			_, err = d.reap(cctx, d.self.ID)
 		}
 		cancel()

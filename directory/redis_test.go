@@ -364,3 +364,34 @@ func TestNodeIDTakenOverWhileSilent(t *testing.T) {
 		t.Errorf("record's url = %q, %v; want ws://silent/ws back", url, err)
 	}
 }
+
+// TestNodeCloseLeavesTakenID: a node whose id another node claimed while it
+// was silent leaves that node's record and rooms alone when it closes.
+func TestNodeCloseLeavesTakenID(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
+	silent := quietRedis(t, srv, RedisConfig{Heartbeat: time.Hour, TTL: cfg.TTL}) // falls silent after its start
+	if err := silent.Start(ctx, Node{ID: "n6", URL: "ws://silent/ws"}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	other := startNode(t, srv, "n6-other", cfg) // a client of the store for the checks below
+	taker := quietRedis(t, srv, cfg)
+	if err := taker.Start(ctx, Node{ID: "n6", URL: "ws://taker/ws"}, Hooks{}); err != nil {
+		t.Fatalf("start after the silent node's record lapsed: %v", err)
+	}
+	defer taker.Close(ctx)
+	if err := taker.Register(ctx, Room{ID: "r6", Mode: "arena", Code: "DDDDDD", MaxPlayers: 4, Players: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := silent.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	url, err := taker.rdb.HGet(ctx, taker.key("node", "n6"), "url").Result()
+	if err != nil || url != "ws://taker/ws" {
+		t.Errorf("record's url after the silent node closed = %q, %v; want ws://taker/ws", url, err)
+	}
+	if _, err := other.d.Reserve(ctx, "", "DDDDDD"); err != nil {
+		t.Errorf("the taker's room after the silent node closed: %v", err)
+	}
+}

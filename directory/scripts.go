@@ -200,6 +200,17 @@ redis.call('ZADD', p .. 'nodes', now, ARGV[2])
 return {'renewed', existed}
 `)
 
+// releaseScript: ARGV prefix, node id, token. A leaving node deletes its
+// record and returns 1, unless another node's token holds the id (it
+// claimed the id while this node was silent), when it returns 0.
+var releaseScript = redis.NewScript(luaCommon + `
+local key = p .. 'node:' .. ARGV[2]
+local t = redis.call('HGET', key, 'token')
+if t and t ~= ARGV[3] then return 0 end
+redis.call('DEL', key)
+return 1
+`)
+
 // phaseScript: ARGV prefix, room id, phase. It never recreates a room
 // that is gone.
 var phaseScript = redis.NewScript(luaCommon + `
