@@ -54,6 +54,20 @@ func (e *takenError) Error() string { return "node id taken over by the node at 
 
 func (e *takenError) Unwrap() error { return ErrNodeTaken }
 
+// idLost returns, while another node holds this node's id, the error the
+// calls that place or seat players give: the node refuses matchmaking
+// then, as in an outage. (From the takeover to the heartbeat that finds
+// it, they still run.)
+func (d *Redis) idLost() error {
+	d.mu.Lock()
+	url := d.takenBy
+	d.mu.Unlock()
+	if url == "" {
+		return nil
+	}
+	return unavailable(&takenError{url: url})
+}
+
 // lostID records that another node took this node's id over while this
 // node was silent past the TTL. The node then stays out of the directory,
 // its matchmaking refusing as in an outage, until that node leaves and a
@@ -127,7 +141,7 @@ func (d *Redis) tick(ctx context.Context) {
 			h.Reconnected()
 		}
 	}
-	if _, err := d.reap(ctx, ""); err != nil {
+	if _, err := d.reap(ctx); err != nil {
 		_ = d.fail("reap", err)
 		return
 	}
@@ -184,15 +198,11 @@ func (d *Redis) registerAll(ctx context.Context) error {
 	return nil
 }
 
-// reap takes the nodes silent for twice the TTL, or (only set) that node
-// once its record is gone, and their rooms out, and relays the rooms'
-// closing.
-func (d *Redis) reap(ctx context.Context, only string) (int, error) {
+// reap takes the nodes silent for twice the TTL and their rooms out, and
+// relays the rooms' closing. (A leaving node takes itself out: Close.)
+func (d *Redis) reap(ctx context.Context) (int, error) {
 	grace := 2 * d.cfg.TTL
-	if only != "" {
-		grace = 0
-	}
-	res, err := reapScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, grace.Milliseconds(), only).StringSlice()
+	res, err := reapScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, grace.Milliseconds()).StringSlice()
 	if err != nil {
 		return 0, err
 	}
@@ -329,7 +339,10 @@ func (d *Redis) drain(life context.Context) {
 			return
 		case f := <-d.writes:
 			ctx, cancel := context.WithTimeout(life, opTimeout)
-			if err := f(ctx); err != nil && life.Err() == nil {
+			var taken *takenError
+			if err := f(ctx); errors.As(err, &taken) {
+				d.lostID(taken) // a draining node's heartbeat
+			} else if err != nil && life.Err() == nil {
 				_ = d.fail("write", err)
 			}
 			cancel()

@@ -34,6 +34,9 @@ func (d *Redis) scriptError(op string, err error) error {
 // QuickPlay reserves a seat in the oldest quick-play room of mode with a
 // free seat, or places newRoom on the least-loaded live node.
 func (d *Redis) QuickPlay(ctx context.Context, mode string, newRoom Room) (Placement, error) {
+	if err := d.idLost(); err != nil {
+		return Placement{}, err
+	}
 	self := d.Self().ID
 	resv := newID(12)
 	res, err := quickPlayScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, mode, self, resv,
@@ -58,6 +61,9 @@ func (d *Redis) QuickPlay(ctx context.Context, mode string, newRoom Room) (Place
 // Reserve reserves a seat in room id or, when id is empty, the room of
 // join code.
 func (d *Redis) Reserve(ctx context.Context, id, code string) (Placement, error) {
+	if err := d.idLost(); err != nil {
+		return Placement{}, err
+	}
 	self := d.Self().ID
 	resv := newID(12)
 	res, err := reserveScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, id, strings.ToUpper(code), self, resv,
@@ -82,6 +88,9 @@ func placementLabel(p Placement, self string) string {
 
 // Honour takes the seat a reservation holds in room id of this node.
 func (d *Redis) Honour(ctx context.Context, id, reservation string) error {
+	if err := d.idLost(); err != nil {
+		return err
+	}
 	n, err := honourScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, id, d.Self().ID, reservation).Int()
 	if err != nil {
 		return d.scriptError("honour", err)
@@ -97,6 +106,9 @@ func (d *Redis) Honour(ctx context.Context, id, reservation string) error {
 
 // Register records a room of this node as it is now.
 func (d *Redis) Register(ctx context.Context, r Room) error {
+	if err := d.idLost(); err != nil {
+		return err
+	}
 	if err := d.register(ctx, r); err != nil {
 		if errors.Is(err, ErrCodeTaken) {
 			return err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -217,7 +218,6 @@ const claimPoll = 50 * time.Millisecond
 // fails at once. The claim is one script, so of two nodes starting
 // together under one id only one gets it.
 func (d *Redis) claim(ctx context.Context, self Node) error {
-	key := d.key("node", self.ID)
 	giveUp := time.Now().Add(d.cfg.TTL + d.cfg.Heartbeat)
 	lastTTL := time.Duration(-1)
 	for {
@@ -226,21 +226,25 @@ func (d *Redis) claim(ctx context.Context, self Node) error {
 		asked := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, opTimeout)
 		res, err := claimScript.Run(cctx, d.rdb, d.seqKey(), d.cfg.Prefix, self.ID, self.URL, d.token, d.cfg.TTL.Milliseconds()).StringSlice()
-		var ttl time.Duration
-		if err == nil && len(res) == 2 && res[0] == "taken" {
-			ttl, err = d.rdb.PTTL(cctx, key).Result()
-		}
 		if err == nil && len(res) > 0 && res[0] == "claimed" {
 			d.relayClosed(cctx, res[1:])
 		}
 		cancel()
+		if err == nil && (len(res) == 0 || (res[0] == "taken" && len(res) != 3)) {
+			err = fmt.Errorf("unexpected reply %q", res)
+		}
 		if err != nil {
 			return fmt.Errorf("register node %s: %w", self.ID, unavailable(err))
 		}
-		if len(res) == 0 || res[0] != "taken" {
+		if res[0] != "taken" {
 			return nil
 		}
 		other := res[1]
+		ms, _ := strconv.ParseInt(res[2], 10, 64)
+		ttl := time.Duration(ms) * time.Millisecond
+		if ms < 0 {
+			ttl = time.Duration(ms) // PTTL's -1 (no expiry) and -2 (gone) as they are
+		}
 		if ttl == -1 || (lastTTL >= 0 && ttl > lastTTL) || asked.After(giveUp) {
 			return fmt.Errorf("%w: %s is the id of the node at %s; give each node its own -node-id", ErrNodeTaken, self.ID, other)
 		}
@@ -264,11 +268,12 @@ func (d *Redis) Close(ctx context.Context) error {
 		d.cancel()
 		d.wg.Wait()
 		cctx, cancel := context.WithTimeout(ctx, opTimeout)
-		released, err := releaseScript.Run(cctx, d.rdb, d.seqKey(), d.cfg.Prefix, d.self.ID, d.token).Int()
-		if err == nil && released == 1 {
-			// Leaving: this node's rooms go now, not after the grace. (A
-			// node that took the id over keeps its record and rooms.)
-			_, err = d.reap(cctx, d.self.ID)
+		// Leaving: this node's rooms go now, not after the grace, in the
+		// same script as the record. (A node that took the id over keeps
+		// its record and rooms.)
+		res, err := releaseScript.Run(cctx, d.rdb, d.seqKey(), d.cfg.Prefix, d.self.ID, d.token).StringSlice()
+		if err == nil && len(res) > 0 && res[0] == "released" {
+			d.relayClosed(cctx, res[1:])
 		}
 		cancel()
 		if err != nil {

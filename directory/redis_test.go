@@ -307,6 +307,11 @@ func TestNodeIDClaimDropsStaleRooms(t *testing.T) {
 	if err := first.Register(ctx, Room{ID: "r3", Mode: "arena", Code: "CCCCCC", MaxPlayers: 4, Players: 1}); err != nil {
 		t.Fatal(err)
 	}
+	// A placement waiting for its first player: the restarted node opens
+	// it when that player comes.
+	if err := first.Register(ctx, Room{ID: "p3", Mode: "arena", Code: "PPPPPP", MaxPlayers: 4, Players: 0}); err != nil {
+		t.Fatal(err)
+	}
 	kill(first)
 	restarted := quietRedis(t, srv, cfg)
 	if err := restarted.Start(ctx, Node{ID: "n3", URL: "ws://n3/ws"}, Hooks{}); err != nil {
@@ -317,8 +322,8 @@ func TestNodeIDClaimDropsStaleRooms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rooms) != 0 {
-		t.Errorf("rooms after the restart: %+v, want none (the dead process's room taken out)", rooms)
+	if len(rooms) != 1 || rooms[0].ID != "p3" {
+		t.Errorf("rooms after the restart: %+v, want only the waiting placement p3 (the dead process's room r3 taken out)", rooms)
 	}
 	if _, err := restarted.Reserve(ctx, "", "CCCCCC"); !errors.Is(err, ErrNoRoom) {
 		t.Errorf("join code of the dead process's room: %v, want ErrNoRoom", err)
@@ -347,6 +352,12 @@ func TestNodeIDTakenOverWhileSilent(t *testing.T) {
 	silent.tick(ctx)
 	if silent.healthyNow() {
 		t.Error("a node whose id was taken over counts as healthy")
+	}
+	if _, err := silent.QuickPlay(ctx, "arena", Room{ID: "q4", Mode: "arena", Code: "EEEEEE", MaxPlayers: 4}); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("quick play on a node whose id was taken over = %v, want ErrUnavailable", err)
+	}
+	if err := silent.Register(ctx, Room{ID: "s4", Mode: "arena", Code: "FFFFFF", MaxPlayers: 4, Players: 1}); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("register on a node whose id was taken over = %v, want ErrUnavailable", err)
 	}
 	url, err := silent.rdb.HGet(ctx, silent.key("node", "n4"), "url").Result()
 	if err != nil || url != "ws://other/ws" {

@@ -37,13 +37,16 @@ local function take(id, node, self, resv, ttl)
   redis.call('PEXPIRE', rk, ttl * 2)
   return resv
 end
--- dropRooms takes node n's rooms out of the directory and appends
--- {room id, mode, node} for each to out.
-local function dropRooms(n, out)
+-- dropRooms takes node n's rooms out of the directory (with seatedOnly,
+-- only those with players seated) and appends {room id, mode, node} for
+-- each to out.
+local function dropRooms(n, out, seatedOnly)
   for _, id in ipairs(redis.call('SMEMBERS', p .. 'noderooms:' .. n)) do
     local key = p .. 'room:' .. id
-    local h = redis.call('HMGET', key, 'mode', 'code')
-    if h[1] then
+    local h = redis.call('HMGET', key, 'mode', 'code', 'seated')
+    if h[1] and seatedOnly and tonumber(h[3] or '0') == 0 then
+      -- a placement waiting for its first player: the node opens it then
+    elseif h[1] then
       redis.call('DEL', key, key .. ':resv')
       redis.call('ZREM', p .. 'rooms', id)
       redis.call('ZREM', p .. 'open:' .. h[1], id)
@@ -51,9 +54,11 @@ local function dropRooms(n, out)
       table.insert(out, id)
       table.insert(out, h[1])
       table.insert(out, n)
+      redis.call('SREM', p .. 'noderooms:' .. n, id)
+    else
+      redis.call('SREM', p .. 'noderooms:' .. n, id)
     end
   end
-  redis.call('DEL', p .. 'noderooms:' .. n)
 end
 local function room(id)
   local h = redis.call('HMGET', p .. 'room:' .. id, 'node', 'seated', 'max', 'phase', 'private', 'custom', 'mode')
@@ -166,16 +171,17 @@ return seq
 
 // claimScript: ARGV prefix, node id, url, token, ttl ms. A starting node
 // claims its id: unless the id's record names another url, it takes out
-// the rooms left under the id (a starting node runs none yet, so they are
-// a dead process's), writes the url and the node's token with a fresh
-// TTL, and returns {'claimed', room id, mode, node, ...}; otherwise it
-// returns {'taken', url}.
+// the rooms with players left under the id (a starting node runs none
+// yet, so they are a dead process's; placements still waiting for their
+// first player stay, for this node to open), writes the url and the
+// node's token with a fresh TTL, and returns {'claimed', room id, mode,
+// node, ...}; otherwise it returns {'taken', url, the record's PTTL}.
 var claimScript = redis.NewScript(luaCommon + `
 local key = p .. 'node:' .. ARGV[2]
 local url = redis.call('HGET', key, 'url')
-if url and url ~= ARGV[3] then return {'taken', url} end
+if url and url ~= ARGV[3] then return {'taken', url, tostring(redis.call('PTTL', key))} end
 local out = {'claimed'}
-dropRooms(ARGV[2], out)
+dropRooms(ARGV[2], out, true)
 redis.call('HSET', key, 'url', ARGV[3], 'token', ARGV[4])
 redis.call('PEXPIRE', key, ARGV[5])
 return out
@@ -201,14 +207,18 @@ return {'renewed', existed}
 `)
 
 // releaseScript: ARGV prefix, node id, token. A leaving node deletes its
-// record and returns 1, unless another node's token holds the id (it
-// claimed the id while this node was silent), when it returns 0.
+// record and takes its rooms out, and it returns {'released', room id,
+// mode, node, ...}; unless another node's token holds the id (it claimed
+// the id while this node was silent), when it returns {'kept'}.
 var releaseScript = redis.NewScript(luaCommon + `
 local key = p .. 'node:' .. ARGV[2]
 local t = redis.call('HGET', key, 'token')
-if t and t ~= ARGV[3] then return 0 end
+if t and t ~= ARGV[3] then return {'kept'} end
 redis.call('DEL', key)
-return 1
+local out = {'released'}
+dropRooms(ARGV[2], out, false)
+redis.call('ZREM', p .. 'nodes', ARGV[2])
+return out
 `)
 
 // phaseScript: ARGV prefix, room id, phase. It never recreates a room
@@ -243,8 +253,7 @@ if redis.call('GET', p .. 'code:' .. h[3]) == id then redis.call('DEL', p .. 'co
 return h[2]
 `)
 
-// reapScript: ARGV prefix, grace ms, and a node id to reap that node
-// alone (a node leaving) or "". It takes the nodes whose heartbeat
+// reapScript: ARGV prefix, grace ms. It takes the nodes whose heartbeat
 // key expired and whose last heartbeat is older than the grace out of the
 // directory with their rooms, and returns {room id, mode, node} triples of
 // the rooms it removed. Only the first node to run it after a death sees
@@ -255,10 +264,9 @@ return h[2]
 var reapScript = redis.NewScript(luaCommon + `
 local out = {}
 local dead = redis.call('ZRANGEBYSCORE', p .. 'nodes', '-inf', now - tonumber(ARGV[2]))
-if ARGV[3] ~= '' then dead = {ARGV[3]} end
 for _, n in ipairs(dead) do
   if redis.call('EXISTS', p .. 'node:' .. n) == 0 then
-    dropRooms(n, out)
+    dropRooms(n, out, false)
     redis.call('ZREM', p .. 'nodes', n)
   end
 end

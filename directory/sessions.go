@@ -11,6 +11,9 @@ import (
 // connection and tells the other nodes, whose connections of the session
 // are then replaced.
 func (d *Redis) ClaimSession(ctx context.Context, sessionID string) error {
+	if err := d.idLost(); err != nil {
+		return err
+	}
 	self := d.Self().ID
 	key := d.key("session", sessionID)
 	_, err := d.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
