@@ -224,6 +224,17 @@ func quietRedis(t *testing.T, srv *redistest.Server, cfg RedisConfig) *Redis {
 	return NewRedis(rdb, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
+// startQuiet starts a quietRedis on srv as node id at url, or fails the
+// test; the caller closes it.
+func startQuiet(t *testing.T, srv *redistest.Server, cfg RedisConfig, id, url string) *Redis {
+	t.Helper()
+	d := quietRedis(t, srv, cfg)
+	if err := d.Start(context.Background(), Node{ID: id, URL: url}, Hooks{}); err != nil {
+		t.Fatalf("start %s at %s: %v", id, url, err)
+	}
+	return d
+}
+
 // kill stops d's loops without leaving the directory, as a killed process
 // would, and closes its client.
 func kill(d *Redis) {
@@ -275,20 +286,11 @@ func TestNodeIDOfDeadNode(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)
 	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
-	first := quietRedis(t, srv, cfg)
-	if err := first.Start(ctx, Node{ID: "n2", URL: "ws://n2/ws"}, Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	first := startQuiet(t, srv, cfg, "n2", "ws://n2/ws")
 	kill(first)
-	restarted := quietRedis(t, srv, cfg)
-	if err := restarted.Start(ctx, Node{ID: "n2", URL: "ws://n2/ws"}, Hooks{}); err != nil {
-		t.Fatalf("restart at the same URL = %v", err)
-	}
+	restarted := startQuiet(t, srv, cfg, "n2", "ws://n2/ws")
 	kill(restarted)
-	moved := quietRedis(t, srv, cfg)
-	if err := moved.Start(ctx, Node{ID: "n2", URL: "ws://moved/ws"}, Hooks{}); err != nil {
-		t.Fatalf("start at another URL under a dead node's id = %v", err)
-	}
+	moved := startQuiet(t, srv, cfg, "n2", "ws://moved/ws")
 	_ = moved.Close(ctx)
 }
 
@@ -300,10 +302,7 @@ func TestNodeIDClaimDropsStaleRooms(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)
 	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
-	first := quietRedis(t, srv, cfg)
-	if err := first.Start(ctx, Node{ID: "n3", URL: "ws://n3/ws"}, Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	first := startQuiet(t, srv, cfg, "n3", "ws://n3/ws")
 	if err := first.Register(ctx, Room{ID: "r3", Mode: "arena", Code: "CCCCCC", MaxPlayers: 4, Players: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -313,10 +312,7 @@ func TestNodeIDClaimDropsStaleRooms(t *testing.T) {
 		t.Fatal(err)
 	}
 	kill(first)
-	restarted := quietRedis(t, srv, cfg)
-	if err := restarted.Start(ctx, Node{ID: "n3", URL: "ws://n3/ws"}, Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	restarted := startQuiet(t, srv, cfg, "n3", "ws://n3/ws")
 	defer restarted.Close(ctx)
 	rooms, err := restarted.Rooms(ctx)
 	if err != nil {
@@ -340,15 +336,9 @@ func TestNodeIDTakenOverWhileSilent(t *testing.T) {
 	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
 	// An hour between heartbeats: the node falls silent after its start,
 	// as in a long pause, and the test makes its heartbeats with tick.
-	silent := quietRedis(t, srv, RedisConfig{Heartbeat: time.Hour, TTL: cfg.TTL})
-	if err := silent.Start(ctx, Node{ID: "n4", URL: "ws://silent/ws"}, Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	silent := startQuiet(t, srv, RedisConfig{Heartbeat: time.Hour, TTL: cfg.TTL}, "n4", "ws://silent/ws")
 	defer silent.Close(ctx)
-	other := quietRedis(t, srv, cfg)
-	if err := other.Start(ctx, Node{ID: "n4", URL: "ws://other/ws"}, Hooks{}); err != nil {
-		t.Fatalf("start after the silent node's record lapsed: %v", err)
-	}
+	other := startQuiet(t, srv, cfg, "n4", "ws://other/ws")
 	silent.tick(ctx)
 	if silent.healthyNow() {
 		t.Error("a node whose id was taken over counts as healthy")
@@ -382,15 +372,11 @@ func TestNodeCloseLeavesTakenID(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)
 	cfg := RedisConfig{Heartbeat: 100 * time.Millisecond, TTL: 500 * time.Millisecond}
-	silent := quietRedis(t, srv, RedisConfig{Heartbeat: time.Hour, TTL: cfg.TTL}) // falls silent after its start
-	if err := silent.Start(ctx, Node{ID: "n6", URL: "ws://silent/ws"}, Hooks{}); err != nil {
-		t.Fatal(err)
-	}
-	other := startNode(t, srv, "n6-other", cfg) // a client of the store for the checks below
-	taker := quietRedis(t, srv, cfg)
-	if err := taker.Start(ctx, Node{ID: "n6", URL: "ws://taker/ws"}, Hooks{}); err != nil {
-		t.Fatalf("start after the silent node's record lapsed: %v", err)
-	}
+	// An hour between heartbeats: the node falls silent after its start.
+	silent := startQuiet(t, srv, RedisConfig{Heartbeat: time.Hour, TTL: cfg.TTL}, "n6", "ws://silent/ws")
+	// Another node, whose view of the directory the checks below use.
+	other := startNode(t, srv, "n6-other", cfg)
+	taker := startQuiet(t, srv, cfg, "n6", "ws://taker/ws")
 	defer taker.Close(ctx)
 	if err := taker.Register(ctx, Room{ID: "r6", Mode: "arena", Code: "DDDDDD", MaxPlayers: 4, Players: 1}); err != nil {
 		t.Fatal(err)
