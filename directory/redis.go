@@ -219,7 +219,7 @@ const claimPoll = 50 * time.Millisecond
 // together under one id only one gets it.
 func (d *Redis) claim(ctx context.Context, self Node) error {
 	giveUp := time.Now().Add(d.cfg.TTL + d.cfg.Heartbeat)
-	lastTTL := time.Duration(-1)
+	lastTTL := int64(-1) // ms, as PTTL gives it
 	for {
 		// Read before the call: a record still there at a time past
 		// giveUp was renewed, however long the call took.
@@ -240,11 +240,7 @@ func (d *Redis) claim(ctx context.Context, self Node) error {
 			return nil
 		}
 		other := res[1]
-		ms, _ := strconv.ParseInt(res[2], 10, 64)
-		ttl := time.Duration(ms) * time.Millisecond
-		if ms < 0 {
-			ttl = time.Duration(ms) // PTTL's -1 (no expiry) and -2 (gone) as they are
-		}
+		ttl, _ := strconv.ParseInt(res[2], 10, 64) // -1: no expiry; -2: gone meanwhile
 		if ttl == -1 || (lastTTL >= 0 && ttl > lastTTL) || asked.After(giveUp) {
 			return fmt.Errorf("%w: %s is the id of the node at %s; give each node its own -node-id", ErrNodeTaken, self.ID, other)
 		}

@@ -44,18 +44,18 @@ local function dropRooms(n, out, seatedOnly)
   for _, id in ipairs(redis.call('SMEMBERS', p .. 'noderooms:' .. n)) do
     local key = p .. 'room:' .. id
     local h = redis.call('HMGET', key, 'mode', 'code', 'seated')
-    if h[1] and seatedOnly and tonumber(h[3] or '0') == 0 then
-      -- a placement waiting for its first player: the node opens it then
-    elseif h[1] then
-      redis.call('DEL', key, key .. ':resv')
-      redis.call('ZREM', p .. 'rooms', id)
-      redis.call('ZREM', p .. 'open:' .. h[1], id)
-      if redis.call('GET', p .. 'code:' .. h[2]) == id then redis.call('DEL', p .. 'code:' .. h[2]) end
-      table.insert(out, id)
-      table.insert(out, h[1])
-      table.insert(out, n)
-      redis.call('SREM', p .. 'noderooms:' .. n, id)
-    else
+    -- With seatedOnly, a placement waiting for its first player stays: the
+    -- node opens it then.
+    if not (h[1] and seatedOnly and tonumber(h[3] or '0') == 0) then
+      if h[1] then
+        redis.call('DEL', key, key .. ':resv')
+        redis.call('ZREM', p .. 'rooms', id)
+        redis.call('ZREM', p .. 'open:' .. h[1], id)
+        if redis.call('GET', p .. 'code:' .. h[2]) == id then redis.call('DEL', p .. 'code:' .. h[2]) end
+        table.insert(out, id)
+        table.insert(out, h[1])
+        table.insert(out, n)
+      end
       redis.call('SREM', p .. 'noderooms:' .. n, id)
     end
   end

@@ -32,12 +32,12 @@ func clientClockUS(t time.Time) int64 { return t.Sub(clientClockStart).Microseco
 // Final ends, which never reconnect: Close; a server close with reason
 // NORMAL, KICKED, ROOM_CLOSED, PROTOCOL_ERROR, VERSION_MISMATCH, REPLACED
 // (another connection took the session over), MATCH_ENDED, AUTH_FAILED,
-// IDLE_TIMEOUT or SERVER_SHUTDOWN; a WebSocket close 1000, 1002, 1003, 1007, 1008 or 1009;
-// a redial refused with one of those; GiveUpAfter running out. Anything
-// else (network and read errors, read timeouts, abnormal closure 1006,
-// SLOW_CONSUMER, SERVER_FULL, 1001, 1011-1014) is a loss the
-// client redials after, sending its session token, with exponential
-// backoff and jitter.
+// IDLE_TIMEOUT or SERVER_SHUTDOWN; a WebSocket close 1000, 1002, 1003,
+// 1007, 1008 or 1009; a redial refused with one of those; GiveUpAfter
+// running out. Anything else (network and read errors, read timeouts,
+// abnormal closure 1006, SLOW_CONSUMER, SERVER_FULL, 1001, 1011-1014) is
+// a loss the client redials after, sending its session token, with
+// exponential backoff and jitter.
 //
 // A Client owns one supervisor goroutine, which reads every server message,
 // runs the ClientConfig callbacks and redials, and per connection a pinger.
