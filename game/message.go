@@ -90,6 +90,12 @@ const (
 	// DefaultChatHistory is how many recent lines a room keeps and sends
 	// a player who joins or resumes.
 	DefaultChatHistory = 50
+	// MaxChatHistory is the most lines a room may keep. A player who
+	// joins or resumes gets them all at once after Joined, into the
+	// reliable queue of the connection (64 messages by default; a full
+	// queue closes the connection as a slow consumer), which must keep
+	// room for what else a join sends.
+	MaxChatHistory = 56
 	// DefaultMessageRate and DefaultMessageBurst are each player's game
 	// message budget.
 	DefaultMessageRate  = 20.0
@@ -112,7 +118,7 @@ type TalkConfig struct {
 	// ChatMaxChars is the longest line in characters after trimming.
 	ChatMaxChars int
 	// ChatHistory is how many recent lines are kept and sent to a player
-	// who joins or resumes; negative keeps none.
+	// who joins or resumes, at most MaxChatHistory; negative keeps none.
 	ChatHistory int
 	// MessageRate (a second) and MessageBurst bound each player's game
 	// messages.
@@ -135,6 +141,8 @@ func (c TalkConfig) withDefaults() (TalkConfig, error) {
 		return c, fmt.Errorf("talk config: negative rate (chat %v, messages %v)", c.ChatRate, c.MessageRate)
 	case c.ChatBurst < 0 || c.MessageBurst < 0 || c.Queue < 0 || c.ChatMaxChars < 0:
 		return c, fmt.Errorf("talk config: negative burst, queue or length")
+	case c.ChatHistory > MaxChatHistory:
+		return c, fmt.Errorf("talk config: chat history of %d lines, at most %d (a join sends them at once)", c.ChatHistory, MaxChatHistory)
 	}
 	if c.ChatRate == 0 {
 		c.ChatRate = DefaultChatRate

@@ -57,7 +57,7 @@ const (
 // newPort returns an attached port of seat with an input queue of
 // queueSize. Room goroutine only (it reads the seat's last applied seq).
 func newPort(seat *Seat, queueSize int) *InputPort {
-	p := &InputPort{seat: seat, highest: seat.lastApplied.Load(), talk: newPortTalk(seat.talk)}
+	p := &InputPort{seat: seat, highest: seat.lastApplied.Load()}
 	p.queue.init(queueSize)
 	return p
 }

@@ -148,6 +148,7 @@ func (r *Room) join(name string, link PlayerLink) (*InputPort, error) {
 	}
 	seat := newSeat(r.cfg.ID, p, entity, name, &r.inputRules)
 	seat.talk = &r.talk.rules
+	seat.talkState.fillBudgets(seat.talk)
 	port := seat.attach(link, r.cfg.InputQueueSize)
 	seat.rate.add(r.cfg.Clock.Now(), 0)
 	joined := r.joinedMessage(seat, false)

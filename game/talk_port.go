@@ -62,31 +62,33 @@ type talkItem struct {
 	msg     Message
 }
 
-// seatTalk is a seat's share of the room's talk queue and its mute.
+// seatTalk is a seat's share of the room's talk queue, its mute, and its
+// chat and message budgets. The budgets are the seat's rather than a
+// connection's, so that reconnecting does not refill them (a
+// rate.Limiter is safe for a replaced connection's reader and its
+// successor's at once).
 type seatTalk struct {
-	queued atomic.Int32 // items of the seat in the room's queue
-	muted  atomic.Bool
+	queued         atomic.Int32 // items of the seat in the room's queue
+	muted          atomic.Bool
+	chat, messages *rate.Limiter // nil when the room takes no talk
 }
 
-// portTalk is one connection's chat and message budgets; its reader owns
-// it.
+// fillBudgets gives t full budgets under rules (none for nil rules). Room
+// goroutine, before the seat's first port.
+func (t *seatTalk) fillBudgets(rules *talkRules) {
+	if rules == nil {
+		return
+	}
+	c := rules.cfg
+	t.chat = rate.NewLimiter(rate.Limit(c.ChatRate), c.ChatBurst)
+	t.messages = rate.NewLimiter(rate.Limit(c.MessageRate), c.MessageBurst)
+}
+
+// portTalk is what one connection's reader keeps of its refusals.
 type portTalk struct {
-	chat, messages *rate.Limiter
 	// told is when the client was last told of a rate refusal, per
 	// budget (chat, messages).
 	told [2]time.Duration
-}
-
-// newPortTalk returns full budgets under rules.
-func newPortTalk(rules *talkRules) portTalk {
-	if rules == nil {
-		return portTalk{}
-	}
-	c := rules.cfg
-	return portTalk{
-		chat:     rate.NewLimiter(rate.Limit(c.ChatRate), c.ChatBurst),
-		messages: rate.NewLimiter(rate.Limit(c.MessageRate), c.MessageBurst),
-	}
 }
 
 // Budgets of portTalk.told.
@@ -122,7 +124,7 @@ func (p *InputPort) PushChat(channel pb.ChatChannel, text string) error {
 		ref = chatRefusal(chatRefusedChannel, "chat: this mode has no team chat")
 	case p.seat.talkState.muted.Load():
 		ref = chatRefusal(chatRefusedMuted, "chat: you are muted in this room")
-	case !p.talk.chat.AllowN(p.budgetTime(rules), 1):
+	case !p.seat.talkState.chat.AllowN(p.budgetTime(rules), 1):
 		ref = p.rateRefusal(rules, budgetChat, chatRefusal(chatRefusedRate, fmt.Sprintf(
 			"chat: rate limited: at most %g lines a second (burst %d)", rules.cfg.ChatRate, rules.cfg.ChatBurst)))
 	}
@@ -167,7 +169,7 @@ func (p *InputPort) PushMessage(m *pb.GameMessage) error {
 	case len(m.GetValues()) > len(kind.Values):
 		ref = messageRefusal(messageRefusedValues, fmt.Sprintf("game message %q: %d values, at most %d",
 			kind.Name, len(m.GetValues()), len(kind.Values)))
-	case !p.talk.messages.AllowN(p.budgetTime(rules), 1):
+	case !p.seat.talkState.messages.AllowN(p.budgetTime(rules), 1):
 		ref = p.rateRefusal(rules, budgetMessages, messageRefusal(messageRefusedRate, fmt.Sprintf(
 			"game message: rate limited: at most %g a second (burst %d)", rules.cfg.MessageRate, rules.cfg.MessageBurst)))
 	}

@@ -395,3 +395,37 @@ func TestNotify(t *testing.T) {
 		t.Errorf("notices: ann %d, bob %d; want 1 and 2", count(la), count(lb))
 	}
 }
+
+// TestTalkBudgetsSurviveResume: chat and message budgets are the seat's,
+// so a player who spent them and comes back on a new connection finds
+// them spent (each connection used to start with full ones).
+func TestTalkBudgetsSurviveResume(t *testing.T) {
+	cfg := talkCfg()
+	cfg.Talk.ChatBurst, cfg.Talk.MessageBurst = 2, 1
+	rr, _ := startTalkRoom(t, cfg)
+	ctx := context.Background()
+	a, err := rr.r.Join(ctx, "ann", newFakeLink(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := a.PushChat(0, "hi"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.PushMessage(&pb.GameMessage{Kind: 1}); err != nil {
+		t.Fatal(err)
+	}
+	rr.r.Disconnect(a)
+	b, err := rr.r.Resume(ctx, a.Seat(), newFakeLink(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref *Refusal
+	if err := b.PushChat(0, "again"); !errors.As(err, &ref) || ref.Reason != chatRefusedRate {
+		t.Errorf("chat after a resume with the budget spent: %v, want a rate refusal", err)
+	}
+	if err := b.PushMessage(&pb.GameMessage{Kind: 1}); !errors.As(err, &ref) || ref.Reason != messageRefusedRate {
+		t.Errorf("message after a resume with the budget spent: %v, want a rate refusal", err)
+	}
+}

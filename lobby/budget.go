@@ -78,25 +78,49 @@ func (b *budget) text(refusal string) string {
 // not also cost the others; two requests racing past the check may both
 // pass, which is harmless.
 func (b *budget) allow(addr, session string, now time.Time) (refusal string) {
-	var sess *rate.Limiter
-	if session != "" {
-		sess = b.perSess.get(session, now)
+	if refusal = b.exhausted(addr, session, now); refusal == "" {
+		b.spend(addr, session, now)
 	}
-	buckets := [...]struct {
-		l     *rate.Limiter
-		scope string
-	}{{sess, scopeSession}, {b.perAddr.get(addr, now), scopeAddr}, {b.server, scopeServer}}
-	for _, x := range buckets {
+	return refusal
+}
+
+// exhausted returns the label of allow's refusal of a request of addr and
+// session at now, or "" when every bucket has a token; it spends nothing.
+// With spend, it budgets what only an answer can tell apart (a join that
+// named no live room), checked before the request and spent after it.
+func (b *budget) exhausted(addr, session string, now time.Time) (refusal string) {
+	for _, x := range b.buckets(addr, session, now) {
 		if x.l != nil && x.l.TokensAt(now) < 1 {
 			return b.name + "_" + x.scope
 		}
 	}
-	for _, x := range buckets {
+	return ""
+}
+
+// spend takes a token of every bucket of addr and session at now, down to
+// none (an empty bucket stays empty).
+func (b *budget) spend(addr, session string, now time.Time) {
+	for _, x := range b.buckets(addr, session, now) {
 		if x.l != nil {
 			x.l.AllowN(now, 1)
 		}
 	}
-	return ""
+}
+
+// scopedBucket is one of a request's buckets and the scope it budgets.
+type scopedBucket struct {
+	l     *rate.Limiter
+	scope string
+}
+
+// buckets returns the buckets of a request of addr and session, nil where
+// a scope is off (or session is empty).
+func (b *budget) buckets(addr, session string, now time.Time) [3]scopedBucket {
+	var sess *rate.Limiter
+	if session != "" {
+		sess = b.perSess.get(session, now)
+	}
+	return [3]scopedBucket{{sess, scopeSession}, {b.perAddr.get(addr, now), scopeAddr}, {b.server, scopeServer}}
 }
 
 // keyedLimiterMax bounds the keys a keyedLimiter remembers. Past it,

@@ -209,7 +209,7 @@ func (r *Registry) takeHere(ctx context.Context, id string) (entry *roomEntry, o
 	if r.closed {
 		return nil, false, ErrShuttingDown
 	}
-	if entry.ended || entry.phase == pb.RoomPhase_ROOM_PHASE_ENDED {
+	if entry.over() {
 		return nil, false, fmt.Errorf("%w %q", ErrUnknownRoom, id)
 	}
 	if entry.reserved >= entry.maxPlayers {

@@ -2,6 +2,8 @@ package lobby
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/tickwire/tickwire/game"
@@ -9,13 +11,18 @@ import (
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
+// errReservationRefused wraps clusterJoin's error for a reservation it
+// could not verify, which the client has been told of.
+var errReservationRefused = errors.New("reservation refused")
+
 // clusterHelloTimeout bounds the directory look-ups of a Hello.
 const clusterHelloTimeout = 2 * time.Second
 
 // clusterJoin answers JoinRoom on a node of a cluster: with a reservation,
 // it takes the seat reserved here; otherwise the directory places the
-// player, here or on another node, which the client is redirected to.
-func (s *session) clusterJoin(j *pb.JoinRoom) {
+// player, here or on another node, which the client is redirected to. It
+// returns the error the client was told of, if any.
+func (s *session) clusterJoin(j *pb.JoinRoom) error {
 	reg := s.server.registry
 	if token := j.GetReservation(); token != "" {
 		claims, err := s.server.signer.verifyReservation(token, s.id)
@@ -25,14 +32,13 @@ func (s *session) clusterJoin(j *pb.JoinRoom) {
 		if err != nil {
 			matchmakingRefused.WithLabelValues("reservation").Inc()
 			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_REQUEST, err.Error()))
-			return
+			return fmt.Errorf("%w: %w", errReservationRefused, err)
 		}
-		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
+		return s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 			return reg.honour(ctx, claims, s.name, s.conn)
 		})
-		return
 	}
-	s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
+	return s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 		req := JoinRequest{Mode: j.GetMode(), RoomID: j.GetRoomId(), Code: j.GetJoinCode()}
 		port, entry, p, err := reg.place(ctx, req, s.name, s.conn)
 		if p == nil {

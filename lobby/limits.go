@@ -11,7 +11,7 @@ import (
 
 // Limits are the front door's budgets: what one client address, one
 // session and the whole server may take of connections, sign-ins, rooms,
-// listings and held seats. DefaultLimits fills every field; a zero field
+// joins, listings and held seats. DefaultLimits fills every field; a zero field
 // turns its budget off.
 type Limits struct {
 	// ConnsPerAddr caps the connections of one client address: TCP
@@ -35,6 +35,18 @@ type Limits struct {
 	SignInsPerAddr, SignIns Rate
 	// CreatesPerAddr and CreatesPerSession bound CreateRoom requests.
 	CreatesPerAddr, CreatesPerSession Rate
+	// JoinsPerAddr, JoinsPerSession and Joins bound JoinRoom requests (by
+	// room id, join code or quick play; not the second step of a cluster
+	// redirect, whose reservation was budgeted where it was made). Each
+	// join costs the room a seat, an entity, a full snapshot and room
+	// updates to every listing subscriber, so joining and leaving in a loop
+	// must not be free.
+	JoinsPerAddr, JoinsPerSession, Joins Rate
+	// JoinMissesPerAddr and JoinMissesPerSession bound the joins that name
+	// a room id or join code no live room has: once a client address or
+	// session has spent them, its joins by id or code are refused before
+	// the look-up, so join codes cannot be guessed at the join rate.
+	JoinMissesPerAddr, JoinMissesPerSession Rate
 	// ListsPerAddr, ListsPerSession and Lists bound listing requests
 	// (ListRooms, SubscribeRooms, GET /v1/rooms).
 	ListsPerAddr, ListsPerSession, Lists Rate
@@ -52,19 +64,24 @@ type Limits struct {
 // DefaultLimits returns the budgets a server has unless told otherwise.
 func DefaultLimits() Limits {
 	return Limits{
-		ConnsPerAddr:      64,
-		ConnRatePerAddr:   Rate{N: 60, Per: 10 * time.Second},
-		ConnReserve:       16,
-		LobbyIdleTimeout:  time.Minute,
-		SignInsPerAddr:    Rate{N: 20, Per: 10 * time.Second},
-		SignIns:           Rate{N: 500, Per: time.Second},
-		CreatesPerAddr:    Rate{N: 10, Per: time.Minute},
-		CreatesPerSession: Rate{N: 5, Per: time.Minute},
-		ListsPerAddr:      Rate{N: 20, Per: 2 * time.Second},
-		ListsPerSession:   Rate{N: 10, Per: 2 * time.Second},
-		Lists:             Rate{N: 2000, Per: time.Second},
-		RefusalsPerConn:   Rate{N: 10, Per: 10 * time.Second},
-		HeldSeatsPerAddr:  16,
+		ConnsPerAddr:         64,
+		ConnRatePerAddr:      Rate{N: 60, Per: 10 * time.Second},
+		ConnReserve:          16,
+		LobbyIdleTimeout:     time.Minute,
+		SignInsPerAddr:       Rate{N: 20, Per: 10 * time.Second},
+		SignIns:              Rate{N: 500, Per: time.Second},
+		CreatesPerAddr:       Rate{N: 10, Per: time.Minute},
+		CreatesPerSession:    Rate{N: 5, Per: time.Minute},
+		JoinsPerAddr:         Rate{N: 120, Per: time.Minute},
+		JoinsPerSession:      Rate{N: 30, Per: time.Minute},
+		Joins:                Rate{N: 500, Per: time.Second},
+		JoinMissesPerAddr:    Rate{N: 30, Per: time.Minute},
+		JoinMissesPerSession: Rate{N: 10, Per: time.Minute},
+		ListsPerAddr:         Rate{N: 20, Per: 2 * time.Second},
+		ListsPerSession:      Rate{N: 10, Per: 2 * time.Second},
+		Lists:                Rate{N: 2000, Per: time.Second},
+		RefusalsPerConn:      Rate{N: 10, Per: 10 * time.Second},
+		HeldSeatsPerAddr:     16,
 	}
 }
 

@@ -162,6 +162,14 @@ type roomEntry struct {
 	ended      bool
 }
 
+// over reports whether the room takes no more players: its goroutine has
+// returned, or the room has ended already. The room's own phase is read,
+// since the room reports no change to ENDED, and its goroutine may still
+// be flushing a recording for seconds after the end.
+func (e *roomEntry) over() bool {
+	return e.ended || e.room.Phase() == pb.RoomPhase_ROOM_PHASE_ENDED
+}
+
 // NewRegistry returns a registry whose rooms run until ctx ends or Shutdown.
 // Its notifier goroutine ends with ctx; Wait waits for it.
 func NewRegistry(ctx context.Context, modes game.Modes, settings RoomSettings, log *slog.Logger) *Registry {
@@ -330,7 +338,7 @@ func (r *Registry) reserve(req JoinRequest) (entry *roomEntry, opened bool, err 
 		// CreateRoom is its creator's (one of a single seat, or with
 		// settings of their own), joined by id or code.
 		for _, e := range r.order {
-			if e.mode == m.Name && !e.custom && !e.private && !e.ended && e.phase != pb.RoomPhase_ROOM_PHASE_ENDED && e.reserved < e.maxPlayers {
+			if e.mode == m.Name && !e.custom && !e.private && !e.over() && e.reserved < e.maxPlayers {
 				e.reserved++
 				r.version++
 				return e, false, nil

@@ -130,7 +130,11 @@ type Server struct {
 	tcp     *tcpBudget
 	signIns *budget
 	creates *budget
-	lists   *budget
+	// joins budgets JoinRoom requests; joinMisses those that named a
+	// room or join code that is not live (session.go, joinBudgeted).
+	joins      *budget
+	joinMisses *budget
+	lists      *budget
 
 	// defaultMode is the mode of joins that name none; modesJSON the body
 	// of GET /v1/modes, encoded once since the catalogue is fixed.
@@ -213,7 +217,10 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		tcp:     newTCPBudget(cfg.MaxConnections, l.ConnsPerAddr, l.ConnReserve, l.ConnRatePerAddr, cfg.TrustedProxies),
 		signIns: newBudget("signin", "guest sign-ins", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.SignInsPerAddr, Rate{}, l.SignIns),
 		creates: newBudget("create", "rooms created", pb.ErrorCode_ERROR_CODE_TOO_MANY_ROOMS, l.CreatesPerAddr, l.CreatesPerSession, Rate{}),
-		lists:   newBudget("list", "room listings", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.ListsPerAddr, l.ListsPerSession, l.Lists),
+		joins:   newBudget("join", "room joins", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.JoinsPerAddr, l.JoinsPerSession, l.Joins),
+		joinMisses: newBudget("joinmiss", "joins of unknown rooms or codes", pb.ErrorCode_ERROR_CODE_RATE_LIMITED,
+			l.JoinMissesPerAddr, l.JoinMissesPerSession, Rate{}),
+		lists: newBudget("list", "room listings", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.ListsPerAddr, l.ListsPerSession, l.Lists),
 	}
 	s.holds = newHolds(cfg.MaxHeldSeats, l.HeldSeatsPerAddr, cfg.ReconnectGrace, s.expireHold)
 	if cfg.Cluster.Directory != nil {

@@ -45,9 +45,10 @@ type session struct {
 	// after Welcome (cluster_session.go).
 	goneRoom string
 
-	// seating is held while a join, create or resume is in flight: the room
-	// tells the client Joined before the port is stored here, so a takeover
-	// (handOver) must wait for it to be stored.
+	// seating is held while a join, create or resume is in flight (for a
+	// resume, from the session's claim in hello): the room tells the client
+	// Joined before the port is stored here, so a takeover (handOver) must
+	// wait for it to be stored.
 	seating sync.Mutex
 
 	mu    sync.Mutex
@@ -132,15 +133,7 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 	case *pb.ClientMessage_Chat:
 		s.chat(body.Chat)
 	case *pb.ClientMessage_JoinRoom:
-		j := body.JoinRoom
-		if s.server.registry.cluster != nil {
-			s.clusterJoin(j)
-			return nil
-		}
-		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
-			req := JoinRequest{Mode: j.GetMode(), RoomID: j.GetRoomId(), Code: j.GetJoinCode()}
-			return s.server.registry.Join(ctx, req, s.name, s.conn)
-		})
+		return s.joinRoom(body.JoinRoom)
 	case *pb.ClientMessage_CreateRoom:
 		c := body.CreateRoom
 		if refusal := s.server.creates.allow(s.addr, s.id, time.Now()); refusal != "" {
@@ -245,12 +238,24 @@ func (s *session) hello(h *pb.Hello) error {
 	s.startIdle()
 
 	// Take over the seat of a replaced connection, or of a held one.
+	// seating is held from the claim until the seat taken over is stored
+	// (resume), so that a connection taking this one over in between
+	// waits in handOver and gets the seat, rather than finding none.
 	var entry *roomEntry
 	var seat *game.Seat
+	s.seating.Lock()
 	old := s.server.claimSession(s)
 	if !fresh && s.server.store.Revoked(s.id) {
 		// Revoked while this Hello was under way, before the claim that
-		// would have let RevokeSession find this connection.
+		// would have let RevokeSession find this connection. The claim
+		// may have taken the session from a connection RevokeSession
+		// cannot find any more: that one is closed too, its seat released.
+		s.seating.Unlock()
+		if old != nil {
+			old.revoked.Store(true) // before the close: disconnected reads it
+			old.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, ErrSessionRevoked.Error()))
+			old.conn.Close(pb.CloseReason_CLOSE_REASON_AUTH_FAILED, ErrSessionRevoked.Error())
+		}
 		s.revoked.Store(true)
 		handshakeFailures.WithLabelValues("revoked_session").Inc()
 		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, ErrSessionRevoked.Error()))
@@ -285,18 +290,18 @@ func (s *session) hello(h *pb.Hello) error {
 	// The session's id is what an operator revokes it by.
 	s.server.log.Debug("session welcomed", "session", s.id, "name", s.name, "remote", s.conn.RemoteAddr(), "resumed", seat != nil)
 	if seat != nil {
-		s.resume(entry, seat)
+		s.resumeLocked(entry, seat)
+		s.seating.Unlock()
 	} else {
+		s.seating.Unlock()
 		s.clusterSeatGone()
 	}
 	return nil
 }
 
-// resume reattaches this connection to a seat; the room answers with
-// Joined{resumed} and a full snapshot.
-func (s *session) resume(entry *roomEntry, seat *game.Seat) {
-	s.seating.Lock()
-	defer s.seating.Unlock()
+// resumeLocked reattaches this connection to a seat; the room answers with
+// Joined{resumed} and a full snapshot. s.seating must be held.
+func (s *session) resumeLocked(entry *roomEntry, seat *game.Seat) {
 	ctx, cancel := context.WithTimeout(s.server.ctx, joinTimeout)
 	defer cancel()
 	port, err := entry.room.Resume(ctx, seat, s.conn)
@@ -328,12 +333,13 @@ func (s *session) handOver() (*roomEntry, *game.InputPort) {
 	return entry, port
 }
 
-// join runs a join or create unless the session is seated already.
-func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry, error)) {
+// join runs a join or create unless the session is seated already. It
+// returns the error the client was told of, if any.
+func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry, error)) error {
 	if s.currentPort() != nil {
 		requestsRefused.WithLabelValues("already_in_room").Inc()
 		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM, "leave the current room first"))
-		return
+		return errAlreadyInRoom
 	}
 	s.seating.Lock()
 	defer s.seating.Unlock()
@@ -341,11 +347,11 @@ func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry
 	defer cancel()
 	port, entry, err := do(ctx)
 	if errors.Is(err, errRedirected) {
-		return // the client was sent to the room's node
+		return nil // the client was sent to the room's node
 	}
 	if err != nil {
 		s.conn.Send(wire.ErrorMessage(joinErrorCode(err), err.Error()))
-		return
+		return err
 	}
 	s.mu.Lock()
 	if s.replaced {
@@ -353,12 +359,13 @@ func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry
 		// flight; it did not get this seat, so nobody may keep it.
 		s.mu.Unlock()
 		s.server.registry.Leave(entry, port.Seat())
-		return
+		return nil
 	}
 	s.entry, s.port = entry, port
 	s.seatSeen = true
 	s.mu.Unlock()
 	s.server.registry.cluster.seated(s.id, entry)
+	return nil
 }
 
 // leave gives up the seat at the client's request.

@@ -55,7 +55,7 @@ func (c *config) defineAdminFlags(fs *flag.FlagSet, getenv func(string) string) 
 
 // validateAdmin checks the admin flags: a token given must be long enough
 // for the admin address. (A token to generate needs a state directory,
-// which startAdmin checks as it writes there.)
+// which listenAdmin checks as it writes there.)
 func (c config) validateAdmin() error {
 	if c.adminAddr == "" || c.adminToken == "" {
 		return nil
@@ -73,14 +73,22 @@ type adminServer struct {
 	serveErr chan error // never sends when the admin API is off
 }
 
-// startAdmin serves the admin API on c.adminAddr, unless that is empty,
-// with c.adminToken, or else a token it generates and writes to the state
-// directory for tickctl.
-func startAdmin(c config, srv *lobby.Server, log *slog.Logger) (*adminServer, error) {
-	a := &adminServer{serveErr: make(chan error, 1)}
+// adminListener is the admin API's port and token, opened before the
+// lobby starts; a nil one means the admin API is off.
+type adminListener struct {
+	ln    net.Listener
+	token string
+	hosts []string
+}
+
+// listenAdmin opens the admin API's port on c.adminAddr, unless that is
+// empty, with c.adminToken, or else a token it generates and writes to the
+// state directory for tickctl. It runs before the lobby starts, so that a
+// port in use fails the start before a cluster node claims its id.
+func listenAdmin(c config, log *slog.Logger) (*adminListener, error) {
 	if c.adminAddr == "" {
 		log.Info("admin API off")
-		return a, nil
+		return nil, nil
 	}
 	token := c.adminToken
 	if token == "" {
@@ -107,7 +115,26 @@ func startAdmin(c config, srv *lobby.Server, log *slog.Logger) (*adminServer, er
 	if host, _, err := net.SplitHostPort(c.adminAddr); err == nil && net.ParseIP(host) == nil {
 		hosts = append(hosts, host) // -admin-addr names the listener by a name of its own
 	}
-	a.api, err = admin.New(srv, admin.Config{Token: token, Addr: ln.Addr().String(), Hosts: hosts,
+	return &adminListener{ln: ln, token: token, hosts: hosts}, nil
+}
+
+// close closes the port of an admin API that will not be served.
+func (al *adminListener) close() {
+	if al != nil {
+		_ = al.ln.Close()
+	}
+}
+
+// startAdmin serves the admin API of srv on al (nothing when al is nil);
+// on an error it has closed al.
+func startAdmin(c config, al *adminListener, srv *lobby.Server, log *slog.Logger) (*adminServer, error) {
+	a := &adminServer{serveErr: make(chan error, 1)}
+	if al == nil {
+		return a, nil
+	}
+	ln := al.ln
+	var err error
+	a.api, err = admin.New(srv, admin.Config{Token: al.token, Addr: ln.Addr().String(), Hosts: al.hosts,
 		Cmdline: c.cmdline, SecretFlags: secretFlags, Version: serverVersion(), Logger: log})
 	if err != nil {
 		_ = ln.Close()
@@ -119,7 +146,7 @@ func startAdmin(c config, srv *lobby.Server, log *slog.Logger) (*adminServer, er
 			a.serveErr <- err
 		}
 	}()
-	log.Info("admin API listening", "addr", ln.Addr().String(), "hosts", hosts)
+	log.Info("admin API listening", "addr", ln.Addr().String(), "hosts", al.hosts)
 	if c.adminReady != nil {
 		c.adminReady(ln.Addr().String())
 	}

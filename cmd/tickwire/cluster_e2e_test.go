@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -55,12 +57,7 @@ func startClusterNode(t *testing.T, bin, id, redisURL string) *clusterNode {
 	addr := l.Addr().String()
 	l.Close()
 	n := &clusterNode{id: id, addr: addr, done: make(chan struct{})}
-	n.cmd = exec.Command(bin, "-addr", addr, "-admin-addr", "", "-node-id", id,
-		"-directory", redisURL, "-session-secret", "a-secret-shared-by-every-node",
-		"-directory-heartbeat", "200ms", "-directory-ttl", "1s",
-		"-arena.room-size", "4", "-arena.tick-hz", "30", "-arena.snapshot-hz", "10",
-		"-max-conns-per-addr", "0", "-conn-rate-per-addr", "0", "-signin-rate-per-addr", "0", "-signin-rate", "0",
-		"-list-rate-per-addr", "0", "-list-rate-per-session", "0", "-list-rate", "0", "-log-level", "warn")
+	n.cmd = exec.Command(bin, clusterNodeArgs(id, addr, redisURL)...)
 	n.cmd.Stderr = os.Stderr
 	if err := n.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -88,6 +85,50 @@ func startClusterNode(t *testing.T, bin, id, redisURL string) *clusterNode {
 			t.Fatalf("node %s does not answer /healthz: %v", id, err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// clusterNodeArgs are the flags of node id of a test cluster on addr.
+func clusterNodeArgs(id, addr, redisURL string) []string {
+	return []string{"-addr", addr, "-admin-addr", "", "-node-id", id,
+		"-directory", redisURL, "-session-secret", "a-secret-shared-by-every-node",
+		"-directory-heartbeat", "200ms", "-directory-ttl", "1s",
+		"-arena.room-size", "4", "-arena.tick-hz", "30", "-arena.snapshot-hz", "10",
+		"-max-conns-per-addr", "0", "-conn-rate-per-addr", "0", "-signin-rate-per-addr", "0", "-signin-rate", "0",
+		"-join-rate-per-addr", "0", "-join-miss-rate-per-addr", "0",
+		"-list-rate-per-addr", "0", "-list-rate-per-session", "0", "-list-rate", "0", "-log-level", "warn"}
+}
+
+// TestClusterDoubleStart starts a running node a second time with the same
+// flags: the second process fails at its port in use, before it claims the
+// node's id, so the running node keeps placing players. (It used to claim
+// the id first: the running node then found it taken and refused quick
+// play until the failed process's record lapsed.)
+func TestClusterDoubleStart(t *testing.T) {
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := redistest.Start(t)
+	n := startClusterNode(t, bin, "n0", srv.URL())
+
+	second := exec.Command(bin, clusterNodeArgs(n.id, n.addr, srv.URL())...)
+	out, err := second.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "listen") {
+		t.Fatalf("second start: %v, want exit status 1 for the port in use; output:\n%s", err, out)
+	}
+	// Three heartbeats: a node whose id was taken over has noticed by now.
+	time.Sleep(600 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, client.ClientConfig{URL: n.url(), Name: "after"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Join(ctx, "", ""); err != nil {
+		t.Fatalf("quick play on the running node after the failed start: %v", err)
 	}
 }
 

@@ -45,6 +45,11 @@ func defineFrontDoorFlags(fs *flag.FlagSet, f *frontDoor) cli.Section {
 	fs.Var(&l.CreatesPerAddr, "create-rate-per-addr", "CreateRoom requests of one client address, as N/duration (0 = no limit)")
 	fs.Var(&l.CreatesPerSession, "create-rate-per-session", "CreateRoom requests of one session, as N/duration (0 = no limit)")
 	fs.IntVar(&f.maxCustomRooms, "max-custom-rooms", 0, "most live rooms made by CreateRoom (0 = three quarters of -max-rooms, -1 = no limit of their own)")
+	fs.Var(&l.JoinsPerAddr, "join-rate-per-addr", "JoinRoom requests (by room id, join code or quick play) of one client address, as N/duration (0 = no limit)")
+	fs.Var(&l.JoinsPerSession, "join-rate-per-session", "JoinRoom requests of one session, as N/duration (0 = no limit)")
+	fs.Var(&l.Joins, "join-rate", "JoinRoom requests of the whole server, as N/duration (0 = no limit)")
+	fs.Var(&l.JoinMissesPerAddr, "join-miss-rate-per-addr", "joins of one client address naming a room id or join code that no live room has, as N/duration; past it joins by id or code are refused (0 = no limit)")
+	fs.Var(&l.JoinMissesPerSession, "join-miss-rate-per-session", "joins of one session naming a room id or join code that no live room has, as N/duration (0 = no limit)")
 	fs.Var(&l.ListsPerAddr, "list-rate-per-addr", "room listings (ListRooms, SubscribeRooms, GET /v1/rooms) of one client address, as N/duration (0 = no limit)")
 	fs.Var(&l.ListsPerSession, "list-rate-per-session", "room listings of one session, as N/duration (0 = no limit)")
 	fs.Var(&l.Lists, "list-rate", "room listings of the whole server, as N/duration (0 = no limit)")
@@ -60,6 +65,7 @@ func defineFrontDoorFlags(fs *flag.FlagSet, f *frontDoor) cli.Section {
 	return cli.Section{Title: "Front door budgets and timeouts", Flags: []string{
 		"max-conns-per-addr", "conn-rate-per-addr", "conn-reserve", "fd-reserve", "lobby-idle-timeout", "trusted-proxy", "allowed-origins",
 		"signin-rate-per-addr", "signin-rate", "create-rate-per-addr", "create-rate-per-session", "max-custom-rooms",
+		"join-rate-per-addr", "join-rate-per-session", "join-rate", "join-miss-rate-per-addr", "join-miss-rate-per-session",
 		"list-rate-per-addr", "list-rate-per-session", "list-rate", "refusal-rate-per-conn", "max-held-seats-per-addr", "read-bytes-per-sec", "max-batch-inputs",
 		"max-seq-jump", "http-header-timeout", "http-read-timeout", "http-write-timeout", "http-idle-timeout",
 	}}

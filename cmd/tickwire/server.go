@@ -65,15 +65,9 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	if err := c.cluster.apply(&lcfg, log); err != nil {
 		return err
 	}
-	srv, err := lobby.NewServer(lcfg, c.modes, log)
-	if err != nil {
-		return err
-	}
-
-	mux := http.NewServeMux()
-	mux.Handle("/", srv.Handler())
-	mux.Handle("/metrics", promhttp.HandlerFor(metricsGatherer(), promhttp.HandlerOpts{}))
-
+	// The ports are opened before the lobby starts: a node of a cluster
+	// claims its id as it starts, so a second start of a running node must
+	// fail at its ports, not after taking the id over.
 	tlsCfg, err := c.tls.load()
 	if err != nil {
 		return err
@@ -82,6 +76,21 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	adminLn, err := listenAdmin(c, log)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	srv, err := lobby.NewServer(lcfg, c.modes, log)
+	if err != nil {
+		_ = ln.Close()
+		adminLn.close()
+		return err
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/", srv.Handler())
+	mux.Handle("/metrics", promhttp.HandlerFor(metricsGatherer(), promhttp.HandlerOpts{}))
 	// Every TCP connection counts toward the budgets, and the server's
 	// timeouts end idle and slow ones.
 	httpSrv := srv.HTTPServer(mux)
@@ -100,7 +109,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	stopDrain := drainOnSignal(srv, log)
 	defer stopDrain()
 
-	admin, err := startAdmin(c, srv, log)
+	admin, err := startAdmin(c, adminLn, srv, log)
 	if err != nil {
 		_ = httpSrv.Close()
 		<-serveErr

@@ -33,7 +33,8 @@ func TestTalkFlags(t *testing.T) {
 		{"-chat-rate", "0", "-chat-rate 0: want more than 0"},
 		{"-chat-burst", "0", "-chat-burst 0: want at least 1"},
 		{"-chat-max-chars", "0", "-chat-max-chars 0: want at least 1"},
-		{"-chat-history", "0", "-chat-history 0: want -1 (none) or at least 1"},
+		{"-chat-history", "0", "-chat-history 0: want -1 (none) or 1 to 56"},
+		{"-chat-history", "57", "-chat-history 57: want -1 (none) or 1 to 56 (a join sends them at once)"},
 		{"-message-rate", "-1", "-message-rate -1: want more than 0"},
 		{"-message-burst", "0", "-message-burst 0: want at least 1"},
 	} {

@@ -71,7 +71,7 @@ func tickwireTarget(c config, binDir string) (target, error) {
 				"-admin-addr", fmt.Sprintf("127.0.0.1:%d", adminPort), "-admin-token-file", tokenFile,
 				"-log-level", "warn", "-max-conns", "0",
 				"-max-conns-per-addr", "0", "-conn-rate-per-addr", "0",
-				"-signin-rate-per-addr", "0", "-max-held-seats-per-addr", "0"}
+				"-signin-rate-per-addr", "0", "-join-rate-per-addr", "0", "-max-held-seats-per-addr", "0"}
 		},
 		load: func(port, clients int) []string {
 			return []string{filepath.Join(binDir, "tickbot"),

@@ -1,0 +1,78 @@
+package lobby
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
+)
+
+// TestJoinBudget: joining and leaving in a loop is bounded per session,
+// and joins by a code or room id that no live room has are bounded
+// further, so that join codes cannot be guessed at the join rate: past the
+// budget of misses even a right code is refused, for that session only.
+func TestJoinBudget(t *testing.T) {
+	fd := startFrontDoor(t, func(c *Config) {
+		c.Limits.JoinsPerSession = Rate{N: 4, Per: time.Hour}
+		c.Limits.JoinMissesPerSession = Rate{N: 3, Per: time.Hour}
+	}, slowArena(16))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	joinRefused := metricValue(t, "tickwire_requests_refused_total", "reason", "join_session")
+	missRefused := metricValue(t, "tickwire_requests_refused_total", "reason", "joinmiss_session")
+
+	// Quick play, leave, again: four joins of the session's budget, then
+	// RATE_LIMITED.
+	churner := mustDialFrom(t, fd.url, loopback(1), "churner", nil)
+	joined := 0
+	for range 6 {
+		_, err := churner.Join(ctx, "", "")
+		if err == nil {
+			joined++
+			if err := churner.Leave(); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if !isServerError(err, pb.ErrorCode_ERROR_CODE_RATE_LIMITED) {
+			t.Fatalf("join over the budget: %v, want RATE_LIMITED", err)
+		}
+	}
+	if joined != 4 {
+		t.Errorf("one session joined %d times, want 4 (its budget)", joined)
+	}
+	if d := metricValue(t, "tickwire_requests_refused_total", "reason", "join_session") - joinRefused; d != 2 {
+		t.Errorf("%v joins counted over the session's budget, want 2", d)
+	}
+
+	// A host's private room, and a guesser of another address: three wrong
+	// codes are answered UNKNOWN_CODE, then even the right one is refused.
+	host := mustDialFrom(t, fd.url, loopback(2), "host", nil)
+	created, _, err := host.CreateRoom(ctx, "", 8, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guesser := mustDialFrom(t, fd.url, loopback(3), "guesser", nil)
+	for _, code := range []string{"AAAAAA", "BBBBBB", "CCCCCC"} {
+		if code == created.GetJoinCode() {
+			code = "DDDDDD"
+		}
+		if _, err := guesser.JoinCode(ctx, code); !isServerError(err, pb.ErrorCode_ERROR_CODE_UNKNOWN_CODE) {
+			t.Fatalf("a wrong code: %v, want UNKNOWN_CODE", err)
+		}
+	}
+	if _, err := guesser.JoinCode(ctx, created.GetJoinCode()); !isServerError(err, pb.ErrorCode_ERROR_CODE_RATE_LIMITED) {
+		t.Fatalf("the right code after the misses: %v, want RATE_LIMITED", err)
+	}
+	if d := metricValue(t, "tickwire_requests_refused_total", "reason", "joinmiss_session") - missRefused; d != 1 {
+		t.Errorf("%v joins counted over the session's misses, want 1", d)
+	}
+
+	// Another session finds the room by its code at once: the misses were
+	// the guesser's.
+	friend := mustDialFrom(t, fd.url, loopback(4), "friend", nil)
+	if _, err := friend.JoinCode(ctx, created.GetJoinCode()); err != nil {
+		t.Fatalf("a friend with the code: %v", err)
+	}
+}
