@@ -145,11 +145,14 @@ type Directory interface {
 
 	// QuickPlay reserves a seat in the oldest quick-play room of mode with
 	// a free seat on any live node, or places newRoom (ID, Code, Mode,
-	// MaxPlayers set) on the least-loaded live node.
-	QuickPlay(ctx context.Context, mode string, newRoom Room) (Placement, error)
-	// Reserve reserves a seat in the room with id or, when id is empty,
-	// join code.
-	Reserve(ctx context.Context, id, code string) (Placement, error)
+	// MaxPlayers set) on the least-loaded live node. The seat is for
+	// holder (a session id): a reservation on another node replaces the
+	// holder's earlier one, wherever it was, so that one session holds at
+	// most one reserved seat in the cluster. An empty holder replaces none.
+	QuickPlay(ctx context.Context, mode, holder string, newRoom Room) (Placement, error)
+	// Reserve reserves a seat for holder, as QuickPlay does, in the room
+	// with id or, when id is empty, join code.
+	Reserve(ctx context.Context, id, code, holder string) (Placement, error)
 	// Honour takes the seat that reservation holds in room id, on this
 	// node, exactly once.
 	Honour(ctx context.Context, id, reservation string) error

@@ -21,10 +21,22 @@ type MemoryStore struct {
 	rooms    map[string]*memRoom
 	codes    map[string]string
 	sessions map[string]SessionSeat
-	seq      uint64
+	// holders are each holder's latest reservation, as Redis keeps them.
+	holders map[string]heldReservation
+	seq     uint64
 	// ReservationTTL is how long a reservation holds its seat (10 s).
 	ReservationTTL time.Duration
 }
+
+// heldReservation is a holder's latest reservation: room, id and expiry.
+type heldReservation struct {
+	room, id string
+	expires  time.Time
+}
+
+// maxIdleHolders is how many holders the store remembers before it forgets
+// those whose reservation has lapsed.
+const maxIdleHolders = 1024
 
 type memRoom struct {
 	Room
@@ -35,7 +47,8 @@ type memRoom struct {
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{nodes: make(map[string]*Memory), rooms: make(map[string]*memRoom),
-		codes: make(map[string]string), sessions: make(map[string]SessionSeat), ReservationTTL: 10 * time.Second}
+		codes: make(map[string]string), sessions: make(map[string]SessionSeat), holders: make(map[string]heldReservation),
+		ReservationTTL: 10 * time.Second}
 }
 
 // Memory is one node's Directory on a MemoryStore.
@@ -121,14 +134,31 @@ func (st *MemoryStore) usedLocked(r *memRoom, now time.Time) int {
 	return r.seated + len(r.resv)
 }
 
-// takeLocked takes a seat of r for a player on node self; st.mu is held.
-func (st *MemoryStore) takeLocked(r *memRoom, self string, now time.Time) string {
+// takeLocked takes a seat of r for holder's player on node self, taking
+// out holder's earlier reservation; st.mu is held.
+func (st *MemoryStore) takeLocked(r *memRoom, self, holder string, now time.Time) string {
 	if r.Node == self {
 		r.seated++
 		return ""
 	}
 	id := newID(12)
-	r.resv[id] = now.Add(st.ReservationTTL)
+	expires := now.Add(st.ReservationTTL)
+	r.resv[id] = expires
+	if holder != "" {
+		if prev, ok := st.holders[holder]; ok {
+			if pr := st.rooms[prev.room]; pr != nil {
+				delete(pr.resv, prev.id)
+			}
+		}
+		if len(st.holders) >= maxIdleHolders {
+			for h, hr := range st.holders {
+				if !now.Before(hr.expires) {
+					delete(st.holders, h)
+				}
+			}
+		}
+		st.holders[holder] = heldReservation{room: r.ID, id: id, expires: expires}
+	}
 	return id
 }
 
@@ -138,7 +168,7 @@ func (st *MemoryStore) placementLocked(r *memRoom, resv string, opened bool) Pla
 }
 
 // QuickPlay reserves a seat as Redis.QuickPlay does.
-func (m *Memory) QuickPlay(_ context.Context, mode string, newRoom Room) (Placement, error) {
+func (m *Memory) QuickPlay(_ context.Context, mode, holder string, newRoom Room) (Placement, error) {
 	st := m.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -146,7 +176,7 @@ func (m *Memory) QuickPlay(_ context.Context, mode string, newRoom Room) (Placem
 	for _, r := range st.orderLocked() {
 		n := st.nodes[r.Node]
 		if r.Mode == mode && !r.Private && !r.Custom && n != nil && !n.self.Draining && r.Phase != "ended" && st.usedLocked(r, now) < r.MaxPlayers {
-			p := st.placementLocked(r, st.takeLocked(r, m.self.ID, now), false)
+			p := st.placementLocked(r, st.takeLocked(r, m.self.ID, holder, now), false)
 			m.publishLocked(UpdateChanged, r.Room)
 			return p, nil
 		}
@@ -178,13 +208,13 @@ func (m *Memory) QuickPlay(_ context.Context, mode string, newRoom Room) (Placem
 	r := &memRoom{Room: newRoom, resv: make(map[string]time.Time)}
 	r.Node, r.Mode, r.Phase, r.Created, r.Seq = best.self.ID, mode, "waiting", now.UnixMilli(), st.seq
 	st.rooms[r.ID], st.codes[r.Code] = r, r.ID
-	p := st.placementLocked(r, st.takeLocked(r, m.self.ID, now), true)
+	p := st.placementLocked(r, st.takeLocked(r, m.self.ID, holder, now), true)
 	m.publishLocked(UpdateCreated, r.Room)
 	return p, nil
 }
 
 // Reserve reserves a seat in room id, or the room of join code.
-func (m *Memory) Reserve(_ context.Context, id, code string) (Placement, error) {
+func (m *Memory) Reserve(_ context.Context, id, code, holder string) (Placement, error) {
 	st := m.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -200,7 +230,7 @@ func (m *Memory) Reserve(_ context.Context, id, code string) (Placement, error) 
 	if st.usedLocked(r, now) >= r.MaxPlayers {
 		return Placement{}, ErrFull
 	}
-	p := st.placementLocked(r, st.takeLocked(r, m.self.ID, now), false)
+	p := st.placementLocked(r, st.takeLocked(r, m.self.ID, holder, now), false)
 	m.publishLocked(UpdateChanged, r.Room)
 	return p, nil
 }

@@ -31,9 +31,9 @@ func (d *Redis) scriptError(op string, err error) error {
 	return d.fail(op, err)
 }
 
-// QuickPlay reserves a seat in the oldest quick-play room of mode with a
-// free seat, or places newRoom on the least-loaded live node.
-func (d *Redis) QuickPlay(ctx context.Context, mode string, newRoom Room) (Placement, error) {
+// QuickPlay reserves a seat for holder in the oldest quick-play room of
+// mode with a free seat, or places newRoom on the least-loaded live node.
+func (d *Redis) QuickPlay(ctx context.Context, mode, holder string, newRoom Room) (Placement, error) {
 	if err := d.idLost(); err != nil {
 		return Placement{}, err
 	}
@@ -41,7 +41,7 @@ func (d *Redis) QuickPlay(ctx context.Context, mode string, newRoom Room) (Place
 	resv := newID(12)
 	res, err := quickPlayScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, mode, self, resv,
 		d.cfg.ReservationTTL.Milliseconds(), newRoom.ID, newRoom.Code, newRoom.MaxPlayers,
-		flag(newRoom.Private), flag(newRoom.Custom)).StringSlice()
+		flag(newRoom.Private), flag(newRoom.Custom), holder).StringSlice()
 	if err != nil {
 		return Placement{}, d.scriptError("quick_play", err)
 	}
@@ -58,16 +58,16 @@ func (d *Redis) QuickPlay(ctx context.Context, mode string, newRoom Room) (Place
 	return p, nil
 }
 
-// Reserve reserves a seat in room id or, when id is empty, the room of
-// join code.
-func (d *Redis) Reserve(ctx context.Context, id, code string) (Placement, error) {
+// Reserve reserves a seat for holder in room id or, when id is empty, the
+// room of join code.
+func (d *Redis) Reserve(ctx context.Context, id, code, holder string) (Placement, error) {
 	if err := d.idLost(); err != nil {
 		return Placement{}, err
 	}
 	self := d.Self().ID
 	resv := newID(12)
 	res, err := reserveScript.Run(ctx, d.rdb, d.seqKey(), d.cfg.Prefix, id, strings.ToUpper(code), self, resv,
-		d.cfg.ReservationTTL.Milliseconds()).StringSlice()
+		d.cfg.ReservationTTL.Milliseconds(), holder).StringSlice()
 	if err != nil {
 		return Placement{}, d.scriptError("reserve", err)
 	}

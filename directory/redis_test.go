@@ -89,7 +89,7 @@ func testQuickPlayNeverOverfills(t *testing.T, nodes []*testNode) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			id := fmt.Sprintf("r%03d", i)
-			p, err := n.d.QuickPlay(ctx, "arena", Room{ID: id, Code: fmt.Sprintf("C%05d", i), MaxPlayers: size})
+			p, err := n.d.QuickPlay(ctx, "arena", "", Room{ID: id, Code: fmt.Sprintf("C%05d", i), MaxPlayers: size})
 			if err != nil {
 				t.Errorf("quick play %d: %v", i, err)
 				return
@@ -128,6 +128,59 @@ func testQuickPlayNeverOverfills(t *testing.T, nodes []*testNode) {
 	}
 }
 
+// TestReservationOnePerHolder: a holder (a session) keeps one reserved
+// seat in the cluster. Reserving again, in the same room or another, takes
+// out its earlier reservation, which can no longer be honoured; another
+// holder's reservations are its own. (One session used to be able to fill
+// any room with reservations, one JoinRoom each.)
+func TestReservationOnePerHolder(t *testing.T) {
+	for _, impl := range implementations {
+		t.Run(impl.name, func(t *testing.T) {
+			start := impl.start(t)
+			testReservationOnePerHolder(t, start("a"), start("b"))
+		})
+	}
+}
+
+func testReservationOnePerHolder(t *testing.T, a, b *testNode) {
+	ctx := context.Background()
+	for _, r := range []Room{{ID: "r1", Mode: "arena", Code: "AAAAAA", MaxPlayers: 2, Custom: true},
+		{ID: "r2", Mode: "arena", Code: "BBBBBB", MaxPlayers: 2, Custom: true}} {
+		if err := b.d.Register(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Five reservations of one holder hold one of r1's two seats.
+	var last Placement
+	for range 5 {
+		p, err := a.d.Reserve(ctx, "r1", "", "s1")
+		if err != nil {
+			t.Fatalf("holder s1 reserving r1 again: %v", err)
+		}
+		last = p
+	}
+	other, err := a.d.Reserve(ctx, "r1", "", "s2")
+	if err != nil {
+		t.Fatalf("another holder, the second seat: %v", err)
+	}
+	if _, err := a.d.Reserve(ctx, "r1", "", "s3"); !errors.Is(err, ErrFull) {
+		t.Fatalf("a third holder: %v, want ErrFull", err)
+	}
+	// s1 goes for r2: its seat of r1 is free again.
+	if _, err := a.d.Reserve(ctx, "r2", "", "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.d.Honour(ctx, "r1", last.Reservation); !errors.Is(err, ErrReservation) {
+		t.Fatalf("s1's replaced reservation honoured: %v, want ErrReservation", err)
+	}
+	if _, err := a.d.Reserve(ctx, "r1", "", "s3"); err != nil {
+		t.Fatalf("r1 once s1 went elsewhere: %v", err)
+	}
+	if err := b.d.Honour(ctx, "r1", other.Reservation); err != nil {
+		t.Fatalf("s2's reservation: %v", err)
+	}
+}
+
 // TestReservationHonouredOnce: a seat reserved for a client sent to another
 // node is honoured there once; a second use and a wrong node are refused.
 func TestReservationHonouredOnce(t *testing.T) {
@@ -144,17 +197,17 @@ func testReservationHonouredOnce(t *testing.T, a, b *testNode) {
 	if err := b.d.Register(ctx, Room{ID: "r1", Mode: "arena", Code: "ABCDEF", MaxPlayers: 2, Players: 1, Custom: true, Private: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.d.Reserve(ctx, "r1", ""); !errors.Is(err, ErrNoRoom) {
+	if _, err := a.d.Reserve(ctx, "r1", "", ""); !errors.Is(err, ErrNoRoom) {
 		t.Fatalf("reserve a private room by id: %v, want ErrNoRoom", err)
 	}
-	p, err := a.d.Reserve(ctx, "", "abcdef")
+	p, err := a.d.Reserve(ctx, "", "abcdef", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Room.Node != "b" || p.NodeURL != "ws://b/ws" || p.Reservation == "" {
 		t.Fatalf("placement %+v", p)
 	}
-	if _, err := a.d.Reserve(ctx, "", "ABCDEF"); !errors.Is(err, ErrFull) {
+	if _, err := a.d.Reserve(ctx, "", "ABCDEF", ""); !errors.Is(err, ErrFull) {
 		t.Fatalf("third seat of two: %v, want ErrFull", err)
 	}
 	if err := a.d.Honour(ctx, "r1", p.Reservation); !errors.Is(err, ErrNoRoom) {
@@ -208,7 +261,7 @@ func TestDeadNodeReaped(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if _, err := a.d.Reserve(ctx, "", "BBBBBB"); !errors.Is(err, ErrNoRoom) {
+	if _, err := a.d.Reserve(ctx, "", "BBBBBB", ""); !errors.Is(err, ErrNoRoom) {
 		t.Fatalf("code of a dead node's room: %v", err)
 	}
 }
@@ -323,7 +376,7 @@ func TestNodeIDClaimDropsStaleRooms(t *testing.T) {
 	if len(rooms) != 1 || rooms[0].ID != "p3" {
 		t.Errorf("rooms after the restart: %+v, want only the waiting placement p3 (the dead process's room r3 taken out)", rooms)
 	}
-	if _, err := restarted.Reserve(ctx, "", "CCCCCC"); !errors.Is(err, ErrNoRoom) {
+	if _, err := restarted.Reserve(ctx, "", "CCCCCC", ""); !errors.Is(err, ErrNoRoom) {
 		t.Errorf("join code of the dead process's room: %v, want ErrNoRoom", err)
 	}
 }
@@ -345,7 +398,7 @@ func TestNodeIDTakenOverWhileSilent(t *testing.T) {
 	if silent.healthyNow() {
 		t.Error("a node whose id was taken over counts as healthy")
 	}
-	if _, err := silent.QuickPlay(ctx, "arena", Room{ID: "q4", Mode: "arena", Code: "EEEEEE", MaxPlayers: 4}); !errors.Is(err, ErrUnavailable) {
+	if _, err := silent.QuickPlay(ctx, "arena", "", Room{ID: "q4", Mode: "arena", Code: "EEEEEE", MaxPlayers: 4}); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("quick play on a node whose id was taken over = %v, want ErrUnavailable", err)
 	}
 	if err := silent.Register(ctx, Room{ID: "s4", Mode: "arena", Code: "FFFFFF", MaxPlayers: 4, Players: 1}); !errors.Is(err, ErrUnavailable) {
@@ -390,7 +443,7 @@ func TestNodeCloseLeavesTakenID(t *testing.T) {
 	if err != nil || url != "ws://taker/ws" {
 		t.Errorf("record's url after the silent node closed = %q, %v; want ws://taker/ws", url, err)
 	}
-	if _, err := other.d.Reserve(ctx, "", "DDDDDD"); err != nil {
+	if _, err := other.d.Reserve(ctx, "", "DDDDDD", ""); err != nil {
 		t.Errorf("the taker's room after the silent node closed: %v", err)
 	}
 }

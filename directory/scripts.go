@@ -27,10 +27,22 @@ local function used(id, r)
   redis.call('ZREMRANGEBYSCORE', rk, '-inf', now)
   return tonumber(r.seated) + redis.call('ZCARD', rk)
 end
-local function take(id, node, self, resv, ttl)
+-- take seats a player in room id: here, or with a reservation resv for
+-- ttl ms on its node. A holder keeps one reservation: its earlier one,
+-- kept as "room reservation" under its holder key, is taken out first.
+local function take(id, node, self, resv, ttl, holder)
   if node == self then
     redis.call('HINCRBY', p .. 'room:' .. id, 'seated', 1)
     return ''
+  end
+  if holder ~= '' then
+    local hk = p .. 'holder:' .. holder
+    local prev = redis.call('GET', hk)
+    if prev then
+      local pr, pv = string.match(prev, '^(%S+) (%S+)$')
+      if pr then redis.call('ZREM', p .. 'room:' .. pr .. ':resv', pv) end
+    end
+    redis.call('SET', hk, id .. ' ' .. resv, 'PX', ttl)
   end
   local rk = p .. 'room:' .. id .. ':resv'
   redis.call('ZADD', rk, now + ttl, resv)
@@ -68,7 +80,8 @@ end
 `
 
 // quickPlayScript: ARGV prefix, mode, self, reservation id, ttl ms, then
-// the new room's id, code, max players, private and custom flags. It
+// the new room's id, code, max players, private and custom flags, then
+// the holder. It
 // returns {room id, node, url, reservation, opened} or an error reply.
 var quickPlayScript = redis.NewScript(luaCommon + `
 local mode, self, resv, ttl = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
@@ -80,7 +93,7 @@ for _, id in ipairs(redis.call('ZRANGE', open, 0, -1)) do
   else
     local url, draining = alive(r.node)
     if url and not draining and r.phase ~= 'ended' and used(id, r) < r.max then
-      return {id, r.node, url, take(id, r.node, self, resv, ttl), '0'}
+      return {id, r.node, url, take(id, r.node, self, resv, ttl, ARGV[11]), '0'}
     end
   end
 end
@@ -112,11 +125,11 @@ redis.call('HSET', p .. 'room:' .. id, 'node', best, 'mode', mode, 'code', code,
 redis.call('SADD', p .. 'noderooms:' .. best, id)
 redis.call('ZADD', p .. 'rooms', seq, id)
 redis.call('ZADD', open, seq, id)
-return {id, best, bestURL, take(id, best, self, resv, ttl), '1'}
+return {id, best, bestURL, take(id, best, self, resv, ttl, ARGV[11]), '1'}
 `)
 
 // reserveScript: ARGV prefix, room id (or ""), join code, self,
-// reservation id, ttl ms. It returns {room id, node, url, reservation} or
+// reservation id, ttl ms, holder. It returns {room id, node, url, reservation} or
 // an error reply.
 var reserveScript = redis.NewScript(luaCommon + `
 local id, code, self, resv, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
@@ -133,7 +146,7 @@ local url = alive(r.node)
 if not url then return redis.error_reply('NOROOM the room\'s node is gone') end
 local n = used(id, r)
 if n >= r.max then return redis.error_reply('FULL ' .. n .. ' of ' .. r.max .. ' seats taken') end
-return {id, r.node, url, take(id, r.node, self, resv, ttl)}
+return {id, r.node, url, take(id, r.node, self, resv, ttl, ARGV[7])}
 `)
 
 // honourScript: ARGV prefix, room id, self, reservation. It returns 1 when

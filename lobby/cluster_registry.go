@@ -110,9 +110,9 @@ func (r *Registry) place(ctx context.Context, req JoinRequest, name string, link
 	var err error
 	switch {
 	case req.Code != "":
-		p, err = c.dir.Reserve(ctx, "", normalizeJoinCode(req.Code))
+		p, err = c.dir.Reserve(ctx, "", normalizeJoinCode(req.Code), req.session)
 	case req.RoomID != "":
-		p, err = c.dir.Reserve(ctx, req.RoomID, "")
+		p, err = c.dir.Reserve(ctx, req.RoomID, "", req.session)
 	default:
 		var m game.Mode
 		if m, err = r.mode(req.Mode); err != nil {
@@ -120,7 +120,7 @@ func (r *Registry) place(ctx context.Context, req JoinRequest, name string, link
 			return nil, nil, nil, err
 		}
 		for range 3 { // a new room's random code may be taken
-			p, err = c.dir.QuickPlay(ctx, m.Name, directory.Room{ID: newRoomID(), Code: newJoinCode(), Mode: m.Name, MaxPlayers: m.Settings.MaxPlayers})
+			p, err = c.dir.QuickPlay(ctx, m.Name, req.session, directory.Room{ID: newRoomID(), Code: newJoinCode(), Mode: m.Name, MaxPlayers: m.Settings.MaxPlayers})
 			if !errors.Is(err, directory.ErrCodeTaken) {
 				break
 			}

@@ -39,7 +39,7 @@ func (s *session) clusterJoin(j *pb.JoinRoom) error {
 		})
 	}
 	return s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
-		req := JoinRequest{Mode: j.GetMode(), RoomID: j.GetRoomId(), Code: j.GetJoinCode()}
+		req := JoinRequest{Mode: j.GetMode(), RoomID: j.GetRoomId(), Code: j.GetJoinCode(), session: s.id}
 		port, entry, p, err := reg.place(ctx, req, s.name, s.conn)
 		if p == nil {
 			return port, entry, err

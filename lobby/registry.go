@@ -205,6 +205,9 @@ func (r *Registry) Wait() { r.notifier.Wait() }
 // or (both empty) quick play in mode.
 type JoinRequest struct {
 	Mode, RoomID, Code string
+	// session is the joining session's id: in a cluster, the holder of a
+	// seat reserved on another node, which keeps one at a time.
+	session string
 }
 
 // Join seats a player as req asks and returns the port of its connection.
