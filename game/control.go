@@ -30,8 +30,8 @@ type DebugHandler interface {
 }
 
 // StandingsReporter is an optional interface of a Game: the current
-// standings, best first, for CloseWithResults to send when the match has
-// not ended. game/arena implements it.
+// standings, best first, for CloseWithResults and Drain to send when the
+// match has not ended. game/arena implements it.
 type StandingsReporter interface {
 	// Standings returns every seated player's line, best first.
 	Standings() []PlayerResult

@@ -33,7 +33,7 @@ type MatchEnd struct {
 	// Reason says how it ended (EndMatchOver, EndDrained, ...).
 	Reason string
 	// Started says whether the match began (the room reached RUNNING);
-	// StartTick is its first tick, EndTick the room's last.
+	// StartTick is its first tick, EndTick the room's last stepped one.
 	Started            bool
 	StartTick, EndTick uint32
 	// TickHz is the room's simulation rate.
@@ -46,13 +46,22 @@ type MatchEnd struct {
 	ResultNames []string
 }
 
-// Duration is the match's length in game time: the ticks from its start
-// to the room's end (0 for a match that never started).
-func (m MatchEnd) Duration() time.Duration {
-	if !m.Started || m.TickHz <= 0 || m.EndTick < m.StartTick {
+// Ticks is the match's length in ticks: StartTick to EndTick, both
+// stepped (0 for a match that never started, or ended before its first
+// tick).
+func (m MatchEnd) Ticks() uint32 {
+	if !m.Started || m.EndTick < m.StartTick {
 		return 0
 	}
-	return time.Duration(m.EndTick-m.StartTick) * time.Second / time.Duration(m.TickHz)
+	return m.EndTick - m.StartTick + 1
+}
+
+// Duration is the match's length in game time, Ticks at TickHz.
+func (m MatchEnd) Duration() time.Duration {
+	if m.TickHz <= 0 {
+		return 0
+	}
+	return time.Duration(m.Ticks()) * time.Second / time.Duration(m.TickHz)
 }
 
 // Drain ends the room for a server that stops: every connected player (and

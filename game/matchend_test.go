@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
@@ -79,6 +80,19 @@ func TestMatchEndReports(t *testing.T) {
 			}
 			if tt.scores && (len(m.Results) != 1 || m.Results[0].Values == nil) {
 				t.Errorf("results %+v, want the game's own", m.Results)
+			}
+			// The match's length counts every tick it stepped, its first
+			// and its last (it used to leave one out).
+			g.mu.Lock()
+			stepped := 0
+			for _, tick := range g.steps {
+				if tick >= m.StartTick {
+					stepped++
+				}
+			}
+			g.mu.Unlock()
+			if want := time.Duration(stepped) * time.Second / time.Duration(m.TickHz); m.Ticks() != uint32(stepped) || m.Duration() != want {
+				t.Errorf("match of %d ticks (%d to %d) lasted %v, want %d ticks stepped, %v", m.Ticks(), m.StartTick, m.EndTick, m.Duration(), stepped, want)
 			}
 		})
 	}

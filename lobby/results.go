@@ -54,10 +54,7 @@ type ResultPlayer struct {
 // NewResultLine is the line of m, ended at now.
 func NewResultLine(m game.MatchEnd, now time.Time) ResultLine {
 	l := ResultLine{Time: now.UTC(), Room: m.RoomID, Mode: m.Mode, Reason: m.Reason, Started: m.Started,
-		DurationSeconds: m.Duration().Seconds(), Players: make([]ResultPlayer, 0, len(m.Results))}
-	if m.Started && m.EndTick >= m.StartTick {
-		l.Ticks = m.EndTick - m.StartTick
-	}
+		DurationSeconds: m.Duration().Seconds(), Ticks: m.Ticks(), Players: make([]ResultPlayer, 0, len(m.Results))}
 	for _, r := range m.Results {
 		p := ResultPlayer{Player: uint32(r.Player), Name: r.Name, Score: r.Score}
 		for i, v := range r.Values {
