@@ -207,6 +207,16 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, "session", http.StatusOK, SessionJSON{SessionID: id, Name: name, SessionToken: token, ExpiresUnix: claims.Expires.Unix()})
 }
 
+// serveMetrics serves cfg.Metrics within the metrics budget of the
+// client's address and of the server.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if refusal := s.metrics.allow(s.clientAddr(r), "", time.Now()); refusal != "" {
+		tooMany(w, "metrics", s.metrics, refusal)
+		return
+	}
+	s.cfg.Metrics.ServeHTTP(w, r)
+}
+
 // tooMany answers a request over budget b with 429, counted, and closes
 // its connection: a client that keeps asking on one keep-alive connection
 // must then open new ones, which the connection rate per address bounds.

@@ -50,6 +50,9 @@ type Limits struct {
 	// ListsPerAddr, ListsPerSession and Lists bound listing requests
 	// (ListRooms, SubscribeRooms, GET /v1/rooms).
 	ListsPerAddr, ListsPerSession, Lists Rate
+	// MetricsPerAddr and Metrics bound GET /metrics (Config.Metrics) per
+	// client address and server-wide.
+	MetricsPerAddr, Metrics Rate
 	// RefusalsPerConn bounds the requests one connection may have refused
 	// by the budgets above: a client that keeps asking after its refusals
 	// is closed with PROTOCOL_ERROR, and coming back costs it a new
@@ -80,6 +83,8 @@ func DefaultLimits() Limits {
 		ListsPerAddr:         Rate{N: 20, Per: 2 * time.Second},
 		ListsPerSession:      Rate{N: 10, Per: 2 * time.Second},
 		Lists:                Rate{N: 2000, Per: time.Second},
+		MetricsPerAddr:       Rate{N: 10, Per: 10 * time.Second},
+		Metrics:              Rate{N: 20, Per: time.Second},
 		RefusalsPerConn:      Rate{N: 10, Per: 10 * time.Second},
 		HeldSeatsPerAddr:     16,
 	}

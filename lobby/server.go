@@ -83,6 +83,10 @@ type Config struct {
 	// routes takes: cmd/tickwire serves the browser game there (package
 	// web, at /). Nil leaves those requests a 404.
 	Static http.Handler
+	// Metrics, when set, serves GET /metrics (cmd/tickwire: Prometheus)
+	// within the metrics budget of Limits: a scrape gathers every metric,
+	// so it is the public port's dearest request.
+	Metrics http.Handler
 }
 
 // DefaultConfig returns the embedded defaults: rooms closed after 30 s
@@ -135,6 +139,7 @@ type Server struct {
 	joins      *budget
 	joinMisses *budget
 	lists      *budget
+	metrics    *budget
 
 	// defaultMode is the mode of joins that name none; modesJSON the body
 	// of GET /v1/modes, encoded once since the catalogue is fixed.
@@ -220,7 +225,8 @@ func NewServer(cfg Config, modes game.Modes, log *slog.Logger) (*Server, error) 
 		joins:   newBudget("join", "room joins", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.JoinsPerAddr, l.JoinsPerSession, l.Joins),
 		joinMisses: newBudget("joinmiss", "joins of unknown rooms or codes", pb.ErrorCode_ERROR_CODE_RATE_LIMITED,
 			l.JoinMissesPerAddr, l.JoinMissesPerSession, Rate{}),
-		lists: newBudget("list", "room listings", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.ListsPerAddr, l.ListsPerSession, l.Lists),
+		metrics: newBudget("metrics", "metrics scrapes", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.MetricsPerAddr, Rate{}, l.Metrics),
+		lists:   newBudget("list", "room listings", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, l.ListsPerAddr, l.ListsPerSession, l.Lists),
 	}
 	s.holds = newHolds(cfg.MaxHeldSeats, l.HeldSeatsPerAddr, cfg.ReconnectGrace, s.expireHold)
 	if cfg.Cluster.Directory != nil {
@@ -263,6 +269,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/modes", s.serveModes)
 	mux.HandleFunc("GET /v1/rooms", s.serveRooms)
 	mux.HandleFunc("POST /v1/session", s.serveSession)
+	if s.cfg.Metrics != nil {
+		mux.HandleFunc("/metrics", s.serveMetrics)
+	}
 	if s.cfg.Static != nil {
 		mux.Handle("/", s.cfg.Static)
 	}

@@ -53,6 +53,8 @@ func defineFrontDoorFlags(fs *flag.FlagSet, f *frontDoor) cli.Section {
 	fs.Var(&l.ListsPerAddr, "list-rate-per-addr", "room listings (ListRooms, SubscribeRooms, GET /v1/rooms) of one client address, as N/duration (0 = no limit)")
 	fs.Var(&l.ListsPerSession, "list-rate-per-session", "room listings of one session, as N/duration (0 = no limit)")
 	fs.Var(&l.Lists, "list-rate", "room listings of the whole server, as N/duration (0 = no limit)")
+	fs.Var(&l.MetricsPerAddr, "metrics-rate-per-addr", "GET /metrics of one client address, as N/duration (0 = no limit)")
+	fs.Var(&l.Metrics, "metrics-rate", "GET /metrics of the whole server, as N/duration (0 = no limit)")
 	fs.Var(&l.RefusalsPerConn, "refusal-rate-per-conn", "requests of one connection refused by the budgets above, as N/duration, before the connection is closed (0 = no limit)")
 	fs.IntVar(&l.HeldSeatsPerAddr, "max-held-seats-per-addr", l.HeldSeatsPerAddr, "most seats held for reconnection for players of one client address; past it the oldest is released (0 = no limit)")
 	fs.IntVar(&f.readRate, "read-bytes-per-sec", netcode.DefaultConnConfig().ReadBytesPerSecond, "client `bytes` a connection's reader takes in a second; past it the reader waits and TCP slows the client down")
@@ -66,7 +68,7 @@ func defineFrontDoorFlags(fs *flag.FlagSet, f *frontDoor) cli.Section {
 		"max-conns-per-addr", "conn-rate-per-addr", "conn-reserve", "fd-reserve", "lobby-idle-timeout", "trusted-proxy", "allowed-origins",
 		"signin-rate-per-addr", "signin-rate", "create-rate-per-addr", "create-rate-per-session", "max-custom-rooms",
 		"join-rate-per-addr", "join-rate-per-session", "join-rate", "join-miss-rate-per-addr", "join-miss-rate-per-session",
-		"list-rate-per-addr", "list-rate-per-session", "list-rate", "refusal-rate-per-conn", "max-held-seats-per-addr", "read-bytes-per-sec", "max-batch-inputs",
+		"list-rate-per-addr", "list-rate-per-session", "list-rate", "metrics-rate-per-addr", "metrics-rate", "refusal-rate-per-conn", "max-held-seats-per-addr", "read-bytes-per-sec", "max-batch-inputs",
 		"max-seq-jump", "http-header-timeout", "http-read-timeout", "http-write-timeout", "http-idle-timeout",
 	}}
 }

@@ -49,7 +49,8 @@ type running struct {
 // for both listeners. run must then return nil.
 func startRun(t *testing.T, env map[string]string, args ...string) *running {
 	t.Helper()
-	args = append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"}, args...)
+	// The tests read the server's metrics often, from one address.
+	args = append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-metrics-rate-per-addr", "0"}, args...)
 	c, err := parseConfig(args, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatalf("parseConfig %q: %v", args, err)

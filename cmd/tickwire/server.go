@@ -52,6 +52,7 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 	c.recordLog.apply(&lcfg.Rooms, log)
 	lcfg.Rooms.Talk = c.talk       // the flags' budgets; a moderation hook is for programs embedding the lobby
 	lcfg.Static = web.AppHandler() // the browser game at /
+	lcfg.Metrics = promhttp.HandlerFor(metricsGatherer(), promhttp.HandlerOpts{})
 	closeResults, err := c.lifecycle.openResults(&lcfg, log)
 	if err != nil {
 		return err
@@ -90,7 +91,6 @@ func run(ctx context.Context, c config, logOut io.Writer, ready func(addr string
 
 	mux := http.NewServeMux()
 	mux.Handle("/", srv.Handler())
-	mux.Handle("/metrics", promhttp.HandlerFor(metricsGatherer(), promhttp.HandlerOpts{}))
 	// Every TCP connection counts toward the budgets, and the server's
 	// timeouts end idle and slow ones.
 	httpSrv := srv.HTTPServer(mux)
