@@ -182,6 +182,12 @@ type Directory interface {
 	// SetSeat records that the session took a seat in room id of this
 	// node (async); an empty id clears it.
 	SetSeat(sessionID, id string)
+	// EndSession says the session's connection to this node ended
+	// (async). Unless another node has claimed the session since, its
+	// record goes, or with keep above 0 (a seat held for a reconnection)
+	// lasts keep more instead of the session's whole life: records of
+	// sessions that come and go must not pile up in the store.
+	EndSession(sessionID string, keep time.Duration)
 }
 
 // opTimeout bounds one call to the store.

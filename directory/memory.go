@@ -21,6 +21,8 @@ type MemoryStore struct {
 	rooms    map[string]*memRoom
 	codes    map[string]string
 	sessions map[string]SessionSeat
+	// claims are the node holding each session's live connection.
+	claims map[string]string
 	// holders are each holder's latest reservation, as Redis keeps them.
 	holders map[string]heldReservation
 	seq     uint64
@@ -48,6 +50,7 @@ type memRoom struct {
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{nodes: make(map[string]*Memory), rooms: make(map[string]*memRoom),
 		codes: make(map[string]string), sessions: make(map[string]SessionSeat), holders: make(map[string]heldReservation),
+		claims:         make(map[string]string),
 		ReservationTTL: 10 * time.Second}
 }
 
@@ -395,6 +398,7 @@ func (m *Memory) ClaimSession(_ context.Context, sessionID string) error {
 	st := m.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.claims[sessionID] = m.self.ID
 	for _, n := range st.nodes {
 		if n != m && n.hooks.SessionClaimed != nil {
 			fn := n.hooks.SessionClaimed
@@ -429,6 +433,18 @@ func (m *Memory) SetSeat(sessionID, id string) {
 		return
 	}
 	m.st.sessions[sessionID] = SessionSeat{Room: id, Node: m.self.ID}
+}
+
+// EndSession forgets the session unless another node claimed it since.
+// With keep above 0 it keeps the session: the in-memory store has no
+// expiry, and the held seat's end calls again with 0.
+func (m *Memory) EndSession(sessionID string, keep time.Duration) {
+	m.st.mu.Lock()
+	defer m.st.mu.Unlock()
+	if c := m.st.claims[sessionID]; keep <= 0 && (c == "" || c == m.self.ID) {
+		delete(m.st.sessions, sessionID)
+		delete(m.st.claims, sessionID)
+	}
 }
 
 // publishLocked hands an update to every other node; st.mu is held.

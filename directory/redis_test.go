@@ -447,3 +447,64 @@ func TestNodeCloseLeavesTakenID(t *testing.T) {
 		t.Errorf("the taker's room after the silent node closed: %v", err)
 	}
 }
+
+// TestEndSession: a session's record goes when its connection ends on the
+// node that holds it, unless another node has claimed the session since;
+// one ended with a seat held stays for the hold. (Records of every guest
+// used to stay for the session's whole life, a day.)
+func TestEndSession(t *testing.T) {
+	for _, impl := range implementations {
+		t.Run(impl.name, func(t *testing.T) {
+			start := impl.start(t)
+			testEndSession(t, start("a"), start("b"))
+		})
+	}
+}
+
+func testEndSession(t *testing.T, a, b *testNode) {
+	ctx := context.Background()
+	if err := a.d.Register(ctx, Room{ID: "r1", Mode: "arena", Code: "AAAAAA", MaxPlayers: 4}); err != nil {
+		t.Fatal(err)
+	}
+	seatOf := func(id string) string {
+		t.Helper()
+		s, err := b.d.Seat(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Room
+	}
+	// waitSeat waits for the asynchronous writes to show.
+	waitSeat := func(id, want string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for seatOf(id) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("session %s's seat %q, want %q", id, seatOf(id), want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	for _, id := range []string{"gone", "held", "moved"} {
+		if err := a.d.ClaimSession(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		a.d.SetSeat(id, "r1")
+		waitSeat(id, "r1")
+	}
+	if err := b.d.ClaimSession(ctx, "moved"); err != nil {
+		t.Fatal(err)
+	}
+	a.d.EndSession("held", time.Hour)
+	a.d.EndSession("moved", 0)
+	a.d.EndSession("gone", 0)
+	waitSeat("gone", "")
+	if got := seatOf("held"); got != "r1" {
+		t.Errorf("a session ended with its seat held: seat %q, want r1", got)
+	}
+	if got := seatOf("moved"); got != "r1" {
+		t.Errorf("a session another node claimed, ended here: seat %q, want r1 kept", got)
+	}
+	a.d.EndSession("held", 0)
+	waitSeat("held", "")
+}

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -69,6 +70,28 @@ func (d *Redis) SetSeat(sessionID, id string) {
 			return nil
 		})
 		return err
+	})
+}
+
+// endSessionScript: KEYS[1] a session's record; ARGV self, keep ms. It
+// takes the record out (keep 0) or shortens its life to keep, unless
+// another node holds the session's connection. (A session new to the
+// cluster is never claimed: its record has no holder.)
+var endSessionScript = redis.NewScript(`
+local conn = redis.call('HGET', KEYS[1], 'conn')
+if conn and conn ~= ARGV[1] then return 0 end
+local keep = tonumber(ARGV[2])
+if keep <= 0 then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], keep) end
+return 1
+`)
+
+// EndSession takes the session's record out, or keeps it only keep more,
+// unless another node has claimed the session (async).
+func (d *Redis) EndSession(sessionID string, keep time.Duration) {
+	self := d.Self().ID
+	key := d.key("session", sessionID)
+	d.queue(func(ctx context.Context) error {
+		return endSessionScript.Run(ctx, d.rdb, []string{key}, self, keep.Milliseconds()).Err()
 	})
 }
 

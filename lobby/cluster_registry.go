@@ -87,6 +87,14 @@ func (c *clusterRooms) phase(e *roomEntry) {
 	}
 }
 
+// sessionEnded tells the directory the session's connection here ended:
+// keep is how long its record must last for a held seat (0: none).
+func (c *clusterRooms) sessionEnded(sessionID string, keep time.Duration) {
+	if c != nil {
+		c.dir.EndSession(sessionID, keep)
+	}
+}
+
 // seated records the session's seat (nil: none) in the directory, so a
 // reconnection on any node finds it.
 func (c *clusterRooms) seated(sessionID string, e *roomEntry) {

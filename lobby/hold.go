@@ -14,8 +14,9 @@ import (
 // player resumes it or the grace runs out. claimed makes resume and expiry
 // exclusive: whichever flips it first acts.
 type heldSeat struct {
-	entry *roomEntry
-	seat  *game.Seat
+	entry   *roomEntry
+	seat    *game.Seat
+	session string
 	// addr is the key of the player's client address, for the budget of
 	// held seats per address.
 	addr    string

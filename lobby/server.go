@@ -356,13 +356,24 @@ func (sess *session) connEnded(err error) {
 	s.mu.Unlock()
 	// Hold the seat before leaving the session map, so a reconnection finds
 	// it either through this session or among the held seats.
-	sess.disconnected(closing)
+	held := sess.disconnected(closing)
 	s.mu.Lock()
 	delete(s.conns, sess)
-	if s.sessions[sess.id] == sess {
+	last := s.sessions[sess.id] == sess
+	if last {
 		delete(s.sessions, sess.id)
 	}
 	s.mu.Unlock()
+	if last && sess.welcomed {
+		// The directory keeps a session's record for as long as it holds
+		// a seat here, twice the grace at most: the hold's end takes it
+		// out (expireHold).
+		keep := time.Duration(0)
+		if held {
+			keep = 2 * s.cfg.ReconnectGrace
+		}
+		s.registry.cluster.sessionEnded(sess.id, keep)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Debug("connection ended", "session", sess.id, "remote", sess.conn.RemoteAddr(), "err", err)
 	}
@@ -419,6 +430,7 @@ func (s *Server) claimSession(sess *session) (replaced *session) {
 // pushed out.
 func (s *Server) expireHold(h *heldSeat) {
 	s.registry.Leave(h.entry, h.seat)
+	s.registry.cluster.sessionEnded(h.session, 0)
 	if h.early.Load() {
 		s.log.Info("held seat released early for a newer hold of its address", "room", h.entry.room.ID(), "player", h.seat.Player())
 		return

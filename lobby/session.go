@@ -416,17 +416,17 @@ func (s *session) currentPort() *game.InputPort {
 // s.mu until the hold is visible, so a reconnection racing with it finds
 // the seat either here (handOver waits) or among the held seats. The room
 // never takes s.mu, so holding it across Disconnect cannot deadlock.
-func (s *session) disconnected(serverClosing bool) {
+func (s *session) disconnected(serverClosing bool) (held bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	entry, port := s.entry, s.port
 	s.entry, s.port = nil, nil
 	if port == nil {
-		return
+		return false
 	}
 	select {
 	case <-entry.room.Done():
-		return
+		return false
 	default:
 	}
 	seat := port.Seat()
@@ -434,16 +434,16 @@ func (s *session) disconnected(serverClosing bool) {
 		// Kicked: the room released the seat and closed this
 		// connection. Hold nothing; give the reservation back.
 		s.server.registry.Forget(entry, seat)
-		return
+		return false
 	}
 	if serverClosing || s.conn.PeerLeft() || s.revoked.Load() {
 		// A normal closure (1000) is a goodbye, and a revoked session
 		// comes back to nothing: no seat to hold.
 		s.server.registry.Leave(entry, seat)
-		return
+		return false
 	}
 	entry.room.Disconnect(port)
-	s.server.holds.hold(s.id, &heldSeat{entry: entry, seat: seat, addr: s.addr})
+	s.server.holds.hold(s.id, &heldSeat{entry: entry, seat: seat, session: s.id, addr: s.addr})
 	seatsHeldTotal.Inc()
 	if port.Released() {
 		// Kicked meanwhile: the kick may have looked for the hold before
@@ -451,7 +451,9 @@ func (s *session) disconnected(serverClosing bool) {
 		// release, which the room records before Kick returns.
 		s.server.holds.drop(seat)
 		s.server.registry.Forget(entry, seat)
+		return false
 	}
+	return true
 }
 
 func joinErrorCode(err error) pb.ErrorCode {
