@@ -146,9 +146,10 @@ type Directory interface {
 	// QuickPlay reserves a seat in the oldest quick-play room of mode with
 	// a free seat on any live node, or places newRoom (ID, Code, Mode,
 	// MaxPlayers set) on the least-loaded live node. The seat is for
-	// holder (a session id): a reservation on another node replaces the
-	// holder's earlier one, wherever it was, so that one session holds at
-	// most one reserved seat in the cluster. An empty holder replaces none.
+	// holder (a session id), which holds at most one reserved seat in the
+	// cluster: asking again gives up its earlier reservation, wherever it
+	// was, before the seats are counted (even when the new placement then
+	// fails). An empty holder gives up none.
 	QuickPlay(ctx context.Context, mode, holder string, newRoom Room) (Placement, error)
 	// Reserve reserves a seat for holder, as QuickPlay does, in the room
 	// with id or, when id is empty, join code.

@@ -137,8 +137,22 @@ func (st *MemoryStore) usedLocked(r *memRoom, now time.Time) int {
 	return r.seated + len(r.resv)
 }
 
-// takeLocked takes a seat of r for holder's player on node self, taking
-// out holder's earlier reservation; st.mu is held.
+// releaseLocked takes holder's earlier reservation out of its room, as
+// the Redis scripts' release does, before a new placement counts seats;
+// st.mu is held.
+func (st *MemoryStore) releaseLocked(holder string) {
+	prev, ok := st.holders[holder]
+	if holder == "" || !ok {
+		return
+	}
+	if pr := st.rooms[prev.room]; pr != nil {
+		delete(pr.resv, prev.id)
+	}
+	delete(st.holders, holder)
+}
+
+// takeLocked takes a seat of r for holder's player on node self (after
+// releaseLocked); st.mu is held.
 func (st *MemoryStore) takeLocked(r *memRoom, self, holder string, now time.Time) string {
 	if r.Node == self {
 		r.seated++
@@ -148,11 +162,6 @@ func (st *MemoryStore) takeLocked(r *memRoom, self, holder string, now time.Time
 	expires := now.Add(st.ReservationTTL)
 	r.resv[id] = expires
 	if holder != "" {
-		if prev, ok := st.holders[holder]; ok {
-			if pr := st.rooms[prev.room]; pr != nil {
-				delete(pr.resv, prev.id)
-			}
-		}
 		if len(st.holders) >= maxIdleHolders {
 			for h, hr := range st.holders {
 				if !now.Before(hr.expires) {
@@ -175,6 +184,7 @@ func (m *Memory) QuickPlay(_ context.Context, mode, holder string, newRoom Room)
 	st := m.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.releaseLocked(holder)
 	now := time.Now()
 	for _, r := range st.orderLocked() {
 		n := st.nodes[r.Node]
@@ -221,6 +231,7 @@ func (m *Memory) Reserve(_ context.Context, id, code, holder string) (Placement,
 	st := m.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.releaseLocked(holder)
 	byCode := id == ""
 	if byCode {
 		id = st.codes[strings.ToUpper(code)]

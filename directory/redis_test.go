@@ -163,6 +163,11 @@ func testReservationOnePerHolder(t *testing.T, a, b *testNode) {
 	if err != nil {
 		t.Fatalf("another holder, the second seat: %v", err)
 	}
+	// s1 asking again for the full room gets its seat again: its own
+	// earlier reservation does not count against it.
+	if last, err = a.d.Reserve(ctx, "r1", "", "s1"); err != nil {
+		t.Fatalf("holder s1 asking again for the full room: %v", err)
+	}
 	if _, err := a.d.Reserve(ctx, "r1", "", "s3"); !errors.Is(err, ErrFull) {
 		t.Fatalf("a third holder: %v, want ErrFull", err)
 	}
@@ -501,6 +506,13 @@ func testEndSession(t *testing.T, a, b *testNode) {
 	waitSeat("gone", "")
 	if got := seatOf("held"); got != "r1" {
 		t.Errorf("a session ended with its seat held: seat %q, want r1", got)
+	}
+	if r, ok := a.d.(*Redis); ok {
+		// Kept for the hold only, not the session's whole life.
+		ttl, err := r.rdb.PTTL(ctx, r.key("session", "held")).Result()
+		if err != nil || ttl <= 0 || ttl > time.Hour {
+			t.Errorf("a held session's record lives %v more (%v), want at most the hour asked", ttl, err)
+		}
 	}
 	if got := seatOf("moved"); got != "r1" {
 		t.Errorf("a session another node claimed, ended here: seat %q, want r1 kept", got)

@@ -27,22 +27,29 @@ local function used(id, r)
   redis.call('ZREMRANGEBYSCORE', rk, '-inf', now)
   return tonumber(r.seated) + redis.call('ZCARD', rk)
 end
+-- release takes holder's earlier reservation, kept as "room reservation"
+-- under its holder key, out of its room: a holder keeps one, and asking
+-- again gives the earlier one up before the seats are counted, so that
+-- it does not count against itself.
+local function release(holder)
+  if holder == '' then return end
+  local hk = p .. 'holder:' .. holder
+  local prev = redis.call('GET', hk)
+  if prev then
+    local pr, pv = string.match(prev, '^(%S+) (%S+)$')
+    if pr then redis.call('ZREM', p .. 'room:' .. pr .. ':resv', pv) end
+    redis.call('DEL', hk)
+  end
+end
 -- take seats a player in room id: here, or with a reservation resv for
--- ttl ms on its node. A holder keeps one reservation: its earlier one,
--- kept as "room reservation" under its holder key, is taken out first.
+-- ttl ms on its node, which becomes holder's one (release first).
 local function take(id, node, self, resv, ttl, holder)
   if node == self then
     redis.call('HINCRBY', p .. 'room:' .. id, 'seated', 1)
     return ''
   end
   if holder ~= '' then
-    local hk = p .. 'holder:' .. holder
-    local prev = redis.call('GET', hk)
-    if prev then
-      local pr, pv = string.match(prev, '^(%S+) (%S+)$')
-      if pr then redis.call('ZREM', p .. 'room:' .. pr .. ':resv', pv) end
-    end
-    redis.call('SET', hk, id .. ' ' .. resv, 'PX', ttl)
+    redis.call('SET', p .. 'holder:' .. holder, id .. ' ' .. resv, 'PX', ttl)
   end
   local rk = p .. 'room:' .. id .. ':resv'
   redis.call('ZADD', rk, now + ttl, resv)
@@ -85,6 +92,7 @@ end
 // returns {room id, node, url, reservation, opened} or an error reply.
 var quickPlayScript = redis.NewScript(luaCommon + `
 local mode, self, resv, ttl = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+release(ARGV[11])
 local open = p .. 'open:' .. mode
 for _, id in ipairs(redis.call('ZRANGE', open, 0, -1)) do
   local r = room(id)
@@ -133,6 +141,7 @@ return {id, best, bestURL, take(id, best, self, resv, ttl, ARGV[11]), '1'}
 // an error reply.
 var reserveScript = redis.NewScript(luaCommon + `
 local id, code, self, resv, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+release(ARGV[7])
 local byCode = id == ''
 if byCode then
   id = redis.call('GET', p .. 'code:' .. code)

@@ -27,8 +27,9 @@ type InputPort struct {
 	// unapplied inputs are taken. Owned by the port's reader.
 	highest uint32
 	acks    acks
-	// talk are the connection's chat and game message budgets; owned
-	// by the port's reader.
+	// talk is when this connection was last told of a chat or game
+	// message refusal (the budgets are the seat's); owned by the port's
+	// reader.
 	talk portTalk
 	// state is portAttached, or why the port was retired.
 	state atomic.Int32

@@ -87,6 +87,14 @@ func (c *clusterRooms) phase(e *roomEntry) {
 	}
 }
 
+// ended records in the directory that a room has ended (async); its
+// goroutine may still run.
+func (c *clusterRooms) ended(e *roomEntry) {
+	if c != nil {
+		c.dir.SetPhase(e.room.ID(), PhaseName(pb.RoomPhase_ROOM_PHASE_ENDED))
+	}
+}
+
 // sessionEnded tells the directory the session's connection here ended:
 // keep is how long its record must last for a held seat (0: none).
 func (c *clusterRooms) sessionEnded(sessionID string, keep time.Duration) {

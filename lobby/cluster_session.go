@@ -2,18 +2,12 @@ package lobby
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/tickwire/tickwire/game"
 	"github.com/tickwire/tickwire/netcode/wire"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
-
-// errReservationRefused wraps clusterJoin's error for a reservation it
-// could not verify, which the client has been told of.
-var errReservationRefused = errors.New("reservation refused")
 
 // clusterHelloTimeout bounds the directory look-ups of a Hello.
 const clusterHelloTimeout = 2 * time.Second
@@ -32,7 +26,7 @@ func (s *session) clusterJoin(j *pb.JoinRoom) error {
 		if err != nil {
 			matchmakingRefused.WithLabelValues("reservation").Inc()
 			s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_BAD_REQUEST, err.Error()))
-			return fmt.Errorf("%w: %w", errReservationRefused, err)
+			return err
 		}
 		return s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 			return reg.honour(ctx, claims, s.name, s.conn)

@@ -18,11 +18,15 @@ var errAlreadyInRoom = errors.New("already in a room")
 // also find its budget of misses unspent, and spends it when no live room
 // answers to the id or code, so that codes cannot be guessed at the join
 // rate. The second step of a cluster redirect (a join with a reservation)
-// spends neither: the node that made the reservation has.
+// spends neither, since the node that made the reservation has; it fails
+// only for a reservation that is forged, lapsed, used or replaced, or a
+// room gone meanwhile, and such a failure counts as a refusal, so that
+// replaying a token is bounded too.
 func (s *session) joinRoom(j *pb.JoinRoom) error {
-	byName := j.GetRoomId() != "" || j.GetJoinCode() != ""
 	cluster := s.server.registry.cluster != nil
-	if !cluster || j.GetReservation() == "" {
+	redirectStep := cluster && j.GetReservation() != ""
+	byName := !redirectStep && (j.GetRoomId() != "" || j.GetJoinCode() != "")
+	if !redirectStep {
 		now := time.Now()
 		b, refusal := s.server.joins, s.server.joins.exhausted(s.addr, s.id, now)
 		if refusal == "" && byName {
@@ -48,8 +52,8 @@ func (s *session) joinRoom(j *pb.JoinRoom) error {
 	case byName && (errors.Is(err, ErrUnknownRoom) || errors.Is(err, ErrUnknownCode)):
 		s.server.joinMisses.spend(s.addr, s.id, time.Now())
 		return s.refused()
-	case errors.Is(err, errReservationRefused):
-		return s.refused() // a forged or stale token costs what a refusal costs
+	case redirectStep && err != nil:
+		return s.refused()
 	}
 	return nil
 }

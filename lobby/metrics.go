@@ -61,7 +61,7 @@ var (
 	})
 	requestsRefused = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tickwire_requests_refused_total",
-		Help: "Client requests refused, by reason: a budget (create_, join_, joinmiss_, list_, signin_ followed by session, addr or server), " +
+		Help: "Client requests refused, by reason: a budget (create_, join_, joinmiss_, list_, metrics_, signin_ followed by session, addr or server), " +
 			"custom_rooms, bad_cursor, refusals_conn (a connection closed for asking on after its refusals), already_in_room, not_in_room, " +
 			"chat_outside_room, message_outside_room, " +
 			"second_hello, unexpected_message.",

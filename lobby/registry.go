@@ -464,11 +464,16 @@ func (r *Registry) openAsLocked(m game.Mode, maxPlayers int, private, custom boo
 }
 
 // roomChanged runs on the room's goroutine: it hands the new phase to the
-// notifier without taking a lock or blocking.
+// notifier without taking a lock or blocking. Listings learn of a room's
+// end when it is gone (run); a cluster's directory learns at once, so that
+// other nodes' quick play stops offering the room while its goroutine
+// winds down.
 func (r *Registry) roomChanged(entry *roomEntry, c game.RoomChange) {
-	if !c.Ended {
-		r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CHANGED, entry: entry, phase: c.Phase, hasPhase: true})
+	if c.Ended {
+		r.cluster.ended(entry)
+		return
 	}
+	r.publish(roomUpdate{kind: pb.RoomUpdate_KIND_CHANGED, entry: entry, phase: c.Phase, hasPhase: true})
 }
 
 // run owns one room goroutine and forgets the room when it ends.

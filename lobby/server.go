@@ -260,8 +260,9 @@ func defaultMode(modes game.Modes, name string) (game.Mode, error) {
 func (s *Server) Registry() *Registry { return s.registry }
 
 // Handler serves /ws (the game protocol), /healthz, the HTTP lobby API
-// (GET /v1/modes, GET /v1/rooms, POST /v1/session) and, with
-// Config.Static, everything else through it.
+// (GET /v1/modes, GET /v1/rooms, POST /v1/session), with Config.Metrics
+// /metrics within its budget, and with Config.Static everything else
+// through it.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)

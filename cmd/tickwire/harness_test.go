@@ -50,7 +50,7 @@ type running struct {
 func startRun(t *testing.T, env map[string]string, args ...string) *running {
 	t.Helper()
 	// The tests read the server's metrics often, from one address.
-	args = append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-metrics-rate-per-addr", "0"}, args...)
+	args = append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-metrics-rate-per-addr", "0", "-metrics-rate", "0"}, args...)
 	c, err := parseConfig(args, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatalf("parseConfig %q: %v", args, err)
@@ -147,7 +147,10 @@ func (s *running) adminGet(t *testing.T, path, token string, out any) {
 // the public listener, 0 when it is absent.
 func (s *running) metric(t *testing.T, series string) float64 {
 	t.Helper()
-	_, b := send(t, request{method: "GET", url: "http://" + s.addr + "/metrics"})
+	code, b := send(t, request{method: "GET", url: "http://" + s.addr + "/metrics"})
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d %s", code, b)
+	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
