@@ -32,14 +32,21 @@ type brain interface {
 
 // newBrain returns the brain for a behaviour name (not mixed: the fleet
 // resolves that per bot) in mode, playing at inputHz and drawing from rng.
-// A mode tickbot has no brains for gets an idle one: it still connects,
-// acknowledges and verifies every snapshot.
-func newBrain(mode, behavior string, inputHz int, rng *rand.Rand) brain {
+// In a mode tickbot has no brains for, wander and chase play from the
+// mode's schema (the room's, from Joined; schemaBrain) and idle stays
+// idle; either way the bot connects, acknowledges and verifies every
+// snapshot.
+func newBrain(mode, behavior string, inputHz int, rng *rand.Rand, schema *wire.Schema) brain {
 	switch mode {
 	case "arena":
 		return newArenaBrain(behavior, inputHz, rng)
 	case "drones":
 		return newDronesBrain(behavior, rng)
+	}
+	if behavior != behaviorIdle {
+		if b := newSchemaBrain(schema, rng); b != nil {
+			return b
+		}
 	}
 	return idleBrain{}
 }

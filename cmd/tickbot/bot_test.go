@@ -312,7 +312,7 @@ func TestNewBrainPerMode(t *testing.T) {
 		{"", behaviorWander, idleBrain{}},
 	}
 	for _, tt := range tests {
-		got := newBrain(tt.mode, tt.behavior, 30, rng)
+		got := newBrain(tt.mode, tt.behavior, 30, rng, nil)
 		if reflect.TypeOf(got) != reflect.TypeOf(tt.want) {
 			t.Errorf("newBrain(%q, %q) = %T, want %T", tt.mode, tt.behavior, got, tt.want)
 		}

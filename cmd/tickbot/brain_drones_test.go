@@ -147,7 +147,7 @@ func flyDrone(t *testing.T, url, behavior string) float64 {
 	if j.GetMode() != "drones" {
 		t.Fatalf("joined mode %q, want drones", j.GetMode())
 	}
-	br := newBrain(j.GetMode(), behavior, inputHz, rand.New(rand.NewPCG(3, 4)))
+	br := newBrain(j.GetMode(), behavior, inputHz, rand.New(rand.NewPCG(3, 4)), nil)
 	var (
 		v         view
 		world     *wire.Rows

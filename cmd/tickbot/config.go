@@ -77,7 +77,8 @@ for -behavior:
           chase   flies the mode's pilot: cores, and tags on drones holding some
           idle    sends empty inputs
 mixed draws each bot's behaviour from the seed (half wander, 3 in 10 chase,
-1 in 5 idle). In a mode tickbot has no brains for, bots are idle.
+1 in 5 idle). In a mode tickbot has no brains for, wander and chase send
+random values of the mode's input fields, each redrawn about once a second.
 
 -chat R makes every bot say R lines a second in its room's chat; the
 report counts the lines sent (chat_sent), the other bots' lines received

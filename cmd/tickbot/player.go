@@ -308,7 +308,7 @@ func (s *stepper) step(now time.Time) {
 	if j != nil && j != s.joined && (s.br == nil || s.brainMode != j.GetMode()) {
 		// Each mode plays with its own brains; with no -mode the server
 		// picks the mode, known only from Joined.
-		s.br, s.brainMode = newBrain(j.GetMode(), b.plan.behavior, f.cfg.inputHz, b.plan.rng), j.GetMode()
+		s.br, s.brainMode = newBrain(j.GetMode(), b.plan.behavior, f.cfg.inputHz, b.plan.rng, c.Schema()), j.GetMode()
 		s.world = nil
 	}
 	s.joined = j
