@@ -163,7 +163,8 @@ type Directory interface {
 	// Room returns the room id, if the directory has it.
 	Room(ctx context.Context, id string) (Room, bool, error)
 
-	// SetPhase records a room's new phase (async).
+	// SetPhase records a room's new phase (async); a room that ended
+	// keeps "ended".
 	SetPhase(id, phase string)
 	// SeatFreed gives back one seat of a room of this node (async).
 	SeatFreed(id string)

@@ -312,7 +312,7 @@ func (m *Memory) Room(_ context.Context, id string) (Room, bool, error) {
 func (m *Memory) SetPhase(id, phase string) {
 	m.st.mu.Lock()
 	defer m.st.mu.Unlock()
-	if r := m.st.rooms[id]; r != nil {
+	if r := m.st.rooms[id]; r != nil && r.Phase != "ended" {
 		r.Phase = phase
 		m.publishLocked(UpdateChanged, r.Room)
 	}

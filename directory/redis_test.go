@@ -520,3 +520,46 @@ func testEndSession(t *testing.T, a, b *testNode) {
 	a.d.EndSession("held", 0)
 	waitSeat("held", "")
 }
+
+// TestEndedPhaseSticks: once a room's phase is "ended", a phase change
+// written late (the lobby's notifier runs behind its rooms) leaves it
+// ended, so quick play never offers the room again.
+func TestEndedPhaseSticks(t *testing.T) {
+	for _, impl := range implementations {
+		t.Run(impl.name, func(t *testing.T) {
+			start := impl.start(t)
+			a, b := start("a"), start("b")
+			ctx := context.Background()
+			if err := a.d.Register(ctx, Room{ID: "r1", Mode: "arena", Code: "AAAAAA", MaxPlayers: 4, Phase: "countdown"}); err != nil {
+				t.Fatal(err)
+			}
+			a.d.SetPhase("r1", "ended")
+			a.d.SetPhase("r1", "running")
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				r, ok, err := b.d.Room(ctx, "r1")
+				if err != nil || !ok {
+					t.Fatalf("room r1: %v, %v", ok, err)
+				}
+				if r.Phase == "ended" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("phase %q, want ended", r.Phase)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			// Both writes are done once a later one shows.
+			a.d.SetSeat("s1", "r1")
+			for seat, _ := b.d.Seat(ctx, "s1"); seat.Room != "r1"; seat, _ = b.d.Seat(ctx, "s1") {
+				if time.Now().After(deadline) {
+					t.Fatal("the later write never showed")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if r, _, _ := b.d.Room(ctx, "r1"); r.Phase != "ended" {
+				t.Errorf("a late phase change reopened an ended room: phase %q", r.Phase)
+			}
+		})
+	}
+}

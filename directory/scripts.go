@@ -244,10 +244,13 @@ return out
 `)
 
 // phaseScript: ARGV prefix, room id, phase. It never recreates a room
-// that is gone.
+// that is gone, nor changes the phase of one that ended: a phase change
+// written late (the lobby's notifier runs behind the room) must not make
+// an ended room look open again.
 var phaseScript = redis.NewScript(luaCommon + `
 local key = p .. 'room:' .. ARGV[2]
-if redis.call('EXISTS', key) == 0 then return 0 end
+local cur = redis.call('HGET', key, 'phase')
+if not cur or cur == 'ended' then return 0 end
 redis.call('HSET', key, 'phase', ARGV[3])
 return 1
 `)

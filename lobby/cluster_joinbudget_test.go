@@ -85,6 +85,11 @@ func TestClusterQuickPlaySkipsEndedRoom(t *testing.T) {
 	// The directory's write is asynchronous: give it a moment, well
 	// within the room's wait for its writer.
 	time.Sleep(300 * time.Millisecond)
+	for _, r := range n0.registry.clusterRooms() {
+		if r.ID == first.GetRoomId() {
+			t.Errorf("the ended room is among the rooms a re-registration would write back, phase %q", r.Phase)
+		}
+	}
 	select {
 	case <-live.Room.Done():
 		t.Fatal("the room finished before the test could join; the writer did not hold it")

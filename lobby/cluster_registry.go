@@ -29,7 +29,9 @@ func (r *Registry) clusterRooms() []directory.Room {
 	defer r.mu.Unlock()
 	out := make([]directory.Room, 0, len(r.order))
 	for _, e := range r.order {
-		if !e.ended {
+		// A room that ended stays out even while its goroutine still
+		// runs: registering it again would undo its "ended" phase.
+		if !e.over() {
 			out = append(out, r.cluster.roomOf(e))
 		}
 	}

@@ -18,9 +18,9 @@ var errAlreadyInRoom = errors.New("already in a room")
 // also find its budget of misses unspent, and spends it when no live room
 // answers to the id or code, so that codes cannot be guessed at the join
 // rate. The second step of a cluster redirect (a join with a reservation)
-// spends neither, since the node that made the reservation has; it fails
-// only for a reservation that is forged, lapsed, used or replaced, or a
-// room gone meanwhile, and such a failure counts as a refusal, so that
+// spends neither, since the node that made the reservation has; any
+// failure of it (a token forged, lapsed, used or replaced, a room gone
+// meanwhile, the directory out of reach) counts as a refusal, so that
 // replaying a token is bounded too.
 func (s *session) joinRoom(j *pb.JoinRoom) error {
 	cluster := s.server.registry.cluster != nil

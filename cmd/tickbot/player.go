@@ -307,8 +307,14 @@ func (s *stepper) step(now time.Time) {
 	j := c.Joined()
 	if j != nil && j != s.joined && (s.br == nil || s.brainMode != j.GetMode()) {
 		// Each mode plays with its own brains; with no -mode the server
-		// picks the mode, known only from Joined.
-		s.br, s.brainMode = newBrain(j.GetMode(), b.plan.behavior, f.cfg.inputHz, b.plan.rng, c.Schema()), j.GetMode()
+		// picks the mode, known only from Joined. The schema is read
+		// apart from Joined: it is j's only if no Left or Joined came in
+		// between, else this step is skipped and the next one decides.
+		schema := c.Schema()
+		if c.Joined() != j {
+			return
+		}
+		s.br, s.brainMode = newBrain(j.GetMode(), b.plan.behavior, f.cfg.inputHz, b.plan.rng, schema), j.GetMode()
 		s.world = nil
 	}
 	s.joined = j
