@@ -46,6 +46,26 @@ func TestJoinBudget(t *testing.T) {
 		t.Errorf("%v joins counted over the session's budget, want 2", d)
 	}
 
+	// Joins and creates refused because the session is seated spend none
+	// of its budget: one join, three refused, then three more joins.
+	seated := mustDialFrom(t, fd.url, loopback(5), "seated", nil)
+	if _, err := seated.Join(ctx, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := seated.Join(ctx, "", ""); !isServerError(err, pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM) {
+			t.Fatalf("a join while seated: %v, want ALREADY_IN_ROOM", err)
+		}
+	}
+	for range 3 {
+		if err := seated.Leave(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := seated.Join(ctx, "", ""); err != nil {
+			t.Fatalf("a join within the budget after refusals while seated: %v", err)
+		}
+	}
+
 	// A host's private room, and a guesser of another address: three wrong
 	// codes are answered UNKNOWN_CODE, then even the right one is refused.
 	host := mustDialFrom(t, fd.url, loopback(2), "host", nil)

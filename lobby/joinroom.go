@@ -26,6 +26,9 @@ func (s *session) joinRoom(j *pb.JoinRoom) error {
 	cluster := s.server.registry.cluster != nil
 	redirectStep := cluster && j.GetReservation() != ""
 	byName := !redirectStep && (j.GetRoomId() != "" || j.GetJoinCode() != "")
+	if s.refuseSeated() {
+		return nil // before the budgets: a refused join spends none
+	}
 	if !redirectStep {
 		now := time.Now()
 		b, refusal := s.server.joins, s.server.joins.exhausted(s.addr, s.id, now)

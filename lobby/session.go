@@ -136,6 +136,9 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 		return s.joinRoom(body.JoinRoom)
 	case *pb.ClientMessage_CreateRoom:
 		c := body.CreateRoom
+		if s.refuseSeated() {
+			return nil // before the budget: a refused create spends none
+		}
 		if refusal := s.server.creates.allow(s.addr, s.id, time.Now()); refusal != "" {
 			requestsRefused.WithLabelValues(refusal).Inc()
 			s.conn.SendFrame(s.server.creates.refusal(refusal))
@@ -333,12 +336,21 @@ func (s *session) handOver() (*roomEntry, *game.InputPort) {
 	return entry, port
 }
 
+// refuseSeated tells a seated session that it must leave first, and
+// reports whether it did.
+func (s *session) refuseSeated() bool {
+	if s.currentPort() == nil {
+		return false
+	}
+	requestsRefused.WithLabelValues("already_in_room").Inc()
+	s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM, "leave the current room first"))
+	return true
+}
+
 // join runs a join or create unless the session is seated already. It
 // returns the error the client was told of, if any.
 func (s *session) join(do func(ctx context.Context) (*game.InputPort, *roomEntry, error)) error {
-	if s.currentPort() != nil {
-		requestsRefused.WithLabelValues("already_in_room").Inc()
-		s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_ALREADY_IN_ROOM, "leave the current room first"))
+	if s.refuseSeated() {
 		return errAlreadyInRoom
 	}
 	s.seating.Lock()
