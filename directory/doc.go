@@ -1,9 +1,10 @@
 // Package directory is the lobby directory shared by the tickwire nodes of a
 // cluster: which nodes are alive and where clients reach them, which rooms
 // each node runs (mode, phase, seats, capacity, join code), the seat
-// reservations handed to clients sent from one node to another, which node
-// holds each session's live connection and seat, and the stream of room
-// changes every node relays to its listing subscribers.
+// reservations handed to clients sent from one node to another (one per
+// session at a time), which node holds each session's live connection and
+// seat (for as long as the connection or a held seat lasts), and the
+// stream of room changes every node relays to its listing subscribers.
 //
 // Directory is the interface the lobby consumes. Redis implements it on a
 // Redis server (go-redis's universal client: one server, Sentinel or

@@ -13,7 +13,8 @@
 // address X-Forwarded-For names), one session and the whole server may
 // take of connections (listener.go wraps the public listener and sets the
 // HTTP server's timeouts; idle.go closes lobby-only connections), guest
-// sign-ins, rooms, listings (pages encoded once per change, listing.go),
+// sign-ins, rooms, joins and joins that name no live room (joinroom.go),
+// listings (pages encoded once per change, listing.go), metrics scrapes,
 // held seats and origins (origin.go); names are checked in names.go.
 //
 // Sessions outlive connections: the session table (sessions.go, behind
