@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -248,6 +249,7 @@ func TestFinding6SeatSquatting(t *testing.T) {
 	released := metricValue(t, "tickwire_held_seats_released_early_total", "reason", "addr_budget")
 	held := testutil.ToFloat64(seatsHeldTotal)
 
+	var firstToken string
 	for i := range 12 {
 		c := mustDialFrom(t, fd.url, loopback(1), fmt.Sprintf("squat%d", i), nil)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -255,6 +257,9 @@ func TestFinding6SeatSquatting(t *testing.T) {
 		cancel()
 		if err != nil {
 			t.Fatalf("squatter %d: %v", i, err)
+		}
+		if i == 0 {
+			firstToken = c.SessionToken()
 		}
 		c.DropConnection()
 		// The next join must find the seat released or held, not both.
@@ -270,6 +275,23 @@ func TestFinding6SeatSquatting(t *testing.T) {
 	}
 	if n := fd.holds.cache.Len(); n != perAddr {
 		t.Errorf("%d seats held, want %d", n, perAddr)
+	}
+	// The first squatter comes back: no seat, and a notice saying why.
+	notices := make(chan *pb.Notice, 4)
+	back := mustDialFrom(t, fd.url, loopback(1), "squat0", func(c *client.ClientConfig) {
+		c.SessionToken = firstToken
+		c.OnNotice = func(n *pb.Notice) { notices <- n }
+	})
+	if back.Welcome().GetResumed() {
+		t.Error("a session whose hold was released early resumed")
+	}
+	select {
+	case n := <-notices:
+		if n.GetScope() != pb.NoticeScope_NOTICE_SCOPE_PLAYER || !strings.Contains(n.GetText(), "too many players of your network were away at once") {
+			t.Errorf("notice %v, want one to the player saying why its seat was given up", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("no notice for a seat released early")
 	}
 	// The early releases run on their own goroutines; then ten honest
 	// players find seats: 12 less the 2 held.

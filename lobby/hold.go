@@ -21,10 +21,16 @@ type heldSeat struct {
 	// held seats per address.
 	addr    string
 	claimed atomic.Bool
-	// early marks a hold released before its grace ran out, for a newer
-	// hold of the same address.
-	early atomic.Bool
+	// early marks a hold released before its grace ran out, and why
+	// (earlyAddr, earlyServer).
+	early atomic.Int32
 }
+
+// Why a hold was released before its grace ran out.
+const (
+	earlyAddr   = 1 // a newer hold of the same address, past its budget
+	earlyServer = 2 // a newer hold, with the server's holds all taken
+)
 
 // holds keeps held seats by session id in an expiring LRU. Expiry releases
 // the seat for good. owners finds a hold by its seat, for a kick; byAddr
@@ -35,6 +41,9 @@ type holds struct {
 	size, perAddr int
 	cache         *expirable.LRU[string, *heldSeat]
 	releases      sync.WaitGroup // one per release in flight
+	// gone remembers, for a while, the sessions whose held seat was
+	// released early, and why, to tell the player who comes back.
+	gone *expirable.LRU[string, string]
 
 	mu     sync.Mutex // taken inside the cache's lock (onEvict), never around it
 	owners map[*game.Seat]string
@@ -64,6 +73,7 @@ func newHolds(size, perAddr int, grace time.Duration, release func(*heldSeat)) *
 		}
 	}
 	h.cache = expirable.NewLRU(size, onEvict, grace)
+	h.gone = expirable.NewLRU[string, string](max(size, 1), nil, 2*grace)
 	return h
 }
 
@@ -87,14 +97,40 @@ func (h *holds) hold(sessionID string, s *heldSeat) {
 	if victim != "" {
 		holdsReleasedEarly.WithLabelValues("addr_budget").Inc()
 		if v, ok := h.cache.Peek(victim); ok {
-			v.early.Store(true)
+			v.early.Store(earlyAddr)
 		}
 		h.cache.Remove(victim) // its eviction releases the seat
 	}
 	if h.cache.Len() >= h.size {
 		holdsReleasedEarly.WithLabelValues("server_budget").Inc()
+		// Add pushes out the oldest hold.
+		if oldest := h.cache.Keys(); len(oldest) > 0 {
+			if v, ok := h.cache.Peek(oldest[0]); ok {
+				v.early.CompareAndSwap(0, earlyServer)
+			}
+		}
 	}
 	h.cache.Add(sessionID, s)
+}
+
+// releasedEarly records that the held seat of sessionID, in room, was
+// released early, for the reason early names.
+func (h *holds) releasedEarly(sessionID, room string, early int32) {
+	why := "too many players of your network were away at once"
+	if early == earlyServer {
+		why = "the server was holding as many seats as it can"
+	}
+	h.gone.Add(sessionID, "your seat in room "+room+" was given up while you were away: "+why)
+}
+
+// takeGone returns, once, why the held seat of sessionID was released
+// early, if it was in the last two graces.
+func (h *holds) takeGone(sessionID string) (string, bool) {
+	text, ok := h.gone.Peek(sessionID)
+	if ok {
+		h.gone.Remove(sessionID)
+	}
+	return text, ok
 }
 
 // forgetAddrLocked takes sessionID off the holds of addr; h.mu must be

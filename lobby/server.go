@@ -432,8 +432,10 @@ func (s *Server) claimSession(sess *session) (replaced *session) {
 func (s *Server) expireHold(h *heldSeat) {
 	s.registry.Leave(h.entry, h.seat)
 	s.registry.cluster.sessionEnded(h.session, 0)
-	if h.early.Load() {
-		s.log.Info("held seat released early for a newer hold of its address", "room", h.entry.room.ID(), "player", h.seat.Player())
+	if early := h.early.Load(); early != 0 {
+		s.holds.releasedEarly(h.session, h.entry.room.ID(), early)
+		s.log.Info("held seat released early for a newer hold", "room", h.entry.room.ID(), "player", h.seat.Player(),
+			"why", map[int32]string{earlyAddr: "addr_budget", earlyServer: "server_budget"}[early])
 		return
 	}
 	seatsExpired.Inc()

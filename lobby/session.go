@@ -298,8 +298,21 @@ func (s *session) hello(h *pb.Hello) error {
 	} else {
 		s.seating.Unlock()
 		s.clusterSeatGone()
+		s.seatGoneEarly()
 	}
 	return nil
+}
+
+// seatGoneEarly tells a player who came back without a seat that its held
+// seat was given up before the grace ran out, and why: a Notice to the
+// player, after Welcome{resumed: false}.
+func (s *session) seatGoneEarly() {
+	if text, ok := s.server.holds.takeGone(s.id); ok {
+		s.conn.Send(&pb.ServerMessage{Body: &pb.ServerMessage_Notice{Notice: &pb.Notice{
+			Severity: pb.NoticeSeverity_NOTICE_SEVERITY_WARNING, Scope: pb.NoticeScope_NOTICE_SCOPE_PLAYER,
+			Text: text, ServerTimeUs: wire.ServerTimeUS(),
+		}}})
+	}
 }
 
 // resumeLocked reattaches this connection to a seat; the room answers with

@@ -154,7 +154,8 @@ type ClientConfig struct {
 	// that the client saw before are left out; lines of the room's recent
 	// history sent on a join come with replay set.
 	OnChat func(*pb.ChatLine)
-	// OnNotice is called for every notice of the server's operator.
+	// OnNotice is called for every notice: the server's operator's, and
+	// the server's own (a drain starting, a held seat given up early).
 	OnNotice func(*pb.Notice)
 	// OnDisconnect is called when the connection is lost for a reason that
 	// is not final and reconnection is enabled, with that reason, before
