@@ -78,8 +78,9 @@ func (b *budget) text(refusal string) string {
 // not also cost the others; two requests racing past the check may both
 // pass, which is harmless.
 func (b *budget) allow(addr, session string, now time.Time) (refusal string) {
-	if refusal = b.exhausted(addr, session, now); refusal == "" {
-		b.spend(addr, session, now)
+	bs := b.buckets(addr, session, now)
+	if refusal = b.emptyOf(bs, now); refusal == "" {
+		spendAll(bs, now)
 	}
 	return refusal
 }
@@ -89,7 +90,19 @@ func (b *budget) allow(addr, session string, now time.Time) (refusal string) {
 // With spend, it budgets what only an answer can tell apart (a join that
 // named no live room), checked before the request and spent after it.
 func (b *budget) exhausted(addr, session string, now time.Time) (refusal string) {
-	for _, x := range b.buckets(addr, session, now) {
+	return b.emptyOf(b.buckets(addr, session, now), now)
+}
+
+// spend takes a token of every bucket of addr and session at now, down to
+// none (an empty bucket stays empty).
+func (b *budget) spend(addr, session string, now time.Time) {
+	spendAll(b.buckets(addr, session, now), now)
+}
+
+// emptyOf returns the refusal label of the first of bs with no token at
+// now, or "".
+func (b *budget) emptyOf(bs [3]scopedBucket, now time.Time) string {
+	for _, x := range bs {
 		if x.l != nil && x.l.TokensAt(now) < 1 {
 			return b.name + "_" + x.scope
 		}
@@ -97,10 +110,9 @@ func (b *budget) exhausted(addr, session string, now time.Time) (refusal string)
 	return ""
 }
 
-// spend takes a token of every bucket of addr and session at now, down to
-// none (an empty bucket stays empty).
-func (b *budget) spend(addr, session string, now time.Time) {
-	for _, x := range b.buckets(addr, session, now) {
+// spendAll takes a token of each of bs at now.
+func spendAll(bs [3]scopedBucket, now time.Time) {
+	for _, x := range bs {
 		if x.l != nil {
 			x.l.AllowN(now, 1)
 		}

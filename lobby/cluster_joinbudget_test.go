@@ -76,12 +76,7 @@ func TestClusterQuickPlaySkipsEndedRoom(t *testing.T) {
 		t.Fatal(err)
 	}
 	live.Room.CloseWithResults("closed by the test")
-	for live.Room.Phase() != pb.RoomPhase_ROOM_PHASE_ENDED {
-		if ctx.Err() != nil {
-			t.Fatal("the closed room never ended")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually(t, "the closed room to end", func() bool { return live.Room.Phase() == pb.RoomPhase_ROOM_PHASE_ENDED })
 	// The directory's write is asynchronous: give it a moment, well
 	// within the room's wait for its writer.
 	time.Sleep(300 * time.Millisecond)

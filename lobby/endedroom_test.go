@@ -30,12 +30,7 @@ func TestQuickPlaySkipsEndedRoom(t *testing.T) {
 		t.Fatal("the first room is not live")
 	}
 	live.Room.CloseWithResults("closed by the test")
-	for live.Room.Phase() != pb.RoomPhase_ROOM_PHASE_ENDED {
-		if ctx.Err() != nil {
-			t.Fatal("the closed room never ended")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually(t, "the closed room to end", func() bool { return live.Room.Phase() == pb.RoomPhase_ROOM_PHASE_ENDED })
 	next, err := dial(t, srv.url, "next", nil).Join(ctx, "", "")
 	if err != nil {
 		t.Fatalf("quick play while an ended room is still closing: %v", err)

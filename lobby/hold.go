@@ -32,6 +32,13 @@ const (
 	earlyServer = 2 // a newer hold, with the server's holds all taken
 )
 
+// earlyReasons are, by early, the metric label of an early release and
+// what the player who comes back is told of it.
+var earlyReasons = [...]struct{ label, why string }{
+	earlyAddr:   {"addr_budget", "too many players of your network were away at once"},
+	earlyServer: {"server_budget", "the server was holding as many seats as it can"},
+}
+
 // holds keeps held seats by session id in an expiring LRU. Expiry releases
 // the seat for good. owners finds a hold by its seat, for a kick; byAddr
 // lists the holds of each client address, oldest first, for the budget of
@@ -95,14 +102,14 @@ func (h *holds) hold(sessionID string, s *heldSeat) {
 	h.byAddr[s.addr] = append(h.byAddr[s.addr], sessionID)
 	h.mu.Unlock()
 	if victim != "" {
-		holdsReleasedEarly.WithLabelValues("addr_budget").Inc()
+		holdsReleasedEarly.WithLabelValues(earlyReasons[earlyAddr].label).Inc()
 		if v, ok := h.cache.Peek(victim); ok {
 			v.early.Store(earlyAddr)
 		}
 		h.cache.Remove(victim) // its eviction releases the seat
 	}
 	if h.cache.Len() >= h.size {
-		holdsReleasedEarly.WithLabelValues("server_budget").Inc()
+		holdsReleasedEarly.WithLabelValues(earlyReasons[earlyServer].label).Inc()
 		// Add pushes out the oldest hold.
 		if oldest := h.cache.Keys(); len(oldest) > 0 {
 			if v, ok := h.cache.Peek(oldest[0]); ok {
@@ -116,11 +123,7 @@ func (h *holds) hold(sessionID string, s *heldSeat) {
 // releasedEarly records that the held seat of sessionID, in room, was
 // released early, for the reason early names.
 func (h *holds) releasedEarly(sessionID, room string, early int32) {
-	why := "too many players of your network were away at once"
-	if early == earlyServer {
-		why = "the server was holding as many seats as it can"
-	}
-	h.gone.Add(sessionID, "your seat in room "+room+" was given up while you were away: "+why)
+	h.gone.Add(sessionID, "your seat in room "+room+" was given up while you were away: "+earlyReasons[early].why)
 }
 
 // takeGone returns, once, why the held seat of sessionID was released

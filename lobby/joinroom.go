@@ -36,9 +36,7 @@ func (s *session) joinRoom(j *pb.JoinRoom) error {
 			b, refusal = s.server.joinMisses, s.server.joinMisses.exhausted(s.addr, s.id, now)
 		}
 		if refusal != "" {
-			requestsRefused.WithLabelValues(refusal).Inc()
-			s.conn.SendFrame(b.refusal(refusal))
-			return s.refused()
+			return s.refuseBudget(b, refusal)
 		}
 		s.server.joins.spend(s.addr, s.id, now)
 	}

@@ -209,9 +209,7 @@ func encodeRoomList(p roomPage) ([]byte, error) {
 // connection (see session.refused).
 func (s *session) list(mode, cursor string, limit uint32, subscribe bool) error {
 	if refusal := s.server.lists.allow(s.addr, s.id, time.Now()); refusal != "" {
-		requestsRefused.WithLabelValues(refusal).Inc()
-		s.conn.SendFrame(s.server.lists.refusal(refusal))
-		return s.refused()
+		return s.refuseBudget(s.server.lists, refusal)
 	}
 	after, n, err := parseListRequest(cursor, limit)
 	if err != nil {

@@ -37,9 +37,7 @@ func (s *Server) RevokeSession(id string) Revocation {
 	sess := s.sessions[id]
 	s.mu.Unlock()
 	if sess != nil {
-		sess.revoked.Store(true) // before the close: disconnected reads it
-		sess.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, ErrSessionRevoked.Error()))
-		sess.conn.Close(pb.CloseReason_CLOSE_REASON_AUTH_FAILED, ErrSessionRevoked.Error())
+		sess.closeRevoked()
 		rev.ConnectionClosed = true
 	}
 	if held, ok := s.holds.take(id); ok {
@@ -48,6 +46,14 @@ func (s *Server) RevokeSession(id string) Revocation {
 	}
 	s.log.Info("session revoked", "session", id, "known", rev.Known, "connection_closed", rev.ConnectionClosed, "seat_released", rev.SeatReleased)
 	return rev
+}
+
+// closeRevoked tells the connection of a revoked session so and closes it
+// with AUTH_FAILED; its seat is then released, not held.
+func (s *session) closeRevoked() {
+	s.revoked.Store(true) // before the close: disconnected reads it
+	s.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, ErrSessionRevoked.Error()))
+	s.conn.Close(pb.CloseReason_CLOSE_REASON_AUTH_FAILED, ErrSessionRevoked.Error())
 }
 
 var sessionsRevoked = promauto.NewCounter(prometheus.CounterOpts{

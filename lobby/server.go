@@ -135,7 +135,7 @@ type Server struct {
 	signIns *budget
 	creates *budget
 	// joins budgets JoinRoom requests; joinMisses those that named a
-	// room or join code that is not live (session.go, joinBudgeted).
+	// room or join code that is not live (joinroom.go).
 	joins      *budget
 	joinMisses *budget
 	lists      *budget
@@ -435,7 +435,7 @@ func (s *Server) expireHold(h *heldSeat) {
 	if early := h.early.Load(); early != 0 {
 		s.holds.releasedEarly(h.session, h.entry.room.ID(), early)
 		s.log.Info("held seat released early for a newer hold", "room", h.entry.room.ID(), "player", h.seat.Player(),
-			"why", map[int32]string{earlyAddr: "addr_budget", earlyServer: "server_budget"}[early])
+			"why", earlyReasons[early].label)
 		return
 	}
 	seatsExpired.Inc()

@@ -75,6 +75,15 @@ func (s *session) refused() error {
 	return &wire.CloseError{Reason: pb.CloseReason_CLOSE_REASON_PROTOCOL_ERROR, Message: "too many refused requests"}
 }
 
+// refuseBudget answers a request refused by budget b with refusal (a
+// label of b.allow or b.exhausted): counted, told to the client, and
+// spent from the connection's budget of refusals.
+func (s *session) refuseBudget(b *budget, refusal string) error {
+	requestsRefused.WithLabelValues(refusal).Inc()
+	s.conn.SendFrame(b.refusal(refusal))
+	return s.refused()
+}
+
 // helloRequired refuses a first message that is not Hello.
 func (s *session) helloRequired() error {
 	handshakeFailures.WithLabelValues("hello_required").Inc()
@@ -140,9 +149,7 @@ func (s *session) handle(msg *pb.ClientMessage) error {
 			return nil // before the budget: a refused create spends none
 		}
 		if refusal := s.server.creates.allow(s.addr, s.id, time.Now()); refusal != "" {
-			requestsRefused.WithLabelValues(refusal).Inc()
-			s.conn.SendFrame(s.server.creates.refusal(refusal))
-			return s.refused()
+			return s.refuseBudget(s.server.creates, refusal)
 		}
 		s.join(func(ctx context.Context) (*game.InputPort, *roomEntry, error) {
 			port, entry, err := s.server.registry.Create(ctx, c.GetMode(), int(c.GetMaxPlayers()), c.GetPrivate(), s.name, s.conn)
@@ -255,9 +262,7 @@ func (s *session) hello(h *pb.Hello) error {
 		// cannot find any more: that one is closed too, its seat released.
 		s.seating.Unlock()
 		if old != nil {
-			old.revoked.Store(true) // before the close: disconnected reads it
-			old.conn.Send(wire.ErrorMessage(pb.ErrorCode_ERROR_CODE_INVALID_TOKEN, ErrSessionRevoked.Error()))
-			old.conn.Close(pb.CloseReason_CLOSE_REASON_AUTH_FAILED, ErrSessionRevoked.Error())
+			old.closeRevoked()
 		}
 		s.revoked.Store(true)
 		handshakeFailures.WithLabelValues("revoked_session").Inc()

@@ -104,12 +104,7 @@ func TestTakeoverDuringResume(t *testing.T) {
 	token := p.SessionToken()
 	held := metricValue(t, "tickwire_seats_held_total")
 	p.DropConnection()
-	for metricValue(t, "tickwire_seats_held_total") == held {
-		if ctx.Err() != nil {
-			t.Fatal("the dropped player's seat was never held")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually(t, "the dropped player's seat to be held", func() bool { return metricValue(t, "tickwire_seats_held_total") != held })
 
 	gate.armed.Store(true)
 	go func() {
@@ -139,10 +134,5 @@ func TestTakeoverDuringResume(t *testing.T) {
 	if !d.c.Welcome().GetResumed() {
 		t.Fatal("the second reconnection was welcomed without the seat")
 	}
-	for d.c.Joined() == nil || !d.c.Joined().GetResumed() {
-		if ctx.Err() != nil {
-			t.Fatal("no resumed Joined on the second reconnection")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually(t, "a resumed Joined on the second reconnection", func() bool { return d.c.Joined().GetResumed() })
 }
