@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -33,9 +34,12 @@ type config struct {
 	mode     string
 	modes    []string // mode split at commas; [""] for the server's default
 	room     string
-	inputHz  int
-	behavior string
-	jsonPath string
+	// sourceAddrs is -source-addrs; sources the addresses it names.
+	sourceAddrs string
+	sources     []netip.Addr
+	inputHz     int
+	behavior    string
+	jsonPath    string
 	// statsPath and statsEvery: the -stats stream of counters (stats.go).
 	statsPath  string
 	statsEvery time.Duration
@@ -98,6 +102,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.Float64Var(&c.ramp, "ramp", 50, "`rate` of bot connections started, per second")
 	fs.StringVar(&c.mode, "mode", "", "game `modes` to quick-play, comma-separated: bot i plays the i-th, in turn (empty: the server's default)")
 	fs.StringVar(&c.room, "room", "", "join this room `code` instead of quick play")
+	fs.StringVar(&c.sourceAddrs, "source-addrs", "", "dial bot i from the i-th of these local `addresses`, in turn: IPs and CIDR prefixes, comma-separated, such as 127.0.1.0/24 (on Linux every 127.0.0.0/8 address is the machine's own), so that the server sees many client addresses (empty: the system picks)")
 	fs.IntVar(&c.inputHz, "input-hz", 30, "input messages per second per bot (1-120)")
 	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed (what each means in each mode: above)")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
@@ -130,6 +135,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	c.server, _ = serverURL(c.server) // validate checked it
 	c.modes = splitModes(c.mode)
+	c.sources, _ = parseSourceAddrs(c.sourceAddrs) // validate checked it
 	if err := c.checkSupport(); err != nil {
 		fmt.Fprintln(stderr, "tickbot:", err)
 		return c, err
@@ -174,6 +180,9 @@ func (c config) validate() error {
 		return err
 	}
 	if _, err := serverURL(c.server); err != nil {
+		return err
+	}
+	if _, err := parseSourceAddrs(c.sourceAddrs); err != nil {
 		return err
 	}
 	if modes := splitModes(c.mode); len(modes) > 1 && slices.Contains(modes, "") {

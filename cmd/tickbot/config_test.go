@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -102,6 +103,15 @@ func TestParseConfig(t *testing.T) {
 		}},
 		{name: "empty mode in a list", args: []string{"-mode", "arena,,drones"}, wantErr: `-mode "arena,,drones": an empty mode in a list`},
 		{name: "trailing comma", args: []string{"-mode", "arena,"}, wantErr: `-mode "arena,": an empty mode in a list`},
+		{name: "source addrs from env", env: map[string]string{"TICKBOT_SOURCE_ADDRS": "127.0.1.7, 127.0.2.0/30"},
+			check: func(t *testing.T, c config) {
+				want := []netip.Addr{netip.MustParseAddr("127.0.1.7"), netip.MustParseAddr("127.0.2.1"), netip.MustParseAddr("127.0.2.2")}
+				if !slices.Equal(c.sources, want) {
+					t.Errorf("sources %v, want %v", c.sources, want)
+				}
+			}},
+		{name: "bad source addr", args: []string{"-source-addrs", "127.0.1.1,localhost"}, wantErr: `-source-addrs: "localhost" is neither an IP address nor a CIDR prefix`},
+		{name: "source prefix too large", args: []string{"-source-addrs", "10.0.0.0/8"}, wantErr: "-source-addrs: 10.0.0.0/8 holds more than 65536 addresses"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected arguments"},
 		{name: "bad log level", args: []string{"-log-level", "loud"}, wantErr: "log level"},
 		{name: "unknown flag", args: []string{"-bot", "3"}, wantErr: "-bot"},

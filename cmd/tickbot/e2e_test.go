@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/lobby"
 )
 
 // TestFleetEndToEnd runs 32 bots for a few seconds against an in-process
@@ -152,4 +155,32 @@ func TestMixedModesEndToEnd(t *testing.T) {
 		}
 	}
 	t.Logf("report: %v", r)
+}
+
+// TestSourceAddrsSpreadBots: a server that lets each client address sign
+// in two guests a minute seats six bots dialing from three loopback
+// addresses, and refuses the sign-ins past two of six dialing from one.
+func TestSourceAddrsSpreadBots(t *testing.T) {
+	url := startServer(t, func(c *lobby.Config) {
+		c.Limits.SignInsPerAddr = lobby.Rate{N: 2, Per: time.Minute}
+	})
+	args := []string{"-server", url, "-bots", "6", "-ramp", "200", "-duration", "1s", "-progress", "0"}
+
+	spread := runTickbot(t, append(args, "-source-addrs", "127.0.1.1,127.0.1.2,127.0.1.3")...)
+	if spread.code != exitOK {
+		t.Errorf("from three addresses: exit status %d, want 0\n%s%s", spread.code, spread.stdout, spread.stderr)
+	}
+	if got := num(t, spread.report, "connected"); got != 6 {
+		t.Errorf("from three addresses: connected = %v, want 6", got)
+	}
+
+	// The same fleet from the one address the system picks, which the
+	// spread fleet did not use.
+	one := runTickbot(t, args...)
+	if one.code == exitOK {
+		t.Errorf("from one address: exit status 0, want 1 (sign-ins past the budget refused)\n%s", one.stdout)
+	}
+	if got := num(t, one.report, "connected"); got != 2 {
+		t.Errorf("from one address: connected = %v, want the budget's 2", got)
+	}
 }

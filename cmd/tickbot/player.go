@@ -49,6 +49,9 @@ type bot struct {
 	id   int
 	name string
 	plan botPlan
+	// source is the local address the bot dials from (-source-addrs);
+	// nil lets the system pick.
+	source *net.TCPAddr
 
 	mu sync.Mutex
 	// stats stands in for the client's counters while the bot has no
@@ -77,7 +80,7 @@ type bot struct {
 
 func newBot(c config, i int) *bot {
 	return &bot{
-		id: i, name: fmt.Sprintf("bot-%04d", i), plan: planBot(c, i),
+		id: i, name: fmt.Sprintf("bot-%04d", i), plan: planBot(c, i), source: sourceAddr(c.sources, i),
 		left: make(chan pb.CloseReason, 1), lostSeat: make(chan struct{}, 1),
 	}
 }
@@ -148,6 +151,11 @@ var writeBuffers = &sync.Pool{}
 // pausableConn the bot can stop reading from.
 func (b *bot) dialer() *websocket.Dialer {
 	nd := &net.Dialer{Timeout: connectTimeout}
+	if b.source != nil {
+		// Only when set: a nil *net.TCPAddr in the interface would be
+		// taken for an address.
+		nd.LocalAddr = b.source
+	}
 	return &websocket.Dialer{
 		HandshakeTimeout: connectTimeout,
 		WriteBufferPool:  writeBuffers,
