@@ -22,6 +22,12 @@ const (
 // The scenario's nominal snapshot (patch) rate: arena-move's 20 Hz.
 const nominalSnapshotHz = 20
 
+// benchClientAddrs is where tickbot's bots dial tickwire from: 65,534
+// loopback addresses (on Linux every 127.0.0.0/8 address is the
+// machine's own), one a bot for any count the harness runs. The Colyseus
+// peer has no budgets per address, and its load generator dials from one.
+const benchClientAddrs = "127.1.0.0/16"
+
 // target is one server under test and its load generator.
 type target struct {
 	name string
@@ -59,23 +65,22 @@ func tickwireTarget(c config, binDir string) (target, error) {
 		token: token,
 		server: func(port, adminPort int) []string {
 			// The embedded defaults are the scenario: arena rooms of 16
-			// at 60 Hz ticks and 20 Hz snapshots. No connection cap, and
-			// no budgets per client address: every bot dials from
-			// 127.0.0.1, so the per-address budgets (sized for one
-			// player's machine) would refuse all but a few dozen of them.
-			// The server-wide budgets keep their defaults. The stop needs
+			// at 60 Hz ticks and 20 Hz snapshots. Every budget keeps its
+			// default, those per client address included: each bot dials
+			// from a loopback address of its own (benchClientAddrs), as
+			// players do from their machines, so the server keeps the
+			// per-address state it keeps in production. Only the
+			// connection cap is off, for sweeps past it. The stop needs
 			// no drain, and the session secret stays beside the binaries.
 			return []string{filepath.Join(binDir, "tickwire"),
 				"-state-dir", binDir, "-drain-timeout", "0s",
 				"-addr", fmt.Sprintf("127.0.0.1:%d", port),
 				"-admin-addr", fmt.Sprintf("127.0.0.1:%d", adminPort), "-admin-token-file", tokenFile,
-				"-log-level", "warn", "-max-conns", "0",
-				"-max-conns-per-addr", "0", "-conn-rate-per-addr", "0",
-				"-signin-rate-per-addr", "0", "-join-rate-per-addr", "0", "-max-held-seats-per-addr", "0"}
+				"-log-level", "warn", "-max-conns", "0"}
 		},
 		load: func(port, clients int) []string {
 			return []string{filepath.Join(binDir, "tickbot"),
-				"-server", fmt.Sprintf("127.0.0.1:%d", port),
+				"-server", fmt.Sprintf("127.0.0.1:%d", port), "-source-addrs", benchClientAddrs,
 				"-bots", strconv.Itoa(clients), "-behavior", "wander",
 				"-input-hz", strconv.Itoa(c.inputHz), "-ramp", formatFloat(c.ramp),
 				"-seed", strconv.FormatUint(c.seed, 10),
