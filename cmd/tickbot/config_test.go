@@ -111,7 +111,7 @@ func TestParseConfig(t *testing.T) {
 				}
 			}},
 		{name: "bad source addr", args: []string{"-source-addrs", "127.0.1.1,localhost"}, wantErr: `-source-addrs: "localhost" is neither an IP address nor a CIDR prefix`},
-		{name: "source prefix too large", args: []string{"-source-addrs", "10.0.0.0/8"}, wantErr: "-source-addrs: 10.0.0.0/8 holds more than 65536 addresses"},
+		{name: "source prefix too large", args: []string{"-source-addrs", "10.0.0.0/8"}, wantErr: `-source-addrs: "10.0.0.0/8" takes the list past 65536 addresses`},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected arguments"},
 		{name: "bad log level", args: []string{"-log-level", "loud"}, wantErr: "log level"},
 		{name: "unknown flag", args: []string{"-bot", "3"}, wantErr: "-bot"},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -15,7 +16,8 @@ const maxSourceAddrs = 1 << 16
 // comma-separated, in the order the bots take them. A prefix stands for
 // its host addresses: all of them but, when it holds more than two, the
 // first (the network's own address) and, in IPv4, the last (broadcast).
-// An empty list gives none: the system picks each socket's address.
+// IPv4-mapped IPv6 addresses and prefixes are taken as the IPv4 ones. An
+// empty list gives none: the system picks each socket's address.
 func parseSourceAddrs(s string) ([]netip.Addr, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
@@ -23,34 +25,46 @@ func parseSourceAddrs(s string) ([]netip.Addr, error) {
 	var addrs []netip.Addr
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
-		if !strings.Contains(item, "/") {
-			a, err := netip.ParseAddr(item)
-			if err != nil || a.Zone() != "" {
-				return nil, fmt.Errorf("-source-addrs: %q is neither an IP address nor a CIDR prefix", item)
-			}
-			addrs = append(addrs, a.Unmap())
-		} else {
-			p, err := netip.ParsePrefix(item)
-			if err != nil {
-				return nil, fmt.Errorf("-source-addrs: %q is neither an IP address nor a CIDR prefix", item)
-			}
-			if addrs, err = appendHosts(addrs, p.Masked()); err != nil {
-				return nil, err
-			}
-		}
-		if len(addrs) > maxSourceAddrs {
-			return nil, fmt.Errorf("-source-addrs %q: more than %d addresses", s, maxSourceAddrs)
+		var err error
+		if addrs, err = appendSource(addrs, item); err != nil {
+			return nil, fmt.Errorf("-source-addrs: %w", err)
 		}
 	}
 	return addrs, nil
 }
 
-// appendHosts appends p's host addresses to addrs (see parseSourceAddrs),
-// failing once addrs would pass maxSourceAddrs.
-func appendHosts(addrs []netip.Addr, p netip.Prefix) ([]netip.Addr, error) {
+// appendSource appends the addresses of one item of -source-addrs.
+func appendSource(addrs []netip.Addr, item string) ([]netip.Addr, error) {
+	if item == "" {
+		return nil, errors.New("an empty address in a list")
+	}
+	var p netip.Prefix
+	if strings.Contains(item, "/") {
+		var err error
+		if p, err = netip.ParsePrefix(item); err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR prefix", item)
+		}
+		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+		}
+		p = p.Masked()
+	} else {
+		a, err := netip.ParseAddr(item)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR prefix", item)
+		case a.Zone() != "":
+			return nil, fmt.Errorf("%q: addresses with a zone are not supported", item)
+		}
+		a = a.Unmap()
+		p = netip.PrefixFrom(a, a.BitLen())
+	}
+	if a := p.Addr(); a.IsUnspecified() || a.IsMulticast() {
+		return nil, fmt.Errorf("%q: an unspecified or multicast address is no address to dial from", item)
+	}
 	hostBits := p.Addr().BitLen() - p.Bits()
 	if hostBits > 16 {
-		return nil, fmt.Errorf("-source-addrs: %s holds more than %d addresses", p, maxSourceAddrs)
+		return nil, fmt.Errorf("%q takes the list past %d addresses", item, maxSourceAddrs)
 	}
 	n := 1 << hostBits
 	first, last := 0, n-1
@@ -66,10 +80,10 @@ func appendHosts(addrs []netip.Addr, p netip.Prefix) ([]netip.Addr, error) {
 	}
 	for i := first; i <= last; i++ {
 		addrs = append(addrs, a)
-		if len(addrs) > maxSourceAddrs {
-			return nil, fmt.Errorf("-source-addrs: more than %d addresses", maxSourceAddrs)
-		}
 		a = a.Next()
+	}
+	if len(addrs) > maxSourceAddrs {
+		return nil, fmt.Errorf("%q takes the list past %d addresses", item, maxSourceAddrs)
 	}
 	return addrs, nil
 }
