@@ -32,6 +32,9 @@ type budget struct {
 	// refusals are the Error frames of its refusals, by label, encoded
 	// once: a client over a budget is often one that asks a lot.
 	refusals map[string][]byte
+	// mu makes a check and its spend one step, so that requests racing
+	// for a bucket's last token do not all pass its check.
+	mu sync.Mutex
 }
 
 // newBudget returns the budget name, of requests described by what, with
@@ -75,28 +78,54 @@ func (b *budget) text(refusal string) string {
 // (and session, when not empty) at now, or returns the label of the first
 // that has none: "<name>_session", "<name>_addr" or "<name>_server". The
 // buckets are checked before any is spent, so that a refusal by one does
-// not also cost the others; two requests racing past the check may both
-// pass, which is harmless.
+// not also cost the others; check and spend hold the budget's lock, so
+// that of requests racing for a last token only one passes.
 func (b *budget) allow(addr, session string, now time.Time) (refusal string) {
 	bs := b.buckets(addr, session, now)
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if refusal = b.emptyOf(bs, now); refusal == "" {
 		spendAll(bs, now)
 	}
 	return refusal
 }
 
-// exhausted returns the label of allow's refusal of a request of addr and
-// session at now, or "" when every bucket has a token; it spends nothing.
-// With spend, it budgets what only an answer can tell apart (a join that
-// named no live room), checked before the request and spent after it.
-func (b *budget) exhausted(addr, session string, now time.Time) (refusal string) {
-	return b.emptyOf(b.buckets(addr, session, now), now)
+// reserve is allow for a request whose cost only its answer tells (a
+// join by room id or code costs a miss only when no live room answers):
+// it takes a token of every bucket as allow does, under the same lock, and
+// returns them as a hold that cancel gives back when the answer shows the
+// request cost nothing.
+func (b *budget) reserve(addr, session string, now time.Time) (h hold, refusal string) {
+	bs := b.buckets(addr, session, now)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if refusal = b.emptyOf(bs, now); refusal != "" {
+		return hold{}, refusal
+	}
+	h.at = now
+	for i, x := range bs {
+		if x.l != nil {
+			h.taken[i] = x.l.ReserveN(now, 1)
+		}
+	}
+	return h, ""
 }
 
-// spend takes a token of every bucket of addr and session at now, down to
-// none (an empty bucket stays empty).
-func (b *budget) spend(addr, session string, now time.Time) {
-	spendAll(b.buckets(addr, session, now), now)
+// hold is the tokens reserve took for one request; the zero hold holds
+// none.
+type hold struct {
+	taken [3]*rate.Reservation
+	at    time.Time
+}
+
+// cancel gives the held tokens back to their buckets, less what the
+// buckets have refilled since (rate.Reservation.CancelAt).
+func (h hold) cancel() {
+	for _, r := range h.taken {
+		if r != nil {
+			r.CancelAt(h.at)
+		}
+	}
 }
 
 // emptyOf returns the refusal label of the first of bs with no token at

@@ -3,6 +3,8 @@ package lobby
 import (
 	"net/http"
 	"net/netip"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,6 +78,71 @@ func TestBudgetScopes(t *testing.T) {
 	if got := b.allow("a", "s1", now.Add(time.Minute)); got != "" {
 		t.Errorf("a minute later: %q, want allowed", got)
 	}
+}
+
+// TestBudgetExactUnderRace: requests of one address arriving together
+// get exactly the address's budget, however they interleave, through
+// allow and through reserve: no two may both pass the check on the last
+// token.
+func TestBudgetExactUnderRace(t *testing.T) {
+	const budgetN, racers, rounds = 5, 64, 200
+	now := time.Unix(1000, 0)
+	take := map[string]func(b *budget) bool{
+		"allow":   func(b *budget) bool { return b.allow("a", "", now) == "" },
+		"reserve": func(b *budget) bool { _, refusal := b.reserve("a", "", now); return refusal == "" },
+	}
+	for name, take := range take {
+		for round := range rounds {
+			b := newBudget("signin", "guest sign-ins", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, Rate{budgetN, time.Minute}, Rate{}, Rate{})
+			var passed atomic.Int32
+			var start, done sync.WaitGroup
+			start.Add(1)
+			for range racers {
+				done.Add(1)
+				go func() {
+					defer done.Done()
+					start.Wait()
+					if take(b) {
+						passed.Add(1)
+					}
+				}()
+			}
+			start.Done()
+			done.Wait()
+			if got := passed.Load(); got != budgetN {
+				t.Fatalf("%s, round %d: %d of %d racing requests passed a budget of %d", name, round, got, racers, budgetN)
+			}
+		}
+	}
+}
+
+// TestBudgetHold: a reserved token counts against the budget until its
+// hold is cancelled, which gives it back; a kept hold stays spent, and the
+// zero hold cancels nothing.
+func TestBudgetHold(t *testing.T) {
+	b := newBudget("joinmiss", "room joins that found no room", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, Rate{2, time.Minute}, Rate{}, Rate{})
+	now := time.Unix(1000, 0)
+	kept, refusal := b.reserve("a", "", now)
+	if refusal != "" {
+		t.Fatalf("first: %q", refusal)
+	}
+	given, refusal := b.reserve("a", "", now)
+	if refusal != "" {
+		t.Fatalf("second: %q", refusal)
+	}
+	if _, refusal := b.reserve("a", "", now); refusal != "joinmiss_addr" {
+		t.Fatalf("third, with two held: %q, want joinmiss_addr", refusal)
+	}
+	given.cancel()
+	hold{}.cancel()
+	again, refusal := b.reserve("a", "", now)
+	if refusal != "" {
+		t.Fatalf("after a cancel: %q, want the token given back", refusal)
+	}
+	if _, refusal := b.reserve("a", "", now); refusal != "joinmiss_addr" {
+		t.Fatalf("fourth: %q, want joinmiss_addr (the kept hold stays spent)", refusal)
+	}
+	_, _ = kept, again
 }
 
 // TestKeyedLimiterForgets: keys whose buckets are full again are

@@ -2,6 +2,8 @@ package lobby
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,5 +96,68 @@ func TestJoinBudget(t *testing.T) {
 	friend := mustDialFrom(t, fd.url, loopback(4), "friend", nil)
 	if _, err := friend.JoinCode(ctx, created.GetJoinCode()); err != nil {
 		t.Fatalf("a friend with the code: %v", err)
+	}
+}
+
+// TestJoinMissesRace: sessions of one address guessing a code at the same
+// moment get the address's budget of misses and not one answer more, and
+// a join by a right code gives back the miss it took up front.
+func TestJoinMissesRace(t *testing.T) {
+	const misses, guessers = 3, 12
+	fd := startFrontDoor(t, func(c *Config) {
+		c.Limits.JoinMissesPerAddr = Rate{N: misses, Per: time.Hour}
+	}, slowArena(16))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	// Right codes, more of them than the budget of misses: each takes a
+	// miss while it looks, and gives it back once the room answers.
+	host := mustDialFrom(t, fd.url, loopback(20), "host", nil)
+	created, _, err := host.CreateRoom(ctx, "", 8, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	friend := mustDialFrom(t, fd.url, loopback(21), "friend", nil)
+	for range misses + 2 {
+		if _, err := friend.JoinCode(ctx, created.GetJoinCode()); err != nil {
+			t.Fatalf("a right code: %v", err)
+		}
+		if err := friend.Leave(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Twelve sessions of the friend's address, each with a wrong code at
+	// once: three UNKNOWN_CODE, nine RATE_LIMITED.
+	wrong := "AAAAAA"
+	if created.GetJoinCode() == wrong {
+		wrong = "BBBBBB"
+	}
+	var start sync.WaitGroup
+	start.Add(1)
+	answers := make(chan error, guessers)
+	for i := range guessers {
+		c := mustDialFrom(t, fd.url, loopback(21), fmt.Sprintf("guesser%d", i), nil)
+		go func() {
+			start.Wait()
+			_, err := c.JoinCode(ctx, wrong)
+			answers <- err
+		}()
+	}
+	start.Done()
+	unknown, limited := 0, 0
+	for range guessers {
+		switch err := <-answers; {
+		case isServerError(err, pb.ErrorCode_ERROR_CODE_UNKNOWN_CODE):
+			unknown++
+		case isServerError(err, pb.ErrorCode_ERROR_CODE_RATE_LIMITED):
+			limited++
+		default:
+			t.Errorf("a wrong code: %v, want UNKNOWN_CODE or RATE_LIMITED", err)
+		}
+	}
+	if unknown != misses || limited != guessers-misses {
+		t.Errorf("%d guessers at once: %d answered UNKNOWN_CODE and %d RATE_LIMITED, want %d and %d",
+			guessers, unknown, limited, misses, guessers-misses)
 	}
 }

@@ -29,16 +29,22 @@ func (s *session) joinRoom(j *pb.JoinRoom) error {
 	if s.refuseSeated() {
 		return nil // before the budgets: a refused join spends none
 	}
+	// A join by id or code takes its miss up front, so that joins racing
+	// for the last one do not all pass, and gives it back once a live
+	// room has answered.
+	var miss hold
 	if !redirectStep {
 		now := time.Now()
-		b, refusal := s.server.joins, s.server.joins.exhausted(s.addr, s.id, now)
-		if refusal == "" && byName {
-			b, refusal = s.server.joinMisses, s.server.joinMisses.exhausted(s.addr, s.id, now)
+		var refusal string
+		if byName {
+			if miss, refusal = s.server.joinMisses.reserve(s.addr, s.id, now); refusal != "" {
+				return s.refuseBudget(s.server.joinMisses, refusal)
+			}
 		}
-		if refusal != "" {
-			return s.refuseBudget(b, refusal)
+		if refusal = s.server.joins.allow(s.addr, s.id, now); refusal != "" {
+			miss.cancel()
+			return s.refuseBudget(s.server.joins, refusal)
 		}
-		s.server.joins.spend(s.addr, s.id, now)
 	}
 	var err error
 	if cluster {
@@ -49,9 +55,12 @@ func (s *session) joinRoom(j *pb.JoinRoom) error {
 			return s.server.registry.Join(ctx, req, s.name, s.conn)
 		})
 	}
+	missed := byName && (errors.Is(err, ErrUnknownRoom) || errors.Is(err, ErrUnknownCode))
+	if !missed {
+		miss.cancel()
+	}
 	switch {
-	case byName && (errors.Is(err, ErrUnknownRoom) || errors.Is(err, ErrUnknownCode)):
-		s.server.joinMisses.spend(s.addr, s.id, time.Now())
+	case missed:
 		return s.refused()
 	case redirectStep && err != nil:
 		return s.refused()

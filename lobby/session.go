@@ -76,7 +76,7 @@ func (s *session) refused() error {
 }
 
 // refuseBudget answers a request refused by budget b with refusal (a
-// label of b.allow or b.exhausted): counted, told to the client, and
+// label of b.allow or b.reserve): counted, told to the client, and
 // spent from the connection's budget of refusals.
 func (s *session) refuseBudget(b *budget, refusal string) error {
 	requestsRefused.WithLabelValues(refusal).Inc()
