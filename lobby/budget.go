@@ -32,9 +32,25 @@ type budget struct {
 	// refusals are the Error frames of its refusals, by label, encoded
 	// once: a client over a budget is often one that asks a lot.
 	refusals map[string][]byte
-	// mu makes a check and its spend one step, so that requests racing
-	// for a bucket's last token do not all pass its check.
-	mu sync.Mutex
+	// mu makes a request's look-up, check and spend one step, so that
+	// requests racing for a bucket's last token do not all pass its check
+	// and a sweep of the keyed buckets cannot hand one of them a second,
+	// full bucket. latest is the latest time a request was checked at:
+	// one whose clock reading is older is taken as of then, as a bucket
+	// moved back in time would refill the same interval twice.
+	mu     sync.Mutex
+	latest time.Time
+}
+
+// lockAt takes b.mu and returns now, or the latest time a request was
+// checked at if that is later.
+func (b *budget) lockAt(now time.Time) time.Time {
+	b.mu.Lock()
+	if now.Before(b.latest) {
+		return b.latest
+	}
+	b.latest = now
+	return now
 }
 
 // newBudget returns the budget name, of requests described by what, with
@@ -81,9 +97,9 @@ func (b *budget) text(refusal string) string {
 // not also cost the others; check and spend hold the budget's lock, so
 // that of requests racing for a last token only one passes.
 func (b *budget) allow(addr, session string, now time.Time) (refusal string) {
-	bs := b.buckets(addr, session, now)
-	b.mu.Lock()
+	now = b.lockAt(now)
 	defer b.mu.Unlock()
+	bs := b.buckets(addr, session, now)
 	if refusal = b.emptyOf(bs, now); refusal == "" {
 		spendAll(bs, now)
 	}
@@ -96,9 +112,9 @@ func (b *budget) allow(addr, session string, now time.Time) (refusal string) {
 // returns them as a hold that cancel gives back when the answer shows the
 // request cost nothing.
 func (b *budget) reserve(addr, session string, now time.Time) (h hold, refusal string) {
-	bs := b.buckets(addr, session, now)
-	b.mu.Lock()
+	now = b.lockAt(now)
 	defer b.mu.Unlock()
+	bs := b.buckets(addr, session, now)
 	if refusal = b.emptyOf(bs, now); refusal != "" {
 		return hold{}, refusal
 	}

@@ -221,3 +221,21 @@ func TestAddrKey(t *testing.T) {
 		t.Errorf("addrKey(zero) = %s", got)
 	}
 }
+
+// TestBudgetClockOrder: a request whose clock reading is older than one
+// already checked (it waited for the lock) is taken as of the later time,
+// so the interval between them is not refilled twice.
+func TestBudgetClockOrder(t *testing.T) {
+	b := newBudget("create", "room creations", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, Rate{3, 3 * time.Second}, Rate{}, Rate{})
+	t0 := time.Unix(1000, 0)
+	passed := 0
+	for _, at := range []time.Duration{0, 0, 0, 2 * time.Second, time.Second, 2 * time.Second, 2 * time.Second} {
+		if b.allow("a", "", t0.Add(at)) == "" {
+			passed++
+		}
+	}
+	// Three at once, then a token a second: five by t0+2s.
+	if passed != 5 {
+		t.Fatalf("%d requests passed by t0+2s, want 5 (3 at once and 2 refilled)", passed)
+	}
+}

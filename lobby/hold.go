@@ -52,6 +52,13 @@ type holds struct {
 	// released early, and why, to tell the player who comes back.
 	gone *expirable.LRU[string, string]
 
+	// holding makes each hold one step: a hold picks its victims from
+	// the state the previous one left, so holds of one address dropping
+	// together each release one of its oldest, not all the same one.
+	// Never taken by onEvict, so holding it around the cache's calls is
+	// safe.
+	holding sync.Mutex
+
 	mu     sync.Mutex // taken inside the cache's lock (onEvict), never around it
 	owners map[*game.Seat]string
 	byAddr map[string][]string
@@ -91,6 +98,8 @@ func newHolds(size, perAddr int, grace time.Duration, release func(*heldSeat)) *
 // is when the store is full: one address cannot squat every free seat by
 // joining and dropping its sockets.
 func (h *holds) hold(sessionID string, s *heldSeat) {
+	h.holding.Lock()
+	defer h.holding.Unlock()
 	h.cache.Remove(sessionID)
 	// Before Add, so that an eviction of the new entry finds it.
 	h.mu.Lock()
@@ -102,22 +111,29 @@ func (h *holds) hold(sessionID string, s *heldSeat) {
 	h.byAddr[s.addr] = append(h.byAddr[s.addr], sessionID)
 	h.mu.Unlock()
 	if victim != "" {
-		holdsReleasedEarly.WithLabelValues(earlyReasons[earlyAddr].label).Inc()
-		if v, ok := h.cache.Peek(victim); ok {
-			v.early.Store(earlyAddr)
-		}
-		h.cache.Remove(victim) // its eviction releases the seat
+		h.releaseEarly(victim, earlyAddr)
 	}
+	// Room is made here rather than by Add, which would push the oldest
+	// out without a reason.
 	if h.cache.Len() >= h.size {
-		holdsReleasedEarly.WithLabelValues(earlyReasons[earlyServer].label).Inc()
-		// Add pushes out the oldest hold.
-		if oldest := h.cache.Keys(); len(oldest) > 0 {
-			if v, ok := h.cache.Peek(oldest[0]); ok {
-				v.early.CompareAndSwap(0, earlyServer)
-			}
+		if oldest, _, ok := h.cache.GetOldest(); ok {
+			h.releaseEarly(oldest, earlyServer)
 		}
 	}
 	h.cache.Add(sessionID, s)
+}
+
+// releaseEarly releases the hold of sessionID before its grace ran out,
+// for the reason early, and counts it when it was still held.
+func (h *holds) releaseEarly(sessionID string, early int32) {
+	v, ok := h.cache.Peek(sessionID)
+	if !ok {
+		return
+	}
+	v.early.Store(early)
+	if h.cache.Remove(sessionID) { // its eviction releases the seat
+		holdsReleasedEarly.WithLabelValues(earlyReasons[early].label).Inc()
+	}
 }
 
 // releasedEarly records that the held seat of sessionID, in room, was
