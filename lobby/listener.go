@@ -171,14 +171,14 @@ func (b *tcpBudget) admit(c net.Conn) net.Conn {
 	if reason == "" && tc.perAddr {
 		b.byAddr[tc.key]++
 	}
-	n := b.open + b.reserved
+	// Under the lock, so that a release's setting cannot overtake it.
+	tcpConnections.Set(float64(b.open + b.reserved))
 	b.mu.Unlock()
 	if reason != "" {
 		connectionsRefused.WithLabelValues(reason).Inc()
 		_ = c.Close()
 		return nil
 	}
-	tcpConnections.Set(float64(n))
 	if tc.reserve {
 		tc.end = now.Add(reserveConnLifetime)
 		_ = tc.SetDeadline(tc.end)
@@ -199,9 +199,8 @@ func (b *tcpBudget) release(tc *trackedConn) {
 			delete(b.byAddr, tc.key)
 		}
 	}
-	n := b.open + b.reserved
+	tcpConnections.Set(float64(b.open + b.reserved))
 	b.mu.Unlock()
-	tcpConnections.Set(float64(n))
 }
 
 // trackedConn is a connection Listener counted; closing it gives its place
