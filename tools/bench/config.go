@@ -56,8 +56,10 @@ bench measures the arena-move scenario (docs/benchmarks.md) on tickwire and
 on its Colyseus 0.18 peer (tools/bench/peer), one after the other in the
 same invocation, and reports every figure of both with their ratio. It
 builds tickwire and tickbot, installs the peer's npm packages when they are
-missing, starts each server and load generator on 127.0.0.1, waits until
-every bot has joined plus -warmup, and measures a -window.
+missing, starts each server and load generator on 127.0.0.1 (tickbot's
+bots each dial from an address of their own in 127.1.0.0/16, so tickwire
+runs with its budgets per client address on), waits until every bot has
+joined plus -warmup, and measures a -window.
 
 With -sweep it runs both servers at each client count of the list instead,
 until a server holds no more (delivery below -min-delivery of nominal, or
