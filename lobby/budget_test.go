@@ -3,7 +3,6 @@ package lobby
 import (
 	"net/http"
 	"net/netip"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -95,20 +94,11 @@ func TestBudgetExactUnderRace(t *testing.T) {
 		for round := range rounds {
 			b := newBudget("signin", "guest sign-ins", pb.ErrorCode_ERROR_CODE_RATE_LIMITED, Rate{budgetN, time.Minute}, Rate{}, Rate{})
 			var passed atomic.Int32
-			var start, done sync.WaitGroup
-			start.Add(1)
-			for range racers {
-				done.Add(1)
-				go func() {
-					defer done.Done()
-					start.Wait()
-					if take(b) {
-						passed.Add(1)
-					}
-				}()
-			}
-			start.Done()
-			done.Wait()
+			atOnce(racers, func(int) {
+				if take(b) {
+					passed.Add(1)
+				}
+			})
 			if got := passed.Load(); got != budgetN {
 				t.Fatalf("%s, round %d: %d of %d racing requests passed a budget of %d", name, round, got, racers, budgetN)
 			}

@@ -40,18 +40,9 @@ func TestHoldsCapsUnderRace(t *testing.T) {
 				}
 			})
 			counted := metricValue(t, "tickwire_held_seats_released_early_total", "reason", tc.label)
-			var start, done sync.WaitGroup
-			start.Add(1)
-			for i := range racers {
-				done.Add(1)
-				go func() {
-					defer done.Done()
-					start.Wait()
-					h.hold(fmt.Sprint("s", i), &heldSeat{seat: new(game.Seat), addr: tc.addr(i)})
-				}()
-			}
-			start.Done()
-			done.Wait()
+			atOnce(racers, func(i int) {
+				h.hold(fmt.Sprint("s", i), &heldSeat{seat: new(game.Seat), addr: tc.addr(i)})
+			})
 			h.releases.Wait()
 			held := h.cache.Len()
 			if tc.perAddr > 0 {
@@ -64,4 +55,21 @@ func TestHoldsCapsUnderRace(t *testing.T) {
 			}
 		}
 	}
+}
+
+// atOnce runs f(0) … f(n-1) on n goroutines released together, as
+// requests arriving at the same moment, and waits for them all.
+func atOnce(n int, f func(i int)) {
+	var start, done sync.WaitGroup
+	start.Add(1)
+	for i := range n {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			start.Wait()
+			f(i)
+		}()
+	}
+	start.Done()
+	done.Wait()
 }

@@ -3,10 +3,10 @@ package lobby
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/netcode/client"
 	pb "github.com/tickwire/tickwire/proto/tickwire/v1"
 )
 
@@ -133,18 +133,15 @@ func TestJoinMissesRace(t *testing.T) {
 	if created.GetJoinCode() == wrong {
 		wrong = "BBBBBB"
 	}
-	var start sync.WaitGroup
-	start.Add(1)
-	answers := make(chan error, guessers)
-	for i := range guessers {
-		c := mustDialFrom(t, fd.url, loopback(21), fmt.Sprintf("guesser%d", i), nil)
-		go func() {
-			start.Wait()
-			_, err := c.JoinCode(ctx, wrong)
-			answers <- err
-		}()
+	clients := make([]*client.Client, guessers)
+	for i := range clients {
+		clients[i] = mustDialFrom(t, fd.url, loopback(21), fmt.Sprintf("guesser%d", i), nil)
 	}
-	start.Done()
+	answers := make(chan error, guessers)
+	atOnce(guessers, func(i int) {
+		_, err := clients[i].JoinCode(ctx, wrong)
+		answers <- err
+	})
 	unknown, limited := 0, 0
 	for range guessers {
 		switch err := <-answers; {
