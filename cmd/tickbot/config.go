@@ -102,7 +102,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.Float64Var(&c.ramp, "ramp", 50, "`rate` of bot connections started, per second")
 	fs.StringVar(&c.mode, "mode", "", "game `modes` to quick-play, comma-separated: bot i plays the i-th, in turn (empty: the server's default)")
 	fs.StringVar(&c.room, "room", "", "join this room `code` instead of quick play")
-	fs.StringVar(&c.sourceAddrs, "source-addrs", "", "dial bot i from the i-th of these local `addresses`, in turn: IPs and CIDR prefixes, comma-separated, at most 65536 addresses, such as 127.0.1.0/24 (on Linux every 127.0.0.0/8 address is the machine's own), so that the server sees many client addresses; tickwire counts an IPv6 client by its /64 (empty: the system picks)")
+	fs.StringVar(&c.sourceAddrs, "source-addrs", "", "dial bot i from the i-th of these local `addresses`, in turn: IPs and CIDR prefixes (a prefix's host addresses), comma-separated, at most 65536 addresses, such as 127.0.1.0/24 (on Linux every 127.0.0.0/8 address is the machine's own), so that the server sees many client addresses; tickwire counts an IPv6 client by its /64 (empty: the system picks)")
 	fs.IntVar(&c.inputHz, "input-hz", 30, "input messages per second per bot (1-120)")
 	fs.StringVar(&c.behavior, "behavior", behaviorWander, "bot `behavior`: wander, chase, idle or mixed (what each means in each mode: above)")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
