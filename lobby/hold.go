@@ -111,21 +111,21 @@ func (h *holds) hold(sessionID string, s *heldSeat) {
 	h.byAddr[s.addr] = append(h.byAddr[s.addr], sessionID)
 	h.mu.Unlock()
 	if victim != "" {
-		h.releaseEarly(victim, earlyAddr)
+		h.pushOut(victim, earlyAddr)
 	}
 	// Room is made here rather than by Add, which would push the oldest
 	// out without a reason.
 	if h.cache.Len() >= h.size {
 		if oldest, _, ok := h.cache.GetOldest(); ok {
-			h.releaseEarly(oldest, earlyServer)
+			h.pushOut(oldest, earlyServer)
 		}
 	}
 	h.cache.Add(sessionID, s)
 }
 
-// releaseEarly releases the hold of sessionID before its grace ran out,
-// for the reason early, and counts it when it was still held.
-func (h *holds) releaseEarly(sessionID string, early int32) {
+// pushOut releases the hold of sessionID before its grace ran out, for
+// the reason early, and counts it when it was still held.
+func (h *holds) pushOut(sessionID string, early int32) {
 	v, ok := h.cache.Peek(sessionID)
 	if !ok {
 		return

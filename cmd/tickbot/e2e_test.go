@@ -165,8 +165,6 @@ func TestSourceAddrsSpreadBots(t *testing.T) {
 	url := startServer(t, func(c *lobby.Config) {
 		c.Limits.SignInsPerAddr = lobby.Rate{N: 2, Per: time.Minute}
 	})
-	// 50 ms between bots: the budget's check and spend are two steps, and
-	// sign-ins arriving together could both pass the check.
 	args := []string{"-server", url, "-bots", "6", "-ramp", "20", "-duration", "1s", "-progress", "0"}
 
 	spread := runTickbot(t, append(args, "-source-addrs", "127.0.1.1,127.0.1.2,127.0.1.3")...)

@@ -71,8 +71,8 @@ func tickwireTarget(c config, binDir string) (target, error) {
 			// players do from their machines, so the server keeps the
 			// per-address state it keeps in production. Only the
 			// connection cap is off, so that no sweep count is refused
-			// for it. The stop needs
-			// no drain, and the session secret stays beside the binaries.
+			// for it. The stop needs no drain, and the session secret
+			// stays beside the binaries.
 			return []string{filepath.Join(binDir, "tickwire"),
 				"-state-dir", binDir, "-drain-timeout", "0s",
 				"-addr", fmt.Sprintf("127.0.0.1:%d", port),
