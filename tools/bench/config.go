@@ -76,7 +76,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	fs.IntVar(&c.clients, "clients", 800, "bots (clients) in the side-by-side run")
 	fs.IntVar(&c.runs, "runs", 1, "side-by-side runs; the report quotes each run's figures, their medians and ratios")
-	fs.StringVar(&servers, "servers", serverTickwire+","+serverPeer, "servers to measure, comma-separated: tickwire, colyseus")
+	fs.StringVar(&servers, "servers", serverTickwire+","+serverPeer, "servers to measure, comma-separated: tickwire, colyseus, floor (tools/bench/floor: the scenario's messages alone on gorilla/websocket, the CPU floor of a Go server)")
 	fs.DurationVar(&c.window, "window", 10*time.Second, "measured `duration`, once every bot joined and warmed up")
 	fs.DurationVar(&c.warmup, "warmup", 5*time.Second, "`duration` between the last bot joining and the window")
 	fs.DurationVar(&c.joinWait, "join-wait", 30*time.Second, "how long after the ramp every bot may take to join before the run measures anyway")
@@ -186,10 +186,10 @@ func parseServers(s string) ([]string, error) {
 	for _, name := range strings.Split(s, ",") {
 		name = strings.TrimSpace(name)
 		switch name {
-		case serverTickwire, serverPeer:
+		case serverTickwire, serverPeer, serverFloor:
 			out = append(out, name)
 		default:
-			return nil, fmt.Errorf("-servers %q: want tickwire and/or colyseus", s)
+			return nil, fmt.Errorf("-servers %q: want tickwire, colyseus and/or floor", s)
 		}
 	}
 	return out, nil

@@ -52,7 +52,7 @@ func run(ctx context.Context, c config) error {
 	for _, name := range c.servers {
 		switch name {
 		case serverTickwire:
-			if err := buildTickwire(ctx, c, h.binDir); err != nil {
+			if err := buildGo(ctx, c, h.binDir, "./cmd/tickwire", "./cmd/tickbot"); err != nil {
 				return err
 			}
 			t, err := tickwireTarget(c, h.binDir)
@@ -65,6 +65,11 @@ func run(ctx context.Context, c config) error {
 				return err
 			}
 			h.targets[name] = peerTarget(c)
+		case serverFloor:
+			if err := buildGo(ctx, c, h.binDir, "./tools/bench/floor"); err != nil {
+				return err
+			}
+			h.targets[name] = floorTarget(c, h.binDir)
 		}
 	}
 	if len(c.sweep) > 0 {
@@ -100,6 +105,7 @@ func (h *harness) scenario(ctx context.Context) error {
 			run.Figures[name] = f
 		}
 		run.Ratio = ratios(run.Figures[serverTickwire], run.Figures[serverPeer])
+		run.FloorRatio = ratios(run.Figures[serverFloor], run.Figures[serverPeer])
 		r.Runs = append(r.Runs, run)
 	}
 	r.medians()

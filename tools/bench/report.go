@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -68,11 +69,34 @@ var ratioKeys = map[string]bool{
 
 // pairRun is one side-by-side run: each server's figures and the ratios.
 type pairRun struct {
-	Figures map[string]*figures `json:"figures"`
-	Ratio   map[string]float64  `json:"ratio,omitempty"` // tickwire / colyseus
+	Figures    map[string]*figures `json:"figures"`
+	Ratio      map[string]float64  `json:"ratio,omitempty"`       // tickwire / colyseus
+	FloorRatio map[string]float64  `json:"floor_ratio,omitempty"` // floor / colyseus
 }
 
-// ratios returns tickwire/peer for every ratio key both servers have.
+// ratioOf returns the run's ratios of server to the peer (nil for the
+// peer, or when not measured).
+func (r pairRun) ratioOf(server string) map[string]float64 {
+	switch server {
+	case serverTickwire:
+		return r.Ratio
+	case serverFloor:
+		return r.FloorRatio
+	}
+	return nil
+}
+
+// ratioMedianKey is where scenarioReport.Median keeps the median of a
+// server's ratios to the peer.
+func ratioMedianKey(server string) string {
+	if server == serverTickwire {
+		return "ratio"
+	}
+	return server + "_ratio"
+}
+
+// ratios returns tw/peer for every ratio key both servers have; tw is
+// tickwire's or the floor's figures.
 func ratios(tw, peer *figures) map[string]float64 {
 	if tw == nil || peer == nil {
 		return nil
@@ -100,7 +124,8 @@ type scenarioReport struct {
 	Clients  int       `json:"clients"`
 	Runs     []pairRun `json:"runs"`
 	// Median holds each server's medians over the runs, and the median of
-	// the runs' ratios.
+	// the runs' ratios to the peer: "ratio" for tickwire's, "floor_ratio"
+	// for the floor's.
 	Median map[string]map[string]float64 `json:"median"`
 }
 
@@ -142,20 +167,22 @@ func (r *scenarioReport) medians() {
 		}
 		r.Median[name] = m
 	}
-	ratio := map[string]float64{}
-	for key := range ratioKeys {
-		var vs []float64
-		for _, run := range r.Runs {
-			if v, ok := run.Ratio[key]; ok {
-				vs = append(vs, v)
+	for _, server := range []string{serverTickwire, serverFloor} {
+		ratio := map[string]float64{}
+		for key := range ratioKeys {
+			var vs []float64
+			for _, run := range r.Runs {
+				if v, ok := run.ratioOf(server)[key]; ok {
+					vs = append(vs, v)
+				}
+			}
+			if len(vs) > 0 {
+				ratio[key] = round(median(vs), 3)
 			}
 		}
-		if len(vs) > 0 {
-			ratio[key] = round(median(vs), 3)
+		if len(ratio) > 0 {
+			r.Median[ratioMedianKey(server)] = ratio
 		}
-	}
-	if len(ratio) > 0 {
-		r.Median["ratio"] = ratio
 	}
 }
 
@@ -179,23 +206,24 @@ func median(vs []float64) float64 {
 func (r *scenarioReport) writeTable(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\narena-move, %d clients, %d run(s) of a %.0f s window; medians, then each run\n\n", r.Clients, len(r.Runs), r.Settings.WindowS)
-	cols := append([]string{}, r.Settings.Servers...)
-	both := len(cols) == 2
+	cols := r.Settings.Servers
+	// A ratio column to the peer for each other server, when the peer ran.
+	var ratioCols []string
+	if slices.Contains(cols, serverPeer) {
+		for _, c := range cols {
+			if c != serverPeer {
+				ratioCols = append(ratioCols, c)
+			}
+		}
+	}
 	b.WriteString("| figure |")
 	for _, c := range cols {
 		fmt.Fprintf(&b, " %s |", c)
 	}
-	if both {
-		b.WriteString(" ratio |")
+	for _, c := range ratioCols {
+		fmt.Fprintf(&b, " %s / %s |", c, serverPeer)
 	}
-	b.WriteString("\n|---|")
-	for range cols {
-		b.WriteString("---|")
-	}
-	if both {
-		b.WriteString("---|")
-	}
-	b.WriteString("\n")
+	b.WriteString("\n|---|" + strings.Repeat("---|", len(cols)+len(ratioCols)) + "\n")
 	for _, d := range figureDefs {
 		fmt.Fprintf(&b, "| %s |", d.label)
 		for _, name := range cols {
@@ -217,21 +245,22 @@ func (r *scenarioReport) writeTable(w io.Writer) error {
 				fmt.Fprintf(&b, " %s |", formatPlaces(med, d.places))
 			}
 		}
-		if both {
-			if v, ok := r.Median["ratio"][d.key]; ok {
-				var vs []string
-				for _, run := range r.Runs {
-					if x, ok := run.Ratio[d.key]; ok {
-						vs = append(vs, fmt.Sprintf("%.2f×", x))
-					}
-				}
-				if len(vs) > 1 {
-					fmt.Fprintf(&b, " %.2f× (%s) |", v, strings.Join(vs, " / "))
-				} else {
-					fmt.Fprintf(&b, " %.2f× |", v)
-				}
-			} else {
+		for _, name := range ratioCols {
+			v, ok := r.Median[ratioMedianKey(name)][d.key]
+			if !ok {
 				b.WriteString(" |")
+				continue
+			}
+			var vs []string
+			for _, run := range r.Runs {
+				if x, ok := run.ratioOf(name)[d.key]; ok {
+					vs = append(vs, fmt.Sprintf("%.2f×", x))
+				}
+			}
+			if len(vs) > 1 {
+				fmt.Fprintf(&b, " %.2f× (%s) |", v, strings.Join(vs, " / "))
+			} else {
+				fmt.Fprintf(&b, " %.2f× |", v)
 			}
 		}
 		b.WriteString("\n")

@@ -97,3 +97,40 @@ func TestCPUModel(t *testing.T) {
 		t.Errorf("cpuModel = %q", got)
 	}
 }
+
+func TestTableWithTheFloor(t *testing.T) {
+	tw := &figures{Server: serverTickwire, Live: 800, ServerCPUMsPerClientS: 0.9, TickP99Ms: ptr(0.4), Desyncs: ptr(uint64(0))}
+	floor := &figures{Server: serverFloor, Live: 800, ServerCPUMsPerClientS: 0.6}
+	peer := &figures{Server: serverPeer, Live: 800, ServerCPUMsPerClientS: 0.8}
+	rep := &scenarioReport{Clients: 800, Settings: settings{WindowS: 10, Servers: []string{serverTickwire, serverFloor, serverPeer}},
+		Runs: []pairRun{{Figures: map[string]*figures{serverTickwire: tw, serverFloor: floor, serverPeer: peer},
+			Ratio: ratios(tw, peer), FloorRatio: ratios(floor, peer)}}}
+	rep.medians()
+	if got := rep.Median["floor_ratio"]["server_cpu_ms_per_client_s"]; got != 0.75 {
+		t.Errorf("median floor ratio = %v, want 0.75", got)
+	}
+	var buf bytes.Buffer
+	if err := rep.writeTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"| figure | tickwire | floor | colyseus | tickwire / colyseus | floor / colyseus |",
+		"| server CPU, ms per client-second | 0.900 | 0.600 | 0.800 | 1.12× | 0.75× |",
+		"| tick duration p99, ms | 0.400 | – | – | | |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+
+	// Without the peer there is nothing to divide by.
+	rep.Settings.Servers = []string{serverTickwire, serverFloor}
+	buf.Reset()
+	if err := rep.writeTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "/ colyseus") {
+		t.Errorf("a ratio column without the peer:\n%s", buf.String())
+	}
+}

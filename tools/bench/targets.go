@@ -13,10 +13,13 @@ import (
 	"time"
 )
 
-// Names of the two servers compared.
+// Names of the servers compared.
 const (
 	serverTickwire = "tickwire"
 	serverPeer     = "colyseus"
+	// serverFloor is tools/bench/floor: the scenario's messages and
+	// nothing else, what any Go server on gorilla/websocket costs.
+	serverFloor = "floor"
 )
 
 // The scenario's nominal snapshot (patch) rate: arena-move's 20 Hz.
@@ -96,6 +99,25 @@ func tickwireTarget(c config, binDir string) (target, error) {
 	}, nil
 }
 
+// floorTarget runs the built floor command of binDir as server and load
+// generator; its bots dial from benchClientAddrs as tickbot's do.
+func floorTarget(c config, binDir string) target {
+	bin := filepath.Join(binDir, "floor")
+	return target{
+		name: serverFloor,
+		dir:  binDir,
+		server: func(port, _ int) []string {
+			return []string{bin, "-serve", "-addr", fmt.Sprintf("127.0.0.1:%d", port)}
+		},
+		load: func(port, clients int) []string {
+			return []string{bin, "-load", "-server", fmt.Sprintf("127.0.0.1:%d", port),
+				"-source-addrs", benchClientAddrs, "-bots", strconv.Itoa(clients),
+				"-input-hz", strconv.Itoa(c.inputHz), "-ramp", formatFloat(c.ramp),
+				"-stats-every", c.statsEvery.String()}
+		},
+	}
+}
+
 // peerTarget runs the Colyseus room and load generator of tools/bench/peer.
 func peerTarget(c config) target {
 	dir := filepath.Join(c.root, "tools", "bench", "peer")
@@ -117,16 +139,17 @@ func peerTarget(c config) target {
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// buildTickwire builds the tickwire and tickbot commands into binDir as
-// make build does, static: a binary linked to the C library has it in its
-// resident memory too (about 0.7 MiB of the server's at 1,000 clients).
-func buildTickwire(ctx context.Context, c config, binDir string) error {
-	cmd := exec.CommandContext(ctx, c.goCmd, "build", "-o", binDir+string(filepath.Separator), "./cmd/tickwire", "./cmd/tickbot")
+// buildGo builds the Go commands of pkgs into binDir as make build does,
+// static: a binary linked to the C library has it in its resident memory
+// too (about 0.7 MiB of tickwire's at 1,000 clients).
+func buildGo(ctx context.Context, c config, binDir string, pkgs ...string) error {
+	args := append([]string{"build", "-o", binDir + string(filepath.Separator)}, pkgs...)
+	cmd := exec.CommandContext(ctx, c.goCmd, args...)
 	cmd.Dir = c.root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("build tickwire and tickbot: %w", err)
+		return fmt.Errorf("build %s: %w", strings.Join(pkgs, " "), err)
 	}
 	return nil
 }

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Buffer sizes as tickwire's connections have them, so that framing costs
+// the same.
+const (
+	readBufferBytes  = 512
+	writeBufferBytes = 512
+	// maxInputBytes bounds an input message; a larger one ends its
+	// connection.
+	maxInputBytes = 1024
+)
+
+// server seats each new connection in the room being filled.
+type server struct {
+	cfg      config
+	ctx      context.Context
+	upgrader websocket.Upgrader
+
+	mu      sync.Mutex
+	filling *room
+}
+
+// room sends its members a frame each at the snapshot rate.
+type room struct {
+	mu      sync.Mutex
+	members []*member
+	size    int
+	seated  int // members ever seated: a room is filled once, never refilled
+}
+
+// member is one connection and the newest input sequence number it sent.
+type member struct {
+	conn  *websocket.Conn
+	ack   atomic.Uint32
+	frame []byte // its own, so that the ack can go in it
+}
+
+// serve listens on c.addr until ctx ends.
+func serve(ctx context.Context, c config) error {
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	return serveOn(ctx, c, ln)
+}
+
+// serveOn serves on ln until ctx ends, then closes every connection.
+func serveOn(ctx context.Context, c config, ln net.Listener) error {
+	s := &server{cfg: c, ctx: ctx, upgrader: websocket.Upgrader{
+		ReadBufferSize: readBufferBytes, WriteBufferSize: writeBufferBytes,
+		CheckOrigin: func(*http.Request) bool { return true },
+	}}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// ServeHTTP upgrades any request to a WebSocket and seats it.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	conn, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	conn.SetReadLimit(maxInputBytes)
+	m := &member{conn: conn, frame: make([]byte, s.cfg.frameBytes)}
+	rm := s.seat(m)
+	go read(rm, m)
+}
+
+// seat adds m to the room being filled, starting a new one when it is full.
+func (s *server) seat(m *member) *room {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.filling == nil || s.filling.seated == s.cfg.roomSize {
+		s.filling = &room{size: s.cfg.roomSize}
+		go s.filling.run(s.ctx, s.cfg.snapshotHz)
+	}
+	rm := s.filling
+	rm.mu.Lock()
+	rm.members = append(rm.members, m)
+	rm.seated++
+	rm.mu.Unlock()
+	return rm
+}
+
+// read keeps the sequence number of each input until the connection fails.
+func read(rm *room, m *member) {
+	defer rm.leave(m)
+	var seq [4]byte
+	for {
+		_, r, err := m.conn.NextReader()
+		if err != nil {
+			return
+		}
+		if _, err := io.ReadFull(r, seq[:]); err == nil {
+			m.ack.Store(binary.LittleEndian.Uint32(seq[:]))
+		}
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return
+		}
+	}
+}
+
+// run sends every member its frame at hz until ctx ends or the room,
+// once filled, is empty.
+func (rm *room) run(ctx context.Context, hz int) {
+	t := time.NewTicker(time.Second / time.Duration(hz))
+	defer t.Stop()
+	var members []*member
+	for {
+		select {
+		case <-ctx.Done():
+			rm.closeAll()
+			return
+		case <-t.C:
+		}
+		rm.mu.Lock()
+		members = append(members[:0], rm.members...)
+		rm.mu.Unlock()
+		for _, m := range members {
+			binary.LittleEndian.PutUint32(m.frame, m.ack.Load())
+			if err := m.conn.WriteMessage(websocket.BinaryMessage, m.frame); err != nil {
+				m.conn.Close() // its reader then leaves
+			}
+		}
+		if len(members) == 0 && rm.emptied() {
+			return
+		}
+	}
+}
+
+// emptied reports whether the room was filled and everyone has left: no
+// one will join it again.
+func (rm *room) emptied() bool {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	return rm.seated == rm.size && len(rm.members) == 0
+}
+
+// leave takes m out of the room and closes it.
+func (rm *room) leave(m *member) {
+	m.conn.Close()
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	for i, x := range rm.members {
+		if x == m {
+			rm.members = append(rm.members[:i], rm.members[i+1:]...)
+			return
+		}
+	}
+}
+
+// closeAll closes every member's connection.
+func (rm *room) closeAll() {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	for _, m := range rm.members {
+		m.conn.Close()
+	}
+}
