@@ -85,7 +85,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.Uint64Var(&c.seed, "seed", 1, "bots' random `seed`")
 	fs.DurationVar(&c.statsEvery, "stats-every", time.Second, "`interval` of the load generators' counter lines")
 	fs.StringVar(&c.jsonPath, "json", "", "write the JSON report to `file` (- for stdout)")
-	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "save a CPU profile of tickwire over its first window to `file` (from /debug/pprof on the admin listener)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "save a CPU profile over the first window of the first server measured that serves one (tickwire, or the floor) to `file` (from its /debug/pprof)")
 	fs.StringVar(&c.heapProfile, "heapprofile", "", "save a heap profile of tickwire at the end of its first window to `file`")
 	fs.StringVar(&sweep, "sweep", "", "run a CCU sweep over these client `counts`, comma-separated (e.g. 250,500,1000,2000,4000,8000)")
 	fs.StringVar(&c.sweepJSON, "sweep-json", "docs/bench-sweep.json", "where -sweep writes its JSON `file`")

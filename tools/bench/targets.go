@@ -106,14 +106,18 @@ func floorTarget(c config, binDir string) target {
 	return target{
 		name: serverFloor,
 		dir:  binDir,
-		server: func(port, _ int) []string {
-			return []string{bin, "-serve", "-addr", fmt.Sprintf("127.0.0.1:%d", port)}
+		server: func(port, debugPort int) []string {
+			return []string{bin, "-serve", "-addr", fmt.Sprintf("127.0.0.1:%d", port),
+				"-debug-addr", fmt.Sprintf("127.0.0.1:%d", debugPort)}
 		},
 		load: func(port, clients int) []string {
 			return []string{bin, "-load", "-server", fmt.Sprintf("127.0.0.1:%d", port),
 				"-source-addrs", benchClientAddrs, "-bots", strconv.Itoa(clients),
 				"-input-hz", strconv.Itoa(c.inputHz), "-ramp", formatFloat(c.ramp),
 				"-stats-every", c.statsEvery.String()}
+		},
+		profile: func(debugPort, seconds int) string {
+			return fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=%d", debugPort, seconds)
 		},
 	}
 }

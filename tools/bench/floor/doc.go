@@ -5,7 +5,7 @@
 // peer, so that docs/benchmarks.md can say what any server of this
 // design costs before it runs a game.
 //
-//	floor -serve -addr 127.0.0.1:7790
+//	floor -serve -addr 127.0.0.1:7790 -debug-addr 127.0.0.1:7791
 //	floor -load -server 127.0.0.1:7790 -bots 800 -source-addrs 127.1.0.0/16
 //
 // The server seats connections in rooms of -room-size. Each room's
@@ -16,7 +16,8 @@
 // bytes of each input, which the next frame carries back as its ack. It
 // decodes nothing else, keeps no game state and has no budgets: what it
 // costs is WebSocket framing, the system calls and the goroutines that
-// wait for them.
+// wait for them. -debug-addr serves Go's profiles of it, so that the
+// harness's -cpuprofile can take one.
 //
 // The load generator dials -bots connections at -ramp a second, sends
 // each -input-hz inputs of -input-bytes, and writes tickbot's -stats lines

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"strings"
 	"testing"
@@ -138,5 +139,37 @@ func TestConfigRefusals(t *testing.T) {
 		if _, err := parseConfig(args, io.Discard); err == nil {
 			t.Errorf("%q accepted", args)
 		}
+	}
+}
+
+func TestProfilesOnLoopbackOnly(t *testing.T) {
+	for _, bad := range []string{"0.0.0.0:7791", "10.1.2.3:7791", "localhost:7791", ":7791"} {
+		if ln, err := listenLoopback(bad); err == nil {
+			ln.Close()
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	ln, err := listenLoopback("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		serveProfiles(ctx, ln)
+		close(done)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "serveProfiles") {
+		t.Errorf("goroutine profile: %s\n%.300s", resp.Status, body)
 	}
 }

@@ -17,6 +17,7 @@ type config struct {
 	serve, load bool
 
 	addr       string // -serve: where to listen
+	debugAddr  string
 	roomSize   int
 	snapshotHz int
 	frameBytes int
@@ -71,13 +72,14 @@ Flags:
 	fs.BoolVar(&c.serve, "serve", false, "run the server")
 	fs.BoolVar(&c.load, "load", false, "run the load generator")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:7790", "-serve: listen `address`")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "-serve: serve Go's profiles (/debug/pprof/) on this loopback `address` too (empty: none)")
 	fs.IntVar(&c.roomSize, "room-size", 16, "-serve: connections a room")
 	fs.IntVar(&c.snapshotHz, "snapshot-hz", 20, "-serve: frames a second to each connection")
 	fs.IntVar(&c.frameBytes, "frame-bytes", 80, "-serve: bytes of each frame (at least 4: the ack), about a tickwire snapshot of 16 moving players")
 	fs.StringVar(&c.server, "server", "127.0.0.1:7790", "-load: the server's host:port")
 	fs.IntVar(&c.bots, "bots", 16, "-load: connections")
 	fs.IntVar(&c.inputHz, "input-hz", 30, "-load: inputs a second a connection")
-	fs.IntVar(&c.inputBytes, "input-bytes", 12, "-load: bytes of each input (at least 4: its sequence number)")
+	fs.IntVar(&c.inputBytes, "input-bytes", 28, "-load: bytes of each input (at least 4: its sequence number), about a tickwire input message with the earlier inputs it repeats")
 	fs.Float64Var(&c.ramp, "ramp", 200, "-load: connections dialed a `second`")
 	fs.StringVar(&c.sourceAddrs, "source-addrs", "", "-load: dial connection i from the i-th host address of this CIDR `prefix`, in turn (empty: the system picks)")
 	fs.DurationVar(&c.statsEvery, "stats-every", time.Second, "-load: `interval` of the stats lines")

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,13 +52,44 @@ type member struct {
 	frame []byte // its own, so that the ack can go in it
 }
 
-// serve listens on c.addr until ctx ends.
+// serve listens on c.addr (and c.debugAddr) until ctx ends.
 func serve(ctx context.Context, c config) error {
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
+	if c.debugAddr != "" {
+		dln, err := listenLoopback(c.debugAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		go serveProfiles(ctx, dln)
+	}
 	return serveOn(ctx, c, ln)
+}
+
+// listenLoopback listens on addr, which must be a loopback address: the
+// profiles are for the machine's own tools.
+func listenLoopback(addr string) (net.Listener, error) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil || !ap.Addr().IsLoopback() {
+		return nil, fmt.Errorf("-debug-addr %q: want a loopback ip:port", addr)
+	}
+	return net.Listen("tcp", addr)
+}
+
+// serveProfiles serves Go's profiles on ln until ctx ends.
+func serveProfiles(ctx context.Context, ln net.Listener) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	_ = srv.Serve(ln) // ends with ErrServerClosed, or when ln fails
 }
 
 // serveOn serves on ln until ctx ends, then closes every connection.
