@@ -2,7 +2,9 @@
 // (docs/benchmarks.md): it builds and starts the tickwire server and
 // tickbot, and the Colyseus peer of tools/bench/peer with its load
 // generator, waits for steady state, measures a window and reports every
-// figure of both servers side by side, with their ratio.
+// figure of both servers side by side, with their ratio. With -servers
+// floor it measures tools/bench/floor too, the scenario's messages alone
+// on gorilla/websocket, the CPU floor of a Go server of tickwire's design.
 //
 //	go run ./tools/bench -clients 800 -runs 2 -json bench.json
 //	go run ./tools/bench -sweep 250,500,1000,2000,4000 -repeat 3 -sweep-svg docs/bench-sweep.svg
