@@ -59,9 +59,11 @@ builds tickwire and tickbot, installs the peer's npm packages when they are
 missing, starts each server and load generator on 127.0.0.1 (tickbot's
 bots each dial from an address of their own in 127.1.0.0/16, so tickwire
 runs with its budgets per client address on), waits until every bot has
-joined plus -warmup, and measures a -window.
+joined plus -warmup, and measures a -window. -servers floor,tickwire,colyseus
+adds a third server, tools/bench/floor: the scenario's messages alone on
+gorilla/websocket, on one processor, with no game.
 
-With -sweep it runs both servers at each client count of the list instead,
+With -sweep it runs the servers at each client count of the list instead,
 until a server holds no more (delivery below -min-delivery of nominal, or
 p99 input→ack above -max-ack-p99), and writes the sweep's JSON and plot.
 

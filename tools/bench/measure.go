@@ -24,10 +24,15 @@ type figures struct {
 
 	ServerCPUMsPerClientS float64 `json:"server_cpu_ms_per_client_s"`
 	ServerCores           float64 `json:"server_cores"` // CPU seconds per wall second
-	DownBytesPerClientS   float64 `json:"down_bytes_per_client_s"`
-	UpBytesPerClientS     float64 `json:"up_bytes_per_client_s"`
-	InputsPerClientS      float64 `json:"inputs_per_client_s"` // nominal: -input-hz
-	SnapshotsPerClientS   float64 `json:"snapshots_per_client_s"`
+	// ServerSysShare is the share of the server's CPU the kernel spent on
+	// its behalf (system time over user + system): its system calls, and
+	// on the loopback the network work done inside them. The rest is the
+	// server's own code, its runtime's included.
+	ServerSysShare      float64 `json:"server_sys_share"`
+	DownBytesPerClientS float64 `json:"down_bytes_per_client_s"`
+	UpBytesPerClientS   float64 `json:"up_bytes_per_client_s"`
+	InputsPerClientS    float64 `json:"inputs_per_client_s"` // nominal: -input-hz
+	SnapshotsPerClientS float64 `json:"snapshots_per_client_s"`
 	// Delivery is the snapshots received over nominal (20 a second for
 	// every bot asked for, over the window).
 	Delivery           float64  `json:"delivery"`
@@ -71,8 +76,8 @@ func (f *figures) passes(c config) bool {
 type sample struct {
 	at        time.Time
 	line      statsLine
-	serverCPU time.Duration
-	loadCPU   time.Duration
+	serverCPU cpuTime
+	loadCPU   cpuTime
 	machine   machineCPU
 	metrics   metrics
 	rss       uint64
@@ -333,8 +338,9 @@ func (h *harness) figuresOf(r *trial, a, b sample, between []statsLine) *figures
 		}
 		return v / clientS
 	}
-	serverCPU := (b.serverCPU - a.serverCPU).Seconds()
-	loadCPU := (b.loadCPU - a.loadCPU).Seconds()
+	serverCPU := (b.serverCPU.total() - a.serverCPU.total()).Seconds()
+	serverSys := (b.serverCPU.sys - a.serverCPU.sys).Seconds()
+	loadCPU := (b.loadCPU.total() - a.loadCPU.total()).Seconds()
 	perWall := func(cpu float64) float64 {
 		if wall <= 0 {
 			return 0
@@ -359,6 +365,7 @@ func (h *harness) figuresOf(r *trial, a, b sample, between []statsLine) *figures
 		Server: r.t.name, Clients: r.clients, Live: b.line.Live, WindowS: round(w.seconds, 3),
 		ServerCPUMsPerClientS: round(cpuPerClientS(serverCPU*1000), 4),
 		ServerCores:           round(perWall(serverCPU), 3),
+		ServerSysShare:        round(share(serverSys, serverCPU), 3),
 		DownBytesPerClientS:   round(perClient(float64(w.bytesIn)), 1),
 		UpBytesPerClientS:     round(perClient(float64(w.bytesOut)), 1),
 		InputsPerClientS:      round(perClient(float64(w.inputs)), 2),
@@ -396,6 +403,14 @@ func ms(d time.Duration) float64 { return round(float64(d)/float64(time.Millisec
 
 // round rounds v to places decimals, so reports show measured precision
 // rather than float noise.
+// share is part over whole, 0 when whole is not positive.
+func share(part, whole float64) float64 {
+	if whole <= 0 {
+		return 0
+	}
+	return part / whole
+}
+
 func round(v float64, places int) float64 {
 	p := math.Pow(10, float64(places))
 	return math.Round(v*p) / p

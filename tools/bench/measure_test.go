@@ -24,10 +24,11 @@ func TestFiguresOf(t *testing.T) {
 		}
 		return m
 	}
-	a := sample{at: start, serverCPU: 2 * time.Second, loadCPU: time.Second,
+	a := sample{at: start, serverCPU: cpuTime{user: time.Second, sys: time.Second}, loadCPU: cpuTime{user: time.Second},
 		machine: machineCPU{busy: 1000, softirq: 100}, metrics: scrape(1000, 2),
 		line: statsLine{T: 20, Live: 100, SeatedS: 1500, Snapshots: 30000, BytesIn: 3_000_000, BytesOut: 900_000, Inputs: 45000}}
-	b := sample{at: start.Add(10 * time.Second), serverCPU: 2*time.Second + 500*time.Millisecond, loadCPU: time.Second + 600*time.Millisecond,
+	b := sample{at: start.Add(10 * time.Second), serverCPU: cpuTime{user: time.Second + 200*time.Millisecond, sys: time.Second + 300*time.Millisecond},
+		loadCPU: cpuTime{user: time.Second + 500*time.Millisecond, sys: 100 * time.Millisecond},
 		machine: machineCPU{busy: 1000 + 1400, softirq: 100 + 100}, metrics: scrape(61000, 5), rss: 100 << 20,
 		line: statsLine{T: 30, Live: 100, SeatedS: 2500, Snapshots: 49800, BytesIn: 5_000_000, BytesOut: 1_200_000, Inputs: 75000}}
 	between := []statsLine{{AckNs: [][2]uint64{{30_000_000, 99}, {70_000_000, 1}}}}
@@ -36,6 +37,7 @@ func TestFiguresOf(t *testing.T) {
 	want := map[string]float64{
 		"server_cpu_ms_per_client_s": 0.5,  // 0.05 cores over 100 clients
 		"server_cores":               0.05, // 0.5 s of CPU in 10 s
+		"server_sys_share":           0.6,  // 0.3 s of it in the kernel
 		"down_bytes_per_client_s":    2000, // 2 MB over 1000 client-seconds
 		"up_bytes_per_client_s":      300,
 		"inputs_per_client_s":        30,

@@ -13,43 +13,52 @@ import (
 	"time"
 )
 
-// procCPU returns the CPU time (user + system, every thread) pid has used,
-// from /proc/<pid>/stat, at tck clock ticks a second.
-func procCPU(pid int, tck float64) (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, fmt.Errorf("cpu of %d: %w", pid, err)
-	}
-	ticks, err := parseStatTicks(b)
-	if err != nil {
-		return 0, fmt.Errorf("cpu of %d: %w", pid, err)
-	}
-	return time.Duration(float64(ticks) / tck * float64(time.Second)), nil
+// cpuTime is the CPU time a process has used, every thread: in its own
+// code (user) and in the kernel on its behalf (system: its system calls,
+// and on the loopback the network work done inside them).
+type cpuTime struct {
+	user, sys time.Duration
 }
 
-// parseStatTicks returns utime + stime (fields 14 and 15) of a
+// total is user + system time.
+func (c cpuTime) total() time.Duration { return c.user + c.sys }
+
+// procCPU returns the CPU time pid has used, from /proc/<pid>/stat, at tck
+// clock ticks a second.
+func procCPU(pid int, tck float64) (cpuTime, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return cpuTime{}, fmt.Errorf("cpu of %d: %w", pid, err)
+	}
+	utime, stime, err := parseStatTicks(b)
+	if err != nil {
+		return cpuTime{}, fmt.Errorf("cpu of %d: %w", pid, err)
+	}
+	ticks := func(n uint64) time.Duration { return time.Duration(float64(n) / tck * float64(time.Second)) }
+	return cpuTime{user: ticks(utime), sys: ticks(stime)}, nil
+}
+
+// parseStatTicks returns utime and stime (fields 14 and 15) of a
 // /proc/<pid>/stat line. The command name (field 2) is in parentheses and
 // may hold spaces or parentheses itself, so fields are counted from the
 // last ')'.
-func parseStatTicks(b []byte) (uint64, error) {
+func parseStatTicks(b []byte) (utime, stime uint64, err error) {
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0, errors.New("stat: no command name")
+		return 0, 0, errors.New("stat: no command name")
 	}
 	f := strings.Fields(string(b[i+1:]))
 	// f[0] is field 3 (state), so field n is f[n-3].
 	if len(f) < 13 {
-		return 0, fmt.Errorf("stat: %d fields after the name, want at least 13", len(f))
+		return 0, 0, fmt.Errorf("stat: %d fields after the name, want at least 13", len(f))
 	}
-	utime, err := strconv.ParseUint(f[11], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("stat utime: %w", err)
+	if utime, err = strconv.ParseUint(f[11], 10, 64); err != nil {
+		return 0, 0, fmt.Errorf("stat utime: %w", err)
 	}
-	stime, err := strconv.ParseUint(f[12], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("stat stime: %w", err)
+	if stime, err = strconv.ParseUint(f[12], 10, 64); err != nil {
+		return 0, 0, fmt.Errorf("stat stime: %w", err)
 	}
-	return utime + stime, nil
+	return utime, stime, nil
 }
 
 // procRSS returns pid's resident set size, VmRSS of /proc/<pid>/status.
@@ -179,7 +188,7 @@ func clockTicks() (float64, error) {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru1); err != nil {
 		return 0, fmt.Errorf("getrusage: %w", err)
 	}
-	fromProc := after - before
+	fromProc := after.total() - before.total()
 	fromRusage := rusageCPU(&ru1) - rusageCPU(&ru0)
 	// /proc counts whole ticks: allow two ticks of rounding and 15 %.
 	if diff := (fromProc - fromRusage).Abs(); diff > 2*time.Duration(float64(time.Second)/tck)+fromRusage*15/100 {

@@ -10,21 +10,21 @@ func TestParseStatTicks(t *testing.T) {
 	tests := []struct {
 		name    string
 		line    string
-		want    uint64
+		want    [2]uint64 // utime, stime
 		wantErr bool
 	}{
-		{"plain", "4242 (tickwire) S 1 4242 4242 0 -1 4194560 8000 0 0 0 1234 567 0 0 20 0 12 0 100 1000 200 18446744073709551615", 1801, false},
+		{"plain", "4242 (tickwire) S 1 4242 4242 0 -1 4194560 8000 0 0 0 1234 567 0 0 20 0 12 0 100 1000 200 18446744073709551615", [2]uint64{1234, 567}, false},
 		// A command name may hold spaces and parentheses.
-		{"odd name", "77 (my (odd) proc) R 1 77 77 0 -1 0 0 0 0 0 10 5 0 0 20 0 1 0 9 0 0", 15, false},
-		{"no name", "77 R 1", 0, true},
-		{"short", "77 (x) R 1 2 3", 0, true},
-		{"not a number", "77 (x) S 1 77 77 0 -1 0 0 0 0 0 ten 5 0 0", 0, true},
+		{"odd name", "77 (my (odd) proc) R 1 77 77 0 -1 0 0 0 0 0 10 5 0 0 20 0 1 0 9 0 0", [2]uint64{10, 5}, false},
+		{"no name", "77 R 1", [2]uint64{}, true},
+		{"short", "77 (x) R 1 2 3", [2]uint64{}, true},
+		{"not a number", "77 (x) S 1 77 77 0 -1 0 0 0 0 0 ten 5 0 0", [2]uint64{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseStatTicks([]byte(tt.line))
-			if (err != nil) != tt.wantErr || got != tt.want {
-				t.Errorf("parseStatTicks = %d, %v; want %d, error %v", got, err, tt.want, tt.wantErr)
+			utime, stime, err := parseStatTicks([]byte(tt.line))
+			if got := [2]uint64{utime, stime}; (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("parseStatTicks = %v, %v; want %v, error %v", got, err, tt.want, tt.wantErr)
 			}
 		})
 	}

@@ -35,6 +35,7 @@ var figureDefs = []figureDef{
 	{"live", "clients seated", 0, func(f *figures) (float64, bool) { return always(float64(f.Live)) }},
 	{"server_cpu_ms_per_client_s", "server CPU, ms per client-second", 3, func(f *figures) (float64, bool) { return always(f.ServerCPUMsPerClientS) }},
 	{"server_cores", "server CPU, cores", 2, func(f *figures) (float64, bool) { return always(f.ServerCores) }},
+	{"server_sys_share", "server CPU in the kernel (system time), share", 3, func(f *figures) (float64, bool) { return always(f.ServerSysShare) }},
 	{"down_bytes_per_client_s", "payload down, B per client-second", 0, func(f *figures) (float64, bool) { return always(f.DownBytesPerClientS) }},
 	{"up_bytes_per_client_s", "payload up, B per client-second", 0, func(f *figures) (float64, bool) { return always(f.UpBytesPerClientS) }},
 	{"inputs_per_client_s", "inputs sent per client-second", 1, func(f *figures) (float64, bool) { return always(f.InputsPerClientS) }},

@@ -123,7 +123,7 @@ func verdict(f *figures, err error, held bool) string {
 }
 
 // Series colours of the plot.
-var seriesColor = map[string]string{serverTickwire: "#1f6fb4", serverPeer: "#e07b00", serverFloor: "#6b6b6b"}
+var seriesColor = map[string]string{serverTickwire: "#1f6fb4", serverPeer: "#e07b00", serverFloor: "#2e8b57"}
 
 // writeSweep writes the sweep's JSON and SVG files.
 func (h *harness) writeSweep(r *sweepReport) error {

@@ -19,10 +19,14 @@
 // wait for them. -debug-addr serves Go's profiles of it, so that the
 // harness's -cpuprofile can take one.
 //
+// -procs sets how many processors run its Go code; the harness gives it
+// one, where it costs least.
+//
 // The load generator dials -bots connections at -ramp a second, sends
 // each -input-hz inputs of -input-bytes, and writes tickbot's -stats lines
-// (docs/tickbot.md) to stdout, with input→ack measured from the frames'
-// acks; it never reports a desync, as the frames carry no state.
+// (docs/tickbot.md) to stdout. As tickbot does, it samples input→ack for
+// every input a frame acknowledges, in the same 1 % buckets; it never
+// reports a desync, as the frames carry no state.
 //
 // It imports nothing of tickwire's and must not: it measures the
 // transport alone.

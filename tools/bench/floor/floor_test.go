@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -80,10 +81,10 @@ func TestServerAndLoad(t *testing.T) {
 			}
 		}
 	}
-	// An ack sample is taken when a frame acks a newer input: with 30
-	// inputs and 20 frames a second, nearly every frame.
-	if float64(samples) < 0.5*float64(last.Snapshots) {
-		t.Errorf("%d input→ack samples for %d frames", samples, last.Snapshots)
+	// Every input a frame acknowledges is sampled once; only the last few
+	// inputs of each bot, sent after its last frame, go without.
+	if float64(samples) < 0.9*float64(last.Inputs) || samples > last.Inputs {
+		t.Errorf("%d input→ack samples for %d inputs", samples, last.Inputs)
 	}
 }
 
@@ -102,7 +103,7 @@ func TestParseSources(t *testing.T) {
 	if got, err := parseSources(""); err != nil || got != nil {
 		t.Errorf(`"" = %v, %v; want none`, got, err)
 	}
-	for _, bad := range []string{"127.1.0.1", "::1/64", "127.0.0.0/31", "10.0.0.0/4", "nonsense"} {
+	for _, bad := range []string{"127.1.0.1", "::1/64", "127.0.0.0/31", "10.0.0.0/15", "nonsense"} {
 		if _, err := parseSources(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
@@ -111,17 +112,22 @@ func TestParseSources(t *testing.T) {
 
 func TestLatencyBuckets(t *testing.T) {
 	var h latencyHistogram
-	for _, d := range []time.Duration{5 * time.Microsecond, 999 * time.Microsecond, 1500 * time.Microsecond, 42 * time.Millisecond, 42 * time.Millisecond} {
+	samples := []time.Duration{-time.Second, 500 * time.Nanosecond, 10 * time.Millisecond, 10 * time.Millisecond, 42 * time.Millisecond}
+	for _, d := range samples {
 		h.add(d)
 	}
 	got := h.buckets()
-	want := [][2]uint64{{10_000, 1}, {1_000_000, 1}, {1_600_000, 1}, {43_000_000, 2}}
-	if len(got) != len(want) {
-		t.Fatalf("buckets %v, want %v", got, want)
+	if len(got) != 3 || got[0] != [2]uint64{1000, 2} || got[1][1] != 2 || got[2][1] != 1 {
+		t.Fatalf("buckets %v: want the two samples up to 1 µs, then 10 ms twice, then 42 ms", got)
 	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("bucket %d = %v, want %v", i, got[i], want[i])
+	// Each bound is the first at or above its samples, and within 1 % of them.
+	for i, d := range []time.Duration{10 * time.Millisecond, 42 * time.Millisecond} {
+		upper := time.Duration(got[i+1][0])
+		if upper < d || float64(upper) > 1.01*float64(d) {
+			t.Errorf("%v landed in a bucket up to %v", d, upper)
+		}
+		if k := bucketOf(d); bucketUpper(k-1) >= d {
+			t.Errorf("%v: the bucket below (up to %v) would hold it too", d, bucketUpper(k-1))
 		}
 	}
 }
@@ -172,4 +178,82 @@ func TestProfilesOnLoopbackOnly(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "serveProfiles") {
 		t.Errorf("goroutine profile: %s\n%.300s", resp.Status, body)
 	}
+}
+
+// TestServerStopsWithBotsSeated stops the server while bots play: it
+// closes their connections and returns once its goroutines have ended.
+func TestServerStopsWithBotsSeated(t *testing.T) {
+	c, err := parseConfig([]string{"-load", "-bots", "3", "-ramp", "100", "-stats-every", "100ms"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.server = ln.Addr().String()
+	srvCtx, stopServer := context.WithCancel(context.Background())
+	defer stopServer()
+	served := make(chan error, 1)
+	go func() { served <- serveOn(srvCtx, c, ln) }()
+
+	loadCtx, stopLoad := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stopLoad()
+	lines := &lockedBuffer{}
+	loaded := make(chan error, 1)
+	go func() { loaded <- runLoad(loadCtx, c, lines) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(lines.String(), `"live":3`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bots were not all seated:\n%s", lines.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stopServer()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the server did not stop with bots seated")
+	}
+	// The bots find their connections closed, each in its own time.
+	seen := len(lines.String())
+	for !strings.Contains(lines.String()[seen:], `"live":0,`) {
+		if time.Now().After(deadline.Add(5 * time.Second)) {
+			t.Fatalf("bots still live after the server stopped:\n%s", lines.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stopLoad()
+	if err := <-loaded; err != nil {
+		t.Fatal(err)
+	}
+	var last statsLine
+	all := strings.Split(strings.TrimSpace(lines.String()), "\n")
+	if err := json.Unmarshal([]byte(all[len(all)-1]), &last); err != nil {
+		t.Fatal(err)
+	}
+	if last.Live != 0 || last.Errors != 3 {
+		t.Errorf("after the server stopped: %d live, %d errors; want 0 and 3 (each bot lost its connection)", last.Live, last.Errors)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

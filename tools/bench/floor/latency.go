@@ -2,43 +2,59 @@ package main
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 )
 
-// latencyHistogram counts durations in buckets fine enough for the
-// harness's percentiles: 10 µs wide below 1 ms, 100 µs below 10 ms, 1 ms
-// above.
+// Latency buckets as tickbot's -stats lines have them (docs/tickbot.md):
+// bucket i holds samples up to latencyFloor·latencyBase^i, so a
+// percentile read from them is at most 1 % above the true sample.
+const (
+	latencyBase  = 1.01
+	latencyFloor = time.Microsecond
+)
+
+// latencyHistogram counts durations in those buckets.
 type latencyHistogram struct {
-	counts map[time.Duration]uint64 // by bucket upper bound
+	counts map[int]uint64 // by bucket index
 }
 
-// add counts d.
+// add counts d; a negative d counts as 0.
 func (h *latencyHistogram) add(d time.Duration) {
 	if h.counts == nil {
-		h.counts = map[time.Duration]uint64{}
+		h.counts = map[int]uint64{}
 	}
-	h.counts[bucketUpper(d)]++
+	h.counts[bucketOf(max(d, 0))]++
 }
 
-// bucketUpper is the upper bound of d's bucket.
-func bucketUpper(d time.Duration) time.Duration {
-	width := time.Millisecond
-	switch {
-	case d < time.Millisecond:
-		width = 10 * time.Microsecond
-	case d < 10*time.Millisecond:
-		width = 100 * time.Microsecond
+// bucketOf returns the smallest i with d <= bucketUpper(i).
+func bucketOf(d time.Duration) int {
+	if d <= latencyFloor {
+		return 0
 	}
-	return (d/width + 1) * width
+	i := int(math.Ceil(math.Log(float64(d)/float64(latencyFloor)) / math.Log(latencyBase)))
+	// Float rounding may put a value exactly on a bound one bucket off.
+	for i > 0 && d <= bucketUpper(i-1) {
+		i--
+	}
+	for d > bucketUpper(i) {
+		i++
+	}
+	return i
+}
+
+// bucketUpper is bucket i's upper bound.
+func bucketUpper(i int) time.Duration {
+	return time.Duration(math.Ceil(float64(latencyFloor) * math.Pow(latencyBase, float64(i))))
 }
 
 // buckets returns the non-empty buckets as [upper bound ns, count] pairs in
-// increasing order, as tickbot's stats lines have them.
+// increasing order.
 func (h *latencyHistogram) buckets() [][2]uint64 {
 	out := [][2]uint64{}
-	for upper, n := range h.counts {
-		out = append(out, [2]uint64{uint64(upper), n})
+	for i, n := range h.counts {
+		out = append(out, [2]uint64{uint64(bucketUpper(i)), n})
 	}
 	slices.SortFunc(out, func(a, b [2]uint64) int { return cmp.Compare(a[0], b[0]) })
 	return out

@@ -15,8 +15,12 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// ackRing is how many recent inputs a bot remembers the send time of.
+// ackRing is how many recent inputs a bot remembers the send time of: two
+// seconds of them at 30 a second. An ack of an older one is not sampled.
 const ackRing = 64
+
+// maxSources bounds -source-addrs as tickbot's does: a /16.
+const maxSources = 1 << 16
 
 // fleet is the load generator's bots and counters.
 type fleet struct {
@@ -35,8 +39,17 @@ type fleet struct {
 
 // bot is one connection.
 type bot struct {
-	conn   *websocket.Conn
-	sentNs [ackRing]atomic.Int64 // send time of input seq at seq % ackRing
+	conn *websocket.Conn
+
+	mu   sync.Mutex
+	sent [ackRing]sentInput // input seq at seq % ackRing
+}
+
+// sentInput is an input's sequence number and when it was sent, as time
+// since the fleet's start (monotonic).
+type sentInput struct {
+	seq uint32
+	at  time.Duration
 }
 
 // runLoad dials c.bots bots at c.ramp a second, then writes a stats line to
@@ -61,12 +74,14 @@ func runLoad(ctx context.Context, c config, out io.Writer) error {
 	for {
 		select {
 		case <-ctx.Done():
-			err := enc.Encode(f.stats(time.Now()))
-			cancel()
+			// The last line comes once every bot has stopped, so that its
+			// counters agree with each other.
 			wg.Wait()
-			return err
+			return enc.Encode(f.stats(time.Now()))
 		case now := <-t.C:
 			if err := enc.Encode(f.stats(now)); err != nil {
+				cancel()
+				wg.Wait()
 				return err
 			}
 		}
@@ -118,6 +133,10 @@ func (f *fleet) play(ctx context.Context, src netip.Addr) {
 	f.mu.Lock()
 	f.live[b] = time.Now()
 	f.mu.Unlock()
+	// The end of the run closes the connection, which ends a write or read
+	// blocked on a server that no longer reads or writes.
+	stopClosing := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stopClosing()
 
 	done := make(chan struct{})
 	go func() {
@@ -150,7 +169,9 @@ func (f *fleet) send(ctx context.Context, b *bot, done <-chan struct{}) {
 		case <-t.C:
 		}
 		binary.LittleEndian.PutUint32(msg, seq)
-		b.sentNs[seq%ackRing].Store(time.Now().UnixNano())
+		b.mu.Lock()
+		b.sent[seq%ackRing] = sentInput{seq: seq, at: time.Since(f.start)}
+		b.mu.Unlock()
 		if err := b.conn.WriteMessage(websocket.BinaryMessage, msg); err != nil {
 			return
 		}
@@ -159,11 +180,13 @@ func (f *fleet) send(ctx context.Context, b *bot, done <-chan struct{}) {
 	}
 }
 
-// receive counts frames and samples input→ack when a frame acks a newer
-// input, until the connection fails.
+// receive counts frames and, as tickbot does, samples input→ack for every
+// input a frame acknowledges that the previous frames had not, until the
+// connection fails.
 func (f *fleet) receive(b *bot) {
 	var acked uint32
 	var head [4]byte
+	var samples []time.Duration
 	for {
 		_, r, err := b.conn.NextReader()
 		if err != nil {
@@ -179,15 +202,25 @@ func (f *fleet) receive(b *bot) {
 		if n < len(head) {
 			continue
 		}
-		if ack := binary.LittleEndian.Uint32(head[:]); ack > acked {
-			acked = ack
-			if sent := b.sentNs[ack%ackRing].Load(); sent > 0 {
-				d := time.Duration(time.Now().UnixNano() - sent)
-				f.mu.Lock()
-				f.acks.add(d)
-				f.mu.Unlock()
+		ack := binary.LittleEndian.Uint32(head[:])
+		if ack <= acked {
+			continue
+		}
+		now := time.Since(f.start)
+		samples = samples[:0]
+		b.mu.Lock()
+		for seq := max(acked+1, ack-min(ack, ackRing-1)); seq <= ack; seq++ {
+			if in := b.sent[seq%ackRing]; in.seq == seq {
+				samples = append(samples, now-in.at)
 			}
 		}
+		b.mu.Unlock()
+		acked = ack
+		f.mu.Lock()
+		for _, d := range samples {
+			f.acks.add(d)
+		}
+		f.mu.Unlock()
 	}
 }
 
@@ -234,8 +267,8 @@ func parseSources(s string) ([]netip.Addr, error) {
 		return nil, nil
 	}
 	p, err := netip.ParsePrefix(s)
-	if err != nil || !p.Addr().Is4() || p.Bits() > 30 || p.Bits() < 8 {
-		return nil, fmt.Errorf("-source-addrs %q: want an IPv4 prefix from /8 to /30", s)
+	if err != nil || !p.Addr().Is4() || p.Bits() > 30 || 1<<(32-p.Bits()) > maxSources {
+		return nil, fmt.Errorf("-source-addrs %q: want an IPv4 prefix from /16 to /30", s)
 	}
 	p = p.Masked()
 	var out []netip.Addr

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 )
@@ -18,6 +19,7 @@ type config struct {
 
 	addr       string // -serve: where to listen
 	debugAddr  string
+	procs      int
 	roomSize   int
 	snapshotHz int
 	frameBytes int
@@ -42,6 +44,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if c.serve {
+		if c.procs > 0 {
+			runtime.GOMAXPROCS(c.procs)
+		}
 		err = serve(ctx, c)
 	} else {
 		err = runLoad(ctx, c, os.Stdout)
@@ -73,6 +78,7 @@ Flags:
 	fs.BoolVar(&c.load, "load", false, "run the load generator")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:7790", "-serve: listen `address`")
 	fs.StringVar(&c.debugAddr, "debug-addr", "", "-serve: serve Go's profiles (/debug/pprof/) on this loopback `address` too (empty: none)")
+	fs.IntVar(&c.procs, "procs", 0, "-serve: processors that run Go code at once (GOMAXPROCS; 0: Go's default, one a core); the harness runs the floor on 1, its cheapest")
 	fs.IntVar(&c.roomSize, "room-size", 16, "-serve: connections a room")
 	fs.IntVar(&c.snapshotHz, "snapshot-hz", 20, "-serve: frames a second to each connection")
 	fs.IntVar(&c.frameBytes, "frame-bytes", 80, "-serve: bytes of each frame (at least 4: the ack), about a tickwire snapshot of 16 moving players")
@@ -100,6 +106,8 @@ func (c config) validate(nargs int) error {
 		return errors.New("no arguments are taken, only flags")
 	case c.serve == c.load:
 		return errors.New("want exactly one of -serve and -load")
+	case c.procs < 0:
+		return fmt.Errorf("-procs %d: want 0 or more", c.procs)
 	case c.roomSize < 1:
 		return fmt.Errorf("-room-size %d: want at least 1", c.roomSize)
 	case c.snapshotHz < 1 || c.snapshotHz > 1000:
@@ -112,8 +120,8 @@ func (c config) validate(nargs int) error {
 		return fmt.Errorf("-input-hz %d: want 1 to 1000", c.inputHz)
 	case c.inputBytes < 4:
 		return fmt.Errorf("-input-bytes %d: want at least 4", c.inputBytes)
-	case !(c.ramp > 0):
-		return fmt.Errorf("-ramp %v: want more than 0", c.ramp)
+	case !(c.ramp > 0) || c.ramp > 1e6:
+		return fmt.Errorf("-ramp %v: want more than 0, at most 1000000", c.ramp)
 	case c.statsEvery <= 0:
 		return fmt.Errorf("-stats-every %v: want more than 0", c.statsEvery)
 	}

@@ -32,9 +32,12 @@ type server struct {
 	cfg      config
 	ctx      context.Context
 	upgrader websocket.Upgrader
+	running  sync.WaitGroup // rooms' and readers' goroutines
 
 	mu      sync.Mutex
+	closed  bool // the server is stopping: nothing more is seated
 	filling *room
+	rooms   []*room
 }
 
 // room sends its members a frame each at the snapshot rate.
@@ -92,7 +95,8 @@ func serveProfiles(ctx context.Context, ln net.Listener) {
 	_ = srv.Serve(ln) // ends with ErrServerClosed, or when ln fails
 }
 
-// serveOn serves on ln until ctx ends, then closes every connection.
+// serveOn serves on ln until ctx ends, then closes every connection and
+// waits for the goroutines of the rooms and the readers.
 func serveOn(ctx context.Context, c config, ln net.Listener) error {
 	s := &server{cfg: c, ctx: ctx, upgrader: websocket.Upgrader{
 		ReadBufferSize: readBufferBytes, WriteBufferSize: writeBufferBytes,
@@ -103,10 +107,26 @@ func serveOn(ctx context.Context, c config, ln net.Listener) error {
 		<-ctx.Done()
 		srv.Close()
 	}()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	err := srv.Serve(ln)
+	// The WebSockets are no longer the http.Server's: close them here, which
+	// also ends a write that waits on a client that stopped reading.
+	s.closeAll()
+	s.running.Wait()
+	if !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// closeAll stops seating and closes every room's connections.
+func (s *server) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for _, rm := range s.rooms {
+		rm.closeAll()
+	}
+	s.rooms = nil
 }
 
 // ServeHTTP upgrades any request to a WebSocket and seats it.
@@ -117,24 +137,41 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	conn.SetReadLimit(maxInputBytes)
 	m := &member{conn: conn, frame: make([]byte, s.cfg.frameBytes)}
-	rm := s.seat(m)
-	go read(rm, m)
+	if !s.seat(m) {
+		conn.Close()
+	}
 }
 
-// seat adds m to the room being filled, starting a new one when it is full.
-func (s *server) seat(m *member) *room {
+// seat adds m to the room being filled, starting a new one when it is
+// full, and starts m's reader. It reports false when the server is
+// stopping.
+func (s *server) seat(m *member) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
 	if s.filling == nil || s.filling.seated == s.cfg.roomSize {
-		s.filling = &room{size: s.cfg.roomSize}
-		go s.filling.run(s.ctx, s.cfg.snapshotHz)
+		rm := &room{size: s.cfg.roomSize}
+		s.filling = rm
+		s.rooms = append(s.rooms, rm)
+		s.running.Add(1)
+		go func() {
+			defer s.running.Done()
+			rm.run(s.ctx, s.cfg.snapshotHz)
+		}()
 	}
 	rm := s.filling
 	rm.mu.Lock()
 	rm.members = append(rm.members, m)
 	rm.seated++
 	rm.mu.Unlock()
-	return rm
+	s.running.Add(1)
+	go func() {
+		defer s.running.Done()
+		read(rm, m)
+	}()
+	return true
 }
 
 // read keeps the sequence number of each input until the connection fails.
@@ -164,7 +201,6 @@ func (rm *room) run(ctx context.Context, hz int) {
 	for {
 		select {
 		case <-ctx.Done():
-			rm.closeAll()
 			return
 		case <-t.C:
 		}
@@ -191,7 +227,7 @@ func (rm *room) emptied() bool {
 	return rm.seated == rm.size && len(rm.members) == 0
 }
 
-// leave takes m out of the room and closes it.
+// leave takes m out of the room and closes its connection.
 func (rm *room) leave(m *member) {
 	m.conn.Close()
 	rm.mu.Lock()
