@@ -101,8 +101,9 @@ func tickwireTarget(c config, binDir string) (target, error) {
 
 // floorTarget runs the built floor command of binDir as server and load
 // generator; its bots dial from benchClientAddrs as tickbot's do. The
-// server runs on one processor, where it costs least (about 15 % less
-// CPU than on two at 800 clients; tickwire's CPU does not fall so).
+// server runs on one processor, where it costs least (0–18 % less CPU
+// than on two, median 12 %, in five alternating pairs at 800 clients;
+// tickwire's does not fall so, docs/benchmarks.md).
 func floorTarget(c config, binDir string) target {
 	bin := filepath.Join(binDir, "floor")
 	return target{
