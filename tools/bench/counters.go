@@ -1,40 +1,20 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"math"
 	"sort"
 	"time"
+
+	"github.com/tickwire/tickwire/tools/bench/loadstats"
 )
 
 // statsLine is one line of a load generator's counter stream: tickbot's
-// -stats lines and the peer's loadgen.mjs write the same keys. Counters
-// are cumulative from the generator's start; AckNs holds only the
-// input→ack samples since the previous line.
-type statsLine struct {
-	T         float64     `json:"t"`
-	Bots      int         `json:"bots"`
-	Live      int         `json:"live"`
-	Failed    int         `json:"failed"`
-	Errors    int         `json:"errors"`
-	SeatedS   float64     `json:"seated_s"`
-	Snapshots uint64      `json:"snapshots"`
-	BytesIn   uint64      `json:"bytes_in"`
-	BytesOut  uint64      `json:"bytes_out"`
-	Inputs    uint64      `json:"inputs"`
-	Desyncs   uint64      `json:"desyncs"`
-	AckNs     [][2]uint64 `json:"ack_ns"`
-}
+// -stats lines, and the same keys from the peer's loadgen.mjs and the
+// floor.
+type statsLine = loadstats.Line
 
 // parseStatsLine decodes one line of the stream.
-func parseStatsLine(b []byte) (statsLine, error) {
-	var l statsLine
-	if err := json.Unmarshal(b, &l); err != nil {
-		return l, fmt.Errorf("stats line: %w", err)
-	}
-	return l, nil
-}
+func parseStatsLine(b []byte) (statsLine, error) { return loadstats.Parse(b) }
 
 // window is what a load generator saw between two of its lines.
 type window struct {

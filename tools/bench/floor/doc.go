@@ -28,6 +28,6 @@
 // every input a frame acknowledges, in the same 1 % buckets; it never
 // reports a desync, as the frames carry no state.
 //
-// It imports nothing of tickwire's and must not: it measures the
-// transport alone.
+// It imports nothing of tickwire's but the stats line format of
+// tools/bench/loadstats, and must not: it measures the transport alone.
 package main

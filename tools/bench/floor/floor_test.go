@@ -12,27 +12,18 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tickwire/tickwire/tools/bench/loadstats"
 )
 
 // TestServerAndLoad runs the server and the load generator on loopback and
 // checks the stats lines against the rates asked for, and that frames ack
 // the inputs (without the echoed sequence numbers there are no samples).
 func TestServerAndLoad(t *testing.T) {
-	c, err := parseConfig([]string{"-load", "-bots", "3", "-ramp", "100", "-stats-every", "250ms",
-		"-room-size", "2", "-frame-bytes", "50", "-input-bytes", "9"}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.server = ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- serveOn(ctx, c, ln) }()
-
-	loadCtx, stopLoad := context.WithTimeout(ctx, 2*time.Second)
+	c, cancel, served := startServer(t, "-bots", "3", "-ramp", "100", "-stats-every", "250ms",
+		"-room-size", "2", "-frame-bytes", "50", "-input-bytes", "9")
+	defer cancel()
+	loadCtx, stopLoad := context.WithTimeout(context.Background(), 2*time.Second)
 	defer stopLoad()
 	var out bytes.Buffer
 	if err := runLoad(loadCtx, c, &out); err != nil {
@@ -43,9 +34,9 @@ func TestServerAndLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var lines []statsLine
+	var lines []loadstats.Line
 	for _, raw := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		var l statsLine
+		var l loadstats.Line
 		if err := json.Unmarshal([]byte(raw), &l); err != nil {
 			t.Fatalf("line %q: %v", raw, err)
 		}
@@ -110,28 +101,6 @@ func TestParseSources(t *testing.T) {
 	}
 }
 
-func TestLatencyBuckets(t *testing.T) {
-	var h latencyHistogram
-	samples := []time.Duration{-time.Second, 500 * time.Nanosecond, 10 * time.Millisecond, 10 * time.Millisecond, 42 * time.Millisecond}
-	for _, d := range samples {
-		h.add(d)
-	}
-	got := h.buckets()
-	if len(got) != 3 || got[0] != [2]uint64{1000, 2} || got[1][1] != 2 || got[2][1] != 1 {
-		t.Fatalf("buckets %v: want the two samples up to 1 µs, then 10 ms twice, then 42 ms", got)
-	}
-	// Each bound is the first at or above its samples, and within 1 % of them.
-	for i, d := range []time.Duration{10 * time.Millisecond, 42 * time.Millisecond} {
-		upper := time.Duration(got[i+1][0])
-		if upper < d || float64(upper) > 1.01*float64(d) {
-			t.Errorf("%v landed in a bucket up to %v", d, upper)
-		}
-		if k := bucketOf(d); bucketUpper(k-1) >= d {
-			t.Errorf("%v: the bucket below (up to %v) would hold it too", d, bucketUpper(k-1))
-		}
-	}
-}
-
 func TestConfigRefusals(t *testing.T) {
 	for _, args := range [][]string{
 		{},
@@ -183,19 +152,8 @@ func TestProfilesOnLoopbackOnly(t *testing.T) {
 // TestServerStopsWithBotsSeated stops the server while bots play: it
 // closes their connections and returns once its goroutines have ended.
 func TestServerStopsWithBotsSeated(t *testing.T) {
-	c, err := parseConfig([]string{"-load", "-bots", "3", "-ramp", "100", "-stats-every", "100ms"}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.server = ln.Addr().String()
-	srvCtx, stopServer := context.WithCancel(context.Background())
+	c, stopServer, served := startServer(t, "-bots", "3", "-ramp", "100", "-stats-every", "100ms")
 	defer stopServer()
-	served := make(chan error, 1)
-	go func() { served <- serveOn(srvCtx, c, ln) }()
 
 	loadCtx, stopLoad := context.WithTimeout(context.Background(), 10*time.Second)
 	defer stopLoad()
@@ -230,7 +188,7 @@ func TestServerStopsWithBotsSeated(t *testing.T) {
 	if err := <-loaded; err != nil {
 		t.Fatal(err)
 	}
-	var last statsLine
+	var last loadstats.Line
 	all := strings.Split(strings.TrimSpace(lines.String()), "\n")
 	if err := json.Unmarshal([]byte(all[len(all)-1]), &last); err != nil {
 		t.Fatal(err)
@@ -238,6 +196,26 @@ func TestServerStopsWithBotsSeated(t *testing.T) {
 	if last.Live != 0 || last.Errors != 3 {
 		t.Errorf("after the server stopped: %d live, %d errors; want 0 and 3 (each bot lost its connection)", last.Live, last.Errors)
 	}
+}
+
+// startServer serves on a loopback port of its own with the -load flags
+// args, which it returns with the server's address in them, a function
+// that stops the server, and where serveOn's result arrives.
+func startServer(t *testing.T, args ...string) (config, context.CancelFunc, <-chan error) {
+	t.Helper()
+	c, err := parseConfig(append([]string{"-load"}, args...), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.server = ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- serveOn(ctx, c, ln) }()
+	return c, cancel, served
 }
 
 // lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.

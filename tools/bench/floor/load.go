@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/tickwire/tickwire/tools/bench/loadstats"
 )
 
 // ackRing is how many recent inputs a bot remembers the send time of: two
@@ -34,7 +36,7 @@ type fleet struct {
 	seatedEnd time.Duration      // seated time of bots no longer live
 	failed    int
 	errors    int
-	acks      latencyHistogram // since the last stats line
+	acks      loadstats.Latencies // since the last stats line
 }
 
 // bot is one connection.
@@ -218,43 +220,27 @@ func (f *fleet) receive(b *bot) {
 		acked = ack
 		f.mu.Lock()
 		for _, d := range samples {
-			f.acks.add(d)
+			f.acks.Add(d)
 		}
 		f.mu.Unlock()
 	}
 }
 
-// statsLine is one line of tickbot's -stats stream (docs/tickbot.md).
-type statsLine struct {
-	T         float64     `json:"t"`
-	Bots      int         `json:"bots"`
-	Live      int         `json:"live"`
-	Failed    int         `json:"failed"`
-	Errors    int         `json:"errors"`
-	SeatedS   float64     `json:"seated_s"`
-	Snapshots uint64      `json:"snapshots"`
-	BytesIn   uint64      `json:"bytes_in"`
-	BytesOut  uint64      `json:"bytes_out"`
-	Inputs    uint64      `json:"inputs"`
-	Desyncs   uint64      `json:"desyncs"`
-	AckNs     [][2]uint64 `json:"ack_ns"`
-}
-
 // stats returns the counters as of now and the input→ack samples since
 // the previous call.
-func (f *fleet) stats(now time.Time) statsLine {
+func (f *fleet) stats(now time.Time) loadstats.Line {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	seated := f.seatedEnd
 	for _, at := range f.live {
 		seated += now.Sub(at)
 	}
-	l := statsLine{
+	l := loadstats.Line{
 		T: seconds(now.Sub(f.start)), Bots: f.cfg.bots, Live: len(f.live), Failed: f.failed, Errors: f.errors,
 		SeatedS: seconds(seated), Snapshots: f.snapshots.Load(), BytesIn: f.bytesIn.Load(),
-		BytesOut: f.bytesOut.Load(), Inputs: f.inputs.Load(), AckNs: f.acks.buckets(),
+		BytesOut: f.bytesOut.Load(), Inputs: f.inputs.Load(), AckNs: f.acks.Buckets(),
 	}
-	f.acks = latencyHistogram{}
+	f.acks = loadstats.Latencies{}
 	return l
 }
 

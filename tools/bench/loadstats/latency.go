@@ -1,4 +1,4 @@
-package main
+package loadstats
 
 import (
 	"cmp"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Latency buckets as tickbot's -stats lines have them (docs/tickbot.md):
+// Input→ack buckets as tickbot's -stats lines have them (docs/tickbot.md):
 // bucket i holds samples up to latencyFloor·latencyBase^i, so a
 // percentile read from them is at most 1 % above the true sample.
 const (
@@ -15,13 +15,14 @@ const (
 	latencyFloor = time.Microsecond
 )
 
-// latencyHistogram counts durations in those buckets.
-type latencyHistogram struct {
+// Latencies counts durations in those buckets. The zero value is empty
+// and ready; it is not safe for concurrent use.
+type Latencies struct {
 	counts map[int]uint64 // by bucket index
 }
 
-// add counts d; a negative d counts as 0.
-func (h *latencyHistogram) add(d time.Duration) {
+// Add counts d; a negative d counts as 0.
+func (h *Latencies) Add(d time.Duration) {
 	if h.counts == nil {
 		h.counts = map[int]uint64{}
 	}
@@ -49,9 +50,9 @@ func bucketUpper(i int) time.Duration {
 	return time.Duration(math.Ceil(float64(latencyFloor) * math.Pow(latencyBase, float64(i))))
 }
 
-// buckets returns the non-empty buckets as [upper bound ns, count] pairs in
-// increasing order.
-func (h *latencyHistogram) buckets() [][2]uint64 {
+// Buckets returns the non-empty buckets as [upper bound ns, count] pairs
+// in increasing order, as Line.AckNs holds them.
+func (h *Latencies) Buckets() [][2]uint64 {
 	out := [][2]uint64{}
 	for i, n := range h.counts {
 		out = append(out, [2]uint64{uint64(bucketUpper(i)), n})
