@@ -124,9 +124,20 @@ func TestLayers(t *testing.T) {
 		},
 		{
 			// The harness runs the commands as a user would; it links
-			// none of tickwire's packages.
+			// none of tickwire's packages, only the stats line format
+			// it reads.
 			pkg:     "tools/bench",
+			allowed: []string{module + "/tools/bench/loadstats$"},
+		},
+		{
+			pkg:     "tools/bench/loadstats",
 			allowed: []string{},
+		},
+		{
+			// The floor measures the transport alone: gorilla/websocket
+			// and the stats line format, nothing of the server's.
+			pkg:     "tools/bench/floor",
+			allowed: []string{"github.com/gorilla/websocket", module + "/tools/bench/loadstats$"},
 		},
 	}
 	for _, tt := range tests {
