@@ -12,7 +12,9 @@
 //
 // It owns the measurement only: process CPU and memory from /proc, the
 // load generators' counter streams (tickbot -stats, and the same lines
-// from the peer's loadgen.mjs and the floor's), the server's Prometheus /metrics, and the
-// report, table and plot made of them. It imports nothing of tickwire's:
-// it runs the commands as a user would. Linux only (it reads /proc).
+// from the peer's loadgen.mjs and the floor's), the server's Prometheus
+// /metrics, and the report, table and plot made of them. It imports
+// nothing of tickwire's but the stats line format of
+// tools/bench/loadstats: it runs the commands as a user would. Linux only
+// (it reads /proc).
 package main

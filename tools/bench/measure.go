@@ -24,10 +24,14 @@ type figures struct {
 
 	ServerCPUMsPerClientS float64 `json:"server_cpu_ms_per_client_s"`
 	ServerCores           float64 `json:"server_cores"` // CPU seconds per wall second
-	// ServerSysShare is the share of the server's CPU the kernel spent on
-	// its behalf (system time over user + system): its system calls, and
-	// on the loopback the network work done inside them. The rest is the
-	// server's own code, its runtime's included.
+	// ServerSysShare is the share of the server's CPU counted as system
+	// time (system over user + system): its system calls, with the
+	// loopback's network work done inside them, and softirq work the
+	// kernel happened to do while the server ran (on a kernel that
+	// accounts CPU by ticks, as this machine's does, some of it for the
+	// load generator's packets). The rest, user time, is the server's
+	// own code, its runtime's included. Ticks sample it: about ±0.02 over
+	// a 10 s window.
 	ServerSysShare      float64 `json:"server_sys_share"`
 	DownBytesPerClientS float64 `json:"down_bytes_per_client_s"`
 	UpBytesPerClientS   float64 `json:"up_bytes_per_client_s"`
@@ -50,12 +54,15 @@ type figures struct {
 	LoadCPUMsPerBotS float64 `json:"load_cpu_ms_per_bot_s"` // the load generator's own
 	LoadCores        float64 `json:"load_cores"`
 	// SoftirqCores is the machine's softirq time in the window: on the
-	// loopback mostly the network stack's receive work, which the kernel
-	// charges to no process.
+	// loopback mostly the network stack's receive work. A kernel that
+	// accounts CPU by ticks counts it in the system time of whichever
+	// process it interrupted too, so it overlaps the processes' CPU.
 	SoftirqCores float64 `json:"softirq_cores"`
 	// OtherCores is the machine's busy cores in the window beyond the
 	// server's, the load generator's and the softirqs: other work
-	// disturbing the run.
+	// disturbing the run, the host's steal time included. As the
+	// softirqs overlap the processes' CPU, it can read low (it is
+	// clamped at 0).
 	OtherCores float64 `json:"other_cores"`
 	// QuietCores is the machine's busy cores just before the run started.
 	QuietCores float64 `json:"quiet_cores_before"`
@@ -365,7 +372,7 @@ func (h *harness) figuresOf(r *trial, a, b sample, between []statsLine) *figures
 		Server: r.t.name, Clients: r.clients, Live: b.line.Live, WindowS: round(w.seconds, 3),
 		ServerCPUMsPerClientS: round(cpuPerClientS(serverCPU*1000), 4),
 		ServerCores:           round(perWall(serverCPU), 3),
-		ServerSysShare:        round(share(serverSys, serverCPU), 3),
+		ServerSysShare:        round(share(serverSys, serverCPU), 2),
 		DownBytesPerClientS:   round(perClient(float64(w.bytesIn)), 1),
 		UpBytesPerClientS:     round(perClient(float64(w.bytesOut)), 1),
 		InputsPerClientS:      round(perClient(float64(w.inputs)), 2),
@@ -401,8 +408,6 @@ func ptr[T any](v T) *T { return &v }
 
 func ms(d time.Duration) float64 { return round(float64(d)/float64(time.Millisecond), 3) }
 
-// round rounds v to places decimals, so reports show measured precision
-// rather than float noise.
 // share is part over whole, 0 when whole is not positive.
 func share(part, whole float64) float64 {
 	if whole <= 0 {
@@ -411,6 +416,8 @@ func share(part, whole float64) float64 {
 	return part / whole
 }
 
+// round rounds v to places decimals, so reports show measured precision
+// rather than float noise.
 func round(v float64, places int) float64 {
 	p := math.Pow(10, float64(places))
 	return math.Round(v*p) / p

@@ -60,6 +60,9 @@ func TestFiguresOf(t *testing.T) {
 			t.Errorf("%s = %v, want %v", d.key, got, w)
 		}
 	}
+	if f.ServerSysShare != 0.6 {
+		t.Errorf("server sys share = %v, want 0.6 (0.3 s of the window's 0.5 s)", f.ServerSysShare)
+	}
 	if f.SoftirqCores != 0.1 {
 		t.Errorf("softirq cores = %v, want 0.1", f.SoftirqCores)
 	}

@@ -35,7 +35,7 @@ var figureDefs = []figureDef{
 	{"live", "clients seated", 0, func(f *figures) (float64, bool) { return always(float64(f.Live)) }},
 	{"server_cpu_ms_per_client_s", "server CPU, ms per client-second", 3, func(f *figures) (float64, bool) { return always(f.ServerCPUMsPerClientS) }},
 	{"server_cores", "server CPU, cores", 2, func(f *figures) (float64, bool) { return always(f.ServerCores) }},
-	{"server_sys_share", "server CPU in the kernel (system time), share", 3, func(f *figures) (float64, bool) { return always(f.ServerSysShare) }},
+	{"server_sys_share", "server CPU in the kernel (system time), share", 2, func(f *figures) (float64, bool) { return always(f.ServerSysShare) }},
 	{"down_bytes_per_client_s", "payload down, B per client-second", 0, func(f *figures) (float64, bool) { return always(f.DownBytesPerClientS) }},
 	{"up_bytes_per_client_s", "payload up, B per client-second", 0, func(f *figures) (float64, bool) { return always(f.UpBytesPerClientS) }},
 	{"inputs_per_client_s", "inputs sent per client-second", 1, func(f *figures) (float64, bool) { return always(f.InputsPerClientS) }},
@@ -60,8 +60,8 @@ var figureDefs = []figureDef{
 	{"other_cores", "other work on the machine, cores", 2, func(f *figures) (float64, bool) { return always(f.OtherCores) }},
 }
 
-// ratioKeys are the figures whose tickwire/peer ratio the report gives:
-// the costs and rates, not the counts.
+// ratioKeys are the figures whose ratio to the peer's the report gives
+// for each other server: the costs and rates, not the counts.
 var ratioKeys = map[string]bool{
 	"server_cpu_ms_per_client_s": true, "down_bytes_per_client_s": true, "up_bytes_per_client_s": true,
 	"snapshots_per_client_s": true, "input_ack_p50_ms": true, "input_ack_p99_ms": true,

@@ -17,9 +17,10 @@ import (
 	"github.com/tickwire/tickwire/tools/bench/loadstats"
 )
 
-// ackRing is how many recent inputs a bot remembers the send time of: two
-// seconds of them at 30 a second. An ack of an older one is not sampled.
-const ackRing = 64
+// ackRing is how many recent inputs a bot remembers the send time of: as
+// many as tickbot keeps unacknowledged (8.5 s of them at 30 a second). An
+// ack of an older one is not sampled.
+const ackRing = 256
 
 // maxSources bounds -source-addrs as tickbot's does: a /16.
 const maxSources = 1 << 16

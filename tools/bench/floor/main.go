@@ -120,8 +120,8 @@ func (c config) validate(nargs int) error {
 		return fmt.Errorf("-input-hz %d: want 1 to 1000", c.inputHz)
 	case c.inputBytes < 4:
 		return fmt.Errorf("-input-bytes %d: want at least 4", c.inputBytes)
-	case !(c.ramp > 0) || c.ramp > 1e6:
-		return fmt.Errorf("-ramp %v: want more than 0, at most 1000000", c.ramp)
+	case !(c.ramp >= 0.001) || c.ramp > 1e6:
+		return fmt.Errorf("-ramp %v: want 0.001 to 1000000", c.ramp)
 	case c.statsEvery <= 0:
 		return fmt.Errorf("-stats-every %v: want more than 0", c.statsEvery)
 	}

@@ -98,6 +98,9 @@ func serveProfiles(ctx context.Context, ln net.Listener) {
 // serveOn serves on ln until ctx ends, then closes every connection and
 // waits for the goroutines of the rooms and the readers.
 func serveOn(ctx context.Context, c config, ln net.Listener) error {
+	// The rooms stop with this context, also when the listener fails.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	s := &server{cfg: c, ctx: ctx, upgrader: websocket.Upgrader{
 		ReadBufferSize: readBufferBytes, WriteBufferSize: writeBufferBytes,
 		CheckOrigin: func(*http.Request) bool { return true },
@@ -108,6 +111,7 @@ func serveOn(ctx context.Context, c config, ln net.Listener) error {
 		srv.Close()
 	}()
 	err := srv.Serve(ln)
+	cancel()
 	// The WebSockets are no longer the http.Server's: close them here, which
 	// also ends a write that waits on a client that stopped reading.
 	s.closeAll()
