@@ -12,10 +12,10 @@ run:
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/...
 
-## test: redis-server for the directory's tests (tools/redis.sh installs it when missing), the Go tests with the race detector, then the web tests (tools/webtest.sh: SDK and game unit tests, bundle check, Chromium end to end)
+## test: redis-server for the directory's tests (tools/redis.sh installs it when missing), the Go tests with the race detector, one package at a time (-p 1: the end-to-end tests measure delivery and latency on real sockets, and on a 2-core machine another package's tests beside them would be measured too), then the web tests (tools/webtest.sh: SDK and game unit tests, bundle check, Chromium end to end)
 test:
 	tools/redis.sh
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -p 1 ./...
 	tools/webtest.sh
 
 ## web: type-check the TypeScript under web/ and bundle the browser game into web/app/dist (npm ci first when needed)
