@@ -188,25 +188,19 @@ func (f *fleet) send(ctx context.Context, b *bot, done <-chan struct{}) {
 // connection fails.
 func (f *fleet) receive(b *bot) {
 	var acked uint32
-	var head [4]byte
 	var samples []time.Duration
 	for {
 		_, r, err := b.conn.NextReader()
 		if err != nil {
 			return
 		}
-		n, _ := io.ReadFull(r, head[:])
-		rest, err := io.Copy(io.Discard, r)
+		ack, size, ok, err := readSeq(r)
 		if err != nil {
 			return
 		}
 		f.snapshots.Add(1)
-		f.bytesIn.Add(uint64(n) + uint64(rest))
-		if n < len(head) {
-			continue
-		}
-		ack := binary.LittleEndian.Uint32(head[:])
-		if ack <= acked {
+		f.bytesIn.Add(uint64(size))
+		if !ok || ack <= acked {
 			continue
 		}
 		now := time.Since(f.start)

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -181,17 +180,17 @@ func (s *server) seat(m *member) bool {
 // read keeps the sequence number of each input until the connection fails.
 func read(rm *room, m *member) {
 	defer rm.leave(m)
-	var seq [4]byte
 	for {
 		_, r, err := m.conn.NextReader()
 		if err != nil {
 			return
 		}
-		if _, err := io.ReadFull(r, seq[:]); err == nil {
-			m.ack.Store(binary.LittleEndian.Uint32(seq[:]))
-		}
-		if _, err := io.Copy(io.Discard, r); err != nil {
+		seq, _, ok, err := readSeq(r)
+		if err != nil {
 			return
+		}
+		if ok {
+			m.ack.Store(seq)
 		}
 	}
 }
